@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "slipway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slipway", targets: ["slipway"]),
+        .library(name: "Expressions", targets: ["Expressions"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "Runner", targets: ["Runner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "slipway",
+            dependencies: ["SlipwayCLI"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "SlipwayCLI",
+            dependencies: [
+                "Core", "Expressions", "Workflows", "Runner", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Core",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(name: "Expressions", swiftSettings: upcoming),
+        .target(
+            name: "Workflows",
+            dependencies: ["Core", "Expressions", .product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Runner",
+            dependencies: [
+                "Core", "Expressions", "Workflows", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
+        .target(name: "SlipwayTesting", dependencies: ["Core"], swiftSettings: upcoming),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ExpressionsTests",
+            dependencies: ["Expressions"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "WorkflowsTests",
+            dependencies: ["Workflows", "Expressions", "Core"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RunnerTests",
+            dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,52 @@
+/// A node of a parsed GitHub expression.
+public indirect enum ExpressionNode: Sendable {
+    public enum Comparison: String, Sendable {
+        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    }
+
+    case literal(ExpressionValue)
+    case namedValue(String)
+    /// `[*]` or `.*` as the index of an `index` node.
+    case wildcard
+    case index(ExpressionNode, ExpressionNode)
+    case not(ExpressionNode)
+    case and([ExpressionNode])
+    case or([ExpressionNode])
+    case compare(Comparison, ExpressionNode, ExpressionNode)
+    /// A function call; the name is the canonical spelling from its signature.
+    case call(String, [ExpressionNode])
+
+    /// Whether a status function (`success`, `failure`, `always`, `cancelled`) appears anywhere,
+    /// which decides whether GitHub wraps an `if:` in an implicit `success() && (...)`.
+    public var containsStatusFunction: Bool {
+        switch self {
+        case .literal, .namedValue, .wildcard: false
+        case .index(let a, let b): a.containsStatusFunction || b.containsStatusFunction
+        case .not(let a): a.containsStatusFunction
+        case .and(let items), .or(let items): items.contains { $0.containsStatusFunction }
+        case .compare(_, let a, let b): a.containsStatusFunction || b.containsStatusFunction
+        case .call(let name, let args):
+            FunctionSignature.statusFunctionNames.contains(name.lowercased()) || args.contains { $0.containsStatusFunction }
+        }
+    }
+
+    /// Names of contexts referenced by this expression, lower-cased.
+    public var referencedNamedValues: Set<String> {
+        var names: Set<String> = []
+        collectNamedValues(into: &names)
+        return names
+    }
+
+    private func collectNamedValues(into names: inout Set<String>) {
+        switch self {
+        case .literal, .wildcard: break
+        case .namedValue(let name): names.insert(name.lowercased())
+        case .index(let a, let b), .compare(_, let a, let b):
+            a.collectNamedValues(into: &names)
+            b.collectNamedValues(into: &names)
+        case .not(let a): a.collectNamedValues(into: &names)
+        case .and(let items), .or(let items), .call(_, let items):
+            for item in items { item.collectNamedValues(into: &names) }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+public enum SlipwayMain { public static func main() async {} }

@@ -1,0 +1,2 @@
+import SlipwayCLI
+@main enum Entrypoint { static func main() async { await SlipwayMain.main() } }
