@@ -1,2 +1,8 @@
 import SlipwayCLI
-@main enum Entrypoint { static func main() async { await SlipwayMain.main() } }
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await Launcher.main()
+    }
+}

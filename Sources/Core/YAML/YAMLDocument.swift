@@ -1,0 +1,94 @@
+import Yams
+
+/// Parses YAML text into `YAMLNode`s with positions, reporting syntax errors as diagnostics.
+public enum YAMLDocument {
+    public struct Options: Sendable {
+        /// Reject anchors and aliases (GitHub workflows do not support them).
+        public var allowAnchors: Bool
+        public init(allowAnchors: Bool = true) { self.allowAnchors = allowAnchors }
+    }
+
+    /// Parses the first document of `text`; an empty document yields nil.
+    public static func parse(_ text: String, file: String, options: Options = .init()) throws(Diagnostic) -> YAMLNode? {
+        let root: Node?
+        do {
+            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            root = try parser.singleRoot()
+        } catch let error as YamlError {
+            throw diagnostic(for: error, file: file)
+        } catch {
+            throw Diagnostic("could not parse YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        guard let root else { return nil }
+        return try convert(root, file: file, options: options, depth: 0)
+    }
+
+    static func location(_ mark: Mark?, file: String) -> SourceLocation {
+        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let where_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return Diagnostic("YAML syntax error: \(problem)\(where_)", at: location(mark, file: file))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic("'\(duplicates.joined(separator: "', '"))' is already defined", at: location(context.mark, file: file))
+        case .reader(let problem, _, _, _):
+            return Diagnostic("YAML reader error: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+        default:
+            return Diagnostic("YAML error: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+
+    static func convert(_ node: Node, file: String, options: Options, depth: Int) throws(Diagnostic) -> YAMLNode {
+        let loc = location(node.mark, file: file)
+        guard depth < 256 else { throw Diagnostic("YAML nesting is too deep", at: loc) }
+        switch node {
+        case .scalar(let scalar):
+            if !options.allowAnchors, scalar.anchor != nil {
+                throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
+            }
+            let style: YAMLNode.ScalarStyle
+            switch scalar.style {
+            case .singleQuoted: style = .singleQuoted
+            case .doubleQuoted: style = .doubleQuoted
+            case .literal: style = .literal
+            case .folded: style = .folded
+            default: style = .plain
+            }
+            return YAMLNode(.scalar(scalar.string, style), at: loc)
+        case .mapping(let mapping):
+            if !options.allowAnchors, mapping.anchor != nil {
+                throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
+            }
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var seen: [String: SourceLocation] = [:]
+            for (key, value) in mapping {
+                let k = try convert(key, file: file, options: options, depth: depth + 1)
+                if let text = k.scalar {
+                    if seen[text] != nil {
+                        throw Diagnostic("'\(text)' is already defined", at: k.location)
+                    }
+                    seen[text] = k.location
+                }
+                pairs.append((k, try convert(value, file: file, options: options, depth: depth + 1)))
+            }
+            return YAMLNode(.mapping(pairs), at: loc)
+        case .sequence(let sequence):
+            if !options.allowAnchors, sequence.anchor != nil {
+                throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
+            }
+            var items: [YAMLNode] = []
+            for item in sequence { items.append(try convert(item, file: file, options: options, depth: depth + 1)) }
+            return YAMLNode(.sequence(items), at: loc)
+        case .alias(let alias):
+            if !options.allowAnchors {
+                throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
+            }
+            _ = alias
+            throw Diagnostic("YAML aliases are not supported here", at: loc)
+        }
+    }
+}

@@ -1,0 +1,434 @@
+import Core
+import Crypto
+import Expressions
+import Foundation
+import Workflows
+
+/// Runs the steps of one job instance (one matrix combination) in order.
+struct JobExecutor {
+    let workflow: Workflow
+    let job: Job
+    let displayName: String
+    let options: RunOptions
+    let masker: SecretMasker
+    let reporter: any RunReporter
+    let baseContext: ExpressionContext
+    let workspace: String
+    let jobDirectory: String
+    let deadline: ContinuousClock.Instant?
+
+    final class State: @unchecked Sendable {
+        var steps: [(String, ExpressionValue)] = []
+        var records: [StepRecord] = []
+        var log: [String] = []
+        var envFromFiles: [(String, String)] = []
+        var pathEntries: [String] = []
+        var failed = false
+        var cancelled = false
+        var failureReason: String?
+        var groupDepth = 0
+    }
+
+    func emit(_ state: State, _ text: String) async {
+        let masked = masker.mask(text)
+        state.log.append(masked)
+        await reporter.line(displayName, masked)
+    }
+
+    /// Runs the job; returns its result, outputs and records.
+    func run() async -> JobRecord {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let state = State()
+        try? FileManager.default.createDirectory(atPath: jobDirectory, withIntermediateDirectories: true)
+        for step in job.steps {
+            if Task.isCancelled || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
+                state.cancelled = true
+            }
+            await runStep(step, state: state)
+        }
+        var context = stepContext(state: state, status: StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled))
+        context["env"] = envContext(state: state, stepEnv: [])
+        var outputs: [String: String] = [:]
+        for (key, node) in job.outputs {
+            do {
+                let value = try TemplateValue.string(node, in: context)
+                if masker.mask(value) != value {
+                    await emit(state, "Warning: skip output '\(key)' since it may contain secret.")
+                    continue
+                }
+                outputs[key] = value
+            } catch {
+                await emit(state, "Error: \(error)")
+            }
+        }
+        let result: Conclusion = state.cancelled ? (state.failed ? .failure : .cancelled) : (state.failed ? .failure : .success)
+        return JobRecord(
+            jobID: job.id, name: displayName, result: result, outputs: outputs, steps: state.records,
+            startedAt: started, duration: (ContinuousClock.now - clock).seconds, log: state.log, failureReason: state.failureReason
+        )
+    }
+
+    // MARK: - Contexts
+
+    func stepsContext(_ state: State) -> ExpressionValue {
+        .object(ExpressionObject(state.steps))
+    }
+
+    func stepContext(state: State, status: StatusSnapshot) -> ExpressionContext {
+        var context = baseContext
+        context["steps"] = stepsContext(state)
+        context["job"] = .object(ExpressionObject([("status", .string(state.cancelled ? "cancelled" : (state.failed ? "failure" : "success"))), ("container", .object(ExpressionObject([]))), ("services", .object(ExpressionObject([])))]))
+        status.install(into: &context)
+        let workspace = self.workspace
+        context.setFunction("hashFiles") { args throws(ExpressionError) in
+            .string(HashFiles.hash(patterns: args.map(\.coercedString), workspace: workspace))
+        }
+        return context
+    }
+
+    /// workflow env < job env < $GITHUB_ENV < step env.
+    func envContext(state: State, stepEnv: [(String, String)]) -> ExpressionValue {
+        var pairs: [(String, ExpressionValue)] = []
+        if case .object(let base)? = baseContext["env"] { pairs = base.pairs }
+        var object = ExpressionObject(pairs)
+        for (k, v) in state.envFromFiles { object = object.setting(k, .string(v)) }
+        for (k, v) in stepEnv { object = object.setting(k, .string(v)) }
+        return .object(object)
+    }
+
+    // MARK: - Steps
+
+    func stepName(_ step: Step, context: ExpressionContext) -> String {
+        if let name = step.name, let text = try? TemplateValue.string(name, in: context) { return text }
+        if let uses = step.uses { return "Run \(uses)" }
+        if let run = step.run?.scalar {
+            let first = run.split(separator: "\n").first.map(String.init) ?? run
+            return "Run \(first)"
+        }
+        return step.id
+    }
+
+    func runStep(_ step: Step, state: State) async {
+        let status = StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled)
+        var context = stepContext(state: state, status: status)
+        context["env"] = envContext(state: state, stepEnv: [])
+        let name = stepName(step, context: context)
+        let startedAt = ContinuousClock.now
+
+        func record(_ outcome: Conclusion, _ conclusion: Conclusion, _ outputs: [String: String]) {
+            state.records.append(StepRecord(id: step.id, name: name, outcome: outcome, conclusion: conclusion, outputs: outputs, duration: (ContinuousClock.now - startedAt).seconds))
+            let outputObject = ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
+            state.steps.append((step.id, .object(ExpressionObject([
+                ("outputs", .object(outputObject)), ("outcome", .string(outcome.rawValue)), ("conclusion", .string(conclusion.rawValue)),
+            ]))))
+        }
+
+        // Condition.
+        let shouldRun: Bool
+        do {
+            shouldRun = try effectiveCondition(step.condition).evaluate(in: context).isTruthy
+        } catch {
+            await emit(state, "Error: \(step.conditionLocation.map { "\($0): " } ?? "")\(error)")
+            state.failed = true
+            record(.failure, .failure, [:])
+            return
+        }
+        guard shouldRun else {
+            record(.skipped, .skipped, [:])
+            return
+        }
+        if options.dryRun {
+            await emit(state, "⭐ \(name) (dry run: not executed)")
+            record(.success, .success, [:])
+            return
+        }
+        await emit(state, "⭐ Run \(name.hasPrefix("Run ") ? String(name.dropFirst(4)) : name)")
+
+        // Step env, evaluated against the env of the job so far.
+        var stepEnv: [(String, String)] = []
+        do {
+            for (key, node) in step.env { stepEnv.append((key, try TemplateValue.string(node, in: context))) }
+        } catch {
+            await emit(state, "Error: \(error)")
+            state.failed = true
+            record(.failure, .failure, [:])
+            return
+        }
+        context["env"] = envContext(state: state, stepEnv: stepEnv)
+
+        let continueOnError = (try? step.continueOnError.map { try TemplateValue.evaluate($0, in: context).isTruthy }) ?? false ?? false
+        var timeout: Duration?
+        if let node = step.timeoutMinutes, let minutes = (try? TemplateValue.evaluate(node, in: context))?.coercedNumber, minutes > 0, minutes.isFinite {
+            timeout = .milliseconds(Int64(minutes * 60_000))
+        }
+        if let deadline {
+            let remaining = deadline - ContinuousClock.now
+            timeout = min(timeout ?? remaining, remaining)
+        }
+
+        let outcome: StepOutcome
+        do {
+            if let run = step.run {
+                outcome = try await runScript(step, run: run, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
+            } else if let uses = step.uses {
+                outcome = try await runAction(step, uses: uses, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
+            } else {
+                outcome = StepOutcome(success: false, outputs: [:], message: "step has neither run nor uses")
+            }
+        } catch {
+            outcome = StepOutcome(success: false, outputs: [:], message: "\(error)")
+        }
+        if let message = outcome.message { await emit(state, "❌ \(message)") }
+        if outcome.cancelled { state.cancelled = true }
+        if outcome.success {
+            record(.success, .success, outcome.outputs)
+        } else if continueOnError {
+            await emit(state, "Step failed but continue-on-error is set")
+            record(.failure, .success, outcome.outputs)
+        } else {
+            if outcome.timedOut { state.failureReason = "step '\(name)' timed out" }
+            state.failed = true
+            state.failureReason = state.failureReason ?? outcome.message ?? "step '\(name)' failed"
+            record(outcome.cancelled ? .cancelled : .failure, outcome.cancelled ? .cancelled : .failure, outcome.outputs)
+        }
+    }
+
+    struct StepOutcome {
+        var success: Bool
+        var outputs: [String: String]
+        var message: String?
+        var timedOut = false
+        var cancelled = false
+    }
+
+    // MARK: - run steps
+
+    func shellCommand(_ step: Step, context: ExpressionContext, defaults: [RunDefaults]) -> (String?, String?) {
+        var shell: String?
+        if let node = step.shell { shell = try? TemplateValue.string(node, in: context) }
+        var workingDirectory: String?
+        if let node = step.workingDirectory { workingDirectory = try? TemplateValue.string(node, in: context) }
+        for d in defaults {
+            if shell == nil, let node = d.shell { shell = try? TemplateValue.string(node, in: context) }
+            if workingDirectory == nil, let node = d.workingDirectory { workingDirectory = try? TemplateValue.string(node, in: context) }
+        }
+        return (shell, workingDirectory)
+    }
+
+    /// Resolves `shell:` to an executable and arguments with `{0}` as the script path.
+    static func shellInvocation(_ shell: String?, scriptPath: String) -> (executable: String, arguments: [String], fileExtension: String) {
+        switch shell {
+        case nil:
+            return ("bash", ["-e", scriptPath], ".sh")
+        case "bash"?:
+            return ("bash", ["--noprofile", "--norc", "-eo", "pipefail", scriptPath], ".sh")
+        case "sh"?:
+            return ("sh", ["-e", scriptPath], ".sh")
+        case "python"?:
+            return ("python3", [scriptPath], ".py")
+        case "pwsh"?, "powershell"?:
+            return ("pwsh", ["-command", ". '\(scriptPath)'"], ".ps1")
+        case let custom?:
+            let parts = custom.split(separator: " ").map(String.init)
+            guard let executable = parts.first else { return ("bash", ["-e", scriptPath], ".sh") }
+            var arguments = Array(parts.dropFirst())
+            if let index = arguments.firstIndex(where: { $0.contains("{0}") }) {
+                arguments[index] = arguments[index].replacingOccurrences(of: "{0}", with: scriptPath)
+            } else {
+                arguments.append(scriptPath)
+            }
+            return (executable, arguments, "")
+        }
+    }
+
+    func runScript(_ step: Step, run: YAMLNode, context: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?) async throws -> StepOutcome {
+        let script: String
+        do {
+            script = try TemplateValue.string(run, in: context)
+        } catch {
+            return StepOutcome(success: false, outputs: [:], message: "\(error)")
+        }
+        let (shell, workingDirectory) = shellCommand(step, context: context, defaults: [job.defaults, workflow.defaults])
+        return try await execute(
+            script: script, shell: shell, workingDirectory: workingDirectory, stepID: step.id, context: context,
+            stepEnv: stepEnv, extraEnv: [:], state: state, timeout: timeout
+        )
+    }
+
+    /// Writes the script, runs it in its own process group and applies its file commands.
+    func execute(script: String, shell: String?, workingDirectory: String?, stepID: String, context: ExpressionContext,
+                 stepEnv: [(String, String)], extraEnv: [String: String], state: State, timeout: Duration?) async throws -> StepOutcome {
+        let fm = FileManager.default
+        let stepDir = "\(jobDirectory)/\(stepID)-\(state.records.count)"
+        try fm.createDirectory(atPath: stepDir, withIntermediateDirectories: true)
+        let probe = Self.shellInvocation(shell, scriptPath: "")
+        let scriptPath = "\(stepDir)/script\(probe.fileExtension)"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let invocation = Self.shellInvocation(shell, scriptPath: scriptPath)
+        let files = ["GITHUB_OUTPUT": "output", "GITHUB_ENV": "env", "GITHUB_PATH": "path", "GITHUB_STEP_SUMMARY": "summary", "GITHUB_STATE": "state"]
+        var env = environment(context: context, state: state, stepEnv: stepEnv)
+        for (variable, file) in files {
+            let path = "\(stepDir)/\(file)"
+            fm.createFile(atPath: path, contents: nil)
+            env[variable] = path
+        }
+        for (k, v) in extraEnv { env[k] = v }
+        env["SHELL"] = invocation.executable
+        let allowUnsecure = env["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true"
+        var directory = workspace
+        if let workingDirectory, !workingDirectory.isEmpty {
+            directory = workingDirectory.hasPrefix("/") ? workingDirectory : "\(workspace)/\(workingDirectory)"
+        }
+        guard fm.fileExists(atPath: directory) else {
+            return StepOutcome(success: false, outputs: [:], message: "working-directory '\(directory)' does not exist")
+        }
+        let commandOutputs = OutputCollector()
+        let stopToken = OutputCollector()
+        let masker = self.masker
+        let process = try await ProcessGroupRunner.run(
+            executable: invocation.executable, arguments: invocation.arguments, environment: env,
+            workingDirectory: directory, timeout: timeout
+        ) { line in
+            if let command = WorkflowCommand.parse(line) {
+                if let token = stopToken.values["token"] {
+                    if command.name == token { stopToken.remove("token") }
+                    await emit(state, "  | \(line)")
+                    return
+                }
+                switch command.name {
+                case "stop-commands":
+                    stopToken.set("token", command.message)
+                    return
+                case "set-env" where allowUnsecure:
+                    if let name = command.properties["name"] { commandOutputs.setEnv(name, command.message) }
+                    return
+                case "add-path" where allowUnsecure:
+                    commandOutputs.addPath(command.message)
+                    return
+                case "add-mask":
+                    masker.add(command.message)
+                    return
+                case "set-output":
+                    if let name = command.properties["name"] { commandOutputs.set(name, command.message) }
+                    return
+                case "group":
+                    await emit(state, "▼ \(command.message)")
+                    return
+                case "endgroup":
+                    return
+                case "debug":
+                    return
+                case "error", "warning", "notice":
+                    var location = ""
+                    if let file = command.properties["file"] {
+                        location = file + (command.properties["line"].map { ":\($0)" } ?? "") + (command.properties["col"].map { ":\($0)" } ?? "") + ": "
+                    }
+                    await emit(state, "\(command.name): \(location)\(command.message)")
+                    return
+                default:
+                    break
+                }
+            }
+            await emit(state, "  | \(line)")
+        }
+        // Deprecated set-env / add-path commands, then the file commands.
+        for (k, v) in commandOutputs.env {
+            state.envFromFiles.removeAll { $0.0 == k }
+            state.envFromFiles.append((k, v))
+        }
+        for entry in commandOutputs.paths { state.pathEntries.insert(entry, at: 0) }
+        var outputs = commandOutputs.values
+        do {
+            let outputText = (try? String(contentsOfFile: "\(stepDir)/output", encoding: .utf8)) ?? ""
+            for (k, v) in try FileCommands.parseKeyValues(outputText, file: "GITHUB_OUTPUT") { outputs[k] = v }
+            let envText = (try? String(contentsOfFile: "\(stepDir)/env", encoding: .utf8)) ?? ""
+            for (k, v) in try FileCommands.parseKeyValues(envText, file: "GITHUB_ENV") {
+                state.envFromFiles.removeAll { $0.0 == k }
+                state.envFromFiles.append((k, v))
+            }
+        } catch {
+            return StepOutcome(success: false, outputs: outputs, message: "\(error)")
+        }
+        let pathText = (try? String(contentsOfFile: "\(stepDir)/path", encoding: .utf8)) ?? ""
+        for line in pathText.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            state.pathEntries.insert(String(line), at: 0)
+        }
+        if process.timedOut {
+            return StepOutcome(success: false, outputs: outputs, message: "The action has timed out.", timedOut: true)
+        }
+        if process.cancelled {
+            return StepOutcome(success: false, outputs: outputs, message: "The operation was canceled.", cancelled: true)
+        }
+        if let code = process.exitCode, code != 0 {
+            return StepOutcome(success: false, outputs: outputs, message: "Process completed with exit code \(code).")
+        }
+        if let signal = process.signal {
+            return StepOutcome(success: false, outputs: outputs, message: "Process was terminated by signal \(signal).")
+        }
+        return StepOutcome(success: true, outputs: outputs)
+    }
+
+    /// The process environment: host basics, GitHub's variables, then workflow → job → GITHUB_ENV → step env.
+    func environment(context: ExpressionContext, state: State, stepEnv: [(String, String)]) -> [String: String] {
+        var env: [String: String] = [:]
+        let host = ProcessInfo.processInfo.environment
+        for key in ["HOME", "USER", "LANG", "LC_ALL", "TERM", "TMPDIR", "LOGNAME"] { env[key] = host[key] }
+        var path = host["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        if !state.pathEntries.isEmpty { path = state.pathEntries.joined(separator: ":") + ":" + path }
+        env["PATH"] = path
+        for (k, v) in options.env { env[k] = v }
+        if case .object(let github)? = context["github"] {
+            let keys = ["sha", "ref", "ref_name", "ref_type", "repository", "repository_owner", "actor", "event_name", "run_id",
+                        "run_number", "run_attempt", "workflow", "server_url", "api_url", "graphql_url", "workspace", "event_path",
+                        "base_ref", "head_ref", "job", "triggering_actor", "workflow_ref", "action"]
+            for key in keys {
+                if let value = github[key] { env["GITHUB_" + key.uppercased()] = value.coercedString }
+            }
+        }
+        env["CI"] = "true"
+        env["GITHUB_ACTIONS"] = "true"
+        env["SLIPWAY"] = "true"
+        env["RUNNER_OS"] = "Linux"
+        env["RUNNER_ARCH"] = Self.runnerArch
+        env["RUNNER_NAME"] = "slipway"
+        env["RUNNER_TEMP"] = "\(jobDirectory)/tmp"
+        env["RUNNER_TOOL_CACHE"] = "\(options.stateDirectory)/toolcache"
+        try? FileManager.default.createDirectory(atPath: "\(jobDirectory)/tmp", withIntermediateDirectories: true)
+        if case .object(let merged)? = context["env"] {
+            for (k, v) in merged.pairs { env[k] = v.coercedString }
+        }
+        for (k, v) in stepEnv { env[k] = v }
+        return env
+    }
+
+    static var runnerArch: String {
+        #if arch(arm64)
+        "ARM64"
+        #else
+        "X64"
+        #endif
+    }
+}
+
+/// Collects `::set-output` values from the output callback.
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var storage: [String: String] = [:]
+    private var envStorage: [(String, String)] = []
+    private var pathStorage: [String] = []
+    func set(_ key: String, _ value: String) { lock.withLock { storage[key] = value } }
+    func remove(_ key: String) { lock.withLock { storage[key] = nil } }
+    func setEnv(_ key: String, _ value: String) { lock.withLock { envStorage.append((key, value)) } }
+    func addPath(_ value: String) { lock.withLock { pathStorage.append(value) } }
+    var values: [String: String] { lock.withLock { storage } }
+    var env: [(String, String)] { lock.withLock { envStorage } }
+    var paths: [String] { lock.withLock { pathStorage } }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

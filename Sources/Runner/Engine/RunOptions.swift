@@ -1,0 +1,44 @@
+import Workflows
+
+/// Everything a run needs besides the workflow itself.
+public struct RunOptions: Sendable {
+    /// The repository (or directory) the workflows live in; the default workspace.
+    public var repositoryRoot: String
+    public var event: WorkflowEvent
+    /// Secrets by upper-cased name, after environment > repository > organisation precedence was applied.
+    public var secrets: [String: String]
+    public var vars: [String: String]
+    /// Extra environment given with `--env`.
+    public var env: [String: String]
+    /// Run only this job (and nothing that needs it).
+    public var jobFilter: String?
+    public var dryRun: Bool
+    public var runID: Int
+    public var runNumber: Int
+    /// `owner/repo@ref` (or `owner/repo`) → local directory, for remote actions and reusable workflows.
+    public var actionMap: [String: String]
+    /// `owner/name` → local repository path, for `actions/checkout` of other repositories.
+    public var repoMap: [String: String]
+    /// Where per-run files (temp, outputs) are kept.
+    public var stateDirectory: String
+    /// Upper bound on jobs running at once (nil: unlimited).
+    public var maxParallelJobs: Int?
+
+    public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
+                env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,
+                actionMap: [String: String] = [:], repoMap: [String: String] = [:], stateDirectory: String, maxParallelJobs: Int? = nil) {
+        self.repositoryRoot = repositoryRoot
+        self.event = event
+        self.secrets = secrets
+        self.vars = vars
+        self.env = env
+        self.jobFilter = jobFilter
+        self.dryRun = dryRun
+        self.runID = runID
+        self.runNumber = runNumber
+        self.actionMap = actionMap
+        self.repoMap = repoMap
+        self.stateDirectory = stateDirectory
+        self.maxParallelJobs = maxParallelJobs
+    }
+}

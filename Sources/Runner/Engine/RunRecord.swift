@@ -1,0 +1,43 @@
+import Foundation
+
+/// The result of a job or step, with GitHub's names.
+public enum Conclusion: String, Sendable, Codable, Hashable {
+    case success, failure, cancelled, skipped
+}
+
+/// What happened to one step.
+public struct StepRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var name: String
+    public var outcome: Conclusion
+    public var conclusion: Conclusion
+    public var outputs: [String: String]
+    public var duration: Double
+}
+
+/// What happened to one job instance (one matrix combination).
+public struct JobRecord: Sendable, Codable, Hashable {
+    public var jobID: String
+    public var name: String
+    public var result: Conclusion
+    public var outputs: [String: String]
+    public var steps: [StepRecord]
+    public var startedAt: Date
+    public var duration: Double
+    public var log: [String]
+    public var failureReason: String?
+}
+
+/// What happened to one workflow run.
+public struct RunRecord: Sendable, Codable, Hashable {
+    public var workflowPath: String
+    public var workflowName: String
+    public var event: String
+    public var ref: String
+    public var sha: String
+    public var result: Conclusion
+    public var jobs: [JobRecord]
+    public var startedAt: Date
+    public var duration: Double
+    public var runID: Int
+}

@@ -1,0 +1,14 @@
+/// Receives live output of a run. Text has already been masked.
+public protocol RunReporter: Sendable {
+    func jobStarted(_ name: String) async
+    func line(_ job: String, _ text: String) async
+    func jobFinished(_ name: String, _ result: Conclusion, duration: Double) async
+}
+
+/// Discards everything; useful in tests that only look at records.
+public struct SilentReporter: RunReporter {
+    public init() {}
+    public func jobStarted(_ name: String) async {}
+    public func line(_ job: String, _ text: String) async {}
+    public func jobFinished(_ name: String, _ result: Conclusion, duration: Double) async {}
+}

@@ -1,0 +1,344 @@
+import Core
+import Expressions
+import Foundation
+import Workflows
+
+/// Runs one workflow: each job starts as soon as its own `needs` are done (no stage barrier),
+/// matrices expand when their job becomes ready, and results flow into `needs` contexts.
+public struct WorkflowRunner: Sendable {
+    public let workflow: Workflow
+    public let options: RunOptions
+    public let reporter: any RunReporter
+    public let gate: ConcurrencyGate
+    public let masker: SecretMasker
+
+    public init(workflow: Workflow, options: RunOptions, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) {
+        self.workflow = workflow
+        self.options = options
+        self.reporter = reporter
+        self.gate = gate
+        self.masker = SecretMasker(secrets: Array(options.secrets.values))
+    }
+
+    /// Jobs to run: all, or with `jobFilter` that job plus everything it needs.
+    func selectedJobs() -> [Job] {
+        guard let filter = options.jobFilter else { return workflow.jobs }
+        var wanted: Set<String> = []
+        func add(_ id: String) {
+            guard wanted.insert(id).inserted, let job = workflow.job(id) else { return }
+            for need in job.needs { add(need) }
+        }
+        add(filter)
+        return workflow.jobs.filter { wanted.contains($0.id) }
+    }
+
+    public func run() async -> RunRecord {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let base = ContextBuilder(workflow: workflow, options: options)
+        var rootContext = await base.workflowContext()
+        // Workflow-level concurrency.
+        var concurrencyToken: (String, Int)?
+        if let spec = workflow.concurrency {
+            let group = (try? TemplateValue.string(spec.group, in: rootContext)) ?? ""
+            let cancel = (try? spec.cancelInProgress.map { try TemplateValue.evaluate($0, in: rootContext).isTruthy }) ?? false ?? false
+            if !group.isEmpty {
+                let task = CancellationHandle()
+                guard let token = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { task.cancel() }) else {
+                    return RunRecord(workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
+                                     sha: options.event.sha, result: .cancelled, jobs: [], startedAt: started, duration: 0, runID: options.runID)
+                }
+                concurrencyToken = (group, token)
+            }
+        }
+        // Workflow env, evaluated once.
+        // ACT=true lets workflows written for act detect a local run (`if: ${{ !env.ACT }}`).
+        var workflowEnv: [(String, ExpressionValue)] = [("ACT", "true")]
+        for (key, node) in workflow.env {
+            let value = (try? TemplateValue.string(node, in: rootContext)) ?? ""
+            workflowEnv.append((key, .string(value)))
+        }
+        rootContext["env"] = .object(ExpressionObject(workflowEnv))
+
+        let jobs = selectedJobs()
+        var results: [String: (Conclusion, [String: String])] = [:]
+        var records: [JobRecord] = []
+        var pending = jobs.map(\.id)
+        let limiter = ParallelLimiter(limit: options.maxParallelJobs)
+        await withTaskGroup(of: (String, [JobRecord], Conclusion, [String: String]).self) { group in
+            var running: Set<String> = []
+            while !pending.isEmpty || !running.isEmpty {
+                // Start every job whose needs are all done.
+                let ready = pending.filter { id in
+                    workflow.job(id)?.needs.allSatisfy { results[$0] != nil || !jobs.contains(where: { $0.id == id }) } ?? false
+                }
+                for id in ready {
+                    pending.removeAll { $0 == id }
+                    guard let job = workflow.job(id) else { continue }
+                    running.insert(id)
+                    let needsContext = self.needsContext(job, results)
+                    let transitive = self.transitiveNeeds(job)
+                    let status = StatusSnapshot(
+                        success: transitive.allSatisfy { results[$0]?.0 == .success },
+                        failure: transitive.contains { results[$0]?.0 == .failure },
+                        cancelled: Task.isCancelled
+                    )
+                    let context = rootContext
+                    group.addTask {
+                        let (instances, result, outputs) = await self.runJob(job, context: context, needs: needsContext, status: status, limiter: limiter)
+                        return (id, instances, result, outputs)
+                    }
+                }
+                guard let (id, instances, result, outputs) = await group.next() else { break }
+                running.remove(id)
+                results[id] = (result, outputs)
+                records.append(contentsOf: instances)
+            }
+        }
+        if let (group, token) = concurrencyToken { await gate.release(group: group, token: token) }
+        let conclusions = jobs.compactMap { results[$0.id]?.0 }
+        let result: Conclusion = conclusions.contains(.failure) ? .failure : (conclusions.contains(.cancelled) ? .cancelled : .success)
+        return RunRecord(
+            workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
+            sha: options.event.sha, result: result, jobs: records, startedAt: started, duration: (ContinuousClock.now - clock).seconds, runID: options.runID
+        )
+    }
+
+    func transitiveNeeds(_ job: Job) -> Set<String> {
+        var seen: Set<String> = []
+        var stack = job.needs
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            stack.append(contentsOf: workflow.job(id)?.needs ?? [])
+        }
+        return seen
+    }
+
+    func needsContext(_ job: Job, _ results: [String: (Conclusion, [String: String])]) -> ExpressionValue {
+        .object(ExpressionObject(job.needs.map { id in
+            let (result, outputs) = results[id] ?? (.skipped, [:])
+            let outputObject = ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
+            return (id, .object(ExpressionObject([("result", .string(result.rawValue)), ("outputs", .object(outputObject))])))
+        }))
+    }
+
+    /// Runs all instances of a job; returns their records, the aggregated result and outputs.
+    func runJob(_ job: Job, context root: ExpressionContext, needs: ExpressionValue, status: StatusSnapshot, limiter: ParallelLimiter) async -> ([JobRecord], Conclusion, [String: String]) {
+        var context = root
+        context["needs"] = needs
+        status.install(into: &context)
+        let baseName = job.name.flatMap { node -> String? in node.scalar?.contains("${{") == true ? nil : node.scalar } ?? job.id
+        func skipped(_ reason: String? = nil) async -> ([JobRecord], Conclusion, [String: String]) {
+            await reporter.jobStarted(baseName)
+            if let reason { await reporter.line(baseName, reason) }
+            await reporter.jobFinished(baseName, .skipped, duration: 0)
+            return ([JobRecord(jobID: job.id, name: baseName, result: .skipped, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: reason.map { [$0] } ?? [], failureReason: nil)], .skipped, [:])
+        }
+        func failed(_ message: String) async -> ([JobRecord], Conclusion, [String: String]) {
+            await reporter.jobStarted(baseName)
+            await reporter.line(baseName, "❌ \(message)")
+            await reporter.jobFinished(baseName, .failure, duration: 0)
+            return ([JobRecord(jobID: job.id, name: baseName, result: .failure, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message], failureReason: message)], .failure, [:])
+        }
+        do {
+            guard try effectiveCondition(job.condition).evaluate(in: context).isTruthy else { return await skipped() }
+        } catch {
+            return await failed("\(job.conditionLocation.map { "\($0): " } ?? "")\(error)")
+        }
+        // Matrix.
+        var combinations: [Matrix.Combination] = [[]]
+        var failFast = true
+        var maxParallel: Int?
+        if let strategy = job.strategy {
+            do {
+                if let matrix = strategy.matrix {
+                    let value = try TemplateValue.evaluateMatrix(matrix, in: context)
+                    combinations = try Matrix.expand(value)
+                    if combinations.isEmpty { return await skipped("matrix is empty") }
+                }
+                if let node = strategy.failFast { failFast = try TemplateValue.evaluate(node, in: context).isTruthy }
+                if let node = strategy.maxParallel {
+                    let n = try TemplateValue.evaluate(node, in: context).coercedNumber
+                    if n.isFinite, n >= 1 { maxParallel = Int(n) }
+                }
+            } catch let error as Matrix.Failure {
+                return await failed("\(strategy.matrix?.location.description ?? job.location.description): \(error)")
+            } catch {
+                return await failed("\(error)")
+            }
+        }
+        let total = combinations.count
+        let failFastSetting = failFast
+        let maxParallelSetting = maxParallel
+        let jobContext = context
+        let instanceLimiter = ParallelLimiter(limit: maxParallel)
+        let fastFail = FailFastFlag()
+        var records: [JobRecord] = []
+        await withTaskGroup(of: (Int, JobRecord).self) { group in
+            for (index, combination) in combinations.enumerated() {
+                group.addTask {
+                    await instanceLimiter.acquire()
+                    await limiter.acquire()
+                    let outcome = await self.runMatrixInstance(
+                        job, combination: combination, index: index, total: total, baseName: baseName, context: jobContext,
+                        failFast: failFastSetting, maxParallel: maxParallelSetting, fastFail: fastFail
+                    )
+                    await limiter.release()
+                    await instanceLimiter.release()
+                    return outcome
+                }
+            }
+            var collected: [(Int, JobRecord)] = []
+            for await item in group { collected.append(item) }
+            records = collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        // Job-level continue-on-error turns a failed job into a non-blocking one.
+        var results = records.map(\.result)
+        if let node = job.continueOnError, (try? TemplateValue.evaluate(node, in: context).isTruthy) == true {
+            results = results.map { $0 == .failure ? .success : $0 }
+        }
+        let aggregate: Conclusion = results.contains(.failure) ? .failure : (results.contains(.cancelled) ? .cancelled : .success)
+        var outputs: [String: String] = [:]
+        for record in records { outputs.merge(record.outputs) { _, new in new } }
+        return (records, aggregate, outputs)
+    }
+
+    func runMatrixInstance(_ job: Job, combination: Matrix.Combination, index: Int, total: Int, baseName: String, context: ExpressionContext,
+                           failFast: Bool, maxParallel: Int?, fastFail: FailFastFlag) async -> (Int, JobRecord) {
+        var instanceContext = context
+        instanceContext["matrix"] = .object(ExpressionObject(combination.map { ($0.key, $0.value) }))
+        instanceContext["strategy"] = .object(ExpressionObject([
+            ("fail-fast", .bool(failFast)), ("job-index", .number(Double(index))), ("job-total", .number(Double(total))),
+            ("max-parallel", .number(Double(maxParallel ?? total))),
+        ]))
+        var name = combination.isEmpty ? baseName : Matrix.displayName(job.id, combination)
+        if let node = job.name, let evaluated = try? TemplateValue.string(node, in: instanceContext) {
+            name = (!combination.isEmpty && node.scalar?.contains("${{") != true) ? Matrix.displayName(evaluated, combination) : evaluated
+        }
+        if fastFail.isSet {
+            await reporter.jobStarted(name)
+            await reporter.line(name, "cancelled by fail-fast: another matrix job failed")
+            await reporter.jobFinished(name, .cancelled, duration: 0)
+            return (index, JobRecord(jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: ["cancelled by fail-fast"], failureReason: nil))
+        }
+        let record = await runInstance(job, name: name, context: instanceContext, index: index)
+        if record.result == .failure, failFast {
+            let continueOnError = (try? job.continueOnError.map { try TemplateValue.evaluate($0, in: instanceContext).isTruthy }) ?? false ?? false
+            if !continueOnError { fastFail.set() }
+        }
+        return (index, record)
+    }
+
+    func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int) async -> JobRecord {
+        await reporter.jobStarted(name)
+        var context = context
+        // Job-level concurrency.
+        var token: (String, Int)?
+        let handle = CancellationHandle()
+        if let spec = job.concurrency, let group = try? TemplateValue.string(spec.group, in: context), !group.isEmpty {
+            let cancel = (try? spec.cancelInProgress.map { try TemplateValue.evaluate($0, in: context).isTruthy }) ?? false ?? false
+            guard let acquired = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { handle.cancel() }) else {
+                await reporter.line(name, "Canceling since a higher priority waiting request for '\(group)' exists")
+                await reporter.jobFinished(name, .cancelled, duration: 0)
+                return JobRecord(jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [], failureReason: "cancelled by concurrency group \(group)")
+            }
+            token = (group, acquired)
+        }
+        // Job env on top of workflow env.
+        var env: [(String, ExpressionValue)] = context["env"]?.objectValue?.pairs ?? []
+        for (key, node) in job.env {
+            let value = (try? TemplateValue.string(node, in: context)) ?? ""
+            env.removeAll { $0.0 == key }
+            env.append((key, .string(value)))
+        }
+        context["env"] = .object(ExpressionObject(env))
+        if var github = context["github"]?.objectValue {
+            github = github.setting("job", .string(job.id))
+            context["github"] = .object(github)
+        }
+        var deadline: ContinuousClock.Instant?
+        let minutes = (try? job.timeoutMinutes.map { try TemplateValue.evaluate($0, in: context).coercedNumber }) ?? 360 ?? 360
+        if minutes.isFinite, minutes > 0 { deadline = ContinuousClock.now + .milliseconds(Int64(minutes * 60_000)) }
+        let executor = JobExecutor(
+            workflow: workflow, job: job, displayName: name, options: options, masker: masker, reporter: reporter,
+            baseContext: context, workspace: options.repositoryRoot,
+            jobDirectory: "\(options.stateDirectory)/runs/\(options.runID)/\(job.id)-\(index)", deadline: deadline
+        )
+        // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
+        let execution = Task { await executor.run() }
+        handle.onCancel { execution.cancel() }
+        let record = await withTaskCancellationHandler {
+            await execution.value
+        } onCancel: {
+            execution.cancel()
+        }
+        var final = record
+        if let deadline, ContinuousClock.now >= deadline, final.result != .success {
+            final.failureReason = "The job running on runner slipway has exceeded the maximum execution time of \(NumberSyntax.format(minutes)) minutes."
+            final.result = .failure
+            await reporter.line(name, "❌ \(final.failureReason ?? "")")
+        }
+        if let (group, t) = token { await gate.release(group: group, token: t) }
+        await reporter.jobFinished(name, final.result, duration: final.duration)
+        return final
+    }
+}
+
+/// Lets a concurrency group cancel a job that is already running.
+final class CancellationHandle: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var cancelled = false
+    private var actions: [@Sendable () -> Void] = []
+
+    func cancel() {
+        let pending: [@Sendable () -> Void] = lock.withLock {
+            cancelled = true
+            defer { actions.removeAll() }
+            return actions
+        }
+        for action in pending { action() }
+    }
+
+    func onCancel(_ action: @escaping @Sendable () -> Void) {
+        let runNow: Bool = lock.withLock {
+            if cancelled { return true }
+            actions.append(action)
+            return false
+        }
+        if runNow { action() }
+    }
+}
+
+final class FailFastFlag: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+/// A counting semaphore for `max-parallel` and the global job limit.
+actor ParallelLimiter {
+    let limit: Int?
+    var active = 0
+    var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int?) { self.limit = limit }
+
+    func acquire() async {
+        guard let limit else { return }
+        if active < limit {
+            active += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        guard limit != nil else { return }
+        if waiters.isEmpty {
+            active -= 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Subprocess
+import SystemPackage
+
+/// How a child process ended.
+public struct ProcessOutcome: Sendable, Equatable {
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var timedOut: Bool
+    public var cancelled: Bool
+
+    public var succeeded: Bool { exitCode == 0 && !timedOut && !cancelled }
+}
+
+/// Runs a command in its own session and process group, streaming its combined output line by line.
+///
+/// Timeouts and cancellation send SIGTERM to the whole group, wait a grace period, then SIGKILL it;
+/// after the direct child exits the group is killed again so no grandchild survives as an orphan.
+public enum ProcessGroupRunner {
+    public static let gracePeriod: Duration = .seconds(5)
+
+    public static func run(
+        executable: String,
+        arguments: [String],
+        environment: [String: String],
+        workingDirectory: String,
+        timeout: Duration?,
+        onLine: @escaping @Sendable (String) async -> Void
+    ) async throws -> ProcessOutcome {
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: gracePeriod)]
+        var env: [Environment.Key: String] = [:]
+        for (key, value) in environment { env[Environment.Key(stringLiteral: key)] = value }
+        let configuration = Configuration(
+            executable: executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
+            arguments: Arguments(arguments),
+            environment: .custom(env),
+            workingDirectory: FilePath(workingDirectory),
+            platformOptions: options
+        )
+        let flags = OutcomeFlags()
+        let status: TerminationStatus = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .combinedWithOutput) { execution in
+                    flags.setPID(execution.processIdentifier.value)
+                    for try await line in execution.standardOutput.strings() {
+                        await onLine(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+                    }
+                }
+                if let pid = flags.pid { kill(-pid, SIGKILL) }
+                return result.terminationStatus
+            }
+            if let timeout {
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+            }
+            while let next = try await group.next() {
+                if let status = next {
+                    group.cancelAll()
+                    return status
+                }
+                // The timer fired first.
+                flags.markTimedOut()
+                group.cancelAll()
+            }
+            return .signaled(SIGKILL)
+        }
+        var outcome = ProcessOutcome(exitCode: nil, signal: nil, timedOut: flags.timedOut, cancelled: Task.isCancelled && !flags.timedOut)
+        switch status {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let signal): outcome.signal = signal
+        }
+        return outcome
+    }
+}
+
+/// Shared flags between the process task and the timer; written before reads by task-group ordering.
+final class OutcomeFlags: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var _pid: pid_t?
+    private var _timedOut = false
+
+    var pid: pid_t? { lock.withLock { _pid } }
+    var timedOut: Bool { lock.withLock { _timedOut } }
+    func setPID(_ pid: pid_t) { lock.withLock { _pid = pid } }
+    func markTimedOut() { lock.withLock { _timedOut = true } }
+}
+
+/// A tiny pthread mutex, so the Runner does not need Foundation for locking.
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// `slipway lint [PATH]`: reports every problem in every workflow with path:line:col.
+struct LintCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check workflow files and print every problem as path:line:col: message."
+    )
+
+    @Argument(help: "A workflow file or directory (default: .github/workflows).")
+    var path: String = ".github/workflows"
+
+    func run() async throws {
+        let root = FileManager.default.currentDirectoryPath
+        let files: [String]
+        do { files = try WorkflowDiscovery.files(at: path) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root)
+        for diagnostic in diagnostics { print(diagnostic) }
+        if !diagnostics.isEmpty { throw ExitCode(2) }
+        print("\(workflows.count) workflow\(workflows.count == 1 ? "" : "s") OK")
+    }
+}

@@ -1,2 +1,0 @@
-import ArgumentParser
-public enum SlipwayMain { public static func main() async {} }

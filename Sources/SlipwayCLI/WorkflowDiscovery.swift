@@ -1,0 +1,46 @@
+import Core
+import Foundation
+import Workflows
+
+/// Finds and loads workflow files, collecting every diagnostic.
+enum WorkflowDiscovery {
+    /// Workflow files under `path`: a file itself, or `*.yml`/`*.yaml` directly in a directory (no recursion,
+    /// so `action.yml` files in sub-directories are never mistaken for workflows).
+    static func files(at path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationFailure("no workflow file or directory at '\(path)'")
+        }
+        if !isDirectory.boolValue { return [path] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { "\(path)/\($0)" }
+    }
+
+    static func load(_ files: [String], relativeTo root: String) -> (workflows: [Workflow], diagnostics: [Diagnostic]) {
+        var workflows: [Workflow] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            let display = file.hasPrefix(root + "/") ? String(file.dropFirst(root.count + 1)) : file
+            guard let data = FileManager.default.contents(atPath: file) else {
+                diagnostics.append(Diagnostic("cannot read the file", at: SourceLocation(file: display, line: 1, column: 1)))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(Diagnostic("the file is not valid UTF-8", at: SourceLocation(file: display, line: 1, column: 1)))
+                continue
+            }
+            do {
+                workflows.append(try WorkflowLoader.load(text: text, path: display))
+            } catch {
+                diagnostics.append(contentsOf: error.items)
+            }
+        }
+        return (workflows, diagnostics)
+    }
+}
+
+/// A user-facing error that ends the command with exit code 2.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

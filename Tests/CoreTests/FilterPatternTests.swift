@@ -1,0 +1,36 @@
+import Testing
+@testable import Core
+
+@Suite struct FilterPatternTests {
+    func matches(_ patterns: [String], _ value: String) throws -> Bool {
+        try FilterPattern.matches(patterns.map { try FilterPattern($0) }, value)
+    }
+
+    @Test func singleStarDoesNotCrossSlash() throws {
+        #expect(try matches(["release/*"], "release/1.0"))
+        #expect(try !matches(["release/*"], "release/1.0/hotfix"))
+        #expect(try matches(["release/**"], "release/1.0/hotfix"))
+        #expect(try !matches(["release/*"], "main"))
+    }
+
+    @Test func tagsAndQuantifiers() throws {
+        #expect(try matches(["v*"], "v1.2.3"))
+        #expect(try matches(["v[12].[0-9]+.[0-9]+"], "v2.10.3"))
+        #expect(try !matches(["v[12].[0-9]+.[0-9]+"], "v3.1.0"))
+        #expect(try matches(["colou?r"], "color"))
+        #expect(try matches(["colou?r"], "colour"))
+    }
+
+    @Test func negationIsOrdered() throws {
+        #expect(try !matches(["releases/**", "!releases/**-alpha"], "releases/1.0-alpha"))
+        #expect(try matches(["releases/**", "!releases/**-alpha", "releases/**"], "releases/1.0-alpha"))
+        #expect(try matches(["**.js", "!docs/**"], "src/app.js"))
+        #expect(try !matches(["**.js", "!docs/**"], "docs/app.js"))
+    }
+
+    @Test func literalCharactersAreEscaped() throws {
+        #expect(try matches(["a.b"], "a.b"))
+        #expect(try !matches(["a.b"], "axb"))
+        #expect(try matches(["feature\\*"], "feature*"))
+    }
+}

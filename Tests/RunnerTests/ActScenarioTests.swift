@@ -1,0 +1,89 @@
+import Core
+import Expressions
+import Foundation
+import Runner
+import SlipwayTesting
+import Testing
+import Workflows
+
+/// act's own runner scenarios that need no Docker, run by Slipway with the outcome act's tests expect.
+@Suite(.serialized) struct ActScenarioTests {
+    struct Scenario: Sendable, CustomTestStringConvertible {
+        let directory: String
+        let event: String
+        let succeeds: Bool
+        var secrets: [String: String] = [:]
+        var eventFile: String?
+        var testDescription: String { "\(directory) (\(event)) → \(succeeds ? "success" : "failure")" }
+    }
+
+    static let scenarios: [Scenario] = [
+        .init(directory: "outputs", event: "push", succeeds: true),
+        .init(directory: "evalmatrix", event: "push", succeeds: true),
+        .init(directory: "evalmatrixneeds", event: "push", succeeds: true),
+        .init(directory: "evalmatrixneeds2", event: "push", succeeds: true),
+        .init(directory: "evalmatrix-merge-array", event: "push", succeeds: true),
+        .init(directory: "evalmatrix-merge-map", event: "push", succeeds: true),
+        .init(directory: "env-and-path", event: "push", succeeds: true),
+        .init(directory: "environment-files", event: "push", succeeds: true),
+        .init(directory: "environment-files-parser-bug", event: "push", succeeds: true),
+        .init(directory: "environment-variables", event: "push", succeeds: true),
+        .init(directory: "evalenv", event: "push", succeeds: true),
+        .init(directory: "steps-context/conclusion", event: "push", succeeds: true),
+        .init(directory: "steps-context/outcome", event: "push", succeeds: true),
+        .init(directory: "commands", event: "push", succeeds: true),
+        .init(directory: "defaults-run", event: "push", succeeds: true),
+        .init(directory: "job-needs-context-contains-result", event: "push", succeeds: true),
+        .init(directory: "if-env-act", event: "push", succeeds: true),
+        .init(directory: "nix-prepend-path", event: "push", succeeds: true),
+        .init(directory: "do-not-leak-step-env-in-composite", event: "push", succeeds: true),
+        .init(directory: "act-composite-env-test", event: "push", succeeds: true),
+        .init(directory: "mask-values", event: "push", succeeds: true),
+        .init(directory: "set-env-new-env-file-per-step", event: "push", succeeds: true),
+        .init(directory: "set-env-step-env-override", event: "push", succeeds: true),
+        .init(directory: "workdir", event: "push", succeeds: true),
+        .init(directory: "inputs-via-env-context", event: "push", succeeds: true),
+        .init(directory: "pull-request", event: "pull_request", succeeds: true, eventFile: "pull-request/event.json"),
+        .init(directory: "job-status-check", event: "push", succeeds: false),
+        .init(directory: "if-expressions", event: "push", succeeds: false),
+        .init(directory: "matrix-exitcode", event: "push", succeeds: false),
+    ]
+
+    static var fixtures: String {
+        Bundle.module.url(forResource: "Fixtures/act-testdata", withExtension: nil)?.path ?? ""
+    }
+
+    @Test(arguments: scenarios)
+    func scenario(_ scenario: Scenario) async throws {
+        let repo = try TemporaryRepository.make(copying: Self.fixtures)
+        defer { repo.remove() }
+        let directory = "\(repo.path)/\(scenario.directory)"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
+        var payload = ExpressionObject([("ref", "refs/heads/main")])
+        if let eventFile = scenario.eventFile, case .object(let given) = try JSON.parse(String(contentsOfFile: "\(repo.path)/\(eventFile)", encoding: .utf8)) {
+            for (k, v) in given.pairs { payload = payload.setting(k, v) }
+        }
+        let event = WorkflowEvent(
+            name: scenario.event, ref: "refs/heads/main", sha: String(repeating: "a", count: 40),
+            baseRef: payload["pull_request"]?["base"]["ref"].stringValue, headRef: payload["pull_request"]?["head"]["ref"].stringValue,
+            payload: payload
+        )
+        var results: [Conclusion] = []
+        for file in files.sorted() {
+            let text = try String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)
+            let workflow = try WorkflowLoader.load(text: text, path: "\(scenario.directory)/\(file)")
+            guard workflow.triggers.contains(where: { $0.matches(event) }) else { continue }
+            let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, stateDirectory: "\(repo.path)/.slipway")
+            let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+            results.append(record.result)
+            if scenario.succeeds {
+                let failures = record.jobs.filter { $0.result == .failure }.map { "\($0.name): \($0.failureReason ?? "") \($0.log.suffix(5).joined(separator: " / "))" }
+                #expect(record.result == .success, "\(failures)")
+            }
+        }
+        #expect(!results.isEmpty, "no workflow in \(scenario.directory) matched \(scenario.event)")
+        if !scenario.succeeds {
+            #expect(results.contains(.failure))
+        }
+    }
+}

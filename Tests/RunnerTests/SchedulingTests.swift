@@ -1,0 +1,140 @@
+import Core
+import Foundation
+import Runner
+import SlipwayTesting
+import Testing
+import Workflows
+
+@Suite(.serialized) struct SchedulingTests {
+    func run(_ yaml: String, secrets: [String: String] = [:], in repo: TemporaryRepository) async throws -> RunRecord {
+        let workflow = try WorkflowLoader.load(text: yaml, path: ".github/workflows/test.yml")
+        let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "b", count: 40))
+        let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: secrets, stateDirectory: "\(repo.path)/.slipway")
+        return await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+    }
+
+    @Test func dependentStartsWhenItsOwnNeedsFinish() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        // `fast-child` needs only `fast`; it must finish before `slow` does (no stage barrier).
+        let record = try await run("""
+            on: push
+            jobs:
+              slow:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: sleep 1.5; date +%s.%N > "$GITHUB_WORKSPACE/slow"
+              fast:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: true
+              fast-child:
+                needs: fast
+                runs-on: ubuntu-latest
+                steps:
+                  - run: date +%s.%N > "$GITHUB_WORKSPACE/child"
+            """, in: repo)
+        #expect(record.result == .success)
+        let slow = Double(try String(contentsOfFile: "\(repo.path)/slow", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let child = Double(try String(contentsOfFile: "\(repo.path)/child", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(child < slow)
+    }
+
+    @Test func failedNeedSkipsDependentUnlessStatusFunction() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let record = try await run("""
+            on: push
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps: [{run: exit 3}]
+              b:
+                needs: a
+                runs-on: ubuntu-latest
+                steps: [{run: true}]
+              c:
+                needs: a
+                if: failure()
+                runs-on: ubuntu-latest
+                steps: [{run: true}]
+            """, in: repo)
+        let results = Dictionary(uniqueKeysWithValues: record.jobs.map { ($0.jobID, $0.result) })
+        #expect(results["a"] == .failure)
+        #expect(results["b"] == .skipped)
+        #expect(results["c"] == .success)
+        #expect(record.result == .failure)
+    }
+
+    @Test func fractionalStepTimeoutKillsTheProcessGroup() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let started = ContinuousClock.now
+        let record = try await run("""
+            on: push
+            jobs:
+              t:
+                runs-on: ubuntu-latest
+                steps:
+                  - timeout-minutes: 0.02
+                    run: |
+                      (sleep 30; touch "$GITHUB_WORKSPACE/orphan") &
+                      sleep 30
+            """, in: repo)
+        #expect(record.result == .failure)
+        #expect(ContinuousClock.now - started < .seconds(20))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!FileManager.default.fileExists(atPath: "\(repo.path)/orphan"))
+    }
+
+    @Test func matrixNamesAndFailFast() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let record = try await run("""
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  max-parallel: 1
+                  matrix:
+                    os: [linux]
+                    go: ['1.22', '1.23']
+                steps:
+                  - run: test "${{ matrix.go }}" != "1.22"
+            """, in: repo)
+        #expect(record.jobs.map(\.name) == ["build (linux, 1.22)", "build (linux, 1.23)"])
+        #expect(record.jobs.map(\.result) == [.failure, .cancelled])
+    }
+
+    @Test func outputsFlowThroughNeedsAndSecretsAreMasked() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let record = try await run("""
+            on: push
+            jobs:
+              produce:
+                runs-on: ubuntu-latest
+                outputs:
+                  value: ${{ steps.s.outputs.value }}
+                  leaked: ${{ steps.s.outputs.leaked }}
+                steps:
+                  - id: s
+                    run: |
+                      echo "value=hello" >> "$GITHUB_OUTPUT"
+                      echo "leaked=${{ secrets.TOKEN }}" >> "$GITHUB_OUTPUT"
+                      echo "token is ${{ secrets.TOKEN }}"
+                      echo "${{ secrets.TOKEN }}" | base64
+              consume:
+                needs: produce
+                runs-on: ubuntu-latest
+                steps:
+                  - run: test "${{ needs.produce.outputs.value }}" = hello && test -z "${{ needs.produce.outputs.leaked }}"
+            """, secrets: ["TOKEN": "sup3r-s3cret-v4lue"], in: repo)
+        #expect(record.result == .success)
+        let logs = record.jobs.flatMap(\.log).joined(separator: "\n")
+        #expect(!logs.contains("sup3r-s3cret-v4lue"))
+        #expect(!logs.contains(Data("sup3r-s3cret-v4lue\n".utf8).base64EncodedString().prefix(16)))
+        #expect(logs.contains("token is ***"))
+    }
+}
