@@ -122,7 +122,7 @@ public enum NumberSyntax {
     }
 
     /// Decimal syntax: `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`, or `[+-]?Infinity`, or `NaN`.
-    static func parseDecimal(_ text: String) -> Double? {
+    public static func parseDecimal(_ text: String) -> Double? {
         switch text {
         case "Infinity", "+Infinity": return .infinity
         case "-Infinity": return -.infinity

@@ -15,7 +15,7 @@ public struct GitRepository: Sendable {
             guard let result = try? await Subprocess.run(
                 .name("git"), arguments: Arguments(["-C", root] + args), output: .string(limit: 1 << 20), error: .discarded
             ), result.terminationStatus.isSuccess else { return nil }
-            let text = (result.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
         return GitRepository(

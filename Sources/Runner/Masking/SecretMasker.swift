@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// Replaces secret values in output with `***`.
@@ -57,19 +58,11 @@ public final class SecretMasker: @unchecked Sendable {
         return forms
     }
 
+    /// The value as it appears inside a JSON string literal.
     static func jsonEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        var quoted = ""
+        JSON.writeString(value, into: &quoted)
+        return String(quoted.dropFirst().dropLast())
     }
 
     public func mask(_ text: String) -> String {

@@ -35,32 +35,10 @@ public enum TemplateValue {
         guard let first = bytes.first else { return nil }
         if text.hasPrefix("0x"), bytes.count > 2, let v = Int64(text.dropFirst(2), radix: 16) { return Double(v) }
         if text.hasPrefix("0o"), bytes.count > 2, let v = Int64(text.dropFirst(2), radix: 8) { return Double(v) }
-        let digitsAndSigns = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }
-        guard digitsAndSigns, (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E else { return nil }
-        // YAML 1.2 core: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-        var rest = bytes[...]
-        if rest.first == 0x2B || rest.first == 0x2D { rest = rest.dropFirst() }
-        var digits = 0
-        while let b = rest.first, b >= 0x30 && b <= 0x39 { digits += 1; rest = rest.dropFirst() }
-        if rest.first == 0x2E {
-            rest = rest.dropFirst()
-            while let b = rest.first, b >= 0x30 && b <= 0x39 { digits += 1; rest = rest.dropFirst() }
-        }
-        guard digits > 0 else { return nil }
-        if rest.first == 0x65 || rest.first == 0x45 {
-            rest = rest.dropFirst()
-            if rest.first == 0x2B || rest.first == 0x2D { rest = rest.dropFirst() }
-            var exp = 0
-            while let b = rest.first, b >= 0x30 && b <= 0x39 { exp += 1; rest = rest.dropFirst() }
-            guard exp > 0 else { return nil }
-        }
-        guard rest.isEmpty else { return nil }
-        var normalized = text
-        if normalized.hasSuffix(".") { normalized += "0" }
-        if normalized.hasPrefix(".") { normalized = "0" + normalized }
-        if normalized.hasPrefix("-.") { normalized = "-0" + normalized.dropFirst() }
-        if normalized.hasPrefix("+") { normalized.removeFirst() }
-        return Double(normalized)
+        // YAML 1.2 core floats and ints are plain decimal syntax; words such as `Infinity` stay strings.
+        let decimalCharacters = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }
+        guard decimalCharacters, first != 0x65, first != 0x45 else { return nil }
+        return NumberSyntax.parseDecimal(text)
     }
 
     /// Evaluates a YAML value: scalars with `${{ }}` are evaluated, others typed; mappings and sequences recursively.
