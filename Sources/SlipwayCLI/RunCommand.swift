@@ -170,12 +170,13 @@ struct RunCommand: AsyncParsableCommand {
         var runID = Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000
         var records: [RunRecord] = []
         var queue: [(Workflow, WorkflowEvent, Int)] = matching.map { ($0, workflowEvent, 0) }
-        let baseOptions = RunOptions(
+        var baseOptions = RunOptions(
             repositoryRoot: root, event: workflowEvent, secrets: secretValues, vars: try parsePairs(vars, what: "--var"),
             env: try parsePairs(envs, what: "--env"), jobFilter: job, dryRun: dryRun,
             actionMap: try parsePairs(actionMaps, what: "--action-map"), repoMap: try parsePairs(repoMaps, what: "--repo-map"),
             stateDirectory: state
         )
+        baseOptions.repository = git
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll()

@@ -26,7 +26,5 @@ public struct Diagnostics: Error, Sendable, CustomStringConvertible {
 
     public init(_ items: [Diagnostic]) { self.items = items }
 
-    public var errors: [Diagnostic] { items.filter { $0.severity == .error } }
-
     public var description: String { items.map(\.description).joined(separator: "\n") }
 }

@@ -139,7 +139,7 @@ struct Evaluator {
             var values: [ExpressionValue] = []
             for argument in arguments.dropFirst() { values.append(try evaluate(argument)) }
             let result = try Self.format(format, values.map(\.coercedString), fail: fail)
-            try checkMemory(result, values)
+            try checkMemory(result)
             return .string(result)
         case "join":
             let collection = try evaluate(arguments[0])
@@ -154,12 +154,12 @@ struct Evaluator {
             case .object: result = ""
             default: result = collection.coercedString
             }
-            try checkMemory(result, [collection])
+            try checkMemory(result)
             return .string(result)
         case "toJSON":
             let value = try evaluate(arguments[0])
             let result = JSON.serialize(value)
-            try checkMemory(result, [])
+            try checkMemory(result)
             return .string(result)
         case "fromJSON":
             let text = try evaluate(arguments[0]).coercedString
@@ -189,7 +189,7 @@ struct Evaluator {
         }
     }
 
-    func checkMemory(_ result: String, _ inputs: [ExpressionValue]) throws(ExpressionError) {
+    func checkMemory(_ result: String) throws(ExpressionError) {
         memory.bytes += result.utf16.count * 2
         if memory.bytes > Self.maxMemoryBytes { throw fail("The maximum allowed memory size was exceeded") }
     }

@@ -29,24 +29,4 @@ public indirect enum ExpressionNode: Sendable {
             FunctionSignature.statusFunctionNames.contains(name.lowercased()) || args.contains { $0.containsStatusFunction }
         }
     }
-
-    /// Names of contexts referenced by this expression, lower-cased.
-    public var referencedNamedValues: Set<String> {
-        var names: Set<String> = []
-        collectNamedValues(into: &names)
-        return names
-    }
-
-    private func collectNamedValues(into names: inout Set<String>) {
-        switch self {
-        case .literal, .wildcard: break
-        case .namedValue(let name): names.insert(name.lowercased())
-        case .index(let a, let b), .compare(_, let a, let b):
-            a.collectNamedValues(into: &names)
-            b.collectNamedValues(into: &names)
-        case .not(let a): a.collectNamedValues(into: &names)
-        case .and(let items), .or(let items), .call(_, let items):
-            for item in items { item.collectNamedValues(into: &names) }
-        }
-    }
 }

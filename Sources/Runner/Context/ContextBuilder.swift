@@ -9,7 +9,7 @@ struct ContextBuilder {
     let options: RunOptions
 
     func workflowContext() async -> ExpressionContext {
-        let git = await GitRepository.inspect(options.repositoryRoot)
+        let git = if let known = options.repository { known } else { await GitRepository.inspect(options.repositoryRoot) }
         let event = options.event
         let slug = git.repositorySlug
         let owner = String(slug.split(separator: "/").first ?? "local")

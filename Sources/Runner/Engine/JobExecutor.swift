@@ -40,7 +40,7 @@ struct JobExecutor {
         let started = Date()
         let clock = ContinuousClock.now
         let state = State()
-        try? FileManager.default.createDirectory(atPath: jobDirectory, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(atPath: "\(jobDirectory)/tmp", withIntermediateDirectories: true)
         for step in job.steps {
             if Task.isCancelled || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
                 state.cancelled = true
@@ -394,7 +394,6 @@ struct JobExecutor {
         env["RUNNER_NAME"] = "slipway"
         env["RUNNER_TEMP"] = "\(jobDirectory)/tmp"
         env["RUNNER_TOOL_CACHE"] = "\(options.stateDirectory)/toolcache"
-        try? FileManager.default.createDirectory(atPath: "\(jobDirectory)/tmp", withIntermediateDirectories: true)
         if case .object(let merged)? = context["env"] {
             for (k, v) in merged.pairs { env[k] = v.coercedString }
         }

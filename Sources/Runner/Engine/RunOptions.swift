@@ -23,6 +23,8 @@ public struct RunOptions: Sendable {
     public var stateDirectory: String
     /// Upper bound on jobs running at once (nil: unlimited).
     public var maxParallelJobs: Int?
+    /// The repository facts, when the caller already read them; otherwise each run reads them.
+    public var repository: GitRepository?
 
     public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
                 env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,

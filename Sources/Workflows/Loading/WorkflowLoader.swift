@@ -520,7 +520,8 @@ public struct WorkflowLoader {
             if state[id] == 2 { return }
             if state[id] == 1 {
                 if let job = byId[id], let from = path.last {
-                    diagnostics.append(Diagnostic("Job '\(from)' depends on job '\(id)' which creates a cycle in the dependency graph.", at: byId[from]?.needsLocation ?? job.location))
+                    let location = byId[from]?.needsLocation ?? job.location
+                    diagnostics.append(Diagnostic("Job '\(from)' depends on job '\(id)' which creates a cycle in the dependency graph.", at: location))
                 }
                 return
             }
