@@ -12,6 +12,9 @@ struct LintCommand: AsyncParsableCommand {
     @Argument(help: "A workflow file or directory (default: .github/workflows).")
     var path: String = ".github/workflows"
 
+    @Option(name: .customLong("repo-map"), help: ArgumentHelp("Check calls of another repository's reusable workflows against a local checkout.", valueName: "OWNER/REPO=PATH"))
+    var repoMaps: [String] = []
+
     func run() async throws {
         let root = FileManager.default.currentDirectoryPath
         let files: [String]
@@ -19,7 +22,16 @@ struct LintCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root)
+        var repositories: [String: String] = [:]
+        for entry in repoMaps {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                FileHandle.standardError.write(Data("error: --repo-map expects OWNER/REPO=PATH, got '\(entry)'\n".utf8))
+                throw ExitCode(2)
+            }
+            repositories[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: repositories)
+        for warning in workflows.flatMap(\.warnings) { print("\(warning) (warning)") }
         for diagnostic in diagnostics { print(diagnostic) }
         if !diagnostics.isEmpty { throw ExitCode(2) }
         print("\(workflows.count) workflow\(workflows.count == 1 ? "" : "s") OK")

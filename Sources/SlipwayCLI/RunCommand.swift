@@ -95,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
     func execute() async throws {
         let root = FileManager.default.currentDirectoryPath
         let files = try WorkflowDiscovery.files(at: workflowsPath)
-        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root)
+        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: try parsePairs(repoMaps, what: "--repo-map"))
+        for warning in workflows.flatMap(\.warnings) { FileHandle.standardError.write(Data("\(warning) (warning)\n".utf8)) }
         if !diagnostics.isEmpty {
             for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             throw ExitCode(2)

@@ -16,7 +16,10 @@ enum WorkflowDiscovery {
         return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { "\(path)/\($0)" }
     }
 
-    static func load(_ files: [String], relativeTo root: String) -> (workflows: [Workflow], diagnostics: [Diagnostic]) {
+    static func load(_ files: [String], relativeTo root: String, repositories: [String: String] = [:]) -> (workflows: [Workflow], diagnostics: [Diagnostic]) {
+        let resolver = ReusableWorkflowResolver.files(root: root, repositories: repositories) { path in
+            FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+        }
         var workflows: [Workflow] = []
         var diagnostics: [Diagnostic] = []
         for file in files {
@@ -30,7 +33,7 @@ enum WorkflowDiscovery {
                 continue
             }
             do {
-                workflows.append(try WorkflowLoader.load(text: text, path: display))
+                workflows.append(try WorkflowLoader.load(text: text, path: display, resolver: resolver))
             } catch {
                 diagnostics.append(contentsOf: error.items)
             }

@@ -11,35 +11,71 @@ public enum YAMLDocument {
     /// Parses the first document of `text`; an empty document yields nil.
     public static func parse(_ text: String, file: String, options: Options = .init()) throws(Diagnostic) -> YAMLNode? {
         let root: Node?
+        let parser: Parser
         do {
-            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
-            throw diagnostic(for: error, file: file)
+            throw diagnostic(for: error, file: file, text: text)
         } catch {
             throw Diagnostic("could not parse YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
         guard let root else { return nil }
+        // Yams holds anchors weakly from the nodes and strongly from the parser: keep the parser alive while
+        // converting, or anchors vanish before they can be reported.
+        defer { withExtendedLifetime(parser) {} }
         return try convert(root, file: file, options: options, depth: 0)
+    }
+
+    /// The tag the author wrote (`!!bool`), nil for implicit ones. Read before anything resolves the tag.
+    static func explicitTag(_ tag: Tag) -> String? {
+        let name = tag.description
+        return name.isEmpty || name == "!" ? nil : name
     }
 
     static func location(_ mark: Mark?, file: String) -> SourceLocation {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let where_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
             return Diagnostic("YAML syntax error: \(problem)\(where_)", at: location(mark, file: file))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic("'\(duplicates.joined(separator: "', '"))' is already defined", at: location(context.mark, file: file))
+            // Yams marks the first key; users (and GitHub) point at the repeated one.
+            var at = location(context.mark, file: file)
+            if let key = duplicates.first, let line = repeatedKeyLine(key, after: context.mark, in: text) {
+                at = SourceLocation(file: file, line: line, column: context.mark.column)
+            }
+            return Diagnostic("'\(duplicates.joined(separator: "', '"))' is already defined", at: at)
         case .reader(let problem, _, _, _):
             return Diagnostic("YAML reader error: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
         default:
             return Diagnostic("YAML error: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// The line of the next block-mapping key `key` at the same column as `mark`, if the mapping is a block one.
+    static func repeatedKeyLine(_ key: String, after mark: Mark, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let indent = mark.column - 1
+        for index in mark.line..<lines.count {
+            let line = Substring(lines[index])
+            let leading = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(leading).drop { $0 == "-" || $0 == " " }
+            let keyColumn = line.count - rest.count
+            guard !rest.isEmpty, !rest.hasPrefix("#") else { continue }
+            if leading < indent, keyColumn != indent { return nil }  // left the mapping
+            guard keyColumn == indent else { continue }
+            for form in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(form) {
+                let after = rest.dropFirst(form.count).drop { $0 == " " }
+                if after.hasPrefix(":") { return index + 1 }
+            }
+        }
+        return nil
     }
 
     static func convert(_ node: Node, file: String, options: Options, depth: Int) throws(Diagnostic) -> YAMLNode {
@@ -58,7 +94,7 @@ public enum YAMLDocument {
             case .folded: style = .folded
             default: style = .plain
             }
-            return YAMLNode(.scalar(scalar.string, style), at: loc)
+            return YAMLNode(.scalar(scalar.string, style), at: loc, explicitTag: explicitTag(scalar.tag))
         case .mapping(let mapping):
             if !options.allowAnchors, mapping.anchor != nil {
                 throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)

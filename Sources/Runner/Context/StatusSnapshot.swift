@@ -6,11 +6,21 @@ struct StatusSnapshot: Sendable {
     var success: Bool
     var failure: Bool
     var cancelled: Bool
+    /// Results of the jobs a job-level `success('build')` / `failure('build')` may name (lower-cased ids).
+    var jobResults: [String: Conclusion] = [:]
 
     func install(into context: inout ExpressionContext) {
-        let s = success, f = failure, c = cancelled
-        context.setFunction("success") { _ throws(ExpressionError) in .bool(s) }
-        context.setFunction("failure") { _ throws(ExpressionError) in .bool(f) }
+        let s = success, f = failure, c = cancelled, results = jobResults
+        // With arguments (job level only), the functions look at the named jobs instead of all needs.
+        @Sendable func named(_ arguments: [ExpressionValue]) -> [Conclusion?] {
+            arguments.map { results[$0.coercedString.lowercased()] }
+        }
+        context.setFunction("success") { arguments throws(ExpressionError) in
+            arguments.isEmpty ? .bool(s) : .bool(!c && named(arguments).allSatisfy { $0 == .success })
+        }
+        context.setFunction("failure") { arguments throws(ExpressionError) in
+            arguments.isEmpty ? .bool(f) : .bool(named(arguments).contains { $0 == .failure })
+        }
         context.setFunction("cancelled") { _ throws(ExpressionError) in .bool(c) }
         context.setFunction("always") { _ throws(ExpressionError) in .bool(true) }
     }

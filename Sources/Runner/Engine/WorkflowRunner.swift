@@ -81,7 +81,8 @@ public struct WorkflowRunner: Sendable {
                     let status = StatusSnapshot(
                         success: transitive.allSatisfy { results[$0]?.0 == .success },
                         failure: transitive.contains { results[$0]?.0 == .failure },
-                        cancelled: Task.isCancelled
+                        cancelled: Task.isCancelled,
+                        jobResults: Dictionary(transitive.compactMap { id in results[id].map { (id.lowercased(), $0.0) } }, uniquingKeysWith: { a, _ in a })
                     )
                     let context = rootContext
                     group.addTask {

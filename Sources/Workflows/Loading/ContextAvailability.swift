@@ -16,5 +16,9 @@ public enum ContextAvailability {
     public static let workflowCallInputDefault: Set<String> = ["github", "inputs", "vars"]
 
     public static let stepFunctions: [FunctionSignature] = FunctionSignature.statusFunctions + [.hashFiles]
-    public static let jobIfFunctions: [FunctionSignature] = FunctionSignature.statusFunctions
+    /// At job level `success()` and `failure()` may name jobs: `success('build', 'test')`.
+    public static let jobIfFunctions: [FunctionSignature] = [
+        .init(name: "success", minArguments: 0, maxArguments: .max), .init(name: "failure", minArguments: 0, maxArguments: .max),
+        FunctionSignature.always, FunctionSignature.cancelled,
+    ]
 }

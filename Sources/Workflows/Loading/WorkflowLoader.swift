@@ -12,23 +12,32 @@ public struct WorkflowLoader {
         "workflow_run", "image_version",
     ]
 
-    static let workflowKeys: Set<String> = ["name", "run-name", "description", "on", "permissions", "env", "defaults", "concurrency", "jobs"]
-    static let jobKeys: Set<String> = [
-        "name", "needs", "permissions", "if", "runs-on", "snapshot", "environment", "concurrency", "outputs", "env",
-        "defaults", "steps", "timeout-minutes", "cancel-timeout-minutes", "strategy", "continue-on-error", "container", "services",
-    ]
-    static let reusableJobKeys: Set<String> = ["name", "uses", "with", "secrets", "needs", "if", "permissions", "concurrency", "strategy"]
-    static let stepKeys: Set<String> = ["id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env", "continue-on-error", "timeout-minutes", "background"]
-    static let eventFilterKeys: Set<String> = ["types", "branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore", "workflows", "inputs", "outputs", "secrets", "names", "versions"]
+    /// GitHub's limit on reusable workflows calling reusable workflows.
+    public static let maximumCallDepth = 10
 
     var diagnostics: [Diagnostic] = []
     let file: String
+    let resolver: ReusableWorkflowResolver
+    let depth: Int
+    /// Whether `resolver` is a real one: only then is a reference that cannot be found an error.
+    let resolves: Bool
 
-    init(file: String) { self.file = file }
+    init(file: String, resolver: ReusableWorkflowResolver, resolves: Bool, depth: Int) {
+        self.file = file
+        self.resolver = resolver
+        self.resolves = resolves
+        self.depth = depth
+    }
 
     /// Parses `text` as the workflow at `path` (used in messages). Throws `Diagnostics` with every problem.
-    public static func load(text: String, path: String) throws(Diagnostics) -> Workflow {
-        var loader = WorkflowLoader(file: path)
+    /// With a `resolver`, jobs that call reusable workflows load them too, and their `with` and `secrets` are
+    /// checked against what the called workflow declares.
+    public static func load(text: String, path: String, resolver: ReusableWorkflowResolver? = nil) throws(Diagnostics) -> Workflow {
+        try load(text: text, path: path, resolver: resolver ?? .none, resolves: resolver != nil, depth: 0)
+    }
+
+    static func load(text: String, path: String, resolver: ReusableWorkflowResolver, resolves: Bool, depth: Int) throws(Diagnostics) -> Workflow {
+        var loader = WorkflowLoader(file: path, resolver: resolver, resolves: resolves, depth: depth)
         let root: YAMLNode?
         do {
             root = try YAMLDocument.parse(text, file: path, options: .init(allowAnchors: false))
@@ -38,12 +47,25 @@ public struct WorkflowLoader {
         guard let root else {
             throw Diagnostics([Diagnostic("the workflow file is empty", at: SourceLocation(file: path, line: 1, column: 1))])
         }
+        var validator = SchemaValidator(schema: .workflow)
+        validator.validate(root, as: "workflow-root-strict")
         let workflow = loader.workflow(root)
-        if !loader.diagnostics.isEmpty || workflow == nil {
-            throw Diagnostics(loader.diagnostics)
-        }
-        guard let workflow else { throw Diagnostics(loader.diagnostics) }
+        let all = Self.merged(validator.diagnostics + loader.diagnostics)
+        let errors = all.filter { $0.severity == .error }
+        guard errors.isEmpty, var workflow else { throw Diagnostics(all) }
+        workflow.warnings = all.filter { $0.severity == .warning }
         return workflow
+    }
+
+    /// Drops repeats (the schema and the model reader may both see an expression) and orders by position.
+    static func merged(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen: Set<Diagnostic> = []
+        let unique = diagnostics.filter { seen.insert($0).inserted }
+        return unique.enumerated().sorted { a, b in
+            let l = (a.element.location?.line ?? 0, a.element.location?.column ?? 0, a.offset)
+            let r = (b.element.location?.line ?? 0, b.element.location?.column ?? 0, b.offset)
+            return l < r
+        }.map(\.element)
     }
 
     // MARK: - Helpers
@@ -53,85 +75,36 @@ public struct WorkflowLoader {
     }
 
     mutating func mapping(_ node: YAMLNode, _ what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
-        if let pairs = node.mapping { return pairs }
-        error("\(what) must be a mapping, found a \(node.kindName)", node)
-        return nil
+        _ = what  // the schema validator reports wrong shapes
+        return node.mapping
     }
 
-    mutating func checkKeys(_ pairs: [(key: YAMLNode, value: YAMLNode)], allowed: Set<String>, context: String) {
-        for pair in pairs {
-            guard let key = pair.key.scalar else {
-                error("\(context): mapping keys must be strings", pair.key)
-                continue
-            }
-            if !allowed.contains(key) {
-                error("Unexpected value '\(key)' in \(context)", pair.key)
-            }
-        }
-    }
 
     mutating func stringList(_ node: YAMLNode, _ what: String) -> [String] {
         if let text = node.scalar { return [text] }
-        guard let items = node.sequence else {
-            error("\(what) must be a string or a sequence of strings", node)
-            return []
-        }
-        var result: [String] = []
-        for item in items {
-            if let text = item.scalar { result.append(text) } else { error("\(what) entries must be strings", item) }
-        }
-        return result
+        _ = what
+        return (node.sequence ?? []).compactMap(\.scalar)
     }
 
     mutating func keyValues(_ node: YAMLNode?, _ what: String, contexts: Set<String>, functions: [FunctionSignature] = []) -> [(key: String, value: YAMLNode)] {
         guard let node else { return [] }
         if node.isNull { return [] }
         if let text = node.scalar, text.contains("${{") {
-            checkTemplate(node, contexts: contexts, functions: functions)
             return []
         }
         guard let pairs = mapping(node, what) else { return [] }
         var result: [(key: String, value: YAMLNode)] = []
         for pair in pairs {
-            guard let key = pair.key.scalar else { error("\(what): keys must be strings", pair.key); continue }
-            checkTemplate(pair.value, contexts: contexts, functions: functions)
+            guard let key = pair.key.scalar else { continue }
             result.append((key, pair.value))
         }
         return result
     }
 
-    /// Checks every `${{ }}` in a value for syntax and allowed contexts.
-    mutating func checkTemplate(_ node: YAMLNode?, contexts: Set<String>, functions: [FunctionSignature] = []) {
-        guard let node else { return }
-        switch node.content {
-        case .scalar(let text, _):
-            guard text.contains("${{") else { return }
-            do {
-                _ = try TemplateString(text, namedValues: contexts, hostFunctions: functions)
-            } catch {
-                self.error(error.description, node)
-            }
-        case .sequence(let items):
-            for item in items { checkTemplate(item, contexts: contexts, functions: functions) }
-        case .mapping(let pairs):
-            for pair in pairs {
-                if let key = pair.key.scalar, TemplateValue.isInsertDirective(key) {
-                    checkTemplate(pair.value, contexts: contexts, functions: functions)
-                    continue
-                }
-                checkTemplate(pair.key, contexts: contexts, functions: functions)
-                checkTemplate(pair.value, contexts: contexts, functions: functions)
-            }
-        }
-    }
-
     /// An `if:` condition: either a bare expression or one wrapped in `${{ }}`.
     mutating func condition(_ node: YAMLNode?, contexts: Set<String>, functions: [FunctionSignature]) -> String? {
         guard let node else { return nil }
-        guard let text = node.scalar else {
-            error("if: must be a string expression", node)
-            return nil
-        }
+        guard let text = node.scalar else { return nil }
         let stripped = Self.stripCondition(text, style: node)
         do {
             if text.contains("${{") && !Self.isWholeExpression(text) {
@@ -163,29 +136,22 @@ public struct WorkflowLoader {
 
     mutating func workflow(_ root: YAMLNode) -> Workflow? {
         guard let pairs = mapping(root, "a workflow") else { return nil }
-        checkKeys(pairs, allowed: Self.workflowKeys, context: "the workflow")
+        _ = pairs
         var triggers: [EventTrigger] = []
-        if let on = root["on"] {
-            triggers = self.triggers(on)
-        } else {
-            error("Required property is missing: on", root)
-        }
+        if let on = root["on"] { triggers = self.triggers(on) }
         let name = root["name"]?.scalar
         let runName = root["run-name"]
-        checkTemplate(runName, contexts: ContextAvailability.runName)
         let env = keyValues(root["env"], "env", contexts: ContextAvailability.workflowEnv)
         let defaults = self.defaults(root["defaults"], contexts: ContextAvailability.jobDefaults)
         let concurrency = self.concurrency(root["concurrency"], contexts: ContextAvailability.workflowConcurrency)
         var jobs: [Job] = []
         if let jobsNode = root["jobs"] {
             if let jobPairs = mapping(jobsNode, "jobs") {
-                if jobPairs.isEmpty { error("jobs: at least one job is required", jobsNode) }
+                if jobPairs.isEmpty { error("The workflow must contain at least one job with no dependencies.", jobsNode) }
                 for pair in jobPairs {
                     if let job = job(pair.key, pair.value) { jobs.append(job) }
                 }
             }
-        } else {
-            error("Required property is missing: jobs", root)
         }
         checkNeeds(jobs)
         return Workflow(
@@ -196,36 +162,22 @@ public struct WorkflowLoader {
 
     mutating func defaults(_ node: YAMLNode?, contexts: Set<String>) -> RunDefaults {
         guard let node, let pairs = mapping(node, "defaults") else { return RunDefaults() }
-        checkKeys(pairs, allowed: ["run"], context: "defaults")
+        _ = pairs
         guard let run = node["run"], let runPairs = mapping(run, "defaults.run") else { return RunDefaults() }
-        checkKeys(runPairs, allowed: ["shell", "working-directory"], context: "defaults.run")
-        checkTemplate(run["shell"], contexts: contexts)
-        checkTemplate(run["working-directory"], contexts: contexts)
+        _ = runPairs
         return RunDefaults(shell: run["shell"], workingDirectory: run["working-directory"])
     }
 
     mutating func concurrency(_ node: YAMLNode?, contexts: Set<String>) -> ConcurrencySpec? {
         guard let node else { return nil }
         if node.scalar != nil {
-            checkTemplate(node, contexts: contexts)
             return ConcurrencySpec(group: node, cancelInProgress: nil, queueMax: false)
         }
         guard let pairs = mapping(node, "concurrency") else { return nil }
-        checkKeys(pairs, allowed: ["group", "cancel-in-progress", "queue"], context: "concurrency")
-        guard let group = node["group"] else {
-            error("Required property is missing: group", node)
-            return nil
-        }
-        checkTemplate(group, contexts: contexts)
-        checkTemplate(node["cancel-in-progress"], contexts: contexts)
+        _ = pairs
+        guard let group = node["group"] else { return nil }
         var queueMax = false
-        if let queue = node["queue"] {
-            switch queue.scalar {
-            case "max": queueMax = true
-            case "single": queueMax = false
-            default: error("concurrency.queue must be 'single' or 'max'", queue)
-            }
-        }
+        if let queue = node["queue"] { queueMax = queue.scalar == "max" }
         return ConcurrencySpec(group: group, cancelInProgress: node["cancel-in-progress"], queueMax: queueMax)
     }
 
@@ -233,17 +185,14 @@ public struct WorkflowLoader {
 
     mutating func triggers(_ node: YAMLNode) -> [EventTrigger] {
         var result: [EventTrigger] = []
-        func known(_ name: String, _ at: YAMLNode) -> Bool {
-            if Self.knownEvents.contains(name) { return true }
-            error("Unexpected value '\(name)': not a known event", at)
-            return false
-        }
+        // Unknown events are reported by the schema validator and simply not listened to here.
+        func known(_ name: String, _ at: YAMLNode) -> Bool { Self.knownEvents.contains(name) }
         switch node.content {
         case .scalar(let name, _):
             if known(name, node) { result.append(EventTrigger(event: name, location: node.location)) }
         case .sequence(let items):
             for item in items {
-                guard let name = item.scalar else { error("on: events must be strings", item); continue }
+                guard let name = item.scalar else { continue }
                 if known(name, item) { result.append(EventTrigger(event: name, location: item.location)) }
             }
         case .mapping(let pairs):
@@ -270,15 +219,14 @@ public struct WorkflowLoader {
     mutating func trigger(_ event: String, _ node: YAMLNode, at location: SourceLocation) -> EventTrigger {
         var trigger = EventTrigger(event: event, location: location)
         if node.isNull { return trigger }
-        if event == "schedule" {
-            if node.sequence == nil { error("schedule must be a sequence of cron entries", node) }
-            return trigger
-        }
-        guard let pairs = mapping(node, "on.\(event)") else { return trigger }
-        checkKeys(pairs, allowed: Self.eventFilterKeys, context: "on.\(event)")
+        if event == "schedule" { return trigger }
+        guard mapping(node, "on.\(event)") != nil else { return trigger }
         if let types = node["types"] { trigger.types = stringList(types, "types") }
         for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")] where node[a] != nil && node[b] != nil {
-            if let n = node[b] { error("\(a) and \(b) cannot be used together for the same event", n) }
+            // GitHub's parser accepts this; GitHub then refuses to trigger. Say so without failing validation.
+            if let n = node[b] {
+                diagnostics.append(Diagnostic("\(a) and \(b) cannot be used together for the same event; GitHub will not start this workflow for '\(event)'", at: n.location, severity: .warning))
+            }
         }
         trigger.branches = patterns(node["branches"], "branches")
         trigger.branchesIgnore = patterns(node["branches-ignore"], "branches-ignore")
@@ -296,11 +244,7 @@ public struct WorkflowLoader {
             if let outputs = node["outputs"], let outputPairs = mapping(outputs, "outputs") {
                 for pair in outputPairs {
                     guard let name = pair.key.scalar else { continue }
-                    guard let value = pair.value["value"] else {
-                        error("Required property is missing: value", pair.value)
-                        continue
-                    }
-                    checkTemplate(value, contexts: ContextAvailability.workflowCallOutputs)
+                    guard let value = pair.value["value"] else { continue }
                     trigger.outputs.append((name, value))
                 }
             }
@@ -319,23 +263,11 @@ public struct WorkflowLoader {
         guard let name = key.scalar else { return nil }
         var spec = InputSpec(name: name, kind: .string, required: false, defaultValue: nil, options: [], description: nil, location: key.location)
         if node.isNull { return spec }
-        guard let pairs = mapping(node, "input '\(name)'") else { return nil }
-        checkKeys(pairs, allowed: ["description", "required", "default", "type", "options", "deprecationMessage"], context: "input '\(name)'")
-        if let type = node["type"]?.scalar {
-            guard let kind = InputSpec.Kind(rawValue: type) else {
-                error("input '\(name)': unknown type '\(type)' (expected string, boolean, choice, number or environment)", node["type"] ?? node)
-                return nil
-            }
-            if event == "workflow_call", kind == .choice || kind == .environment {
-                error("input '\(name)': type '\(type)' is only allowed for workflow_dispatch", node["type"] ?? node)
-            }
-            spec.kind = kind
-        } else if event == "workflow_call" {
-            error("Required property is missing: type", node)
-        }
+        guard mapping(node, "input '\(name)'") != nil else { return nil }
+        _ = event  // allowed types per event are the schema's business
+        if let type = node["type"]?.scalar, let kind = InputSpec.Kind(rawValue: type) { spec.kind = kind }
         spec.required = node["required"]?.scalar == "true"
         spec.defaultValue = node["default"]
-        checkTemplate(spec.defaultValue, contexts: ContextAvailability.workflowCallInputDefault)
         spec.description = node["description"]?.scalar
         if let options = node["options"] { spec.options = stringList(options, "options") }
         if spec.kind == .choice, spec.options.isEmpty { error("input '\(name)': a choice input needs options", node) }
@@ -358,21 +290,30 @@ public struct WorkflowLoader {
         guard let id = key.scalar else { error("job ids must be strings", key); return nil }
         if !Self.isValidIdentifier(id) {
             error("The identifier '\(id)' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than 100 characters.", key)
+        } else if id.hasPrefix("__") {
+            error("The identifier '\(id)' is invalid. IDs starting with '__' are reserved.", key)
         }
-        guard let pairs = mapping(node, "job '\(id)'") else { return nil }
+        guard mapping(node, "job '\(id)'") != nil else { return nil }
         let uses = node["uses"]?.scalar
-        checkKeys(pairs, allowed: uses != nil ? Self.reusableJobKeys : Self.jobKeys, context: "job '\(id)'")
-        if uses == nil, node["runs-on"] == nil {
-            error("Required property is missing: runs-on", node)
-        }
-        if uses != nil, node["runs-on"] != nil {
-            error("job '\(id)': runs-on and uses cannot be used together", node)
-        }
         var needs: [String] = []
-        if let needsNode = node["needs"] { needs = stringList(needsNode, "needs") }
+        var needLocations: [SourceLocation] = []
+        if let needsNode = node["needs"] {
+            let items = needsNode.sequence ?? [needsNode]
+            for item in items {
+                guard let text = item.scalar else { continue }
+                needs.append(text)
+                needLocations.append(item.location)
+            }
+        }
+        if let group = node["runs-on"]?["group"], let name = group.scalar, !name.contains("${{"), let message = Self.runnerGroupProblem(name) {
+            error(message, group)
+        }
+        for (name, image) in containerImages(node) where image.isEmpty {
+            error("Container image cannot be empty", name)
+        }
         let contexts = ContextAvailability.jobLevel
         var job = Job(
-            id: id, name: node["name"], needs: needs, needsLocation: node["needs"]?.location,
+            id: id, name: node["name"], needs: needs, needLocations: needLocations,
             condition: condition(node["if"], contexts: ContextAvailability.jobIf, functions: ContextAvailability.jobIfFunctions),
             conditionLocation: node["if"]?.location,
             runsOn: node["runs-on"], env: keyValues(node["env"], "env", contexts: ContextAvailability.jobEnv),
@@ -384,32 +325,24 @@ public struct WorkflowLoader {
             with: keyValues(node["with"], "with", contexts: contexts),
             secretsInherit: node["secrets"]?.scalar == "inherit", secrets: [], location: key.location
         )
-        checkTemplate(job.name, contexts: contexts)
-        checkTemplate(job.runsOn, contexts: contexts)
-        checkTemplate(job.timeoutMinutes, contexts: contexts)
-        checkTemplate(job.continueOnError, contexts: contexts)
-        checkTemplate(job.environment, contexts: contexts)
+        job.usesLocation = node["uses"]?.location
         if let secrets = node["secrets"], secrets.scalar != "inherit" {
             job.secrets = keyValues(secrets, "secrets", contexts: contexts.union(["secrets"]))
         }
         if let strategy = node["strategy"] {
-            if let strategyPairs = mapping(strategy, "strategy") {
-                checkKeys(strategyPairs, allowed: ["matrix", "fail-fast", "max-parallel"], context: "strategy")
-                checkTemplate(strategy, contexts: ContextAvailability.jobStrategy)
+            if mapping(strategy, "strategy") != nil {
                 if let matrix = strategy["matrix"] { checkMatrix(matrix) }
                 job.strategy = Strategy(matrix: strategy["matrix"], failFast: strategy["fail-fast"], maxParallel: strategy["max-parallel"])
             }
         }
         if uses == nil {
             if let stepsNode = node["steps"] {
-                if let items = stepsNode.sequence {
-                    job.steps = steps(items)
-                } else {
-                    error("steps must be a sequence", stepsNode)
-                }
+                if let items = stepsNode.sequence { job.steps = steps(items) }
             }
         } else if let uses, !uses.hasPrefix("./"), !uses.contains("@") {
             error("job '\(id)': reusable workflow reference '\(uses)' must be './path' or 'owner/repo/path@ref'", node["uses"] ?? node)
+        } else if let uses, let usesNode = node["uses"] {
+            job.called = call(uses, at: usesNode, job: node)
         }
         return job
     }
@@ -419,17 +352,8 @@ public struct WorkflowLoader {
         guard let pairs = mapping(node, "matrix") else { return }
         for pair in pairs {
             guard let key = pair.key.scalar else { continue }
-            switch key {
-            case "include", "exclude":
-                if pair.value.scalar == nil, pair.value.sequence == nil {
-                    error("matrix.\(key) must be a sequence of mappings", pair.value)
-                }
-            default:
-                if let items = pair.value.sequence {
-                    if items.isEmpty { error("Matrix vector '\(key)' does not contain any values", pair.value) }
-                } else if pair.value.scalar == nil || !(pair.value.scalar ?? "").contains("${{") {
-                    error("Unexpected value in matrix '\(key)': expected a sequence", pair.value)
-                }
+            if key != "include", key != "exclude", let items = pair.value.sequence, items.isEmpty {
+                error("Matrix vector '\(key)' does not contain any values", pair.value)
             }
         }
     }
@@ -439,13 +363,10 @@ public struct WorkflowLoader {
         var ids: Set<String> = []
         var generated: [Step] = []
         for item in items {
-            guard let pairs = mapping(item, "a step") else { continue }
-            checkKeys(pairs, allowed: Self.stepKeys, context: "a step")
+            guard mapping(item, "a step") != nil else { continue }
             let uses = item["uses"]?.scalar
             let run = item["run"]
-            if uses == nil, run == nil { error("Required property is missing: run or uses", item) }
-            if uses != nil, run != nil { error("a step cannot have both 'uses' and 'run'", item) }
-            if let uses, !uses.hasPrefix("./"), !uses.hasPrefix("docker://"), !uses.contains("@") {
+            if let uses, !uses.hasPrefix("./"), !uses.hasPrefix("docker://"), !Self.isRemoteActionReference(uses) {
                 error("Expected format {org}/{repo}[/path]@ref. Actual '\(uses)'", item["uses"] ?? item)
             }
             var id = ""
@@ -464,9 +385,6 @@ public struct WorkflowLoader {
             }
             let contexts = ContextAvailability.step
             let functions = ContextAvailability.stepFunctions
-            for key in ["name", "run", "shell", "working-directory", "continue-on-error", "timeout-minutes"] {
-                checkTemplate(item[key], contexts: contexts, functions: functions)
-            }
             let step = Step(
                 id: id, hasExplicitId: explicit, name: item["name"],
                 condition: condition(item["if"], contexts: contexts, functions: functions),
@@ -502,34 +420,165 @@ public struct WorkflowLoader {
         return steps
     }
 
+    /// A `runs-on.group` with a `/` must name one group: `organization/NAME` or `enterprise/NAME` (`org/`, `ent/`).
+    static func runnerGroupProblem(_ name: String) -> String? {
+        guard let slash = name.firstIndex(of: "/") else { return nil }
+        let prefix = name[..<slash], rest = name[name.index(after: slash)...]
+        if rest.isEmpty { return "Invalid runs-on group name '\(name)'." }
+        if ["organization", "enterprise", "org", "ent"].contains(prefix), !rest.contains("/") { return nil }
+        return "Invalid runs-on group name '\(name)'. Please use 'organization/' or 'enterprise/' prefix to target a single runner group."
+    }
+
+    /// `owner/repo[/path]@ref`.
+    static func isRemoteActionReference(_ uses: String) -> Bool {
+        guard let at = uses.firstIndex(of: "@"), uses.index(after: at) < uses.endIndex else { return false }
+        let parts = uses[..<at].split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && !parts[0].isEmpty && !parts[1].isEmpty
+    }
+
+    /// Loads a called workflow and checks the caller's `with` and `secrets` against its `workflow_call` trigger.
+    mutating func call(_ reference: String, at usesNode: YAMLNode, job node: YAMLNode) -> CalledWorkflow? {
+        guard depth < Self.maximumCallDepth else {
+            error("Nested reusable workflow depth exceeded \(Self.maximumCallDepth).", usesNode)
+            return nil
+        }
+        let source: WorkflowSource
+        do {
+            source = try resolver.resolve(reference)
+        } catch {
+            if resolves, case .notFound = error { self.error(error.description, usesNode) }
+            return nil
+        }
+        let called: Workflow
+        do {
+            called = try Self.load(text: source.text, path: source.path, resolver: resolver, resolves: resolves, depth: depth + 1)
+        } catch {
+            diagnostics.append(contentsOf: error.items)
+            return nil
+        }
+        guard let trigger = called.trigger("workflow_call") else {
+            error("'\(reference)' is not a reusable workflow: it has no 'on: workflow_call' trigger", usesNode)
+            return nil
+        }
+        let given = node["with"]?.mapping ?? []
+        for pair in given {
+            guard let key = pair.key.scalar else { continue }
+            guard let spec = trigger.inputs.first(where: { $0.name.lowercased() == key.lowercased() }) else {
+                error("Invalid input, \(key) is not defined in the referenced workflow.", pair.value)
+                continue
+            }
+            // A literal must fit the declared type; expressions are checked when the job runs.
+            if let text = pair.value.scalar, !text.contains("${{") {
+                let typed = pair.value.isPlainScalar ? TemplateValue.typedPlainScalar(text) : .string(text)
+                let fits = switch (spec.kind, typed) {
+                case (.boolean, .bool), (.number, .number): true
+                case (.boolean, _), (.number, _): false
+                default: true
+                }
+                if !fits { error("Unexpected value '\(text)'", pair.value) }
+            }
+        }
+        for spec in trigger.inputs where spec.required {
+            if !given.contains(where: { $0.key.scalar?.lowercased() == spec.name.lowercased() }) {
+                error("Input \(spec.name) is required, but not provided while calling.", usesNode)
+            }
+        }
+        if node["secrets"]?.scalar != "inherit" {
+            let secrets = node["secrets"]?.mapping ?? []
+            for pair in secrets {
+                guard let key = pair.key.scalar else { continue }
+                if !trigger.secrets.contains(where: { $0.name.lowercased() == key.lowercased() }) {
+                    error("Invalid secret, \(key) is not defined in the referenced workflow.", pair.value)
+                }
+            }
+            for secret in trigger.secrets where secret.required {
+                if !secrets.contains(where: { $0.key.scalar?.lowercased() == secret.name.lowercased() }) {
+                    error("Secret \(secret.name) is required, but not provided while calling.", usesNode)
+                }
+            }
+        }
+        return CalledWorkflow(called)
+    }
+
+    /// The `image` of `container` and of every service, with the node to blame when it is empty.
+    func containerImages(_ job: YAMLNode) -> [(node: YAMLNode, image: String)] {
+        var result: [(YAMLNode, String)] = []
+        func check(_ container: YAMLNode?) {
+            guard let container, container.mapping != nil else { return }
+            guard let image = container["image"] else {
+                result.append((container, ""))
+                return
+            }
+            if image.isNull { return }  // reported by the schema as an unexpected empty value
+            if let text = image.scalar { result.append((container, text.trimmingCharacters(in: " \t"))) }
+        }
+        check(job["container"])
+        for pair in job["services"]?.mapping ?? [] { check(pair.value) }
+        return result
+    }
+
     mutating func checkNeeds(_ jobs: [Job]) {
         let ids = Set(jobs.map(\.id))
         for job in jobs {
-            for need in job.needs where !ids.contains(need) {
-                diagnostics.append(Diagnostic("Job '\(job.id)' depends on unknown job '\(need)'.", at: job.needsLocation ?? job.location))
+            for (index, need) in job.needs.enumerated() where !ids.contains(need) {
+                diagnostics.append(Diagnostic("Job '\(job.id)' depends on unknown job '\(need)'.", at: job.needLocation(index)))
             }
         }
         if !jobs.isEmpty, !jobs.contains(where: { $0.needs.isEmpty }) {
             diagnostics.append(Diagnostic("The workflow must contain at least one job with no dependencies.", at: jobs[0].location))
             return
         }
-        // Depth-first search for cycles, reporting each cycle once.
-        var state: [String: Int] = [:]
-        let byId = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func visit(_ id: String, _ path: [String]) {
-            if state[id] == 2 { return }
-            if state[id] == 1 {
-                if let job = byId[id], let from = path.last {
-                    let location = byId[from]?.needsLocation ?? job.location
-                    diagnostics.append(Diagnostic("Job '\(from)' depends on job '\(id)' which creates a cycle in the dependency graph.", at: location))
-                }
-                return
+        // Every edge inside a strongly connected component closes a cycle; GitHub reports each such edge.
+        let components = Self.stronglyConnectedComponents(jobs)
+        for job in jobs {
+            for (index, need) in job.needs.enumerated() where ids.contains(need) {
+                guard let a = components[job.id], let b = components[need], a == b else { continue }
+                diagnostics.append(Diagnostic(
+                    "Job '\(job.id)' depends on job '\(need)' which creates a cycle in the dependency graph.",
+                    at: job.needLocation(index)))
             }
-            state[id] = 1
-            for need in byId[id]?.needs ?? [] where byId[need] != nil { visit(need, path + [id]) }
-            state[id] = 2
         }
-        for job in jobs { visit(job.id, []) }
+    }
+
+    /// Tarjan's algorithm; jobs alone in their component without a self-edge get no entry.
+    static func stronglyConnectedComponents(_ jobs: [Job]) -> [String: Int] {
+        let byId = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var index = 0
+        var indices: [String: Int] = [:]
+        var lowLinks: [String: Int] = [:]
+        var stack: [String] = []
+        var onStack: Set<String> = []
+        var result: [String: Int] = [:]
+        var component = 0
+        func connect(_ id: String) {
+            indices[id] = index
+            lowLinks[id] = index
+            index += 1
+            stack.append(id)
+            onStack.insert(id)
+            for need in byId[id]?.needs ?? [] where byId[need] != nil {
+                if indices[need] == nil {
+                    connect(need)
+                    lowLinks[id] = min(lowLinks[id] ?? 0, lowLinks[need] ?? 0)
+                } else if onStack.contains(need) {
+                    lowLinks[id] = min(lowLinks[id] ?? 0, indices[need] ?? 0)
+                }
+            }
+            guard lowLinks[id] == indices[id] else { return }
+            var members: [String] = []
+            while let top = stack.popLast() {
+                onStack.remove(top)
+                members.append(top)
+                if top == id { break }
+            }
+            let selfEdge = byId[id]?.needs.contains(id) == true
+            if members.count > 1 || selfEdge {
+                for member in members { result[member] = component }
+                component += 1
+            }
+        }
+        for job in jobs where indices[job.id] == nil { connect(job.id) }
+        return result
     }
 }
 

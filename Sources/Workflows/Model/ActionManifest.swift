@@ -21,7 +21,7 @@ public struct ActionManifest: Sendable {
         guard let root, root.mapping != nil else {
             throw Diagnostics([Diagnostic("an action manifest must be a mapping", at: SourceLocation(file: path, line: 1, column: 1))])
         }
-        var loader = WorkflowLoader(file: path)
+        var loader = WorkflowLoader(file: path, resolver: .none, resolves: false, depth: 0)
         var inputs: [Input] = []
         for pair in root["inputs"]?.mapping ?? [] {
             guard let name = pair.key.scalar else { continue }

@@ -5,7 +5,8 @@ public struct Job: Sendable {
     public var id: String
     public var name: YAMLNode?
     public var needs: [String]
-    public var needsLocation: SourceLocation?
+    /// Where each entry of `needs` is written, in the same order.
+    public var needLocations: [SourceLocation]
     /// The `if:` condition as written (without `${{ }}`), nil when absent.
     public var condition: String?
     public var conditionLocation: SourceLocation?
@@ -28,6 +29,15 @@ public struct Job: Sendable {
     public var secretsInherit: Bool
     public var secrets: [(key: String, value: YAMLNode)]
     public var location: SourceLocation
+    /// Where `uses:` is written, for a reusable-workflow job.
+    public var usesLocation: SourceLocation?
+    /// The called workflow, when the loader could resolve `uses:`.
+    public var called: CalledWorkflow?
+
+    /// Where `needs[index]` is written (the job's key when unknown).
+    public func needLocation(_ index: Int) -> SourceLocation {
+        needLocations.indices.contains(index) ? needLocations[index] : location
+    }
 }
 
 /// `strategy:` with the matrix still unevaluated (it may use `fromJSON(needs...)`).

@@ -11,6 +11,8 @@ public struct Workflow: Sendable {
     public var concurrency: ConcurrencySpec?
     public var jobs: [Job]
     public var location: SourceLocation
+    /// Problems that do not stop the workflow from loading (printed by `slipway lint` and `slipway run`).
+    public var warnings: [Diagnostic] = []
 
     /// The display name: `name:` or the file path, as GitHub shows it.
     public var displayName: String { name ?? path }

@@ -36,11 +36,14 @@ public struct TemplateString: Sendable {
                     j += 1
                 }
                 guard let close else {
-                    throw ExpressionError(kind: .parsing, message: "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found", expression: text)
+                    throw ExpressionError(kind: .parsing, message: "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.", expression: text)
                 }
                 let inner = String(String.UnicodeScalarView(scalars[(i + 3)..<close]))
                 if inner.allSatisfy({ $0.isWhitespace }) {
                     throw ExpressionError(kind: .parsing, message: "An expression was expected", expression: text)
+                }
+                if inner.trimmingCharacters(in: " \t\n\r") == "insert" {
+                    throw ExpressionError(kind: .parsing, message: Self.insertNotAllowed, expression: text)
                 }
                 if !literal.isEmpty {
                     segments.append(.literal(String(literal)))
@@ -56,6 +59,8 @@ public struct TemplateString: Sendable {
         if !literal.isEmpty { segments.append(.literal(String(literal))) }
         self.segments = segments
     }
+
+    static let insertNotAllowed = "The directive 'insert' is not allowed in this context. Directives are not supported for expressions that are embedded within a string. Directives are only supported when the entire value is an expression."
 
     /// True when the text contains at least one expression.
     public var hasExpressions: Bool {
