@@ -51,6 +51,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "An environment variable for every step NAME=VALUE (repeatable).")
     var envs: [String] = []
 
+    @Option(name: .customLong("env-file"), help: "A dotenv file of environment variables for every step (as --env).")
+    var envFile: String?
+
     @Option(name: .customLong("input"), help: "A workflow_dispatch input NAME=VALUE (repeatable).")
     var inputs: [String] = []
 
@@ -92,6 +95,19 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--env-file` first, then `--env` on top.
+    func environment() throws -> [String: String] {
+        var result: [String: String] = [:]
+        if let envFile {
+            guard let text = try? String(contentsOfFile: envFile, encoding: .utf8) else {
+                throw ValidationFailure("cannot read env file '\(envFile)'")
+            }
+            for (k, v) in try DotEnv.parse(text, file: envFile) { result[k] = v }
+        }
+        for (k, v) in try parsePairs(envs, what: "--env") { result[k] = v }
+        return result
+    }
+
     func execute() async throws {
         let root = FileManager.default.currentDirectoryPath
         let files = try WorkflowDiscovery.files(at: workflowsPath)
@@ -115,7 +131,7 @@ struct RunCommand: AsyncParsableCommand {
         let git = await GitRepository.inspect(root)
         let eventRef = ref ?? git.headRef ?? "refs/heads/main"
         let eventSHA = sha ?? git.headSHA ?? String(repeating: "0", count: 40)
-        let inputValues = try parsePairs(inputs, what: "--input")
+        var inputValues: [String: String] = [:]
         var payload: [(String, ExpressionValue)] = [("ref", .string(eventRef)), ("after", .string(eventSHA))]
         if event == "pull_request" || event == "pull_request_target" {
             payload = [("action", .string(action ?? "opened")), ("pull_request", .object(ExpressionObject([
@@ -136,6 +152,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw ValidationFailure("\(eventPath): \(error)")
             }
         }
+        // Dispatch inputs: those in the event file, then --input on top.
+        if let given = ExpressionObject(payload)["inputs"]?.objectValue {
+            for (key, value) in given.pairs { inputValues[key] = value.coercedString }
+        }
+        for (key, value) in try parsePairs(inputs, what: "--input") { inputValues[key] = value }
         let prBase = ExpressionObject(payload)["pull_request"]?["base"]["ref"].stringValue
         let prHead = ExpressionObject(payload)["pull_request"]?["head"]["ref"].stringValue
         let workflowEvent = WorkflowEvent(
@@ -173,7 +194,7 @@ struct RunCommand: AsyncParsableCommand {
         var queue: [(Workflow, WorkflowEvent, Int)] = matching.map { ($0, workflowEvent, 0) }
         var baseOptions = RunOptions(
             repositoryRoot: root, event: workflowEvent, secrets: secretValues, vars: try parsePairs(vars, what: "--var"),
-            env: try parsePairs(envs, what: "--env"), jobFilter: job, dryRun: dryRun,
+            env: try environment(), jobFilter: job, dryRun: dryRun,
             actionMap: try parsePairs(actionMaps, what: "--action-map"), repoMap: try parsePairs(repoMaps, what: "--repo-map"),
             stateDirectory: state
         )

@@ -14,7 +14,13 @@ import Workflows
         let succeeds: Bool
         var secrets: [String: String] = [:]
         var eventFile: String?
-        var testDescription: String { "\(directory) (\(event)) → \(succeeds ? "success" : "failure")" }
+        /// `--env` / `--env-file` values (act's test passes the scenario's `.env`).
+        var env: [String: String] = [:]
+        /// act's tests run inside act's own clone: origin github.com/nektos/act, actor nektos/act.
+        var insideNektosAct = false
+        /// The workflow is invalid, so nothing runs (act's tests expect an error before any job).
+        var rejected = false
+        var testDescription: String { "\(directory) (\(event)) → \(rejected ? "rejected" : succeeds ? "success" : "failure")" }
     }
 
     static let scenarios: [Scenario] = [
@@ -47,6 +53,27 @@ import Workflows
         .init(directory: "job-status-check", event: "push", succeeds: false),
         .init(directory: "if-expressions", event: "push", succeeds: false),
         .init(directory: "matrix-exitcode", event: "push", succeeds: false),
+        .init(directory: "checkout", event: "push", succeeds: true),
+        .init(directory: "uses-composite", event: "push", succeeds: true),
+        .init(directory: "uses-composite-with-error", event: "push", succeeds: false),
+        .init(directory: "runs-on", event: "push", succeeds: true, insideNektosAct: true),
+        .init(directory: "issue-1195", event: "push", succeeds: true, insideNektosAct: true),
+        .init(directory: "matrix", event: "push", succeeds: true),
+        .init(directory: "matrix-include-exclude", event: "push", succeeds: true),
+        .init(directory: "fail", event: "push", succeeds: false),
+        .init(
+            directory: "secrets", event: "push", succeeds: true,
+            secrets: ["MY_SECRET": "top-secret", "MULTILINE_SECRET": "foo\nbar\nbaz", "JSON_SECRET": #"{"foo": "bar"}"#],
+            env: ["HELLO": "WORLD", "MULTILINE_ENV": "foo\nbar\nbaz"]
+        ),
+        .init(directory: "workflow_dispatch", event: "workflow_dispatch", succeeds: true, eventFile: "workflow_dispatch/event.json"),
+        .init(directory: "workflow_dispatch-scalar", event: "workflow_dispatch", succeeds: true),
+        .init(directory: "workflow_dispatch-scalar-composite-action", event: "workflow_dispatch", succeeds: true),
+        .init(directory: "workflow_dispatch_no_inputs_mapping", event: "workflow_dispatch", succeeds: true),
+        .init(directory: "job-nil-step", event: "push", succeeds: false, rejected: true),
+        .init(directory: "uses-and-run-in-one-step", event: "push", succeeds: false, rejected: true),
+        .init(directory: "uses-github-empty", event: "push", succeeds: false, rejected: true),
+        .init(directory: "uses-github-noref", event: "push", succeeds: false, rejected: true),
     ]
 
     static var fixtures: String {
@@ -57,6 +84,10 @@ import Workflows
     func scenario(_ scenario: Scenario) async throws {
         let repo = try TemporaryRepository.make(copying: Self.fixtures)
         defer { repo.remove() }
+        if scenario.insideNektosAct {
+            try repo.git(["remote", "add", "origin", "https://github.com/nektos/act.git"])
+            try repo.git(["config", "user.name", "nektos/act"])
+        }
         let directory = "\(repo.path)/\(scenario.directory)"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
         var payload = ExpressionObject([("ref", "refs/heads/main")])
@@ -66,14 +97,20 @@ import Workflows
         let event = WorkflowEvent(
             name: scenario.event, ref: "refs/heads/main", sha: String(repeating: "a", count: 40),
             baseRef: payload["pull_request"]?["base"]["ref"].stringValue, headRef: payload["pull_request"]?["head"]["ref"].stringValue,
+            inputs: Dictionary(uniqueKeysWithValues: (payload["inputs"]?.objectValue?.pairs ?? []).map { ($0.0, $0.1.coercedString) }),
             payload: payload
         )
         var results: [Conclusion] = []
         for file in files.sorted() {
             let text = try String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8)
+            if scenario.rejected {
+                #expect(throws: Diagnostics.self) { try WorkflowLoader.load(text: text, path: "\(scenario.directory)/\(file)") }
+                results.append(.failure)
+                continue
+            }
             let workflow = try WorkflowLoader.load(text: text, path: "\(scenario.directory)/\(file)")
             guard workflow.triggers.contains(where: { $0.matches(event) }) else { continue }
-            let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, stateDirectory: "\(repo.path)/.slipway")
+            let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, env: scenario.env, stateDirectory: "\(repo.path)/.slipway")
             let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
             results.append(record.result)
             if scenario.succeeds {

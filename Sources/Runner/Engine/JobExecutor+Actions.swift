@@ -79,6 +79,9 @@ extension JobExecutor {
         // A composite action has its own steps context; its env does not leak back to the caller.
         var inner = outer
         inner["inputs"] = .object(ExpressionObject(inputs))
+        if let github = outer["github"]?.objectValue {
+            inner["github"] = .object(github.setting("action_path", .string(directory)))
+        }
         var callerEnv = outer["env"]?.objectValue ?? ExpressionObject([])
         for (k, v) in stepEnv { callerEnv = callerEnv.setting(k, .string(v)) }
         var steps: [(String, ExpressionValue)] = []

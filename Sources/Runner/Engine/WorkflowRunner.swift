@@ -53,7 +53,8 @@ public struct WorkflowRunner: Sendable {
         }
         // Workflow env, evaluated once.
         // ACT=true lets workflows written for act detect a local run (`if: ${{ !env.ACT }}`).
-        var workflowEnv: [(String, ExpressionValue)] = [("ACT", "true")]
+        // Values given with --env / --env-file are part of the env context too, as in act.
+        var workflowEnv: [(String, ExpressionValue)] = [("ACT", "true")] + options.env.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
         for (key, node) in workflow.env {
             let value = (try? TemplateValue.string(node, in: rootContext)) ?? ""
             workflowEnv.append((key, .string(value)))
