@@ -14,7 +14,7 @@ struct ContextBuilder {
         let slug = git.repositorySlug
         let owner = String(slug.split(separator: "/").first ?? "local")
         let actor = git.userName ?? ProcessInfo.processInfo.environment["USER"] ?? "slipway"
-        let inputs = typedInputs()
+        let inputs = options.callInputs ?? typedInputs()
         var payload = event.payload
         if event.name == "workflow_dispatch" {
             // github.event.inputs holds strings, unlike the typed inputs context.

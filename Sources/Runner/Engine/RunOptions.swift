@@ -1,3 +1,4 @@
+import Expressions
 import Workflows
 
 /// Everything a run needs besides the workflow itself.
@@ -25,6 +26,10 @@ public struct RunOptions: Sendable {
     public var maxParallelJobs: Int?
     /// The repository facts, when the caller already read them; otherwise each run reads them.
     public var repository: GitRepository?
+    /// Values masked besides `secrets` (a called workflow masks all of its caller's secrets).
+    public var maskedValues: [String] = []
+    /// The typed `inputs` of a called (reusable) workflow; nil for a run started by an event.
+    public var callInputs: ExpressionObject?
 
     public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
                 env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,

@@ -26,6 +26,8 @@ public struct JobRecord: Sendable, Codable, Hashable {
     public var duration: Double
     public var log: [String]
     public var failureReason: String?
+    /// For a job that called a reusable workflow: that workflow's jobs.
+    public var calledJobs: [JobRecord]? = nil
 }
 
 /// What happened to one workflow run.

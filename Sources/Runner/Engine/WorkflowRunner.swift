@@ -17,7 +17,7 @@ public struct WorkflowRunner: Sendable {
         self.options = options
         self.reporter = reporter
         self.gate = gate
-        self.masker = SecretMasker(secrets: Array(options.secrets.values))
+        self.masker = SecretMasker(secrets: Array(options.secrets.values) + options.maskedValues)
     }
 
     /// Jobs to run: all, or with `jobFilter` that job plus everything it needs.
@@ -233,6 +233,7 @@ public struct WorkflowRunner: Sendable {
 
     func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int) async -> JobRecord {
         await reporter.jobStarted(name)
+        if job.uses != nil { return await runCalledWorkflow(job, name: name, context: context, index: index) }
         var context = context
         // Job-level concurrency.
         var token: (String, Int)?
