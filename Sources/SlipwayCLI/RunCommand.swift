@@ -3,6 +3,7 @@ import Core
 import Expressions
 import Foundation
 import Runner
+import Store
 import Workflows
 
 /// `slipway run [EVENT]`: runs the workflows whose triggers match the event, then the `workflow_run` chain they start.
@@ -199,6 +200,8 @@ struct RunCommand: AsyncParsableCommand {
             stateDirectory: state
         )
         baseOptions.repository = git
+        let store: RunStore? = dryRun ? nil : try? RunStore(path: RunStore.path(forRepository: root))
+        var storedIDs: [Int64] = []
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll()
@@ -215,6 +218,13 @@ struct RunCommand: AsyncParsableCommand {
                 return all
             }
             records.append(contentsOf: finished)
+            for record in finished {
+                do {
+                    if let store { storedIDs.append(try record.save(to: store)) }
+                } catch {
+                    FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
+                }
+            }
             // workflow_run: completed runs trigger the workflows that name them (at most 3 levels).
             for record in finished {
                 let depth = batch.first { $0.0.path == record.workflowPath }?.2 ?? 0
@@ -240,6 +250,9 @@ struct RunCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(records), as: UTF8.self))
         } else {
             printSummary(records)
+            if !storedIDs.isEmpty {
+                print("recorded as run\(storedIDs.count == 1 ? "" : "s") \(storedIDs.map(String.init).joined(separator: ", ")); see `slipway logs RUN [JOB]`")
+            }
         }
         if records.contains(where: { $0.result == .failure || $0.result == .cancelled }) { throw ExitCode(1) }
     }

@@ -17,6 +17,21 @@ public enum StoreSchema {
                 t.column("duration", .double).notNull()
             }
         }
+        migrator.registerMigration("v2-jobs") { db in
+            try db.create(table: "job") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("runId", .integer).notNull().indexed().references("run", onDelete: .cascade)
+                t.column("jobId", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("result", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("duration", .double).notNull()
+                t.column("outputs", .text).notNull()
+                t.column("steps", .text).notNull()
+                t.column("failureReason", .text)
+                t.column("log", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -117,7 +117,7 @@ struct JobExecutor {
         let startedAt = ContinuousClock.now
 
         func record(_ outcome: Conclusion, _ conclusion: Conclusion, _ outputs: [String: String]) {
-            state.records.append(StepRecord(id: step.id, name: name, outcome: outcome, conclusion: conclusion, outputs: outputs, duration: (ContinuousClock.now - startedAt).seconds))
+            state.records.append(StepRecord(id: step.id, name: masker.mask(name), outcome: outcome, conclusion: conclusion, outputs: outputs.mapValues { masker.mask($0) }, duration: (ContinuousClock.now - startedAt).seconds))
             let outputObject = ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
             state.steps.append((step.id, .object(ExpressionObject([
                 ("outputs", .object(outputObject)), ("outcome", .string(outcome.rawValue)), ("conclusion", .string(conclusion.rawValue)),
@@ -264,7 +264,7 @@ struct JobExecutor {
         try fm.createDirectory(atPath: stepDir, withIntermediateDirectories: true)
         let probe = Self.shellInvocation(shell, scriptPath: "")
         let scriptPath = "\(stepDir)/script\(probe.fileExtension)"
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        try Self.writeScratchFile(scriptPath, script)
         let invocation = Self.shellInvocation(shell, scriptPath: scriptPath)
         let files = ["GITHUB_OUTPUT": "output", "GITHUB_ENV": "env", "GITHUB_PATH": "path", "GITHUB_STEP_SUMMARY": "summary", "GITHUB_STATE": "state"]
         var env = environment(context: context, state: state, stepEnv: stepEnv)
@@ -429,5 +429,24 @@ extension Duration {
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
+    }
+}
+
+extension JobExecutor {
+    /// Writes a per-step scratch file with plain POSIX calls: Foundation's writes fsync, which costs more than a
+    /// short step and buys nothing for files that only live as long as the run.
+    static func writeScratchFile(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

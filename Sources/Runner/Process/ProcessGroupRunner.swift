@@ -21,6 +21,24 @@ public struct ProcessOutcome: Sendable, Equatable {
 public enum ProcessGroupRunner {
     public static let gracePeriod: Duration = .seconds(5)
 
+    private static let lookups = LookupCache()
+
+    /// The executable's absolute path, found on `path` once and remembered. Spawning by name makes the process
+    /// library fork once per PATH entry it tries, which costs more than the step itself for short `run:` steps.
+    static func resolve(_ executable: String, path: String) -> String {
+        if executable.contains("/") { return executable }
+        let key = path + "\u{0}" + executable
+        if let known = lookups.get(key) { return known }
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(executable)"
+            if access(candidate, X_OK) == 0 {
+                lookups.set(key, candidate)
+                return candidate
+            }
+        }
+        return executable  // not found: let the spawn fail with the usual "no such file" error
+    }
+
     public static func run(
         executable: String,
         arguments: [String],
@@ -35,7 +53,7 @@ public enum ProcessGroupRunner {
         var env: [Environment.Key: String] = [:]
         for (key, value) in environment { env[Environment.Key(stringLiteral: key)] = value }
         let configuration = Configuration(
-            executable: executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
+            executable: .path(FilePath(resolve(executable, path: environment["PATH"] ?? ""))),
             arguments: Arguments(arguments),
             environment: .custom(env),
             workingDirectory: FilePath(workingDirectory),
@@ -101,4 +119,12 @@ final class NSLockLike: @unchecked Sendable {
         defer { pthread_mutex_unlock(&mutex) }
         return try body()
     }
+}
+
+/// Remembers PATH lookups across steps and jobs.
+final class LookupCache: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var values: [String: String] = [:]
+    func get(_ key: String) -> String? { lock.withLock { values[key] } }
+    func set(_ key: String, _ value: String) { lock.withLock { values[key] = value } }
 }

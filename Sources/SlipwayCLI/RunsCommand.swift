@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `slipway runs`: the run history of this repository, newest first.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List recorded workflow runs of this repository (newest first)."
+    )
+
+    @Option(name: [.customShort("n"), .customLong("limit")], help: "How many runs to show.")
+    var limit: Int = 20
+
+    func run() async throws {
+        let path = RunStore.path(forRepository: FileManager.default.currentDirectoryPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("no runs recorded yet (run `slipway run` first)")
+            return
+        }
+        let store = try RunStore(path: path)
+        let formatter = ISO8601DateFormatter()
+        print(pad("RUN", 6) + pad("WORKFLOW", 28) + pad("EVENT", 20) + pad("REF", 26) + pad("RESULT", 11) + pad("STARTED", 22) + "DURATION")
+        for run in try store.recentRuns(limit: limit) {
+            print(pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26) + pad(run.result, 11)
+                  + pad(formatter.string(from: run.startedAt), 22) + String(format: "%.2fs", run.duration))
+        }
+    }
+}
+
+/// Left-aligns `text` in a column of `width` (at least one space after it).
+func pad(_ text: String, _ width: Int) -> String {
+    let clipped = text.count >= width ? String(text.prefix(width - 2)) + "…" : text
+    return clipped + String(repeating: " ", count: max(1, width - clipped.count))
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// Run history under `.slipway/` in a repository: one row per run, one per job instance (with its masked log).
+/// Values arrive already masked; the store never sees a secret.
+public struct RunStore: Sendable {
+    /// A stored run, as `slipway runs` lists it.
+    public struct Run: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "run"
+        public var id: Int64?
+        public var workflowPath: String
+        public var workflowName: String
+        public var event: String
+        public var ref: String
+        public var sha: String
+        public var result: String
+        public var startedAt: Date
+        public var duration: Double
+
+        public init(workflowPath: String, workflowName: String, event: String, ref: String, sha: String, result: String,
+                    startedAt: Date, duration: Double) {
+            self.workflowPath = workflowPath
+            self.workflowName = workflowName
+            self.event = event
+            self.ref = ref
+            self.sha = sha
+            self.result = result
+            self.startedAt = startedAt
+            self.duration = duration
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    /// One job instance of a run.
+    public struct Job: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "job"
+        public var id: Int64?
+        public var runId: Int64
+        public var jobId: String
+        public var name: String
+        public var result: String
+        public var startedAt: Date
+        public var duration: Double
+        /// JSON object of the job's outputs.
+        public var outputs: String
+        /// JSON array of step results.
+        public var steps: String
+        public var failureReason: String?
+        public var log: String
+
+        public init(runId: Int64, jobId: String, name: String, result: String, startedAt: Date, duration: Double,
+                    outputs: String, steps: String, failureReason: String?, log: String) {
+            self.runId = runId
+            self.jobId = jobId
+            self.name = name
+            self.result = result
+            self.startedAt = startedAt
+            self.duration = duration
+            self.outputs = outputs
+            self.steps = steps
+            self.failureReason = failureReason
+            self.log = log
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    let database: DatabaseQueue
+
+    /// Opens (creating and migrating when needed) the store at `path`.
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        database = try DatabaseQueue(path: path)
+        try StoreSchema.migrator().migrate(database)
+    }
+
+    /// The store of the repository at `root`: `ROOT/.slipway/slipway.sqlite`.
+    public static func path(forRepository root: String) -> String { "\(root)/.slipway/slipway.sqlite" }
+
+    /// Saves a run and its jobs in one transaction; returns the run's id.
+    @discardableResult
+    public func save(_ run: Run, jobs: [Job]) throws -> Int64 {
+        try database.write { db in
+            var run = run
+            try run.insert(db)
+            let id = run.id ?? db.lastInsertedRowID
+            for var job in jobs {
+                job.runId = id
+                try job.insert(db)
+            }
+            return id
+        }
+    }
+
+    /// The most recent runs, newest first.
+    public func recentRuns(limit: Int = 20) throws -> [Run] {
+        try database.read { db in
+            try Run.order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    public func run(_ id: Int64) throws -> Run? {
+        try database.read { db in try Run.fetchOne(db, key: id) }
+    }
+
+    /// The jobs of a run in the order they were saved.
+    public func jobs(ofRun id: Int64) throws -> [Job] {
+        try database.read { db in
+            try Job.filter(Column("runId") == id).order(Column("id")).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Runner
+import SlipwayTesting
+import Store
+import Testing
+import Workflows
+
+/// Runs are recorded under `.slipway/` with their masked logs; no secret reaches the database in any encoding.
+@Suite(.serialized) struct RunStoreTests {
+    @Test func recordsRunsJobsAndLogsWithoutSecrets() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let secret = "pa55-line-one\nsecond-line-xyz"
+        let workflow = try WorkflowLoader.load(text: """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                outputs:
+                  carried: ${{ steps.s.outputs.value }}
+                steps:
+                  - id: s
+                    run: |
+                      echo "plain: ${{ secrets.TOKEN }}"
+                      printf '%s' "${{ secrets.TOKEN }}" | base64 -w0; echo
+                      echo "value=$(printf '%s' "${{ secrets.TOKEN }}" | head -1)" >> "$GITHUB_OUTPUT"
+                      echo "hello from build"
+              fails:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "about to fail"; exit 3
+            """, path: ".github/workflows/ci.yml")
+        let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "d", count: 40))
+        let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: ["TOKEN": secret], stateDirectory: "\(repo.path)/.slipway")
+        let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+        #expect(record.result == .failure)
+
+        let path = RunStore.path(forRepository: repo.path)
+        let store = try RunStore(path: path)
+        let id = try record.save(to: store)
+        let runs = try store.recentRuns()
+        #expect(runs.map(\.id) == [id])
+        #expect(runs.first?.result == "failure")
+        #expect(runs.first?.workflowPath == ".github/workflows/ci.yml")
+        let jobs = try store.jobs(ofRun: id)
+        #expect(Set(jobs.map(\.jobId)) == ["build", "fails"])
+        let build = try #require(jobs.first { $0.jobId == "build" })
+        #expect(build.result == "success")
+        #expect(build.log.contains("hello from build"))
+        #expect(build.log.contains("plain: ***"))
+        #expect(jobs.first { $0.jobId == "fails" }?.log.contains("about to fail") == true)
+
+        // Read the raw database file (and its WAL, if any): no form of the secret may appear.
+        var bytes = Data()
+        for suffix in ["", "-wal", "-journal"] {
+            if let data = FileManager.default.contents(atPath: path + suffix) { bytes.append(data) }
+        }
+        let raw = String(decoding: bytes, as: UTF8.self)
+        let forms = [secret, "pa55-line-one", "second-line-xyz", Data(secret.utf8).base64EncodedString()]
+        for form in forms {
+            #expect(!raw.contains(form), "found \(form.debugDescription) in the store")
+        }
+    }
+}
