@@ -174,7 +174,7 @@ struct JobExecutor {
             } else if let uses = step.uses {
                 outcome = try await runAction(step, uses: uses, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
             } else {
-                outcome = StepOutcome(success: false, outputs: [:], message: "step has neither run nor uses")
+                outcome = StepOutcome(success: false, outputs: [:], message: "\(step.location): background-step control (wait, wait-all, cancel, parallel) is not supported yet; steps marked background: true run in the foreground")
             }
         } catch {
             outcome = StepOutcome(success: false, outputs: [:], message: "\(error)")
