@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Workflows
 
 /// `slipway lint [PATH]`: reports every problem in every workflow with path:line:col.
 struct LintCommand: AsyncParsableCommand {
@@ -22,13 +23,10 @@ struct LintCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        var repositories: [String: String] = [:]
-        for entry in repoMaps {
-            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                FileHandle.standardError.write(Data("error: --repo-map expects OWNER/REPO=PATH, got '\(entry)'\n".utf8))
-                throw ExitCode(2)
-            }
-            repositories[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        let repositories: [String: String]
+        do { repositories = try parsePairs(repoMaps, what: "--repo-map") } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: repositories)
         for warning in workflows.flatMap(\.warnings) { print("\(warning) (warning)") }

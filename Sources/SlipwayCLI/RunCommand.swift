@@ -76,17 +76,6 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON summary instead of live output.")
     var json = false
 
-    func parsePairs(_ values: [String], what: String) throws -> [String: String] {
-        var result: [String: String] = [:]
-        for value in values {
-            guard let eq = value.firstIndex(of: "="), eq != value.startIndex else {
-                throw ValidationFailure("\(what) '\(value)' must be NAME=VALUE")
-            }
-            result[String(value[..<eq])] = String(value[value.index(after: eq)...])
-        }
-        return result
-    }
-
     func run() async throws {
         do {
             try await execute()
@@ -200,7 +189,12 @@ struct RunCommand: AsyncParsableCommand {
             stateDirectory: state
         )
         baseOptions.repository = git
-        let store: RunStore? = dryRun ? nil : try? RunStore(path: RunStore.path(forRepository: root))
+        var store: RunStore?
+        if !dryRun {
+            do { store = try RunStore(path: RunStore.path(forRepository: root)) } catch {
+                FileHandle.standardError.write(Data("warning: runs will not be recorded: \(error)\n".utf8))
+            }
+        }
         var storedIDs: [Int64] = []
         while !queue.isEmpty {
             let batch = queue

@@ -41,13 +41,15 @@ import Workflows
                   echo "token is ${{ secrets.token }}"
         """
 
-    func run(_ caller: String, called: String = called, in repo: TemporaryRepository) async throws -> RunRecord {
+    /// Writes the called workflow into `repo` and returns a resolver for `./` references there.
+    static func resolver(_ repo: TemporaryRepository, called: String = called) throws -> ReusableWorkflowResolver {
         try repo.write(".github/workflows/called.yml", called)
+        return ReusableWorkflowResolver.files(root: repo.path, repositories: [:]) { try? String(contentsOfFile: $0, encoding: .utf8) }
+    }
+
+    func run(_ caller: String, in repo: TemporaryRepository) async throws -> RunRecord {
         let root = repo.path
-        let resolver = ReusableWorkflowResolver.files(root: root, repositories: [:]) { path in
-            try? String(contentsOfFile: path, encoding: .utf8)
-        }
-        let workflow = try WorkflowLoader.load(text: caller, path: ".github/workflows/caller.yml", resolver: resolver)
+        let workflow = try WorkflowLoader.load(text: caller, path: ".github/workflows/caller.yml", resolver: try Self.resolver(repo))
         let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "c", count: 40))
         let options = RunOptions(repositoryRoot: root, event: event, secrets: ["DEPLOY_TOKEN": "s3cr3t-value", "OTHER": "x-other-x"],
                                  stateDirectory: "\(root)/.slipway")
@@ -110,8 +112,7 @@ import Workflows
     @Test func undeclaredInputIsAnErrorWithItsPosition() throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        try repo.write(".github/workflows/called.yml", Self.called)
-        let resolver = ReusableWorkflowResolver.files(root: repo.path, repositories: [:]) { try? String(contentsOfFile: $0, encoding: .utf8) }
+        let resolver = try Self.resolver(repo)
         #expect {
             try WorkflowLoader.load(text: """
                 on: push

@@ -14,8 +14,7 @@ public enum HashFiles {
         while let relative = enumerator.nextObject() as? String {
             if relative.hasPrefix(".git/") || relative == ".git" || relative.hasPrefix(".slipway") { continue }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: "\(root)/\(relative)", isDirectory: &isDirectory)
-            if isDirectory.boolValue { continue }
+            guard FileManager.default.fileExists(atPath: "\(root)/\(relative)", isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             if FilterPattern.matches(compiled, relative) { matches.append(relative) }
         }
         guard !matches.isEmpty else { return "" }

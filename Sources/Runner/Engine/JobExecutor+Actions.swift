@@ -119,7 +119,7 @@ extension JobExecutor {
             } else {
                 outcome = StepOutcome(success: false, outputs: [:], message: "composite step has neither run nor uses")
             }
-            let continueOnError = (try? step.continueOnError.map { try TemplateValue.evaluate($0, in: inner).isTruthy }) ?? false ?? false
+            let continueOnError = TemplateValue.flag(step.continueOnError, in: inner)
             let outcomeName = outcome.success ? "success" : "failure"
             let conclusion = outcome.success || continueOnError ? "success" : "failure"
             let outputs = ExpressionObject(outcome.outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })

@@ -157,7 +157,7 @@ struct JobExecutor {
         }
         context["env"] = envContext(state: state, stepEnv: stepEnv)
 
-        let continueOnError = (try? step.continueOnError.map { try TemplateValue.evaluate($0, in: context).isTruthy }) ?? false ?? false
+        let continueOnError = TemplateValue.flag(step.continueOnError, in: context)
         var timeout: Duration?
         if let node = step.timeoutMinutes, let minutes = (try? TemplateValue.evaluate(node, in: context))?.coercedNumber, minutes > 0, minutes.isFinite {
             timeout = .milliseconds(Int64(minutes * 60_000))
@@ -270,7 +270,7 @@ struct JobExecutor {
         var env = environment(context: context, state: state, stepEnv: stepEnv)
         for (variable, file) in files {
             let path = "\(stepDir)/\(file)"
-            fm.createFile(atPath: path, contents: nil)
+            _ = fm.createFile(atPath: path, contents: nil)
             env[variable] = path
         }
         for (k, v) in extraEnv { env[k] = v }

@@ -3,6 +3,15 @@ import Foundation
 /// The result of a job or step, with GitHub's names.
 public enum Conclusion: String, Sendable, Codable, Hashable {
     case success, failure, cancelled, skipped
+
+    /// The result of several jobs or instances taken together: any failure, else any cancellation, else skipped
+    /// when every one was skipped, else success.
+    public static func combined(_ results: [Conclusion]) -> Conclusion {
+        if results.contains(.failure) { return .failure }
+        if results.contains(.cancelled) { return .cancelled }
+        if !results.isEmpty, results.allSatisfy({ $0 == .skipped }) { return .skipped }
+        return .success
+    }
 }
 
 /// What happened to one step.

@@ -58,9 +58,7 @@ extension WorkflowRunner {
         var jobs: [(String, ExpressionValue)] = []
         for id in called.jobs.map(\.id) {
             let instances = record.jobs.filter { $0.jobID == id }
-            let result: Conclusion = instances.contains { $0.result == .failure } ? .failure
-                : instances.contains { $0.result == .cancelled } ? .cancelled
-                : instances.allSatisfy { $0.result == .skipped } ? .skipped : .success
+            let result = instances.isEmpty ? Conclusion.skipped : Conclusion.combined(instances.map(\.result))
             var outputs: [String: String] = [:]
             for instance in instances { outputs.merge(instance.outputs) { _, new in new } }
             jobs.append((id, .object(ExpressionObject([

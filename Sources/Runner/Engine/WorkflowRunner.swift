@@ -41,7 +41,7 @@ public struct WorkflowRunner: Sendable {
         var concurrencyToken: (String, Int)?
         if let spec = workflow.concurrency {
             let group = (try? TemplateValue.string(spec.group, in: rootContext)) ?? ""
-            let cancel = (try? spec.cancelInProgress.map { try TemplateValue.evaluate($0, in: rootContext).isTruthy }) ?? false ?? false
+            let cancel = TemplateValue.flag(spec.cancelInProgress, in: rootContext)
             if !group.isEmpty {
                 let task = CancellationHandle()
                 guard let token = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { task.cancel() }) else {
@@ -196,10 +196,10 @@ public struct WorkflowRunner: Sendable {
         }
         // Job-level continue-on-error turns a failed job into a non-blocking one.
         var results = records.map(\.result)
-        if let node = job.continueOnError, (try? TemplateValue.evaluate(node, in: context).isTruthy) == true {
+        if TemplateValue.flag(job.continueOnError, in: context) {
             results = results.map { $0 == .failure ? .success : $0 }
         }
-        let aggregate: Conclusion = results.contains(.failure) ? .failure : (results.contains(.cancelled) ? .cancelled : .success)
+        let aggregate = Conclusion.combined(results)
         var outputs: [String: String] = [:]
         for record in records { outputs.merge(record.outputs) { _, new in new } }
         return (records, aggregate, outputs)
@@ -225,7 +225,7 @@ public struct WorkflowRunner: Sendable {
         }
         let record = await runInstance(job, name: name, context: instanceContext, index: index)
         if record.result == .failure, failFast {
-            let continueOnError = (try? job.continueOnError.map { try TemplateValue.evaluate($0, in: instanceContext).isTruthy }) ?? false ?? false
+            let continueOnError = TemplateValue.flag(job.continueOnError, in: instanceContext)
             if !continueOnError { fastFail.set() }
         }
         return (index, record)
@@ -239,7 +239,7 @@ public struct WorkflowRunner: Sendable {
         var token: (String, Int)?
         let handle = CancellationHandle()
         if let spec = job.concurrency, let group = try? TemplateValue.string(spec.group, in: context), !group.isEmpty {
-            let cancel = (try? spec.cancelInProgress.map { try TemplateValue.evaluate($0, in: context).isTruthy }) ?? false ?? false
+            let cancel = TemplateValue.flag(spec.cancelInProgress, in: context)
             guard let acquired = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { handle.cancel() }) else {
                 await reporter.line(name, "Canceling since a higher priority waiting request for '\(group)' exists")
                 await reporter.jobFinished(name, .cancelled, duration: 0)
@@ -260,7 +260,7 @@ public struct WorkflowRunner: Sendable {
             context["github"] = .object(github)
         }
         var deadline: ContinuousClock.Instant?
-        let minutes = (try? job.timeoutMinutes.map { try TemplateValue.evaluate($0, in: context).coercedNumber }) ?? 360 ?? 360
+        let minutes = TemplateValue.number(job.timeoutMinutes, in: context, fallback: 360)
         if minutes.isFinite, minutes > 0 { deadline = ContinuousClock.now + .milliseconds(Int64(minutes * 60_000)) }
         let executor = JobExecutor(
             workflow: workflow, job: job, displayName: name, options: options, masker: masker, reporter: reporter,

@@ -3,15 +3,6 @@ import Expressions
 
 /// Reads a workflow file, checks it against GitHub's rules and reports every problem with its position.
 public struct WorkflowLoader {
-    public static let knownEvents: Set<String> = [
-        "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status",
-        "discussion", "discussion_comment", "fork", "gollum", "issue_comment", "issues", "label", "merge_group",
-        "milestone", "page_build", "project", "project_card", "project_column", "public", "pull_request",
-        "pull_request_review", "pull_request_review_comment", "pull_request_target", "push", "registry_package",
-        "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call", "workflow_dispatch",
-        "workflow_run", "image_version",
-    ]
-
     /// GitHub's limit on reusable workflows calling reusable workflows.
     public static let maximumCallDepth = 10
 
@@ -74,43 +65,30 @@ public struct WorkflowLoader {
         diagnostics.append(Diagnostic(message, at: node.location))
     }
 
-    mutating func mapping(_ node: YAMLNode, _ what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
-        _ = what  // the schema validator reports wrong shapes
-        return node.mapping
-    }
+    // Shapes, keys and `${{ }}` contexts are the schema validator's job; the readers below only build the model
+    // and skip what does not fit (the workflow is rejected anyway).
 
-
-    mutating func stringList(_ node: YAMLNode, _ what: String) -> [String] {
+    func stringList(_ node: YAMLNode) -> [String] {
         if let text = node.scalar { return [text] }
-        _ = what
         return (node.sequence ?? []).compactMap(\.scalar)
     }
 
-    mutating func keyValues(_ node: YAMLNode?, _ what: String, contexts: Set<String>, functions: [FunctionSignature] = []) -> [(key: String, value: YAMLNode)] {
-        guard let node else { return [] }
-        if node.isNull { return [] }
-        if let text = node.scalar, text.contains("${{") {
-            return []
-        }
-        guard let pairs = mapping(node, what) else { return [] }
-        var result: [(key: String, value: YAMLNode)] = []
-        for pair in pairs {
-            guard let key = pair.key.scalar else { continue }
-            result.append((key, pair.value))
-        }
-        return result
+    /// A mapping of names to (unevaluated) values; empty when absent, null or a whole-value expression.
+    func keyValues(_ node: YAMLNode?) -> [(key: String, value: YAMLNode)] {
+        (node?.mapping ?? []).compactMap { pair in pair.key.scalar.map { ($0, pair.value) } }
     }
 
-    /// An `if:` condition: either a bare expression or one wrapped in `${{ }}`.
-    mutating func condition(_ node: YAMLNode?, contexts: Set<String>, functions: [FunctionSignature]) -> String? {
-        guard let node else { return nil }
-        guard let text = node.scalar else { return nil }
+    /// An `if:` condition: either a bare expression or one wrapped in `${{ }}`. Bare expressions are invisible to
+    /// the schema validator (no `${{`), so they are checked here against the contexts of `definition`.
+    mutating func condition(_ node: YAMLNode?, definition: String) -> String? {
+        guard let node, let text = node.scalar else { return nil }
         let stripped = Self.stripCondition(text, style: node)
+        let (names, functions) = WorkflowSchema.workflow.context(of: definition)
         do {
             if text.contains("${{") && !Self.isWholeExpression(text) {
-                _ = try TemplateString(text, namedValues: contexts, hostFunctions: functions)
+                _ = try TemplateString(text, namedValues: names, hostFunctions: functions)
             } else {
-                _ = try Expression(stripped, namedValues: contexts, hostFunctions: functions)
+                _ = try Expression(stripped, namedValues: names, hostFunctions: functions)
             }
         } catch {
             self.error(error.description, node)
@@ -135,18 +113,17 @@ public struct WorkflowLoader {
     // MARK: - Workflow
 
     mutating func workflow(_ root: YAMLNode) -> Workflow? {
-        guard let pairs = mapping(root, "a workflow") else { return nil }
-        _ = pairs
+        guard root.mapping != nil else { return nil }
         var triggers: [EventTrigger] = []
         if let on = root["on"] { triggers = self.triggers(on) }
         let name = root["name"]?.scalar
         let runName = root["run-name"]
-        let env = keyValues(root["env"], "env", contexts: ContextAvailability.workflowEnv)
-        let defaults = self.defaults(root["defaults"], contexts: ContextAvailability.jobDefaults)
-        let concurrency = self.concurrency(root["concurrency"], contexts: ContextAvailability.workflowConcurrency)
+        let env = keyValues(root["env"])
+        let defaults = self.defaults(root["defaults"])
+        let concurrency = self.concurrency(root["concurrency"])
         var jobs: [Job] = []
         if let jobsNode = root["jobs"] {
-            if let jobPairs = mapping(jobsNode, "jobs") {
+            if let jobPairs = jobsNode.mapping {
                 if jobPairs.isEmpty { error("The workflow must contain at least one job with no dependencies.", jobsNode) }
                 for pair in jobPairs {
                     if let job = job(pair.key, pair.value) { jobs.append(job) }
@@ -160,21 +137,16 @@ public struct WorkflowLoader {
         )
     }
 
-    mutating func defaults(_ node: YAMLNode?, contexts: Set<String>) -> RunDefaults {
-        guard let node, let pairs = mapping(node, "defaults") else { return RunDefaults() }
-        _ = pairs
-        guard let run = node["run"], let runPairs = mapping(run, "defaults.run") else { return RunDefaults() }
-        _ = runPairs
+    func defaults(_ node: YAMLNode?) -> RunDefaults {
+        guard let run = node?["run"], run.mapping != nil else { return RunDefaults() }
         return RunDefaults(shell: run["shell"], workingDirectory: run["working-directory"])
     }
 
-    mutating func concurrency(_ node: YAMLNode?, contexts: Set<String>) -> ConcurrencySpec? {
+    func concurrency(_ node: YAMLNode?) -> ConcurrencySpec? {
         guard let node else { return nil }
         if node.scalar != nil {
             return ConcurrencySpec(group: node, cancelInProgress: nil, queueMax: false)
         }
-        guard let pairs = mapping(node, "concurrency") else { return nil }
-        _ = pairs
         guard let group = node["group"] else { return nil }
         var queueMax = false
         if let queue = node["queue"] { queueMax = queue.scalar == "max" }
@@ -185,20 +157,16 @@ public struct WorkflowLoader {
 
     mutating func triggers(_ node: YAMLNode) -> [EventTrigger] {
         var result: [EventTrigger] = []
-        // Unknown events are reported by the schema validator and simply not listened to here.
-        func known(_ name: String, _ at: YAMLNode) -> Bool { Self.knownEvents.contains(name) }
         switch node.content {
         case .scalar(let name, _):
-            if known(name, node) { result.append(EventTrigger(event: name, location: node.location)) }
+            result.append(EventTrigger(event: name, location: node.location))
         case .sequence(let items):
             for item in items {
-                guard let name = item.scalar else { continue }
-                if known(name, item) { result.append(EventTrigger(event: name, location: item.location)) }
+                if let name = item.scalar { result.append(EventTrigger(event: name, location: item.location)) }
             }
         case .mapping(let pairs):
             for pair in pairs {
-                guard let name = pair.key.scalar, known(name, pair.key) else { continue }
-                result.append(trigger(name, pair.value, at: pair.key.location))
+                if let name = pair.key.scalar { result.append(trigger(name, pair.value, at: pair.key.location)) }
             }
         }
         return result
@@ -207,7 +175,7 @@ public struct WorkflowLoader {
     mutating func patterns(_ node: YAMLNode?, _ what: String) -> [FilterPattern]? {
         guard let node else { return nil }
         var result: [FilterPattern] = []
-        for text in stringList(node, what) {
+        for text in stringList(node) {
             do { result.append(try FilterPattern(text)) } catch { self.error(error.description, node) }
         }
         if !result.isEmpty, result.allSatisfy(\.isNegated) {
@@ -220,8 +188,8 @@ public struct WorkflowLoader {
         var trigger = EventTrigger(event: event, location: location)
         if node.isNull { return trigger }
         if event == "schedule" { return trigger }
-        guard mapping(node, "on.\(event)") != nil else { return trigger }
-        if let types = node["types"] { trigger.types = stringList(types, "types") }
+        guard node.mapping != nil else { return trigger }
+        if let types = node["types"] { trigger.types = stringList(types) }
         for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")] where node[a] != nil && node[b] != nil {
             // GitHub's parser accepts this; GitHub then refuses to trigger. Say so without failing validation.
             if let n = node[b] {
@@ -234,42 +202,33 @@ public struct WorkflowLoader {
         trigger.tagsIgnore = patterns(node["tags-ignore"], "tags-ignore")
         trigger.paths = patterns(node["paths"], "paths")
         trigger.pathsIgnore = patterns(node["paths-ignore"], "paths-ignore")
-        if let workflows = node["workflows"] { trigger.workflows = stringList(workflows, "workflows") }
-        if let inputs = node["inputs"], !inputs.isNull, let inputPairs = mapping(inputs, "inputs") {
-            for pair in inputPairs {
-                if let input = input(pair.key, pair.value, event: event) { trigger.inputs.append(input) }
-            }
+        if let workflows = node["workflows"] { trigger.workflows = stringList(workflows) }
+        for pair in node["inputs"]?.mapping ?? [] {
+            if let input = input(pair.key, pair.value) { trigger.inputs.append(input) }
         }
         if event == "workflow_call" {
-            if let outputs = node["outputs"], let outputPairs = mapping(outputs, "outputs") {
-                for pair in outputPairs {
-                    guard let name = pair.key.scalar else { continue }
-                    guard let value = pair.value["value"] else { continue }
-                    trigger.outputs.append((name, value))
-                }
+            for pair in node["outputs"]?.mapping ?? [] {
+                guard let name = pair.key.scalar, let value = pair.value["value"] else { continue }
+                trigger.outputs.append((name, value))
             }
-            if let secrets = node["secrets"], !secrets.isNull, let secretPairs = mapping(secrets, "secrets") {
-                for pair in secretPairs {
-                    guard let name = pair.key.scalar else { continue }
-                    let required = pair.value["required"]?.scalar == "true"
-                    trigger.secrets.append((name, required))
-                }
+            for pair in node["secrets"]?.mapping ?? [] {
+                guard let name = pair.key.scalar else { continue }
+                trigger.secrets.append((name, pair.value["required"]?.scalar == "true"))
             }
         }
         return trigger
     }
 
-    mutating func input(_ key: YAMLNode, _ node: YAMLNode, event: String) -> InputSpec? {
+    mutating func input(_ key: YAMLNode, _ node: YAMLNode) -> InputSpec? {
         guard let name = key.scalar else { return nil }
         var spec = InputSpec(name: name, kind: .string, required: false, defaultValue: nil, options: [], description: nil, location: key.location)
         if node.isNull { return spec }
-        guard mapping(node, "input '\(name)'") != nil else { return nil }
-        _ = event  // allowed types per event are the schema's business
+        guard node.mapping != nil else { return nil }
         if let type = node["type"]?.scalar, let kind = InputSpec.Kind(rawValue: type) { spec.kind = kind }
         spec.required = node["required"]?.scalar == "true"
         spec.defaultValue = node["default"]
         spec.description = node["description"]?.scalar
-        if let options = node["options"] { spec.options = stringList(options, "options") }
+        if let options = node["options"] { spec.options = stringList(options) }
         if spec.kind == .choice, spec.options.isEmpty { error("input '\(name)': a choice input needs options", node) }
         if spec.kind == .choice, let def = spec.defaultValue?.scalar, !spec.options.contains(def) {
             error("input '\(name)': default '\(def)' is not one of the options", spec.defaultValue ?? node)
@@ -293,7 +252,7 @@ public struct WorkflowLoader {
         } else if id.hasPrefix("__") {
             error("The identifier '\(id)' is invalid. IDs starting with '__' are reserved.", key)
         }
-        guard mapping(node, "job '\(id)'") != nil else { return nil }
+        guard node.mapping != nil else { return nil }
         let uses = node["uses"]?.scalar
         var needs: [String] = []
         var needLocations: [SourceLocation] = []
@@ -311,26 +270,25 @@ public struct WorkflowLoader {
         for (name, image) in containerImages(node) where image.isEmpty {
             error("Container image cannot be empty", name)
         }
-        let contexts = ContextAvailability.jobLevel
         var job = Job(
             id: id, name: node["name"], needs: needs, needLocations: needLocations,
-            condition: condition(node["if"], contexts: ContextAvailability.jobIf, functions: ContextAvailability.jobIfFunctions),
+            condition: condition(node["if"], definition: "job-if"),
             conditionLocation: node["if"]?.location,
-            runsOn: node["runs-on"], env: keyValues(node["env"], "env", contexts: ContextAvailability.jobEnv),
-            defaults: defaults(node["defaults"], contexts: ContextAvailability.jobDefaults), steps: [], strategy: nil,
-            outputs: keyValues(node["outputs"], "outputs", contexts: ContextAvailability.jobOutputs, functions: ContextAvailability.stepFunctions),
+            runsOn: node["runs-on"], env: keyValues(node["env"]),
+            defaults: defaults(node["defaults"]), steps: [], strategy: nil,
+            outputs: keyValues(node["outputs"]),
             timeoutMinutes: node["timeout-minutes"], continueOnError: node["continue-on-error"],
-            concurrency: concurrency(node["concurrency"], contexts: contexts), environment: node["environment"],
+            concurrency: concurrency(node["concurrency"]), environment: node["environment"],
             container: node["container"], services: node["services"], uses: uses,
-            with: keyValues(node["with"], "with", contexts: contexts),
+            with: keyValues(node["with"]),
             secretsInherit: node["secrets"]?.scalar == "inherit", secrets: [], location: key.location
         )
         job.usesLocation = node["uses"]?.location
         if let secrets = node["secrets"], secrets.scalar != "inherit" {
-            job.secrets = keyValues(secrets, "secrets", contexts: contexts.union(["secrets"]))
+            job.secrets = keyValues(secrets)
         }
         if let strategy = node["strategy"] {
-            if mapping(strategy, "strategy") != nil {
+            if strategy.mapping != nil {
                 if let matrix = strategy["matrix"] { checkMatrix(matrix) }
                 job.strategy = Strategy(matrix: strategy["matrix"], failFast: strategy["fail-fast"], maxParallel: strategy["max-parallel"])
             }
@@ -349,7 +307,7 @@ public struct WorkflowLoader {
 
     mutating func checkMatrix(_ node: YAMLNode) {
         if node.scalar != nil { return }  // a whole-matrix expression, checked at run time
-        guard let pairs = mapping(node, "matrix") else { return }
+        guard let pairs = node.mapping else { return }
         for pair in pairs {
             guard let key = pair.key.scalar else { continue }
             if key != "include", key != "exclude", let items = pair.value.sequence, items.isEmpty {
@@ -363,7 +321,7 @@ public struct WorkflowLoader {
         var ids: Set<String> = []
         var generated: [Step] = []
         for item in items {
-            guard mapping(item, "a step") != nil else { continue }
+            guard item.mapping != nil else { continue }
             let uses = item["uses"]?.scalar
             let run = item["run"]
             if let uses, !uses.hasPrefix("./"), !uses.hasPrefix("docker://"), !Self.isRemoteActionReference(uses) {
@@ -383,15 +341,13 @@ public struct WorkflowLoader {
                 explicit = true
                 ids.insert(text.lowercased())
             }
-            let contexts = ContextAvailability.step
-            let functions = ContextAvailability.stepFunctions
             let step = Step(
                 id: id, hasExplicitId: explicit, name: item["name"],
-                condition: condition(item["if"], contexts: contexts, functions: functions),
+                condition: condition(item["if"], definition: "step-if"),
                 conditionLocation: item["if"]?.location,
                 run: run, shell: item["shell"], workingDirectory: item["working-directory"], uses: uses,
-                with: keyValues(item["with"], "with", contexts: contexts, functions: functions),
-                env: keyValues(item["env"], "env", contexts: contexts, functions: functions),
+                with: keyValues(item["with"]),
+                env: keyValues(item["env"]),
                 continueOnError: item["continue-on-error"], timeoutMinutes: item["timeout-minutes"], location: item.location
             )
             steps.append(step)

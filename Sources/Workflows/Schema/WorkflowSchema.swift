@@ -25,6 +25,8 @@ public struct WorkflowSchema: Sendable {
     }
 
     public let definitions: [String: Definition]
+    /// `one-of` expansions, computed once: validation asks for them at every node.
+    private let expansions: [String: [(name: String, definition: Definition)]]
 
     /// The schema GitHub uses for `.github/workflows/*.yml`, parsed once.
     public static let workflow: WorkflowSchema = WorkflowSchema(sources: definitionsSource)
@@ -47,6 +49,9 @@ public struct WorkflowSchema: Sendable {
             definitions[name] = definition
         }
         self.definitions = definitions
+        var expansions: [String: [(name: String, definition: Definition)]] = [:]
+        for name in definitions.keys { expansions[name] = Self.expand(name, in: definitions) }
+        self.expansions = expansions
     }
 
     private static func definition(_ fields: ExpressionObject) -> Definition? {
@@ -94,6 +99,10 @@ public struct WorkflowSchema: Sendable {
 
     /// The non-`one-of` definitions a name stands for, with their names, in declaration order.
     func leaves(of name: String) -> [(name: String, definition: Definition)] {
+        expansions[name] ?? []
+    }
+
+    private static func expand(_ name: String, in definitions: [String: Definition]) -> [(name: String, definition: Definition)] {
         var result: [(name: String, definition: Definition)] = []
         var visited: Set<String> = []
         func expand(_ name: String) {
@@ -106,6 +115,11 @@ public struct WorkflowSchema: Sendable {
         }
         expand(name)
         return result
+    }
+
+    /// The named values and functions expressions may use in `definition` (e.g. `job-if`, `step-if`).
+    public func context(of definition: String) -> (names: Set<String>, functions: [FunctionSignature]) {
+        Self.contextParts(definitions[definition]?.context ?? [])
     }
 
     /// Splits a schema context list into named values and host functions (`success(0,MAX)`).

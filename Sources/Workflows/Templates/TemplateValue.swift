@@ -107,6 +107,19 @@ public enum TemplateValue {
         return .object(object)
     }
 
+    /// An optional setting such as `continue-on-error` or `cancel-in-progress`: false when absent or when it
+    /// cannot be evaluated.
+    public static func flag(_ node: YAMLNode?, in context: ExpressionContext) -> Bool {
+        guard let node else { return false }
+        return (try? evaluate(node, in: context).isTruthy) ?? false
+    }
+
+    /// An optional number such as `timeout-minutes`: `fallback` when absent or when it cannot be evaluated.
+    public static func number(_ node: YAMLNode?, in context: ExpressionContext, fallback: Double) -> Double {
+        guard let node else { return fallback }
+        return (try? evaluate(node, in: context).coercedNumber) ?? fallback
+    }
+
     /// Evaluates to a string (env values, `with:` inputs, step names).
     public static func string(_ node: YAMLNode, in context: ExpressionContext) throws(Diagnostic) -> String {
         let value = try evaluate(node, in: context)
