@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Expressions", targets: ["Expressions"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Runner", targets: ["Runner"]),
+        .library(name: "Manifests", targets: ["Manifests"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -33,7 +34,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store",
+                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -64,6 +65,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "Manifests",
+            dependencies: [
+                "Core",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Store",
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
@@ -79,6 +89,12 @@ let package = Package(
         .testTarget(
             name: "WorkflowsTests",
             dependencies: ["Workflows", "Expressions", "Core"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "Core"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

@@ -4,8 +4,10 @@ import ArgumentParser
 public struct SlipwayMain: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "slipway",
-        abstract: "Run GitHub Actions workflows locally, faithfully and fast — the first part of Slipway's delivery engine.",
-        subcommands: [RunCommand.self, LintCommand.self, RunsCommand.self, LogsCommand.self]
+        abstract: "Slipway's delivery engine: run workflows locally, render and edit kustomizations.",
+        subcommands: [
+            RunCommand.self, LintCommand.self, RunsCommand.self, LogsCommand.self, KustomizeCommand.self,
+        ]
     )
 
     public init() {}

@@ -28,16 +28,17 @@ public enum YAMLDocument {
     }
 
     /// The tag the author wrote (`!!bool`), nil for implicit ones. Read before anything resolves the tag.
-    static func explicitTag(_ tag: Tag) -> String? {
+    public static func explicitTag(_ tag: Tag) -> String? {
         let name = tag.description
         return name.isEmpty || name == "!" ? nil : name
     }
 
-    static func location(_ mark: Mark?, file: String) -> SourceLocation {
+    public static func location(_ mark: Mark?, file: String) -> SourceLocation {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
+    /// A syntax error from Yams as a diagnostic at the offending position.
+    public static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

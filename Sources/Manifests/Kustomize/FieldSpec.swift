@@ -1,0 +1,74 @@
+/// Where a transformer acts: a slash-separated path in resources of a matching group/version/kind. A path that runs
+/// into a list applies to every element (`spec/volumeClaimTemplates[]/metadata/labels`), as kustomize's do.
+public struct FieldSpec: Sendable, Hashable {
+    public var group = ""
+    public var version = ""
+    public var kind = ""
+    public var path: [String]
+    public var create = false
+
+    public init(_ path: String, kind: String = "", group: String = "", version: String = "", create: Bool = false) {
+        self.path = Self.segments(path)
+        self.kind = kind
+        self.group = group
+        self.version = version
+        self.create = create
+    }
+
+    init(decoding item: StrictDecoder) throws(KustomizeError) {
+        let f = try item.fields(known: ["group", "version", "kind", "path", "create"])
+        self.init(
+            try f["path"]?.string() ?? "", kind: try f["kind"]?.string() ?? "", group: try f["group"]?.string() ?? "",
+            version: try f["version"]?.string() ?? "", create: try f["create"]?.bool() ?? false)
+    }
+
+    static func segments(_ path: String) -> [String] {
+        path.split(separator: "/").map { segment in
+            segment.hasSuffix("[]") ? String(segment.dropLast(2)) : String(segment)
+        }
+    }
+
+    func applies(to resource: Resource) -> Bool {
+        (kind.isEmpty || kind == resource.kind) && (group.isEmpty || group == resource.group)
+            && (version.isEmpty || version == resource.version)
+    }
+}
+
+extension ManifestValue {
+    /// Runs `body` on every value at `path` (through lists), creating missing maps when `create` is set.
+    /// `body` receives `.null` for a field it is creating.
+    mutating func visit(
+        _ path: ArraySlice<String>, create: Bool, _ body: (inout ManifestValue) throws(KustomizeError) -> Void
+    ) throws(KustomizeError) {
+        guard let key = path.first else {
+            try body(&self)
+            return
+        }
+        switch self {
+        case .array(var items):
+            for index in items.indices { try items[index].visit(path, create: create, body) }
+            self = .array(items)
+        case .object(var fields):
+            if var child = fields[key] {
+                fields[key] = nil  // keep the child uniquely referenced while it changes
+                try child.visit(path.dropFirst(), create: create, body)
+                fields[key] = child
+            } else if create {
+                var child = ManifestValue.null
+                if path.count > 1 { child = .object([:]) }
+                try child.visit(path.dropFirst(), create: create, body)
+                fields[key] = child
+            }
+            self = .object(fields)
+        case .null where create:
+            var fields: [String: ManifestValue] = [:]
+            var child = ManifestValue.null
+            if path.count > 1 { child = .object([:]) }
+            try child.visit(path.dropFirst(), create: create, body)
+            fields[key] = child
+            self = .object(fields)
+        default:
+            return
+        }
+    }
+}

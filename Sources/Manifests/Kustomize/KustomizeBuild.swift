@@ -1,0 +1,256 @@
+import Core
+import Foundation
+
+/// One render: walks kustomization levels depth-first, records every file it reads (for the render cache) and the
+/// deprecation warnings kustomize prints.
+struct Build {
+    let kustomizer: Kustomizer
+    var inputs: [String: Data] = [:]
+    var warnings: [String] = []
+    var topKustomization: Kustomization?
+
+    static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+    init(kustomizer: Kustomizer) {
+        self.kustomizer = kustomizer
+    }
+
+    mutating func read(_ path: String) throws(KustomizeError) -> Data {
+        if let data = inputs[path] { return data }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .resource(file: path, message: "no such file or directory")
+        }
+        inputs[path] = data
+        return data
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    static func resolve(_ entry: String, in directory: String) -> String {
+        let joined = entry.hasPrefix("/") ? entry : directory + "/" + entry
+        return URL(fileURLWithPath: joined).standardizedFileURL.path
+    }
+
+    static func isRemote(_ entry: String) -> Bool {
+        entry.contains("://") || entry.hasPrefix("github.com/") || entry.hasPrefix("git@") || entry.contains("?ref=")
+            || entry.hasPrefix("gitlab.com/") || entry.hasPrefix("bitbucket.org/")
+    }
+
+    /// The path of a file a kustomization names, checked against the load restrictor.
+    func restrictedFile(_ entry: String, in directory: String, kustomization file: String, field: String)
+        throws(KustomizeError) -> String
+    {
+        let path = Self.resolve(entry, in: directory)
+        if kustomizer.options.restrictFilesToRoot {
+            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+            guard real.hasPrefix(root + "/") else {
+                throw .kustomization(
+                    file: file, message: "\(field): security; file '\(path)' is not in or below '\(directory)'")
+            }
+        }
+        return path
+    }
+
+    // MARK: - Levels
+
+    func kustomizationFile(in directory: String) throws(KustomizeError) -> String {
+        let found = Self.kustomizationNames.filter { Self.exists(directory + "/" + $0) }
+        guard let first = found.first else {
+            throw .build(
+                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '\(directory)'"
+            )
+        }
+        guard found.count == 1 else {
+            throw .build("Found multiple kustomization files under: \(directory)")
+        }
+        return directory + "/" + first
+    }
+
+    mutating func loadKustomization(_ file: String) throws(KustomizeError) -> Kustomization {
+        let data = try read(file)
+        let documents = try kustomizer.documents(data, file: file, dialect: .yaml11)
+        let value = documents.first?.value ?? .object([:])
+        do {
+            return try Kustomization(decoding: value)
+        } catch .decode(let message) {
+            throw .kustomization(file: file, message: message)
+        }
+    }
+
+    mutating func level(
+        _ directory: String, component: Bool, into initial: ResourceSet?, visiting: [String]
+    ) throws(KustomizeError) -> ResourceSet {
+        if visiting.contains(directory) {
+            throw .build("cycle detected: candidate root '\(directory)' contains visited root '\(directory)'")
+        }
+        let file = try kustomizationFile(in: directory)
+        let kustomization = try loadKustomization(file)
+        if visiting.isEmpty { topKustomization = kustomization }
+        if kustomization.kind == "Component" && !component {
+            throw .kustomization(file: file, message: "expected kind != 'Component' for path '\(directory)'")
+        }
+        if component && kustomization.kind != "Component" {
+            throw .kustomization(
+                file: file, message: "expected kind 'Component' for path '\(directory)' but got '\(kustomization.kind)'")
+        }
+        if kustomization.isEmpty {
+            throw .kustomization(file: file, message: "kustomization.yaml is empty")
+        }
+        if let field = kustomization.unsupported.first {
+            throw .kustomization(file: file, message: "'\(field)' is not supported by slipway yet")
+        }
+        for field in kustomization.deprecated { warnings.append(Self.deprecationWarning(field)) }
+        let visiting = visiting + [directory]
+
+        var set = initial ?? ResourceSet()
+        for (index, entry) in kustomization.resources.enumerated() {
+            let field = "resources[\(index)] '\(entry)'"
+            if Self.isRemote(entry) {
+                throw .kustomization(
+                    file: file, message: "\(field): remote resources are not supported yet; vendor it into the repository")
+            }
+            let path = Self.resolve(entry, in: directory)
+            if Self.isDirectory(path) {
+                let child = try level(path, component: false, into: nil, visiting: visiting)
+                try set.append(contentsOf: child)
+            } else if Self.exists(path) {
+                let checked = try restrictedFile(entry, in: directory, kustomization: file, field: "resources")
+                for resource in try loadResources(checked) { try set.append(resource) }
+            } else {
+                throw .kustomization(file: file, message: "\(field): no such file or directory: \(path)")
+            }
+        }
+        for entry in kustomization.configurations {
+            let path = try restrictedFile(entry, in: directory, kustomization: file, field: "configurations")
+            let data = try read(path)
+            for document in try kustomizer.documents(data, file: path, dialect: .yaml11) {
+                do {
+                    set.config.merge(try TransformerConfig(decoding: document.value))
+                } catch .decode(let message) {
+                    throw .resource(file: path, message: message)
+                }
+            }
+        }
+        try generate(kustomization, directory: directory, file: file, into: &set)
+        for (index, entry) in kustomization.components.enumerated() {
+            let path = Self.resolve(entry, in: directory)
+            guard Self.isDirectory(path) else {
+                throw .kustomization(
+                    file: file, message: "components[\(index)] '\(entry)': no such directory: \(path)")
+            }
+            set = try level(path, component: true, into: set, visiting: visiting)
+        }
+        try transform(&set, kustomization, directory: directory, file: file)
+        return set
+    }
+
+    static func deprecationWarning(_ field: String) -> String {
+        switch field {
+        case "bases", "commonLabels", "imageTags", "patchesJson6902", "patchesStrategicMerge":
+            let replacement = ["bases": "resources", "commonLabels": "labels", "imageTags": "images"][field] ?? "patches"
+            return "# Warning: '\(field)' is deprecated. Please use '\(replacement)' instead. Run 'kustomize edit fix' to update your Kustomization automatically."
+        default:
+            return "# Warning: '\(field)' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically."
+        }
+    }
+
+    mutating func loadResources(_ path: String) throws(KustomizeError) -> [Resource] {
+        let data = try read(path)
+        var result: [Resource] = []
+        for document in try kustomizer.documents(data, file: path, dialect: .yaml12) {
+            guard let fields = document.value.object else {
+                throw .resource(file: path, message: "line \(document.location.line): expected a mapping (a Kubernetes object)")
+            }
+            if fields["kind"]?.string == "List", let items = fields["items"]?.array {
+                for item in items { result.append(try Self.resource(item, file: path, line: document.location.line)) }
+            } else {
+                result.append(try Self.resource(document.value, file: path, line: document.location.line))
+            }
+        }
+        return result
+    }
+
+    static func resource(_ value: ManifestValue, file: String, line: Int) throws(KustomizeError) -> Resource {
+        guard let fields = value.object else {
+            throw .resource(file: file, message: "line \(line): expected a mapping (a Kubernetes object)")
+        }
+        guard let kind = fields["kind"]?.string, !kind.isEmpty else {
+            throw .resource(file: file, message: "line \(line): missing kind in object")
+        }
+        return Resource(object: value, origin: file)
+    }
+
+    // MARK: - Generators
+
+    mutating func generate(
+        _ kustomization: Kustomization, directory: String, file: String, into set: inout ResourceSet
+    ) throws(KustomizeError) {
+        let all = kustomization.configMapGenerator.map { ($0, false) } + kustomization.secretGenerator.map { ($0, true) }
+        guard !all.isEmpty else { return }
+        var build = self
+        let generatorReader: (String) throws(KustomizeError) -> Data = { [directory, file] entry throws(KustomizeError) in
+            let path = try build.restrictedFile(entry, in: directory, kustomization: file, field: "generator")
+            return try build.read(path)
+        }
+        let generator = ConfigMapGenerator(directory: directory, file: file, reader: generatorReader)
+        for (args, secret) in all {
+            var generated = try generator.generate(args, secret: secret, global: kustomization.generatorOptions)
+            let behavior = args.behavior.isEmpty ? "create" : args.behavior
+            if behavior == "create" {
+                try set.append(generated)
+                continue
+            }
+            guard behavior == "merge" || behavior == "replace" else {
+                throw .kustomization(file: file, message: "\(args.field): unknown generator behavior '\(behavior)'")
+            }
+            guard
+                let index = set.resources.firstIndex(where: {
+                    $0.kind == generated.kind && ($0.nameHistory.contains(args.name) || $0.name == args.name)
+                        && (args.namespace.isEmpty || $0.namespace == args.namespace)
+                })
+            else {
+                throw .kustomization(
+                    file: file,
+                    message:
+                        "\(args.field): id \(generated.idText) does not exist; cannot merge or replace")
+            }
+            var existing = set.resources[index]
+            if behavior == "merge" {
+                for key in ["data", "binaryData"] {
+                    guard let incoming = generated.object[key]?.object else { continue }
+                    var fields = existing.object[key]?.object ?? [:]
+                    for (name, value) in incoming { fields[name] = value }
+                    existing.object[key] = .object(fields)
+                }
+                for key in ["labels", "annotations"] {
+                    guard let incoming = generated.object.value(at: ["metadata", key])?.object else { continue }
+                    var fields = existing.object.value(at: ["metadata", key])?.object ?? [:]
+                    for (name, value) in incoming { fields[name] = value }
+                    existing.setMetadata(key, .object(fields))
+                }
+                if generated.object["immutable"] != nil { existing.object["immutable"] = generated.object["immutable"] }
+            } else {
+                let history = existing.nameHistory
+                let name = existing.name
+                generated.object["metadata"] = existing.object["metadata"].map { metadata in
+                    var metadata = metadata
+                    metadata["labels"] = generated.object.value(at: ["metadata", "labels"])
+                    metadata["annotations"] = generated.object.value(at: ["metadata", "annotations"])
+                    return metadata
+                }
+                existing.object = generated.object
+                existing.nameHistory = history
+                existing.setMetadata("name", .string(name))
+            }
+            existing.generator = generated.generator
+            set.resources[index] = existing
+        }
+        inputs = build.inputs
+    }
+}

@@ -1,0 +1,91 @@
+import Core
+import Foundation
+import Synchronization
+
+/// Renders kustomization trees in process, byte for byte as kustomize v5.5 does. One instance caches parsed files
+/// and whole renders: a render is reused while every file it read still has the same content.
+public final class Kustomizer: Sendable {
+    public struct Options: Sendable {
+        /// `LoadRestrictionsRootOnly` (the default): files must lie inside the kustomization that names them.
+        public var restrictFilesToRoot = true
+        public init(restrictFilesToRoot: Bool = true) { self.restrictFilesToRoot = restrictFilesToRoot }
+    }
+
+    /// The objects of a build in output order, and kustomize's deprecation warnings.
+    public struct Output: Sendable {
+        public var resources: [ManifestValue]
+        public var warnings: [String]
+
+        /// The YAML stream kustomize prints.
+        public func yaml() throws(KustomizeError) -> String {
+            var documents: [String] = []
+            for resource in resources {
+                do {
+                    documents.append(try GoYAMLEmitter.document(resource))
+                } catch {
+                    let name = resource.value(at: ["metadata", "name"])?.string ?? ""
+                    throw .build("\(resource["kind"]?.string ?? "object") \(name): \(error)")
+                }
+            }
+            return documents.joined(separator: "---\n")
+        }
+    }
+
+    struct CachedRender: Sendable {
+        var inputs: [String: Data]
+        var output: Output
+    }
+
+    struct State: Sendable {
+        var documents: [Data: [(value: ManifestValue, location: SourceLocation)]] = [:]
+        var renders: [String: CachedRender] = [:]
+    }
+
+    let options: Options
+    let state = Mutex(State())
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Builds the kustomization in `directory`.
+    public func build(directory: String) throws(KustomizeError) -> Output {
+        let root = Self.absolute(directory)
+        let cacheKey = root + (options.restrictFilesToRoot ? "" : "|none")
+        if let cached = state.withLock({ $0.renders[cacheKey] }),
+            cached.inputs.allSatisfy({ FileManager.default.contents(atPath: $0.key) == $0.value })
+        {
+            return cached.output
+        }
+        var build = Build(kustomizer: self)
+        var set = try build.level(root, component: false, into: nil, visiting: [])
+        let output = try build.finish(&set, top: build.topKustomization)
+        let inputs = build.inputs
+        state.withLock { $0.renders[cacheKey] = CachedRender(inputs: inputs, output: output) }
+        return output
+    }
+
+    func documents(_ data: Data, file: String, dialect: ScalarResolver.Dialect) throws(KustomizeError)
+        -> [(value: ManifestValue, location: SourceLocation)]
+    {
+        if dialect == .yaml12, let cached = state.withLock({ $0.documents[data] }) {
+            return cached.map { ($0.value, SourceLocation(file: file, line: $0.location.line, column: $0.location.column)) }
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .resource(file: file, message: "not valid UTF-8")
+        }
+        let normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        do {
+            let documents = try ManifestYAML.documents(normalized, file: file, dialect: dialect)
+            if dialect == .yaml12 { state.withLock { $0.documents[data] = documents } }
+            return documents
+        } catch {
+            throw .resource(file: file, message: "MalformedYAMLError: \(error.message) at line \(error.location?.line ?? 0), column \(error.location?.column ?? 0)")
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.path
+    }
+}

@@ -1,0 +1,159 @@
+/// The built-in transformers without patches, in the order kustomize runs them for one level.
+extension ResourceSet {
+    mutating func setNamespace(_ namespace: String) throws(KustomizeError) {
+        guard !namespace.isEmpty else { return }
+        // Service accounts moving with this namespace: role-binding subjects naming them follow.
+        var movedAccounts: Set<String> = []
+        for resource in resources where resource.kind == "ServiceAccount" {
+            movedAccounts.insert("\(resource.namespace)|\(resource.name)")
+        }
+        for index in resources.indices {
+            var resource = resources[index]
+            if !resource.isClusterScoped {
+                resource.setMetadata("namespace", .string(namespace))
+            }
+            if resource.kind == "RoleBinding" || resource.kind == "ClusterRoleBinding",
+                case .array(var subjects)? = resource.object["subjects"]
+            {
+                for i in subjects.indices {
+                    guard var subject = subjects[i].object, subject["kind"]?.string == "ServiceAccount" else {
+                        continue
+                    }
+                    let name = subject["name"]?.string ?? ""
+                    let current = subject["namespace"]?.string ?? ""
+                    if name == "default" || movedAccounts.contains("\(current)|\(name)") {
+                        subject["namespace"] = .string(namespace)
+                        subjects[i] = .object(subject)
+                    }
+                }
+                resource.object["subjects"] = .array(subjects)
+            }
+            for spec in config.namespace where spec.applies(to: resource) {
+                try resource.object.visit(spec.path[...], create: spec.create) { value in value = .string(namespace) }
+            }
+            resources[index] = resource
+        }
+        reindex()
+    }
+
+    mutating func addNamePrefixSuffix(prefix: String, suffix: String) {
+        guard !prefix.isEmpty || !suffix.isEmpty else { return }
+        for index in resources.indices {
+            let kind = resources[index].kind
+            guard kind != "CustomResourceDefinition", kind != "APIService", kind != "Namespace" else { continue }
+            resources[index].rename(prefix + resources[index].name + suffix)
+        }
+        reindex()
+    }
+
+    mutating func addLabels(_ pairs: [String: String], specs: [FieldSpec]) throws(KustomizeError) {
+        guard !pairs.isEmpty else { return }
+        try addPairs(pairs, specs: specs)
+    }
+
+    mutating func addAnnotations(_ pairs: [String: String]) throws(KustomizeError) {
+        guard !pairs.isEmpty else { return }
+        try addPairs(pairs, specs: config.commonAnnotations)
+    }
+
+    private mutating func addPairs(_ pairs: [String: String], specs: [FieldSpec]) throws(KustomizeError) {
+        for index in resources.indices {
+            var object = resources[index].object
+            for spec in specs where spec.applies(to: resources[index]) {
+                try object.visit(spec.path[...], create: spec.create) { value in
+                    var fields = value.object ?? [:]
+                    for (key, text) in pairs { fields[key] = .string(text) }
+                    value = .object(fields)
+                }
+            }
+            resources[index].object = object
+        }
+    }
+
+    mutating func setReplicas(_ replicas: [Kustomization.Replica], file: String) throws(KustomizeError) {
+        for replica in replicas {
+            var found = false
+            for index in resources.indices {
+                let resource = resources[index]
+                let kindMatches =
+                    BuiltinFieldSpecs.replicaKinds.contains { $0.kind == resource.kind }
+                    || config.replicas.contains { $0.applies(to: resource) }
+                guard kindMatches, resource.name == replica.name || resource.nameHistory.contains(replica.name) else {
+                    continue
+                }
+                found = true
+                let specs = config.replicas.filter { $0.applies(to: resource) }
+                if specs.isEmpty || BuiltinFieldSpecs.replicaKinds.contains(where: { $0.kind == resource.kind }) {
+                    try resources[index].object.visit(["spec", "replicas"], create: true) { value in
+                        value = .integer(String(replica.count))
+                    }
+                }
+                for spec in specs {
+                    try resources[index].object.visit(spec.path[...], create: spec.create) { value in
+                        value = .integer(String(replica.count))
+                    }
+                }
+            }
+            if !found {
+                throw .kustomization(
+                    file: file,
+                    message:
+                        "replicas: resource with name \(replica.name) does not match a config with the following GVK [Deployment.[noVer].[noGrp] StatefulSet.[noVer].[noGrp] ReplicaSet.[noVer].[noGrp] ReplicationController.[noVer].[noGrp]]"
+                )
+            }
+        }
+    }
+
+    mutating func setImages(_ images: [Kustomization.Image]) throws(KustomizeError) {
+        for image in images {
+            let matcher = ImageMatcher(name: image.name)
+            for index in resources.indices {
+                var object = resources[index].object
+                let resource = resources[index]
+                // kustomize runs its field-spec pass and its legacy walker; both touch the standard pod-spec paths.
+                for spec in BuiltinFieldSpecs.images + config.images where spec.applies(to: resource) {
+                    try object.visit(spec.path[...], create: false) { value in
+                        if let text = value.string, let updated = matcher.update(text, with: image) {
+                            value = .string(updated)
+                        }
+                    }
+                }
+                if resource.kind != "CustomResourceDefinition" {
+                    object.updateContainerImages(matcher: matcher, image: image)
+                }
+                resources[index].object = object
+            }
+        }
+    }
+}
+
+extension ManifestValue {
+    /// kustomize's legacy image walker: every `containers` / `initContainers` list at any depth.
+    mutating func updateContainerImages(matcher: ImageMatcher, image: Kustomization.Image) {
+        switch self {
+        case .object(var fields):
+            for key in Array(fields.keys) {
+                guard var child = fields[key] else { continue }
+                fields[key] = nil
+                if key == "containers" || key == "initContainers", case .array(var items) = child {
+                    for i in items.indices {
+                        guard case .object(var container) = items[i], let text = container["image"]?.string,
+                            let updated = matcher.update(text, with: image)
+                        else { continue }
+                        container["image"] = .string(updated)
+                        items[i] = .object(container)
+                    }
+                    child = .array(items)
+                }
+                child.updateContainerImages(matcher: matcher, image: image)
+                fields[key] = child
+            }
+            self = .object(fields)
+        case .array(var items):
+            for i in items.indices { items[i].updateContainerImages(matcher: matcher, image: image) }
+            self = .array(items)
+        default:
+            return
+        }
+    }
+}

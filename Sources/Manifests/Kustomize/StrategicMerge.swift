@@ -1,0 +1,121 @@
+/// Strategic merge patches as kustomize (kyaml merge2) applies them: maps merge, `key: null` deletes,
+/// `$patch: delete|replace`, lists of built-in kinds merge by their OpenAPI merge key with the patch's elements first
+/// and the remaining originals after them; lists without a merge key — and every list of a custom resource, which
+/// has no schema — are replaced. `$setElementOrder/...` directives are not interpreted and stay in the output.
+enum StrategicMerge {
+    /// The merged object, or nil when the patch deletes it.
+    static func apply(_ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String) -> ManifestValue? {
+        guard let patchFields = patch.object else { return patch }
+        return mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))
+    }
+
+    struct Context {
+        var builtin: Bool
+        var kind: String
+        var path: [String]
+        func appending(_ key: String) -> Context { Context(builtin: builtin, kind: kind, path: path + [key]) }
+    }
+
+    static func directive(_ fields: [String: ManifestValue]) -> String? { fields["$patch"]?.string }
+
+    static func mergeMap(
+        _ dest: [String: ManifestValue]?, _ patch: [String: ManifestValue], context: Context
+    ) -> ManifestValue? {
+        switch directive(patch) {
+        case "delete":
+            return nil
+        case "replace":
+            var replaced = patch
+            replaced["$patch"] = nil
+            return mergeMap(nil, replaced, context: context)
+        default:
+            break
+        }
+        var result = dest ?? [:]
+        for (key, value) in patch where key != "$patch" {
+            let inner = context.appending(key)
+            switch value {
+            case .null:
+                result[key] = nil
+            case .object(let fields):
+                if let merged = mergeMap(result[key]?.object, fields, context: inner) {
+                    result[key] = merged
+                } else {
+                    result[key] = nil
+                }
+            case .array(let items):
+                result[key] = .array(mergeList(result[key]?.array ?? [], items, field: key, context: inner))
+            default:
+                result[key] = value
+            }
+        }
+        return .object(result)
+    }
+
+    static func mergeList(
+        _ dest: [ManifestValue], _ patch: [ManifestValue], field: String, context: Context
+    ) -> [ManifestValue] {
+        let replace = patch.contains { $0.object.map { directive($0) == "replace" } ?? false }
+        let elements = patch.filter { !($0.object.map { directive($0) == "replace" } ?? false) }
+        guard !replace, let key = mergeKey(field: field, context: context),
+            elements.allSatisfy({ $0.object != nil }), dest.allSatisfy({ $0.object != nil })
+        else {
+            return elements.compactMap { element in
+                guard let fields = element.object else { return element }
+                return mergeMap(nil, fields, context: context)
+            }
+        }
+        var remaining = dest
+        var merged: [ManifestValue] = []
+        for element in elements {
+            guard let fields = element.object else { continue }
+            let keyValue = fields[key]
+            let match = keyValue.flatMap { value in remaining.firstIndex { $0.object?[key] == value } }
+            if directive(fields) == "delete" {
+                if let match { remaining.remove(at: match) }
+                continue
+            }
+            if let match {
+                if let result = mergeMap(remaining[match].object, fields, context: context) { merged.append(result) }
+                remaining.remove(at: match)
+            } else if let result = mergeMap(nil, fields, context: context) {
+                merged.append(result)
+            }
+        }
+        return merged + remaining
+    }
+
+    /// The `x-kubernetes-patch-merge-key` of built-in list fields.
+    static func mergeKey(field: String, context: Context) -> String? {
+        guard context.builtin else { return nil }
+        switch field {
+        case "containers", "initContainers", "ephemeralContainers", "env", "volumes", "imagePullSecrets",
+            "resourceClaims", "schedulingGates":
+            return "name"
+        case "volumeMounts": return "mountPath"
+        case "volumeDevices": return "devicePath"
+        case "ports":
+            return context.kind == "Service" && context.path == ["spec", "ports"] ? "port" : "containerPort"
+        case "hostAliases": return "ip"
+        case "topologySpreadConstraints": return "topologyKey"
+        case "conditions": return "type"
+        case "ownerReferences": return "uid"
+        case "readinessGates": return "conditionType"
+        case "secrets": return context.kind == "ServiceAccount" ? "name" : nil
+        default: return nil
+        }
+    }
+
+    /// Kinds with a built-in OpenAPI schema (merge keys apply); everything else is a custom resource.
+    static func isBuiltin(group: String) -> Bool {
+        switch group {
+        case "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
+            "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
+            "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "certificates.k8s.io",
+            "events.k8s.io", "flowcontrol.apiserver.k8s.io", "extensions":
+            return true
+        default:
+            return false
+        }
+    }
+}

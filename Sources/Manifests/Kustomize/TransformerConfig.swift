@@ -1,0 +1,62 @@
+/// The field specs transformers use: kustomize's built-in tables plus any `configurations:` files, which merge upward
+/// from nested kustomizations (a base's configuration also applies in its overlays).
+struct TransformerConfig: Sendable {
+    var nameReferences = BuiltinFieldSpecs.nameReferences
+    var commonLabels = BuiltinFieldSpecs.commonLabels
+    var templateLabels = BuiltinFieldSpecs.templateLabels
+    var commonAnnotations = BuiltinFieldSpecs.commonAnnotations
+    var images: [FieldSpec] = []
+    var namespace: [FieldSpec] = []
+    var replicas: [FieldSpec] = []
+
+    mutating func merge(_ other: TransformerConfig) {
+        func union(_ a: [FieldSpec], _ b: [FieldSpec]) -> [FieldSpec] { a + b.filter { !a.contains($0) } }
+        commonLabels = union(commonLabels, other.commonLabels)
+        templateLabels = union(templateLabels, other.templateLabels)
+        commonAnnotations = union(commonAnnotations, other.commonAnnotations)
+        images = union(images, other.images)
+        namespace = union(namespace, other.namespace)
+        replicas = union(replicas, other.replicas)
+        for reference in other.nameReferences {
+            if let index = nameReferences.firstIndex(where: { $0.kind == reference.kind && $0.group == reference.group }) {
+                let extra = reference.referrers.filter { !nameReferences[index].referrers.contains($0) }
+                nameReferences[index].referrers += extra
+            } else {
+                nameReferences.append(reference)
+            }
+        }
+    }
+
+    /// A `configurations:` file (YAML with `nameReference`, `commonLabels`, `images`, ... lists of field specs).
+    init(decoding value: ManifestValue) throws(KustomizeError) {
+        nameReferences = []
+        commonLabels = []
+        templateLabels = []
+        commonAnnotations = []
+        let f = try StrictDecoder(value, path: ["TransformerConfig"]).fields(known: [
+            "namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations",
+            "nameReference", "varReference", "images", "replicas",
+        ])
+        func specs(_ name: String) throws(KustomizeError) -> [FieldSpec] {
+            var result: [FieldSpec] = []
+            for item in try f[name]?.array() ?? [] { result.append(try FieldSpec(decoding: item)) }
+            return result
+        }
+        commonLabels = try specs("commonLabels")
+        templateLabels = try specs("templateLabels")
+        commonAnnotations = try specs("commonAnnotations")
+        images = try specs("images")
+        namespace = try specs("namespace")
+        replicas = try specs("replicas")
+        for item in try f["nameReference"]?.array() ?? [] {
+            let rf = try item.fields(known: ["kind", "group", "version", "fieldSpecs"])
+            var referrers: [FieldSpec] = []
+            for spec in try rf["fieldSpecs"]?.array() ?? [] { referrers.append(try FieldSpec(decoding: spec)) }
+            nameReferences.append(
+                BuiltinFieldSpecs.NameReference(
+                    kind: try rf["kind"]?.string() ?? "", group: try rf["group"]?.string() ?? "", referrers: referrers))
+        }
+    }
+
+    init() {}
+}

@@ -1,0 +1,105 @@
+import Core
+import Yams
+
+/// Reads YAML into manifest values with the typing kustomize applies: resources as go-yaml v3 reads them
+/// (YAML 1.2 booleans, unquoted dates become RFC 3339 timestamps), kustomization files as go-yaml v2 (YAML 1.1).
+public enum ManifestYAML {
+    /// Every non-empty document of a YAML stream.
+    public static func documents(
+        _ text: String, file: String, dialect: ScalarResolver.Dialect = .yaml12
+    ) throws(Diagnostic) -> [(value: ManifestValue, location: SourceLocation)] {
+        var result: [(value: ManifestValue, location: SourceLocation)] = []
+        let parser: Parser
+        do {
+            parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            while let root = try parser.nextRoot() {
+                let location = YAMLDocument.location(root.mark, file: file)
+                let value = try convert(root, file: file, dialect: dialect, depth: 0)
+                if !value.isNull { result.append((value, location)) }
+            }
+        } catch let error as YamlError {
+            throw YAMLDocument.diagnostic(for: error, file: file, text: text)
+        } catch let error as Diagnostic {
+            throw error
+        } catch {
+            throw Diagnostic("could not parse YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        withExtendedLifetime(parser) {}
+        return result
+    }
+
+    static func convert(
+        _ node: Node, file: String, dialect: ScalarResolver.Dialect, depth: Int
+    ) throws(Diagnostic) -> ManifestValue {
+        guard depth < 512 else {
+            throw Diagnostic("YAML nesting is too deep", at: YAMLDocument.location(node.mark, file: file))
+        }
+        switch node {
+        case .scalar(let scalar):
+            return typed(scalar, dialect: dialect)
+        case .sequence(let sequence):
+            var items: [ManifestValue] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence { items.append(try convert(item, file: file, dialect: dialect, depth: depth + 1)) }
+            return .array(items)
+        case .mapping(let mapping):
+            var fields: [String: ManifestValue] = [:]
+            fields.reserveCapacity(mapping.count)
+            var merged: [ManifestValue] = []
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else {
+                    throw Diagnostic(
+                        "a mapping key must be a scalar", at: YAMLDocument.location(key.mark, file: file))
+                }
+                if name == "<<", case .scalar(let scalar) = key, scalar.style == .plain || scalar.style == .any {
+                    let source = try convert(value, file: file, dialect: dialect, depth: depth + 1)
+                    merged.append(source)
+                    continue
+                }
+                fields[name] = try convert(value, file: file, dialect: dialect, depth: depth + 1)
+            }
+            // `<<: *base` fills in keys the mapping does not set itself; earlier merged maps win over later ones.
+            for source in merged {
+                let maps = source.array ?? [source]
+                for map in maps {
+                    guard let entries = map.object else {
+                        throw Diagnostic(
+                            "map merge requires map or sequence of maps as the value",
+                            at: YAMLDocument.location(node.mark, file: file))
+                    }
+                    for (key, value) in entries where fields[key] == nil { fields[key] = value }
+                }
+            }
+            return .object(fields)
+        case .alias:
+            throw Diagnostic("unknown YAML alias", at: YAMLDocument.location(node.mark, file: file))
+        }
+    }
+
+    static func typed(_ scalar: Node.Scalar, dialect: ScalarResolver.Dialect) -> ManifestValue {
+        let text = scalar.string
+        let tag = YAMLDocument.explicitTag(scalar.tag)
+        if let tag {
+            if tag.hasSuffix(":str") || tag == "!" { return .string(text) }
+            if tag.hasSuffix(":int") || tag.hasSuffix(":float") || tag.hasSuffix(":bool") || tag.hasSuffix(":null") {
+                return resolvedValue(text, dialect: dialect)
+            }
+            return .string(text)
+        }
+        switch scalar.style {
+        case .plain, .any: return resolvedValue(text, dialect: dialect)
+        default: return .string(text)
+        }
+    }
+
+    static func resolvedValue(_ text: String, dialect: ScalarResolver.Dialect) -> ManifestValue {
+        switch ScalarResolver.resolve(text, dialect: dialect) {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .integer(let digits): .integer(digits)
+        case .float(let number): .float(number)
+        case .timestamp(let stamp): .string(stamp)
+        case .string: .string(text)
+        }
+    }
+}
