@@ -14,13 +14,6 @@ struct ConfigMapGenerator {
         var data: [String: ManifestValue] = [:]
         var binary: [String: ManifestValue] = [:]
         func put(_ key: String, _ bytes: Data, origin: String) throws(KustomizeError) {
-            guard Self.isValidKey(key) else {
-                throw .kustomization(
-                    file: file,
-                    message:
-                        "\(generator.field): \(origin): invalid key \"\(key)\": a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
-                )
-            }
             guard data[key] == nil, binary[key] == nil else {
                 throw .kustomization(
                     file: file, message: "\(generator.field): cannot add key \(key), another key by that name already exists")
@@ -87,14 +80,6 @@ struct ConfigMapGenerator {
         let disabled = global?.disableNameSuffixHash == true || generator.options?.disableNameSuffixHash == true
         resource.generator = Resource.GeneratorInfo(appendHash: !disabled)
         return resource
-    }
-
-    static func isValidKey(_ key: String) -> Bool {
-        !key.isEmpty && key.count <= 253 && key != "." && key != ".."
-            && key.unicodeScalars.allSatisfy {
-                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
-                    || $0 == "_" || $0 == "."
-            }
     }
 
     /// `KEY=VALUE` lines; blank lines and `#` comments skipped; values kept verbatim (quotes included).

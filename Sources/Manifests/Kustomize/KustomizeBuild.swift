@@ -183,7 +183,30 @@ struct Build {
         guard let kind = fields["kind"]?.string, !kind.isEmpty else {
             throw .resource(file: file, message: "line \(line): missing kind in object")
         }
+        if let path = nonFinitePath(value) {
+            throw .resource(file: file, message: "line \(line): \(path): json: unsupported value: a non-finite number")
+        }
         return Resource(object: value, origin: file)
+    }
+
+    /// kustomize cannot serialise `.inf` or `.nan` (Go's JSON encoder rejects them); find them up front to name the field.
+    static func nonFinitePath(_ value: ManifestValue, path: String = "") -> String? {
+        switch value {
+        case .float(let number) where !number.isFinite: return path.isEmpty ? "value" : path
+        case .object(let fields):
+            for key in fields.keys.sorted() {
+                if let found = nonFinitePath(fields[key] ?? .null, path: path.isEmpty ? key : path + "." + key) {
+                    return found
+                }
+            }
+            return nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = nonFinitePath(item, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default: return nil
+        }
     }
 
     // MARK: - Generators

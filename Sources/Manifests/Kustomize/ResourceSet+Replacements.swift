@@ -37,7 +37,7 @@ extension ResourceSet {
                 guard select.matches(resource), !rejects.contains(where: { $0.matches(resource) }) else { continue }
                 for path in target.fieldPaths {
                     let segments = Self.fieldPath(path)
-                    var object = resource.object
+                    var object = resources[index].object
                     let changed = try Self.set(
                         value, at: segments[...], in: &object, options: target.options, file: file, field: field)
                     if !changed && !target.options.create {
@@ -49,6 +49,14 @@ extension ResourceSet {
                 }
             }
         }
+    }
+
+    /// kustomize copies only the text into an existing scalar and keeps that node's style, so a plain target is
+    /// re-typed from the new text (`"6"` copied into a plain field becomes the number 6). A string target whose old
+    /// text would not read back as a string must have been quoted, so it stays a string.
+    static func retyped(_ text: String, replacing target: ManifestValue) -> ManifestValue {
+        if let old = target.string, ScalarResolver.resolve(old, dialect: .yaml12) != .string { return .string(text) }
+        return ManifestYAML.resolvedValue(text, dialect: .yaml12)
     }
 
     static func describe(_ selector: Kustomization.Selector) -> String {
@@ -121,6 +129,8 @@ extension ResourceSet {
                     parts[options.index] = replacement
                 }
                 target = .string(parts.joined(separator: options.delimiter))
+            } else if let text = value.string, target.isScalar {
+                target = Self.retyped(text, replacing: target)
             } else {
                 target = value
             }

@@ -12,6 +12,7 @@ extension ResourceSet {
             if !resource.isClusterScoped {
                 resource.setMetadata("namespace", .string(namespace))
             }
+            if resource.kind == "Namespace" { resource.rename(namespace) }
             if resource.kind == "RoleBinding" || resource.kind == "ClusterRoleBinding",
                 case .array(var subjects)? = resource.object["subjects"]
             {

@@ -25,6 +25,14 @@ public enum ManifestValue: Sendable, Hashable {
         return nil
     }
 
+    /// True for everything but arrays and objects.
+    public var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
