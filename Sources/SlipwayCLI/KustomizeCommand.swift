@@ -8,7 +8,7 @@ struct KustomizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kustomize",
         abstract: "Render and edit kustomizations exactly like kustomize v5.5.",
-        subcommands: [KustomizeBuildCommand.self, KustomizeEditCommand.self]
+        subcommands: [KustomizeBuildCommand.self, KustomizeEditCommand.self, KustomizeVersionCommand.self]
     )
 }
 
@@ -53,4 +53,13 @@ struct KustomizeCLIError: Error, CustomStringConvertible {
     var message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+}
+
+/// `kustomize version`, for scripts that check it.
+struct KustomizeVersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the kustomize version Slipway follows.")
+
+    func run() {
+        print("v5.5.0 (slipway)")
+    }
 }

@@ -8,6 +8,12 @@ import Foundation
 /// (SIGTERM, grace period, SIGKILL) instead of leaving orphans behind.
 public enum Launcher {
     public static func main() async {
+        // Called as `kustomize` (a symlink), behave like kustomize so existing scripts run unchanged.
+        let invokedAs = (CommandLine.arguments.first ?? "").split(separator: "/").last.map(String.init) ?? ""
+        if invokedAs == "kustomize" {
+            KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
+            return
+        }
         let command = Task { await SlipwayMain.main() }
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
