@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests",
+                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -74,6 +74,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "GitOps",
+            dependencies: [
+                "Core", "Manifests",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Store",
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
@@ -96,6 +105,11 @@ let package = Package(
             name: "ManifestsTests",
             dependencies: ["Manifests", "Core"],
             resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "GitOpsTests",
+            dependencies: ["GitOps", "Manifests", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,0 +1,186 @@
+import Crypto
+import Foundation
+import Manifests
+
+/// Writes image tags into a GitOps repository the way CD pipelines do with `kustomize edit set image` + commit + push,
+/// but safely: writers to one repository and branch are serialised, nothing is committed when nothing changed, and a
+/// push rejected because someone else pushed first is retried after fetching and rebasing (or re-applying the edit),
+/// a bounded number of times.
+public struct ImageWriteBack: Sendable {
+    public struct Request: Sendable {
+        /// A URL or a local path (bare repository or working tree).
+        public var repository: String
+        public var branch: String
+        /// The overlay directory inside the repository (`overlays/qa/my-app`).
+        public var path: String
+        /// `kustomize edit set image` arguments (`my-app=ghcr.io/acme/my-app:3f2c1ab`).
+        public var images: [String]
+        /// Named in the commit message; defaults to the directory after `overlays/`.
+        public var environment: String?
+        /// The run that triggered the change, recorded as a `Slipway-Run:` trailer.
+        public var runID: String?
+        public var push: Bool
+
+        public init(
+            repository: String, branch: String, path: String, images: [String], environment: String? = nil,
+            runID: String? = nil, push: Bool = true
+        ) {
+            self.repository = repository
+            self.branch = branch
+            self.path = path
+            self.images = images
+            self.environment = environment
+            self.runID = runID
+            self.push = push
+        }
+
+        var resolvedEnvironment: String {
+            if let environment, !environment.isEmpty { return environment }
+            let parts = path.split(separator: "/").map(String.init)
+            if let index = parts.firstIndex(of: "overlays"), index + 1 < parts.count { return parts[index + 1] }
+            return parts.last ?? path
+        }
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case committed(sha: String, attempts: Int, workspace: String)
+        case unchanged
+    }
+
+    /// Where clones and lock files live.
+    public var cacheRoot: String
+    public var maxAttempts: Int
+
+    public init(cacheRoot: String = ImageWriteBack.defaultCacheRoot, maxAttempts: Int = 8) {
+        self.cacheRoot = cacheRoot
+        self.maxAttempts = maxAttempts
+    }
+
+    public static var defaultCacheRoot: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["SLIPWAY_CACHE_DIR"], !explicit.isEmpty { return explicit + "/gitops" }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+        return base + "/slipway/gitops"
+    }
+
+    public func apply(_ request: Request) async throws -> Outcome {
+        for argument in request.images {
+            do { _ = try KustomizationFile.parseImageArgument(argument) } catch { throw WriteBackError.edit("\(argument): \(error)") }
+        }
+        let key = Self.digest(Self.canonicalRepository(request.repository) + "\n" + request.branch)
+        try FileManager.default.createDirectory(atPath: cacheRoot + "/locks", withIntermediateDirectories: true)
+        let workspace = cacheRoot + "/workspaces/" + key
+        return try await WriterLock.shared.withLock(cacheRoot + "/locks/" + key + ".lock") {
+            try await self.locked(request, workspace: workspace)
+        }
+    }
+
+    func locked(_ request: Request, workspace: String) async throws -> Outcome {
+        let git = Git(directory: workspace)
+        try await prepare(request, workspace: workspace, git: git)
+        var needsEdit = true
+        var lastError = ""
+        for attempt in 1...maxAttempts {
+            if needsEdit {
+                guard try edit(request, workspace: workspace) else {
+                    return .unchanged
+                }
+                try await git.run(["add", "--", request.path])
+                try await git.run(["commit", "--quiet", "-m", message(request)], environment: Self.identity)
+            }
+            let sha = try await git.run(["rev-parse", "HEAD"])
+            guard request.push else { return .committed(sha: sha, attempts: attempt, workspace: workspace) }
+            do {
+                try await git.run(["push", "--quiet", "origin", "HEAD:refs/heads/\(request.branch)"])
+                return .committed(sha: sha, attempts: attempt, workspace: workspace)
+            } catch let failure as Git.Failure {
+                lastError = failure.output
+            }
+            // Someone pushed first: take their commits, put ours on top (or redo the edit if that conflicts).
+            try await git.run(["fetch", "--quiet", "origin", request.branch])
+            if await git.succeeds(["rebase", "--quiet", "FETCH_HEAD"]) {
+                needsEdit = false
+            } else {
+                _ = await git.succeeds(["rebase", "--abort"])
+                try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
+                needsEdit = true
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
+        }
+        throw WriteBackError.pushRejected(branch: request.branch, attempts: maxAttempts, lastError: lastError)
+    }
+
+    /// A private clone, brought exactly to the remote branch (local leftovers from earlier runs are discarded).
+    func prepare(_ request: Request, workspace: String, git: Git) async throws {
+        if FileManager.default.fileExists(atPath: workspace + "/.git") {
+            try await git.run(["fetch", "--quiet", "origin", request.branch])
+            try await git.run(["checkout", "--quiet", "-B", request.branch, "FETCH_HEAD"])
+            try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
+            try await git.run(["clean", "--quiet", "-fdx"])
+            return
+        }
+        let parent = (workspace as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let staging = workspace + ".clone-\(UUID().uuidString)"
+        do {
+            try await Git(directory: parent).run([
+                "clone", "--quiet", "--no-tags", "--single-branch", "--branch", request.branch,
+                Self.canonicalRepository(request.repository), staging,
+            ])
+        } catch let failure as Git.Failure {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw WriteBackError.git("cannot clone \(request.repository) (branch \(request.branch)): \(failure.output)")
+        }
+        try FileManager.default.moveItem(atPath: staging, toPath: workspace)
+    }
+
+    /// Applies the image arguments; false when the overlay already has exactly those images.
+    func edit(_ request: Request, workspace: String) throws -> Bool {
+        let directory = workspace + "/" + request.path
+        do {
+            var file = try KustomizationFile(directory: directory)
+            let before = file.fields["images"]
+            try file.setImages(request.images)
+            if file.fields["images"] == before { return false }
+            try file.write()
+            return true
+        } catch let error as KustomizeError {
+            throw WriteBackError.edit("\(request.path): \(error)")
+        }
+    }
+
+    func message(_ request: Request) -> String {
+        let changes = request.images.compactMap { try? KustomizationFile.parseImageArgument($0) }.map { image in
+            var reference = image.newName.isEmpty ? image.name : image.newName
+            if !image.newTag.isEmpty { reference += ":" + image.newTag }
+            if !image.digest.isEmpty { reference += "@" + image.digest }
+            return (image.name, reference)
+        }
+        let subject: String
+        if changes.count == 1, let only = changes.first {
+            subject = "\(request.resolvedEnvironment): set image \(only.0) to \(only.1)"
+        } else {
+            subject = "\(request.resolvedEnvironment): set \(changes.count) images"
+        }
+        var body = subject + "\n\n"
+        body += changes.map { "- \($0.0) → \($0.1)" }.joined(separator: "\n") + "\n"
+        body += "\nOverlay: \(request.path)\n"
+        if let run = request.runID, !run.isEmpty { body += "\nSlipway-Run: \(run)\n" }
+        return body
+    }
+
+    /// The commit identity when the repository has none configured.
+    static let identity = [
+        "GIT_AUTHOR_NAME": "Slipway", "GIT_AUTHOR_EMAIL": "slipway@localhost",
+        "GIT_COMMITTER_NAME": "Slipway", "GIT_COMMITTER_EMAIL": "slipway@localhost",
+    ]
+
+    static func canonicalRepository(_ repository: String) -> String {
+        if repository.contains("://") || repository.contains("@") { return repository }
+        return URL(fileURLWithPath: repository).standardizedFileURL.path
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}
