@@ -8,7 +8,10 @@ struct KustomizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kustomize",
         abstract: "Render and edit kustomizations exactly like kustomize v5.5.",
-        subcommands: [KustomizeBuildCommand.self, KustomizeEditCommand.self, KustomizeVersionCommand.self]
+        subcommands: [
+            KustomizeBuildCommand.self, KustomizeBuildAllCommand.self, KustomizeEditCommand.self,
+            KustomizeVersionCommand.self,
+        ]
     )
 }
 
@@ -45,6 +48,42 @@ struct KustomizeBuildCommand: ParsableCommand {
         } catch let error as KustomizeError {
             throw KustomizeCLIError(error.description)
         }
+    }
+}
+
+/// `slipway kustomize build-all DIR...`: renders many kustomizations in one process (sharing parsed files), e.g. to
+/// check every overlay of a GitOps repository in CI.
+struct KustomizeBuildAllCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build-all",
+        abstract: "Render several kustomizations in one process and report each one's result."
+    )
+
+    @Argument(help: "Directories holding kustomization.yaml.")
+    var directories: [String] = []
+
+    @Option(name: .customLong("output-dir"), help: "Also write each rendering to <dir>/<n>.yaml.")
+    var outputDirectory: String?
+
+    func run() throws {
+        let kustomizer = Kustomizer()
+        var failures = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (index, directory) in directories.enumerated() {
+            do {
+                let text = try kustomizer.build(directory: directory).yaml()
+                if let outputDirectory {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(outputDirectory)/\(index).yaml"))
+                }
+            } catch let error as KustomizeError {
+                failures += 1
+                FileHandle.standardError.write(Data("\(directory): \(error)\n".utf8))
+            }
+        }
+        let elapsed = clock.now - start
+        print("rendered \(directories.count - failures) of \(directories.count) kustomizations in \(elapsed)")
+        if failures > 0 { throw ExitCode(1) }
     }
 }
 

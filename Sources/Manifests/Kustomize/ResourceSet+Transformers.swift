@@ -109,19 +109,23 @@ extension ResourceSet {
         for image in images {
             let matcher = ImageMatcher(name: image.name)
             for index in resources.indices {
-                var object = resources[index].object
                 let resource = resources[index]
+                // Most resources hold no matching image: look before copying anything.
+                let specs = (BuiltinFieldSpecs.images + config.images).filter {
+                    $0.applies(to: resource) && resource.object.anyString(at: $0.path[...], where: matcher.matches)
+                }
+                let walk = resource.kind != "CustomResourceDefinition" && resource.object.hasContainerImage(matching: matcher)
+                guard !specs.isEmpty || walk else { continue }
+                var object = resource.object
                 // kustomize runs its field-spec pass and its legacy walker; both touch the standard pod-spec paths.
-                for spec in BuiltinFieldSpecs.images + config.images where spec.applies(to: resource) {
+                for spec in specs {
                     try object.visit(spec.path[...], create: false) { value in
                         if let text = value.string, let updated = matcher.update(text, with: image) {
                             value = .string(updated)
                         }
                     }
                 }
-                if resource.kind != "CustomResourceDefinition" {
-                    object.updateContainerImages(matcher: matcher, image: image)
-                }
+                if walk { object.updateContainerImages(matcher: matcher, image: image) }
                 resources[index].object = object
             }
         }
@@ -129,6 +133,38 @@ extension ResourceSet {
 }
 
 extension ManifestValue {
+    /// Whether a string at `path` (through lists) satisfies `predicate`, without copying anything.
+    func anyString(at path: ArraySlice<String>, where predicate: (String) -> Bool) -> Bool {
+        switch self {
+        case .string(let text): return path.isEmpty && predicate(text)
+        case .array(let items): return items.contains { $0.anyString(at: path, where: predicate) }
+        case .object(let fields):
+            guard let key = path.first, let child = fields[key] else { return false }
+            return child.anyString(at: path.dropFirst(), where: predicate)
+        default: return false
+        }
+    }
+
+    /// Whether any `containers` / `initContainers` list at any depth has an image the matcher accepts.
+    func hasContainerImage(matching matcher: ImageMatcher) -> Bool {
+        switch self {
+        case .object(let fields):
+            for (key, child) in fields {
+                if key == "containers" || key == "initContainers", case .array(let items) = child,
+                    items.contains(where: { $0.object?["image"]?.string.map(matcher.matches) ?? false })
+                {
+                    return true
+                }
+                if child.hasContainerImage(matching: matcher) { return true }
+            }
+            return false
+        case .array(let items):
+            return items.contains { $0.hasContainerImage(matching: matcher) }
+        default:
+            return false
+        }
+    }
+
     /// kustomize's legacy image walker: every `containers` / `initContainers` list at any depth.
     mutating func updateContainerImages(matcher: ImageMatcher, image: Kustomization.Image) {
         switch self {
