@@ -161,11 +161,37 @@ extension JobExecutor {
             }
             await emit(state, "  | using host \(tool) at \(path)")
             return StepOutcome(success: true, outputs: [:])
+        case "imranismail/setup-kustomize":
+            // Slipway renders and edits kustomizations itself: put a `kustomize` that is this binary on PATH.
+            let tools = "\(options.stateDirectory)/toolcache/kustomize-slipway"
+            let link = tools + "/kustomize"
+            guard let executable = Self.runningExecutable else {
+                return StepOutcome(success: false, outputs: [:], message: "\(name): cannot locate the slipway executable")
+            }
+            try? FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) != executable {
+                try? FileManager.default.removeItem(atPath: link)
+                do {
+                    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: executable)
+                } catch {
+                    return StepOutcome(success: false, outputs: [:], message: "\(name): cannot create \(link): \(error)")
+                }
+            }
+            state.pathEntries.insert(tools, at: 0)
+            await emit(state, "  | kustomize is Slipway's built-in kustomize v5.5 (\(link))")
+            return StepOutcome(success: true, outputs: [:])
         case "docker/setup-buildx-action", "docker/setup-qemu-action":
             return StepOutcome(success: true, outputs: [:])
         default:
             return nil
         }
+    }
+
+    /// The absolute path of the running `slipway` binary (nil when it cannot be determined).
+    static var runningExecutable: String? {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        let argument = CommandLine.arguments.first ?? ""
+        return argument.hasPrefix("/") ? argument : nil
     }
 
     var repositorySlug: String {
