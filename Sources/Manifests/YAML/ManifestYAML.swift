@@ -14,7 +14,8 @@ public enum ManifestYAML {
             parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             while let root = try parser.nextRoot() {
                 let location = YAMLDocument.location(root.mark, file: file)
-                let value = try convert(root, file: file, dialect: dialect, depth: 0)
+                var budget = nodeBudget
+                let value = try convert(root, file: file, dialect: dialect, depth: 0, budget: &budget)
                 if !value.isNull { result.append((value, location)) }
             }
         } catch let error as YamlError {
@@ -28,11 +29,20 @@ public enum ManifestYAML {
         return result
     }
 
+    /// Aliases are expanded, so a small document can stand for a huge one ("billion laughs"); stop well before that.
+    static let nodeBudget = 2_000_000
+
     static func convert(
-        _ node: Node, file: String, dialect: ScalarResolver.Dialect, depth: Int
+        _ node: Node, file: String, dialect: ScalarResolver.Dialect, depth: Int, budget: inout Int
     ) throws(Diagnostic) -> ManifestValue {
         guard depth < 512 else {
             throw Diagnostic("YAML nesting is too deep", at: YAMLDocument.location(node.mark, file: file))
+        }
+        budget -= 1
+        guard budget > 0 else {
+            throw Diagnostic(
+                "the document expands to more than \(nodeBudget) nodes (too many aliases)",
+                at: YAMLDocument.location(node.mark, file: file))
         }
         switch node {
         case .scalar(let scalar):
@@ -40,7 +50,7 @@ public enum ManifestYAML {
         case .sequence(let sequence):
             var items: [ManifestValue] = []
             items.reserveCapacity(sequence.count)
-            for item in sequence { items.append(try convert(item, file: file, dialect: dialect, depth: depth + 1)) }
+            for item in sequence { items.append(try convert(item, file: file, dialect: dialect, depth: depth + 1, budget: &budget)) }
             return .array(items)
         case .mapping(let mapping):
             var fields: [String: ManifestValue] = [:]
@@ -52,11 +62,11 @@ public enum ManifestYAML {
                         "a mapping key must be a scalar", at: YAMLDocument.location(key.mark, file: file))
                 }
                 if name == "<<", case .scalar(let scalar) = key, scalar.style == .plain || scalar.style == .any {
-                    let source = try convert(value, file: file, dialect: dialect, depth: depth + 1)
+                    let source = try convert(value, file: file, dialect: dialect, depth: depth + 1, budget: &budget)
                     merged.append(source)
                     continue
                 }
-                fields[name] = try convert(value, file: file, dialect: dialect, depth: depth + 1)
+                fields[name] = try convert(value, file: file, dialect: dialect, depth: depth + 1, budget: &budget)
             }
             // `<<: *base` fills in keys the mapping does not set itself; earlier merged maps win over later ones.
             for source in merged {
