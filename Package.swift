@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: upcoming
         ),
@@ -75,11 +76,7 @@ let package = Package(
         ),
         .target(
             name: "GitOps",
-            dependencies: [
-                "Core", "Manifests",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-            ],
+            dependencies: ["Core", "Manifests", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .target(

@@ -60,7 +60,7 @@ struct GitOpsSetImageCommand: AsyncParsableCommand {
                 print("\(String(sha.prefix(12))) \(pushed)\(attempts > 1 ? " after \(attempts) attempts" : "")")
             }
         } catch let error as WriteBackError {
-            throw KustomizeCLIError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }

@@ -33,7 +33,7 @@ struct KustomizeBuildCommand: ParsableCommand {
 
     func run() throws {
         guard ["LoadRestrictionsRootOnly", "LoadRestrictionsNone"].contains(loadRestrictor) else {
-            throw KustomizeCLIError("illegal flag value --load-restrictor \(loadRestrictor)")
+            throw CommandFailure("illegal flag value --load-restrictor \(loadRestrictor)")
         }
         let kustomizer = Kustomizer(options: .init(restrictFilesToRoot: loadRestrictor == "LoadRestrictionsRootOnly"))
         do {
@@ -46,7 +46,7 @@ struct KustomizeBuildCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         } catch let error as KustomizeError {
-            throw KustomizeCLIError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }
@@ -85,13 +85,6 @@ struct KustomizeBuildAllCommand: ParsableCommand {
         print("rendered \(directories.count - failures) of \(directories.count) kustomizations in \(elapsed)")
         if failures > 0 { throw ExitCode(1) }
     }
-}
-
-/// A kustomize failure: printed as `Error: ...` with exit status 1, as kustomize prints it.
-struct KustomizeCLIError: Error, CustomStringConvertible {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
 }
 
 /// `kustomize version`, for scripts that check it.

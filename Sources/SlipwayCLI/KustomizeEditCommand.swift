@@ -35,7 +35,7 @@ func editKustomization(_ edit: (inout KustomizationFile) throws(KustomizeError) 
         try edit(&file)
         try file.write()
     } catch let error as KustomizeError {
-        throw KustomizeCLIError(error.description)
+        throw CommandFailure(error.description)
     }
 }
 

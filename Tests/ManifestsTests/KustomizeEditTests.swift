@@ -157,8 +157,7 @@ import Testing
     }
 
     @Test func keepsComponentKindAndFileName() throws {
-        let original = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nCRLF: no\n"
-            .replacingOccurrences(of: "CRLF: no\n", with: "resources:\r\n- a.yaml\r\n")
+        let original = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\r\n- a.yaml\r\n"
         let output = try edit(original, fileName: "kustomization.yml") { try $0.setImages(["c:1"]) }
         #expect(
             output

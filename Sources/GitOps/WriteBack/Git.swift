@@ -1,7 +1,7 @@
+import Core
 import Foundation
-import Subprocess
 
-/// Runs `git` in a working directory, capturing output; failures carry git's own message.
+/// Runs `git` in a working directory; failures carry git's own message.
 struct Git: Sendable {
     let directory: String
 
@@ -12,23 +12,18 @@ struct Git: Sendable {
         var description: String { "git \(arguments.joined(separator: " ")) failed (\(status)): \(output)" }
     }
 
+    /// The trimmed standard output of `git -C directory arguments...`.
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> String {
-        var environment: [Environment.Key: String?] = [
-            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-        ]
-        for (key, value) in extra { environment[Environment.Key(stringLiteral: key)] = value }
-        let result = try await Subprocess.run(
-            .name("git"), arguments: Arguments(["-C", directory] + arguments),
-            environment: .inherit.updating(environment),
-            output: .string(limit: 8 << 20), error: .string(limit: 1 << 20))
-        let output = (result.standardOutput ?? "") + (result.standardError ?? "")
-        guard result.terminationStatus.isSuccess else {
+        var environment = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]
+        environment.merge(extra) { $1 }
+        let result = try await CapturedCommand.run("git", ["-C", directory] + arguments, environment: environment)
+        guard result.succeeded else {
             throw Failure(
-                arguments: arguments, status: "\(result.terminationStatus)",
-                output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+                arguments: arguments, status: result.status,
+                output: (result.standardOutput + result.standardError).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return (result.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func succeeds(_ arguments: [String]) async -> Bool {

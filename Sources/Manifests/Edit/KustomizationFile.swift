@@ -26,9 +26,7 @@ public struct KustomizationFile: Sendable {
 
     /// Reads the kustomization in `directory`; errors read like kustomize's.
     public init(directory: String) throws(KustomizeError) {
-        let found = ["kustomization.yaml", "kustomization.yml", "Kustomization"].filter {
-            FileManager.default.fileExists(atPath: directory + "/" + $0)
-        }
+        let found = Kustomization.files(in: directory)
         guard let name = found.first else { throw .build("Missing kustomization file 'kustomization.yaml'.") }
         guard found.count == 1 else { throw .build("Found multiple kustomization file: \(found)") }
         path = directory + "/" + name

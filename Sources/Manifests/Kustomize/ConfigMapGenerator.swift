@@ -4,12 +4,13 @@ import Foundation
 /// `configMapGenerator` and `secretGenerator`: objects from literals, files and env files, with kustomize's name
 /// hash (over data and kind only — the name never takes part, so identical data gives an identical suffix).
 struct ConfigMapGenerator {
-    let directory: String
+    /// The kustomization declaring the generators, for messages.
     let file: String
-    let reader: (String) throws(KustomizeError) -> Data
 
+    /// `read` returns the bytes of a file named by the generator (relative to the kustomization).
     func generate(
-        _ generator: Kustomization.Generator, secret: Bool, global: Kustomization.GeneratorOptions?
+        _ generator: Kustomization.Generator, secret: Bool, global: Kustomization.GeneratorOptions?,
+        read: (String) throws(KustomizeError) -> Data
     ) throws(KustomizeError) -> Resource {
         var data: [String: ManifestValue] = [:]
         var binary: [String: ManifestValue] = [:]
@@ -27,7 +28,7 @@ struct ConfigMapGenerator {
             }
         }
         for source in generator.envs {
-            let bytes = try reader(source)
+            let bytes = try read(source)
             for (key, value) in try Self.envPairs(bytes, source: source, file: file, field: generator.field) {
                 try put(key, Data(value.utf8), origin: source)
             }
@@ -58,7 +59,7 @@ struct ConfigMapGenerator {
             } else {
                 key = (path as NSString).lastPathComponent
             }
-            try put(key, try reader(path), origin: source)
+            try put(key, try read(path), origin: source)
         }
 
         var metadata: [String: ManifestValue] = ["name": .string(generator.name)]

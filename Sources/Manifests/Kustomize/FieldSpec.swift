@@ -44,6 +44,7 @@ extension ManifestValue {
             try body(&self)
             return
         }
+        if case .null = self, create { self = .object([:]) }
         switch self {
         case .array(var items):
             for index in items.indices { try items[index].visit(path, create: create, body) }
@@ -59,13 +60,6 @@ extension ManifestValue {
                 try child.visit(path.dropFirst(), create: create, body)
                 fields[key] = child
             }
-            self = .object(fields)
-        case .null where create:
-            var fields: [String: ManifestValue] = [:]
-            var child = ManifestValue.null
-            if path.count > 1 { child = .object([:]) }
-            try child.visit(path.dropFirst(), create: create, body)
-            fields[key] = child
             self = .object(fields)
         default:
             return

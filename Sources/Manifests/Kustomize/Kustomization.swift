@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `kustomization.yaml` (or `kind: Component`), decoded strictly as kustomize v5 decodes it.
 public struct Kustomization: Sendable {
     public struct Selector: Sendable, Hashable {
@@ -88,6 +90,14 @@ public struct Kustomization: Sendable {
     public var unsupported: [String] = []
     /// True when the file held nothing but apiVersion and kind.
     public var isEmpty = false
+
+    /// The names kustomize accepts for a kustomization file, in its order of preference.
+    public static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+    /// The kustomization file names present in `directory` (normally one).
+    static func files(in directory: String) -> [String] {
+        fileNames.filter { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+    }
 
     static let fieldNames = [
         "apiVersion", "kind", "metadata", "openapi", "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels",

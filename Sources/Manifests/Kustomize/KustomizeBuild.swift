@@ -9,8 +9,6 @@ struct Build {
     var warnings: [String] = []
     var topKustomization: Kustomization?
 
-    static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-
     init(kustomizer: Kustomizer) {
         self.kustomizer = kustomizer
     }
@@ -60,7 +58,7 @@ struct Build {
     // MARK: - Levels
 
     func kustomizationFile(in directory: String) throws(KustomizeError) -> String {
-        let found = Self.kustomizationNames.filter { Self.exists(directory + "/" + $0) }
+        let found = Kustomization.files(in: directory)
         guard let first = found.first else {
             throw .build(
                 "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '\(directory)'"
@@ -216,14 +214,12 @@ struct Build {
     ) throws(KustomizeError) {
         let all = kustomization.configMapGenerator.map { ($0, false) } + kustomization.secretGenerator.map { ($0, true) }
         guard !all.isEmpty else { return }
-        var build = self
-        let generatorReader: (String) throws(KustomizeError) -> Data = { [directory, file] entry throws(KustomizeError) in
-            let path = try build.restrictedFile(entry, in: directory, kustomization: file, field: "generator")
-            return try build.read(path)
-        }
-        let generator = ConfigMapGenerator(directory: directory, file: file, reader: generatorReader)
+        let generator = ConfigMapGenerator(file: file)
         for (args, secret) in all {
-            var generated = try generator.generate(args, secret: secret, global: kustomization.generatorOptions)
+            var generated = try generator.generate(args, secret: secret, global: kustomization.generatorOptions) {
+                (entry) throws(KustomizeError) in
+                try read(try restrictedFile(entry, in: directory, kustomization: file, field: args.field))
+            }
             let behavior = args.behavior.isEmpty ? "create" : args.behavior
             if behavior == "create" {
                 try set.append(generated)
@@ -274,6 +270,5 @@ struct Build {
             existing.generator = generated.generator
             set.resources[index] = existing
         }
-        inputs = build.inputs
     }
 }

@@ -15,8 +15,7 @@ public struct Resource: Sendable {
     public init(object: ManifestValue, origin: String) {
         self.object = object
         self.origin = origin
-        self.nameHistory = []
-        self.nameHistory = [name]
+        self.nameHistory = [object.value(at: ["metadata", "name"])?.string ?? ""]
     }
 
     public var apiVersion: String { object["apiVersion"]?.string ?? "" }

@@ -96,23 +96,23 @@ struct ResourceSelector {
         }
         parts.append(current)
         for raw in parts {
-            let part = raw.trimmingSpaces
+            let part = raw.trimmingCharacters(in: .whitespaces)
             if part.isEmpty { continue }
             func set(_ list: Substring) -> Set<String> {
-                Set(list.split(separator: ",").map { String($0).trimmingSpaces })
+                Set(list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             }
             if part.hasPrefix("!") {
-                result.append(Requirement(key: String(part.dropFirst()).trimmingSpaces, op: .doesNotExist, values: []))
+                result.append(Requirement(key: String(part.dropFirst()).trimmingCharacters(in: .whitespaces), op: .doesNotExist, values: []))
             } else if let range = part.range(of: "!=") {
                 result.append(
                     Requirement(
-                        key: String(part[..<range.lowerBound]).trimmingSpaces, op: .notEquals,
-                        values: [String(part[range.upperBound...]).trimmingSpaces]))
+                        key: String(part[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), op: .notEquals,
+                        values: [String(part[range.upperBound...]).trimmingCharacters(in: .whitespaces)]))
             } else if let range = part.range(of: "==") ?? part.range(of: "=") {
                 result.append(
                     Requirement(
-                        key: String(part[..<range.lowerBound]).trimmingSpaces, op: .equals,
-                        values: [String(part[range.upperBound...]).trimmingSpaces]))
+                        key: String(part[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), op: .equals,
+                        values: [String(part[range.upperBound...]).trimmingCharacters(in: .whitespaces)]))
             } else if let open = part.firstIndex(of: "("), part.hasSuffix(")") {
                 let head = part[..<open].split(separator: " ").map(String.init)
                 let list = part[part.index(after: open)..<part.index(before: part.endIndex)]
@@ -125,14 +125,5 @@ struct ResourceSelector {
             }
         }
         return result
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text = text.dropFirst() }
-        while text.last?.isWhitespace == true { text = text.dropLast() }
-        return String(text)
     }
 }

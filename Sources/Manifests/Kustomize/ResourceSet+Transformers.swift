@@ -76,19 +76,14 @@ extension ResourceSet {
             var found = false
             for index in resources.indices {
                 let resource = resources[index]
-                let kindMatches =
-                    BuiltinFieldSpecs.replicaKinds.contains { $0.kind == resource.kind }
-                    || config.replicas.contains { $0.applies(to: resource) }
-                guard kindMatches, resource.name == replica.name || resource.nameHistory.contains(replica.name) else {
-                    continue
+                guard resource.name == replica.name || resource.nameHistory.contains(replica.name) else { continue }
+                // Built-in workloads take `spec/replicas`; `configurations:` may name other kinds and paths.
+                var specs = config.replicas.filter { $0.applies(to: resource) }
+                if BuiltinFieldSpecs.replicaKinds.contains(where: { $0.kind == resource.kind }) {
+                    specs.insert(FieldSpec("spec/replicas", create: true), at: 0)
                 }
+                guard !specs.isEmpty else { continue }
                 found = true
-                let specs = config.replicas.filter { $0.applies(to: resource) }
-                if specs.isEmpty || BuiltinFieldSpecs.replicaKinds.contains(where: { $0.kind == resource.kind }) {
-                    try resources[index].object.visit(["spec", "replicas"], create: true) { value in
-                        value = .integer(String(replica.count))
-                    }
-                }
                 for spec in specs {
                     try resources[index].object.visit(spec.path[...], create: spec.create) { value in
                         value = .integer(String(replica.count))
@@ -106,12 +101,13 @@ extension ResourceSet {
     }
 
     mutating func setImages(_ images: [Kustomization.Image]) throws(KustomizeError) {
+        let imageSpecs = BuiltinFieldSpecs.images + config.images
         for image in images {
             let matcher = ImageMatcher(name: image.name)
             for index in resources.indices {
                 let resource = resources[index]
                 // Most resources hold no matching image: look before copying anything.
-                let specs = (BuiltinFieldSpecs.images + config.images).filter {
+                let specs = imageSpecs.filter {
                     $0.applies(to: resource) && resource.object.anyString(at: $0.path[...], where: matcher.matches)
                 }
                 let walk = resource.kind != "CustomResourceDefinition" && resource.object.hasContainerImage(matching: matcher)

@@ -1,15 +1,17 @@
 /// go-yaml v2's "natural" key order (`sorter.go`): rune by rune, letters before non-letters, runs of digits compared
 /// as numbers. kustomize's output order of every mapping key depends on it.
 public enum GoKeyOrder {
+    /// The entries in emitting order; each key is decoded to scalars once, not once per comparison.
     public static func sorted(_ fields: [String: ManifestValue]) -> [(String, ManifestValue)] {
-        fields.map { ($0.key, $0.value) }.sorted { less($0.0, $1.0) }
+        fields.map { (scalars: scalars($0.key), entry: ($0.key, $0.value)) }
+            .sorted { lessScalars($0.scalars, $1.scalars) }
+            .map(\.entry)
     }
 
-    public static func less(_ a: String, _ b: String) -> Bool {
-        if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) {
-            return lessScalars(Array(a.utf8).map { UInt32($0) }, Array(b.utf8).map { UInt32($0) })
-        }
-        return lessScalars(a.unicodeScalars.map(\.value), b.unicodeScalars.map(\.value))
+    static func scalars(_ key: String) -> [UInt32] {
+        var utf8 = key.utf8.map(UInt32.init)
+        if utf8.contains(where: { $0 >= 0x80 }) { utf8 = key.unicodeScalars.map(\.value) }
+        return utf8
     }
 
     static func lessScalars(_ ar: [UInt32], _ br: [UInt32]) -> Bool {

@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import Subprocess
 
 /// Facts about the local git repository used to build the `github` context.
 public struct GitRepository: Sendable {
@@ -12,9 +12,9 @@ public struct GitRepository: Sendable {
     /// Reads HEAD, the current branch, `origin` and `user.name` with `git`; missing facts stay nil.
     public static func inspect(_ root: String) async -> GitRepository {
         func git(_ args: [String]) async -> String? {
-            guard let result = try? await Subprocess.run(
-                .name("git"), arguments: Arguments(["-C", root] + args), output: .string(limit: 1 << 20), error: .discarded
-            ), result.terminationStatus.isSuccess else { return nil }
+            guard let result = try? await CapturedCommand.run("git", ["-C", root] + args), result.succeeded else {
+                return nil
+            }
             let text = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
