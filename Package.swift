@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitOpsTests",
-            dependencies: ["GitOps", "Manifests", "SlipwayTesting"],
+            dependencies: ["GitOps", "Manifests", "Core", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

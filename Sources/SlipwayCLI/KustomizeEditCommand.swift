@@ -34,7 +34,7 @@ func editKustomization(_ edit: (inout KustomizationFile) throws(KustomizeError) 
         var file = try KustomizationFile(directory: FileManager.default.currentDirectoryPath)
         try edit(&file)
         try file.write()
-    } catch let error as KustomizeError {
+    } catch {
         throw CommandFailure(error.description)
     }
 }

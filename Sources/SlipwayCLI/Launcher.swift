@@ -11,7 +11,7 @@ public enum Launcher {
         // Called as `kustomize` (a symlink), behave like kustomize so existing scripts run unchanged.
         let invokedAs = (CommandLine.arguments.first ?? "").split(separator: "/").last.map(String.init) ?? ""
         if invokedAs == "kustomize" {
-            KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
+            await KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
             return
         }
         let command = Task { await SlipwayMain.main() }

@@ -12,25 +12,25 @@ import Testing
         return directory
     }
 
-    @Test func rendersAreCachedUntilAnInputChanges() throws {
+    @Test func rendersAreCachedUntilAnInputChanges() async throws {
         let directory = try copyOfCase("seed-overlay-qa")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let overlay = directory + "/gitops/overlays/qa/my-app"
         let kustomizer = Kustomizer()
-        let first = try kustomizer.build(directory: overlay).yaml()
-        #expect(try kustomizer.build(directory: overlay).yaml() == first)
+        let first = try await kustomizer.build(directory: overlay).yaml()
+        #expect(try await kustomizer.build(directory: overlay).yaml() == first)
         let base = directory + "/gitops/base/my-app/deployment.yaml"
         let text = try String(contentsOfFile: base, encoding: .utf8).replacingOccurrences(
             of: "containerPort: 8080", with: "containerPort: 9090")
         try Data(text.utf8).write(to: URL(fileURLWithPath: base))
-        let second = try kustomizer.build(directory: overlay).yaml()
+        let second = try await kustomizer.build(directory: overlay).yaml()
         #expect(second != first)
         #expect(second.contains("containerPort: 9090"))
-        #expect(try Kustomizer().build(directory: overlay).yaml() == second)
+        #expect(try await Kustomizer().build(directory: overlay).yaml() == second)
     }
 
-    @Test func objectsComeBackInOutputOrder() throws {
-        let output = try Kustomizer().build(directory: Self.fixtures + "/seed-overlay-pre/tree/gitops/overlays/pre/my-app")
+    @Test func objectsComeBackInOutputOrder() async throws {
+        let output = try await Kustomizer().build(directory: Self.fixtures + "/seed-overlay-pre/tree/gitops/overlays/pre/my-app")
         let kinds = output.resources.compactMap { $0["kind"]?.string }
         #expect(kinds == ["ConfigMap", "Service", "Deployment", "DestinationRule", "VirtualService"])
         #expect(output.resources.allSatisfy { $0.value(at: ["metadata", "namespace"])?.string == "my-app-pre" })
@@ -38,7 +38,7 @@ import Testing
 
     /// Random byte edits of real kustomizations and resources: every build either renders or throws a
     /// `KustomizeError`; none may crash or hang.
-    @Test func mutatedInputsNeverCrash() throws {
+    @Test func mutatedInputsNeverCrash() async throws {
         var generator = SystemRandomNumberGenerator()
         let cases = ["seed-overlay-prod-canary", "patch-smp-directives", "configmap-generator", "replacements", "images-all-forms"]
         var outcomes = (rendered: 0, rejected: 0)
@@ -65,7 +65,7 @@ import Testing
                 }
                 try Data(bytes).write(to: URL(fileURLWithPath: path))
                 do {
-                    _ = try Kustomizer().build(directory: directory + "/" + target).yaml()
+                    _ = try await Kustomizer().build(directory: directory + "/" + target).yaml()
                     outcomes.rendered += 1
                 } catch {
                     #expect(!error.description.isEmpty)

@@ -12,8 +12,31 @@ public enum CapturedCommand {
     }
 
     /// Runs `executable` (looked up on PATH) in the current directory; `environment` is added to the inherited one.
+    /// With a `timeout`, a command still running then is killed and reported as failed ("timed out after …").
     public static func run(
-        _ executable: String, _ arguments: [String], environment extra: [String: String] = [:]
+        _ executable: String, _ arguments: [String], environment extra: [String: String] = [:],
+        timeout: Duration? = nil
+    ) async throws -> Result {
+        guard let timeout else { return try await run(executable, arguments, environment: extra) }
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await run(executable, arguments, environment: extra) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else {
+                // Cancelling the group tears the child down (swift-subprocess ends its teardown with SIGKILL).
+                return Result(
+                    succeeded: false, status: "timed out after \(timeout.components.seconds) s",
+                    standardOutput: "", standardError: "")
+            }
+            return result
+        }
+    }
+
+    private static func run(
+        _ executable: String, _ arguments: [String], environment extra: [String: String]
     ) async throws -> Result {
         var environment: [Environment.Key: String?] = [:]
         for (key, value) in extra { environment[Environment.Key(stringLiteral: key)] = value }
@@ -23,6 +46,6 @@ public enum CapturedCommand {
             output: .string(limit: 8 << 20), error: .string(limit: 1 << 20))
         return Result(
             succeeded: result.terminationStatus.isSuccess, status: "\(result.terminationStatus)",
-            standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+            standardOutput: result.standardOutput, standardError: result.standardError)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import Manifests
@@ -56,12 +57,7 @@ public struct ImageWriteBack: Sendable {
         self.maxAttempts = maxAttempts
     }
 
-    public static var defaultCacheRoot: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["SLIPWAY_CACHE_DIR"], !explicit.isEmpty { return explicit + "/gitops" }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
-        return base + "/slipway/gitops"
-    }
+    public static var defaultCacheRoot: String { CacheDirectory.path(for: "gitops") }
 
     public func apply(_ request: Request) async throws -> Outcome {
         for argument in request.images {
@@ -144,7 +140,7 @@ public struct ImageWriteBack: Sendable {
             if file.fields["images"] == before { return false }
             try file.write()
             return true
-        } catch let error as KustomizeError {
+        } catch {
             throw WriteBackError.edit("\(request.path): \(error)")
         }
     }

@@ -8,6 +8,10 @@ struct Build {
     var inputs: [String: Data] = [:]
     var warnings: [String] = []
     var topKustomization: Kustomization?
+    /// The commit each remote base resolved to, so a cached render is reused only while they stay the same.
+    var remoteCommits: [RemoteSpec: String] = [:]
+    /// The checkout of the remote base being built, if any: nothing it names may lie outside it.
+    var repositoryRoot: String?
 
     init(kustomizer: Kustomizer) {
         self.kustomizer = kustomizer
@@ -34,16 +38,18 @@ struct Build {
         return URL(fileURLWithPath: joined).standardizedFileURL.path
     }
 
-    static func isRemote(_ entry: String) -> Bool {
-        entry.contains("://") || entry.hasPrefix("github.com/") || entry.hasPrefix("git@") || entry.contains("?ref=")
-            || entry.hasPrefix("gitlab.com/") || entry.hasPrefix("bitbucket.org/")
-    }
-
     /// The path of a file a kustomization names, checked against the load restrictor.
     func restrictedFile(_ entry: String, in directory: String, kustomization file: String, field: String)
         throws(KustomizeError) -> String
     {
         let path = Self.resolve(entry, in: directory)
+        if let repositoryRoot {
+            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard real.hasPrefix(repositoryRoot + "/") else {
+                throw .kustomization(
+                    file: file, message: "\(field): security; file '\(path)' is outside the remote repository '\(repositoryRoot)'")
+            }
+        }
         if kustomizer.options.restrictFilesToRoot {
             let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
@@ -83,7 +89,7 @@ struct Build {
 
     mutating func level(
         _ directory: String, component: Bool, into initial: ResourceSet?, visiting: [String]
-    ) throws(KustomizeError) -> ResourceSet {
+    ) async throws(KustomizeError) -> ResourceSet {
         if visiting.contains(directory) {
             throw .build("cycle detected: candidate root '\(directory)' contains visited root '\(directory)'")
         }
@@ -109,17 +115,18 @@ struct Build {
         var set = initial ?? ResourceSet()
         for (index, entry) in kustomization.resources.enumerated() {
             let field = "resources[\(index)] '\(entry)'"
-            if Self.isRemote(entry) {
-                throw .kustomization(
-                    file: file, message: "\(field): remote resources are not supported yet; vendor it into the repository")
-            }
             let path = Self.resolve(entry, in: directory)
             if Self.isDirectory(path) {
-                let child = try level(path, component: false, into: nil, visiting: visiting)
+                try checkInsideRepository(path, kustomization: file, field: field)
+                let child = try await level(path, component: false, into: nil, visiting: visiting)
                 try set.append(contentsOf: child)
             } else if Self.exists(path) {
                 let checked = try restrictedFile(entry, in: directory, kustomization: file, field: "resources")
                 for resource in try loadResources(checked) { try set.append(resource) }
+            } else if let remote = RemoteSpec.parse(entry) {
+                let child = try await remoteLevel(
+                    remote, component: false, into: nil, visiting: visiting, kustomization: file, field: "resources[\(index)]")
+                try set.append(contentsOf: child)
             } else {
                 throw .kustomization(file: file, message: "\(field): no such file or directory: \(path)")
             }
@@ -138,14 +145,76 @@ struct Build {
         try generate(kustomization, directory: directory, file: file, into: &set)
         for (index, entry) in kustomization.components.enumerated() {
             let path = Self.resolve(entry, in: directory)
-            guard Self.isDirectory(path) else {
+            if Self.isDirectory(path) {
+                try checkInsideRepository(path, kustomization: file, field: "components[\(index)] '\(entry)'")
+                set = try await level(path, component: true, into: set, visiting: visiting)
+            } else if !Self.exists(path), let remote = RemoteSpec.parse(entry) {
+                set = try await remoteLevel(
+                    remote, component: true, into: set, visiting: visiting, kustomization: file, field: "components[\(index)]")
+            } else {
                 throw .kustomization(
                     file: file, message: "components[\(index)] '\(entry)': no such directory: \(path)")
             }
-            set = try level(path, component: true, into: set, visiting: visiting)
         }
         try transform(&set, kustomization, directory: directory, file: file)
         return set
+    }
+
+    /// Builds the kustomization a remote reference names, from its checkout. `field` names the entry; the entry
+    /// itself is quoted with any password in its URL scrubbed.
+    mutating func remoteLevel(
+        _ parsed: Result<RemoteSpec, RemoteSpec.ParseError>, component: Bool, into initial: ResourceSet?,
+        visiting: [String], kustomization file: String?, field: String
+    ) async throws(KustomizeError) -> ResourceSet {
+        let spec: RemoteSpec
+        switch parsed {
+        case .success(let parsedSpec): spec = parsedSpec
+        case .failure(let error):
+            throw Self.remoteError(file: file, message: "\(field): \(error.description)")
+        }
+        let field = "\(field) '\(spec.scrub(spec.raw))'"
+        let resolution: RemoteCheckouts.Resolution
+        do {
+            resolution = try await kustomizer.remotes.resolve(spec)
+        } catch {
+            throw Self.remoteError(file: file, message: "\(field): \(error.description)")
+        }
+        if let warning = resolution.warning { warnings.append(warning) }
+        remoteCommits[spec] = resolution.checkout.commit
+        // Containment checks compare real paths, so the root must be one too.
+        let root = URL(fileURLWithPath: resolution.checkout.root).resolvingSymlinksInPath().path
+        let target = Self.resolve(spec.path, in: root)
+        guard target == root || target.hasPrefix(root + "/") else {
+            throw Self.remoteError(
+                file: file, message: "\(field): '\(spec.path)' refers to a directory outside of the repository")
+        }
+        guard Self.isDirectory(target) else {
+            let problem =
+                Self.exists(target)
+                ? "'\(spec.path)' is a file; a remote reference must name a directory holding a kustomization"
+                : "no directory '\(spec.path)' in \(spec.scrub(spec.cloneURL)) at commit \(resolution.checkout.commit)"
+            throw Self.remoteError(file: file, message: "\(field): \(problem)")
+        }
+        let saved = repositoryRoot
+        repositoryRoot = root
+        defer { repositoryRoot = saved }
+        return try await level(target, component: component, into: initial, visiting: visiting)
+    }
+
+    static func remoteError(file: String?, message: String) -> KustomizeError {
+        if let file { return .kustomization(file: file, message: message) }
+        return .build(message)
+    }
+
+    /// Inside a remote base, directories (like files) must stay within its repository.
+    func checkInsideRepository(_ path: String, kustomization file: String, field: String) throws(KustomizeError) {
+        guard let repositoryRoot else { return }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard real == repositoryRoot || real.hasPrefix(repositoryRoot + "/") else {
+            throw .kustomization(
+                file: file,
+                message: "\(field): security; bases in kustomizations from remote repositories must be within the repository, but '\(path)' is outside '\(repositoryRoot)'")
+        }
     }
 
     static func deprecationWarning(_ field: String) -> String {

@@ -8,7 +8,19 @@ public final class Kustomizer: Sendable {
     public struct Options: Sendable {
         /// `LoadRestrictionsRootOnly` (the default): files must lie inside the kustomization that names them.
         public var restrictFilesToRoot = true
-        public init(restrictFilesToRoot: Bool = true) { self.restrictFilesToRoot = restrictFilesToRoot }
+        /// Where checkouts of remote bases are kept (by repository and commit).
+        public var remoteCacheDirectory: String
+        /// How long a branch or tag of a remote base, once fetched, is trusted before it is fetched again.
+        public var remoteRefreshInterval: Duration
+
+        public init(
+            restrictFilesToRoot: Bool = true, remoteCacheDirectory: String = CacheDirectory.path(for: "kustomize"),
+            remoteRefreshInterval: Duration = .seconds(60)
+        ) {
+            self.restrictFilesToRoot = restrictFilesToRoot
+            self.remoteCacheDirectory = remoteCacheDirectory
+            self.remoteRefreshInterval = remoteRefreshInterval
+        }
     }
 
     /// The objects of a build in output order, and kustomize's deprecation warnings.
@@ -33,6 +45,7 @@ public final class Kustomizer: Sendable {
 
     struct CachedRender: Sendable {
         var inputs: [String: Data]
+        var remoteCommits: [RemoteSpec: String]
         var output: Output
     }
 
@@ -43,26 +56,47 @@ public final class Kustomizer: Sendable {
 
     let options: Options
     let state = Mutex(State())
+    let remotes: RemoteCheckouts
 
     public init(options: Options = Options()) {
         self.options = options
+        self.remotes = RemoteCheckouts(
+            directory: options.remoteCacheDirectory, refreshInterval: options.remoteRefreshInterval)
     }
 
-    /// Builds the kustomization in `directory`.
-    public func build(directory: String) throws(KustomizeError) -> Output {
-        let root = Self.absolute(directory)
+    /// Builds the kustomization in `directory`, which may also be a remote reference such as
+    /// `https://github.com/org/repo//path?ref=v1`.
+    public func build(directory: String) async throws(KustomizeError) -> Output {
+        let remote = Build.exists(directory) ? nil : RemoteSpec.parse(directory)
+        let root = remote == nil ? Self.absolute(directory) : directory
         let cacheKey = root + (options.restrictFilesToRoot ? "" : "|none")
-        if let cached = state.withLock({ $0.renders[cacheKey] }),
-            cached.inputs.allSatisfy({ FileManager.default.contents(atPath: $0.key) == $0.value })
-        {
+        if let cached = state.withLock({ $0.renders[cacheKey] }), await isCurrent(cached) {
             return cached.output
         }
         var build = Build(kustomizer: self)
-        var set = try build.level(root, component: false, into: nil, visiting: [])
+        var set: ResourceSet
+        if let remote {
+            set = try await build.remoteLevel(
+                remote, component: false, into: nil, visiting: [], kustomization: nil, field: "remote base")
+        } else {
+            set = try await build.level(root, component: false, into: nil, visiting: [])
+        }
         let output = try build.finish(&set, top: build.topKustomization)
-        let inputs = build.inputs
-        state.withLock { $0.renders[cacheKey] = CachedRender(inputs: inputs, output: output) }
+        let entry = CachedRender(inputs: build.inputs, remoteCommits: build.remoteCommits, output: output)
+        state.withLock { $0.renders[cacheKey] = entry }
         return output
+    }
+
+    /// Whether a cached render still holds: every file it read has the same bytes, and every remote base still
+    /// resolves to the same commit.
+    private func isCurrent(_ cached: CachedRender) async -> Bool {
+        guard cached.inputs.allSatisfy({ FileManager.default.contents(atPath: $0.key) == $0.value }) else { return false }
+        for (spec, commit) in cached.remoteCommits {
+            guard let resolution = try? await remotes.resolve(spec), resolution.checkout.commit == commit,
+                resolution.warning == nil
+            else { return false }
+        }
+        return true
     }
 
     func documents(_ data: Data, file: String, dialect: ScalarResolver.Dialect) throws(KustomizeError)
