@@ -54,6 +54,11 @@ import Testing
             return
         }
         #expect(!scrubbed.description.contains("hunter2"))
+        guard case .failure(let file) = try #require(RemoteSpec.parse("https://raw.example.com/org/repo/main/app.yaml")) else {
+            Issue.record("a plain HTTP file must be refused, not cloned")
+            return
+        }
+        #expect(file.description.contains("plain HTTP file resources are not supported"))
     }
 
     // MARK: - Fetching

@@ -33,6 +33,14 @@ public struct RemoteSpec: Hashable, Sendable {
             (String(entry[..<$0.lowerBound]), String(entry[$0.upperBound...]))
         } ?? (entry, "")
         guard let (host, rest) = splitHost(location) else { return nil }
+        let lowered = location.lowercased()
+        if lowered.hasPrefix("http"), !rest.contains("//"), !rest.contains(".git"), !rest.contains("_git/"),
+            [".yaml", ".yml", ".json"].contains(where: { lowered.hasSuffix($0) })
+        {
+            return .failure(
+                ParseError(
+                    description: "'\(redactingPasswords(entry))': plain HTTP file resources are not supported; name a git repository and directory instead (https://host/org/repo//path?ref=...)"))
+        }
         let repositoryPath: String
         let path: String
         switch splitPath(rest, markersRequired: host.hasPrefix("file://")) {
