@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming
         ),
@@ -107,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "GitOpsTests",
             dependencies: ["GitOps", "Manifests", "Core", "SlipwayTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Core", "Manifests", "Runner"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Expressions
 import Foundation
 import Runner
 import Store
+import Synchronization
 import Workflows
 
 /// `slipway run [EVENT]`: runs the workflows whose triggers match the event, then the `workflow_run` chain they start.
@@ -123,6 +124,10 @@ struct RunCommand: AsyncParsableCommand {
         let eventSHA = sha ?? git.headSHA ?? String(repeating: "0", count: 40)
         var inputValues: [String: String] = [:]
         var payload: [(String, ExpressionValue)] = [("ref", .string(eventRef)), ("after", .string(eventSHA))]
+        if event == "push", let commit = await GitRepository.payloadCommit(root, sha: eventSHA) {
+            payload += [("head_commit", .object(commit)), ("commits", .array([.object(commit)]))]
+            if let pusher = commit["committer"] { payload.append(("pusher", pusher)) }
+        }
         if event == "pull_request" || event == "pull_request_target" {
             payload = [("action", .string(action ?? "opened")), ("pull_request", .object(ExpressionObject([
                 ("base", .object(ExpressionObject([("ref", .string(baseRef ?? "main"))]))),
@@ -179,9 +184,6 @@ struct RunCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let reporter = TerminalReporter(quiet: json)
         let gate = ConcurrencyGate()
-        var runID = Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000
-        var records: [RunRecord] = []
-        var queue: [(Workflow, WorkflowEvent, Int)] = matching.map { ($0, workflowEvent, 0) }
         var baseOptions = RunOptions(
             repositoryRoot: root, event: workflowEvent, secrets: secretValues, vars: try parsePairs(vars, what: "--var"),
             env: try environment(), jobFilter: job, dryRun: dryRun,
@@ -195,48 +197,18 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("warning: runs will not be recorded: \(error)\n".utf8))
             }
         }
-        var storedIDs: [Int64] = []
-        while !queue.isEmpty {
-            let batch = queue
-            queue.removeAll()
-            let finished: [RunRecord] = await withTaskGroup(of: RunRecord.self) { group in
-                for (workflow, event, _) in batch {
-                    runID += 1
-                    var options = baseOptions
-                    options.event = event
-                    options.runID = runID
-                    group.addTask { await WorkflowRunner(workflow: workflow, options: options, reporter: reporter, gate: gate).run() }
-                }
-                var all: [RunRecord] = []
-                for await record in group { all.append(record) }
-                return all
-            }
-            records.append(contentsOf: finished)
-            for record in finished {
-                do {
-                    if let store { storedIDs.append(try record.save(to: store)) }
-                } catch {
-                    FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
-                }
-            }
-            // workflow_run: completed runs trigger the workflows that name them (at most 3 levels).
-            for record in finished {
-                let depth = batch.first { $0.0.path == record.workflowPath }?.2 ?? 0
-                guard depth < 3 else { continue }
-                let runPayload = ExpressionObject([
-                    ("name", .string(record.workflowName)), ("conclusion", .string(record.result.rawValue)),
-                    ("status", "completed"), ("head_sha", .string(record.sha)), ("head_branch", .string(WorkflowEvent(name: "", ref: record.ref, sha: "").refName)),
-                    ("event", .string(record.event)), ("id", .number(Double(record.runID))), ("path", .string(record.workflowPath)),
-                ])
-                let chained = WorkflowEvent(
-                    name: "workflow_run", ref: eventRef, sha: eventSHA, action: "completed", workflowRun: runPayload,
-                    payload: ExpressionObject([("action", "completed"), ("workflow_run", .object(runPayload))])
-                )
-                for workflow in workflows where workflow.triggers.contains(where: { $0.matches(chained) }) {
-                    queue.append((workflow, chained, depth + 1))
-                }
+        let storedIDs = StoredRunIDs()
+        let dispatch = EventDispatch(
+            workflows: workflows, options: baseOptions, reporter: reporter, gate: gate,
+            firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
+        let records = await dispatch.run { [store] record in
+            do {
+                if let store { storedIDs.append(try record.save(to: store)) }
+            } catch {
+                FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
             }
         }
+        let stored = storedIDs.values
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -244,8 +216,8 @@ struct RunCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(records), as: UTF8.self))
         } else {
             printSummary(records)
-            if !storedIDs.isEmpty {
-                print("recorded as run\(storedIDs.count == 1 ? "" : "s") \(storedIDs.map(String.init).joined(separator: ", ")); see `slipway logs RUN [JOB]`")
+            if !stored.isEmpty {
+                print("recorded as run\(stored.count == 1 ? "" : "s") \(stored.map(String.init).joined(separator: ", ")); see `slipway logs RUN [JOB]`")
             }
         }
         if records.contains(where: { $0.result == .failure || $0.result == .cancelled }) { throw ExitCode(1) }
@@ -287,7 +259,35 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// `s` padded (or cut) to `width` terminal columns; CJK and other wide characters take two.
     func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? String(s.prefix(width - 1)) + " " : s + String(repeating: " ", count: width - s.count)
+        var result = ""
+        var used = 0
+        for character in s {
+            let columns = Self.columns(character)
+            if used + columns > width - 1 { break }
+            result.append(character)
+            used += columns
+        }
+        return result + String(repeating: " ", count: width - used)
     }
+
+    static func columns(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1FAFF,
+            0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+}
+
+/// The store IDs of the runs recorded so far (appended from the dispatch's completion callback).
+final class StoredRunIDs: Sendable {
+    private let storage = Mutex<[Int64]>([])
+    func append(_ id: Int64) { storage.withLock { $0.append(id) } }
+    var values: [Int64] { storage.withLock { $0 } }
 }

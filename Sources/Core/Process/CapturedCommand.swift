@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import SystemPackage
 
 /// Runs a short command to completion and captures its output — for tools such as `git` that Slipway drives
 /// itself. Steps of a workflow use `Runner`'s process-group runner instead (streaming, timeouts, cancellation).
@@ -11,7 +12,7 @@ public enum CapturedCommand {
         public var standardError: String
     }
 
-    /// Runs `executable` (looked up on PATH) in the current directory; `environment` is added to the inherited one.
+    /// Runs `executable` (a path, or a name looked up on PATH) in the current directory; `environment` is added to the inherited one.
     /// With a `timeout`, a command still running then is killed and reported as failed ("timed out after …").
     public static func run(
         _ executable: String, _ arguments: [String], environment extra: [String: String] = [:],
@@ -41,7 +42,7 @@ public enum CapturedCommand {
         var environment: [Environment.Key: String?] = [:]
         for (key, value) in extra { environment[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(
-            .name(executable), arguments: Arguments(arguments),
+            executable.contains("/") ? .path(FilePath(executable)) : .name(executable), arguments: Arguments(arguments),
             environment: .inherit.updating(environment),
             output: .string(limit: 8 << 20), error: .string(limit: 1 << 20))
         return Result(

@@ -148,13 +148,37 @@ extension JobExecutor {
                 }
                 let target = "\(workspace)/\(input("path") ?? "")"
                 try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-                let script = "git clone --quiet --no-hardlinks \"$SRC\" \"$DST\" 2>&1 || (cd \"$DST\" && git fetch --quiet \"$SRC\")"
-                return try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [("SRC", source), ("DST", target)], extraEnv: [:], state: state, timeout: nil)
+                // Like actions/checkout: a fresh or reused clone, fetched, with the default branch (or `ref`) checked
+                // out as a local branch at the remote's tip and untracked files removed — so a later `git push` works.
+                let script = """
+                    set -e
+                    [ -d "$DST/.git" ] || git clone --quiet --no-hardlinks "$SRC" "$DST"
+                    cd "$DST"
+                    git remote set-url origin "$SRC"
+                    git fetch --quiet --prune --tags origin '+refs/heads/*:refs/remotes/origin/*'
+                    git remote set-head origin --auto >/dev/null
+                    REF="${REF:-$(git symbolic-ref --short refs/remotes/origin/HEAD | sed 's#^origin/##')}"
+                    REF="${REF#refs/heads/}"
+                    if git show-ref --verify --quiet "refs/remotes/origin/$REF"; then
+                      git checkout --quiet --force -B "$REF" "origin/$REF"
+                    else
+                      git checkout --quiet --force --detach "$REF"
+                    fi
+                    git clean -ffdxq
+                    echo "checked out $(git rev-parse --short HEAD) ($REF) of \(repository) into $DST"
+                    """
+                return try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [("SRC", source), ("DST", target), ("REF", input("ref") ?? "")], extraEnv: [:], state: state, timeout: nil)
             }
             await emit(state, "  | using the local working tree at \(workspace)")
             return StepOutcome(success: true, outputs: ["ref": options.event.ref, "commit": options.event.sha])
-        case "actions/setup-go", "actions/setup-node", "actions/setup-python":
-            let tool = ["actions/setup-go": "go", "actions/setup-node": "node", "actions/setup-python": "python3"][name] ?? ""
+        case "actions/upload-artifact":
+            return await uploadArtifact(inputs: inputs, state: state)
+        case "actions/download-artifact":
+            return await downloadArtifact(inputs: inputs, state: state)
+        case "actions/setup-go":
+            return try await setupGo(inputs: inputs, state: state)
+        case "actions/setup-node", "actions/setup-python":
+            let tool = ["actions/setup-node": "node", "actions/setup-python": "python3"][name] ?? ""
             let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
             guard let path else {
                 return StepOutcome(success: false, outputs: [:], message: "\(name): '\(tool)' is not installed on this host; install it or map the action with --action-map")

@@ -76,6 +76,13 @@ public final class SecretMasker: @unchecked Sendable {
     }
 
     public var isEmpty: Bool { lock.withLock { patterns.isEmpty } }
+
+    /// Whether `data` holds a masked value in any of its encodings — for files that are stored, never shown, so
+    /// they cannot be masked and must be refused instead.
+    public func isFound(in data: Data) -> Bool {
+        let current = lock.withLock { patterns }
+        return current.contains { !$0.isEmpty && data.range(of: Data($0.utf8)) != nil }
+    }
 }
 
 extension CharacterSet {
