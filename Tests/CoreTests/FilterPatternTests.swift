@@ -34,3 +34,26 @@ import Testing
         #expect(try matches(["feature\\*"], "feature*"))
     }
 }
+
+/// File globs as `@actions/glob` reads them (artifact and cache paths).
+@Suite struct PathGlobTests {
+    @Test func segmentsAndGlobstars() {
+        #expect(PathGlob("dist/*.js").matches("dist/app.js"))
+        #expect(!PathGlob("dist/*.js").matches("dist/sub/app.js"))
+        #expect(PathGlob("dist/**/*.js").matches("dist/app.js"))
+        #expect(PathGlob("dist/**/*.js").matches("dist/a/b/app.js"))
+        #expect(PathGlob("dist/**").matches("dist/.hidden/x"))
+        #expect(PathGlob("file?.txt").matches("file1.txt"))
+        #expect(!PathGlob("file?.txt").matches("file.txt"))
+        #expect(PathGlob("[a-c]x").matches("bx"))
+        #expect(!PathGlob("[!a-c]x").matches("bx"))
+        #expect(PathGlob("c++/lib").matches("c++/lib"))
+    }
+
+    @Test func directoriesBringTheirContents() {
+        #expect(PathGlob("/w/dist").matchesSelfOrAncestor("/w/dist/bin/app"))
+        #expect(!PathGlob("/w/dist").matchesSelfOrAncestor("/w/distribution/app"))
+        #expect(PathGlob.searchRoot("/w/dist/**/*.js") == "/w/dist")
+        #expect(PathGlob.searchRoot("/w/coverage.out") == "/w/coverage.out")
+    }
+}
