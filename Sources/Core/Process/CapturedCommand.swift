@@ -42,11 +42,23 @@ public enum CapturedCommand {
         var environment: [Environment.Key: String?] = [:]
         for (key, value) in extra { environment[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(
-            executable.contains("/") ? .path(FilePath(executable)) : .name(executable), arguments: Arguments(arguments),
+            .path(FilePath(resolve(executable))), arguments: Arguments(arguments),
             environment: .inherit.updating(environment),
             output: .string(limit: 8 << 20), error: .string(limit: 1 << 20))
         return Result(
             succeeded: result.terminationStatus.isSuccess, status: "\(result.terminationStatus)",
             standardOutput: result.standardOutput, standardError: result.standardError)
+    }
+
+    /// `executable` as a path: looked up on PATH here, once, because the process library's own lookup forks a child
+    /// for every PATH entry it tries.
+    static func resolve(_ executable: String) -> String {
+        guard !executable.contains("/") else { return executable }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = directory + "/" + executable
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return executable
     }
 }

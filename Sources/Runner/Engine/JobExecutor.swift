@@ -270,7 +270,8 @@ struct JobExecutor {
         var env = environment(context: context, state: state, stepEnv: stepEnv)
         for (variable, file) in files {
             let path = "\(stepDir)/\(file)"
-            _ = fm.createFile(atPath: path, contents: nil)
+            // Not FileManager.createFile: it writes a temporary file and renames it, five times per step.
+            try Self.writeScratchFile(path, "")
             env[variable] = path
         }
         for (k, v) in extraEnv { env[k] = v }
