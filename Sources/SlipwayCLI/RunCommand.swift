@@ -191,24 +191,12 @@ struct RunCommand: AsyncParsableCommand {
             stateDirectory: state
         )
         baseOptions.repository = git
-        var store: RunStore?
-        if !dryRun {
-            do { store = try RunStore(path: RunStore.path(forRepository: root)) } catch {
-                FileHandle.standardError.write(Data("warning: runs will not be recorded: \(error)\n".utf8))
-            }
-        }
-        let storedIDs = StoredRunIDs()
+        let recorder = RunRecorder(path: dryRun ? nil : RunStore.path(forRepository: root))
         let dispatch = EventDispatch(
             workflows: workflows, options: baseOptions, reporter: reporter, gate: gate,
             firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
-        let records = await dispatch.run { [store] record in
-            do {
-                if let store { storedIDs.append(try record.save(to: store)) }
-            } catch {
-                FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
-            }
-        }
-        let stored = storedIDs.values
+        let records = await dispatch.run { record in recorder.save(record) }
+        let stored = recorder.savedIDs
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -285,9 +273,38 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// The store IDs of the runs recorded so far (appended from the dispatch's completion callback).
-final class StoredRunIDs: Sendable {
-    private let storage = Mutex<[Int64]>([])
-    func append(_ id: Int64) { storage.withLock { $0.append(id) } }
-    var values: [Int64] { storage.withLock { $0 } }
+/// Records finished runs in the store, opened on the first save (a failure to open it is reported once).
+final class RunRecorder: Sendable {
+    private struct State {
+        var store: RunStore?
+        var opened = false
+        var ids: [Int64] = []
+    }
+
+    private let path: String?
+    private let state = Mutex(State())
+
+    init(path: String?) {
+        self.path = path
+    }
+
+    func save(_ record: RunRecord) {
+        guard let path else { return }
+        state.withLock { state in
+            if !state.opened {
+                state.opened = true
+                do { state.store = try RunStore(path: path) } catch {
+                    FileHandle.standardError.write(Data("warning: runs will not be recorded: \(error)\n".utf8))
+                }
+            }
+            guard let store = state.store else { return }
+            do {
+                state.ids.append(try record.save(to: store))
+            } catch {
+                FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
+            }
+        }
+    }
+
+    var savedIDs: [Int64] { state.withLock { $0.ids } }
 }

@@ -15,6 +15,8 @@ struct JobExecutor {
     let baseContext: ExpressionContext
     let workspace: String
     let jobDirectory: String
+    /// Step scripts and command files (see `ScratchSpace`); removed when the job ends.
+    let scratchDirectory: String
     let deadline: ContinuousClock.Instant?
 
     final class State: @unchecked Sendable {
@@ -41,6 +43,7 @@ struct JobExecutor {
         let clock = ContinuousClock.now
         let state = State()
         try? FileManager.default.createDirectory(atPath: "\(jobDirectory)/tmp", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
         for step in job.steps {
             if Task.isCancelled || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
                 state.cancelled = true
@@ -260,8 +263,9 @@ struct JobExecutor {
     func execute(script: String, shell: String?, workingDirectory: String?, stepID: String, context: ExpressionContext,
                  stepEnv: [(String, String)], extraEnv: [String: String], state: State, timeout: Duration?) async throws -> StepOutcome {
         let fm = FileManager.default
-        let stepDir = "\(jobDirectory)/\(stepID)-\(state.records.count)"
-        try fm.createDirectory(atPath: stepDir, withIntermediateDirectories: true)
+        let stepDir = "\(scratchDirectory)/\(stepID)-\(state.records.count)"
+        try fm.createDirectory(atPath: stepDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? fm.removeItem(atPath: stepDir) }
         let probe = Self.shellInvocation(shell, scriptPath: "")
         let scriptPath = "\(stepDir)/script\(probe.fileExtension)"
         try Self.writeScratchFile(scriptPath, script)

@@ -265,7 +265,8 @@ public struct WorkflowRunner: Sendable {
         let executor = JobExecutor(
             workflow: workflow, job: job, displayName: name, options: options, masker: masker, reporter: reporter,
             baseContext: context, workspace: options.repositoryRoot,
-            jobDirectory: "\(options.stateDirectory)/runs/\(options.runID)/\(job.id)-\(index)", deadline: deadline
+            jobDirectory: "\(options.stateDirectory)/runs/\(options.runID)/\(job.id)-\(index)",
+            scratchDirectory: ScratchSpace.directory(forRun: options.runID, job: "\(job.id)-\(index)"), deadline: deadline
         )
         // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
         let execution = Task { await executor.run() }
