@@ -171,6 +171,8 @@ extension JobExecutor {
             }
             await emit(state, "  | using the local working tree at \(workspace)")
             return StepOutcome(success: true, outputs: ["ref": options.event.ref, "commit": options.event.sha])
+        case "actions/cache", "actions/cache/restore", "actions/cache/save":
+            return await cacheAction(String(name.dropFirst("actions/cache".count).drop { $0 == "/" }), inputs: inputs, state: state)
         case "actions/upload-artifact":
             return await uploadArtifact(inputs: inputs, state: state)
         case "actions/download-artifact":

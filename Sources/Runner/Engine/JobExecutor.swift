@@ -29,6 +29,7 @@ struct JobExecutor {
         var cancelled = false
         var failureReason: String?
         var groupDepth = 0
+        var postSteps: [PostStep] = []
     }
 
     func emit(_ state: State, _ text: String) async {
@@ -50,6 +51,7 @@ struct JobExecutor {
             }
             await runStep(step, state: state)
         }
+        await runPostSteps(state)
         var context = stepContext(state: state, status: StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled))
         context["env"] = envContext(state: state, stepEnv: [])
         var outputs: [String: String] = [:]
