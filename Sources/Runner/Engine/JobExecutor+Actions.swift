@@ -142,6 +142,7 @@ extension JobExecutor {
         func input(_ key: String) -> String? { inputs.first { $0.0.lowercased() == key }?.1 }
         switch name {
         case "actions/checkout":
+            let submodules = (input("submodules") ?? "false").lowercased()
             if let repository = input("repository"), !repository.isEmpty, repository.lowercased() != repositorySlug.lowercased() {
                 guard let source = options.repoMap[repository] else {
                     return StepOutcome(success: false, outputs: [:], message: "actions/checkout of '\(repository)' needs --repo-map \(repository)=PATH")
@@ -165,11 +166,21 @@ extension JobExecutor {
                       git checkout --quiet --force --detach "$REF"
                     fi
                     git clean -ffdxq
+                    case "$SUBMODULES" in
+                      recursive) git submodule sync --recursive -q && git submodule update --init --force --recursive -q ;;
+                      true) git submodule sync -q && git submodule update --init --force -q ;;
+                    esac
                     echo "checked out $(git rev-parse --short HEAD) ($REF) of \(repository) into $DST"
                     """
-                return try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [("SRC", source), ("DST", target), ("REF", input("ref") ?? "")], extraEnv: [:], state: state, timeout: nil)
+                return try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [("SRC", source), ("DST", target), ("REF", input("ref") ?? ""), ("SUBMODULES", submodules)], extraEnv: [:], state: state, timeout: nil)
             }
             await emit(state, "  | using the local working tree at \(workspace)")
+            if submodules == "true" || submodules == "recursive" {
+                // The working tree is the user's: initialise missing submodules, never reset existing ones.
+                let script = "git submodule update --init\(submodules == "recursive" ? " --recursive" : "")"
+                let outcome = try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [], extraEnv: [:], state: state, timeout: nil)
+                guard outcome.success else { return outcome }
+            }
             return StepOutcome(success: true, outputs: ["ref": options.event.ref, "commit": options.event.sha])
         case "actions/cache", "actions/cache/restore", "actions/cache/save":
             return await cacheAction(String(name.dropFirst("actions/cache".count).drop { $0 == "/" }), inputs: inputs, state: state)
@@ -180,13 +191,7 @@ extension JobExecutor {
         case "actions/setup-go":
             return try await setupGo(inputs: inputs, state: state)
         case "actions/setup-node", "actions/setup-python":
-            let tool = ["actions/setup-node": "node", "actions/setup-python": "python3"][name] ?? ""
-            let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-            guard let path else {
-                return StepOutcome(success: false, outputs: [:], message: "\(name): '\(tool)' is not installed on this host; install it or map the action with --action-map")
-            }
-            await emit(state, "  | using host \(tool) at \(path)")
-            return StepOutcome(success: true, outputs: [:])
+            return await setupHostTool(name, inputs: inputs, state: state)
         case "imranismail/setup-kustomize":
             // Slipway renders and edits kustomizations itself: put a `kustomize` that is this binary on PATH.
             let tools = "\(options.stateDirectory)/toolcache/kustomize-slipway"
