@@ -65,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("repo-map"), help: "Use a local repository for actions/checkout of another repository: owner/name=PATH.")
     var repoMaps: [String] = []
 
+    @Option(help: "Where jobs run: 'worktree' (each job in its own git worktree of the event's commit, the default) or 'shared' (the working tree, uncommitted changes included).")
+    var workspace: String = "worktree"
+
     @Flag(name: [.short, .long], help: "List the workflows and jobs the event would run, without running them.")
     var list = false
 
@@ -191,6 +194,16 @@ struct RunCommand: AsyncParsableCommand {
             stateDirectory: state
         )
         baseOptions.repository = git
+        guard let mode = WorkspaceMode(rawValue: workspace) else {
+            throw ValidationFailure("--workspace must be 'worktree' or 'shared', not '\(workspace)'")
+        }
+        baseOptions.workspaceMode = mode
+        if mode == .worktree, !dryRun,
+            let status = try? await CapturedCommand.run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"]),
+            status.succeeded, !status.standardOutput.isEmpty
+        {
+            FileHandle.standardError.write(Data("note: jobs run on commit \(eventSHA.prefix(12)); uncommitted changes are not part of the run (--workspace shared runs on the working tree)\n".utf8))
+        }
         let recorder = RunRecorder(path: dryRun ? nil : RunStore.path(forRepository: root))
         let dispatch = EventDispatch(
             workflows: workflows, options: baseOptions, reporter: reporter, gate: gate,

@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var maskedValues: [String] = []
     /// The typed `inputs` of a called (reusable) workflow; nil for a run started by an event.
     public var callInputs: ExpressionObject?
+    /// Each job in its own worktree of the event's commit (default), or all in the working tree.
+    public var workspaceMode: WorkspaceMode = .worktree
 
     public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
                 env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,

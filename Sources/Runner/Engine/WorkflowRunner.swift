@@ -255,8 +255,10 @@ public struct WorkflowRunner: Sendable {
             env.append((key, .string(value)))
         }
         context["env"] = .object(ExpressionObject(env))
+        let (workspace, note) = await JobWorkspace.prepare(options: options, instance: "\(job.id)-\(index)")
+        if let note { await reporter.line(name, "  | \(note)") }
         if var github = context["github"]?.objectValue {
-            github = github.setting("job", .string(job.id))
+            github = github.setting("job", .string(job.id)).setting("workspace", .string(workspace.path))
             context["github"] = .object(github)
         }
         var deadline: ContinuousClock.Instant?
@@ -264,7 +266,7 @@ public struct WorkflowRunner: Sendable {
         if minutes.isFinite, minutes > 0 { deadline = ContinuousClock.now + .milliseconds(Int64(minutes * 60_000)) }
         let executor = JobExecutor(
             workflow: workflow, job: job, displayName: name, options: options, masker: masker, reporter: reporter,
-            baseContext: context, workspace: options.repositoryRoot,
+            baseContext: context, workspace: workspace.path,
             jobDirectory: "\(options.stateDirectory)/runs/\(options.runID)/\(job.id)-\(index)",
             scratchDirectory: ScratchSpace.directory(forRun: options.runID, job: "\(job.id)-\(index)"), deadline: deadline
         )
@@ -276,6 +278,7 @@ public struct WorkflowRunner: Sendable {
         } onCancel: {
             execution.cancel()
         }
+        await workspace.remove(repositoryRoot: options.repositoryRoot)
         var final = record
         if let deadline, ContinuousClock.now >= deadline, final.result != .success {
             final.failureReason = "The job running on runner slipway has exceeded the maximum execution time of \(NumberSyntax.format(minutes)) minutes."

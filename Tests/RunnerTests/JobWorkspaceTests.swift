@@ -1,0 +1,50 @@
+import Core
+import Foundation
+import Runner
+import SlipwayTesting
+import Testing
+import Workflows
+
+/// Each job instance runs in its own git worktree of the event's commit, removed afterwards.
+@Suite struct JobWorkspaceTests {
+    @Test func jobsGetTheirOwnWorktreeOfTheEventCommit() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("data.txt", "committed\n")
+        try repo.git(["add", "-A"])
+        try repo.git(["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "data"])
+        let sha = try await Git(directory: repo.path).run(["rev-parse", "HEAD"])
+        try repo.write("data.txt", "uncommitted\n")
+        let text = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    n: [1, 2, 3]
+                steps:
+                  - run: |
+                      test "$(cat data.txt)" = committed
+                      test "$PWD" = "$GITHUB_WORKSPACE"
+                      test "$GITHUB_WORKSPACE" != "\(repo.path)"
+                      echo "${{ matrix.n }}" > out.txt
+                      sleep 0.2
+                      test "$(cat out.txt)" = "${{ matrix.n }}"
+            """
+        let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/w.yml")
+        let options = RunOptions(
+            repositoryRoot: repo.path, event: WorkflowEvent(name: "push", ref: "refs/heads/main", sha: sha),
+            stateDirectory: repo.path + "/.slipway")
+        let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+        #expect(record.result == .success, "\(record.jobs.flatMap(\.log).joined(separator: "\n"))")
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/out.txt"))
+        let worktrees = try await Git(directory: repo.path).run(["worktree", "list", "--porcelain"])
+        #expect(worktrees.components(separatedBy: "worktree ").count == 2, "only the main working tree remains: \(worktrees)")
+
+        var shared = options
+        shared.workspaceMode = .shared
+        let inTree = await WorkflowRunner(workflow: workflow, options: shared, reporter: SilentReporter()).run()
+        #expect(inTree.result == .failure, "shared mode sees the uncommitted change")
+    }
+}
