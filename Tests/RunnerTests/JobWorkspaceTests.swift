@@ -47,4 +47,60 @@ import Workflows
         let inTree = await WorkflowRunner(workflow: workflow, options: shared, reporter: SilentReporter()).run()
         #expect(inTree.result == .failure, "shared mode sees the uncommitted change")
     }
+
+    /// More instances than worktree slots: reused worktrees come back clean (no file of an earlier job), and when no
+    /// worktree can be made (the commit is not in the repository) every instance runs in the working tree instead of
+    /// waiting for a slot that never opens.
+    @Test(.timeLimit(.minutes(1))) func worktreesAreReusedCleanAndMissingCommitsNeverBlock() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("data.txt", "committed\n")
+        try repo.git(["add", "-A"])
+        try repo.git(["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "data"])
+        let sha = try await Git(directory: repo.path).run(["rev-parse", "HEAD"])
+        let text = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+                steps:
+                  - run: |
+                      test ! -e left-behind.txt
+                      test "$(cat data.txt)" = committed
+                      test "$GITHUB_WORKSPACE" != "\(repo.path)"
+                      echo x > left-behind.txt
+                      echo changed >> data.txt
+            """
+        let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/w.yml")
+        let options = RunOptions(
+            repositoryRoot: repo.path, event: WorkflowEvent(name: "push", ref: "refs/heads/main", sha: sha),
+            stateDirectory: repo.path + "/.slipway")
+        let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+        #expect(record.result == .success, "\(record.jobs.filter { $0.result != .success }.flatMap(\.log).joined(separator: "\n"))")
+        #expect(record.jobs.count == 20)
+        #expect(try String(contentsOfFile: repo.path + "/data.txt", encoding: .utf8) == "committed\n")
+
+        var missing = options
+        missing.event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "b", count: 40))
+        let serial = """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+                steps:
+                  - run: test "$GITHUB_WORKSPACE" = "\(repo.path)"
+            """
+        let fallback = await WorkflowRunner(
+            workflow: try WorkflowLoader.load(text: serial, path: ".github/workflows/s.yml"), options: missing,
+            reporter: SilentReporter()
+        ).run()
+        #expect(fallback.result == .success)
+        #expect(fallback.jobs.count == 12)
+    }
 }

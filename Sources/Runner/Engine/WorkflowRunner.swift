@@ -11,6 +11,7 @@ public struct WorkflowRunner: Sendable {
     public let reporter: any RunReporter
     public let gate: ConcurrencyGate
     public let masker: SecretMasker
+    let workspaces: WorkspacePool
 
     public init(workflow: Workflow, options: RunOptions, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) {
         self.workflow = workflow
@@ -18,6 +19,7 @@ public struct WorkflowRunner: Sendable {
         self.reporter = reporter
         self.gate = gate
         self.masker = SecretMasker(secrets: Array(options.secrets.values) + options.maskedValues)
+        self.workspaces = WorkspacePool(options: options)
     }
 
     /// Jobs to run: all, or with `jobFilter` that job plus everything it needs.
@@ -98,6 +100,7 @@ public struct WorkflowRunner: Sendable {
             }
         }
         if let (group, token) = concurrencyToken { await gate.release(group: group, token: token) }
+        await workspaces.drain()
         let conclusions = jobs.compactMap { results[$0.id]?.0 }
         let result: Conclusion = conclusions.contains(.failure) ? .failure : (conclusions.contains(.cancelled) ? .cancelled : .success)
         return RunRecord(
@@ -255,7 +258,7 @@ public struct WorkflowRunner: Sendable {
             env.append((key, .string(value)))
         }
         context["env"] = .object(ExpressionObject(env))
-        let (workspace, note) = await JobWorkspace.prepare(options: options, instance: "\(job.id)-\(index)")
+        let (workspace, note) = await workspaces.acquire()
         if let note { await reporter.line(name, "  | \(note)") }
         if var github = context["github"]?.objectValue {
             github = github.setting("job", .string(job.id)).setting("workspace", .string(workspace.path))
@@ -278,7 +281,7 @@ public struct WorkflowRunner: Sendable {
         } onCancel: {
             execution.cancel()
         }
-        await workspace.remove(repositoryRoot: options.repositoryRoot)
+        await workspaces.release(workspace)
         var final = record
         if let deadline, ContinuousClock.now >= deadline, final.result != .success {
             final.failureReason = "The job running on runner slipway has exceeded the maximum execution time of \(NumberSyntax.format(minutes)) minutes."
