@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting"],
+            dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

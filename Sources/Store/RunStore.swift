@@ -30,6 +30,8 @@ public struct RunStore: Sendable {
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+        public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+        public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     }
 
     /// One job instance of a run.
@@ -64,6 +66,8 @@ public struct RunStore: Sendable {
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+        public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+        public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     }
 
     let database: DatabaseQueue

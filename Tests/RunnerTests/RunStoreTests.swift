@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Runner
 import SlipwayTesting
 import Store
@@ -60,5 +61,37 @@ import Workflows
         for form in forms {
             #expect(!raw.contains(form), "found \(form.debugDescription) in the store")
         }
+    }
+
+    /// Stores written before dates became epoch seconds keep their runs, with the same times.
+    @Test func textDatesFromEarlierStoresAreMigrated() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-store-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/slipway.sqlite"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            let old = try DatabaseQueue(path: path)
+            let migrator = StoreSchema.migrator()
+            try migrator.migrate(old, upTo: "v2-jobs")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO run (id, workflowPath, workflowName, event, ref, sha, result, startedAt, duration)
+                    VALUES (7, 'ci.yml', 'CI', 'push', 'refs/heads/main', 'abc', 'success', '2026-11-23 08:00:00.250', 1.5)
+                    """)
+                try db.execute(sql: """
+                    INSERT INTO job (runId, jobId, name, result, startedAt, duration, outputs, steps, log)
+                    VALUES (7, 'test', 'test', 'success', '2026-11-23 08:00:01.000', 1.0, '{}', '[]', 'ok')
+                    """)
+            }
+        }
+        let store = try RunStore(path: path)
+        let run = try #require(try store.run(7))
+        #expect(abs(run.startedAt.timeIntervalSince1970 - 1_795_420_800.25) < 0.001)
+        #expect(abs((try store.jobs(ofRun: 7).first?.startedAt.timeIntervalSince1970 ?? 0) - 1_795_420_801) < 0.001)
+        let started = Date(timeIntervalSince1970: 1_795_500_000.5)
+        let id = try store.save(RunStore.Run(workflowPath: "cd.yml", workflowName: "CD", event: "workflow_run", ref: "refs/heads/main",
+                                             sha: "def", result: "success", startedAt: started, duration: 2), jobs: [])
+        #expect(try store.run(id)?.startedAt == started)
+        #expect(try store.recentRuns().map(\.id) == [id, 7])
     }
 }

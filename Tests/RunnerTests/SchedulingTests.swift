@@ -107,6 +107,56 @@ import Workflows
         #expect(record.jobs.map(\.result) == [.failure, .cancelled])
     }
 
+    @Test(.timeLimit(.minutes(1))) func failFastCancelsRunningInstancesAndKillsTheirProcesses() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let marker = "\(repo.path)/survived"
+        let started = ContinuousClock.now
+        let record = try await run("""
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    n: [1, 2, 3]
+                steps:
+                  - run: |
+                      if [ "${{ matrix.n }}" = 1 ]; then sleep 0.5; exit 1; fi
+                      (sleep 3; touch "\(marker)-${{ matrix.n }}") &
+                      sleep 30
+            """, in: repo)
+        #expect(record.jobs.map(\.result) == [.failure, .cancelled, .cancelled], "\(record.jobs.map(\.log))")
+        #expect(record.jobs.dropFirst().allSatisfy { $0.failureReason?.contains("fail-fast") == true })
+        #expect(record.result == .failure)
+        #expect(ContinuousClock.now - started < .seconds(20))
+        // The cancelled instances' whole process trees are gone: their background children never finish.
+        try await Task.sleep(for: .seconds(3.5))
+        #expect(!FileManager.default.fileExists(atPath: "\(marker)-2"))
+        #expect(!FileManager.default.fileExists(atPath: "\(marker)-3"))
+    }
+
+    @Test(.timeLimit(.minutes(1))) func withoutFailFastTheOtherInstancesFinish() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let record = try await run("""
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  fail-fast: false
+                  matrix:
+                    n: [1, 2, 3]
+                steps:
+                  - run: |
+                      if [ "${{ matrix.n }}" = 1 ]; then exit 1; fi
+                      sleep 0.5
+            """, in: repo)
+        #expect(record.jobs.map(\.result) == [.failure, .success, .success])
+        #expect(record.result == .failure)
+    }
+
     @Test func outputsFlowThroughNeedsAndSecretsAreMasked() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }

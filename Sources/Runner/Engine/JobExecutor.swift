@@ -188,6 +188,10 @@ struct JobExecutor {
         if outcome.cancelled { state.cancelled = true }
         if outcome.success {
             record(.success, .success, outcome.outputs)
+        } else if outcome.cancelled {
+            // A cancelled step cancels the job; it is not a failure, even with continue-on-error.
+            state.failureReason = state.failureReason ?? outcome.message
+            record(.cancelled, .cancelled, outcome.outputs)
         } else if continueOnError {
             await emit(state, "Step failed but continue-on-error is set")
             record(.failure, .success, outcome.outputs)
@@ -195,7 +199,7 @@ struct JobExecutor {
             if outcome.timedOut { state.failureReason = "step '\(name)' timed out" }
             state.failed = true
             state.failureReason = state.failureReason ?? outcome.message ?? "step '\(name)' failed"
-            record(outcome.cancelled ? .cancelled : .failure, outcome.cancelled ? .cancelled : .failure, outcome.outputs)
+            record(.failure, .failure, outcome.outputs)
         }
     }
 

@@ -177,7 +177,7 @@ public struct WorkflowRunner: Sendable {
         let maxParallelSetting = maxParallel
         let jobContext = context
         let instanceLimiter = ParallelLimiter(limit: maxParallel)
-        let fastFail = FailFastFlag()
+        let fastFail = CancellationHandle()
         var records: [JobRecord] = []
         await withTaskGroup(of: (Int, JobRecord).self) { group in
             for (index, combination) in combinations.enumerated() {
@@ -209,7 +209,7 @@ public struct WorkflowRunner: Sendable {
     }
 
     func runMatrixInstance(_ job: Job, combination: Matrix.Combination, index: Int, total: Int, baseName: String, context: ExpressionContext,
-                           failFast: Bool, maxParallel: Int?, fastFail: FailFastFlag) async -> (Int, JobRecord) {
+                           failFast: Bool, maxParallel: Int?, fastFail: CancellationHandle) async -> (Int, JobRecord) {
         var instanceContext = context
         instanceContext["matrix"] = .object(ExpressionObject(combination.map { ($0.key, $0.value) }))
         instanceContext["strategy"] = .object(ExpressionObject([
@@ -220,21 +220,24 @@ public struct WorkflowRunner: Sendable {
         if let node = job.name, let evaluated = try? TemplateValue.string(node, in: instanceContext) {
             name = (!combination.isEmpty && node.scalar?.contains("${{") != true) ? Matrix.displayName(evaluated, combination) : evaluated
         }
-        if fastFail.isSet {
+        if fastFail.isCancelled {
             await reporter.jobStarted(name)
             await reporter.line(name, "cancelled by fail-fast: another matrix job failed")
             await reporter.jobFinished(name, .cancelled, duration: 0)
             return (index, JobRecord(jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: ["cancelled by fail-fast"], failureReason: nil))
         }
-        let record = await runInstance(job, name: name, context: instanceContext, index: index)
+        let record = await runInstance(job, name: name, context: instanceContext, index: index, failFast: failFast ? fastFail : nil)
         if record.result == .failure, failFast {
+            // Like GitHub: the first failure cancels the instances still queued and those already running.
             let continueOnError = TemplateValue.flag(job.continueOnError, in: instanceContext)
-            if !continueOnError { fastFail.set() }
+            if !continueOnError { fastFail.cancel() }
         }
         return (index, record)
     }
 
-    func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int) async -> JobRecord {
+    /// Runs one job instance. `failFast`, when given, is the matrix's fail-fast signal: once another instance fails,
+    /// this one is cancelled even if it is already running.
+    func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int, failFast: CancellationHandle? = nil) async -> JobRecord {
         await reporter.jobStarted(name)
         if job.uses != nil { return await runCalledWorkflow(job, name: name, context: context, index: index) }
         var context = context
@@ -276,6 +279,11 @@ public struct WorkflowRunner: Sendable {
         // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
         let execution = Task { await executor.run() }
         handle.onCancel { execution.cancel() }
+        let cancelledByFailFast = CancellationHandle()
+        failFast?.onCancel {
+            cancelledByFailFast.cancel()
+            execution.cancel()
+        }
         let record = await withTaskCancellationHandler {
             await execution.value
         } onCancel: {
@@ -288,17 +296,23 @@ public struct WorkflowRunner: Sendable {
             final.result = .failure
             await reporter.line(name, "❌ \(final.failureReason ?? "")")
         }
+        if cancelledByFailFast.isCancelled, final.result == .cancelled {
+            final.failureReason = "cancelled by fail-fast: another matrix job failed"
+            await reporter.line(name, final.failureReason ?? "")
+        }
         if let (group, t) = token { await gate.release(group: group, token: t) }
         await reporter.jobFinished(name, final.result, duration: final.duration)
         return final
     }
 }
 
-/// Lets a concurrency group cancel a job that is already running.
+/// Lets a concurrency group or a matrix's fail-fast cancel a job that is already running.
 final class CancellationHandle: @unchecked Sendable {
     private let lock = NSLockLike()
     private var cancelled = false
     private var actions: [@Sendable () -> Void] = []
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
 
     func cancel() {
         let pending: [@Sendable () -> Void] = lock.withLock {
@@ -317,13 +331,6 @@ final class CancellationHandle: @unchecked Sendable {
         }
         if runNow { action() }
     }
-}
-
-final class FailFastFlag: @unchecked Sendable {
-    private let lock = NSLockLike()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }
 
 /// A counting semaphore for `max-parallel` and the global job limit.

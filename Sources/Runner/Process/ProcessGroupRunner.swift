@@ -82,7 +82,9 @@ public enum ProcessGroupRunner {
                     group.cancelAll()
                     return status
                 }
-                // The timer fired first.
+                // The timer fired first — or it woke early because the step is being cancelled, which is no timeout;
+                // the process task then ends on its own through the same teardown.
+                guard !Task.isCancelled else { continue }
                 flags.markTimedOut()
                 group.cancelAll()
             }
