@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 import CZlib
 import Foundation
 

@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 /// One entry of a layer tar.
 public struct TarEntry: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 /// Reads a tar stream pushed to it in chunks of any size (ustar, GNU long names, PAX), calling back per entry.
 public final class TarReader {
     /// Called with each entry's header, then zero or more content chunks, then `end`.

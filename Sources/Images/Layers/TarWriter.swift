@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 /// Writes a POSIX (ustar + PAX) tar stream to a sink, for layers: fixed, empty user and group names, no atime or
 /// ctime, so the same files always give the same bytes.
 public struct TarWriter {

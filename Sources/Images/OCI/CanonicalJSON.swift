@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 import Foundation
 
 /// Deterministic JSON for manifests and configs: sorted keys, no escaped slashes, so a digest is stable across

@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 /// An OCI content descriptor: what a manifest says about a blob.
 public struct Descriptor: Codable, Hashable, Sendable {
     public var mediaType: String

@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 /// An image reference such as `golang:1.23-alpine`, `127.0.0.1:5000/team/app:sha-1a2b3c4d` or `repo@sha256:…`,
 /// normalised the way Docker does: `docker.io` by default, `library/` for single-component names, `latest` when
 /// neither a tag nor a digest is given.

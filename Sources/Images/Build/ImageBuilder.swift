@@ -1,0 +1,724 @@
+import CDispatch
+import Glibc
+import Core
+import Foundation
+
+/// Builds Dockerfiles without a daemon: `RUN` executes in the stage's root filesystem under bubblewrap, every
+/// filesystem-changing instruction becomes one gzip layer, and layers are cached by a key made of the parent key,
+/// the expanded instruction and the content of what it reads (never file times). Metadata is recomputed on
+/// every build.
+public final class ImageBuilder {
+    let store: ImageStore
+    let cache: BuildCache
+    /// Makes `reference` available in the store (pulling it), or throws.
+    let fetchBase: @Sendable (ImageReference) async throws -> Void
+    let log: @Sendable (String) -> Void
+    let sandbox: Sandbox
+
+    public init(store: ImageStore, fetchBase: @escaping @Sendable (ImageReference) async throws -> Void = { throw ImageError.notFound("image \($0.familiar) in the local store") },
+                log: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        cache = BuildCache(store: store)
+        self.fetchBase = fetchBase
+        self.log = log
+        sandbox = Sandbox()
+    }
+
+    struct StageState {
+        var config: ImageConfig
+        var manifestLayers: [Descriptor]
+        var key: Digest
+        var rootfs: String?
+        var appliedLayers = 0
+        var args: [String: String] = [:]
+        var shell = ["/bin/sh", "-c"]
+        var lastCreated: String
+    }
+
+    final class Session {
+        var stages: [Int: StageState] = [:]
+        var scratch: String
+        var hits = 0
+        var built = 0
+        init(scratch: String) { self.scratch = scratch }
+    }
+
+    public func build(_ options: BuildOptions) async throws -> BuildResult {
+        let text: String
+        do { text = try String(contentsOfFile: options.dockerfile, encoding: .utf8) } catch {
+            throw ImageError.io(options.dockerfile, "cannot read the Dockerfile")
+        }
+        let dockerfile = try DockerfileParser.parse(text, path: options.dockerfile)
+        var globalArgs: [String: String] = [:]
+        for instruction in dockerfile.globalArgs {
+            for (name, value) in try argDeclarations(instruction, path: dockerfile.path) {
+                globalArgs[name] = options.buildArgs[name] ?? value.map { Substitution.expand($0, environment: globalArgs) }
+            }
+        }
+        let targetStage: Dockerfile.Stage
+        if let target = options.target {
+            guard let stage = dockerfile.stage(named: target) else {
+                throw DockerfileError(path: dockerfile.path, line: 1, message: "target stage '\(target)' could not be found")
+            }
+            targetStage = stage
+        } else if let last = dockerfile.stages.last {
+            targetStage = last
+        } else {
+            throw DockerfileError(path: dockerfile.path, line: 1, message: "the Dockerfile has no FROM instruction")
+        }
+        let session = Session(scratch: store.temporaryPath())
+        defer { try? FileManager.default.removeItem(atPath: session.scratch) }
+        let context = BuildContext(root: options.context)
+        try await buildStage(targetStage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+        guard var state = session.stages[targetStage.index] else { throw ImageError.unsupported("stage \(targetStage.index) was not built") }
+        state.config.created = state.lastCreated
+        let configData = try CanonicalJSON.encode(state.config)
+        let configDescriptor = try store.writeBlob(configData, mediaType: MediaType.ociConfig)
+        let manifest = ImageManifest(config: configDescriptor, layers: state.manifestLayers)
+        let manifestData = try CanonicalJSON.encode(manifest)
+        let manifestDescriptor = try store.writeBlob(manifestData, mediaType: MediaType.ociManifest)
+        for tag in options.tags { try store.tag(tag, manifestDescriptor) }
+        return BuildResult(manifest: manifestDescriptor, imageID: configDescriptor.digest, cacheHits: session.hits, layersBuilt: session.built)
+    }
+
+    // MARK: Stages
+
+    func buildStage(_ index: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions, context: BuildContext, session: Session) async throws {
+        if session.stages[index] != nil { return }
+        let stage = dockerfile.stages[index]
+        let path = dockerfile.path
+        let baseName = Substitution.expand(stage.base, environment: globalArgs)
+        var state: StageState
+        let now = options.sourceDateEpoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970))
+        if baseName.lowercased() == "scratch" {
+            let platform = Platform.current
+            state = StageState(config: ImageConfig(architecture: platform.architecture, os: platform.os, variant: platform.variant, history: []),
+                               manifestLayers: [], key: Digest.sha256(of: Data("scratch".utf8)), lastCreated: now)
+        } else if let earlier = dockerfile.stages.prefix(index).last(where: { $0.name?.lowercased() == baseName.lowercased() }) {
+            try await buildStage(earlier.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+            guard let built = session.stages[earlier.index] else { throw ImageError.unsupported("stage \(earlier.index) was not built") }
+            state = built
+            state.rootfs = nil
+            state.appliedLayers = 0
+            state.args = [:]
+        } else {
+            let reference: ImageReference
+            do { reference = try ImageReference(parsing: baseName) } catch {
+                throw DockerfileError(path: path, line: stage.line, message: "\(error)")
+            }
+            state = try await baseState(reference, line: stage.line, path: path)
+        }
+        log("[stage \(stage.name ?? String(index))] FROM \(baseName)")
+        let epoch = options.sourceDateEpoch
+        for instruction in stage.instructions {
+            let env = environment(state)
+            switch instruction.keyword {
+            case "ARG":
+                for (name, value) in try argDeclarations(instruction, path: path) {
+                    state.args[name] = options.buildArgs[name] ?? globalArgs[name].flatMap { value == nil ? $0 : nil }
+                        ?? value.map { Substitution.expand($0, environment: env) } ?? ImageBuilder.predefined(name)
+                }
+                addEmptyHistory(&state, instruction)
+            case "ENV":
+                for (key, value) in try pairs(instruction, environment: env, path: path) { state.config.config.setEnvironment(key, value) }
+                addEmptyHistory(&state, instruction)
+            case "LABEL":
+                var labels = state.config.config.labels ?? [:]
+                for (key, value) in try pairs(instruction, environment: env, path: path) { labels[key] = value }
+                state.config.config.labels = labels
+                addEmptyHistory(&state, instruction)
+            case "MAINTAINER":
+                state.config.author = instruction.arguments
+                addEmptyHistory(&state, instruction)
+            case "WORKDIR":
+                let directory = Substitution.expand(instruction.arguments, environment: env)
+                state.config.config.workingDir = ImageBuilder.absolute(directory, relativeTo: state.config.config.workingDir ?? "/")
+                addEmptyHistory(&state, instruction)
+            case "USER":
+                state.config.config.user = Substitution.expand(instruction.arguments, environment: env)
+                addEmptyHistory(&state, instruction)
+            case "EXPOSE":
+                var ports = state.config.config.exposedPorts ?? [:]
+                for word in Substitution.words(instruction.arguments, environment: env) {
+                    ports[word.contains("/") ? word.lowercased() : "\(word)/tcp"] = EmptyObject()
+                }
+                state.config.config.exposedPorts = ports
+                addEmptyHistory(&state, instruction)
+            case "VOLUME":
+                var volumes = state.config.config.volumes ?? [:]
+                for word in instruction.json ?? Substitution.words(instruction.arguments, environment: env) { volumes[word] = EmptyObject() }
+                state.config.config.volumes = volumes
+                addEmptyHistory(&state, instruction)
+            case "STOPSIGNAL":
+                state.config.config.stopSignal = Substitution.expand(instruction.arguments, environment: env)
+                addEmptyHistory(&state, instruction)
+            case "SHELL":
+                guard let json = instruction.json, !json.isEmpty else {
+                    throw DockerfileError(path: path, line: instruction.line, message: "SHELL requires the arguments to be in JSON form")
+                }
+                state.shell = json
+                state.config.config.shell = json
+                addEmptyHistory(&state, instruction)
+            case "CMD":
+                state.config.config.cmd = instruction.json ?? state.shell + [instruction.arguments]
+                addEmptyHistory(&state, instruction)
+            case "ENTRYPOINT":
+                state.config.config.entrypoint = instruction.json ?? state.shell + [instruction.arguments]
+                // Setting ENTRYPOINT resets a CMD inherited from the base.
+                if !stage.instructions.contains(where: { $0.keyword == "CMD" && $0.line < instruction.line }) { state.config.config.cmd = nil }
+                addEmptyHistory(&state, instruction)
+            case "HEALTHCHECK":
+                state.config.config.healthcheck = try healthcheck(instruction, shell: state.shell, path: path)
+                addEmptyHistory(&state, instruction)
+            case "ONBUILD":
+                state.config.config.onBuild = (state.config.config.onBuild ?? []) + [instruction.arguments]
+                addEmptyHistory(&state, instruction)
+            case "RUN":
+                try await run(instruction, state: &state, session: session, path: path, epoch: epoch, noCache: options.noCache)
+            case "COPY", "ADD":
+                try await copy(instruction, state: &state, stageIndex: index, dockerfile: dockerfile, globalArgs: globalArgs, options: options,
+                               context: context, session: session)
+            default:
+                throw DockerfileError(path: path, line: instruction.line, message: "unsupported instruction \(instruction.keyword)")
+            }
+        }
+        session.stages[index] = state
+    }
+
+    func baseState(_ reference: ImageReference, line: Int, path: String) async throws -> StageState {
+        if try store.resolve(reference) == nil {
+            do { try await fetchBase(reference) } catch {
+                throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar): \(error)")
+            }
+        }
+        guard var descriptor = try store.resolve(reference) else {
+            throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) not found")
+        }
+        var data = try store.readBlob(descriptor.digest)
+        if MediaType.isIndex(descriptor.mediaType) || MediaType.isIndex((try? JSONDecoder().decode(ImageStore.MediaTypeProbe.self, from: data))?.mediaType) {
+            let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index of \(reference.familiar)")
+            let platform = Platform.current
+            guard let match = index.manifests.first(where: { $0.platform?.architecture == platform.architecture && $0.platform?.os == platform.os }) ?? index.manifests.first else {
+                throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) has no manifest for \(platform.os)/\(platform.architecture)")
+            }
+            descriptor = match
+            data = try store.readBlob(match.digest)
+        }
+        let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest of \(reference.familiar)")
+        let config = try CanonicalJSON.decode(ImageConfig.self, from: try store.readBlob(manifest.config.digest), what: "config of \(reference.familiar)")
+        var state = StageState(config: config, manifestLayers: manifest.layers, key: descriptor.digest,
+                               lastCreated: config.created ?? ImageBuilder.timestamp(0))
+        if state.config.history == nil { state.config.history = [] }
+        if let shell = config.config.shell, !shell.isEmpty { state.shell = shell }
+        return state
+    }
+
+    // MARK: RUN
+
+    func run(_ instruction: Instruction, state: inout StageState, session: Session, path: String, epoch: Int64?, noCache: Bool) async throws {
+        let command = instruction.json ?? state.shell + [instruction.arguments]
+        var environment = state.config.config.env ?? []
+        let argEnvironment = state.args.filter { key, _ in state.config.config.environment(key) == nil }.sorted { $0.key < $1.key }
+        for (key, value) in argEnvironment { environment.append("\(key)=\(value)") }
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
+        let workdir = state.config.config.workingDir ?? "/"
+        let user = state.config.config.user ?? ""
+        let createdBy = (argEnvironment.isEmpty ? "" : "|\(argEnvironment.count) " + argEnvironment.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " ")
+            + (instruction.json.map { "RUN \($0)" } ?? command.joined(separator: " "))
+        let key = chainKey(state.key, "RUN", [command.joined(separator: "\u{0}"), environment.joined(separator: "\u{0}"), workdir, user, instruction.flags.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: " ")])
+        if !noCache, let hit = cache.lookup(key) {
+            log("  ✓ cached  RUN \(instruction.arguments.prefix(80))")
+            appendLayer(&state, hit, key: key)
+            session.hits += 1
+            return
+        }
+        log("  ▶ RUN \(instruction.arguments.prefix(120))")
+        let rootfs = try materialize(&state, session: session)
+        let absoluteWorkdir = rootfs + workdir
+        try? FileManager.default.createDirectory(atPath: absoluteWorkdir, withIntermediateDirectories: true)
+        let mountPoints = ["proc", "dev"].filter { !FileManager.default.fileExists(atPath: "\(rootfs)/\($0)") }
+        let before = FileTree.scan(rootfs, skip: ["proc", "dev"])
+        let identity = try ImageBuilder.resolveUser(user, rootfs: rootfs)
+        let status = try await sandbox.run(rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: identity) { [log] line in
+            log("    | \(line)")
+        }
+        for point in mountPoints { rmdir("\(rootfs)/\(point)") }
+        guard status == 0 else {
+            throw DockerfileError(path: path, line: instruction.line, message: "RUN \(instruction.arguments.prefix(200)) failed with exit code \(status)")
+        }
+        let after = FileTree.scan(rootfs, skip: ["proc", "dev"])
+        let (changed, removed) = before.changes(to: after)
+        let writer = try LayerWriter(store: store, clampTime: epoch)
+        do {
+            for path in removed { try writer.addWhiteout(path) }
+            for path in changed { try writer.addFromDisk(root: rootfs, path: path) }
+            let (layer, diffID) = try writer.finish()
+            let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: epoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970)), createdBy: createdBy)
+            cache.save(entry, for: key)
+            appendLayer(&state, entry, key: key)
+            state.appliedLayers = state.manifestLayers.count
+            session.built += 1
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    // MARK: COPY / ADD
+
+    struct CopySource {
+        var root: String
+        var identity: String
+    }
+
+    func copy(_ instruction: Instruction, state: inout StageState, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String],
+              options: BuildOptions, context: BuildContext, session: Session) async throws {
+        let path = dockerfile.path
+        let env = environment(state)
+        var words = instruction.json ?? Substitution.words(instruction.arguments, environment: env)
+        if instruction.json != nil { words = words.map { Substitution.expand($0, environment: env) } }
+        guard words.count >= 2, let destinationWord = words.last else {
+            throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
+        }
+        let sources = Array(words.dropLast())
+        // Where the files come from: the context, an earlier stage or another image.
+        var sourceRoot = context.root
+        var sourceIdentity = "context"
+        var fromContext = true
+        if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }) {
+            fromContext = false
+            if let stage = dockerfile.stage(named: from), stage.index < stageIndex {
+                try await buildStage(stage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+                guard let other = session.stages[stage.index] else { throw ImageError.unsupported("stage \(from) was not built") }
+                // The stage's key fixes its content; its files are materialised only when this layer must be built.
+                sourceIdentity = "stage:" + other.key.description
+                sourceRoot = ""
+            } else if dockerfile.stage(named: from) != nil {
+                throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from) refers to a stage that is not defined before this one")
+            } else {
+                let reference: ImageReference
+                do { reference = try ImageReference(parsing: from) } catch {
+                    throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from): no stage with that name, and \(error)")
+                }
+                if try store.resolve(reference) == nil { try await fetchBase(reference) }
+                guard let descriptor = try store.resolve(reference) else { throw DockerfileError(path: path, line: instruction.line, message: "COPY --from: image \(from) not found") }
+                sourceIdentity = "image:" + descriptor.digest.description
+                sourceRoot = ""
+            }
+        }
+        let workdir = state.config.config.workingDir ?? "/"
+        var destination = ImageBuilder.absolute(destinationWord, relativeTo: workdir)
+        let destinationIsDirectory = destinationWord.hasSuffix("/") || sources.count > 1 || sources.contains(where: PathGlobLike.hasMagic)
+        if destinationWord.hasSuffix("/"), !destination.hasSuffix("/") { destination += "/" }
+        let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
+        let chmod = instruction.flag("chmod")
+        var chmodValue: UInt32?
+        if let chmod {
+            guard let value = UInt32(chmod, radix: 8), value <= 0o7777 else {
+                throw DockerfileError(path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
+            }
+            chmodValue = value
+        }
+        // Selection and the key: from the context, by content; from a stage or image, by that stage's key or digest.
+        var selection: [(source: String, destination: String)] = []
+        var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", sourceIdentity]
+        if fromContext {
+            selection = try selectFromContext(sources, context: context, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
+            for item in selection {
+                keyParts.append(item.destination)
+                keyParts.append(ImageBuilder.contentIdentity("\(context.root)/\(item.source)"))
+            }
+        } else {
+            keyParts += sources
+        }
+        let key = chainKey(state.key, "COPY", keyParts)
+        let createdBy = "\(instruction.keyword) \(instruction.flags.map { "--\($0.name)\($0.value.map { "=\($0)" } ?? "")" }.joined(separator: " ")) \(sources.joined(separator: " ")) \(destinationWord)"
+        if !options.noCache, let hit = cache.lookup(key) {
+            log("  ✓ cached  \(instruction.original.prefix(80))")
+            appendLayer(&state, hit, key: key)
+            session.hits += 1
+            return
+        }
+        log("  ▶ \(instruction.original.prefix(120))")
+        if !fromContext {
+            if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }), let stage = dockerfile.stage(named: from), var other = session.stages[stage.index] {
+                sourceRoot = try materialize(&other, session: session)
+                session.stages[stage.index] = other
+            } else if let from = instruction.flag("from"), let reference = try? ImageReference(parsing: Substitution.expand(from, environment: env)) {
+                var image = try await baseState(reference, line: instruction.line, path: path)
+                sourceRoot = try materialize(&image, session: session)
+            }
+            selection = try selectFromRoot(sources, root: sourceRoot, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
+        }
+        let rootfs = try materialize(&state, session: session)
+        var owner: (Int, Int)?
+        if let chown { owner = try ImageBuilder.resolveOwner(chown, rootfs: rootfs, line: instruction.line, path: path) }
+        let writer = try LayerWriter(store: store, clampTime: options.sourceDateEpoch)
+        do {
+            // Parents of every destination, as they are in the stage (or new: 0755, owned like the files when chowned).
+            var parents: Set<String> = []
+            for item in selection {
+                var parent = (item.destination as NSString).deletingLastPathComponent
+                while !parent.isEmpty, parent != "/" {
+                    parents.insert(String(parent.dropFirst()))
+                    parent = (parent as NSString).deletingLastPathComponent
+                }
+            }
+            for parent in FileTree.sorted(Array(parents)) {
+                if let node = FileTree.stat(of: "\(rootfs)/\(parent)"), node.isDirectory {
+                    var entry = TarEntry(path: parent, kind: .directory, mode: node.mode & 0o7777, uid: Int(node.uid), gid: Int(node.gid))
+                    entry.modificationTime = Int64(node.modified.tv_sec)
+                    try writer.addEntry(entry)
+                } else {
+                    try writer.addEntry(TarEntry(path: parent, kind: .directory, mode: 0o755, uid: owner?.0 ?? 0, gid: owner?.1 ?? 0,
+                                                 modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
+                }
+            }
+            let base = fromContext ? context.root : sourceRoot
+            for item in selection {
+                try addTree(writer, root: base, source: item.source, destination: String(item.destination.dropFirst()), owner: owner ?? (0, 0), mode: chmodValue,
+                            context: fromContext ? context : nil)
+            }
+            let (layer, diffID) = try writer.finish()
+            let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: options.sourceDateEpoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970)), createdBy: createdBy)
+            cache.save(entry, for: key)
+            appendLayer(&state, entry, key: key)
+            session.built += 1
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    func addTree(_ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int), mode: UInt32?, context: BuildContext?) throws {
+        guard let node = FileTree.stat(of: "\(root)/\(source)") else { return }
+        try writer.addFromDisk(root: root, path: source, name: destination, uid: owner.0, gid: owner.1, mode: node.isDirectory ? (mode.map { $0 } ?? nil) : mode)
+        guard node.isDirectory else { return }
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(source)")) ?? []).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        for child in children {
+            let childSource = source.isEmpty ? child : "\(source)/\(child)"
+            if let context, context.isExcluded(childSource) { continue }
+            try addTree(writer, root: root, source: childSource, destination: "\(destination)/\(child)", owner: owner, mode: mode, context: context)
+        }
+    }
+
+    /// Context files selected by COPY sources (globs allowed), with their destinations.
+    func selectFromContext(_ sources: [String], context: BuildContext, destination: String, directoryDestination: Bool, line: Int, path: String) throws -> [(source: String, destination: String)] {
+        var result: [(String, String)] = []
+        for source in sources {
+            let cleaned = BuildContext.clean(source)
+            var matches: [String] = []
+            if PathGlobLike.hasMagic(cleaned) {
+                let glob = PathGlobLike(cleaned)
+                matches = ImageBuilder.listFiles(context.root).filter { glob.matches($0) && !context.isExcluded($0) }
+            } else if FileManager.default.fileExists(atPath: "\(context.root)/\(cleaned)"), cleaned.isEmpty || !context.isExcluded(cleaned) {
+                matches = [cleaned]
+            }
+            guard !matches.isEmpty else {
+                throw DockerfileError(path: path, line: line, message: "COPY source '\(source)' not found in the build context \(context.root)\(context.isExcluded(cleaned) ? " (excluded by .dockerignore)" : "")")
+            }
+            for match in matches { result.append((match, ImageBuilder.target(match, root: context.root, destination: destination, directory: directoryDestination))) }
+        }
+        return result
+    }
+
+    func selectFromRoot(_ sources: [String], root: String, destination: String, directoryDestination: Bool, line: Int, path: String) throws -> [(source: String, destination: String)] {
+        var result: [(String, String)] = []
+        for source in sources {
+            let cleaned = BuildContext.clean(source)
+            guard FileManager.default.fileExists(atPath: "\(root)/\(cleaned)") || FileTree.stat(of: "\(root)/\(cleaned)") != nil else {
+                throw DockerfileError(path: path, line: line, message: "COPY --from source '\(source)' not found")
+            }
+            result.append((cleaned, ImageBuilder.target(cleaned, root: root, destination: destination, directory: directoryDestination)))
+        }
+        return result
+    }
+
+    /// A directory source copies its contents into the destination; a file goes to `dest/name` when the
+    /// destination is a directory, else to `dest`.
+    static func target(_ source: String, root: String, destination: String, directory: Bool) -> String {
+        let isDirectory = FileTree.stat(of: "\(root)/\(source)")?.isDirectory ?? false
+        var dest = destination
+        while dest.count > 1, dest.hasSuffix("/") { dest.removeLast() }
+        if isDirectory { return dest }
+        return directory || destination.hasSuffix("/") ? (dest == "/" ? "/" : dest + "/") + (source as NSString).lastPathComponent : dest
+    }
+
+    static func listFiles(_ root: String) -> [String] {
+        FileTree.sorted(Array(FileTree.scan(root).nodes.keys))
+    }
+
+    /// What a context file contributes to a COPY key: type, mode, link target and content digest, never its time.
+    static func contentIdentity(_ path: String) -> String {
+        guard let node = FileTree.stat(of: path) else { return "missing" }
+        var parts = ["\(node.mode)"]
+        if let target = node.linkTarget { parts.append("link:\(target)") }
+        if node.mode & S_IFMT == S_IFREG {
+            parts.append(ImageBuilder.hashFile(path))
+        } else if node.isDirectory {
+            let children = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            for child in children { parts.append("\(child)=\(contentIdentity("\(path)/\(child)"))") }
+        }
+        return parts.joined(separator: ";")
+    }
+
+    static func hashFile(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return "unreadable" }
+        defer { close(descriptor) }
+        var hasher = DigestHasher()
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        buffer.withUnsafeMutableBytes { raw in
+            while true {
+                let count = read(descriptor, raw.baseAddress, raw.count)
+                if count <= 0 { break }
+                hasher.update(UnsafeRawBufferPointer(rebasing: raw[..<count]))
+            }
+        }
+        return hasher.finalize().hex
+    }
+
+    // MARK: Helpers
+
+    func materialize(_ state: inout StageState, session: Session) throws -> String {
+        let rootfs: String
+        if let existing = state.rootfs {
+            rootfs = existing
+        } else {
+            rootfs = "\(session.scratch)/rootfs-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: true)
+            state.rootfs = rootfs
+            state.appliedLayers = 0
+        }
+        let unpacker = LayerUnpacker(root: rootfs)
+        while state.appliedLayers < state.manifestLayers.count {
+            let layer = state.manifestLayers[state.appliedLayers]
+            try unpacker.apply(blob: store.blobPath(layer.digest), mediaType: layer.mediaType)
+            state.appliedLayers += 1
+        }
+        return rootfs
+    }
+
+    func appendLayer(_ state: inout StageState, _ entry: BuildCache.Entry, key: Digest) {
+        state.manifestLayers.append(entry.layer)
+        state.config.rootfs.diffIDs.append(entry.diffID)
+        state.config.history = (state.config.history ?? []) + [ImageConfig.History(created: entry.created, createdBy: entry.createdBy)]
+        state.lastCreated = entry.created
+        state.key = key
+    }
+
+    func addEmptyHistory(_ state: inout StageState, _ instruction: Instruction) {
+        state.config.history = (state.config.history ?? []) + [ImageConfig.History(created: state.lastCreated, createdBy: instruction.original, emptyLayer: true)]
+    }
+
+    func chainKey(_ parent: Digest, _ kind: String, _ parts: [String]) -> Digest {
+        var hasher = DigestHasher()
+        hasher.update(Array(parent.description.utf8))
+        hasher.update([0])
+        hasher.update(Array(kind.utf8))
+        for part in parts {
+            hasher.update([0])
+            hasher.update(Array(part.utf8))
+        }
+        return hasher.finalize()
+    }
+
+    func environment(_ state: StageState) -> [String: String] {
+        var env = state.args
+        for entry in state.config.config.env ?? [] {
+            if let equals = entry.firstIndex(of: "=") { env[String(entry[..<equals])] = String(entry[entry.index(after: equals)...]) }
+        }
+        return env
+    }
+
+    func argDeclarations(_ instruction: Instruction, path: String) throws -> [(String, String?)] {
+        var result: [(String, String?)] = []
+        for word in Substitution.words(instruction.arguments, environment: [:]).isEmpty ? [] : splitRaw(instruction.arguments) {
+            if let equals = word.firstIndex(of: "=") {
+                result.append((String(word[..<equals]), ImageBuilder.unquote(String(word[word.index(after: equals)...]))))
+            } else {
+                result.append((word, nil))
+            }
+        }
+        guard !result.isEmpty else { throw DockerfileError(path: path, line: instruction.line, message: "ARG requires at least one argument") }
+        return result
+    }
+
+    /// Splits on unquoted whitespace, keeping quotes and `$` (values are expanded later, in their scope).
+    func splitRaw(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        for c in text {
+            if let q = quote {
+                current.append(c)
+                if c == q { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+                current.append(c)
+            } else if c == " " || c == "\t" {
+                if !current.isEmpty { words.append(current); current = "" }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    static func unquote(_ text: String) -> String {
+        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first { return String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    /// `KEY=VALUE ...` pairs, or the legacy `KEY VALUE` form.
+    func pairs(_ instruction: Instruction, environment: [String: String], path: String) throws -> [(String, String)] {
+        let raw = splitRaw(instruction.arguments)
+        if let first = raw.first, !first.contains("=") {
+            let value = instruction.arguments.drop(while: { $0 != " " && $0 != "\t" }).trimmingCharacters(in: .whitespaces)
+            guard !value.isEmpty else { throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) \(first) needs a value") }
+            return [(first, Substitution.expand(value, environment: environment))]
+        }
+        var result: [(String, String)] = []
+        // Every value on one line sees the variables as they were before the line.
+        for word in raw {
+            guard let equals = word.firstIndex(of: "=") else {
+                throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) syntax error: '\(word)' should be KEY=VALUE")
+            }
+            let key = Substitution.words(String(word[..<equals]), environment: environment).first ?? ""
+            let value = Substitution.words(String(word[word.index(after: equals)...]), environment: environment).joined(separator: " ")
+            result.append((key, value))
+        }
+        return result
+    }
+
+    func healthcheck(_ instruction: Instruction, shell: [String], path: String) throws -> ImageConfig.Healthcheck {
+        var rest = instruction.arguments
+        if rest.uppercased() == "NONE" { return ImageConfig.Healthcheck(test: ["NONE"]) }
+        guard rest.uppercased().hasPrefix("CMD") else {
+            throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK expects CMD or NONE")
+        }
+        rest = rest.dropFirst(3).trimmingCharacters(in: .whitespaces)
+        var check: ImageConfig.Healthcheck
+        if rest.hasPrefix("["), let data = rest.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [String] {
+            check = ImageConfig.Healthcheck(test: ["CMD"] + array)
+        } else {
+            check = ImageConfig.Healthcheck(test: ["CMD-SHELL", rest])
+        }
+        for flag in instruction.flags {
+            guard let value = flag.value else { throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK --\(flag.name) needs a value") }
+            switch flag.name {
+            case "interval": check.interval = try ImageBuilder.duration(value, instruction, path)
+            case "timeout": check.timeout = try ImageBuilder.duration(value, instruction, path)
+            case "start-period": check.startPeriod = try ImageBuilder.duration(value, instruction, path)
+            case "start-interval": check.startInterval = try ImageBuilder.duration(value, instruction, path)
+            case "retries":
+                guard let retries = Int(value), retries >= 0 else { throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK --retries must be a non-negative integer") }
+                check.retries = retries
+            default:
+                throw DockerfileError(path: path, line: instruction.line, message: "unknown HEALTHCHECK flag --\(flag.name)")
+            }
+        }
+        return check
+    }
+
+    /// Go duration text (`30s`, `1m30s`, `500ms`) in nanoseconds.
+    static func duration(_ text: String, _ instruction: Instruction, _ path: String) throws -> Int64 {
+        var total: Double = 0
+        var number = ""
+        var unit = ""
+        var parsedAny = false
+        func flush() throws {
+            guard let value = Double(number) else { throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)'") }
+            let scale: Double
+            switch unit {
+            case "ns": scale = 1
+            case "us", "µs": scale = 1e3
+            case "ms": scale = 1e6
+            case "s": scale = 1e9
+            case "m": scale = 60e9
+            case "h": scale = 3600e9
+            default: throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)': unknown unit '\(unit)'")
+            }
+            total += value * scale
+            number = ""
+            unit = ""
+            parsedAny = true
+        }
+        for c in text {
+            if c.isNumber || c == "." {
+                if !unit.isEmpty { try flush() }
+                number.append(c)
+            } else {
+                unit.append(c)
+            }
+        }
+        if !number.isEmpty { try flush() }
+        guard parsedAny else { throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)'") }
+        return Int64(total)
+    }
+
+    static func absolute(_ path: String, relativeTo base: String) -> String {
+        let joined = path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base : base + "/") + path
+        let cleaned = "/" + BuildContext.clean(joined)
+        return cleaned
+    }
+
+    static func timestamp(_ seconds: Int64) -> String {
+        let formatter = Date.ISO8601FormatStyle(timeZone: .gmt)
+        return Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(formatter)
+    }
+
+    static func predefined(_ name: String) -> String? {
+        let platform = Platform.current
+        switch name {
+        case "TARGETPLATFORM", "BUILDPLATFORM": return "\(platform.os)/\(platform.architecture)"
+        case "TARGETOS", "BUILDOS": return platform.os
+        case "TARGETARCH", "BUILDARCH": return platform.architecture
+        case "TARGETVARIANT", "BUILDVARIANT": return platform.variant ?? ""
+        default: return nil
+        }
+    }
+
+    /// `USER` as numeric ids, looking names up in the stage's `/etc/passwd` and `/etc/group`.
+    static func resolveUser(_ user: String, rootfs: String) throws -> (uid: Int, gid: Int)? {
+        guard !user.isEmpty else { return nil }
+        let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+        let passwd = (try? String(contentsOfFile: "\(rootfs)/etc/passwd", encoding: .utf8)) ?? ""
+        let group = (try? String(contentsOfFile: "\(rootfs)/etc/group", encoding: .utf8)) ?? ""
+        func lookup(_ name: String, in table: String) -> (Int, Int?)? {
+            if let id = Int(name) { return (id, nil) }
+            for line in table.split(separator: "\n") {
+                let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+                if fields.count >= 3, fields[0] == name, let id = Int(fields[2]) { return (id, fields.count >= 4 ? Int(fields[3]) : nil) }
+            }
+            return nil
+        }
+        guard let (uid, primary) = lookup(parts[0], in: passwd) else { throw ImageError.unsupported("USER \(parts[0]): no such user in the image's /etc/passwd") }
+        var gid = primary ?? uid
+        if parts.count > 1 {
+            guard let (id, _) = lookup(parts[1], in: group) else { throw ImageError.unsupported("USER \(user): no such group in the image's /etc/group") }
+            gid = id
+        }
+        if uid == 0, gid == 0 { return nil }
+        return (uid, gid)
+    }
+
+    static func resolveOwner(_ chown: String, rootfs: String, line: Int, path: String) throws -> (Int, Int) {
+        do {
+            return try resolveUser(chown, rootfs: rootfs).map { ($0.uid, $0.gid) } ?? (0, 0)
+        } catch {
+            throw DockerfileError(path: path, line: line, message: "--chown=\(chown): \(error)")
+        }
+    }
+}
+
+/// The glob flavour of COPY sources (Go's `filepath.Match`), shared with `.dockerignore`.
+typealias PathGlobLike = PathGlobAdapter
+
+struct PathGlobAdapter {
+    let glob: PathGlob
+    init(_ pattern: String) { glob = PathGlob(pattern) }
+    func matches(_ path: String) -> Bool { glob.matches(path) }
+    static func hasMagic(_ pattern: String) -> Bool { PathGlob.hasMagic(pattern) }
+}

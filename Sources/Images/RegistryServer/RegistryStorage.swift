@@ -1,0 +1,120 @@
+import CDispatch
+import Glibc
+import Foundation
+
+/// The registry server's storage: one content-addressed blob pool (`blobs/sha256/…`, written to `uploads/` and
+/// renamed into place after the digest checks), and per repository the blobs it may serve (`_layers`), its
+/// manifests (`_manifests/revisions`, with their media type) and tags (`_manifests/tags/<tag>` = a digest).
+/// Every write is a rename, so a crash never leaves a half-written blob, manifest or tag.
+public struct RegistryStorage: Sendable {
+    public let root: String
+
+    public init(root: String) throws(ImageError) {
+        self.root = root
+        for directory in ["blobs/sha256", "uploads", "repositories"] {
+            do { try FileManager.default.createDirectory(atPath: "\(root)/\(directory)", withIntermediateDirectories: true) } catch {
+                throw .io("\(root)/\(directory)", "cannot create: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    func blobPath(_ digest: Digest) -> String { "\(root)/blobs/\(digest.algorithm)/\(digest.hex)" }
+    func repository(_ name: String) -> String { "\(root)/repositories/\(name)" }
+    func layerLink(_ name: String, _ digest: Digest) -> String { "\(repository(name))/_layers/\(digest.algorithm)/\(digest.hex)" }
+    func manifestPath(_ name: String, _ digest: Digest) -> String { "\(repository(name))/_manifests/revisions/\(digest.algorithm)/\(digest.hex)" }
+    func tagPath(_ name: String, _ tag: String) -> String { "\(repository(name))/_manifests/tags/\(tag)" }
+    func uploadPath(_ id: String) -> String { "\(root)/uploads/\(id)" }
+
+    func size(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Whether `name` may serve the blob: it was pushed or mounted there (or a manifest of it refers to it).
+    func hasBlob(_ name: String, _ digest: Digest) -> Bool {
+        FileManager.default.fileExists(atPath: layerLink(name, digest)) && FileManager.default.fileExists(atPath: blobPath(digest))
+    }
+
+    func link(_ name: String, _ digest: Digest) throws {
+        try writeAtomically(layerLink(name, digest), Data(digest.description.utf8))
+    }
+
+    /// Moves a finished upload into the pool and links it to the repository.
+    func commitUpload(_ id: String, digest: Digest, repository name: String) throws {
+        let destination = blobPath(digest)
+        if FileManager.default.fileExists(atPath: destination) {
+            try? FileManager.default.removeItem(atPath: uploadPath(id))
+        } else {
+            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard rename(uploadPath(id), destination) == 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
+        }
+        try link(name, digest)
+    }
+
+    func writeAtomically(_ path: String, _ data: Data) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let temporary = "\(root)/uploads/.tmp-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else { throw ImageError.io(temporary, "cannot write") }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ImageError.io(path, String(cString: strerror(errno)))
+        }
+    }
+
+    func storeManifest(_ name: String, data: Data, mediaType: String, reference: String) throws -> Digest {
+        let digest = Digest.sha256(of: data)
+        if !FileManager.default.fileExists(atPath: blobPath(digest)) { try writeAtomically(blobPath(digest), data) }
+        try writeAtomically(manifestPath(name, digest), Data(mediaType.utf8))
+        try link(name, digest)
+        if (try? Digest(parsing: reference)) == nil { try writeAtomically(tagPath(name, reference), Data(digest.description.utf8)) }
+        return digest
+    }
+
+    /// The manifest a tag or digest names in `name`: its digest and media type.
+    func manifest(_ name: String, _ reference: String) -> (digest: Digest, mediaType: String)? {
+        let digest: Digest
+        if let parsed = try? Digest(parsing: reference) {
+            digest = parsed
+        } else {
+            guard let text = try? String(contentsOfFile: tagPath(name, reference), encoding: .utf8), let parsed = try? Digest(parsing: text) else { return nil }
+            digest = parsed
+        }
+        guard let type = try? String(contentsOfFile: manifestPath(name, digest), encoding: .utf8), FileManager.default.fileExists(atPath: blobPath(digest)) else { return nil }
+        return (digest, type)
+    }
+
+    func tags(_ name: String) -> [String]? {
+        guard FileManager.default.fileExists(atPath: repository(name)) else { return nil }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "\(repository(name))/_manifests/tags")) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    func deleteManifest(_ name: String, _ reference: String) -> Bool {
+        if let digest = try? Digest(parsing: reference) {
+            guard FileManager.default.fileExists(atPath: manifestPath(name, digest)) else { return false }
+            try? FileManager.default.removeItem(atPath: manifestPath(name, digest))
+            for tag in tags(name) ?? [] where manifest(name, tag) == nil || (try? String(contentsOfFile: tagPath(name, tag), encoding: .utf8)) == digest.description {
+                try? FileManager.default.removeItem(atPath: tagPath(name, tag))
+            }
+            return true
+        }
+        guard FileManager.default.fileExists(atPath: tagPath(name, reference)) else { return false }
+        try? FileManager.default.removeItem(atPath: tagPath(name, reference))
+        return true
+    }
+
+    func repositories() -> [String] {
+        var names: [String] = []
+        let base = "\(root)/repositories"
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
+        while let path = enumerator.nextObject() as? String {
+            if path.hasSuffix("/_manifests") {
+                names.append(String(path.dropLast("/_manifests".count)))
+                enumerator.skipDescendants()
+            } else if path.hasSuffix("/_layers") || path.hasPrefix("_") {
+                enumerator.skipDescendants()
+            }
+        }
+        return names.sorted()
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Images
+
+/// `slipway registry`: serve an OCI registry, or log in to one.
+struct RegistryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "Serve an OCI registry, or store credentials for one.",
+        subcommands: [RegistryServeCommand.self, RegistryLoginCommand.self]
+    )
+}
+
+struct RegistryServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the OCI Distribution API over a directory (no auth; bind to loopback or put it behind a proxy)."
+    )
+
+    @Option(help: "Address to listen on.")
+    var address: String = "127.0.0.1:5000"
+
+    @Option(help: "Storage directory.")
+    var root: String = CacheDirectoryPath.registry
+
+    func run() async throws {
+        let parts = address.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--address must be HOST:PORT, not '\(address)'") }
+        let storage: RegistryStorage
+        do { storage = try RegistryStorage(root: root) } catch { throw imageFailure(error) }
+        try await RegistryServer(storage: storage).run(host: String(parts[0]), port: port) { bound in
+            FileHandle.standardError.write(Data("registry listening on \(parts[0]):\(bound), storage \(root)\n".utf8))
+        }
+    }
+}
+
+enum CacheDirectoryPath {
+    static var registry: String { ImageStore.defaultRoot.replacingOccurrences(of: "/images", with: "/registry") }
+}
+
+struct RegistryLoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Check credentials against a registry and store them (~/.config/slipway/auth.json, mode 0600).",
+        discussion: "The password is read from standard input with --password-stdin, so it never appears in shell history or process lists."
+    )
+
+    @Option(name: .shortAndLong, help: "User name.")
+    var username: String
+
+    @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.")
+    var passwordStdin = false
+
+    @Option(name: .shortAndLong, help: "Password (prefer --password-stdin).")
+    var password: String?
+
+    @OptionGroup var registryOptions: RegistryOptions
+
+    @Argument(help: "Registry host, e.g. 127.0.0.1:5000 or ghcr.io.")
+    var registry: String
+
+    func run() async throws {
+        var secret = password ?? ""
+        if passwordStdin {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        }
+        guard !secret.isEmpty else { throw ValidationError("a password is required (--password-stdin or --password)") }
+        let credential = RegistryCredentials.Credential(username: username, password: secret)
+        let client = try registryOptions.client(explicit: [registry: credential])
+        defer { client.shutdown() }
+        do {
+            try await client.checkLogin(registry)
+            try RegistryCredentials.save(credential, for: registry)
+            print("Login Succeeded")
+        } catch {
+            throw imageFailure(error)
+        }
+    }
+}
