@@ -136,6 +136,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "ImagesTests",
+            dependencies: ["Images", "Core", "SlipwayTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")],

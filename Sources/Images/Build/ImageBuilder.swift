@@ -300,7 +300,11 @@ public final class ImageBuilder {
                 do { reference = try ImageReference(parsing: from) } catch {
                     throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from): no stage with that name, and \(error)")
                 }
-                if try store.resolve(reference) == nil { try await fetchBase(reference) }
+                if try store.resolve(reference) == nil {
+                    do { try await fetchBase(reference) } catch {
+                        throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from): no stage with that name, and image \(reference.familiar) is not available: \(error)")
+                    }
+                }
                 guard let descriptor = try store.resolve(reference) else { throw DockerfileError(path: path, line: instruction.line, message: "COPY --from: image \(from) not found") }
                 sourceIdentity = "image:" + descriptor.digest.description
                 sourceRoot = ""

@@ -1,0 +1,142 @@
+import Core
+import Foundation
+import Images
+
+/// Scratch directories, a busybox base image and real registries for the Images tests.
+enum ImageFixtures {
+    static func temporaryDirectory(_ label: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-\(label)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static var busybox: String? {
+        ["/usr/bin/busybox", "/bin/busybox"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A busybox root filesystem with /etc/passwd (root, nonroot 65532) and a 1777 /tmp.
+    static func busyboxRoot(in directory: String) throws -> String {
+        guard let busybox else { throw ImageError.unsupported("busybox is not installed (Debian busybox-static)") }
+        let root = "\(directory)/rootfs"
+        for sub in ["bin", "etc", "tmp"] { try FileManager.default.createDirectory(atPath: "\(root)/\(sub)", withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(atPath: busybox, toPath: "\(root)/bin/busybox")
+        for applet in ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq"] {
+            try FileManager.default.createSymbolicLink(atPath: "\(root)/bin/\(applet)", withDestinationPath: "busybox")
+        }
+        chmod("\(root)/tmp", 0o1777)
+        try "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n".write(toFile: "\(root)/etc/passwd", atomically: true, encoding: .utf8)
+        try "root:x:0:\nnonroot:x:65532:\n".write(toFile: "\(root)/etc/group", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    /// The seed-style three-stage Dockerfile and its context.
+    static func seedContext(in directory: String) throws -> String {
+        let context = "\(directory)/app"
+        try FileManager.default.createDirectory(atPath: "\(context)/src", withIntermediateDirectories: true)
+        try "package main\n\nfunc main() {}\n".write(toFile: "\(context)/src/main.go", atomically: true, encoding: .utf8)
+        try "ignored\n".write(toFile: "\(context)/src/notes.md", atomically: true, encoding: .utf8)
+        try "**/*.md\n!README.md\n".write(toFile: "\(context)/.dockerignore", atomically: true, encoding: .utf8)
+        try """
+            # syntax=docker/dockerfile:1
+            ARG VERSION=1.0.0
+            FROM golang:1.23-alpine AS builder
+            ARG VERSION
+            WORKDIR /src
+            COPY src/ ./
+            RUN mkdir -p /out && echo "built app $VERSION from $(cat main.go | wc -l) lines" > /out/message && \\
+                ls /src > /out/files && printf '#!/bin/sh\\ncat /app/message /app/files\\nid -u\\n' > /out/app && chmod 755 /out/app
+
+            FROM node:18 AS web
+            WORKDIR /web
+            RUN echo "web assets" > index.html
+
+            FROM alpine:3.20
+            ARG VERSION
+            LABEL org.opencontainers.image.version=$VERSION
+            COPY --from=builder --chown=nonroot:nonroot /out/ /app/
+            COPY --from=web /web/index.html /app/static/
+            USER nonroot:nonroot
+            EXPOSE 8080
+            HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://localhost:8080/ || exit 1
+            ENTRYPOINT ["/app/app"]
+
+            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        return context
+    }
+
+    /// A store holding the busybox stand-ins for the seed's base images.
+    static func storeWithBases(in directory: String) throws -> ImageStore {
+        let store = try ImageStore(root: "\(directory)/store")
+        let root = try busyboxRoot(in: directory)
+        for name in ["golang:1.23-alpine", "node:18", "alpine:3.20"] {
+            try ImageImporter(store: store).importImage(from: root, tag: try ImageReference(parsing: name), sourceDateEpoch: 0)
+        }
+        return store
+    }
+
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func command(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CapturedCommand.Result {
+        try await CapturedCommand.run(executable, arguments, environment: environment, timeout: .seconds(120))
+    }
+}
+
+/// Debian's `docker-registry` (distribution 2.8.2) on 127.0.0.1, started for one test and stopped by PID.
+struct DistributionRegistry {
+    let port: Int
+    let pid: Int32
+    let directory: String
+
+    var host: String { "127.0.0.1:\(port)" }
+
+    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry") }
+
+    static func start(htpasswd: String? = nil) async throws -> DistributionRegistry {
+        let directory = try ImageFixtures.temporaryDirectory("registry")
+        let port = ImageFixtures.freePort()
+        var config = """
+            version: 0.1
+            log: {level: error}
+            storage:
+              filesystem: {rootdirectory: \(directory)/data}
+              delete: {enabled: true}
+            http: {addr: 127.0.0.1:\(port)}
+
+            """
+        if let htpasswd {
+            try htpasswd.write(toFile: "\(directory)/htpasswd", atomically: true, encoding: .utf8)
+            config += "auth:\n  htpasswd: {realm: basic-realm, path: \(directory)/htpasswd}\n"
+        }
+        try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
+        let started = try await ImageFixtures.command("/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])
+        guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ImageError.unsupported("could not start docker-registry") }
+        let registry = DistributionRegistry(port: port, pid: pid, directory: directory)
+        try await registry.waitUntilListening()
+        return registry
+    }
+
+    func waitUntilListening() async throws {
+        for _ in 0..<100 {
+            let probe = try await ImageFixtures.command("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"])
+            if probe.succeeded { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ImageError.unsupported("docker-registry did not listen on \(port)")
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
