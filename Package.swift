@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ImagesTests",
-            dependencies: ["Images", "Core", "SlipwayTesting"],
+            dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
         .testTarget(

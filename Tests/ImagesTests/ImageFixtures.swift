@@ -102,7 +102,7 @@ struct DistributionRegistry {
 
     static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry") }
 
-    static func start(htpasswd: String? = nil) async throws -> DistributionRegistry {
+    static func start(htpasswd: String? = nil, token: TokenServer? = nil) async throws -> DistributionRegistry {
         let directory = try ImageFixtures.temporaryDirectory("registry")
         let port = ImageFixtures.freePort()
         var config = """
@@ -117,6 +117,9 @@ struct DistributionRegistry {
         if let htpasswd {
             try htpasswd.write(toFile: "\(directory)/htpasswd", atomically: true, encoding: .utf8)
             config += "auth:\n  htpasswd: {realm: basic-realm, path: \(directory)/htpasswd}\n"
+        }
+        if let token {
+            config += "auth:\n  token: {realm: \"\(token.realm)\", service: registry.local, issuer: local-token-issuer, rootcertbundle: \(token.directory)/token.crt}\n"
         }
         try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
         let started = try await ImageFixtures.command("/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])

@@ -84,6 +84,39 @@ import Testing
         #expect(try await skopeoDigest(destination.description, creds: "ci:ci-secret") == manifest.digest.description)
     }
 
+    @Test(.timeLimit(.minutes(2))) func pushAndPullBehindBearerTokens() async throws {
+        let directory = try ImageFixtures.temporaryDirectory("bearer")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tokens = try await TokenServer.start(in: directory)
+        defer { tokens.stop() }
+        let registry = try await DistributionRegistry.start(token: tokens)
+        defer { registry.stop() }
+        let (store, tag, manifest) = try await Self.builtImage(in: directory)
+        let destination = try ImageReference(parsing: "\(registry.host)/team/app:v1")
+
+        // Anonymous tokens may pull but not push: the registry's refusal comes back with its code.
+        let anonymous = RegistryClient(configuration: { var c = RegistryClient.Configuration(); c.credentials = RegistryCredentials(files: []); return c }(), store: store)
+        defer { anonymous.shutdown() }
+        do {
+            _ = try await anonymous.push(tag, from: store, as: destination)
+            Issue.record("an anonymous push must be refused")
+        } catch {
+            #expect("\(error)".contains("401"), "\(error)")
+        }
+
+        var configuration = RegistryClient.Configuration()
+        configuration.credentials = RegistryCredentials(explicit: [registry.host: .init(username: "ci", password: "ci-secret")], files: [])
+        let client = RegistryClient(configuration: configuration, store: store)
+        defer { client.shutdown() }
+        #expect(try await client.push(tag, from: store, as: destination) == manifest.digest)
+        // A second repository: the blobs are mounted (the token covers both scopes).
+        let second = try ImageReference(parsing: "\(registry.host)/team/copy:v1")
+        #expect(try await client.push(tag, from: store, as: second) == manifest.digest)
+        #expect(try await skopeoDigest(second.description, creds: "ci:ci-secret") == manifest.digest.description)
+        let pulled = try await anonymous.pull(destination, into: try ImageStore(root: "\(directory)/pulled"))
+        #expect(pulled.digest == manifest.digest)
+    }
+
     @Test(.timeLimit(.minutes(2))) func skopeoRoundTripsThroughSlipwaysRegistry() async throws {
         let directory = try ImageFixtures.temporaryDirectory("serve")
         defer { try? FileManager.default.removeItem(atPath: directory) }
