@@ -180,32 +180,44 @@ public final class RegistryClient: Sendable {
     static func scope(_ repository: String, _ actions: String) -> String { "repository:\(repository):\(actions)" }
 }
 
-/// Reads a file range in 1 MiB ByteBuffers, for streamed uploads.
+/// Reads a file range into 1 MiB ByteBuffers (one copy: `pread` straight into the buffer), for streamed uploads
+/// and blob downloads from the registry server.
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let path: String
     let offset: Int64
     let length: Int64
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let handle: FileHandle?
+    final class AsyncIterator: AsyncIteratorProtocol {
+        let descriptor: Int32
+        var position: Int64
         var remaining: Int64
 
-        mutating func next() async throws -> ByteBuffer? {
-            guard remaining > 0, let handle else { return nil }
-            let data = try handle.read(upToCount: Int(Swift.min(remaining, 1 << 20))) ?? Data()
-            guard !data.isEmpty else { throw ImageError.io("upload", "file ended early") }
-            remaining -= Int64(data.count)
-            if remaining == 0 { try? handle.close() }
-            return ByteBuffer(bytes: data)
+        init(path: String, offset: Int64, length: Int64) {
+            descriptor = open(path, O_RDONLY)
+            position = offset
+            remaining = length
+        }
+
+        deinit { if descriptor >= 0 { close(descriptor) } }
+
+        func next() async throws -> ByteBuffer? {
+            guard remaining > 0 else { return nil }
+            guard descriptor >= 0 else { throw ImageError.io("upload", "cannot open the blob") }
+            let size = Int(Swift.min(remaining, 1 << 20))
+            var buffer = ByteBufferAllocator().buffer(capacity: size)
+            let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw -> Int in
+                let read = pread(descriptor, raw.baseAddress, size, off_t(position))
+                guard read > 0 else { throw ImageError.io("upload", "file ended early") }
+                return read
+            }
+            position += Int64(count)
+            remaining -= Int64(count)
+            return buffer
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator {
-        let handle = FileHandle(forReadingAtPath: path)
-        try? handle?.seek(toOffset: UInt64(offset))
-        return AsyncIterator(handle: handle, remaining: length)
-    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, offset: offset, length: length) }
 }
 
 /// Authorization headers per registry and scope set, until shortly before they expire.
@@ -228,6 +240,7 @@ actor TokenCache {
 actor BlobLocations {
     let path: String
     private var map: [String: [String]]?
+    private var dirty = false
 
     init(path: String) { self.path = path }
 
@@ -244,11 +257,16 @@ actor BlobLocations {
         list.append(entry)
         if list.count > 8 { list.removeFirst() }
         map?[digest.description] = list
+        dirty = true
     }
 
+    /// Writes the map when it changed: a temporary file renamed into place, without fsync — it is only a hint.
     func save() {
-        guard let map, let data = try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]) else { return }
-        try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        guard dirty, let map, let data = try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]) else { return }
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+        if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+        dirty = false
     }
 
     private func load() {

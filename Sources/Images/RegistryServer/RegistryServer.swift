@@ -101,7 +101,9 @@ public struct RegistryServer: Sendable {
             }
         }
         let id = UUID().uuidString.lowercased()
-        FileManager.default.createFile(atPath: storage.uploadPath(id), contents: nil)
+        guard FileManager.default.createFile(atPath: storage.uploadPath(id), contents: nil) else {
+            return error(.internalServerError, "BLOB_UPLOAD_INVALID", "cannot start an upload in the registry's storage", headers)
+        }
         // A single POST with the whole blob and its digest.
         if let digestText = query["digest"] {
             guard let digest = try? Digest(parsing: digestText) else {
