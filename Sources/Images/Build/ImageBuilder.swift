@@ -312,7 +312,7 @@ public final class ImageBuilder {
         }
         let workdir = state.config.config.workingDir ?? "/"
         var destination = ImageBuilder.absolute(destinationWord, relativeTo: workdir)
-        let destinationIsDirectory = destinationWord.hasSuffix("/") || sources.count > 1 || sources.contains(where: PathGlobLike.hasMagic)
+        let destinationIsDirectory = destinationWord.hasSuffix("/") || sources.count > 1 || sources.contains(where: PathGlob.hasMagic)
         if destinationWord.hasSuffix("/"), !destination.hasSuffix("/") { destination += "/" }
         let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
         let chmod = instruction.flag("chmod")
@@ -412,8 +412,8 @@ public final class ImageBuilder {
         for source in sources {
             let cleaned = BuildContext.clean(source)
             var matches: [String] = []
-            if PathGlobLike.hasMagic(cleaned) {
-                let glob = PathGlobLike(cleaned)
+            if PathGlob.hasMagic(cleaned) {
+                let glob = PathGlob(cleaned)
                 matches = ImageBuilder.listFiles(context.root).filter { glob.matches($0) && !context.isExcluded($0) }
             } else if FileManager.default.fileExists(atPath: "\(context.root)/\(cleaned)"), cleaned.isEmpty || !context.isExcluded(cleaned) {
                 matches = [cleaned]
@@ -537,7 +537,7 @@ public final class ImageBuilder {
 
     func argDeclarations(_ instruction: Instruction, path: String) throws -> [(String, String?)] {
         var result: [(String, String?)] = []
-        for word in Substitution.words(instruction.arguments, environment: [:]).isEmpty ? [] : splitRaw(instruction.arguments) {
+        for word in splitRaw(instruction.arguments) {
             if let equals = word.firstIndex(of: "=") {
                 result.append((String(word[..<equals]), ImageBuilder.unquote(String(word[word.index(after: equals)...]))))
             } else {
@@ -715,14 +715,4 @@ public final class ImageBuilder {
             throw DockerfileError(path: path, line: line, message: "--chown=\(chown): \(error)")
         }
     }
-}
-
-/// The glob flavour of COPY sources (Go's `filepath.Match`), shared with `.dockerignore`.
-typealias PathGlobLike = PathGlobAdapter
-
-struct PathGlobAdapter {
-    let glob: PathGlob
-    init(_ pattern: String) { glob = PathGlob(pattern) }
-    func matches(_ path: String) -> Bool { glob.matches(path) }
-    static func hasMagic(_ pattern: String) -> Bool { PathGlob.hasMagic(pattern) }
 }
