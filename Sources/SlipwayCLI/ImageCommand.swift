@@ -66,7 +66,6 @@ struct ImageBuildCommand: AsyncParsableCommand {
     var context: String = "."
 
     func run() async throws {
-        let store = try storeOptions.open()
         var arguments: [String: String] = [:]
         for entry in buildArg {
             guard let equals = entry.firstIndex(of: "=") else {
@@ -81,13 +80,11 @@ struct ImageBuildCommand: AsyncParsableCommand {
         let contextPath = URL(fileURLWithPath: context).standardizedFileURL.path
         let options = BuildOptions(context: contextPath, dockerfile: file ?? "\(contextPath)/Dockerfile", tags: tags, buildArgs: arguments,
                                    target: target, noCache: noCache, sourceDateEpoch: epoch)
-        let client = try registry.client(store: store)
-        defer { client.shutdown() }
-        let builder = ImageBuilder(store: store, fetchBase: { reference in
-            FileHandle.standardError.write(Data("pulling \(reference.familiar)\n".utf8))
-            _ = try await client.pull(reference, into: store)
-        }, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-        do {
+        try await registry.withClient(storeOptions) { store, client in
+            let builder = ImageBuilder(store: store, fetchBase: { reference in
+                FileHandle.standardError.write(Data("pulling \(reference.familiar)\n".utf8))
+                _ = try await client.pull(reference, into: store)
+            }, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             let result = try await builder.build(options)
             FileHandle.standardError.write(Data("built \(result.manifest.digest) (\(result.cacheHits) cached, \(result.layersBuilt) built)\n".utf8))
             if push {
@@ -97,8 +94,6 @@ struct ImageBuildCommand: AsyncParsableCommand {
                 }
             }
             print(result.manifest.digest)
-        } catch {
-            throw imageFailure(error)
         }
     }
 }

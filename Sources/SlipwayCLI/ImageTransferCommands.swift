@@ -21,6 +21,15 @@ struct RegistryOptions: ParsableArguments {
         }
         return RegistryClient(configuration: configuration, store: store)
     }
+
+    /// Runs `body` with the image store and a registry client, shutting the client down afterwards; the Images
+    /// module's errors become `Error: …` with exit status 1.
+    func withClient<T>(_ storeOptions: ImageStoreOptions, _ body: (ImageStore, RegistryClient) async throws -> T) async throws -> T {
+        let store = try storeOptions.open()
+        let client = try client(store: store)
+        defer { client.shutdown() }
+        do { return try await body(store, client) } catch { throw imageFailure(error) }
+    }
 }
 
 struct ImagePushCommand: AsyncParsableCommand {
@@ -36,16 +45,10 @@ struct ImagePushCommand: AsyncParsableCommand {
     var destination: String?
 
     func run() async throws {
-        let store = try storeOptions.open()
-        let client = try registry.client(store: store)
-        defer { client.shutdown() }
-        do {
+        try await registry.withClient(storeOptions) { store, client in
             let reference = try ImageReference(parsing: image)
             let target = try destination.map { try ImageReference(parsing: $0) }
-            let digest = try await client.push(reference, from: store, as: target)
-            print(digest)
-        } catch {
-            throw imageFailure(error)
+            print(try await client.push(reference, from: store, as: target))
         }
     }
 }
@@ -60,14 +63,8 @@ struct ImagePullCommand: AsyncParsableCommand {
     var image: String
 
     func run() async throws {
-        let store = try storeOptions.open()
-        let client = try registry.client(store: store)
-        defer { client.shutdown() }
-        do {
-            let descriptor = try await client.pull(try ImageReference(parsing: image), into: store)
-            print(descriptor.digest)
-        } catch {
-            throw imageFailure(error)
+        try await registry.withClient(storeOptions) { store, client in
+            print(try await client.pull(try ImageReference(parsing: image), into: store).digest)
         }
     }
 }
@@ -85,10 +82,7 @@ struct ImageInspectCommand: AsyncParsableCommand {
     var image: String
 
     func run() async throws {
-        let store = try storeOptions.open()
-        let client = try registry.client(store: store)
-        defer { client.shutdown() }
-        do {
+        try await registry.withClient(storeOptions) { store, client in
             let reference = try ImageReference(parsing: image)
             let manifestData: Data
             let digest: Digest
@@ -108,8 +102,6 @@ struct ImageInspectCommand: AsyncParsableCommand {
             if let config, let parsed = try? JSONSerialization.jsonObject(with: config) { object["Config"] = parsed }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
-        } catch {
-            throw imageFailure(error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Foundation
 import Images
 
@@ -21,7 +22,7 @@ struct RegistryServeCommand: AsyncParsableCommand {
     var address: String = "127.0.0.1:5000"
 
     @Option(help: "Storage directory.")
-    var root: String = CacheDirectoryPath.registry
+    var root: String = CacheDirectory.path(for: "registry")
 
     func run() async throws {
         let parts = address.split(separator: ":")
@@ -32,10 +33,6 @@ struct RegistryServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("registry listening on \(parts[0]):\(bound), storage \(root)\n".utf8))
         }
     }
-}
-
-enum CacheDirectoryPath {
-    static var registry: String { ImageStore.defaultRoot.replacingOccurrences(of: "/images", with: "/registry") }
 }
 
 struct RegistryLoginCommand: AsyncParsableCommand {

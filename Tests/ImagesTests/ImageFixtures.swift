@@ -87,6 +87,23 @@ enum ImageFixtures {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Waits up to 5 s for a server on 127.0.0.1:`port`.
+    static func waitUntilListening(port: Int) async throws {
+        for _ in 0..<100 {
+            let probe = try await command("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"])
+            if probe.succeeded { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ImageError.unsupported("nothing listens on 127.0.0.1:\(port)")
+    }
+
+    /// A registry client with exactly these credentials (none: anonymous), ignoring the user's files.
+    static func client(store: ImageStore, credentials: [String: RegistryCredentials.Credential] = [:]) -> RegistryClient {
+        var configuration = RegistryClient.Configuration()
+        configuration.credentials = RegistryCredentials(explicit: credentials, files: [])
+        return RegistryClient(configuration: configuration, store: store)
+    }
+
     static func command(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CapturedCommand.Result {
         try await CapturedCommand.run(executable, arguments, environment: environment, timeout: .seconds(120))
     }
@@ -124,18 +141,8 @@ struct DistributionRegistry {
         try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
         let started = try await ImageFixtures.command("/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])
         guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ImageError.unsupported("could not start docker-registry") }
-        let registry = DistributionRegistry(port: port, pid: pid, directory: directory)
-        try await registry.waitUntilListening()
-        return registry
-    }
-
-    func waitUntilListening() async throws {
-        for _ in 0..<100 {
-            let probe = try await ImageFixtures.command("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"])
-            if probe.succeeded { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ImageError.unsupported("docker-registry did not listen on \(port)")
+        try await ImageFixtures.waitUntilListening(port: port)
+        return DistributionRegistry(port: port, pid: pid, directory: directory)
     }
 
     func stop() {

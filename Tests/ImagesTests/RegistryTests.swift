@@ -29,7 +29,7 @@ import Testing
         let registry = try await DistributionRegistry.start()
         defer { registry.stop() }
         let (store, tag, manifest) = try await Self.builtImage(in: directory)
-        let client = RegistryClient(store: store)
+        let client = ImageFixtures.client(store: store)
         defer { client.shutdown() }
         let destination = try ImageReference(parsing: "\(registry.host)/team/app:sha-1a2b3c4d")
         let pushed = try await client.push(tag, from: store, as: destination)
@@ -72,13 +72,11 @@ import Testing
         let (store, tag, manifest) = try await Self.builtImage(in: directory)
         let destination = try ImageReference(parsing: "\(registry.host)/team/app:v1")
 
-        let anonymous = RegistryClient(configuration: { var c = RegistryClient.Configuration(); c.credentials = RegistryCredentials(files: []); return c }(), store: store)
+        let anonymous = ImageFixtures.client(store: store)
         defer { anonymous.shutdown() }
         await #expect(throws: ImageError.self) { try await anonymous.push(tag, from: store, as: destination) }
 
-        var configuration = RegistryClient.Configuration()
-        configuration.credentials = RegistryCredentials(explicit: [registry.host: .init(username: "ci", password: "ci-secret")], files: [])
-        let client = RegistryClient(configuration: configuration, store: store)
+        let client = ImageFixtures.client(store: store, credentials: [registry.host: .init(username: "ci", password: "ci-secret")])
         defer { client.shutdown() }
         #expect(try await client.push(tag, from: store, as: destination) == manifest.digest)
         #expect(try await skopeoDigest(destination.description, creds: "ci:ci-secret") == manifest.digest.description)
@@ -95,7 +93,7 @@ import Testing
         let destination = try ImageReference(parsing: "\(registry.host)/team/app:v1")
 
         // Anonymous tokens may pull but not push: the registry's refusal comes back with its code.
-        let anonymous = RegistryClient(configuration: { var c = RegistryClient.Configuration(); c.credentials = RegistryCredentials(files: []); return c }(), store: store)
+        let anonymous = ImageFixtures.client(store: store)
         defer { anonymous.shutdown() }
         do {
             _ = try await anonymous.push(tag, from: store, as: destination)
@@ -104,9 +102,7 @@ import Testing
             #expect("\(error)".contains("401"), "\(error)")
         }
 
-        var configuration = RegistryClient.Configuration()
-        configuration.credentials = RegistryCredentials(explicit: [registry.host: .init(username: "ci", password: "ci-secret")], files: [])
-        let client = RegistryClient(configuration: configuration, store: store)
+        let client = ImageFixtures.client(store: store, credentials: [registry.host: .init(username: "ci", password: "ci-secret")])
         defer { client.shutdown() }
         #expect(try await client.push(tag, from: store, as: destination) == manifest.digest)
         // A second repository: the blobs are mounted (the token covers both scopes).
@@ -126,11 +122,10 @@ import Testing
         let serving = Task { try await server.run(host: "127.0.0.1", port: port) }
         defer { serving.cancel() }
         let host = "127.0.0.1:\(port)"
-        let probe = DistributionRegistry(port: port, pid: 0, directory: "")
-        try await probe.waitUntilListening()
+        try await ImageFixtures.waitUntilListening(port: port)
 
         // Slipway → Slipway's registry; skopeo sees the same digest.
-        let client = RegistryClient(store: store)
+        let client = ImageFixtures.client(store: store)
         defer { client.shutdown() }
         let destination = try ImageReference(parsing: "\(host)/team/app:sha-1a2b3c4d")
         #expect(try await client.push(tag, from: store, as: destination) == manifest.digest)

@@ -59,7 +59,7 @@ struct TokenServer {
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         let task = Task { try await app.runService() }
-        try await DistributionRegistry(port: port, pid: 0, directory: "").waitUntilListening()
+        try await ImageFixtures.waitUntilListening(port: port)
         return TokenServer(directory: directory, keyID: keyID, port: port, task: task)
     }
 

@@ -27,6 +27,6 @@ struct BuildCache {
 
     func save(_ entry: Entry, for key: Digest) {
         guard let data = try? CanonicalJSON.encode(entry) else { return }
-        try? data.write(to: URL(fileURLWithPath: "\(directory)/\(key.hex).json"), options: .atomic)
+        try? AtomicFile.write(data, to: "\(directory)/\(key.hex).json")
     }
 }

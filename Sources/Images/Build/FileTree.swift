@@ -12,6 +12,7 @@ struct FileTree {
         var modified: timespec
         var changed: timespec
         var inode: UInt64
+        var links: UInt64
         var linkTarget: String?
 
         static func == (a: Node, b: Node) -> Bool {
@@ -59,7 +60,7 @@ struct FileTree {
             if count >= 0 { target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         }
         return Node(mode: info.st_mode, uid: info.st_uid, gid: info.st_gid, size: Int64(info.st_size), modified: info.st_mtim,
-                    changed: info.st_ctim, inode: UInt64(info.st_ino), linkTarget: target)
+                    changed: info.st_ctim, inode: UInt64(info.st_ino), links: UInt64(info.st_nlink), linkTarget: target)
     }
 
     /// Paths added or changed in `after` and paths removed from `self` (only the topmost of a removed subtree).

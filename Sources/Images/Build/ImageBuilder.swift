@@ -89,7 +89,7 @@ public final class ImageBuilder {
         let path = dockerfile.path
         let baseName = Substitution.expand(stage.base, environment: globalArgs)
         var state: StageState
-        let now = options.sourceDateEpoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970))
+        let now = ImageBuilder.creationTime(options.sourceDateEpoch)
         if baseName.lowercased() == "scratch" {
             let platform = Platform.current
             state = StageState(config: ImageConfig(architecture: platform.architecture, os: platform.os, variant: platform.variant, history: []),
@@ -198,7 +198,7 @@ public final class ImageBuilder {
         if MediaType.isIndex(descriptor.mediaType) || MediaType.isIndex((try? JSONDecoder().decode(ImageStore.MediaTypeProbe.self, from: data))?.mediaType) {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index of \(reference.familiar)")
             let platform = Platform.current
-            guard let match = index.manifests.first(where: { $0.platform?.architecture == platform.architecture && $0.platform?.os == platform.os }) ?? index.manifests.first else {
+            guard let match = index.manifest(for: platform) ?? index.manifests.first else {
                 throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) has no manifest for \(platform.os)/\(platform.architecture)")
             }
             descriptor = match
@@ -252,12 +252,9 @@ public final class ImageBuilder {
         do {
             for path in removed { try writer.addWhiteout(path) }
             for path in changed { try writer.addFromDisk(root: rootfs, path: path) }
-            let (layer, diffID) = try writer.finish()
-            let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: epoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970)), createdBy: createdBy)
-            cache.save(entry, for: key)
-            appendLayer(&state, entry, key: key)
+            try commitLayer(writer, key: key, createdBy: createdBy, epoch: epoch, state: &state, session: session)
+            // The stage's files already are what the new layer describes.
             state.appliedLayers = state.manifestLayers.count
-            session.built += 1
         } catch {
             writer.abandon()
             throw error
@@ -266,9 +263,22 @@ public final class ImageBuilder {
 
     // MARK: COPY / ADD
 
-    struct CopySource {
-        var root: String
-        var identity: String
+    /// Where a COPY or ADD reads its files from.
+    enum CopyOrigin {
+        case context
+        /// An earlier stage; its key fixes its content, so its files are materialised only when a layer is built.
+        case stage(index: Int, key: Digest)
+        case image(ImageReference, digest: Digest)
+
+        var isContext: Bool { if case .context = self { true } else { false } }
+
+        var identity: String {
+            switch self {
+            case .context: "context"
+            case .stage(_, let key): "stage:\(key)"
+            case .image(_, let digest): "image:\(digest)"
+            }
+        }
     }
 
     func copy(_ instruction: Instruction, state: inout StageState, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String],
@@ -281,34 +291,10 @@ public final class ImageBuilder {
             throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
         }
         let sources = Array(words.dropLast())
-        // Where the files come from: the context, an earlier stage or another image.
-        var sourceRoot = context.root
-        var sourceIdentity = "context"
-        var fromContext = true
+        var origin = CopyOrigin.context
         if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }) {
-            fromContext = false
-            if let stage = dockerfile.stage(named: from), stage.index < stageIndex {
-                try await buildStage(stage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
-                guard let other = session.stages[stage.index] else { throw ImageError.unsupported("stage \(from) was not built") }
-                // The stage's key fixes its content; its files are materialised only when this layer must be built.
-                sourceIdentity = "stage:" + other.key.description
-                sourceRoot = ""
-            } else if dockerfile.stage(named: from) != nil {
-                throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from) refers to a stage that is not defined before this one")
-            } else {
-                let reference: ImageReference
-                do { reference = try ImageReference(parsing: from) } catch {
-                    throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from): no stage with that name, and \(error)")
-                }
-                if try store.resolve(reference) == nil {
-                    do { try await fetchBase(reference) } catch {
-                        throw DockerfileError(path: path, line: instruction.line, message: "COPY --from=\(from): no stage with that name, and image \(reference.familiar) is not available: \(error)")
-                    }
-                }
-                guard let descriptor = try store.resolve(reference) else { throw DockerfileError(path: path, line: instruction.line, message: "COPY --from: image \(from) not found") }
-                sourceIdentity = "image:" + descriptor.digest.description
-                sourceRoot = ""
-            }
+            origin = try await copyOrigin(from, line: instruction.line, stageIndex: stageIndex, dockerfile: dockerfile, globalArgs: globalArgs,
+                                          options: options, context: context, session: session)
         }
         let workdir = state.config.config.workingDir ?? "/"
         var destination = ImageBuilder.absolute(destinationWord, relativeTo: workdir)
@@ -325,12 +311,12 @@ public final class ImageBuilder {
         }
         // Selection and the key: from the context, by content; from a stage or image, by that stage's key or digest.
         var selection: [(source: String, destination: String)] = []
-        var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", sourceIdentity]
-        if fromContext {
+        var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", origin.identity]
+        if origin.isContext {
             selection = try selectFromContext(sources, context: context, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
             for item in selection {
                 keyParts.append(item.destination)
-                keyParts.append(ImageBuilder.contentIdentity("\(context.root)/\(item.source)"))
+                keyParts.append(ImageBuilder.contentIdentity(item.source, context: context))
             }
         } else {
             keyParts += sources
@@ -344,14 +330,19 @@ public final class ImageBuilder {
             return
         }
         log("  ▶ \(instruction.original.prefix(120))")
-        if !fromContext {
-            if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }), let stage = dockerfile.stage(named: from), var other = session.stages[stage.index] {
-                sourceRoot = try materialize(&other, session: session)
-                session.stages[stage.index] = other
-            } else if let from = instruction.flag("from"), let reference = try? ImageReference(parsing: Substitution.expand(from, environment: env)) {
-                var image = try await baseState(reference, line: instruction.line, path: path)
-                sourceRoot = try materialize(&image, session: session)
-            }
+        var sourceRoot = context.root
+        switch origin {
+        case .context:
+            break
+        case .stage(let index, _):
+            guard var other = session.stages[index] else { throw ImageError.unsupported("stage \(index) was not built") }
+            sourceRoot = try materialize(&other, session: session)
+            session.stages[index] = other
+        case .image(let reference, _):
+            var image = try await baseState(reference, line: instruction.line, path: path)
+            sourceRoot = try materialize(&image, session: session)
+        }
+        if !origin.isContext {
             selection = try selectFromRoot(sources, root: sourceRoot, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
         }
         let rootfs = try materialize(&state, session: session)
@@ -378,16 +369,11 @@ public final class ImageBuilder {
                                                  modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
                 }
             }
-            let base = fromContext ? context.root : sourceRoot
             for item in selection {
-                try addTree(writer, root: base, source: item.source, destination: String(item.destination.dropFirst()), owner: owner ?? (0, 0), mode: chmodValue,
-                            context: fromContext ? context : nil)
+                try addTree(writer, root: sourceRoot, source: item.source, destination: String(item.destination.dropFirst()), owner: owner ?? (0, 0), mode: chmodValue,
+                            context: origin.isContext ? context : nil)
             }
-            let (layer, diffID) = try writer.finish()
-            let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: options.sourceDateEpoch.map(ImageBuilder.timestamp) ?? ImageBuilder.timestamp(Int64(Date().timeIntervalSince1970)), createdBy: createdBy)
-            cache.save(entry, for: key)
-            appendLayer(&state, entry, key: key)
-            session.built += 1
+            try commitLayer(writer, key: key, createdBy: createdBy, epoch: options.sourceDateEpoch, state: &state, session: session)
         } catch {
             writer.abandon()
             throw error
@@ -396,7 +382,7 @@ public final class ImageBuilder {
 
     func addTree(_ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int), mode: UInt32?, context: BuildContext?) throws {
         guard let node = FileTree.stat(of: "\(root)/\(source)") else { return }
-        try writer.addFromDisk(root: root, path: source, name: destination, uid: owner.0, gid: owner.1, mode: node.isDirectory ? (mode.map { $0 } ?? nil) : mode)
+        try writer.addFromDisk(root: root, path: source, name: destination, uid: owner.0, gid: owner.1, mode: mode)
         guard node.isDirectory else { return }
         let children = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(source)")) ?? []).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         for child in children {
@@ -452,34 +438,22 @@ public final class ImageBuilder {
         FileTree.sorted(Array(FileTree.scan(root).nodes.keys))
     }
 
-    /// What a context file contributes to a COPY key: type, mode, link target and content digest, never its time.
-    static func contentIdentity(_ path: String) -> String {
+    /// What a context path contributes to a COPY key: type, mode, link target and content digest — never its time —
+    /// and for a directory the same for every child.
+    static func contentIdentity(_ relative: String, context: BuildContext) -> String {
+        let path = relative.isEmpty ? context.root : "\(context.root)/\(relative)"
         guard let node = FileTree.stat(of: path) else { return "missing" }
         var parts = ["\(node.mode)"]
         if let target = node.linkTarget { parts.append("link:\(target)") }
         if node.mode & S_IFMT == S_IFREG {
-            parts.append(ImageBuilder.hashFile(path))
+            parts.append(Digest.sha256(ofFile: path)?.hex ?? "unreadable")
         } else if node.isDirectory {
-            let children = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-            for child in children { parts.append("\(child)=\(contentIdentity("\(path)/\(child)"))") }
-        }
-        return parts.joined(separator: ";")
-    }
-
-    static func hashFile(_ path: String) -> String {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return "unreadable" }
-        defer { close(descriptor) }
-        var hasher = DigestHasher()
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
-        buffer.withUnsafeMutableBytes { raw in
-            while true {
-                let count = read(descriptor, raw.baseAddress, raw.count)
-                if count <= 0 { break }
-                hasher.update(UnsafeRawBufferPointer(rebasing: raw[..<count]))
+            for child in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+                let childPath = relative.isEmpty ? child : "\(relative)/\(child)"
+                parts.append("\(child)=\(contentIdentity(childPath, context: context))")
             }
         }
-        return hasher.finalize().hex
+        return parts.joined(separator: ";")
     }
 
     // MARK: Helpers
@@ -502,6 +476,43 @@ public final class ImageBuilder {
         }
         return rootfs
     }
+
+    /// Where COPY --from points: an earlier stage (built first when needed) or an image (pulled when needed).
+    func copyOrigin(_ from: String, line: Int, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions,
+                    context: BuildContext, session: Session) async throws -> CopyOrigin {
+        let path = dockerfile.path
+        if let stage = dockerfile.stage(named: from) {
+            guard stage.index < stageIndex else {
+                throw DockerfileError(path: path, line: line, message: "COPY --from=\(from) refers to a stage that is not defined before this one")
+            }
+            try await buildStage(stage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+            guard let other = session.stages[stage.index] else { throw ImageError.unsupported("stage \(from) was not built") }
+            return .stage(index: stage.index, key: other.key)
+        }
+        let reference: ImageReference
+        do { reference = try ImageReference(parsing: from) } catch {
+            throw DockerfileError(path: path, line: line, message: "COPY --from=\(from): no stage with that name, and \(error)")
+        }
+        if try store.resolve(reference) == nil {
+            do { try await fetchBase(reference) } catch {
+                throw DockerfileError(path: path, line: line, message: "COPY --from=\(from): no stage with that name, and image \(reference.familiar) is not available: \(error)")
+            }
+        }
+        guard let descriptor = try store.resolve(reference) else { throw DockerfileError(path: path, line: line, message: "COPY --from: image \(from) not found") }
+        return .image(reference, digest: descriptor.digest)
+    }
+
+    /// Finishes a layer, records it in the cache and appends it to the stage.
+    func commitLayer(_ writer: LayerWriter, key: Digest, createdBy: String, epoch: Int64?, state: inout StageState, session: Session) throws {
+        let (layer, diffID) = try writer.finish()
+        let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: ImageBuilder.creationTime(epoch), createdBy: createdBy)
+        cache.save(entry, for: key)
+        appendLayer(&state, entry, key: key)
+        session.built += 1
+    }
+
+    /// `SOURCE_DATE_EPOCH` when set, else now, in RFC 3339.
+    static func creationTime(_ epoch: Int64?) -> String { timestamp(epoch ?? Int64(Date().timeIntervalSince1970)) }
 
     func appendLayer(_ state: inout StageState, _ entry: BuildCache.Entry, key: Digest) {
         state.manifestLayers.append(entry.layer)

@@ -37,8 +37,7 @@ final class LayerWriter {
             entry.linkName = node.linkTarget ?? ""
             entry.mode = 0o777
         case S_IFREG:
-            var info = Glibc.stat()
-            if lstat(absolute, &info) == 0, info.st_nlink > 1 {
+            if node.links > 1 {
                 if let first = hardlinks[node.inode] {
                     entry.kind = .hardlink
                     entry.linkName = first

@@ -36,6 +36,24 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         Digest(sha256: SHA256.hash(data: bytes).hexString)
     }
 
+    /// The sha256 digest of a file's content, read in 256 KiB pieces; nil when it cannot be read.
+    public static func sha256(ofFile path: String) -> Digest? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var hasher = DigestHasher()
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        let failed = buffer.withUnsafeMutableBytes { raw -> Bool in
+            while true {
+                let count = read(descriptor, raw.baseAddress, raw.count)
+                if count < 0 { return true }
+                if count == 0 { return false }
+                hasher.update(UnsafeRawBufferPointer(rebasing: raw[..<count]))
+            }
+        }
+        return failed ? nil : hasher.finalize()
+    }
+
     public var description: String { "\(algorithm):\(hex)" }
     /// The 12-character short form Docker prints for image IDs.
     public var short: String { String(hex.prefix(12)) }

@@ -28,4 +28,9 @@ public struct ImageIndex: Codable, Hashable, Sendable {
         self.manifests = manifests
         self.annotations = annotations
     }
+
+    /// The manifest for `platform` (operating system and architecture), if the index has one.
+    public func manifest(for platform: Platform) -> Descriptor? {
+        manifests.first { $0.platform?.architecture == platform.architecture && $0.platform?.os == platform.os }
+    }
 }

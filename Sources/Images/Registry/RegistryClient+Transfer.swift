@@ -188,7 +188,7 @@ extension RegistryClient {
         if MediaType.isIndex(mediaType) {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index of \(reference.familiar)")
             let platform = Platform.current
-            guard let match = index.manifests.first(where: { $0.platform?.architecture == platform.architecture && $0.platform?.os == platform.os }) else {
+            guard let match = index.manifest(for: platform) else {
                 throw ImageError.notFound("a \(platform.os)/\(platform.architecture) manifest in \(reference.familiar)")
             }
             (data, mediaType, digest) = try await manifest(ImageReference(registry: reference.registry, repository: reference.repository, digest: match.digest))

@@ -260,13 +260,10 @@ actor BlobLocations {
         dirty = true
     }
 
-    /// Writes the map when it changed: a temporary file renamed into place, without fsync — it is only a hint.
+    /// Writes the map when it changed (without fsync: it is only a hint).
     func save() {
         guard dirty, let map, let data = try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]) else { return }
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
-        if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
-        dirty = false
+        if (try? AtomicFile.write(data, to: path)) != nil { dirty = false }
     }
 
     private func load() {

@@ -60,16 +60,10 @@ public struct RegistryCredentials: Sendable {
         var auths = object["auths"] as? [String: Any] ?? [:]
         auths[registry] = ["auth": Data("\(credential.username):\(credential.password)".utf8).base64EncodedString()]
         object["auths"] = auths
-        do {
-            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-            let temporary = file + ".tmp-\(getpid())"
-            FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
-            guard rename(temporary, file) == 0 else { throw ImageError.io(file, String(cString: strerror(errno))) }
-        } catch let error as ImageError {
-            throw error
-        } catch {
+        let data: Data
+        do { data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) } catch {
             throw .io(file, "\(error)")
         }
+        try AtomicFile.write(data, to: file, permissions: 0o600)
     }
 }

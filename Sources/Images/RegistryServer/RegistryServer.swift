@@ -172,8 +172,8 @@ public struct RegistryServer: Sendable {
 
     func finish(id: String, name: String, digest: Digest, _ headers: HTTPFields) throws -> Response {
         let path = storage.uploadPath(id)
-        let actual = hashFile(path, algorithm: digest.algorithm)
-        guard actual == digest.hex else {
+        // Only sha256 is computed here; other algorithms never match and are refused as invalid.
+        guard digest.algorithm == "sha256", Digest.sha256(ofFile: path) == digest else {
             try? FileManager.default.removeItem(atPath: path)
             return error(.badRequest, "DIGEST_INVALID", "provided digest did not match uploaded content", headers)
         }
@@ -287,10 +287,5 @@ public struct RegistryServer: Sendable {
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: errorBody(code, message))
-    }
-
-    func hashFile(_ path: String, algorithm: String) -> String {
-        guard algorithm == "sha256" else { return "" }
-        return ImageBuilder.hashFile(path)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// The registry server's storage: one content-addressed blob pool (`blobs/sha256/…`, written to `uploads/` and
 /// renamed into place after the digest checks), and per repository the blobs it may serve (`_layers`), its
 /// manifests (`_manifests/revisions`, with their media type) and tags (`_manifests/tags/<tag>` = a digest).
-/// Every write is a rename, so a crash never leaves a half-written blob, manifest or tag.
+/// Every write is a rename (`AtomicFile`), so a crash never leaves a half-written blob, manifest or tag.
 public struct RegistryStorage: Sendable {
     public let root: String
 
@@ -37,7 +37,7 @@ public struct RegistryStorage: Sendable {
     }
 
     func link(_ name: String, _ digest: Digest) throws {
-        try writeAtomically(layerLink(name, digest), Data(digest.description.utf8))
+        try AtomicFile.write(Data(digest.description.utf8), to: layerLink(name, digest))
     }
 
     /// Moves a finished upload into the pool and links it to the repository.
@@ -52,22 +52,12 @@ public struct RegistryStorage: Sendable {
         try link(name, digest)
     }
 
-    func writeAtomically(_ path: String, _ data: Data) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let temporary = "\(root)/uploads/.tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else { throw ImageError.io(temporary, "cannot write") }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ImageError.io(path, String(cString: strerror(errno)))
-        }
-    }
-
     func storeManifest(_ name: String, data: Data, mediaType: String, reference: String) throws -> Digest {
         let digest = Digest.sha256(of: data)
-        if !FileManager.default.fileExists(atPath: blobPath(digest)) { try writeAtomically(blobPath(digest), data) }
-        try writeAtomically(manifestPath(name, digest), Data(mediaType.utf8))
+        if !FileManager.default.fileExists(atPath: blobPath(digest)) { try AtomicFile.write(data, to: blobPath(digest)) }
+        try AtomicFile.write(Data(mediaType.utf8), to: manifestPath(name, digest))
         try link(name, digest)
-        if (try? Digest(parsing: reference)) == nil { try writeAtomically(tagPath(name, reference), Data(digest.description.utf8)) }
+        if (try? Digest(parsing: reference)) == nil { try AtomicFile.write(Data(digest.description.utf8), to: tagPath(name, reference)) }
         return digest
     }
 

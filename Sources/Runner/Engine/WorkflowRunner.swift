@@ -279,11 +279,7 @@ public struct WorkflowRunner: Sendable {
         // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
         let execution = Task { await executor.run() }
         handle.onCancel { execution.cancel() }
-        let cancelledByFailFast = CancellationHandle()
-        failFast?.onCancel {
-            cancelledByFailFast.cancel()
-            execution.cancel()
-        }
+        failFast?.onCancel { execution.cancel() }
         let record = await withTaskCancellationHandler {
             await execution.value
         } onCancel: {
@@ -296,7 +292,7 @@ public struct WorkflowRunner: Sendable {
             final.result = .failure
             await reporter.line(name, "❌ \(final.failureReason ?? "")")
         }
-        if cancelledByFailFast.isCancelled, final.result == .cancelled {
+        if failFast?.isCancelled == true, final.result == .cancelled {
             final.failureReason = "cancelled by fail-fast: another matrix job failed"
             await reporter.line(name, final.failureReason ?? "")
         }
