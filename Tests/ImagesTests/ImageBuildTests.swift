@@ -49,6 +49,11 @@ import Testing
         let touched = try await builder.build(options)
         #expect(touched.manifest.digest == first.manifest.digest && touched.layersBuilt == 0)
 
+        // A file .dockerignore leaves out of a copied directory is not part of the key either.
+        try "edited, but ignored\n".write(toFile: "\(context)/src/notes.md", atomically: true, encoding: .utf8)
+        let ignored = try await builder.build(options)
+        #expect(ignored.manifest.digest == first.manifest.digest && ignored.layersBuilt == 0)
+
         // A build arg used by LABEL (and RUN) changes the label: metadata is never served from the cache.
         var changed = options
         changed.buildArgs = ["VERSION": "1.2.4"]

@@ -439,7 +439,7 @@ public final class ImageBuilder {
     }
 
     /// What a context path contributes to a COPY key: type, mode, link target and content digest — never its time —
-    /// and for a directory the same for every child.
+    /// and for a directory the same for every child `.dockerignore` lets through.
     static func contentIdentity(_ relative: String, context: BuildContext) -> String {
         let path = relative.isEmpty ? context.root : "\(context.root)/\(relative)"
         guard let node = FileTree.stat(of: path) else { return "missing" }
@@ -450,6 +450,7 @@ public final class ImageBuilder {
         } else if node.isDirectory {
             for child in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
                 let childPath = relative.isEmpty ? child : "\(relative)/\(child)"
+                if context.isExcluded(childPath) { continue }
                 parts.append("\(child)=\(contentIdentity(childPath, context: context))")
             }
         }
