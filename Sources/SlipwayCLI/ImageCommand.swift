@@ -9,7 +9,7 @@ struct ImageCommand: AsyncParsableCommand {
         abstract: "Build images from Dockerfiles without a daemon; push, pull and inspect them on any OCI registry.",
         discussion: "Images live in an OCI image layout ($SLIPWAY_IMAGE_STORE, default ~/.cache/slipway/images) that skopeo and umoci can read as oci:<store>:<name>.",
         subcommands: [ImageBuildCommand.self, ImageImportCommand.self, ImageRunCommand.self, ImagePushCommand.self, ImagePullCommand.self,
-                      ImageInspectCommand.self, ImageTagsCommand.self, ImageListCommand.self]
+                      ImageInspectCommand.self, ImageTagsCommand.self, ImageListCommand.self, ImageMetaCommand.self]
     )
 }
 

@@ -8,9 +8,13 @@ public struct BuildOptions: Sendable {
     public var noCache: Bool
     /// Clamps file times and fixes `created` for reproducible images (`SOURCE_DATE_EPOCH`).
     public var sourceDateEpoch: Int64?
+    /// Labels set on the image over the Dockerfile's (`--label`, build-push-action's `labels`).
+    public var labels: [String: String]
+    /// Annotations on the image manifest (`--annotation`).
+    public var annotations: [String: String]
 
     public init(context: String, dockerfile: String, tags: [ImageReference] = [], buildArgs: [String: String] = [:], target: String? = nil,
-                noCache: Bool = false, sourceDateEpoch: Int64? = nil) {
+                noCache: Bool = false, sourceDateEpoch: Int64? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
         self.context = context
         self.dockerfile = dockerfile
         self.tags = tags
@@ -18,6 +22,8 @@ public struct BuildOptions: Sendable {
         self.target = target
         self.noCache = noCache
         self.sourceDateEpoch = sourceDateEpoch
+        self.labels = labels
+        self.annotations = annotations
     }
 }
 

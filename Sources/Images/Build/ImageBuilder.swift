@@ -72,9 +72,12 @@ public final class ImageBuilder {
         try await buildStage(targetStage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
         guard var state = session.stages[targetStage.index] else { throw ImageError.unsupported("stage \(targetStage.index) was not built") }
         state.config.created = state.lastCreated
+        if !options.labels.isEmpty {
+            state.config.config.labels = (state.config.config.labels ?? [:]).merging(options.labels) { $1 }
+        }
         let configData = try CanonicalJSON.encode(state.config)
         let configDescriptor = try store.writeBlob(configData, mediaType: MediaType.ociConfig)
-        let manifest = ImageManifest(config: configDescriptor, layers: state.manifestLayers)
+        let manifest = ImageManifest(config: configDescriptor, layers: state.manifestLayers, annotations: options.annotations.isEmpty ? nil : options.annotations)
         let manifestData = try CanonicalJSON.encode(manifest)
         let manifestDescriptor = try store.writeBlob(manifestData, mediaType: MediaType.ociManifest)
         for tag in options.tags { try store.tag(tag, manifestDescriptor) }

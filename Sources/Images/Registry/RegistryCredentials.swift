@@ -20,8 +20,10 @@ public struct RegistryCredentials: Sendable {
     let explicit: [String: Credential]
     let files: [String]
 
+    /// `SLIPWAY_AUTH_FILE` when set (a workflow job's own file), else `$XDG_CONFIG_HOME/slipway/auth.json`.
     public static var slipwayFile: String {
         let environment = ProcessInfo.processInfo.environment
+        if let file = environment["SLIPWAY_AUTH_FILE"], !file.isEmpty { return file }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
         return base + "/slipway/auth.json"
     }

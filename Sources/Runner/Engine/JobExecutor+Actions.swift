@@ -13,6 +13,9 @@ extension JobExecutor {
             }
         }
         let (name, ref) = Self.splitReference(uses)
+        if Self.slipwayActions.contains(name.lowercased()) {
+            return try await runSlipwayAction(name.lowercased(), stepID: step.id, inputs: inputs, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
+        }
         if let builtIn = try await runBuiltIn(name: name.lowercased(), ref: ref, inputs: inputs, state: state) {
             return builtIn
         }
@@ -216,6 +219,37 @@ extension JobExecutor {
         default:
             return nil
         }
+    }
+
+    /// Runs an action the `slipway` binary implements (`slipway action NAME`) as a step runs a JavaScript action:
+    /// inputs as `INPUT_*` variables (so secrets never reach a command line), outputs through `GITHUB_OUTPUT`.
+    /// The Runner stays free of image code; the job's registry logins live in its private scratch directory.
+    func runSlipwayAction(_ name: String, stepID: String, inputs: [(String, String)], context: ExpressionContext, stepEnv: [(String, String)],
+                          state: State, timeout: Duration?) async throws -> StepOutcome {
+        guard let executable = Self.slipwayExecutable else {
+            return StepOutcome(success: false, outputs: [:], message: "\(name): cannot locate the slipway executable")
+        }
+        var extra: [String: String] = [:]
+        for (key, value) in inputs { extra["INPUT_" + key.uppercased().replacingOccurrences(of: " ", with: "_")] = value }
+        // The image store, registry settings and credentials the user configured for Slipway itself.
+        for (key, value) in ProcessInfo.processInfo.environment
+        where key.hasPrefix("SLIPWAY_") || ["DOCKER_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"].contains(key) {
+            extra[key] = value
+        }
+        extra["SLIPWAY_AUTH_FILE"] = "\(scratchDirectory)/registry-auth.json"
+        extra["SLIPWAY_EXECUTABLE_PATH"] = executable
+        return try await execute(script: "exec \"$SLIPWAY_EXECUTABLE_PATH\" action \(name)", shell: "bash", workingDirectory: nil, stepID: stepID,
+                                 context: context, stepEnv: stepEnv, extraEnv: extra, state: state, timeout: timeout)
+    }
+
+    /// Actions the `slipway` binary implements (`slipway action NAME`).
+    static let slipwayActions: Set<String> = ["docker/login-action", "docker/metadata-action", "docker/build-push-action"]
+
+    /// The `slipway` binary for built-in actions: `SLIPWAY_EXECUTABLE` (tests run the engine inside another
+    /// process) or the running binary.
+    static var slipwayExecutable: String? {
+        if let configured = ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"], !configured.isEmpty { return configured }
+        return runningExecutable
     }
 
     /// The absolute path of the running `slipway` binary (nil when it cannot be determined).

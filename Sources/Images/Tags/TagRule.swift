@@ -1,0 +1,128 @@
+/// One entry of metadata-action's `tags` input, e.g. `type=semver,pattern={{major}}.{{minor}}` or
+/// `type=sha,prefix=,format=long`, with the defaults metadata-action fills in (priority by type, `sha-` prefix,
+/// `pr-` prefix, `nightly` schedule pattern).
+public struct TagRule: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case schedule, semver, pep440, match, edge, ref, raw, sha
+
+        var defaultPriority: Int {
+            switch self {
+            case .schedule: 1000
+            case .semver, .pep440: 900
+            case .match: 800
+            case .edge: 700
+            case .ref: 600
+            case .raw: 200
+            case .sha: 100
+            }
+        }
+    }
+
+    public var kind: Kind
+    /// Attributes as written (keys lowercased), defaults filled in.
+    public var attributes: [String: String]
+
+    public var priority: Int { attributes["priority"].flatMap { Int($0) } ?? kind.defaultPriority }
+
+    /// metadata-action's defaults when `tags` is empty.
+    public static let defaults = ["type=schedule", "type=ref,event=branch", "type=ref,event=tag", "type=ref,event=pr"]
+
+    public init(parsing entry: String) throws(MetadataError) {
+        func invalid(_ why: String) -> MetadataError { .invalidEntry(input: "tags", entry: entry, why: why) }
+        var kind: Kind?
+        var attributes: [String: String] = [:]
+        for field in try CSVFields.split(entry, input: "tags") {
+            // Like metadata-action: split on '=', a bare field is the value, and only the text before a second '=' counts.
+            let parts = field.split(separator: "=", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            if parts.count == 1 {
+                attributes["value"] = parts[0]
+                continue
+            }
+            let key = parts[0].lowercased()
+            if key == "type" {
+                guard let parsed = Kind(rawValue: parts[1]) else { throw invalid("unknown tag type '\(parts[1])' (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                kind = parsed
+            } else {
+                attributes[key] = parts[1]
+            }
+        }
+        let resolved = kind ?? .raw
+        switch resolved {
+        case .schedule:
+            if attributes["pattern"] == nil { attributes["pattern"] = "nightly" }
+        case .semver, .pep440:
+            guard attributes["pattern"] != nil else { throw invalid("type=\(resolved.rawValue) needs a pattern attribute, e.g. pattern={{version}}") }
+            if attributes["value"] == nil { attributes["value"] = "" }
+        case .match:
+            guard attributes["pattern"] != nil else { throw invalid("type=match needs a pattern attribute") }
+            if attributes["group"] == nil { attributes["group"] = "0" }
+            guard Int(attributes["group"] ?? "") != nil else { throw invalid("the match group must be a number") }
+            if attributes["value"] == nil { attributes["value"] = "" }
+        case .edge:
+            if attributes["branch"] == nil { attributes["branch"] = "" }
+        case .ref:
+            guard let event = attributes["event"] else { throw invalid("type=ref needs an event attribute (branch, tag or pr)") }
+            guard ["branch", "tag", "pr"].contains(event) else { throw invalid("invalid event '\(event)' (expected branch, tag or pr)") }
+            if event == "pr", attributes["prefix"] == nil { attributes["prefix"] = "pr-" }
+        case .raw:
+            guard attributes["value"] != nil else { throw invalid("type=raw needs a value") }
+        case .sha:
+            if attributes["prefix"] == nil { attributes["prefix"] = "sha-" }
+            if attributes["format"] == nil { attributes["format"] = "short" }
+            guard ["short", "long"].contains(attributes["format"] ?? "") else { throw invalid("invalid format '\(attributes["format"] ?? "")' (expected short or long)") }
+        }
+        if attributes["enable"] == nil { attributes["enable"] = "true" }
+        if attributes["priority"] == nil { attributes["priority"] = String(resolved.defaultPriority) }
+        guard Int(attributes["priority"] ?? "") != nil else { throw invalid("priority must be a number") }
+        self.kind = resolved
+        self.attributes = attributes
+    }
+
+    /// Parses entries and orders them by priority, highest first (a stable sort, as JavaScript's).
+    public static func parse(_ entries: [String]) throws(MetadataError) -> [TagRule] {
+        var rules: [TagRule] = []
+        for entry in entries.isEmpty ? defaults : entries { rules.append(try TagRule(parsing: entry)) }
+        return rules.enumerated().sorted { lhs, rhs in
+            lhs.element.priority != rhs.element.priority ? lhs.element.priority > rhs.element.priority : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}
+
+/// Splits one CSV record (commas outside double quotes; `""` is a quote inside quotes), as metadata-action reads
+/// its list entries.
+enum CSVFields {
+    static func split(_ line: String, input: String) throws(MetadataError) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            let next = line.index(after: index)
+            if quoted {
+                if character == "\"" {
+                    if next < line.endIndex, line[next] == "\"" {
+                        current.append("\"")
+                        index = line.index(after: next)
+                        continue
+                    }
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"", current.trimmingSpaces.isEmpty {
+                current = ""
+                quoted = true
+            } else if character == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            index = next
+        }
+        guard !quoted else { throw .invalidEntry(input: input, entry: line, why: "an unclosed double quote") }
+        fields.append(current)
+        return fields
+    }
+}
