@@ -34,7 +34,7 @@ public struct ImageMetadata: Sendable {
             for entry in entries {
                 var onLatestFor: String?
                 for field in try CSVFields.split(entry, input: "flavor") {
-                    let parts = field.split(separator: "=", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+                    let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
                     guard parts.count > 1 else { throw .invalidEntry(input: "flavor", entry: entry, why: "expected key=value") }
                     switch parts[0].lowercased() {
                     case "latest":
@@ -319,7 +319,7 @@ public struct ImageMetadata: Sendable {
             var name = ""
             var enabled = true
             for field in try CSVFields.split(entry, input: "images") {
-                let parts = field.split(separator: "=", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+                let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
                 if parts.count == 1 {
                     name = parts[0]
                     continue

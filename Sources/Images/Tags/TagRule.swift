@@ -32,8 +32,8 @@ public struct TagRule: Sendable, Hashable {
         var kind: Kind?
         var attributes: [String: String] = [:]
         for field in try CSVFields.split(entry, input: "tags") {
-            // Like metadata-action: split on '=', a bare field is the value, and only the text before a second '=' counts.
-            let parts = field.split(separator: "=", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            // A bare field is the value; the key ends at the first '=' (a template may hold more: tz='Asia/Tokyo').
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             if parts.count == 1 {
                 attributes["value"] = parts[0]
                 continue
