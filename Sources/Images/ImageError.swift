@@ -31,3 +31,14 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
+
+extension ImageError {
+    /// A failure another attempt may not meet: a broken connection or a registry's 5xx.
+    public var isTransient: Bool {
+        switch self {
+        case .transport: true
+        case .registry(let status, _, _, _): status >= 500
+        default: false
+        }
+    }
+}

@@ -203,30 +203,54 @@ extension RegistryClient {
         return descriptor
     }
 
+    /// Downloads a blob into the store. A download that breaks off resumes where it stopped (`Range`, when the
+    /// registry answers 206) or starts again, up to `retries` times; the blob only enters the store whole and verified.
     func pullBlob(_ blob: Descriptor, from reference: ImageReference, into store: ImageStore) async throws {
+        let writer = try store.blobWriter()
+        var failures = 0
+        while true {
+            do {
+                try await downloadBlob(blob, from: reference, into: writer, resumeAt: writer.count)
+                try writer.commit(expected: blob.digest)
+                return
+            } catch {
+                let final = (error as? ImageError).map { !$0.isTransient } ?? (error is CancellationError)
+                failures += 1
+                guard !final, failures <= configuration.retries else {
+                    writer.abandon()
+                    throw error as? ImageError ?? (error is CancellationError ? error : ImageError.transport("GET blob \(blob.digest.short) of \(reference.familiar)", "\(error)"))
+                }
+                try await Task.sleep(for: .milliseconds(250 << failures))
+            }
+        }
+    }
+
+    /// One GET of a blob, appended to `writer`; with `resumeAt` > 0 it asks for the rest only, and starts over when
+    /// the registry sends the whole blob anyway.
+    private func downloadBlob(_ blob: Descriptor, from reference: ImageReference, into writer: BlobWriter, resumeAt offset: Int64) async throws {
         let root = base(reference.registry)
         var url = "\(root)/v2/\(reference.repository)/blobs/\(blob.digest)"
         var sameHost = true
+        let range: [(String, String)] = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
         for _ in 0..<5 {
             let response = sameHost
-                ? try await send(.GET, url, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")])
-                : try await raw(.GET, url, headers: [], body: .none)  // never forward credentials to another host
+                ? try await send(.GET, url, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")], headers: range)
+                : try await raw(.GET, url, headers: range, body: .none)  // never forward credentials to another host
             if [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location") {
                 let next = absolute(location, root: root)
                 sameHost = URL(string: next)?.host == URL(string: root)?.host
                 url = next
                 continue
             }
-            guard response.status == 200, let body = response.body else { throw await failure(response, "GET blob \(blob.digest.short) of \(reference.familiar)") }
-            let writer = try store.blobWriter()
-            do {
-                for try await chunk in body {
-                    try chunk.withUnsafeReadableBytes { try writer.write($0) }
-                }
-                try writer.commit(expected: blob.digest)
-            } catch {
-                writer.abandon()
-                throw error
+            if offset > 0, response.status == 200 {
+                // The registry ignored the range: the whole blob follows, so the bytes so far are dropped.
+                try writer.restart()
+            } else if !(response.status == 200 || (offset > 0 && response.status == 206)) {
+                throw await failure(response, "GET blob \(blob.digest.short) of \(reference.familiar)")
+            }
+            guard let body = response.body else { throw ImageError.transport("GET blob \(blob.digest.short)", "no body") }
+            for try await chunk in body {
+                try chunk.withUnsafeReadableBytes { try writer.write($0) }
             }
             return
         }

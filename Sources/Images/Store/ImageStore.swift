@@ -193,6 +193,12 @@ public final class BlobWriter {
         return (digest, hasher.count)
     }
 
+    /// Empties the blob to write it again from the start.
+    public func restart() throws {
+        try handle.truncate(atOffset: 0)
+        hasher = DigestHasher()
+    }
+
     /// Drops the partial blob.
     public func abandon() {
         closed = true
