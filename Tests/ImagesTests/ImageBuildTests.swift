@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Images
 import Testing
@@ -65,6 +66,51 @@ import Testing
         try "package main\n\n// changed\nfunc main() {}\n".write(toFile: "\(context)/src/main.go", atomically: true, encoding: .utf8)
         let edited = try await builder.build(options)
         #expect(edited.layersBuilt == 4 && edited.cacheHits == 1)
+    }
+
+    @Test(.timeLimit(.minutes(2))) func addUnpacksLocalArchivesAndCopyDoesNot() async throws {
+        let directory = try ImageFixtures.temporaryDirectory("add")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ImageFixtures.storeWithBases(in: directory)
+        let context = "\(directory)/context"
+        try FileManager.default.createDirectory(atPath: "\(directory)/payload/dir", withIntermediateDirectories: true)
+        try "echo vendored tool\n".write(toFile: "\(directory)/payload/dir/tool.sh", atomically: true, encoding: .utf8)
+        try "hello from a plain tar\n".write(toFile: "\(directory)/payload/hello.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        // Archives are recognised by their bytes: the plain tar has no .tar name.
+        let gzip = try await ImageFixtures.command("tar", ["-czf", "\(context)/vendor.tgz", "-C", "\(directory)/payload", "dir"])
+        let plain = try await ImageFixtures.command("tar", ["-cf", "\(context)/bundle", "-C", "\(directory)/payload", "./hello.txt"])
+        #expect(gzip.succeeded && plain.succeeded)
+        try "not an archive\n".write(toFile: "\(context)/notes.txt", atomically: true, encoding: .utf8)
+        try """
+            FROM alpine:3.20
+            ADD vendor.tgz /opt/vendor/
+            ADD bundle /srv/plain
+            ADD notes.txt /etc/notes.txt
+            COPY vendor.tgz /keep/
+            ENTRYPOINT ["/bin/sh", "-c", "cat /opt/vendor/dir/tool.sh /srv/plain/hello.txt /etc/notes.txt; ls /keep"]
+
+            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        let tag = try ImageReference(parsing: "local/add:1")
+        _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+        let output = Lines()
+        let status = try await ImageRunner(store: store).run(tag, arguments: []) { output.append($0) }
+        #expect(status == 0)
+        #expect(output.all == ["echo vendored tool", "hello from a plain tar", "not an archive", "vendor.tgz"])
+
+        // An archive entry that climbs out of the destination is refused, and a URL source is named as unsupported.
+        let escape = try await ImageFixtures.command("tar", ["-cf", "\(context)/evil.tar", "-C", "\(directory)/payload", "--transform", "s,^,../../,", "hello.txt"])
+        #expect(escape.succeeded)
+        for (line, message) in [("ADD evil.tar /srv/", "would be written outside the destination"),
+                                ("ADD https://example.com/tool.tgz /opt/", "remote sources are not fetched")] {
+            try "FROM alpine:3.20\n\(line)\n".write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+            do {
+                _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+                Issue.record("\(line) was accepted")
+            } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
+        }
     }
 
     @Test func reproducibleWithSourceDateEpoch() async throws {

@@ -294,6 +294,9 @@ public final class ImageBuilder {
             throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
         }
         let sources = Array(words.dropLast())
+        if instruction.keyword == "ADD", let remote = sources.first(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("git@") }) {
+            throw DockerfileError(path: path, line: instruction.line, message: "ADD \(remote): remote sources are not fetched by Slipway's builder (builds are offline); download it before the build and ADD or COPY the file")
+        }
         var origin = CopyOrigin.context
         if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }) {
             origin = try await copyOrigin(from, line: instruction.line, stageIndex: stageIndex, dockerfile: dockerfile, globalArgs: globalArgs,
@@ -373,6 +376,13 @@ public final class ImageBuilder {
                 }
             }
             for item in selection {
+                // ADD unpacks a local tar (plain or gzip) from the context into the destination directory.
+                if instruction.keyword == "ADD", origin.isContext, FileTree.stat(of: "\(sourceRoot)/\(item.source)")?.isDirectory == false,
+                   let format = LayerWriter.archiveFormat(of: "\(sourceRoot)/\(item.source)") {
+                    let directory = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
+                    try writer.addArchive("\(sourceRoot)/\(item.source)", format: format, destination: String(directory.dropFirst()), owner: owner)
+                    continue
+                }
                 try addTree(writer, root: sourceRoot, source: item.source, destination: String(item.destination.dropFirst()), owner: owner ?? (0, 0), mode: chmodValue,
                             context: origin.isContext ? context : nil)
             }

@@ -85,6 +85,79 @@ final class LayerWriter {
         try tar.finishContent()
     }
 
+    /// The archive formats `ADD` unpacks: a tar, plain or gzip-compressed, recognised by its bytes (not its name).
+    enum ArchiveFormat { case tar, gzipTar }
+
+    static func archiveFormat(of path: String) -> ArchiveFormat? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
+        if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B { return .gzipTar }
+        if head.count == 512, Array(head[257..<262]) == Array("ustar".utf8) { return .tar }
+        return nil
+    }
+
+    /// Adds the entries of a local tar archive under `destination` (relative, no leading `/`), as `ADD` unpacks one:
+    /// paths that would climb out of the destination are refused, ownership comes from the archive unless `owner` is given.
+    func addArchive(_ path: String, format: ArchiveFormat, destination: String, owner: (Int, Int)?) throws {
+        let base = destination.split(separator: "/").joined(separator: "/")
+        var tar = self.tar!
+        var hardlinkRoot = base
+        if !hardlinkRoot.isEmpty { hardlinkRoot += "/" }
+        let reader = TarReader(.init(begin: { [self] entry in
+            var entry = entry
+            guard let relative = LayerWriter.contained(entry.path) else {
+                throw ImageError.layer("\(path): entry '\(entry.path)' would be written outside the destination")
+            }
+            entry.path = base.isEmpty ? relative : (relative.isEmpty ? base : "\(base)/\(relative)")
+            if entry.path.isEmpty { return }
+            if entry.kind == .hardlink {
+                guard let target = LayerWriter.contained(entry.linkName) else { throw ImageError.layer("\(path): hard link '\(entry.linkName)' points outside the archive") }
+                entry.linkName = hardlinkRoot + target
+            }
+            if let owner { entry.uid = owner.0; entry.gid = owner.1 }
+            entry.modificationTime = clamp(entry.modificationTime)
+            try tar.writeHeader(entry)
+        }, content: { buffer in
+            try tar.writeContent(buffer)
+        }, end: {
+            try tar.finishContent()
+        }))
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ImageError.io(path, String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let decompressor = format == .gzipTar ? try GzipDecompressor() : nil
+        try readBuffer.withUnsafeMutableBytes { buffer in
+            while true {
+                let count = read(descriptor, buffer.baseAddress, buffer.count)
+                guard count >= 0 else { throw ImageError.io(path, String(cString: strerror(errno))) }
+                if count == 0 { break }
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                if let decompressor {
+                    try decompressor.decompress(chunk) { try reader.consume($0) }
+                } else {
+                    try reader.consume(chunk)
+                }
+            }
+        }
+        self.tar = tar
+    }
+
+    /// A path inside the archive with `.` and `..` resolved, or nil when it climbs above the archive's root.
+    static func contained(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            default: parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
     private func clamp(_ time: Int64) -> Int64 {
         guard let clampTime else { return time }
         return min(time, clampTime)
