@@ -113,6 +113,40 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func filesARunCreatesAsANonRootUserBelongToThatUser() async throws {
+        let directory = try ImageFixtures.temporaryDirectory("run-user")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ImageFixtures.storeWithBases(in: directory)
+        let context = "\(directory)/context"
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        try """
+            FROM alpine:3.20
+            RUN mkdir -m 1777 /data && echo root > /data/by-root
+            USER nonroot:nonroot
+            RUN mkdir /data/cache && echo built > /data/cache/output && id -u > /data/whoami
+
+            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        let result = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile"))
+        let manifest = try CanonicalJSON.decode(ImageManifest.self, from: try store.readBlob(result.manifest.digest), what: "manifest")
+        let owners = try Dictionary(uniqueKeysWithValues: Self.layerEntries(store, try #require(manifest.layers.last)).map { ($0.path, "\($0.uid):\($0.gid)") })
+        #expect(owners["data/cache"] == "65532:65532")
+        #expect(owners["data/cache/output"] == "65532:65532")
+        #expect(owners["data/whoami"] == "65532:65532")
+        let earlier = try Dictionary(uniqueKeysWithValues: Self.layerEntries(store, manifest.layers[manifest.layers.count - 2]).map { ($0.path, $0.uid) })
+        #expect(earlier["data/by-root"] == 0, "a RUN as root keeps root's files")
+    }
+
+    /// The entries of a gzip layer.
+    static func layerEntries(_ store: ImageStore, _ layer: Descriptor) throws -> [TarEntry] {
+        final class Entries: @unchecked Sendable { var list: [TarEntry] = [] }
+        let entries = Entries()
+        let reader = TarReader(.init(begin: { entries.list.append($0) }, content: { _ in }, end: {}))
+        let decompressor = try GzipDecompressor()
+        let data = try store.readBlob(layer.digest)
+        try data.withUnsafeBytes { buffer in try decompressor.decompress(buffer) { try reader.consume($0) } }
+        return entries.list
+    }
+
     @Test func reproducibleWithSourceDateEpoch() async throws {
         let directory = try ImageFixtures.temporaryDirectory("repro")
         defer { try? FileManager.default.removeItem(atPath: directory) }

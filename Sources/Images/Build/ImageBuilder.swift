@@ -254,7 +254,17 @@ public final class ImageBuilder {
         let writer = try LayerWriter(store: store, clampTime: epoch)
         do {
             for path in removed { try writer.addWhiteout(path) }
-            for path in changed { try writer.addFromDisk(root: rootfs, path: path) }
+            // Under a non-root USER the command runs in a user namespace that maps that user to our own uid, so
+            // the files it creates are ours on disk; the layer records them as the user's, as Docker would.
+            let creator = identity.flatMap { $0.uid == 0 ? nil : $0 }
+            let ownUID = getuid()
+            for path in changed {
+                if let creator, before.nodes[path] == nil, after.nodes[path]?.uid == ownUID {
+                    try writer.addFromDisk(root: rootfs, path: path, uid: creator.uid, gid: creator.gid)
+                } else {
+                    try writer.addFromDisk(root: rootfs, path: path)
+                }
+            }
             try commitLayer(writer, key: key, createdBy: createdBy, epoch: epoch, state: &state, session: session)
             // The stage's files already are what the new layer describes.
             state.appliedLayers = state.manifestLayers.count
