@@ -210,7 +210,10 @@ extension RegistryClient {
         var failures = 0
         while true {
             do {
-                try await downloadBlob(blob, from: reference, into: writer, resumeAt: writer.count)
+                // A stream that broke after its last byte has nothing left to fetch (a Range from the end would get 416).
+                if writer.count < blob.size {
+                    try await downloadBlob(blob, from: reference, into: writer, resumeAt: writer.count)
+                }
                 try writer.commit(expected: blob.digest)
                 return
             } catch {
