@@ -1,3 +1,5 @@
+import CDispatch
+import Glibc
 import Core
 import Foundation
 import Images
