@@ -101,6 +101,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "Targets",
+            dependencies: [
+                "Core",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Store",
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
@@ -140,6 +149,7 @@ let package = Package(
             dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Core"], swiftSettings: upcoming),
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,105 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// One pod process: its root is the image's unpacked layers under an overlay with a writable upper directory,
+/// mounted in a private mount namespace that lives only as long as the pod (no mount outlives it); bubblewrap gives
+/// it its own PID, IPC, UTS, mount and network namespaces and holds the command back (`--block-fd`) until the
+/// runtime has joined the network namespace to the bridge. Output goes to `<state>/log`.
+public struct PodSandbox: Sendable {
+    /// What to start.
+    public struct Launch: Sendable {
+        /// Unpacked layer directories, lowest first.
+        public var layers: [String]
+        /// The pod's own directory: `upper`, `work`, `merged`, `info`, `block`, `log`.
+        public var stateDirectory: String
+        public var command: [String]
+        public var environment: [String: String]
+        public var workingDirectory: String
+        public var address: IPv4Address
+        public var interface: String
+
+        public init(layers: [String], stateDirectory: String, command: [String], environment: [String: String] = [:], workingDirectory: String = "/",
+                    address: IPv4Address, interface: String) {
+            self.layers = layers
+            self.stateDirectory = stateDirectory
+            self.command = command
+            self.environment = environment
+            self.workingDirectory = workingDirectory
+            self.address = address
+            self.interface = interface
+        }
+    }
+
+    public let bridge: PodBridge
+
+    public init(bridge: PodBridge) { self.bridge = bridge }
+
+    /// Runs the pod until its process ends; `started` receives the PID that stops it (SIGTERM) once the network is
+    /// attached and the command runs. Returns the exit status (128 + signal when killed).
+    public func run(_ launch: Launch, started: @escaping @Sendable (Int32) -> Void) async throws -> Int32 {
+        guard !launch.command.isEmpty else { throw TargetError.sandbox("the container has no command") }
+        let fm = FileManager.default
+        let state = launch.stateDirectory
+        for sub in ["upper", "work", "merged"] { try fm.createDirectory(atPath: "\(state)/\(sub)", withIntermediateDirectories: true) }
+        for file in ["info", "block"] { try? fm.removeItem(atPath: "\(state)/\(file)") }
+        guard mkfifo("\(state)/block", 0o600) == 0 else { throw TargetError.sandbox("mkfifo \(state)/block: \(String(cString: strerror(errno)))") }
+        // overlayfs lists the upper layers first.
+        let lower = launch.layers.reversed().joined(separator: ":")
+        var bwrap = ["bwrap", "--bind", "\(state)/merged", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--die-with-parent",
+                     "--hostname", launch.interface, "--clearenv", "--info-fd", "5", "--block-fd", "6", "--chdir", launch.workingDirectory]
+        for (key, value) in launch.environment.sorted(by: { $0.key < $1.key }) { bwrap += ["--setenv", key, value] }
+        bwrap += ["--"] + launch.command
+        let script = """
+            mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$STATE/upper,workdir=$STATE/work" "$STATE/merged" || exit 125
+            exec "$@" 5>"$STATE/info" 6<>"$STATE/block" >>"$STATE/log" 2>&1
+            """
+        var options = PlatformOptions()
+        options.createSession = true
+        let bridge = self.bridge
+        let result = try await Subprocess.run(
+            .name("unshare"), arguments: Arguments(["--mount", "--propagation", "private", "sh", "-c", script, "sh"] + bwrap),
+            environment: .inherit.updating(["LOWER": lower, "STATE": state]), platformOptions: options,
+            input: .none, output: .sequence, error: .combinedWithOutput
+        ) { execution in
+            let wrapper = execution.processIdentifier.value
+            var setupError: (any Error)?
+            do {
+                let child = try await Self.childPID(infoFile: "\(state)/info")
+                try await bridge.attach(pid: child, address: launch.address, interface: launch.interface)
+                let descriptor = open("\(state)/block", O_WRONLY | O_NONBLOCK)
+                guard descriptor >= 0 else { throw TargetError.sandbox("cannot release the pod: \(String(cString: strerror(errno)))") }
+                _ = write(descriptor, "1", 1)
+                close(descriptor)
+                started(wrapper)
+            } catch {
+                setupError = error
+                kill(wrapper, SIGTERM)
+            }
+            var early = ""
+            for try await line in execution.standardOutput.strings() { early += line }
+            if let setupError { throw setupError }
+            return early
+        }
+        let early = result.closureResult
+        switch result.terminationStatus {
+        case .exited(let code):
+            if code == 125 { throw TargetError.sandbox("mounting the pod's root failed: \(early.trimmingCharacters(in: .whitespacesAndNewlines))") }
+            return code
+        case .signaled(let signal): return 128 + signal
+        }
+    }
+
+    /// The PID bubblewrap reports for the sandboxed process (in the host's PID namespace).
+    static func childPID(infoFile: String) async throws -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: infoFile), !data.isEmpty,
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let pid = object["child-pid"] as? Int {
+                return Int32(pid)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw TargetError.sandbox("bubblewrap did not report its child within 10 s (see \(infoFile))")
+    }
+}
