@@ -55,9 +55,11 @@ let package = Package(
         ),
         .target(name: "Expressions", swiftSettings: upcoming),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLinuxSupport"),
         .target(
             name: "Images",
             dependencies: [
+                "CLinuxSupport",
                 "Core", "CZlib",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -103,7 +105,7 @@ let package = Package(
         .target(
             name: "Targets",
             dependencies: [
-                "Core",
+                "Core", "Images",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -149,7 +151,7 @@ let package = Package(
             dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Core"], swiftSettings: upcoming),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Images", "Core"], swiftSettings: upcoming),
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],

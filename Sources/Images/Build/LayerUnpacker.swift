@@ -1,11 +1,17 @@
 import CDispatch
 import Glibc
+import CLinuxSupport
 import Foundation
 
 /// Applies layer blobs to a directory in order, honouring whiteouts (`.wh.<name>`, `.wh..wh..opq`), ownership,
 /// modes, symlinks and hard links. Entries can never write outside the directory.
 struct LayerUnpacker {
+    /// What a whiteout does: remove the path below (one root filesystem), or stay as overlayfs's own marker (a 0/0
+    /// character device, an opaque directory's `trusted.overlay.opaque` attribute) in a layer kept for overlay stacking.
+    enum Whiteouts { case apply, overlay }
+
     let root: String
+    var whiteouts = Whiteouts.apply
 
     func apply(blob path: String, mediaType: String) throws {
         var createdInThisLayer: Set<String> = []
@@ -19,6 +25,23 @@ struct LayerUnpacker {
                 guard !name.split(separator: "/").contains("..") else { throw ImageError.layer("entry '\(name)' escapes the root") }
                 let parent = (name as NSString).deletingLastPathComponent
                 let base = (name as NSString).lastPathComponent
+                if base == TarEntry.opaqueWhiteout, whiteouts == .overlay {
+                    let directory = root + (parent.isEmpty ? "" : "/" + parent)
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    guard setxattr(directory, "trusted.overlay.opaque", "y", 1, 0) == 0 else {
+                        throw ImageError.io(directory, "marking the directory opaque: \(String(cString: strerror(errno)))")
+                    }
+                    return
+                }
+                if base.hasPrefix(TarEntry.whiteoutPrefix), whiteouts == .overlay {
+                    let directory = root + (parent.isEmpty ? "" : "/" + parent)
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    let target = directory + "/" + base.dropFirst(TarEntry.whiteoutPrefix.count)
+                    guard mknod(target, S_IFCHR | 0o000, 0) == 0 else {
+                        throw ImageError.io(target, "writing the whiteout: \(String(cString: strerror(errno)))")
+                    }
+                    return
+                }
                 if base == TarEntry.opaqueWhiteout {
                     let directory = try resolve(parent)
                     for child in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
