@@ -151,7 +151,7 @@ let package = Package(
             dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Images", "Core"], swiftSettings: upcoming),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Images", "Core", "SlipwayTesting"], swiftSettings: upcoming),
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -10,10 +10,10 @@ struct ActionIO {
         self.environment = environment
     }
 
-    /// The input's value, trimmed; empty when unset.
-    func input(_ name: String) -> String {
-        let key = "INPUT_" + name.replacingOccurrences(of: " ", with: "_").uppercased()
-        return (environment[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The input's value, trimmed unless asked otherwise (a separator may be a newline); empty when unset.
+    func input(_ name: String, trimmed: Bool = true) -> String {
+        let value = environment["INPUT_" + name.replacingOccurrences(of: " ", with: "_").uppercased()] ?? ""
+        return trimmed ? value.trimmingCharacters(in: .whitespacesAndNewlines) : value
     }
 
     /// A YAML 1.2 core-schema boolean input, or `defaultValue` when unset.

@@ -66,14 +66,8 @@ struct ImageBuildCommand: AsyncParsableCommand {
     var context: String = "."
 
     func run() async throws {
-        var arguments: [String: String] = [:]
-        for entry in buildArg {
-            guard let equals = entry.firstIndex(of: "=") else {
-                if let value = ProcessInfo.processInfo.environment[entry] { arguments[entry] = value; continue }
-                throw ValidationError("--build-arg \(entry): expected KEY=VALUE")
-            }
-            arguments[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
-        }
+        let (arguments, unset) = BuildOptions.arguments(buildArg, environment: ProcessInfo.processInfo.environment)
+        if let missing = unset.first { throw ValidationError("--build-arg \(missing): expected KEY=VALUE") }
         let tags: [ImageReference]
         do { tags = try tag.map { try ImageReference(parsing: $0) } } catch { throw ValidationError("\(error)") }
         let epoch = (arguments["SOURCE_DATE_EPOCH"] ?? ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"]).flatMap { Int64($0) }

@@ -56,11 +56,7 @@ struct ImageMetaCommand: AsyncParsableCommand {
         let git = Git(directory: FileManager.default.currentDirectoryPath)
         var resolvedRef = ref ?? ""
         if resolvedRef.isEmpty {
-            if let symbolic = try? await git.run(["symbolic-ref", "-q", "HEAD"]), !symbolic.isEmpty {
-                resolvedRef = symbolic
-            } else if let tag = try? await git.run(["describe", "--tags", "--exact-match", "HEAD"]) {
-                resolvedRef = "refs/tags/" + tag
-            }
+            resolvedRef = await git.currentRef() ?? ""
         } else if !resolvedRef.hasPrefix("refs/") {
             resolvedRef = "refs/heads/" + resolvedRef
         }

@@ -35,6 +35,12 @@ public struct TemporaryRepository: Sendable {
         process.waitUntilExit()
     }
 
+    /// Commits everything in the working tree (with a fixed test identity).
+    public func commitAll(_ message: String) throws {
+        try git(["add", "-A"])
+        try git(["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", message])
+    }
+
     public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }

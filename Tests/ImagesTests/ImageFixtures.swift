@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import SlipwayTesting
 
 /// Scratch directories, a busybox base image and real registries for the Images tests.
 enum ImageFixtures {
@@ -10,23 +11,11 @@ enum ImageFixtures {
         return path
     }
 
-    static var busybox: String? {
-        ["/usr/bin/busybox", "/bin/busybox"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var busybox: String? { BusyboxRoot.executable }
 
     /// A busybox root filesystem with /etc/passwd (root, nonroot 65532) and a 1777 /tmp.
     static func busyboxRoot(in directory: String) throws -> String {
-        guard let busybox else { throw ImageError.unsupported("busybox is not installed (Debian busybox-static)") }
-        let root = "\(directory)/rootfs"
-        for sub in ["bin", "etc", "tmp"] { try FileManager.default.createDirectory(atPath: "\(root)/\(sub)", withIntermediateDirectories: true) }
-        try FileManager.default.copyItem(atPath: busybox, toPath: "\(root)/bin/busybox")
-        for applet in ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq"] {
-            try FileManager.default.createSymbolicLink(atPath: "\(root)/bin/\(applet)", withDestinationPath: "busybox")
-        }
-        chmod("\(root)/tmp", 0o1777)
-        try "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n".write(toFile: "\(root)/etc/passwd", atomically: true, encoding: .utf8)
-        try "root:x:0:\nnonroot:x:65532:\n".write(toFile: "\(root)/etc/group", atomically: true, encoding: .utf8)
-        return root
+        try BusyboxRoot.make(at: "\(directory)/rootfs")
     }
 
     /// The seed-style three-stage Dockerfile and its context.

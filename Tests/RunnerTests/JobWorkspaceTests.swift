@@ -11,8 +11,7 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         try repo.write("data.txt", "committed\n")
-        try repo.git(["add", "-A"])
-        try repo.git(["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "data"])
+        try repo.commitAll("data")
         let sha = try await Git(directory: repo.path).run(["rev-parse", "HEAD"])
         try repo.write("data.txt", "uncommitted\n")
         let text = """
@@ -55,8 +54,7 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         try repo.write("data.txt", "committed\n")
-        try repo.git(["add", "-A"])
-        try repo.git(["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "data"])
+        try repo.commitAll("data")
         let sha = try await Git(directory: repo.path).run(["rev-parse", "HEAD"])
         let text = """
             on: push

@@ -48,16 +48,16 @@ struct DeploymentControllerTests {
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         var status = DeploymentStatus()
         status = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", createdNewRevision: true,
-                                                   updated: (3, 0, 0)), now: start)
+                                                   updated: ReplicaCounts(3, ready: 0, available: 0)), now: start)
         #expect(status.observedGeneration == 1 && status.replicas == 3 && status.updatedReplicas == 3 && status.unavailableReplicas == 3)
         #expect(status.condition("Available")?.status == "False" && status.condition("Available")?.reason == "MinimumReplicasUnavailable")
         #expect(status.condition("Progressing")?.reason == "NewReplicaSetCreated")
         #expect(status.condition("Progressing")?.message == "Created new replica set \"web-7d4b9\"")
 
-        status = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: (3, 2, 2)),
+        status = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: ReplicaCounts(3, ready: 2, available: 2)),
                              now: start + 1)
         #expect(status.condition("Progressing")?.reason == "ReplicaSetUpdated")
-        status = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: (3, 3, 3)),
+        status = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: ReplicaCounts(3, ready: 3, available: 3)),
                              now: start + 2)
         #expect(status.availableReplicas == 3 && status.readyReplicas == 3 && status.unavailableReplicas == 0)
         #expect(status.condition("Available")?.status == "True" && status.condition("Available")?.message == "Deployment has minimum availability.")
@@ -65,7 +65,7 @@ struct DeploymentControllerTests {
         #expect(status.condition("Progressing")?.reason == "NewReplicaSetAvailable")
         #expect(status.condition("Progressing")?.message == "ReplicaSet \"web-7d4b9\" has successfully progressed.")
         #expect(status.conditions.map(\.type) == ["Available", "Progressing"])
-        let settled = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: (3, 3, 3)),
+        let settled = status.next(DeploymentObservation(generation: 1, desiredReplicas: 3, maxUnavailable: 0, newRevision: "web-7d4b9", updated: ReplicaCounts(3, ready: 3, available: 3)),
                                   now: start + 60)
         #expect(settled == status, "a steady deployment's status does not change")
     }
@@ -75,7 +75,7 @@ struct DeploymentControllerTests {
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         func observe(_ created: Bool) -> DeploymentObservation {
             DeploymentObservation(generation: 2, desiredReplicas: 2, maxUnavailable: 0, progressDeadline: .seconds(10), newRevision: "api-5c8f",
-                                  createdNewRevision: created, updated: (1, 0, 0), old: (2, 2, 2))
+                                  createdNewRevision: created, updated: ReplicaCounts(1, ready: 0, available: 0), old: ReplicaCounts(2, ready: 2, available: 2))
         }
         var status = DeploymentStatus().next(observe(true), now: start)
         #expect(status.condition("Available")?.status == "True", "the old pods still serve")
@@ -90,7 +90,7 @@ struct DeploymentControllerTests {
         #expect(later.condition("Progressing") == status.condition("Progressing"), "it stays exceeded until pods move")
         // A pod that finally becomes ready is progress again.
         let moved = later.next(DeploymentObservation(generation: 2, desiredReplicas: 2, maxUnavailable: 0, progressDeadline: .seconds(10), newRevision: "api-5c8f",
-                                                     updated: (1, 1, 1), old: (2, 2, 2)), now: start + 31)
+                                                     updated: ReplicaCounts(1, ready: 1, available: 1), old: ReplicaCounts(2, ready: 2, available: 2)), now: start + 31)
         #expect(moved.condition("Progressing")?.status == "True" && moved.condition("Progressing")?.reason == "ReplicaSetUpdated")
     }
 }

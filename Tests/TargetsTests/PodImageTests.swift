@@ -1,22 +1,20 @@
 import Core
 import Foundation
 import Images
+import SlipwayTesting
 import Targets
 import Testing
 
 /// A pod started from an image: its layers unpacked once per digest and stacked with overlayfs, whiteouts included.
 struct PodImageTests {
     @Test(.timeLimit(.minutes(1))) func aPodRunsTheImagesLayersWithTheirWhiteouts() async throws {
-        guard getuid() == 0, let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+        guard getuid() == 0, BusyboxRoot.executable != nil else {
             Issue.record("pods need root (bridge, veth, overlay) and busybox-static (scripts/setup installs it)")
             return
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-podimage-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let base = "\(root)/base"
-        for directory in ["bin", "tmp", "etc"] { try FileManager.default.createDirectory(atPath: "\(base)/\(directory)", withIntermediateDirectories: true) }
-        try FileManager.default.copyItem(atPath: busybox, toPath: "\(base)/bin/busybox")
-        for applet in ["sh", "httpd", "echo", "mkdir", "rm", "cat"] { try FileManager.default.createSymbolicLink(atPath: "\(base)/bin/\(applet)", withDestinationPath: "busybox") }
+        let base = try BusyboxRoot.make(at: "\(root)/base")
         let store = try ImageStore(root: "\(root)/store")
         try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
         try FileManager.default.createDirectory(atPath: "\(root)/context", withIntermediateDirectories: true)
@@ -30,7 +28,8 @@ struct PodImageTests {
         _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: "\(root)/context", dockerfile: "\(root)/context/Dockerfile", tags: [tag]))
 
         let cache = try LayerCache(store: store, root: "\(root)/layers")
-        let (manifest, config) = try cache.image(tag)
+        let image = try #require(try store.image(tag))
+        let (manifest, config) = (image.manifest, image.config)
         let layers = try cache.layers(of: manifest)
         #expect(layers.count == 2)
         var info = stat()

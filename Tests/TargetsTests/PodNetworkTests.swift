@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Synchronization
+import SlipwayTesting
 import Targets
 import Testing
 
@@ -37,16 +38,14 @@ struct PodNetworkTests {
     /// Two replicas listen on the same port, each at its own address; each writes into its own upper layer; stopped,
     /// they leave no link and no mount behind.
     @Test(.timeLimit(.minutes(1))) func podsShareAPortAtTheirOwnAddresses() async throws {
-        guard getuid() == 0, let busybox = ["/usr/bin/busybox", "/bin/busybox"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+        guard getuid() == 0, BusyboxRoot.executable != nil else {
             Issue.record("pods need root (bridge, veth, overlay) and busybox-static (scripts/setup installs it)")
             return
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-pods-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let layer = "\(root)/layer"
-        for directory in ["bin", "www", "tmp"] { try FileManager.default.createDirectory(atPath: "\(layer)/\(directory)", withIntermediateDirectories: true) }
-        try FileManager.default.copyItem(atPath: busybox, toPath: "\(layer)/bin/busybox")
-        for applet in ["sh", "httpd", "echo"] { try FileManager.default.createSymbolicLink(atPath: "\(layer)/bin/\(applet)", withDestinationPath: "busybox") }
+        let layer = try BusyboxRoot.make(at: "\(root)/layer")
+        try FileManager.default.createDirectory(atPath: "\(layer)/www", withIntermediateDirectories: true)
 
         let suffix = String(UUID().uuidString.prefix(4)).lowercased()
         let subnet = try #require(IPv4Subnet("10.213.\(Int.random(in: 100...250)).0/24"))

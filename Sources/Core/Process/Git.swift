@@ -32,6 +32,14 @@ public struct Git: Sendable {
         return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The ref HEAD stands for: `refs/heads/<branch>`, else `refs/tags/<tag>` of a tag pointing at it, else nil
+    /// (a detached HEAD, or not a repository).
+    public func currentRef() async -> String? {
+        if let branch = try? await run(["symbolic-ref", "-q", "HEAD"]), !branch.isEmpty { return branch }
+        if let tag = try? await run(["describe", "--tags", "--exact-match", "HEAD"]), !tag.isEmpty { return "refs/tags/" + tag }
+        return nil
+    }
+
     public func succeeds(_ arguments: [String]) async -> Bool {
         (try? await run(arguments)) != nil
     }

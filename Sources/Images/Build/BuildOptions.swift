@@ -27,6 +27,25 @@ public struct BuildOptions: Sendable {
     }
 }
 
+extension BuildOptions {
+    /// `--build-arg` entries: `KEY=VALUE`, or a bare `KEY` that takes its value from `environment` (the ones the
+    /// environment lacks are returned as unset).
+    public static func arguments(_ entries: [String], environment: [String: String]) -> (values: [String: String], unset: [String]) {
+        var values: [String: String] = [:]
+        var unset: [String] = []
+        for entry in entries {
+            if let equals = entry.firstIndex(of: "=") {
+                values[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+            } else if let value = environment[entry] {
+                values[entry] = value
+            } else {
+                unset.append(entry)
+            }
+        }
+        return (values, unset)
+    }
+}
+
 /// The image a build produced.
 public struct BuildResult: Sendable {
     /// The manifest's descriptor; its digest is what a registry reports after a push.

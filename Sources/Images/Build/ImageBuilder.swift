@@ -194,22 +194,11 @@ public final class ImageBuilder {
                 throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar): \(error)")
             }
         }
-        guard var descriptor = try store.resolve(reference) else {
+        guard let image = try store.image(reference) else {
             throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) not found")
         }
-        var data = try store.readBlob(descriptor.digest)
-        if MediaType.isIndex(descriptor.mediaType) || MediaType.isIndex((try? JSONDecoder().decode(ImageStore.MediaTypeProbe.self, from: data))?.mediaType) {
-            let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index of \(reference.familiar)")
-            let platform = Platform.current
-            guard let match = index.manifest(for: platform) ?? index.manifests.first else {
-                throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) has no manifest for \(platform.os)/\(platform.architecture)")
-            }
-            descriptor = match
-            data = try store.readBlob(match.digest)
-        }
-        let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest of \(reference.familiar)")
-        let config = try CanonicalJSON.decode(ImageConfig.self, from: try store.readBlob(manifest.config.digest), what: "config of \(reference.familiar)")
-        var state = StageState(config: config, manifestLayers: manifest.layers, key: descriptor.digest,
+        let config = image.config
+        var state = StageState(config: config, manifestLayers: image.manifest.layers, key: image.descriptor.digest,
                                lastCreated: config.created ?? ImageBuilder.timestamp(0))
         if state.config.history == nil { state.config.history = [] }
         if let shell = config.config.shell, !shell.isEmpty { state.shell = shell }

@@ -101,9 +101,7 @@ final class LayerWriter {
     /// paths that would climb out of the destination are refused, ownership comes from the archive unless `owner` is given.
     func addArchive(_ path: String, format: ArchiveFormat, destination: String, owner: (Int, Int)?) throws {
         let base = destination.split(separator: "/").joined(separator: "/")
-        var tar = self.tar!
-        var hardlinkRoot = base
-        if !hardlinkRoot.isEmpty { hardlinkRoot += "/" }
+        let hardlinkRoot = base.isEmpty ? "" : base + "/"
         let reader = TarReader(.init(begin: { [self] entry in
             var entry = entry
             guard let relative = LayerWriter.contained(entry.path) else {
@@ -118,9 +116,9 @@ final class LayerWriter {
             if let owner { entry.uid = owner.0; entry.gid = owner.1 }
             entry.modificationTime = clamp(entry.modificationTime)
             try tar.writeHeader(entry)
-        }, content: { buffer in
+        }, content: { [self] buffer in
             try tar.writeContent(buffer)
-        }, end: {
+        }, end: { [self] in
             try tar.finishContent()
         }))
         let descriptor = open(path, O_RDONLY)
@@ -140,7 +138,6 @@ final class LayerWriter {
                 }
             }
         }
-        self.tar = tar
     }
 
     /// A path inside the archive with `.` and `..` resolved, or nil when it climbs above the archive's root.

@@ -216,12 +216,16 @@ extension RegistryClient {
                 }
                 try writer.commit(expected: blob.digest)
                 return
+            } catch is CancellationError {
+                writer.abandon()
+                throw CancellationError()
             } catch {
-                let final = (error as? ImageError).map { !$0.isTransient } ?? (error is CancellationError)
+                // A broken body stream surfaces as the HTTP client's own error: a transport failure like any other.
+                let failure = error as? ImageError ?? .transport("GET blob \(blob.digest.short) of \(reference.familiar)", "\(error)")
                 failures += 1
-                guard !final, failures <= configuration.retries else {
+                guard failure.isTransient, failures <= configuration.retries else {
                     writer.abandon()
-                    throw error as? ImageError ?? (error is CancellationError ? error : ImageError.transport("GET blob \(blob.digest.short) of \(reference.familiar)", "\(error)"))
+                    throw failure
                 }
                 try await Task.sleep(for: .milliseconds(250 << failures))
             }

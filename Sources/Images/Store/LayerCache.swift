@@ -17,21 +17,6 @@ public struct LayerCache: Sendable {
         }
     }
 
-    /// The image's manifest and config, resolving an index to the host platform's manifest.
-    public func image(_ reference: ImageReference) throws -> (manifest: ImageManifest, config: ImageConfig) {
-        guard var descriptor = try store.resolve(reference) else { throw ImageError.notFound("image \(reference.familiar) in the local store") }
-        var data = try store.readBlob(descriptor.digest)
-        if MediaType.isIndex(descriptor.mediaType) {
-            let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index")
-            guard let chosen = index.manifest(for: Platform.current) else { throw ImageError.notFound("a \(Platform.current.os)/\(Platform.current.architecture) image in \(reference.familiar)") }
-            descriptor = chosen
-            data = try store.readBlob(chosen.digest)
-        }
-        let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest")
-        let config = try CanonicalJSON.decode(ImageConfig.self, from: try store.readBlob(manifest.config.digest), what: "config")
-        return (manifest, config)
-    }
-
     /// The directories of the image's layers, lowest first, unpacking those not cached yet.
     public func layers(of manifest: ImageManifest) throws -> [String] {
         try manifest.layers.map { try directory(for: $0) }

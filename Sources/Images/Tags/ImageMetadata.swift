@@ -33,26 +33,25 @@ public struct ImageMetadata: Sendable {
         public init(parsing entries: [String]) throws(MetadataError) {
             for entry in entries {
                 var onLatestFor: String?
-                for field in try CSVFields.split(entry, input: "flavor") {
-                    let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-                    guard parts.count > 1 else { throw .invalidEntry(input: "flavor", entry: entry, why: "expected key=value") }
-                    switch parts[0].lowercased() {
+                for (key, text) in try CSVFields.attributes(entry, input: "flavor") {
+                    guard let text else { throw .invalidEntry(input: "flavor", entry: entry, why: "expected key=value") }
+                    switch key.lowercased() {
                     case "latest":
-                        guard let value = Latest(rawValue: parts[1]) else {
+                        guard let value = Latest(rawValue: text) else {
                             throw .invalidEntry(input: "flavor", entry: entry, why: "latest must be auto, true or false")
                         }
                         latest = value
                     case "prefix":
-                        prefix = parts[1]
+                        prefix = text
                         onLatestFor = "prefix"
                     case "suffix":
-                        suffix = parts[1]
+                        suffix = text
                         onLatestFor = "suffix"
                     case "onlatest":
-                        guard let value = Bool(parts[1]) else { throw .invalidEntry(input: "flavor", entry: entry, why: "onlatest must be true or false") }
+                        guard let value = Bool(text) else { throw .invalidEntry(input: "flavor", entry: entry, why: "onlatest must be true or false") }
                         if onLatestFor == "prefix" { prefixLatest = value } else if onLatestFor == "suffix" { suffixLatest = value }
                     default:
-                        throw .invalidEntry(input: "flavor", entry: entry, why: "unknown flavor attribute '\(parts[0])' (expected latest, prefix, suffix, onlatest)")
+                        throw .invalidEntry(input: "flavor", entry: entry, why: "unknown flavor attribute '\(key)' (expected latest, prefix, suffix, onlatest)")
                     }
                 }
             }
@@ -126,12 +125,22 @@ public struct ImageMetadata: Sendable {
     /// The same pairs for the `annotations` input; each output line carries a level (`manifest:`).
     public func annotations() throws(MetadataError) -> [(String, String)] { try ociPairs(extra: extraAnnotations) }
 
-    /// `{"tags":[…],"labels":{…},"annotations":[…]}` in metadata-action's key order.
+    /// The annotations as metadata-action outputs them: `level:key=value` for each level (`manifest`, `index`, …).
+    public func annotationLines(levels: [String] = ["manifest"]) throws(MetadataError) -> [String] {
+        let pairs = try annotations()
+        return levels.flatMap { level in pairs.map { "\(level):\($0.0)=\($0.1)" } }
+    }
+
+    /// The `json` output: tags, labels and leveled annotations (canonical JSON: sorted keys, slashes unescaped).
     public func json(annotationLevels: [String] = ["manifest"]) throws(MetadataError) -> String {
-        let labelObject = try labels().map { "\(JSONText.string($0.0)):\(JSONText.string($0.1))" }.joined(separator: ",")
-        let annotationLines = try annotations()
-        let leveled = annotationLevels.flatMap { level in annotationLines.map { "\(level):\($0.0)=\($0.1)" } }
-        return "{\"tags\":[\(tags.map(JSONText.string).joined(separator: ","))],\"labels\":{\(labelObject)},\"annotations\":[\(leveled.map(JSONText.string).joined(separator: ","))]}"
+        struct Output: Encodable {
+            var tags: [String]
+            var labels: [String: String]
+            var annotations: [String]
+        }
+        let output = Output(tags: tags, labels: Dictionary(try labels(), uniquingKeysWith: { $1 }), annotations: try annotationLines(levels: annotationLevels))
+        // Arrays and dictionaries of strings always encode.
+        return (try? CanonicalJSON.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     func ociPairs(extra: [String]) throws(MetadataError) -> [(String, String)] {
@@ -196,14 +205,19 @@ public struct ImageMetadata: Sendable {
             return value
         }
         let attribute = { (key: String) in rule.attributes[key] ?? "" }
+        /// What a version rule reads: its own `value`, else the pushed tag (nil when neither applies).
+        func versionSource(slashesToDashes: Bool) throws(MetadataError) -> String? {
+            if !attribute("value").isEmpty { return try expand(attribute("value"), context: context) }
+            guard let tag = context.tag else { return nil }
+            return slashesToDashes ? tag.replacingOccurrences(of: "/", with: "-") : tag
+        }
         switch rule.kind {
         case .schedule:
             guard context.eventName.contains("schedule") else { return nil }
             let rendered = try MetadataTemplate.render(attribute("pattern"), values: dateHelpers(context))
             return (try decorate(rendered), latest(auto: false))
         case .semver:
-            guard context.tag != nil || !attribute("value").isEmpty else { return nil }
-            let raw = attribute("value").isEmpty ? (context.tag ?? "").replacingOccurrences(of: "/", with: "-") : try expand(attribute("value"), context: context)
+            guard let raw = try versionSource(slashesToDashes: true) else { return nil }
             guard let semver = SemanticVersion(raw) else {
                 warnings.append("\(raw) is not a valid semver. More info: https://semver.org/")
                 return nil
@@ -219,8 +233,7 @@ public struct ImageMetadata: Sendable {
             }
             return (try decorate(MetadataTemplate.render(attribute("pattern"), values: values)), latest(auto: true))
         case .pep440:
-            guard context.tag != nil || !attribute("value").isEmpty else { return nil }
-            let raw = attribute("value").isEmpty ? (context.tag ?? "").replacingOccurrences(of: "/", with: "-") : try expand(attribute("value"), context: context)
+            guard let raw = try versionSource(slashesToDashes: true) else { return nil }
             guard let version = PEP440Version(raw) else {
                 warnings.append("\(raw) does not conform to PEP 440. More info: https://www.python.org/dev/peps/pep-0440")
                 return nil
@@ -234,8 +247,7 @@ public struct ImageMetadata: Sendable {
             ]
             return (try decorate(MetadataTemplate.render(attribute("pattern"), values: values)), latest(auto: true))
         case .match:
-            guard context.tag != nil || !attribute("value").isEmpty else { return nil }
-            let raw = attribute("value").isEmpty ? (context.tag ?? "") : try expand(attribute("value"), context: context)
+            guard let raw = try versionSource(slashesToDashes: false) else { return nil }
             let pattern = attribute("pattern")
             var expression = pattern
             var options: NSRegularExpression.Options = []
@@ -286,7 +298,7 @@ public struct ImageMetadata: Sendable {
     /// `{{raw}}` alone, the one pattern that keeps a pre-release's tag as written.
     static func isRawStatement(_ pattern: String) -> Bool {
         guard pattern.hasPrefix("{{"), pattern.hasSuffix("}}"), pattern.count >= 4 else { return false }
-        return String(pattern.dropFirst(2).dropLast(2)).trimmingSpaces == "raw"
+        return pattern.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces) == "raw"
     }
 
     /// The global expressions of `prefix`, `suffix`, `value`, `enable` and the `labels`/`annotations` inputs.
@@ -318,18 +330,17 @@ public struct ImageMetadata: Sendable {
         for entry in entries {
             var name = ""
             var enabled = true
-            for field in try CSVFields.split(entry, input: "images") {
-                let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-                if parts.count == 1 {
-                    name = parts[0]
+            for (key, text) in try CSVFields.attributes(entry, input: "images") {
+                guard let text else {
+                    name = key
                     continue
                 }
-                switch parts[0].lowercased() {
-                case "name": name = parts[1]
+                switch key.lowercased() {
+                case "name": name = text
                 case "enable":
-                    guard let value = Bool(parts[1]) else { throw .invalidEntry(input: "images", entry: entry, why: "enable must be true or false") }
+                    guard let value = Bool(text) else { throw .invalidEntry(input: "images", entry: entry, why: "enable must be true or false") }
                     enabled = value
-                default: throw .invalidEntry(input: "images", entry: entry, why: "unknown image attribute '\(parts[0])' (expected name, enable)")
+                default: throw .invalidEntry(input: "images", entry: entry, why: "unknown image attribute '\(key)' (expected name, enable)")
                 }
             }
             if enabled, !name.isEmpty { names.append(name.lowercased()) }
@@ -385,31 +396,5 @@ enum LocaleOrder {
         case 0x41...0x5A: return (200 + value + 0x20, 1)
         default: return (1000 + value, 0)
         }
-    }
-}
-
-/// JSON string literals as `JSON.stringify` writes them (no escaped slashes).
-enum JSONText {
-    static func string(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
     }
 }

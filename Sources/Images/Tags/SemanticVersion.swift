@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Semantic Versioning 2.0 version as node-semver reads a Git tag in strict mode: an optional `v` or `=`,
 /// `MAJOR.MINOR.PATCH` without leading zeros, then `-prerelease` and `+build`.
 public struct SemanticVersion: Sendable, Hashable {
@@ -17,7 +19,7 @@ public struct SemanticVersion: Sendable, Hashable {
 
     public init?(_ text: String) {
         raw = text
-        var body = Substring(text.trimmingSpaces)
+        var body = Substring(text.trimmingCharacters(in: .whitespaces))
         if body.first == "=" || body.first == "v" { body = body.dropFirst() }
         var buildPart: Substring?
         if let plus = body.firstIndex(of: "+") {
@@ -67,13 +69,4 @@ public struct SemanticVersion: Sendable, Hashable {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isWholeNumber }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text = text.dropFirst() }
-        while text.last?.isWhitespace == true { text = text.dropLast() }
-        return String(text)
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One entry of metadata-action's `tags` input, e.g. `type=semver,pattern={{major}}.{{minor}}` or
 /// `type=sha,prefix=,format=long`, with the defaults metadata-action fills in (priority by type, `sha-` prefix,
 /// `pr-` prefix, `nightly` schedule pattern).
@@ -31,19 +33,17 @@ public struct TagRule: Sendable, Hashable {
         func invalid(_ why: String) -> MetadataError { .invalidEntry(input: "tags", entry: entry, why: why) }
         var kind: Kind?
         var attributes: [String: String] = [:]
-        for field in try CSVFields.split(entry, input: "tags") {
-            // A bare field is the value; the key ends at the first '=' (a template may hold more: tz='Asia/Tokyo').
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-            if parts.count == 1 {
-                attributes["value"] = parts[0]
+        for (key, value) in try CSVFields.attributes(entry, input: "tags") {
+            // A bare field is the value.
+            guard let value else {
+                attributes["value"] = key
                 continue
             }
-            let key = parts[0].lowercased()
-            if key == "type" {
-                guard let parsed = Kind(rawValue: parts[1]) else { throw invalid("unknown tag type '\(parts[1])' (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            if key.lowercased() == "type" {
+                guard let parsed = Kind(rawValue: value) else { throw invalid("unknown tag type '\(value)' (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
                 kind = parsed
             } else {
-                attributes[key] = parts[1]
+                attributes[key.lowercased()] = value
             }
         }
         let resolved = kind ?? .raw
@@ -88,10 +88,19 @@ public struct TagRule: Sendable, Hashable {
     }
 }
 
-/// Splits one CSV record (commas outside double quotes; `""` is a quote inside quotes), as metadata-action reads
-/// its list entries.
-enum CSVFields {
-    static func split(_ line: String, input: String) throws(MetadataError) -> [String] {
+/// Splits one CSV record (commas outside double quotes; `""` is a quote inside quotes), as metadata-action and
+/// buildx read their list entries (`type=sha,prefix=`, `type=image,"name=a,b",push=true`).
+public enum CSVFields {
+    /// The fields as `key=value` attributes, trimmed: the key ends at the first `=` (a value may hold more, as in
+    /// `tz='Asia/Tokyo'`); a field without `=` has a nil value.
+    public static func attributes(_ line: String, input: String) throws(MetadataError) -> [(key: String, value: String?)] {
+        try split(line, input: input).map { field in
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (parts[0], parts.count > 1 ? parts[1] : nil)
+        }
+    }
+
+    public static func split(_ line: String, input: String) throws(MetadataError) -> [String] {
         var fields: [String] = []
         var current = ""
         var quoted = false
@@ -110,7 +119,7 @@ enum CSVFields {
                 } else {
                     current.append(character)
                 }
-            } else if character == "\"", current.trimmingSpaces.isEmpty {
+            } else if character == "\"", current.allSatisfy(\.isWhitespace) {
                 current = ""
                 quoted = true
             } else if character == "," {

@@ -52,7 +52,7 @@ extension JobExecutor {
         }
         var inputEnv: [String: String] = [:]
         for (key, value) in inputValues {
-            inputEnv["INPUT_" + key.uppercased().replacingOccurrences(of: " ", with: "_")] = value.coercedString
+            inputEnv[Self.inputVariable(key)] = value.coercedString
         }
         switch action.using {
         case "composite":
@@ -70,6 +70,11 @@ extension JobExecutor {
         default:
             return StepOutcome(success: false, outputs: [:], message: "\(manifest): runs.using '\(action.using)' is not supported by the local runner")
         }
+    }
+
+    /// The variable an action reads an input from, as the runner names it: `INPUT_` + the name upper-cased, spaces as `_`.
+    static func inputVariable(_ name: String) -> String {
+        "INPUT_" + name.uppercased().replacingOccurrences(of: " ", with: "_")
     }
 
     static func splitReference(_ uses: String) -> (String, String?) {
@@ -230,7 +235,7 @@ extension JobExecutor {
             return StepOutcome(success: false, outputs: [:], message: "\(name): cannot locate the slipway executable")
         }
         var extra: [String: String] = [:]
-        for (key, value) in inputs { extra["INPUT_" + key.uppercased().replacingOccurrences(of: " ", with: "_")] = value }
+        for (key, value) in inputs { extra[Self.inputVariable(key)] = value }
         // The image store, registry settings and credentials the user configured for Slipway itself.
         for (key, value) in ProcessInfo.processInfo.environment
         where key.hasPrefix("SLIPWAY_") || ["DOCKER_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"].contains(key) {

@@ -23,7 +23,13 @@ struct DockerBuildPushAction {
         var pushByDigest = false
         var outputNames: [String] = []
         for output in io.list("outputs", ignoreComma: true) {
-            let attributes = Self.attributes(output)
+            let attributes: [String: String]
+            do {
+                attributes = Dictionary(try CSVFields.attributes(output, input: "outputs").compactMap { field in field.value.map { (field.key, $0) } },
+                                        uniquingKeysWith: { $1 })
+            } catch {
+                throw CommandFailure("\(error)")
+            }
             switch attributes["type"] ?? "" {
             case "image", "registry":
                 if attributes["type"] == "registry" || attributes["push"] == "true" { push = true }
@@ -36,8 +42,9 @@ struct DockerBuildPushAction {
             }
         }
         let platforms = io.list("platforms", ignoreComma: false)
-        let host = "linux/\(Self.hostArchitecture)"
-        if let other = platforms.first(where: { $0 != host && $0 != "linux/\(Self.hostArchitecture)/v8" }) {
+        let platform = Platform.current
+        let host = "\(platform.os)/\(platform.architecture)"
+        if let other = platforms.first(where: { $0 != host && $0 != host + "/" + (platform.variant ?? "") }) {
             throw CommandFailure("platforms: '\(other)' — Slipway builds for the host platform only (\(host)); RUN steps execute natively under bubblewrap")
         }
         for input in ["secrets", "secret-files", "secret-envs", "ssh"] where !io.input(input).isEmpty {
@@ -47,15 +54,9 @@ struct DockerBuildPushAction {
             print("cache-from/cache-to: not needed — Slipway caches every layer by content in its store; ignored")
         }
 
-        var buildArgs: [String: String] = [:]
-        for entry in io.list("build-args", ignoreComma: true) {
-            guard let equals = entry.firstIndex(of: "=") else {
-                if let value = environment[entry] { buildArgs[entry] = value }
-                continue
-            }
-            buildArgs[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
-        }
-        let labels = Self.pairs(io.list("labels", ignoreComma: true))
+        // A bare KEY takes the environment's value, or is left unset, as buildx does.
+        let buildArgs = BuildOptions.arguments(io.list("build-args", ignoreComma: true), environment: environment).values
+        let labels = BuildOptions.arguments(io.list("labels", ignoreComma: true), environment: [:]).values
         var annotations: [String: String] = [:]
         for entry in io.list("annotations", ignoreComma: true) {
             // metadata-action writes `manifest:key=value`; other levels (index, descriptors) have no place in a one-platform image.
@@ -101,10 +102,11 @@ struct DockerBuildPushAction {
                 }
             }
             let names = (tags + digestNames).map(\.description).joined(separator: ",")
-            let metadata = "{\"containerimage.config.digest\":\"\(result.imageID)\",\"containerimage.descriptor\":{\"mediaType\":\"\(result.manifest.mediaType)\",\"digest\":\"\(result.manifest.digest)\",\"size\":\(result.manifest.size)},\"containerimage.digest\":\"\(result.manifest.digest)\",\"image.name\":\(DockerMetadataAction.quote(names))}"
+            let metadata = BuildMetadata(configDigest: result.imageID.description, descriptor: result.manifest,
+                                         digest: result.manifest.digest.description, imageName: names)
             try io.setOutput("imageid", result.imageID.description)
             try io.setOutput("digest", result.manifest.digest.description)
-            try io.setOutput("metadata", metadata)
+            try io.setOutput("metadata", String(decoding: try CanonicalJSON.encode(metadata), as: UTF8.self))
         } catch let failure as CommandFailure {
             throw failure
         } catch {
@@ -112,12 +114,17 @@ struct DockerBuildPushAction {
         }
     }
 
-    static var hostArchitecture: String {
-        #if arch(arm64)
-        "arm64"
-        #else
-        "amd64"
-        #endif
+    /// buildx's metadata file, the action's `metadata` output.
+    struct BuildMetadata: Encodable {
+        var configDigest: String
+        var descriptor: Descriptor
+        var digest: String
+        var imageName: String
+
+        enum CodingKeys: String, CodingKey {
+            case configDigest = "containerimage.config.digest", descriptor = "containerimage.descriptor"
+            case digest = "containerimage.digest", imageName = "image.name"
+        }
     }
 
     /// A path relative to the step's directory (as buildx resolves it); `{{defaultContext}}` is the workspace.
@@ -127,35 +134,6 @@ struct DockerBuildPushAction {
         if path.hasPrefix("{{defaultContext}}:") { path = workspace + "/" + path.dropFirst("{{defaultContext}}:".count) }
         let full = path.hasPrefix("/") ? path : "\(base)/\(path)"
         return URL(fileURLWithPath: full).standardizedFileURL.path
-    }
-
-    static func pairs(_ entries: [String]) -> [String: String] {
-        var result: [String: String] = [:]
-        for entry in entries {
-            guard let equals = entry.firstIndex(of: "=") else { continue }
-            result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
-        }
-        return result
-    }
-
-    /// `type=image,name=a,push=true` (a quoted value may hold commas).
-    static func attributes(_ entry: String) -> [String: String] {
-        var result: [String: String] = [:]
-        var field = ""
-        var quoted = false
-        func flush() {
-            if let equals = field.firstIndex(of: "=") {
-                result[field[..<equals].trimmingCharacters(in: .whitespaces)] = String(field[field.index(after: equals)...])
-            }
-            field = ""
-        }
-        for character in entry {
-            if character == "\"" { quoted.toggle(); continue }
-            if character == ",", !quoted { flush(); continue }
-            field.append(character)
-        }
-        flush()
-        return result
     }
 }
 

@@ -30,17 +30,16 @@ struct DockerMetadataAction {
         let levels = (environment["DOCKER_METADATA_ANNOTATIONS_LEVELS"].flatMap { $0.isEmpty ? nil : $0 } ?? "manifest")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let labels: [(String, String)]
-        let annotations: [(String, String)]
+        let annotationLines: [String]
         let json: String
         do {
             labels = try metadata.labels()
-            annotations = try metadata.annotations()
+            annotationLines = try metadata.annotationLines(levels: levels)
             json = try metadata.json(annotationLevels: levels)
         } catch {
             throw CommandFailure("\(error)")
         }
         let labelLines = labels.map { "\($0.0)=\($0.1)" }
-        let annotationLines = levels.flatMap { level in annotations.map { "\(level):\($0.0)=\($0.1)" } }
         let version = metadata.version.main ?? ""
         io.group("Docker image version") { print(version) }
         io.group("Docker tags") { metadata.tags.forEach { print($0) } }
@@ -49,21 +48,19 @@ struct DockerMetadataAction {
         io.group("JSON output") { print(json) }
 
         let separator = { (name: String) in
-            let value = io.environment["INPUT_" + name.uppercased()] ?? ""
+            let value = io.input(name, trimmed: false)
             return value.isEmpty ? "\n" : value
         }
         let bakeTarget = io.input("bake-target").isEmpty ? "docker-metadata-action" : io.input("bake-target")
         let bakeDirectory = (environment["RUNNER_TEMP"] ?? NSTemporaryDirectory()) + "/docker-metadata-action-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: bakeDirectory, withIntermediateDirectories: true)
-        func bakeFile(_ suffix: String, _ body: String) throws -> String {
+        func bakeFile(_ suffix: String, _ target: BakeTarget) throws -> String {
             let path = "\(bakeDirectory)/docker-metadata-action-bake\(suffix.isEmpty ? "" : "-" + suffix).json"
-            try Data("{\"target\":{\(Self.quote(bakeTarget)):{\(body)}}}".utf8).write(to: URL(fileURLWithPath: path))
+            try CanonicalJSON.encode(["target": [bakeTarget: target]]).write(to: URL(fileURLWithPath: path))
             return path
         }
-        let tagsJSON = "\"tags\":[\(metadata.tags.map(Self.quote).joined(separator: ","))]"
-        let argsJSON = "\"args\":{\"DOCKER_META_IMAGES\":\(Self.quote(metadata.images.joined(separator: ","))),\"DOCKER_META_VERSION\":\(Self.quote(version))}"
-        let labelsJSON = "\"labels\":{\(labels.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ","))}"
-        let annotationsJSON = "\"annotations\":[\(annotationLines.map(Self.quote).joined(separator: ","))]"
+        let args = ["DOCKER_META_IMAGES": metadata.images.joined(separator: ","), "DOCKER_META_VERSION": version]
+        let labelMap = Dictionary(labels, uniquingKeysWith: { $1 })
         let outputs: [(String, String)] = [
             ("version", version),
             ("tags", metadata.tags.joined(separator: separator("sep-tags"))),
@@ -71,10 +68,10 @@ struct DockerMetadataAction {
             ("labels", labelLines.joined(separator: separator("sep-labels"))),
             ("annotations", annotationLines.joined(separator: separator("sep-annotations"))),
             ("json", json),
-            ("bake-file-tags", try bakeFile("tags", "\(tagsJSON),\(argsJSON)")),
-            ("bake-file-labels", try bakeFile("labels", labelsJSON)),
-            ("bake-file-annotations", try bakeFile("annotations", annotationsJSON)),
-            ("bake-file", try bakeFile("", "\(tagsJSON),\(labelsJSON),\(argsJSON)")),
+            ("bake-file-tags", try bakeFile("tags", BakeTarget(tags: metadata.tags, args: args))),
+            ("bake-file-labels", try bakeFile("labels", BakeTarget(labels: labelMap))),
+            ("bake-file-annotations", try bakeFile("annotations", BakeTarget(annotations: annotationLines))),
+            ("bake-file", try bakeFile("", BakeTarget(tags: metadata.tags, labels: labelMap, args: args))),
         ]
         let exportEnvironment = environment["DOCKER_METADATA_SET_OUTPUT_ENV"].map { $0.lowercased() != "false" } ?? true
         for (name, value) in outputs {
@@ -85,9 +82,12 @@ struct DockerMetadataAction {
         }
     }
 
-    static func quote(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
+    /// One target of a bake definition file; absent parts are left out.
+    struct BakeTarget: Encodable {
+        var tags: [String]?
+        var labels: [String: String]?
+        var annotations: [String]?
+        var args: [String: String]?
     }
 
     /// The run's context from the runner's variables and event payload; `context: git` takes the ref and commit
@@ -114,11 +114,7 @@ struct DockerMetadataAction {
         let git = Git(directory: workspace)
         if contextInput == "git" {
             sha = (try? await git.run(["rev-parse", "HEAD"])) ?? sha
-            if let symbolic = try? await git.run(["symbolic-ref", "-q", "HEAD"]), !symbolic.isEmpty {
-                ref = symbolic
-            } else if let tag = try? await git.run(["describe", "--tags", "--exact-match", "HEAD"]), !tag.isEmpty {
-                ref = "refs/tags/" + tag
-            }
+            ref = await git.currentRef() ?? ref
         }
         var commitDate: Date?
         if let timestamp = (payload["head_commit"] as? [String: Any])?["timestamp"] as? String {

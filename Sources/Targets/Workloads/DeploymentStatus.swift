@@ -24,6 +24,21 @@ public struct DeploymentStatus: Sendable, Hashable, Codable {
     public func condition(_ type: String) -> Condition? { conditions.first { $0.type == type } }
 }
 
+/// Pods of one kind of revision (the new one, or all old ones together).
+public struct ReplicaCounts: Sendable, Hashable {
+    public var replicas: Int
+    public var ready: Int
+    public var available: Int
+
+    public init(_ replicas: Int, ready: Int, available: Int) {
+        self.replicas = replicas
+        self.ready = ready
+        self.available = available
+    }
+
+    public static let none = ReplicaCounts(0, ready: 0, available: 0)
+}
+
 /// What the controller saw in one pass, from which the next status follows.
 public struct DeploymentObservation: Sendable, Hashable {
     public var generation: Int
@@ -34,11 +49,11 @@ public struct DeploymentObservation: Sendable, Hashable {
     public var newRevision: String
     /// The new revision's ReplicaSet was created in this pass (not found from an earlier one).
     public var createdNewRevision: Bool
-    public var updated: (replicas: Int, ready: Int, available: Int)
-    public var old: (replicas: Int, ready: Int, available: Int)
+    public var updated: ReplicaCounts
+    public var old: ReplicaCounts
 
     public init(generation: Int, desiredReplicas: Int, maxUnavailable: Int, progressDeadline: Duration = .seconds(600), newRevision: String,
-                createdNewRevision: Bool = false, updated: (replicas: Int, ready: Int, available: Int), old: (replicas: Int, ready: Int, available: Int) = (0, 0, 0)) {
+                createdNewRevision: Bool = false, updated: ReplicaCounts, old: ReplicaCounts = .none) {
         self.generation = generation
         self.desiredReplicas = desiredReplicas
         self.maxUnavailable = maxUnavailable
@@ -47,19 +62,6 @@ public struct DeploymentObservation: Sendable, Hashable {
         self.createdNewRevision = createdNewRevision
         self.updated = updated
         self.old = old
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.generation == rhs.generation && lhs.desiredReplicas == rhs.desiredReplicas && lhs.maxUnavailable == rhs.maxUnavailable
-            && lhs.progressDeadline == rhs.progressDeadline && lhs.newRevision == rhs.newRevision && lhs.createdNewRevision == rhs.createdNewRevision
-            && lhs.updated == rhs.updated && lhs.old == rhs.old
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(generation)
-        hasher.combine(newRevision)
-        hasher.combine(updated.replicas)
-        hasher.combine(old.replicas)
     }
 }
 
