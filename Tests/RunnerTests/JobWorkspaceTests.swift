@@ -66,10 +66,10 @@ import Workflows
                     n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
                 steps:
                   - run: |
-                      test ! -e left-behind.txt
-                      test "$(cat data.txt)" = committed
-                      test "$GITHUB_WORKSPACE" != "\(repo.path)"
-                      echo x > left-behind.txt
+                      test "$GITHUB_WORKSPACE" != "\(repo.path)" || { echo "ran in the working tree"; exit 1; }
+                      test ! -e left-behind.txt || { echo "left-behind.txt of an earlier job in $PWD: $(cat left-behind.txt)"; exit 1; }
+                      test "$(cat data.txt)" = committed || { echo "data.txt not reset in $PWD"; exit 1; }
+                      echo "${{ matrix.n }}" > left-behind.txt
                       echo changed >> data.txt
             """
         let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/w.yml")

@@ -16,14 +16,17 @@ import Workflows
     @Test func dependentStartsWhenItsOwnNeedsFinish() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        // `fast-child` needs only `fast`; it must finish before `slow` does (no stage barrier).
+        // `fast-child` needs only `fast`; it must run while `slow` is still running (no stage barrier). `slow` waits
+        // for the child's file (10 s at most), so the order does not depend on how loaded the machine is.
         let record = try await run("""
             on: push
             jobs:
               slow:
                 runs-on: ubuntu-latest
                 steps:
-                  - run: sleep 1.5; date +%s.%N > "$GITHUB_WORKSPACE/slow"
+                  - run: |
+                      for i in $(seq 100); do [ -e "$GITHUB_WORKSPACE/child" ] && break; sleep 0.1; done
+                      date +%s.%N > "$GITHUB_WORKSPACE/slow"
               fast:
                 runs-on: ubuntu-latest
                 steps:

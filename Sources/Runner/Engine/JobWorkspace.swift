@@ -71,9 +71,23 @@ actor WorkspacePool {
     private func create(shared: JobWorkspace) async -> (JobWorkspace, String?) {
         created += 1
         let path = "\(directory)/\(created)-\(UUID().uuidString.prefix(6))"
+        let git = Git(directory: options.repositoryRoot)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try await Git(directory: options.repositoryRoot).run(["worktree", "add", "--detach", "--force", "-q", path, options.event.sha])
+            // A missing commit is final; anything else (a lock held by a concurrent git) gets two more tries before
+            // the whole run gives up on worktrees (`--force` re-adds a path left registered by a failed try).
+            var attempt = 0
+            while true {
+                do {
+                    try await git.run(["worktree", "add", "--detach", "--force", "-q", path, options.event.sha])
+                    break
+                } catch {
+                    attempt += 1
+                    try? FileManager.default.removeItem(atPath: path)
+                    guard attempt < 3, await git.succeeds(["cat-file", "-e", options.event.sha + "^{commit}"]) else { throw error }
+                    try await Task.sleep(for: .milliseconds(50 * attempt))
+                }
+            }
             return (JobWorkspace(path: path, isWorktree: true), nil)
         } catch {
             created -= 1
