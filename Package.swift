@@ -105,9 +105,12 @@ let package = Package(
         .target(
             name: "Targets",
             dependencies: [
-                "Core", "Images",
+                "Core", "Images", "Manifests",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -151,7 +154,12 @@ let package = Package(
             dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Images", "Core", "SlipwayTesting"], swiftSettings: upcoming),
+        .testTarget(
+            name: "TargetsTests",
+            dependencies: ["Targets", "Images", "Core", "Manifests", "SlipwayTesting",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],

@@ -2,7 +2,7 @@ import Foundation
 
 /// A minimal root filesystem made of Debian's static busybox: the images, builds and pods of the tests.
 public enum BusyboxRoot {
-    public static let applets = ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq", "httpd"]
+    public static let applets = ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq", "httpd", "sleep", "kill", "env", "grep", "nc", "wget", "date", "tr"]
 
     /// The host's static busybox, or nil when busybox-static is not installed.
     public static var executable: String? {

@@ -46,7 +46,7 @@ struct PodImageTests {
         do {
             result = try await withThrowingTaskGroup(of: String.self) { group in
                 let pid = PIDBox()
-                group.addTask { _ = try await PodSandbox(bridge: bridge).run(launch) { pid.set($0) }; return "" }
+                group.addTask { _ = try await PodSandbox(bridge: bridge).run(launch) { pid.set($0.wrapper) }; return "" }
                 group.addTask {
                     var body = ""
                     for _ in 0..<200 where body.isEmpty {

@@ -77,7 +77,7 @@ struct PodNetworkTests {
         }
         try await withThrowingTaskGroup(of: Int32.self) { group in
             for pod in pods {
-                group.addTask { try await sandbox.run(pod) { pid in started.pids.withLock { $0[pod.interface] = pid } } }
+                group.addTask { try await sandbox.run(pod) { pid in started.pids.withLock { $0[pod.interface] = pid.wrapper } } }
             }
             let deadline = ContinuousClock.now + .seconds(10)
             while started.pids.withLock({ $0.count }) < pods.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }

@@ -18,9 +18,11 @@ public struct PodSandbox: Sendable {
         public var workingDirectory: String
         public var address: IPv4Address
         public var interface: String
+        public var hostname: String?
 
         public init(layers: [String], stateDirectory: String, command: [String], environment: [String: String] = [:], workingDirectory: String = "/",
-                    address: IPv4Address, interface: String) {
+                    address: IPv4Address, interface: String, hostname: String? = nil) {
+            self.hostname = hostname
             self.layers = layers
             self.stateDirectory = stateDirectory
             self.command = command
@@ -35,9 +37,18 @@ public struct PodSandbox: Sendable {
 
     public init(bridge: PodBridge) { self.bridge = bridge }
 
-    /// Runs the pod until its process ends; `started` receives the PID that stops it (SIGTERM) once the network is
-    /// attached and the command runs. Returns the exit status (128 + signal when killed).
-    public func run(_ launch: Launch, started: @escaping @Sendable (Int32) -> Void) async throws -> Int32 {
+    /// The processes of a running pod, in the host's PID namespace.
+    public struct Processes: Sendable, Hashable {
+        /// bubblewrap: signalling it ends the pod at once (the container dies with it).
+        public var wrapper: Int32
+        /// The container's command, PID 1 of the pod's PID namespace: SIGTERM reaches it only if it handles SIGTERM,
+        /// as in a Kubernetes container.
+        public var container: Int32
+    }
+
+    /// Runs the pod until its process ends; `started` receives its processes once the network is attached and the
+    /// command runs. Returns the exit status (128 + signal when killed).
+    public func run(_ launch: Launch, started: @escaping @Sendable (Processes) -> Void) async throws -> Int32 {
         guard !launch.command.isEmpty else { throw TargetError.sandbox("the container has no command") }
         let fm = FileManager.default
         let state = launch.stateDirectory
@@ -46,8 +57,8 @@ public struct PodSandbox: Sendable {
         guard mkfifo("\(state)/block", 0o600) == 0 else { throw TargetError.sandbox("mkfifo \(state)/block: \(String(cString: strerror(errno)))") }
         // overlayfs lists the upper layers first.
         let lower = launch.layers.reversed().joined(separator: ":")
-        var bwrap = ["bwrap", "--bind", "\(state)/merged", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--die-with-parent",
-                     "--hostname", launch.interface, "--clearenv", "--info-fd", "5", "--block-fd", "6", "--chdir", launch.workingDirectory]
+        var bwrap = ["bwrap", "--bind", "\(state)/merged", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--as-pid-1", "--die-with-parent",
+                     "--hostname", String((launch.hostname ?? launch.interface).prefix(63)), "--clearenv", "--info-fd", "5", "--block-fd", "6", "--chdir", launch.workingDirectory]
         for (key, value) in launch.environment.sorted(by: { $0.key < $1.key }) { bwrap += ["--setenv", key, value] }
         bwrap += ["--"] + launch.command
         let script = """
@@ -71,7 +82,7 @@ public struct PodSandbox: Sendable {
                 guard descriptor >= 0 else { throw TargetError.sandbox("cannot release the pod: \(String(cString: strerror(errno)))") }
                 _ = write(descriptor, "1", 1)
                 close(descriptor)
-                started(wrapper)
+                started(Processes(wrapper: wrapper, container: child))
             } catch {
                 setupError = error
                 kill(wrapper, SIGTERM)

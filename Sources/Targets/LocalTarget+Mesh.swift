@@ -1,0 +1,43 @@
+import Foundation
+import Manifests
+
+/// Keeps Envoy in step with Services, ready pods and Istio's routing objects.
+extension LocalTarget {
+    func meshSnapshot() async -> MeshSnapshot {
+        var snapshot = MeshSnapshot()
+        for service in await store.list(.service) {
+            guard let key = Self.key(service, .service), let spec = try? ServiceSpec(service) else { continue }
+            snapshot.services.append(.init(namespace: key.namespace, name: key.name, spec: spec))
+        }
+        for pod in await store.list(.pod) where Self.isReady(pod) {
+            guard let key = Self.key(pod, .pod), let ip = pod.value(at: ["status", "podIP"])?.string, let address = IPv4Address(ip) else { continue }
+            var named: [String: Int] = [:]
+            for container in pod.value(at: ["spec", "containers"])?.array ?? [] {
+                for port in container["ports"]?.array ?? [] {
+                    if let name = port["name"]?.string, let number = port["containerPort"]?.int { named[name] = number }
+                }
+            }
+            snapshot.endpoints.append(.init(namespace: key.namespace, labels: Self.labels(pod), address: address, namedPorts: named))
+        }
+        for rule in await store.list(.destinationRule) {
+            guard let key = Self.key(rule, .destinationRule), let spec = try? DestinationRuleSpec(rule) else { continue }
+            snapshot.destinationRules.append(.init(namespace: key.namespace, name: key.name, spec: spec))
+        }
+        for route in await store.list(.virtualService) {
+            guard let key = Self.key(route, .virtualService), let spec = try? VirtualServiceSpec(route) else { continue }
+            snapshot.virtualServices.append(.init(namespace: key.namespace, name: key.name, spec: spec))
+        }
+        return snapshot
+    }
+
+    func reconcileMesh() async {
+        let config = EnvoyConfig(await meshSnapshot())
+        guard config != publishedMesh else { return }
+        do {
+            try await mesh.publish(config)
+            publishedMesh = config
+        } catch {
+            record("\(Timestamp.format(Date())) \(error)")
+        }
+    }
+}

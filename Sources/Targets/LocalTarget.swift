@@ -1,0 +1,232 @@
+import Foundation
+import Images
+import Manifests
+import Synchronization
+
+/// The embedded target: Kubernetes objects run on this machine. Deployments become ReplicaSets and pods (sandboxed
+/// processes on a bridge network), Services and Istio routing become one Envoy's configuration. One reconcile loop
+/// drives everything; `run()` owns every pod, Envoy and the loop, and ends them when cancelled.
+public actor LocalTarget: Target {
+    public struct Configuration: Sendable {
+        public var dataDirectory: String
+        public var subnet: IPv4Subnet
+        public var bridgeName: String
+        public var envoyExecutable: String
+        public var listenPort: Int
+        public var adminPort: Int
+        /// Images are looked up here and pulled into it.
+        public var imageStore: ImageStore
+        /// Pulls images; the target owns it and shuts it down in `tearDown()`.
+        public var registry: RegistryClient
+        /// How long a terminating pod keeps serving requests already routed to it before SIGTERM.
+        public var drain: Duration = .milliseconds(500)
+
+        public init(dataDirectory: String, subnet: IPv4Subnet, bridgeName: String = "slipway0", envoyExecutable: String,
+                    listenPort: Int = 15080, adminPort: Int = 15000, imageStore: ImageStore, registry: RegistryClient = RegistryClient()) {
+            self.dataDirectory = dataDirectory
+            self.subnet = subnet
+            self.bridgeName = bridgeName
+            self.envoyExecutable = envoyExecutable
+            self.listenPort = listenPort
+            self.adminPort = adminPort
+            self.imageStore = imageStore
+            self.registry = registry
+        }
+    }
+
+    enum Command: Sendable {
+        /// A pass is wanted by everything that asked up to this ticket.
+        case reconcile(Int)
+        case runPod(PodRequest)
+    }
+
+    /// Numbers reconcile requests, so a pass covers every request made before it started.
+    final class Tickets: Sendable {
+        private let counter = Mutex(0)
+        func next() -> Int { counter.withLock { $0 += 1; return $0 } }
+        var current: Int { counter.withLock { $0 } }
+    }
+
+    public let configuration: Configuration
+    public let store: ObjectStore
+    let bridge: PodBridge
+    let pods: PodRuntime
+    public let mesh: EnvoyMesh
+    private let commands: AsyncStream<Command>
+    let commandSink: AsyncStream<Command>.Continuation
+    private let tickets = Tickets()
+    private var completedPass = 0
+    private var passWaiters: [(Int, CheckedContinuation<Void, Never>)] = []
+    private var reportedIgnored: Set<String> = []
+    var deploymentStatuses: [ObjectKey: DeploymentStatus] = [:]
+    var publishedMesh: EnvoyConfig?
+    /// Problems found while reconciling (rejected mesh updates, ...), newest last, for `status`.
+    public private(set) var events: [String] = []
+
+    public init(configuration: Configuration) throws {
+        self.configuration = configuration
+        let data = configuration.dataDirectory
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = try ObjectStore(file: "\(data)/objects.json")
+        self.store = store
+        bridge = try PodBridge(name: configuration.bridgeName, subnet: configuration.subnet)
+        let (commands, sink) = AsyncStream<Command>.makeStream()
+        self.commands = commands
+        commandSink = sink
+        let tickets = self.tickets
+        let resolver = try ImageResolver(store: configuration.imageStore, layerRoot: "\(data)/layers", registry: configuration.registry)
+        pods = PodRuntime(bridge: bridge, resolver: resolver, root: "\(data)/pods") { key, state in
+            await store.setStatus(state.manifest(now: Date()), of: key)
+            sink.yield(.reconcile(tickets.next()))
+        }
+        mesh = EnvoyMesh(configuration: EnvoyMesh.Configuration(directory: "\(data)/mesh", executable: configuration.envoyExecutable,
+                                                               listenPort: configuration.listenPort, adminPort: configuration.adminPort))
+    }
+
+    // MARK: Lifecycle
+
+    /// Runs the target until cancelled: the bridge, Envoy, the reconcile loop and every pod.
+    public func run() async throws {
+        try await bridge.ensure()
+        try await withThrowingDiscardingTaskGroup { group in
+            let mesh = self.mesh
+            group.addTask { try await mesh.run() }
+            try await mesh.waitUntilReady()
+            let sink = commandSink, tickets = self.tickets
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(500))
+                    sink.yield(.reconcile(tickets.next()))
+                }
+            }
+            sink.yield(.reconcile(tickets.next()))
+            for await command in commands {
+                switch command {
+                case .reconcile(let ticket):
+                    if ticket <= completedPass { continue }
+                    await reconcile()
+                case .runPod(let request):
+                    let pods = self.pods, drain = configuration.drain
+                    group.addTask { await pods.run(request, drain: drain) }
+                }
+                if Task.isCancelled { break }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Removes what `run()` set up on the host (the bridge); pods and Envoy are gone once `run()` has returned.
+    public func tearDown() async {
+        await bridge.remove()
+        configuration.registry.shutdown()
+    }
+
+    private func requestReconcile() -> Int {
+        let ticket = tickets.next()
+        commandSink.yield(.reconcile(ticket))
+        return ticket
+    }
+
+    /// Returns once a reconcile pass that started after `pass` was requested has finished (mesh published).
+    private func waitForPass(_ pass: Int) async {
+        if completedPass >= pass { return }
+        await withCheckedContinuation { continuation in passWaiters.append((pass, continuation)) }
+    }
+
+    func record(_ event: String) {
+        events.append(event)
+        if events.count > 100 { events.removeFirst(events.count - 100) }
+    }
+
+    private func reconcile() async {
+        let pass = tickets.current
+        await reconcileWorkloads()
+        await reconcileMesh()
+        await finishTerminatingPods()
+        completedPass = max(completedPass, pass)
+        let ready = passWaiters.filter { $0.0 <= completedPass }
+        passWaiters.removeAll { $0.0 <= completedPass }
+        for (_, continuation) in ready { continuation.resume() }
+    }
+
+    // MARK: Target
+
+    public func apply(_ objects: [ManifestValue], fieldManager: String, force: Bool) async throws -> [AppliedObject] {
+        var checked: [ObjectValidator.Checked] = []
+        var problems: [String] = []
+        for object in objects {
+            do { checked.append(try ObjectValidator.check(object)) } catch { problems.append(error.description) }
+        }
+        guard problems.isEmpty else { throw TargetError.invalid(problems.joined(separator: "\n")) }
+        var seen: Set<ObjectKey> = []
+        for item in checked where !seen.insert(item.key).inserted {
+            throw TargetError.invalid("\(item.key) appears twice in one apply")
+        }
+        let namespaces = Set(checked.filter { $0.key.kind == .namespace }.map(\.key.name))
+        for item in checked where item.key.kind.isNamespaced && !namespaces.contains(item.key.namespace) {
+            if await store.get(ObjectKey(.namespace, name: item.key.namespace)) == nil {
+                throw TargetError.notFound("namespaces \"\(item.key.namespace)\"")
+            }
+        }
+        let outcomes = try await store.apply(checked.map { ($0.key, $0.object) }, manager: fieldManager, force: force)
+        var snapshot = await meshSnapshot()
+        for item in checked where item.key.kind == .virtualService {
+            if let spec = try? VirtualServiceSpec(item.object) {
+                snapshot.virtualServices.removeAll { $0.namespace == item.key.namespace && $0.name == item.key.name }
+                snapshot.virtualServices.append(.init(namespace: item.key.namespace, name: item.key.name, spec: spec))
+            }
+        }
+        var results: [AppliedObject] = []
+        for (item, outcome) in zip(checked, outcomes) {
+            var warnings: [String] = []
+            for field in item.ignoredFields where reportedIgnored.insert("\(item.key)|\(field)").inserted {
+                warnings.append(field.hasPrefix("kind ") ? field : "\(field) is ignored by the local target")
+            }
+            if item.key.kind == .virtualService, let spec = try? VirtualServiceSpec(item.object) {
+                warnings += EnvoyConfig.danglingReferences(spec, namespace: item.key.namespace, snapshot: snapshot)
+            }
+            results.append(AppliedObject(key: item.key, outcome: outcome.1, warnings: warnings))
+        }
+        await waitForPass(requestReconcile())
+        return results
+    }
+
+    public func get(_ key: ObjectKey) async throws -> ManifestValue? { await store.get(key) }
+
+    public func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] { await store.list(kind, namespace: namespace) }
+
+    public func delete(_ key: ObjectKey) async throws -> Bool {
+        guard let object = await store.get(key) else { return false }
+        switch key.kind {
+        case .pod:
+            await markTerminating(key, object: object)
+        case .namespace:
+            guard key.name != "default" else { throw TargetError.invalid("namespaces \"default\" is forbidden: this namespace may not be deleted") }
+            for other in await store.keys() where other.namespace == key.name {
+                if other.kind == .pod { await markTerminating(other, object: await store.get(other) ?? object) } else { await store.remove(other) }
+            }
+            await store.remove(key)
+        default:
+            await store.remove(key)
+            if key.kind == .deployment { deploymentStatuses[key] = nil }
+        }
+        await waitForPass(requestReconcile())
+        return true
+    }
+
+    public func watch() async -> AsyncStream<ObjectEvent> { await store.watch() }
+
+    /// The file holding a pod's output.
+    public func logFile(of pod: ObjectKey) async -> String { await pods.logFile(pod) }
+
+    /// Waits until `condition` holds for the object (or `timeout` passes); returns the last object seen.
+    public func wait(for key: ObjectKey, timeout: Duration, until condition: @Sendable (ManifestValue?) -> Bool) async throws -> ManifestValue? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let object = await store.get(key)
+            if condition(object) { return object }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return await store.get(key)
+    }
+}

@@ -1,0 +1,311 @@
+import AsyncHTTPClient
+import Foundation
+import Manifests
+import NIOCore
+import Subprocess
+import SystemPackage
+
+/// The runtime's one Envoy: started as its child with file-based xDS, restarted when it dies, and fed by renaming
+/// files into place. Every publish waits until Envoy's admin endpoint shows the new `version_text`; a rejected update
+/// is an error and the previous configuration keeps serving. New clusters are acknowledged before the routes that
+/// use them, and clusters go only after the routes that used them.
+public actor EnvoyMesh {
+    public struct Configuration: Sendable {
+        /// Where the bootstrap and the xDS files live.
+        public var directory: String
+        public var executable: String
+        /// The user-facing listener: every Service and VirtualService host, matched by Host header.
+        public var listenPort: Int
+        public var adminPort: Int
+
+        public init(directory: String, executable: String, listenPort: Int, adminPort: Int) {
+            self.directory = directory
+            self.executable = executable
+            self.listenPort = listenPort
+            self.adminPort = adminPort
+        }
+    }
+
+    public let configuration: Configuration
+    private var published: EnvoyConfig?
+    private var publishedEndpoints: [String: [EnvoyConfig.Endpoint]] = [:]
+    private var version: UInt64
+    private var pid: Int32?
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        version = UInt64(Date().timeIntervalSince1970 * 1000) * 1000
+    }
+
+    var admin: String { "http://127.0.0.1:\(configuration.adminPort)" }
+    func path(_ name: String) -> String { "\(configuration.directory)/\(name)" }
+    func edsPath(_ cluster: String) -> String { path("eds/\(cluster).json") }
+
+    private func nextVersion() -> String {
+        version += 1
+        return String(version)
+    }
+
+    // MARK: Process
+
+    /// Writes the bootstrap and empty resources, then runs Envoy until cancelled, restarting it if it dies.
+    public func run() async throws {
+        try prepare()
+        var failures = 0
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let status = try await runOnce()
+            if Task.isCancelled { break }
+            failures = ContinuousClock.now - started > .seconds(30) ? 1 : failures + 1
+            let log = (try? String(contentsOfFile: path("envoy.log"), encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: "\n") ?? ""
+            FileHandle.standardError.write(Data("slipway: envoy exited (\(status)); restarting. \(log)\n".utf8))
+            try await Task.sleep(for: .milliseconds(min(5000, 200 * (1 << min(failures, 5)))))
+        }
+    }
+
+    private func runOnce() async throws -> TerminationStatus {
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(2))]
+        let result = try await Subprocess.run(
+            .path(FilePath(configuration.executable)),
+            arguments: Arguments(["-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
+                                  "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2"]),
+            platformOptions: options, input: .none, output: .discarded, error: .discarded
+        ) { execution in
+            await self.started(execution.processIdentifier.value)
+            // Returning ends the run, so wait here for the process (the caller's cancellation tears it down).
+            while !Task.isCancelled, kill(execution.processIdentifier.value, 0) == 0 {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        pid = nil
+        return result.terminationStatus
+    }
+
+    private func started(_ pid: Int32) {
+        self.pid = pid
+        try? "\(pid)".write(toFile: path("envoy.pid"), atomically: true, encoding: .utf8)
+    }
+
+    /// Waits until Envoy answers `/ready` with LIVE.
+    public func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let text = try? await get("/ready"), text.hasPrefix("LIVE") { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TargetError.mesh("Envoy did not become ready within \(timeout) (log: \(path("envoy.log")))")
+    }
+
+    /// Kills an Envoy a previous run left behind (same state directory).
+    func stopLeftover() {
+        guard let text = try? String(contentsOfFile: path("envoy.pid"), encoding: .utf8), let old = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let command = try? String(contentsOfFile: "/proc/\(old)/cmdline", encoding: .utf8), command.contains(path("bootstrap.json")) else { return }
+        kill(old, SIGKILL)
+    }
+
+    private func prepare() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path("eds"), withIntermediateDirectories: true)
+        stopLeftover()
+        try? fm.removeItem(atPath: path("envoy.log"))
+        let source = { (file: String) -> ManifestValue in .object(["resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(file)])]) }
+        let buckets: [Double] = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10000, 30000]
+        let bootstrap: ManifestValue = .object([
+            "node": .object(["id": .string("slipway-local"), "cluster": .string("slipway")]),
+            "admin": .object(["address": Self.socket("127.0.0.1", configuration.adminPort)]),
+            "stats_flush_interval": .string("1s"),
+            "stats_config": .object(["histogram_bucket_settings": .array([.object([
+                "match": .object(["prefix": .string("cluster.")]), "buckets": .array(buckets.map { .float($0) }),
+            ])])]),
+            "dynamic_resources": .object(["lds_config": source(path("lds.json")), "cds_config": source(path("cds.json"))]),
+        ])
+        try write(bootstrap.jsonText, to: path("bootstrap.json"))
+        let filters: ManifestValue = .array([
+            .object(["name": .string("envoy.filters.http.fault"),
+                     "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault")])]),
+            .object(["name": .string("envoy.filters.http.router"),
+                     "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.router.v3.Router")])]),
+        ])
+        let manager: ManifestValue = .object([
+            "@type": .string("type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"),
+            "stat_prefix": .string("ingress"), "strip_any_host_port": .bool(true),
+            "rds": .object(["route_config_name": .string(EnvoyConfig.routeName), "config_source": source(path("rds.json"))]),
+            "http_filters": filters,
+        ])
+        let listener: ManifestValue = .object([
+            "@type": .string("type.googleapis.com/envoy.config.listener.v3.Listener"), "name": .string("ingress"),
+            "address": Self.socket("127.0.0.1", configuration.listenPort),
+            "filter_chains": .array([.object(["filters": .array([.object(["name": .string("envoy.filters.network.http_connection_manager"),
+                                                                          "typed_config": manager])])])]),
+        ])
+        try write(Self.discovery([listener], version: nextVersion()), to: path("lds.json"))
+        // Start from what was published before (a restart keeps serving), or from nothing.
+        if published == nil {
+            try write(Self.discovery([], version: nextVersion()), to: path("cds.json"))
+            try write(Self.discovery([EnvoyConfig(MeshSnapshot()).routeConfiguration], version: nextVersion()), to: path("rds.json"))
+        }
+    }
+
+    static func socket(_ address: String, _ port: Int) -> ManifestValue {
+        .object(["socket_address": .object(["address": .string(address), "port_value": .int(port)])])
+    }
+
+    static func discovery(_ resources: [ManifestValue], version: String) -> String {
+        ManifestValue.object(["version_info": .string(version), "resources": .array(resources)]).jsonText
+    }
+
+    /// Writes a temporary file in the same directory and renames it over the target: Envoy only sees moves.
+    private func write(_ text: String, to file: String) throws {
+        let directory = (file as NSString).deletingLastPathComponent
+        let temporary = "\(directory)/.\((file as NSString).lastPathComponent).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw TargetError.mesh("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, rename(temporary, file) == 0 else {
+            unlink(temporary)
+            throw TargetError.mesh("cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    // MARK: Publishing
+
+    /// Makes Envoy serve `config`, waiting for its acknowledgement of each step. Returns what changed.
+    @discardableResult
+    public func publish(_ config: EnvoyConfig) async throws -> Set<String> {
+        var changes: Set<String> = []
+        let old = published
+        let oldClusters = Set(old?.clusters.keys.map { $0 } ?? [])
+        let newClusters = Set(config.clusters.keys)
+        let added = newClusters.subtracting(oldClusters)
+        let changedDefinitions = newClusters.intersection(oldClusters).filter { old?.clusters[$0] != config.clusters[$0] }
+        let removed = oldClusters.subtracting(newClusters)
+        var expected: [String: String] = [:]
+        // 1. Endpoints of new clusters exist before the clusters do.
+        for name in added.sorted() {
+            let version = nextVersion()
+            try write(edsDocument(name, config.endpoints[name] ?? [], version: version), to: edsPath(name))
+            publishedEndpoints[name] = config.endpoints[name] ?? []
+        }
+        // 2. Clusters: old and new together, so routes still in use keep their clusters.
+        if !added.isEmpty || !changedDefinitions.isEmpty {
+            var union = old?.clusters ?? [:]
+            for (name, cluster) in config.clusters { union[name] = cluster }
+            let version = nextVersion()
+            try write(Self.discovery(union.keys.sorted().compactMap { name in union[name].map { withSource(name, $0) } }, version: version), to: path("cds.json"))
+            expected["cluster_manager.cds"] = version
+            changes.insert("clusters")
+        }
+        try await acknowledge(expected)
+        expected = [:]
+        // 3. Endpoints of existing clusters.
+        for name in newClusters.subtracting(added).sorted() where publishedEndpoints[name] != config.endpoints[name] ?? [] {
+            let version = nextVersion()
+            try write(edsDocument(name, config.endpoints[name] ?? [], version: version), to: edsPath(name))
+            publishedEndpoints[name] = config.endpoints[name] ?? []
+            expected["cluster.\(name)"] = version
+            changes.insert("endpoints")
+        }
+        // 4. Routes.
+        if old?.virtualHosts != config.virtualHosts {
+            let version = nextVersion()
+            try write(Self.discovery([config.routeConfiguration], version: version), to: path("rds.json"))
+            expected["http.ingress.rds.\(EnvoyConfig.routeName)"] = version
+            changes.insert("routes")
+        }
+        try await acknowledge(expected)
+        // 5. Clusters no route uses any more.
+        if !removed.isEmpty {
+            let version = nextVersion()
+            try write(Self.discovery(config.clusters.keys.sorted().compactMap { name in config.clusters[name].map { withSource(name, $0) } }, version: version),
+                      to: path("cds.json"))
+            try await acknowledge(["cluster_manager.cds": version])
+            for name in removed {
+                unlink(edsPath(name))
+                publishedEndpoints[name] = nil
+            }
+            changes.insert("clusters")
+        }
+        published = config
+        return changes
+    }
+
+    private func withSource(_ name: String, _ cluster: ManifestValue) -> ManifestValue {
+        var cluster = cluster
+        cluster["eds_cluster_config"] = .object(["eds_config": .object([
+            "resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(edsPath(name))]),
+        ])])
+        return cluster
+    }
+
+    private func edsDocument(_ cluster: String, _ endpoints: [EnvoyConfig.Endpoint], version: String) -> String {
+        let assignment: ManifestValue = .object([
+            "@type": .string("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment"), "cluster_name": .string(cluster),
+            "endpoints": .array(endpoints.isEmpty ? [] : [.object(["lb_endpoints": .array(endpoints.map { endpoint in
+                .object(["endpoint": .object(["address": Self.socket(endpoint.address, endpoint.port)])])
+            })])]),
+        ])
+        return Self.discovery([assignment], version: version)
+    }
+
+    /// Polls the admin stats until every `<prefix>.version_text` shows its version; an `update_rejected` that moves
+    /// is Envoy refusing the file.
+    private func acknowledge(_ expected: [String: String], timeout: Duration = .seconds(10)) async throws {
+        guard !expected.isEmpty else { return }
+        let deadline = ContinuousClock.now + timeout
+        var rejectedBefore: [String: Int] = [:]
+        var first = true
+        while true {
+            let stats = (try? await versionStats()) ?? [:]
+            if first {
+                for prefix in expected.keys { rejectedBefore[prefix] = Int(stats["\(prefix).update_rejected"] ?? "0") ?? 0 }
+                first = false
+            }
+            var pending: [String] = []
+            for (prefix, version) in expected where stats["\(prefix).version_text"] != version {
+                if let rejected = Int(stats["\(prefix).update_rejected"] ?? "0"), rejected > rejectedBefore[prefix] ?? 0 {
+                    throw TargetError.mesh("Envoy rejected the \(prefix) update; the previous configuration keeps serving: \(lastRejection())")
+                }
+                pending.append(prefix)
+            }
+            if pending.isEmpty { return }
+            if ContinuousClock.now > deadline {
+                throw TargetError.mesh("Envoy did not confirm \(pending.sorted().joined(separator: ", ")) within \(timeout) (log: \(path("envoy.log")))")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private func lastRejection() -> String {
+        let log = (try? String(contentsOfFile: path("envoy.log"), encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").last { $0.contains("rejected") }.map { line in
+            line.range(of: "] ").map { String(line[$0.upperBound...]) } ?? String(line)
+        } ?? "see \(path("envoy.log"))"
+    }
+
+    /// `version_text` and `update_rejected` stats by name.
+    private func versionStats() async throws -> [String: String] {
+        let text = try await get("/stats?filter=(version_text|update_rejected)$")
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.range(of: ": ") else { continue }
+            var value = String(line[colon.upperBound...])
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            result[String(line[..<colon.lowerBound])] = value
+        }
+        return result
+    }
+
+    /// A GET against the admin endpoint.
+    public func get(_ pathAndQuery: String) async throws -> String {
+        let encoded = pathAndQuery.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? pathAndQuery
+        let request = HTTPClientRequest(url: admin + encoded)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 32 << 20)
+        return String(buffer: body)
+    }
+}

@@ -1,0 +1,33 @@
+import Manifests
+
+/// A change to an object, as a watch reports it.
+public struct ObjectEvent: Sendable, Hashable {
+    public enum Change: String, Sendable, Hashable, Codable {
+        case added = "ADDED"
+        case modified = "MODIFIED"
+        case deleted = "DELETED"
+    }
+
+    public var change: Change
+    public var key: ObjectKey
+    /// The object after the change (before it, for a deletion).
+    public var object: ManifestValue
+}
+
+/// What an apply did to one object, as `kubectl apply` prints it.
+public struct AppliedObject: Sendable, Hashable {
+    public enum Outcome: String, Sendable, Hashable {
+        case created, configured, unchanged
+    }
+
+    public var key: ObjectKey
+    public var outcome: Outcome
+    /// Fields accepted but without effect on this target, and references that point nowhere (once per object).
+    public var warnings: [String]
+
+    public init(key: ObjectKey, outcome: Outcome, warnings: [String] = []) {
+        self.key = key
+        self.outcome = outcome
+        self.warnings = warnings
+    }
+}

