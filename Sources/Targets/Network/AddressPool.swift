@@ -1,15 +1,25 @@
-/// Pod addresses handed out from a subnet: the lowest free one first, given back when a pod is gone.
+/// Pod addresses handed out from a subnet, like CNI's host-local IPAM: the next free address after the last one
+/// handed out, so a released address is not reused at once (the host's neighbour cache may still point at the old
+/// pod's link for a while).
 public struct AddressPool: Sendable, Hashable {
     public let subnet: IPv4Subnet
     public private(set) var inUse: Set<IPv4Address> = []
+    private var last: UInt32?
 
     public init(subnet: IPv4Subnet) { self.subnet = subnet }
 
-    /// The lowest free address, now in use; nil when the range is full.
+    /// The next free address after the last allocation (wrapping around), now in use; nil when the range is full.
     public mutating func allocate() -> IPv4Address? {
-        for value in subnet.podAddresses where !inUse.contains(IPv4Address(value)) {
-            inUse.insert(IPv4Address(value))
-            return IPv4Address(value)
+        let range = subnet.podAddresses
+        let count = range.upperBound - range.lowerBound + 1
+        let start = last.map { $0 + 1 } ?? range.lowerBound
+        for step in 0..<count {
+            let offset = ((start &- range.lowerBound) &+ step) % count
+            let address = IPv4Address(range.lowerBound + offset)
+            if inUse.insert(address).inserted {
+                last = address.value
+                return address
+            }
         }
         return nil
     }

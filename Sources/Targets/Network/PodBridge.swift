@@ -45,6 +45,8 @@ public struct PodBridge: Sendable {
             _ = try? await ip(["link", "del", interface], allowFailure: true)
             throw error
         }
+        // An address used before may still sit in the host's neighbour cache with the old pod's MAC.
+        _ = try? await ip(["neigh", "flush", "to", address.description, "dev", name], allowFailure: true)
         let inside = "ip link set \(peer) name eth0 && ip addr add \(address)/\(subnet.prefixLength) dev eth0 && ip link set eth0 up"
             + " && ip link set lo up && ip route add default via \(subnet.gateway)"
         let result = try await CapturedCommand.run("nsenter", ["--net=/proc/\(pid)/ns/net", "sh", "-c", inside], timeout: .seconds(10))
