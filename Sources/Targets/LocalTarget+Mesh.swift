@@ -17,7 +17,11 @@ extension LocalTarget {
                     if let name = port["name"]?.string, let number = port["containerPort"]?.int { named[name] = number }
                 }
             }
-            snapshot.endpoints.append(.init(namespace: key.namespace, labels: Self.labels(pod), address: address, namedPorts: named))
+            // The owning Deployment: the ReplicaSet's name less its pod-template-hash.
+            let owner = pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string
+            let hash = Self.labels(pod)["pod-template-hash"]
+            let workload = owner.map { name in hash.map { name.hasSuffix("-" + $0) ? String(name.dropLast($0.count + 1)) : name } ?? name }
+            snapshot.endpoints.append(.init(namespace: key.namespace, labels: Self.labels(pod), address: address, namedPorts: named, workload: workload))
         }
         for rule in await store.list(.destinationRule) {
             guard let key = Self.key(rule, .destinationRule), let spec = try? DestinationRuleSpec(rule) else { continue }
@@ -39,5 +43,18 @@ extension LocalTarget {
         } catch {
             record("\(Timestamp.format(Date())) \(error)")
         }
+    }
+}
+
+extension LocalTarget {
+    /// Request counts and latency per Service subset, from Envoy (the Target API's metrics).
+    public func meshMetrics() async throws -> [SubsetMetrics] {
+        guard let config = publishedMesh else { return [] }
+        return try await mesh.metrics(config)
+    }
+
+    /// The same in Prometheus' text format under Istio's names (`istio_requests_total`, ...).
+    public func prometheusMetrics() async throws -> String {
+        MeshMetricsFormat.prometheus(try await meshMetrics())
     }
 }

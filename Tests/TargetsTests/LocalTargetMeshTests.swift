@@ -150,6 +150,18 @@ import Testing
         #expect(abs(share - 10) <= 2, "canary share \(share) %")
         #expect(samples.filter { $0.body == "v1" }.count + canary == 2000)
 
+        // The same split, as the mesh measured it, under Istio's metric names.
+        let metrics = try await cluster.target.meshMetrics()
+        let canaryMetrics = try #require(metrics.first { $0.subset == "canary" })
+        #expect(canaryMetrics.responses[200] == canary && canaryMetrics.workload == "qwik-node-app-canary" && canaryMetrics.version == "canary")
+        #expect(metrics.first { $0.subset == "primary" }?.responses[200] == 2000 - canary)
+        let exposition = try await cluster.target.prometheusMetrics()
+        #expect(exposition.contains("istio_requests_total{reporter=\"destination\",destination_service=\"qwik-node-app-service.default.svc.cluster.local\",destination_service_name=\"qwik-node-app-service\",destination_service_namespace=\"default\",destination_version=\"canary\",destination_workload=\"qwik-node-app-canary\",destination_workload_namespace=\"default\",source_workload=\"unknown\",response_code=\"200\"} \(canary)\n"),
+                "\(exposition.prefix(1500))")
+        try await Task.sleep(for: .milliseconds(1200))
+        let flushed = try await cluster.target.meshMetrics().first { $0.subset == "canary" }
+        #expect(flushed?.latencyCount == canary && flushed?.latencyBuckets.last?.count == canary, "histograms arrive with the 1 s flush")
+
         // 2. Twenty flips 100/0 ↔ 0/100 under load: nothing lost, and requests sent after an apply returned see it.
         let flips: [(Int, Int)] = (0..<20).map { $0 % 2 == 0 ? (100, 0) : (0, 100) }
         let (marks, load) = try await client.during {

@@ -13,8 +13,19 @@ public struct EnvoyConfig: Sendable, Hashable {
     /// Cluster name → its endpoints (address, port).
     public var endpoints: [String: [Endpoint]] = [:]
     public var virtualHosts: [ManifestValue] = []
+    /// What each cluster stands for, to label its metrics.
+    public var identities: [String: ClusterIdentity] = [:]
     /// References that point nowhere and hosts claimed twice, worded like `istioctl analyze`.
     public var warnings: [String] = []
+
+    public struct ClusterIdentity: Sendable, Hashable {
+        public var namespace: String
+        public var service: String
+        public var port: Int
+        public var subset: String?
+        public var version: String
+        public var workload: String
+    }
 
     public struct Endpoint: Sendable, Hashable, Comparable {
         public var address: String
@@ -55,6 +66,11 @@ public struct EnvoyConfig: Sendable, Hashable {
                 }
                 for (subset, members, policy) in groups {
                     let name = Self.clusterName(namespace: service.namespace, service: service.name, port: port.port, subset: subset)
+                    let versions = Set(members.compactMap { $0.labels["version"] }), workloads = Set(members.compactMap(\.workload))
+                    let subsetVersion = rule?.spec.subsets.first { $0.name == subset }?.labels["version"]
+                    identities[name] = ClusterIdentity(namespace: service.namespace, service: service.name, port: port.port, subset: subset,
+                                                       version: subsetVersion ?? (versions.count == 1 ? versions.first ?? "unknown" : subset ?? "unknown"),
+                                                       workload: workloads.count == 1 ? workloads.first ?? "unknown" : "unknown")
                     clusters[name] = Self.cluster(name, policy: policy)
                     endpoints[name] = members.compactMap { endpoint in
                         let number: Int? = switch port.targetPort {

@@ -73,7 +73,7 @@ public actor EnvoyMesh {
                                   "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2"]),
             platformOptions: options, input: .none, output: .discarded, error: .discarded
         ) { execution in
-            await self.started(execution.processIdentifier.value)
+            self.started(execution.processIdentifier.value)
             // Returning ends the run, so wait here for the process (the caller's cancellation tears it down).
             while !Task.isCancelled, kill(execution.processIdentifier.value, 0) == 0 {
                 try? await Task.sleep(for: .milliseconds(200))
@@ -307,5 +307,20 @@ public actor EnvoyMesh {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 32 << 20)
         return String(buffer: body)
+    }
+}
+
+extension EnvoyMesh {
+    /// Envoy's counters and latency histograms per cluster, labelled with what each cluster stands for. Counters
+    /// start again from zero when Envoy restarts.
+    public func metrics(_ config: EnvoyConfig) async throws -> [SubsetMetrics] {
+        let text = try await get("/stats/prometheus?usedonly&filter=^cluster\\.[^.]+\\.upstream_rq_([0-9]{3}|time)$")
+        let stats = MeshMetricsFormat.clusters(fromEnvoy: text)
+        return config.identities.sorted { $0.key < $1.key }.map { name, identity in
+            let cluster = stats[name] ?? MeshMetricsFormat.ClusterStats()
+            return SubsetMetrics(namespace: identity.namespace, service: identity.service, subset: identity.subset, version: identity.version,
+                                 workload: identity.workload, responses: cluster.responses, latencyBuckets: cluster.buckets,
+                                 latencySum: cluster.sum, latencyCount: cluster.count)
+        }
     }
 }

@@ -17,7 +17,10 @@ public struct MeshSnapshot: Sendable, Hashable {
         public var address: IPv4Address
         /// Container ports by name, to resolve named target ports.
         public var namedPorts: [String: Int]
-        public init(namespace: String, labels: [String: String], address: IPv4Address, namedPorts: [String: Int] = [:]) {
+        /// The Deployment the pod belongs to.
+        public var workload: String?
+        public init(namespace: String, labels: [String: String], address: IPv4Address, namedPorts: [String: Int] = [:], workload: String? = nil) {
+            self.workload = workload
             self.namespace = namespace
             self.labels = labels
             self.address = address
