@@ -38,8 +38,12 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "Images",
+                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "Images", "Targets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -111,6 +115,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: upcoming
         ),

@@ -87,6 +87,7 @@ public actor LocalTarget: Target {
 
     /// Runs the target until cancelled: the bridge, Envoy, the reconcile loop and every pod.
     public func run() async throws {
+        PodSandbox.killLeftovers(under: "\(configuration.dataDirectory)/pods")
         try await bridge.ensure()
         try await withThrowingDiscardingTaskGroup { group in
             let mesh = self.mesh
@@ -117,6 +118,8 @@ public actor LocalTarget: Target {
 
     /// Removes what `run()` set up on the host (the bridge); pods and Envoy are gone once `run()` has returned.
     public func tearDown() async {
+        PodSandbox.killLeftovers(under: "\(configuration.dataDirectory)/pods")
+        await bridge.removeAttachedLinks()
         await bridge.remove()
         configuration.registry.shutdown()
     }

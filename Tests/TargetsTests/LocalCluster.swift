@@ -61,13 +61,23 @@ final class LocalCluster: Sendable {
         runner.withLock { $0 = Task { try await target.run() } }
     }
 
-    /// Stops the target, removes its bridge and files; checks that nothing it started outlives it.
-    func stop() async {
+    /// Stops the target, removes its bridge and files; returns what outlived it (processes, mounts), if anything.
+    @discardableResult
+    func stop() async -> [String] {
         let task = runner.withLock { $0 }
         task?.cancel()
         _ = await task?.result
         await target.tearDown()
+        var leftovers: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            if command.contains(root) { leftovers.append("process \(entry): \(command.prefix(120))") }
+        }
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        leftovers += mounts.split(separator: "\n").filter { $0.contains(root) }.map { "mount \($0)" }
         try? FileManager.default.removeItem(atPath: root)
+        return leftovers
     }
 
     /// Applies YAML documents as a user would (`slipway local apply -f`).

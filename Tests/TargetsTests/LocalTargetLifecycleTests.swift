@@ -22,7 +22,8 @@ struct LocalTargetLifecycleTests {
             await cluster.stop()
             throw error
         }
-        await cluster.stop()
+        let leftovers = await cluster.stop()
+        #expect(leftovers.isEmpty, "nothing outlives the target: \(leftovers)")
     }
 
     static func deployment(_ name: String, image: String, extra: String = "") -> String {

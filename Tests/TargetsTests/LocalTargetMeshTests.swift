@@ -122,7 +122,8 @@ import Testing
             await cluster.stop()
             throw error
         }
-        await cluster.stop()
+        let leftovers = await cluster.stop()
+        #expect(leftovers.isEmpty, "nothing outlives the target: \(leftovers)")
     }
 
     func exercise(_ cluster: LocalCluster) async throws {

@@ -42,7 +42,9 @@ public struct PodBridge: Sendable {
             try await ip(["link", "set", interface, "up"])
             try await ip(["link", "set", peer, "netns", String(pid)])
         } catch {
-            _ = try? await ip(["link", "del", interface], allowFailure: true)
+            // Also when the caller was cancelled: the clean-up must run to the end.
+            let name = interface
+            await Task.detached { _ = try? await self.ip(["link", "del", name], allowFailure: true) }.value
             throw error
         }
         // An address used before may still sit in the host's neighbour cache with the old pod's MAC.
@@ -53,13 +55,24 @@ public struct PodBridge: Sendable {
         guard result.succeeded else { throw TargetError.network("configuring eth0 in pod process \(pid): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))") }
     }
 
+    /// Deletes every link still enslaved to the bridge (pods that ended without their namespace going away).
+    public func removeAttachedLinks() async {
+        guard let result = try? await CapturedCommand.run("ip", ["-o", "link", "show", "master", name], timeout: .seconds(10)), result.succeeded else { return }
+        for line in result.standardOutput.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2)
+            guard fields.count >= 2 else { continue }
+            let link = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init) ?? ""
+            if !link.isEmpty { _ = try? await ip(["link", "del", link], allowFailure: true) }
+        }
+    }
+
     /// Whether a link exists in the host's namespace.
     public func hasLink(_ interface: String) async -> Bool {
         (try? await ip(["link", "show", "dev", interface], allowFailure: true)) ?? false
     }
 
     @discardableResult
-    private func ip(_ arguments: [String], allowFailure: Bool = false) async throws -> Bool {
+    func ip(_ arguments: [String], allowFailure: Bool = false) async throws -> Bool {
         let result = try await CapturedCommand.run("ip", arguments, timeout: .seconds(10))
         if !result.succeeded, !allowFailure {
             throw TargetError.network("ip \(arguments.joined(separator: " ")): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")

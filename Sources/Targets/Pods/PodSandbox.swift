@@ -85,7 +85,7 @@ public struct PodSandbox: Sendable {
                 started(Processes(wrapper: wrapper, container: child))
             } catch {
                 setupError = error
-                kill(wrapper, SIGTERM)
+                kill(wrapper, SIGKILL)
             }
             var early = ""
             for try await line in execution.standardOutput.strings() { early += line }
@@ -112,5 +112,21 @@ public struct PodSandbox: Sendable {
             try await Task.sleep(for: .milliseconds(5))
         }
         throw TargetError.sandbox("bubblewrap did not report its child within 10 s (see \(infoFile))")
+    }
+}
+
+extension PodSandbox {
+    /// Kills sandboxes a previous run left behind under `podsRoot` (found by their bind mount on the command line).
+    public static func killLeftovers(under podsRoot: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        let marker = Array("\0\(podsRoot)/".utf8)
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  data.starts(with: Array("bwrap\0".utf8)) else { continue }
+            let bytes = Array(data)
+            if bytes.count >= marker.count, (0...(bytes.count - marker.count)).contains(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+                kill(pid, SIGKILL)
+            }
+        }
     }
 }

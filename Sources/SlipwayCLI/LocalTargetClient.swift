@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import Manifests
+import NIOCore
+import NIOHTTP1
+
+/// Talks to the running local target over its loopback API (the port it wrote to `<data>/api.json`).
+struct LocalTargetClient: Sendable {
+    var dataDirectory: String
+
+    struct NotRunning: Error, CustomStringConvertible {
+        var description: String { "the local target is not running (start it with `slipway local up`)" }
+    }
+
+    func base() throws -> String {
+        guard let data = FileManager.default.contents(atPath: "\(dataDirectory)/api.json"), let info = try? ManifestValue(json: data),
+              let port = info["port"]?.int else { throw NotRunning() }
+        return "http://127.0.0.1:\(port)"
+    }
+
+    /// Sends a request; answers with status and body. A connection failure means the target is not running.
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: TimeAmount = .seconds(120)) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: try base() + path)
+        request.method = method
+        if let body {
+            request.body = .bytes(ByteBuffer(string: body))
+            request.headers.add(name: "Content-Type", value: "application/json")
+        }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let text = String(buffer: try await response.body.collect(upTo: 256 << 20))
+            return (Int(response.status.code), text)
+        } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
+            throw NotRunning()
+        } catch let error where "\(error)".contains("onnection refused") {
+            throw NotRunning()
+        }
+    }
+
+    /// The answer's JSON, or the API's error message as a failure.
+    func json(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> ManifestValue {
+        let (status, text) = try await send(method, path, body: body)
+        let value = try? ManifestValue(json: Data(text.utf8))
+        guard (200..<300).contains(status) else { throw CommandFailure(value?["error"]?.string ?? text) }
+        guard let value else { throw CommandFailure("the local target answered something that is not JSON: \(text.prefix(200))") }
+        return value
+    }
+
+    func status() async throws -> ManifestValue { try await json(.GET, "/v1/status") }
+
+    func shutdown() async throws { _ = try await json(.POST, "/v1/shutdown") }
+
+    static func query(_ pairs: [(String, String?)]) -> String {
+        let parts = pairs.compactMap { key, value in
+            value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0)" }
+        }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+
+    static func describe(_ status: ManifestValue) -> String {
+        var lines = [
+            "local target running (pid \(status["pid"]?.int ?? 0)), data in \(status["dataDirectory"]?.string ?? "?")",
+            "  services and gateway hosts: \(status["listen"]?.string ?? "?")  (Host header selects the service)",
+            "  pods: \(status["readyPods"]?.int ?? 0) ready of \(status["pods"]?.int ?? 0), subnet \(status["subnet"]?.string ?? "?") on \(status["bridge"]?.string ?? "?")",
+            "  Envoy admin: \(status["admin"]?.string ?? "?")",
+        ]
+        for event in status["events"]?.array?.suffix(5) ?? [] { lines.append("  event: \(event.string ?? "")") }
+        return lines.joined(separator: "\n")
+    }
+}
