@@ -1,0 +1,127 @@
+import Core
+import Foundation
+import SlipwayTesting
+import Targets
+import Testing
+
+/// `slipway local …` through the binary: up, apply (bad and good input), get, logs, metrics, down with nothing
+/// left behind, and up again with the stored objects running again.
+struct LocalCommandTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL.path
+    static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
+
+    @Test(.timeLimit(.minutes(3))) func upApplyGetLogsDownAndUpAgain() async throws {
+        if let reason = LocalCluster.unavailableReason {
+            Issue.record(Comment(rawValue: reason))
+            return
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-localcli-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
+        func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result {
+            try await CapturedCommand.run(Self.slipway, arguments, environment: environment, timeout: .seconds(90))
+        }
+        let base = try BusyboxRoot.make(at: "\(root)/base")
+        try FileManager.default.createDirectory(atPath: "\(base)/www", withIntermediateDirectories: true)
+        try "hello\n".write(toFile: "\(base)/www/index.html", atomically: true, encoding: .utf8)
+        let imported = try await slipway(["image", "import", "--tag", "local/web:1", "--cmd", "sh -c 'echo serving; exec httpd -f -p 8080 -h /www'", base])
+        #expect(imported.succeeded, "\(imported.standardError)")
+        let ports = [try FreePort.next(), try FreePort.next(), try FreePort.next()]
+        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
+        let up = ["local", "up", "--subnet", "10.216.\(Int.random(in: 1...250)).0/24", "--bridge", "slc\(suffix)", "--port", String(ports[0]),
+                  "--admin-port", String(ports[1]), "--api-port", String(ports[2])]
+        let started = try await slipway(up)
+        #expect(started.succeeded && started.standardOutput.contains("local target running"), "\(started.standardOutput)\(started.standardError)")
+        do {
+            try await exercise(root: root, listen: ports[0], api: ports[2], slipway: slipway, up: up)
+        } catch {
+            _ = try? await slipway(["local", "down"])
+            throw error
+        }
+        let down = try await slipway(["local", "down"])
+        #expect(down.succeeded && down.standardOutput.contains("local target stopped"), "\(down.standardError)")
+        let links = try await CapturedCommand.run("ip", ["-o", "link", "show"], timeout: .seconds(5)).standardOutput
+        #expect(!links.contains("slc\(suffix)"), "the bridge is gone")
+        var leftovers: [String] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            if let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), String(decoding: data, as: UTF8.self).contains(root) { leftovers.append(entry) }
+        }
+        #expect(leftovers.isEmpty, "no process outlives `local down`: \(leftovers)")
+        let status = try await slipway(["local", "status"])
+        #expect(!status.succeeded && status.standardOutput.contains("not running"))
+    }
+
+    func exercise(root: String, listen: Int, api: Int, slipway: (_ arguments: [String]) async throws -> CapturedCommand.Result, up: [String]) async throws {
+        try "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80, targetPort: 8080\n".write(toFile: "\(root)/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try await slipway(["local", "apply", "-f", "\(root)/bad.yaml"])
+        #expect(!bad.succeeded && bad.standardError.contains("bad.yaml:7:"), "a YAML error names file, line and column: \(bad.standardError)")
+        try """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              selector: {app: web}
+              ports: [{port: 80, targetPort: 8080}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: local/web:1
+                    readinessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 1
+
+            """.write(toFile: "\(root)/app.yaml", atomically: true, encoding: .utf8)
+        let applied = try await slipway(["local", "apply", "-f", "\(root)/app.yaml"])
+        #expect(applied.standardOutput == "service/web created\ndeployment.apps/web created\n", "\(applied.standardOutput)\(applied.standardError)")
+        var body = ""
+        for _ in 0..<200 where body != "hello" {
+            let answer = try await CapturedCommand.run("curl", ["-s", "-m", "2", "-H", "Host: web", "http://127.0.0.1:\(listen)/"], timeout: .seconds(5))
+            body = answer.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            if body != "hello" { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(body == "hello", "the Service answers through the mesh")
+        var deployments = try await slipway(["local", "get", "deployments"])
+        for _ in 0..<100 where !deployments.standardOutput.contains("web    2/2     2            2") {
+            try await Task.sleep(for: .milliseconds(50))
+            deployments = try await slipway(["local", "get", "deployments"])
+        }
+        #expect(deployments.standardOutput.contains("web    2/2     2            2"), "\(deployments.standardOutput)")
+        let pods = try await slipway(["local", "get", "pods", "-o", "name"])
+        let podNames = pods.standardOutput.split(separator: "\n").map { $0.replacingOccurrences(of: "pod/", with: "") }
+        #expect(podNames.count == 2)
+        let logs = try await slipway(["local", "logs", try #require(podNames.first)])
+        #expect(logs.standardOutput == "serving\n", "\(logs.standardOutput)")
+        let metrics = try await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(api)/metrics"], timeout: .seconds(5))
+        #expect(metrics.standardOutput.contains("istio_requests_total{reporter=\"destination\",destination_service=\"web.default.svc.cluster.local\""))
+        let missing = try await slipway(["local", "get", "deployment", "nope"])
+        #expect(!missing.succeeded && missing.standardError.contains("\"nope\" not found"))
+
+        // Down and up again: the stored objects run again.
+        let down = try await slipway(["local", "down"])
+        #expect(down.succeeded)
+        let again = try await slipway(up)
+        #expect(again.succeeded, "\(again.standardError)")
+        body = ""
+        for _ in 0..<200 where body != "hello" {
+            let answer = try await CapturedCommand.run("curl", ["-s", "-m", "2", "-H", "Host: web.default.svc.cluster.local", "http://127.0.0.1:\(listen)/"], timeout: .seconds(5))
+            body = answer.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            if body != "hello" { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(body == "hello", "after a restart the pods run again")
+        let deleted = try await slipway(["local", "delete", "-f", "\(root)/app.yaml"])
+        #expect(deleted.standardOutput == "service/web deleted\ndeployment.apps/web deleted\n", "\(deleted.standardOutput)\(deleted.standardError)")
+    }
+}
