@@ -14,6 +14,7 @@ final class LocalCluster: Sendable {
     let target: LocalTarget
     let listenPort: Int
     let adminPort: Int
+    let store: ImageStore
     private let runner = Mutex<Task<Void, any Error>?>(nil)
 
     static var unavailableReason: String? {
@@ -27,7 +28,7 @@ final class LocalCluster: Sendable {
     /// in front of httpd exits on SIGTERM like a well-behaved container.
     init(versions: [String] = ["v1", "v2"], extraImages: [String: String] = [:]) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-local-\(UUID().uuidString.prefix(8))").path
-        let store = try ImageStore(root: "\(root)/images")
+        store = try ImageStore(root: "\(root)/images")
         let base = try BusyboxRoot.make(at: "\(root)/base")
         try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
         var dockerfiles: [String: String] = [:]

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Images
 import Manifests
 import Targets
 import Testing
@@ -84,6 +85,27 @@ struct LocalTargetLifecycleTests {
         let pulling = try #require(try await cluster.target.list(.pod, namespace: "default").first { $0.value(at: ["metadata", "labels", "app"])?.string == "unpullable" })
         let reason = pulling.value(at: ["status", "containerStatuses"])?.array?.first?.value(at: ["state", "waiting", "reason"])?.string
         #expect(reason == "ImagePullBackOff" || reason == "ErrImagePull", "\(pulling["status"]?.jsonText ?? "")")
+
+        // An image that is only in a registry is pulled (Slipway's own registry, in process).
+        let registryRoot = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-lt-registry-\(UUID().uuidString.prefix(6))").path
+        defer { try? FileManager.default.removeItem(atPath: registryRoot) }
+        let registryPort = try FreePort.next()
+        let registry = Task { try await RegistryServer(storage: try RegistryStorage(root: registryRoot)).run(host: "127.0.0.1", port: registryPort) }
+        defer { registry.cancel() }
+        let client = RegistryClient()
+        defer { client.shutdown() }
+        var pushed = false
+        for _ in 0..<100 where !pushed {
+            do {
+                _ = try await client.push(try ImageReference(parsing: "local/app:v1"), from: cluster.store, as: try ImageReference(parsing: "127.0.0.1:\(registryPort)/team/app:v9"))
+                pushed = true
+            } catch { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(pushed)
+        try await cluster.apply(Self.deployment("pulled", image: "127.0.0.1:\(registryPort)/team/app:v9"))
+        try await cluster.waitForRollout("pulled", timeout: .seconds(30))
+        let pulledPod = try #require(try await cluster.target.list(.pod, namespace: "default").first { $0.value(at: ["metadata", "labels", "app"])?.string == "pulled" })
+        #expect(pulledPod.value(at: ["status", "containerStatuses"])?.array?.first?["imageID"]?.string?.hasPrefix("127.0.0.1:\(registryPort)/team/app:v9@sha256:") == true)
 
         // Bad input is refused whole: the valid Service in the same apply is not stored either.
         let service = """
