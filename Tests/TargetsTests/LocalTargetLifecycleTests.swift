@@ -67,7 +67,12 @@ struct LocalTargetLifecycleTests {
         let available = conditions.first { $0["type"]?.string == "Available" }
         #expect(available?["status"]?.string == "False" && available?["reason"]?.string == "MinimumReplicasUnavailable")
         #expect(stuck?.value(at: ["status", "availableReplicas"])?.int == 0 && stuck?.value(at: ["status", "unavailableReplicas"])?.int == 1)
-        let pod = try #require(try await cluster.target.list(.pod, namespace: "default").first { $0.value(at: ["metadata", "labels", "app"])?.string == "crasher" })
+        // On a busy machine the deadline can pass before the first start; wait for the first crash.
+        var pod = try #require(try await cluster.target.list(.pod, namespace: "default").first { $0.value(at: ["metadata", "labels", "app"])?.string == "crasher" })
+        let crashedKey = ObjectKey(.pod, name: try #require(pod.value(at: ["metadata", "name"])?.string))
+        pod = try #require(try await cluster.target.wait(for: crashedKey, timeout: .seconds(30)) { object in
+            (object?.value(at: ["status", "containerStatuses"])?.array?.first?["restartCount"]?.int ?? 0) >= 1
+        })
         let container = pod.value(at: ["status", "containerStatuses"])?.array?.first
         #expect((container?["restartCount"]?.int ?? 0) >= 1, "restarted: \(container?.jsonText ?? "")")
         #expect(container?.value(at: ["lastState", "terminated", "exitCode"])?.int == 3)

@@ -148,6 +148,7 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) failed: \(failures.prefix(3).map(\.body))")
         let canary = samples.filter { $0.body == "v2" }.count
         let share = Double(canary) / Double(samples.count) * 100
+        print("split: \(canary) of \(samples.count) to the canary = \(share) %")
         #expect(abs(share - 10) <= 2, "canary share \(share) %")
         #expect(samples.filter { $0.body == "v1" }.count + canary == 2000)
 

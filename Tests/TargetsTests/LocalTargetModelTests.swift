@@ -156,4 +156,25 @@ struct LocalTargetModelTests {
                 == "The Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].image: Required value")
         #expect(error("  selector: {matchLabels: {app: web}}\n" + template) == nil)
     }
+
+    @Test func theStoreWatchesVersionsAndPersists() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-store-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ObjectStore(file: "\(directory)/objects.json")
+        let events = await store.watch()
+        let key = ObjectKey(.configMap, name: "settings")
+        let config = try object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: \"1\"}\n")
+        let first = try await store.apply([(key, config)], manager: "me", force: false)
+        let again = try await store.apply([(key, config)], manager: "me", force: false)
+        #expect(first.map(\.1) == [.created] && again.map(\.1) == [.unchanged])
+        var iterator = events.makeAsyncIterator()
+        let event = await iterator.next()
+        #expect(event?.change == .added && event?.key == key)
+        let version = await store.get(key)?.value(at: ["metadata", "resourceVersion"])
+        let reopened = try ObjectStore(file: "\(directory)/objects.json")
+        let reloaded = await reopened.get(key)
+        #expect(reloaded?.value(at: ["data", "a"])?.string == "1" && reloaded?.value(at: ["metadata", "resourceVersion"]) == version)
+        #expect(await reopened.managers(of: key)["me"] == [".data.a"])
+    }
 }
