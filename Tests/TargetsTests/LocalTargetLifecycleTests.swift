@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import SlipwayTesting
 import Manifests
 import Targets
 import Testing
