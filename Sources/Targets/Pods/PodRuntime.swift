@@ -125,7 +125,7 @@ public actor PodRuntime {
             let startedAt = Date()
             let exitCode = await runContainer(request, launch: launch, control: control, drain: drain)
             let finishedAt = Date()
-            let reason = exitCode == 0 ? "Completed" : exitCode == 137 ? "Error" : "Error"
+            let reason = exitCode == 0 ? "Completed" : "Error"
             await update(key) {
                 $0.lastState = .terminated(exitCode: exitCode, reason: reason, startedAt: startedAt, finishedAt: finishedAt)
                 $0.state = .terminated(exitCode: exitCode, reason: reason, startedAt: startedAt, finishedAt: finishedAt)
