@@ -36,8 +36,9 @@ public struct PodBridge: Sendable {
         guard subnet.podAddresses.contains(address.value) else { throw TargetError.network("\(address) is not a pod address of \(subnet)") }
         let peer = interface + "p"
         guard peer.utf8.count <= 15 else { throw TargetError.network("interface name '\(interface)' is too long") }
-        try await ip(["link", "add", interface, "type", "veth", "peer", "name", peer])
         do {
+            // Inside the clean-up's reach: a cancelled `ip link add` may still have created the pair.
+            try await ip(["link", "add", interface, "type", "veth", "peer", "name", peer])
             try await ip(["link", "set", interface, "master", name])
             try await ip(["link", "set", interface, "up"])
             try await ip(["link", "set", peer, "netns", String(pid)])
