@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "slipway", targets: ["slipway"]),
+        .executable(name: "slipway-local", targets: ["slipway-local"]),
         .library(name: "Expressions", targets: ["Expressions"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Runner", targets: ["Runner"]),
@@ -35,6 +36,7 @@ let package = Package(
             dependencies: ["SlipwayCLI"],
             swiftSettings: upcoming
         ),
+        .executableTarget(name: "slipway-local", dependencies: ["Targets"], swiftSettings: upcoming),
         .target(
             name: "SlipwayCLI",
             dependencies: [
@@ -117,6 +119,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

