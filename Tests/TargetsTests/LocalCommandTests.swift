@@ -106,6 +106,7 @@ struct LocalCommandTests {
         #expect(logs.standardOutput == "serving\n", "\(logs.standardOutput)")
         let metrics = try await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(api)/metrics"], timeout: .seconds(5))
         #expect(metrics.standardOutput.contains("istio_requests_total{reporter=\"destination\",destination_service=\"web.default.svc.cluster.local\""))
+        try await prometheusScrapesTheTarget(root: root, listen: listen, api: api)
         let missing = try await slipway(["local", "get", "deployment", "nope"])
         #expect(!missing.succeeded && missing.standardError.contains("\"nope\" not found"))
 
@@ -123,5 +124,47 @@ struct LocalCommandTests {
         #expect(body == "hello", "after a restart the pods run again")
         let deleted = try await slipway(["local", "delete", "-f", "\(root)/app.yaml"])
         #expect(deleted.standardOutput == "service/web deleted\ndeployment.apps/web deleted\n", "\(deleted.standardOutput)\(deleted.standardError)")
+    }
+
+    /// A real Prometheus (Debian's) scrapes the target's /metrics while traffic flows; seed 002's success-rate query,
+    /// with the Service's real name, answers 1 (every request succeeded) from Istio's metric names.
+    func prometheusScrapesTheTarget(root: String, listen: Int, api: Int) async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") else {
+            Issue.record("prometheus is missing (scripts/setup installs Debian's prometheus)")
+            return
+        }
+        let port = try FreePort.next()
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+            - job_name: slipway-local
+              static_configs: [{targets: ["127.0.0.1:\(api)"]}]
+
+            """.write(toFile: "\(root)/prometheus.yml", atomically: true, encoding: .utf8)
+        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(root)/prometheus.yml --web.listen-address=127.0.0.1:\(port) --storage.tsdb.path=\(root)/tsdb --log.level=warn >\(root)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
+        let pid = try #require(Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(pid, SIGTERM) }
+        let query = "sum(rate(istio_requests_total{destination_service_name=\"web\",destination_workload=\"web\",response_code!~\"5..\"}[1m])) / sum(rate(istio_requests_total{destination_service_name=\"web\",destination_workload=\"web\"}[1m]))"
+        let client = LoadClient(port: listen, host: "web")
+        let (answer, samples) = try await client.during(workers: 1) {
+            var value = ""
+            for _ in 0..<150 where value.isEmpty {
+                try await Task.sleep(for: .milliseconds(200))
+                let result = try await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(port)/api/v1/query", "--data-urlencode", "query=\(query)"], timeout: .seconds(5))
+                // {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1795349732.756,"1"]}]}}
+                if let range = result.standardOutput.range(of: #""value":\[[0-9.]+,""#, options: .regularExpression) {
+                    value = String(result.standardOutput[range.upperBound...].prefix { $0 != "\"" })
+                    if value == "NaN" { value = "" }
+                }
+            }
+            return value
+        }
+        #expect(samples.allSatisfy { $0.status == 200 })
+        var targets = ""
+        if answer != "1" {
+            targets = (try? await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(port)/api/v1/query", "--data-urlencode", "query=istio_requests_total"], timeout: .seconds(5)).standardOutput) ?? ""
+            targets += (try? await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(port)/api/v1/query", "--data-urlencode", "query=\(query)"], timeout: .seconds(5)).standardOutput) ?? ""
+        }
+        #expect(answer == "1", "Prometheus answered \(answer.isEmpty ? "no data" : answer) for the seed's success-rate query; targets: \(targets.prefix(800))")
     }
 }
