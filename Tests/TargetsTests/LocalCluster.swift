@@ -81,6 +81,18 @@ final class LocalCluster: Sendable {
         return leftovers
     }
 
+    /// Runs `body`, then stops the target whether it threw or not, and checks that nothing outlived it.
+    func use(_ body: (LocalCluster) async throws -> Void) async throws {
+        do {
+            try await body(self)
+        } catch {
+            await stop()
+            throw error
+        }
+        let leftovers = await stop()
+        #expect(leftovers.isEmpty, "nothing outlives the target: \(leftovers)")
+    }
+
     /// Applies YAML documents as a user would (`slipway local apply -f`).
     @discardableResult
     func apply(_ yaml: String, manager: String = "test") async throws -> [AppliedObject] {

@@ -18,14 +18,7 @@ struct LocalTargetLifecycleTests {
             CMD ["sh", "-c", "echo starting; exit 3"]
 
             """])
-        do {
-            try await exercise(cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        let leftovers = await cluster.stop()
-        #expect(leftovers.isEmpty, "nothing outlives the target: \(leftovers)")
+        try await cluster.use { try await exercise($0) }
     }
 
     static func deployment(_ name: String, image: String, extra: String = "") -> String {

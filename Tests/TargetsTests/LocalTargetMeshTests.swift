@@ -116,14 +116,7 @@ import Testing
             return
         }
         let cluster = try await LocalCluster()
-        do {
-            try await exercise(cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        let leftovers = await cluster.stop()
-        #expect(leftovers.isEmpty, "nothing outlives the target: \(leftovers)")
+        try await cluster.use { try await exercise($0) }
     }
 
     func exercise(_ cluster: LocalCluster) async throws {
