@@ -67,6 +67,8 @@ public actor LocalTarget: Target {
         self.configuration = configuration
         let data = configuration.dataDirectory
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Secrets are kept in the object file, as etcd keeps them: only the owner may read the directory.
+        chmod(data, 0o700)
         let store = try ObjectStore(file: "\(data)/objects.json")
         self.store = store
         bridge = try PodBridge(name: configuration.bridgeName, subnet: configuration.subnet)

@@ -176,5 +176,7 @@ struct LocalTargetModelTests {
         let reloaded = await reopened.get(key)
         #expect(reloaded?.value(at: ["data", "a"])?.string == "1" && reloaded?.value(at: ["metadata", "resourceVersion"]) == version)
         #expect(await reopened.managers(of: key)["me"] == [".data.a"])
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/objects.json")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "Secrets live in this file: owner only")
     }
 }

@@ -237,5 +237,6 @@ public actor ObjectStore {
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(saved) else { return }
         try? data.write(to: URL(fileURLWithPath: file), options: .atomic)
+        chmod(file, 0o600)
     }
 }
