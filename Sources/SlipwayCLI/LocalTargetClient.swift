@@ -18,8 +18,9 @@ struct LocalTargetClient: Sendable {
         return "http://127.0.0.1:\(port)"
     }
 
-    /// Sends a request; answers with status and body. A connection failure means the target is not running.
-    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: TimeAmount = .seconds(120)) async throws -> (Int, String) {
+    /// Sends a request; answers with status and body. Failing to reach the API means the target is not running; an
+    /// answer that takes too long (an apply waits for Envoy) is reported as such.
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: try base() + path)
         request.method = method
         if let body {
@@ -27,12 +28,12 @@ struct LocalTargetClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
         }
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
             let text = String(buffer: try await response.body.collect(upTo: 256 << 20))
             return (Int(response.status.code), text)
-        } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
-            throw NotRunning()
-        } catch let error where "\(error)".contains("onnection refused") {
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw error
+        } catch {
             throw NotRunning()
         }
     }

@@ -6,6 +6,11 @@ extension LocalTarget {
     static let manager = "slipway-controller"
     static let revisionAnnotation = "deployment.kubernetes.io/revision"
 
+    /// A ReplicaSet's revision number (0 when it has none).
+    static func revision(of replicaSet: ManifestValue) -> Int {
+        Int(replicaSet.value(at: ["metadata", "annotations", revisionAnnotation])?.string ?? "") ?? 0
+    }
+
     func reconcileWorkloads() async {
         let now = Date()
         for deployment in await store.list(.deployment) { await reconcileDeployment(deployment, now: now) }
@@ -69,8 +74,8 @@ extension LocalTarget {
               let uid = deployment.value(at: ["metadata", "uid"])?.string else { return }
         let owned = await store.list(.replicaSet, namespace: key.namespace).filter { Self.ownerUID($0) == uid }
         let hash = Self.templateHash(spec.template)
-        let revisions = owned.compactMap { Int($0.value(at: ["metadata", "annotations", Self.revisionAnnotation])?.string ?? "") }
-        let nextRevision = (revisions.max() ?? 0) + 1
+        let latestRevision = owned.map(Self.revision).max() ?? 0
+        let nextRevision = latestRevision + 1
         var created = false
         var newSet = owned.first { Self.labels($0)["pod-template-hash"] == hash }
         if newSet == nil {
@@ -92,8 +97,7 @@ extension LocalTarget {
             replicaSet = await store.put(replicaSet, key: ObjectKey(.replicaSet, namespace: key.namespace, name: name), manager: Self.manager)
             newSet = replicaSet
             created = true
-        } else if let current = newSet, let revision = Int(current.value(at: ["metadata", "annotations", Self.revisionAnnotation])?.string ?? ""),
-                  revision < (revisions.max() ?? 0), let setKey = Self.key(current, .replicaSet) {
+        } else if let current = newSet, Self.revision(of: current) < latestRevision, let setKey = Self.key(current, .replicaSet) {
             // A rollback to an earlier template: that ReplicaSet becomes the newest revision again.
             await store.setMetadata(.string(String(nextRevision)), field: ["annotations", Self.revisionAnnotation], of: setKey)
             newSet = await store.get(setKey)
@@ -127,8 +131,7 @@ extension LocalTarget {
         }
         // Old revisions beyond the history limit go once they have no pods.
         let idle = oldSets.filter { ($0.value(at: ["spec", "replicas"])?.int ?? 0) == 0 && ($0.value(at: ["status", "replicas"])?.int ?? 0) == 0 }
-            .sorted { (Int($0.value(at: ["metadata", "annotations", Self.revisionAnnotation])?.string ?? "") ?? 0)
-                < (Int($1.value(at: ["metadata", "annotations", Self.revisionAnnotation])?.string ?? "") ?? 0) }
+            .sorted { Self.revision(of: $0) < Self.revision(of: $1) }
         for set in idle.dropLast(spec.revisionHistoryLimit) {
             if let setKey = Self.key(set, .replicaSet) { await store.remove(setKey) }
         }

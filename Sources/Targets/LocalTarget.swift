@@ -123,6 +123,7 @@ public actor LocalTarget: Target {
         PodSandbox.killLeftovers(under: "\(configuration.dataDirectory)/pods")
         await bridge.removeAttachedLinks()
         await bridge.remove()
+        await store.flush()
         configuration.registry.shutdown()
     }
 
@@ -148,6 +149,7 @@ public actor LocalTarget: Target {
         await reconcileWorkloads()
         await reconcileMesh()
         await finishTerminatingPods()
+        await store.flush()
         completedPass = max(completedPass, pass)
         let ready = passWaiters.filter { $0.0 <= completedPass }
         passWaiters.removeAll { $0.0 <= completedPass }
@@ -174,21 +176,17 @@ public actor LocalTarget: Target {
             }
         }
         let outcomes = try await store.apply(checked.map { ($0.key, $0.object) }, manager: fieldManager, force: force)
-        var snapshot = await meshSnapshot()
-        for item in checked where item.key.kind == .virtualService {
-            if let spec = try? VirtualServiceSpec(item.object) {
-                snapshot.virtualServices.removeAll { $0.namespace == item.key.namespace && $0.name == item.key.name }
-                snapshot.virtualServices.append(.init(namespace: item.key.namespace, name: item.key.name, spec: spec))
-            }
-        }
+        // The stored state, this apply included, for the references VirtualServices make.
+        let snapshot = checked.contains { $0.key.kind == .virtualService } ? await meshSnapshot() : nil
         var results: [AppliedObject] = []
         for (item, outcome) in zip(checked, outcomes) {
             var warnings: [String] = []
             for field in item.ignoredFields where reportedIgnored.insert("\(item.key)|\(field)").inserted {
                 warnings.append(field.hasPrefix("kind ") ? field : "\(field) is ignored by the local target")
             }
-            if item.key.kind == .virtualService, let spec = try? VirtualServiceSpec(item.object) {
-                warnings += EnvoyConfig.danglingReferences(spec, namespace: item.key.namespace, snapshot: snapshot)
+            if let snapshot, item.key.kind == .virtualService,
+               let route = snapshot.virtualServices.first(where: { $0.namespace == item.key.namespace && $0.name == item.key.name }) {
+                warnings += EnvoyConfig.danglingReferences(route.spec, namespace: item.key.namespace, snapshot: snapshot)
             }
             results.append(AppliedObject(key: item.key, outcome: outcome.1, warnings: warnings))
         }

@@ -69,14 +69,7 @@ final class LocalCluster: Sendable {
         task?.cancel()
         _ = await task?.result
         await target.tearDown()
-        var leftovers: [String] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
-            let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            if command.contains(root) { leftovers.append("process \(entry): \(command.prefix(120))") }
-        }
-        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        leftovers += mounts.split(separator: "\n").filter { $0.contains(root) }.map { "mount \($0)" }
+        let leftovers = Leftovers.processes(mentioning: root).map { "process \($0)" } + Leftovers.mounts(under: root).map { "mount \($0)" }
         try? FileManager.default.removeItem(atPath: root)
         return leftovers
     }

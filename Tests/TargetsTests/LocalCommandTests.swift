@@ -42,10 +42,7 @@ struct LocalCommandTests {
         #expect(down.succeeded && down.standardOutput.contains("local target stopped"), "\(down.standardError)")
         let links = try await CapturedCommand.run("ip", ["-o", "link", "show"], timeout: .seconds(5)).standardOutput
         #expect(!links.contains("slc\(suffix)"), "the bridge is gone")
-        var leftovers: [String] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
-            if let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), String(decoding: data, as: UTF8.self).contains(root) { leftovers.append(entry) }
-        }
+        let leftovers = Leftovers.processes(mentioning: root)
         #expect(leftovers.isEmpty, "no process outlives `local down`: \(leftovers)")
         let status = try await slipway(["local", "status"])
         #expect(!status.succeeded && status.standardOutput.contains("not running"))

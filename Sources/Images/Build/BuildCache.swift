@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Layers built before, by cache key: `<store>/build-cache/<key>.json`. The blob itself lives in the store, so a hit

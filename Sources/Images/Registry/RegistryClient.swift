@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import AsyncHTTPClient
+import Core
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+import Core
 import Foundation
 
 /// Registry credentials: Slipway's own file (`slipway registry login`, `~/.config/slipway/auth.json`) first, then
@@ -66,6 +67,6 @@ public struct RegistryCredentials: Sendable {
         do { data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) } catch {
             throw .io(file, "\(error)")
         }
-        try AtomicFile.write(data, to: file, permissions: 0o600)
+        do { try AtomicFile.write(data, to: file, permissions: 0o600) } catch { throw .io(error.path, error.reason) }
     }
 }

@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+import Core
 import Foundation
 
 /// The registry server's storage: one content-addressed blob pool (`blobs/sha256/…`, written to `uploads/` and

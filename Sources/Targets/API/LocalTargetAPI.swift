@@ -34,7 +34,8 @@ public struct LocalTargetAPI: Sendable {
                              "warnings": .array(result.warnings.map(ManifestValue.string))])
                 }))
             } catch let error as TargetError {
-                return Self.error(error.description.hasSuffix("not found") ? .notFound : .unprocessableContent, error.description)
+                if case .notFound = error { return Self.error(.notFound, error.description) }
+                return Self.error(.unprocessableContent, error.description)
             }
         }
         router.get("/v1/objects") { request, _ -> Response in

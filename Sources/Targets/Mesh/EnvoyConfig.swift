@@ -39,7 +39,7 @@ public struct EnvoyConfig: Sendable, Hashable {
     }
 
     public init(_ snapshot: MeshSnapshot) {
-        let services = Dictionary(snapshot.services.map { ("\($0.name).\($0.namespace)", $0) }, uniquingKeysWith: { a, _ in a })
+        let services = Self.servicesByName(snapshot)
         var rules: [String: MeshSnapshot.Named<DestinationRuleSpec>] = [:]
         for rule in snapshot.destinationRules.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
             guard let service = Self.service(rule.spec.host, namespace: rule.namespace, in: services) else {
@@ -136,6 +136,11 @@ public struct EnvoyConfig: Sendable, Hashable {
     public var routeConfiguration: ManifestValue {
         .object(["@type": .string("type.googleapis.com/envoy.config.route.v3.RouteConfiguration"), "name": .string(Self.routeName),
                  "virtual_hosts": .array(virtualHosts)])
+    }
+
+    /// Services by `name.namespace`.
+    static func servicesByName(_ snapshot: MeshSnapshot) -> [String: MeshSnapshot.Service] {
+        Dictionary(snapshot.services.map { ("\($0.name).\($0.namespace)", $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func service(_ host: String, namespace: String, in services: [String: MeshSnapshot.Service]) -> MeshSnapshot.Service? {
@@ -242,7 +247,7 @@ public struct EnvoyConfig: Sendable, Hashable {
 
     /// Checks references a VirtualService makes, for warnings at apply time (`istioctl analyze`'s IST0101).
     public static func danglingReferences(_ spec: VirtualServiceSpec, namespace: String, snapshot: MeshSnapshot) -> [String] {
-        let services = Dictionary(snapshot.services.map { ("\($0.name).\($0.namespace)", $0) }, uniquingKeysWith: { a, _ in a })
+        let services = Self.servicesByName(snapshot)
         var warnings: [String] = []
         for route in spec.http {
             for destination in route.destinations + (route.mirror.map { [$0] } ?? []) {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Core
 import Foundation
 import Manifests
 import NIOCore
@@ -73,11 +74,8 @@ public actor EnvoyMesh {
                                   "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2"]),
             platformOptions: options, input: .none, output: .discarded, error: .discarded
         ) { execution in
+            // `run` waits for the process after this returns, and tears it down when the caller is cancelled.
             self.started(execution.processIdentifier.value)
-            // Returning ends the run, so wait here for the process (the caller's cancellation tears it down).
-            while !Task.isCancelled, kill(execution.processIdentifier.value, 0) == 0 {
-                try? await Task.sleep(for: .milliseconds(200))
-            }
         }
         pid = nil
         return result.terminationStatus
@@ -156,20 +154,9 @@ public actor EnvoyMesh {
         ManifestValue.object(["version_info": .string(version), "resources": .array(resources)]).jsonText
     }
 
-    /// Writes a temporary file in the same directory and renames it over the target: Envoy only sees moves.
+    /// Envoy only sees moves: a temporary file in the same directory, renamed over the target.
     private func write(_ text: String, to file: String) throws {
-        let directory = (file as NSString).deletingLastPathComponent
-        let temporary = "\(directory)/.\((file as NSString).lastPathComponent).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw TargetError.mesh("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, rename(temporary, file) == 0 else {
-            unlink(temporary)
-            throw TargetError.mesh("cannot write \(file): \(String(cString: strerror(errno)))")
-        }
+        do { try AtomicFile.write(Data(text.utf8), to: file) } catch { throw TargetError.mesh("cannot write \(error)") }
     }
 
     // MARK: Publishing

@@ -12,31 +12,25 @@ public struct SubsetMetrics: Sendable, Hashable {
     public var workload: String
     /// Completed requests by response code (Envoy's own 503s included).
     public var responses: [Int: Int]
-    /// Cumulative latency buckets in milliseconds (upper bound → requests at or below it).
-    public var latencyBuckets: [(upperBound: Double, count: Int)]
+    /// One cumulative latency bucket: requests that took at most `upperBound` milliseconds.
+    public struct Bucket: Sendable, Hashable {
+        public var upperBound: Double
+        public var count: Int
+    }
+
+    public var latencyBuckets: [Bucket]
     public var latencySum: Double
     public var latencyCount: Int
 
     public var requests: Int { responses.values.reduce(0, +) }
     public var errors: Int { responses.filter { $0.key >= 500 }.values.reduce(0, +) }
-
-    public static func == (a: SubsetMetrics, b: SubsetMetrics) -> Bool {
-        a.namespace == b.namespace && a.service == b.service && a.subset == b.subset && a.responses == b.responses
-            && a.latencyBuckets.map(\.upperBound) == b.latencyBuckets.map(\.upperBound) && a.latencyBuckets.map(\.count) == b.latencyBuckets.map(\.count)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(namespace)
-        hasher.combine(service)
-        hasher.combine(subset)
-    }
 }
 
 /// Reads Envoy's Prometheus exposition into per-cluster counters, and writes Slipway's own in Istio's names.
 public enum MeshMetricsFormat {
     struct ClusterStats {
         var responses: [Int: Int] = [:]
-        var buckets: [(Double, Int)] = []
+        var buckets: [SubsetMetrics.Bucket] = []
         var sum = 0.0
         var count = 0
     }
@@ -72,7 +66,7 @@ public enum MeshMetricsFormat {
                 if let code = labels["envoy_response_code"].flatMap({ Int($0) }) { result[cluster, default: ClusterStats()].responses[code] = Int(value) }
             case "envoy_cluster_upstream_rq_time_bucket":
                 if let bound = labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }) {
-                    result[cluster, default: ClusterStats()].buckets.append((bound, Int(value)))
+                    result[cluster, default: ClusterStats()].buckets.append(SubsetMetrics.Bucket(upperBound: bound, count: Int(value)))
                 }
             case "envoy_cluster_upstream_rq_time_sum": result[cluster, default: ClusterStats()].sum = value
             case "envoy_cluster_upstream_rq_time_count": result[cluster, default: ClusterStats()].count = Int(value)
@@ -101,9 +95,9 @@ public enum MeshMetricsFormat {
         }
         out += "# HELP istio_request_duration_milliseconds Request durations.\n# TYPE istio_request_duration_milliseconds histogram\n"
         for metric in metrics where metric.latencyCount > 0 {
-            for (bound, count) in metric.latencyBuckets {
-                let le = bound.isInfinite ? "+Inf" : formatted(bound)
-                out += "istio_request_duration_milliseconds_bucket\(labels(metric, [("le", le)])) \(count)\n"
+            for bucket in metric.latencyBuckets {
+                let le = bucket.upperBound.isInfinite ? "+Inf" : formatted(bucket.upperBound)
+                out += "istio_request_duration_milliseconds_bucket\(labels(metric, [("le", le)])) \(bucket.count)\n"
             }
             out += "istio_request_duration_milliseconds_sum\(labels(metric, [])) \(formatted(metric.latencySum))\n"
             out += "istio_request_duration_milliseconds_count\(labels(metric, [])) \(metric.latencyCount)\n"

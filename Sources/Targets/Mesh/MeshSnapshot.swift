@@ -1,15 +1,7 @@
 /// What the data plane must reflect: Services with their ready endpoints, and Istio's routing objects.
 public struct MeshSnapshot: Sendable, Hashable {
-    public struct Service: Sendable, Hashable {
-        public var namespace: String
-        public var name: String
-        public var spec: ServiceSpec
-        public init(namespace: String, name: String, spec: ServiceSpec) {
-            self.namespace = namespace
-            self.name = name
-            self.spec = spec
-        }
-    }
+    /// A Service by namespace and name.
+    public typealias Service = Named<ServiceSpec>
 
     public struct Endpoint: Sendable, Hashable {
         public var namespace: String

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Manifests
 
@@ -12,6 +13,7 @@ public actor ObjectStore {
 
     private var entries: [ObjectKey: Entry] = [:]
     private var resourceVersion = 0
+    private var dirty = false
     private var watchers: [UUID: AsyncStream<ObjectEvent>.Continuation] = [:]
     private let file: String?
     private let clock: @Sendable () -> Date
@@ -118,7 +120,8 @@ public actor ObjectStore {
         for (key, outcome) in outcomes where outcome == .unchanged {
             if let entry = staged[key] { entries[key]?.ownership = entry.ownership }
         }
-        save()
+        changed()
+        flush()
         return outcomes
     }
 
@@ -152,7 +155,7 @@ public actor ObjectStore {
             change = .added
         }
         notify(ObjectEvent(change: change, key: key, object: object))
-        save()
+        changed()
         return object
     }
 
@@ -166,7 +169,7 @@ public actor ObjectStore {
         entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         entries[key] = entry
         notify(ObjectEvent(change: .modified, key: key, object: entry.object))
-        save()
+        changed()
         return true
     }
 
@@ -180,7 +183,7 @@ public actor ObjectStore {
         entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         entries[key] = entry
         notify(ObjectEvent(change: .modified, key: key, object: entry.object))
-        save()
+        changed()
     }
 
     /// Removes an object; nil when there was none.
@@ -189,7 +192,7 @@ public actor ObjectStore {
         guard let entry = entries.removeValue(forKey: key) else { return nil }
         resourceVersion += 1
         notify(ObjectEvent(change: .deleted, key: key, object: entry.object))
-        save()
+        changed()
         return entry.object
     }
 
@@ -229,14 +232,20 @@ public actor ObjectStore {
         var entries: [Item]
     }
 
-    private func save() {
-        guard let file else { return }
+    /// Marks the file stale; the runtime's writes (pod status, ReplicaSets) are many per second, so they reach the
+    /// file when `flush()` runs (after each apply, and after each of the runtime's reconcile passes).
+    private func changed() { dirty = true }
+
+    /// Writes the file if anything changed since it was last written.
+    public func flush() {
+        guard let file, dirty else { return }
+        dirty = false
         let saved = Saved(resourceVersion: resourceVersion,
                           entries: entries.sorted { $0.key < $1.key }.map { Saved.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(saved) else { return }
-        try? data.write(to: URL(fileURLWithPath: file), options: .atomic)
-        chmod(file, 0o600)
+        // Secrets live in this file: owner only, from the moment it exists.
+        try? AtomicFile.write(data, to: file, permissions: 0o600)
     }
 }

@@ -7,11 +7,6 @@ public enum ContainerState: Sendable, Hashable {
     case running(startedAt: Date)
     case terminated(exitCode: Int32, reason: String, startedAt: Date?, finishedAt: Date)
 
-    public var isRunning: Bool {
-        if case .running = self { return true }
-        return false
-    }
-
     var manifest: ManifestValue {
         switch self {
         case .waiting(let reason, let message):
@@ -57,7 +52,6 @@ public struct PodRunState: Sendable, Hashable {
     public var started = false
     public var podIP: IPv4Address?
     public var startTime: Date
-    public var terminating = false
 
     public init(containerName: String, image: String, startTime: Date) {
         self.containerName = containerName

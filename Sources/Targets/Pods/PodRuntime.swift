@@ -53,12 +53,7 @@ public actor PodRuntime {
         states[key] = nil
     }
 
-    public func state(_ key: ObjectKey) -> PodRunState? { states[key] }
-
     public func logFile(_ key: ObjectKey) -> String { "\(root)/\(key.namespace)/\(key.name)/log" }
-
-    /// Every pod that still has processes, for shutdown.
-    public func running() -> [ObjectKey] { controls.keys.sorted() }
 
     private func update(_ key: ObjectKey, _ change: (inout PodRunState) -> Void) async {
         guard var state = states[key] else { return }

@@ -119,12 +119,10 @@ extension PodSandbox {
     /// Kills sandboxes a previous run left behind under `podsRoot` (found by their bind mount on the command line).
     public static func killLeftovers(under podsRoot: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        let marker = Array("\0\(podsRoot)/".utf8)
         for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                  data.starts(with: Array("bwrap\0".utf8)) else { continue }
-            let bytes = Array(data)
-            if bytes.count >= marker.count, (0...(bytes.count - marker.count)).contains(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let arguments = String(decoding: data, as: UTF8.self)
+            if arguments.hasPrefix("bwrap\0"), arguments.contains("\0\(podsRoot)/") {
                 kill(pid, SIGKILL)
             }
         }

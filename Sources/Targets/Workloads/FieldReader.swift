@@ -18,11 +18,6 @@ struct FieldReader: Sendable {
         return text
     }
 
-    /// A scalar as the text an environment variable gets (numbers and booleans are refused, as the API does).
-    func scalarText(_ value: ManifestValue?, _ field: String) throws(TargetError) -> String? {
-        try string(value, field)
-    }
-
     func strings(_ value: ManifestValue?, _ field: String) throws(TargetError) -> [String]? {
         guard let value, !value.isNull else { return nil }
         guard let items = value.array else { throw invalid(field, "Invalid value: \(value.jsonText): expected a list of strings") }

@@ -136,7 +136,7 @@ public struct EnvVar: Sendable, Hashable {
                 throw reader.invalid("\(path).valueFrom", "must specify one of: `fieldRef`, `configMapKeyRef` or `secretKeyRef` (`resourceFieldRef` is not supported locally)")
             }
         } else {
-            source = .value(try reader.scalarText(value["value"], "\(path).value") ?? "")
+            source = .value(try reader.string(value["value"], "\(path).value") ?? "")
         }
     }
 }
