@@ -69,11 +69,11 @@ struct LocalTargetLifecycleTests {
         })
         let container = pod.value(at: ["status", "containerStatuses"])?.array?.first
         #expect((container?["restartCount"]?.int ?? 0) >= 1, "restarted: \(container?.jsonText ?? "")")
-        #expect(container?.value(at: ["lastState", "terminated", "exitCode"])?.int == 3)
-        let waiting = container?.value(at: ["state", "waiting", "reason"])?.string
-        #expect(waiting == "CrashLoopBackOff" || container?.value(at: ["state", "running"]) != nil || container?.value(at: ["state", "terminated"]) != nil)
         let podName = try #require(pod.value(at: ["metadata", "name"])?.string)
         let log = (try? String(contentsOfFile: await cluster.target.logFile(of: ObjectKey(.pod, name: podName)), encoding: .utf8)) ?? ""
+        #expect(container?.value(at: ["lastState", "terminated", "exitCode"])?.int == 3, "\(container?.jsonText ?? "") log: \(log)")
+        let waiting = container?.value(at: ["state", "waiting", "reason"])?.string
+        #expect(waiting == "CrashLoopBackOff" || container?.value(at: ["state", "running"]) != nil || container?.value(at: ["state", "terminated"]) != nil)
         #expect(log.contains("starting"), "the pod's output is kept: \(log)")
 
         // An image that cannot be pulled: ErrImagePull, then ImagePullBackOff, as the kubelet reports it. (The
@@ -158,6 +158,9 @@ struct LocalTargetLifecycleTests {
         #expect(try await cluster.target.delete(key))
         let gone = try await cluster.target.wait(for: ObjectKey(.pod, name: podName), timeout: .seconds(20)) { $0 == nil }
         #expect(gone == nil, "the pod went with its Deployment")
+        let podLog = await cluster.target.logFile(of: ObjectKey(.pod, name: podName))
+        let podDirectory = URL(fileURLWithPath: podLog).deletingLastPathComponent().path
+        #expect(!FileManager.default.fileExists(atPath: podDirectory), "a deleted pod's directory and logs go with it")
         #expect(try await cluster.target.list(.replicaSet, namespace: "default").allSatisfy { $0.value(at: ["metadata", "name"])?.string?.hasPrefix("crasher") == false })
     }
 }

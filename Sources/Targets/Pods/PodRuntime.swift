@@ -47,10 +47,11 @@ public actor PodRuntime {
     /// The pod's loop has ended (its processes are gone).
     public func hasFinished(_ key: ObjectKey) -> Bool { finished.contains(key) }
 
-    /// Forgets a pod whose object is gone.
+    /// Forgets a pod whose object is gone, with its directory and logs (as the kubelet removes a deleted pod's logs).
     public func forget(_ key: ObjectKey) {
         finished.remove(key)
         states[key] = nil
+        try? FileManager.default.removeItem(atPath: "\(root)/\(key.namespace)/\(key.name)")
     }
 
     public func logFile(_ key: ObjectKey) -> String { "\(root)/\(key.namespace)/\(key.name)/log" }
@@ -118,9 +119,11 @@ public actor PodRuntime {
                 environment: Self.merge(image: image.config.config.env ?? [], environment), workingDirectory: request.container.workingDir ?? image.config.config.workingDir ?? "/",
                 address: address, interface: interface, hostname: key.name)
             let startedAt = Date()
-            let exitCode = await runContainer(request, launch: launch, control: control, drain: drain)
+            let outcome = await runContainer(request, launch: launch, control: control, drain: drain)
             let finishedAt = Date()
-            let reason = exitCode == 0 ? "Completed" : "Error"
+            // As the kubelet reports it: a container that could not start ends with 128, StartError.
+            let exitCode = outcome ?? 128
+            let reason = outcome == nil ? "StartError" : exitCode == 0 ? "Completed" : "Error"
             await update(key) {
                 $0.lastState = .terminated(exitCode: exitCode, reason: reason, startedAt: startedAt, finishedAt: finishedAt)
                 $0.state = .terminated(exitCode: exitCode, reason: reason, startedAt: startedAt, finishedAt: finishedAt)
@@ -150,39 +153,50 @@ public actor PodRuntime {
         if let state = states[key] { await report(key, state) }
     }
 
-    /// One start of the container: runs it with its probes until it exits (or is stopped); returns the exit code.
-    private func runContainer(_ request: PodRequest, launch: PodSandbox.Launch, control: PodControl, drain: Duration) async -> Int32 {
+    /// One start of the container: runs it with its probes until it exits (or is stopped); returns the exit code, or
+    /// nil when the container could not start.
+    private func runContainer(_ request: PodRequest, launch: PodSandbox.Launch, control: PodControl, drain: Duration) async -> Int32? {
         let key = request.key
         let sandbox = self.sandbox
-        return await withTaskGroup(of: Int32?.self) { group in
+        /// What each child task ended with; only the container's end stops the group.
+        enum Finished: Sendable { case exited(Int32), failedToStart, helperDone }
+        return await withTaskGroup(of: Finished.self) { group in
             group.addTask {
                 do {
-                    return try await sandbox.run(launch) { processes in control.processes = processes }
+                    return .exited(try await sandbox.run(launch) { processes in control.processes = processes })
                 } catch {
+                    // Kept in the pod's log as well: the status moves on with the next restart.
+                    if let log = FileHandle(forWritingAtPath: "\(launch.stateDirectory)/log") {
+                        log.seekToEndOfFile()
+                        log.write(Data("slipway: the container could not start: \(error)\n".utf8))
+                        try? log.close()
+                    }
                     await self.update(key) { $0.state = .waiting(reason: "RunContainerError", message: "\(error)") }
-                    return 128
+                    return .failedToStart
                 }
             }
             group.addTask {
                 await self.probe(request, address: launch.address, control: control)
-                return nil
+                return .helperDone
             }
             group.addTask {
                 await control.waitForStop()
-                if Task.isCancelled { return nil }
+                if Task.isCancelled { return .helperDone }
                 // Endpoints were withdrawn before the stop; let requests already on their way finish.
                 try? await Task.sleep(for: drain)
                 if let processes = control.processes { kill(processes.container, SIGTERM) }
                 try? await Task.sleep(for: control.grace)
                 if let processes = control.processes { kill(processes.wrapper, SIGKILL) }
-                return nil
+                return .helperDone
             }
-            var code: Int32 = 0
-            for await value in group {
-                if let value {
-                    code = value
-                    break
+            var code: Int32? = 0
+            for await finished in group {
+                switch finished {
+                case .exited(let status): code = status
+                case .failedToStart: code = nil
+                case .helperDone: continue
                 }
+                break
             }
             control.processes = nil
             group.cancelAll()
