@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "Images", "Targets",
+                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "Images", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "GitOps",
-            dependencies: ["Core", "Manifests", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Core", "Manifests", "Targets", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .target(
@@ -119,6 +119,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Releases",
+            dependencies: [
+                "Core", "Expressions", "Manifests", "Targets", "GitOps", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -167,6 +178,12 @@ let package = Package(
             name: "TargetsTests",
             dependencies: ["Targets", "Images", "Core", "Manifests", "SlipwayTesting",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReleasesTests",
+            dependencies: ["Releases", "GitOps", "Targets", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
+                           .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -16,11 +16,29 @@ public struct SubsetMetrics: Sendable, Hashable {
     public struct Bucket: Sendable, Hashable {
         public var upperBound: Double
         public var count: Int
+
+        public init(upperBound: Double, count: Int) {
+            self.upperBound = upperBound
+            self.count = count
+        }
     }
 
     public var latencyBuckets: [Bucket]
     public var latencySum: Double
     public var latencyCount: Int
+
+    public init(namespace: String, service: String, subset: String?, version: String, workload: String, responses: [Int: Int],
+                latencyBuckets: [Bucket], latencySum: Double, latencyCount: Int) {
+        self.namespace = namespace
+        self.service = service
+        self.subset = subset
+        self.version = version
+        self.workload = workload
+        self.responses = responses
+        self.latencyBuckets = latencyBuckets
+        self.latencySum = latencySum
+        self.latencyCount = latencyCount
+    }
 
     public var requests: Int { responses.values.reduce(0, +) }
     public var errors: Int { responses.filter { $0.key >= 500 }.values.reduce(0, +) }
