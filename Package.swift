@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -105,7 +106,12 @@ let package = Package(
         ),
         .target(
             name: "GitOps",
-            dependencies: ["Core", "Manifests", "Targets", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Core", "Manifests", "Targets",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -128,6 +134,7 @@ let package = Package(
             dependencies: [
                 "Core", "Expressions", "Manifests", "Targets", "GitOps", "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +146,7 @@ let package = Package(
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
-        .target(name: "SlipwayTesting", dependencies: ["Core"], swiftSettings: upcoming),
+        .target(name: "SlipwayTesting", dependencies: ["Core", "Manifests", "Targets"], swiftSettings: upcoming),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
         .testTarget(
             name: "ExpressionsTests",

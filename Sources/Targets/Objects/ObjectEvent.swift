@@ -12,6 +12,12 @@ public struct ObjectEvent: Sendable, Hashable {
     public var key: ObjectKey
     /// The object after the change (before it, for a deletion).
     public var object: ManifestValue
+
+    public init(change: Change, key: ObjectKey, object: ManifestValue) {
+        self.change = change
+        self.key = key
+        self.object = object
+    }
 }
 
 /// What an apply did to one object, as `kubectl apply` prints it.

@@ -1,3 +1,5 @@
+import Manifests
+
 /// Which object: kind, namespace ("" for cluster-scoped kinds) and name.
 public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var kind: ObjectKind
@@ -14,4 +16,15 @@ public struct ObjectKey: Sendable, Hashable, Codable, Comparable, CustomStringCo
 
     /// `deployment.apps/web` (namespace left out), as kubectl names objects.
     public var description: String { "\(kind.qualifiedName)/\(name)" }
+}
+
+extension ObjectKey {
+    /// The key an object names by its `apiVersion`, `kind`, namespace (or `defaultNamespace`) and name; nil for
+    /// kinds the target does not know or objects without a name.
+    public static func of(_ object: ManifestValue, defaultNamespace: String = "default") -> ObjectKey? {
+        guard let apiVersion = object["apiVersion"]?.string, let kindName = object["kind"]?.string,
+              let kind = ObjectKind.resolve(apiVersion: apiVersion, kind: kindName),
+              let name = object.value(at: ["metadata", "name"])?.string, !name.isEmpty else { return nil }
+        return ObjectKey(kind, namespace: object.value(at: ["metadata", "namespace"])?.string ?? defaultNamespace, name: name)
+    }
 }

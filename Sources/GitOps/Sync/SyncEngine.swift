@@ -1,0 +1,342 @@
+import Core
+import Foundation
+import Manifests
+import Targets
+
+/// Brings a target to the state an application's GitOps revision renders to: render in process, compare with
+/// normalisation, apply in Argo CD's order under the field manager `slipway-sync`, prune in reverse order, record.
+/// Auto-sync policy (once per revision, holds, self-heal) lives here too so every trigger obeys it.
+public actor SyncEngine {
+    public static let fieldManager = "slipway-sync"
+    public static let trackingAnnotation = "slipway.dev/tracking-id"
+
+    public let target: any Target
+    public let revisions: GitRevisions
+    private let kustomizer: Kustomizer
+    private let delegate: (any SyncDelegate)?
+    private let history: (any SyncHistory)?
+    private let waveDelay: Duration
+    private let waveTimeout: Duration
+
+    struct State {
+        /// What the last successful sync applied (the candidates for pruning).
+        var inventory: Set<ObjectKey> = []
+        var lastSynced: String?
+        /// Revisions auto-sync tried (successfully or not): tried once each, as Argo CD does.
+        var attempted: Set<String> = []
+        /// Revisions auto-sync must not deploy (rolled back), until a newer commit arrives.
+        var holds: Set<String> = []
+    }
+
+    private var states: [String: State] = [:]
+    private var rendered: [String: [ManifestValue]] = [:]
+    private var running: [String: Task<SyncRecord, any Error>] = [:]
+
+    public init(target: any Target, revisions: GitRevisions, kustomizer: Kustomizer = Kustomizer(), delegate: (any SyncDelegate)? = nil,
+                history: (any SyncHistory)? = nil, waveDelay: Duration = .seconds(2), waveTimeout: Duration = .seconds(300)) {
+        self.target = target
+        self.revisions = revisions
+        self.kustomizer = kustomizer
+        self.delegate = delegate
+        self.history = history
+        self.waveDelay = waveDelay
+        self.waveTimeout = waveTimeout
+    }
+
+    // MARK: Rendering and comparing
+
+    /// The objects a revision renders to, with the application's namespace filled in and its tracking annotation.
+    public func render(_ application: Application, revision: String) async throws -> [ManifestValue] {
+        let cacheKey = "\(application.repository)\n\(revision)\n\(application.path)"
+        if let objects = rendered[cacheKey] { return objects }
+        let checkout = try await revisions.checkout(repository: application.repository, revision: revision)
+        let directory = checkout + "/" + application.path
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw SyncError.render(revision: revision, path: application.path, reason: "no such directory in the repository")
+        }
+        let output: Kustomizer.Output
+        do { output = try await kustomizer.build(directory: directory) } catch {
+            throw SyncError.render(revision: revision, path: application.path, reason: "\(error)".replacingOccurrences(of: checkout + "/", with: ""))
+        }
+        let waves = SyncOrder.invalidWaves(in: output.resources)
+        guard waves.isEmpty else { throw SyncError.render(revision: revision, path: application.path, reason: waves.joined(separator: "; ")) }
+        var objects: [ManifestValue] = []
+        var unknown: [String] = []
+        for var object in output.resources {
+            if Self.isSlipwayObject(object) {
+                objects.append(object)
+                continue
+            }
+            if object.value(at: ["metadata", "namespace"]) == nil, let key = ObjectKey.of(object), key.kind.isNamespaced {
+                object.set(.string(application.namespace), at: ["metadata", "namespace"])
+            }
+            guard let key = ObjectKey.of(object, defaultNamespace: application.namespace) else {
+                unknown.append("\(object["apiVersion"]?.string ?? "?")/\(object["kind"]?.string ?? "?") \(object.value(at: ["metadata", "name"])?.string ?? "")")
+                continue
+            }
+            object.set(.string(Self.trackingID(application.name, key)), at: ["metadata", "annotations", Self.trackingAnnotation])
+            objects.append(object)
+        }
+        guard unknown.isEmpty else {
+            throw SyncError.render(revision: revision, path: application.path, reason: "kinds the target does not know: \(unknown.joined(separator: ", "))")
+        }
+        rendered[cacheKey] = objects
+        if rendered.count > 4096 { rendered.removeAll() }
+        return objects
+    }
+
+    static func isSlipwayObject(_ object: ManifestValue) -> Bool {
+        (object["apiVersion"]?.string ?? "").hasPrefix("slipway.dev/")
+    }
+
+    static func trackingID(_ application: String, _ key: ObjectKey) -> String {
+        "\(application):\(key.kind.group)/\(key.kind.kind):\(key.namespace)/\(key.name)"
+    }
+
+    /// Desired against live at `revision` (the branch head when nil), nothing applied.
+    public func compare(_ application: Application, revision: String? = nil) async throws -> Comparison {
+        let revision = try await resolve(application, revision)
+        return try await compare(application, revision: revision, dryRun: true)
+    }
+
+    private func resolve(_ application: Application, _ revision: String?) async throws -> String {
+        if let revision { return revision }
+        return try await revisions.head(repository: application.repository, branch: application.branch)
+    }
+
+    private func compare(_ application: Application, revision: String, dryRun: Bool) async throws -> Comparison {
+        let all = try await render(application, revision: revision)
+        var objects = all.filter { !Self.isSlipwayObject($0) }
+        var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
+        var notes: [String] = []
+        if let delegate {
+            let adjustment = try await delegate.prepare(SyncInput(application: application, revision: revision, objects: objects,
+                                                                  slipwayObjects: all.filter(Self.isSlipwayObject), target: target, dryRun: dryRun))
+            objects = adjustment.objects
+            ignored = adjustment.ignored
+            notes = adjustment.notes
+        }
+        var resources: [Comparison.Resource] = []
+        var desiredKeys: Set<ObjectKey> = []
+        for object in objects {
+            guard let key = ObjectKey.of(object, defaultNamespace: application.namespace) else { continue }
+            desiredKeys.insert(key)
+            let live = try await target.get(key)
+            let differences = live.map { ManifestDiff.differences(desired: object, live: $0, ignoring: ignored[key] ?? []) } ?? ["not live"]
+            resources.append(.init(key: key, desired: object, live: live, differences: differences, ignored: ignored[key] ?? []))
+        }
+        for key in (states[application.name]?.inventory ?? []).subtracting(desiredKeys).sorted() {
+            guard let live = try await target.get(key), Self.tracked(live, by: application.name, key) else { continue }
+            resources.append(.init(key: key, desired: nil, live: live, differences: ["no longer in git"], ignored: []))
+        }
+        return Comparison(revision: revision, resources: resources, notes: notes)
+    }
+
+    /// Whether the live object carries this application's tracking id for itself (copies made by others do not).
+    static func tracked(_ live: ManifestValue, by application: String, _ key: ObjectKey) -> Bool {
+        live.value(at: ["metadata", "annotations", trackingAnnotation])?.string == trackingID(application, key)
+    }
+
+    // MARK: Syncing
+
+    /// Syncs `revision` (the branch head when nil). One sync per application at a time; a second caller waits for
+    /// the running one and then runs its own.
+    @discardableResult
+    public func sync(_ application: Application, trigger: SyncRecord.Trigger, revision: String? = nil, prune: Bool? = nil) async throws -> SyncRecord {
+        while let current = running[application.name] { _ = try? await current.value }
+        let task = Task { try await self.performSync(application, trigger: trigger, revision: revision, prune: prune ?? application.syncPolicy.prune) }
+        running[application.name] = task
+        defer { running[application.name] = nil }
+        return try await task.value
+    }
+
+    private func performSync(_ application: Application, trigger: SyncRecord.Trigger, revision requested: String?, prune: Bool) async throws -> SyncRecord {
+        let started = Date()
+        let clock = ContinuousClock.now
+        var changes: [SyncRecord.Change] = []
+        var revision = requested ?? "unknown"
+        func finish(_ phase: SyncRecord.Phase, _ message: String, health: Health) async -> SyncRecord {
+            let record = SyncRecord(application: application.name, environment: application.environment, revision: revision,
+                                    trigger: trigger, startedAt: started, duration: (ContinuousClock.now - clock).seconds,
+                                    phase: phase, message: message, changes: changes, health: health)
+            await history?.append(record)
+            return record
+        }
+        let comparison: Comparison
+        do {
+            revision = try await resolve(application, requested)
+            comparison = try await compare(application, revision: revision, dryRun: false)
+        } catch {
+            return await finish(.failed, "\(error)", health: Health(.unknown))
+        }
+        var state = states[application.name] ?? State()
+        do {
+            try await ensureNamespace(application, comparison)
+            let outOfSync = comparison.resources.filter { $0.desired != nil }
+            let waves = SyncOrder.waves(outOfSync.compactMap(\.desired))
+            let byKey = Dictionary(outOfSync.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            for (index, wave) in waves.enumerated() {
+                let pending = wave.objects.compactMap { object -> ManifestValue? in
+                    guard let key = ObjectKey.of(object, defaultNamespace: application.namespace), let resource = byKey[key] else { return nil }
+                    if resource.inSync {
+                        changes.append(.init(key: key, action: .unchanged))
+                        return nil
+                    }
+                    return Self.strip(object, resource.live == nil ? [] : resource.ignored)
+                }
+                guard !pending.isEmpty else { continue }
+                let applied = try await target.apply(pending, fieldManager: Self.fieldManager, force: true)
+                for object in applied {
+                    let action: SyncRecord.Change.Action = switch object.outcome {
+                    case .created: .created
+                    case .configured: .configured
+                    case .unchanged: .unchanged
+                    }
+                    changes.append(.init(key: object.key, action: action, message: object.warnings.joined(separator: "; ")))
+                }
+                if index < waves.count - 1 {
+                    try await waitHealthy(applied.map(\.key))
+                    try await Task.sleep(for: waveDelay)
+                }
+            }
+            let desiredKeys = Set(outOfSync.map(\.key))
+            var kept = state.inventory.subtracting(desiredKeys)
+            if prune {
+                let stale = comparison.resources.filter { $0.desired == nil }.compactMap(\.live)
+                for live in SyncOrder.pruneOrder(stale) {
+                    guard let key = ObjectKey.of(live) else { continue }
+                    _ = try await target.delete(key)
+                    kept.remove(key)
+                    changes.append(.init(key: key, action: .pruned))
+                }
+            } else {
+                for resource in comparison.resources where resource.desired == nil {
+                    changes.append(.init(key: resource.key, action: .unchanged, message: "no longer in git; prune is off"))
+                }
+            }
+            state.inventory = desiredKeys.union(kept)
+            state.lastSynced = revision
+            states[application.name] = state
+        } catch {
+            return await finish(.failed, "\(error)", health: (try? await compare(application, revision: revision, dryRun: true).health) ?? Health(.unknown))
+        }
+        let after = (try? await compare(application, revision: revision, dryRun: true).health) ?? Health(.unknown)
+        let note = comparison.notes.joined(separator: "; ")
+        let summary = changes.filter { $0.action != .unchanged }.isEmpty ? "already in sync" : "\(changes.filter { $0.action != .unchanged }.count) object(s) changed"
+        return await finish(.succeeded, note.isEmpty ? summary : "\(summary); \(note)", health: after)
+    }
+
+    /// Argo CD's `CreateNamespace=true`: the application's namespace is created when git does not hold it.
+    private func ensureNamespace(_ application: Application, _ comparison: Comparison) async throws {
+        let needed = Set(comparison.resources.filter { $0.desired != nil && $0.key.kind.isNamespaced }.map(\.key.namespace))
+        let declared = Set(comparison.resources.filter { $0.key.kind == .namespace && $0.desired != nil }.map(\.key.name))
+        for namespace in needed.subtracting(declared).sorted() where try await target.get(ObjectKey(.namespace, name: namespace)) == nil {
+            let object = ManifestValue.object(["apiVersion": .string("v1"), "kind": .string("Namespace"),
+                                               "metadata": .object(["name": .string(namespace)])])
+            _ = try await target.apply([object], fieldManager: Self.fieldManager, force: false)
+        }
+    }
+
+    /// The object without the fields another writer owns (VirtualService weights under a canary).
+    static func strip(_ object: ManifestValue, _ ignored: [ManifestDiff.IgnoredPath]) -> ManifestValue {
+        var result = object
+        for path in ignored { result = remove(path[...], from: result) }
+        return result
+    }
+
+    private static func remove(_ path: ArraySlice<String>, from value: ManifestValue) -> ManifestValue {
+        guard let head = path.first else { return value }
+        let rest = path.dropFirst()
+        switch value {
+        case .object(var fields):
+            let keys = head == "*" ? Array(fields.keys) : [head]
+            for key in keys {
+                guard let child = fields[key] else { continue }
+                if rest.isEmpty { fields[key] = nil } else { fields[key] = remove(rest, from: child) }
+            }
+            return .object(fields)
+        case .array(var items):
+            let indices = head == "*" ? Array(items.indices) : Int(head).map { [$0] } ?? []
+            for index in indices where items.indices.contains(index) {
+                if !rest.isEmpty { items[index] = remove(rest, from: items[index]) }
+            }
+            return .array(items)
+        default:
+            return value
+        }
+    }
+
+    private func waitHealthy(_ keys: [ObjectKey]) async throws {
+        let deadline = ContinuousClock.now + waveTimeout
+        while ContinuousClock.now < deadline {
+            var worst = HealthStatus.healthy
+            for key in keys {
+                guard let live = try await target.get(key) else { worst = max(worst, .missing); continue }
+                if let health = HealthCheck.health(of: live) { worst = max(worst, health.status) }
+            }
+            if worst == .healthy || worst == .suspended { return }
+            if worst == .degraded { throw SyncError.apply("a resource of the wave is Degraded; later waves were not applied") }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw SyncError.apply("the wave did not become healthy within \(waveTimeout)")
+    }
+
+    // MARK: Auto-sync policy
+
+    /// What auto-sync would do now: the head revision if it should be synced, nil otherwise (in sync, already
+    /// attempted, or held).
+    public func autoSyncCandidate(_ application: Application) async throws -> String? {
+        guard application.syncPolicy.automated else { return nil }
+        let head = try await revisions.head(repository: application.repository, branch: application.branch)
+        let state = states[application.name] ?? State()
+        if state.holds.contains(head) { return nil }
+        if state.attempted.contains(head) && state.lastSynced == head { return nil }
+        if state.attempted.contains(head) && !application.syncPolicy.selfHeal { return nil }
+        return head
+    }
+
+    /// Runs auto-sync for one application if its policy allows it: a new revision once, or drift with self-heal.
+    public func autoSync(_ application: Application, trigger: SyncRecord.Trigger = .commit) async throws -> SyncRecord? {
+        guard application.syncPolicy.automated else { return nil }
+        let head = try await revisions.head(repository: application.repository, branch: application.branch)
+        var state = states[application.name] ?? State()
+        if state.holds.contains(head) { return nil }
+        let isNew = !state.attempted.contains(head)
+        if !isNew {
+            guard application.syncPolicy.selfHeal, state.lastSynced == head else { return nil }
+            let comparison = try await compare(application, revision: head, dryRun: true)
+            guard comparison.status == .outOfSync else { return nil }
+        }
+        state.attempted.insert(head)
+        states[application.name] = state
+        return try await sync(application, trigger: isNew ? trigger : .selfHeal, revision: head)
+    }
+
+    /// Stops auto-sync from deploying `revision` again (after a rollback); a newer commit is synced as usual.
+    public func hold(_ application: String, revision: String) {
+        states[application, default: State()].holds.insert(revision)
+    }
+
+    public func holds(of application: String) -> Set<String> { states[application]?.holds ?? [] }
+
+    public func lastSynced(_ application: String) -> String? { states[application]?.lastSynced }
+
+    /// Objects the application owns on the target (what the last successful sync applied).
+    public func inventory(of application: String) -> Set<ObjectKey> { states[application]?.inventory ?? [] }
+
+    /// Restores what a previous process knew from the history (inventory and the last synced revision).
+    public func restore(from records: [SyncRecord]) {
+        for record in records.sorted(by: { $0.startedAt < $1.startedAt }) where record.phase == .succeeded {
+            var state = states[record.application] ?? State()
+            state.lastSynced = record.revision
+            state.attempted.insert(record.revision)
+            let applied = record.changes.filter { $0.action != .pruned && $0.action != .failed && !$0.message.hasPrefix("no longer in git") }.map(\.key)
+            state.inventory = Set(applied)
+            states[record.application] = state
+        }
+    }
+}
+
+extension Duration {
+    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
