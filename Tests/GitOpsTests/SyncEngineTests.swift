@@ -1,0 +1,253 @@
+import Core
+import Foundation
+import Manifests
+import SlipwayTesting
+import Testing
+@testable import GitOps
+import Targets
+
+/// The sync engine against real git repositories and an in-memory target.
+@Suite struct SyncEngineTests {
+    struct Fixture {
+        let root: String
+        let bare: String
+        let work: String
+        let application: Application
+
+        static let base = """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+            - app.yaml
+
+            """
+        static let app = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: app
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: app}
+              template:
+                metadata:
+                  labels: {app: app}
+                spec:
+                  containers:
+                  - name: app
+                    image: registry.local/app:v1
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: app-service
+            spec:
+              selector: {app: app}
+              ports:
+              - port: 80
+                targetPort: 8080
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              annotations:
+                argocd.argoproj.io/sync-wave: "-1"
+            data:
+              mode: fast
+
+            """
+
+        static func make(selfHeal: Bool = true) async throws -> Fixture {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString)").path
+            let work = root + "/work"
+            try FileManager.default.createDirectory(atPath: work + "/base", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: work + "/overlays/qa", withIntermediateDirectories: true)
+            try base.write(toFile: work + "/base/kustomization.yaml", atomically: true, encoding: .utf8)
+            try app.write(toFile: work + "/base/app.yaml", atomically: true, encoding: .utf8)
+            try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v1\n".write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
+            let git = Git(directory: work)
+            try await git.run(["init", "--quiet", "--initial-branch=main"])
+            try await git.run(["add", "."])
+            try await git.run(["commit", "--quiet", "-m", "initial"], environment: ImageWriteBack.identity)
+            try await Git(directory: root).run(["clone", "--quiet", "--bare", work, root + "/gitops.git"])
+            try await git.run(["remote", "add", "bare", root + "/gitops.git"])
+            let application = Application(name: "demo-qa", repository: root + "/gitops.git", path: "overlays/qa", namespace: "demo",
+                                          environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: selfHeal))
+            return Fixture(root: root, bare: root + "/gitops.git", work: work, application: application)
+        }
+
+        /// Commits a change in the working copy and pushes it; returns the new commit.
+        @discardableResult
+        func push(_ message: String, _ change: () throws -> Void) async throws -> String {
+            try change()
+            let git = Git(directory: work)
+            try await git.run(["add", "-A"])
+            try await git.run(["commit", "--quiet", "-m", message], environment: ImageWriteBack.identity)
+            try await git.run(["push", "--quiet", "bare", "HEAD:refs/heads/main"])
+            return try await git.run(["rev-parse", "HEAD"])
+        }
+
+        func setTag(_ tag: String) async throws -> String {
+            try await push("qa: set image registry.local/app to \(tag)") {
+                try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: \(tag)\n".write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
+            }
+        }
+
+        func engine(_ target: MemoryTarget, history: InMemorySyncHistory = InMemorySyncHistory()) -> SyncEngine {
+            SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), history: history, waveDelay: .milliseconds(10))
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    static let deployment = ObjectKey(.deployment, namespace: "demo", name: "app")
+    static let settings = ObjectKey(.configMap, namespace: "demo", name: "settings")
+
+    func image(_ object: ManifestValue?) -> String? {
+        object?.value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string
+    }
+
+    @Test func syncsInOrderThenIsInSyncThenFollowsNewCommits() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let history = InMemorySyncHistory()
+        let engine = fixture.engine(target, history: history)
+
+        let first = try #require(try await engine.autoSync(fixture.application))
+        #expect(first.phase == .succeeded && first.trigger == .commit)
+        #expect(first.changed.map { "\($0.action.rawValue) \($0.key)" } == [
+            "created configmap/settings", "created service/app-service", "created deployment.apps/app",
+        ])
+        #expect(first.health.status == .healthy)
+        // The namespace was created first (CreateNamespace), then the waves: -1 (ConfigMap), 0 (Service, Deployment).
+        #expect(await target.applies.map { $0.keys.map(\.description) } == [["namespace/demo"], ["configmap/settings"], ["service/app-service", "deployment.apps/app"]])
+        #expect(await target.applies.allSatisfy { $0.manager == "slipway-sync" })
+        let live = try #require(try await target.get(Self.deployment))
+        #expect(live.value(at: ["metadata", "annotations", "slipway.dev/tracking-id"])?.string == "demo-qa:apps/Deployment:demo/app")
+        #expect(image(live) == "registry.local/app:v1")
+
+        // Nothing new: auto-sync does nothing; a manual sync finds everything in sync.
+        #expect(try await engine.autoSync(fixture.application) == nil)
+        #expect(try await engine.compare(fixture.application).status == .synced)
+        let again = try await engine.sync(fixture.application, trigger: .manual)
+        #expect(again.changed.isEmpty && again.message == "already in sync")
+
+        let v2 = try await fixture.setTag("v2")
+        let second = try #require(try await engine.autoSync(fixture.application))
+        #expect(second.revision == v2)
+        #expect(second.changed.map { "\($0.action.rawValue) \($0.key)" } == ["configured deployment.apps/app"])
+        #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v2")
+        #expect(await history.records(application: "demo-qa", limit: 10).count == 3)
+    }
+
+    @Test func prunesInReverseOrderAndHealsDrift() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let engine = fixture.engine(target)
+        _ = try await engine.autoSync(fixture.application)
+
+        // Drift: someone scales the Deployment by hand; self-heal puts it back.
+        await target.mutate(Self.deployment) { $0.set(.int(7), at: ["spec", "replicas"]) }
+        let comparison = try await engine.compare(fixture.application)
+        #expect(comparison.status == .outOfSync)
+        #expect(comparison.resources.first { $0.key == Self.deployment }?.differences == [".spec.replicas: desired 2, live 7"])
+        let healed = try #require(try await engine.autoSync(fixture.application))
+        #expect(healed.trigger == .selfHeal)
+        #expect(try await target.get(Self.deployment)?.value(at: ["spec", "replicas"])?.int == 2)
+
+        // The ConfigMap leaves git: pruned.
+        try await fixture.push("drop settings") {
+            try Fixture.app.components(separatedBy: "---\n").prefix(2).joined(separator: "---\n").write(toFile: fixture.work + "/base/app.yaml", atomically: true, encoding: .utf8)
+        }
+        let pruned = try #require(try await engine.autoSync(fixture.application))
+        #expect(pruned.changed.map { "\($0.action.rawValue) \($0.key)" } == ["pruned configmap/settings"])
+        #expect(try await target.get(Self.settings) == nil)
+        #expect(await engine.inventory(of: "demo-qa") == [Self.deployment, ObjectKey(.service, namespace: "demo", name: "app-service")])
+    }
+
+    @Test func aBrokenCommitFailsTheSyncAndChangesNothing() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let engine = fixture.engine(target)
+        _ = try await engine.autoSync(fixture.application)
+        let before = await target.applies.count
+        let broken = try await fixture.push("typo") {
+            try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v3\n  colour: red\n".write(toFile: fixture.work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
+        }
+        let record = try #require(try await engine.autoSync(fixture.application))
+        #expect(record.phase == .failed)
+        #expect(record.message.hasPrefix("revision \(broken.prefix(12)) does not render (overlays/qa): "))
+        #expect(record.message.contains("overlays/qa/kustomization.yaml"))
+        #expect(record.message.contains("colour"))
+        #expect(await target.applies.count == before)
+        #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v1")
+        // Tried once: auto-sync does not retry the same broken revision.
+        #expect(try await engine.autoSync(fixture.application) == nil)
+    }
+
+    @Test func rollbackRevertsTheCommitAndHoldsTheRevision() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let engine = fixture.engine(target)
+        _ = try await engine.autoSync(fixture.application)
+        let bad = try await fixture.setTag("v2-bad")
+        _ = try await engine.autoSync(fixture.application)
+        #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v2-bad")
+
+        await engine.hold("demo-qa", revision: bad)
+        let revert = try await GitRevert(cacheRoot: fixture.root + "/writeback").revert(
+            repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)")
+        let head = try await engine.revisions.head(repository: fixture.bare, branch: "main")
+        #expect(head == revert)
+        let message = try await Git(directory: fixture.bare).run(["log", "-1", "--format=%B", "main"])
+        #expect(message.hasPrefix("Revert \"qa: set image registry.local/app to v2-bad\""))
+        #expect(message.contains("This reverts commit \(bad)."))
+        let synced = try #require(try await engine.autoSync(fixture.application))
+        #expect(synced.revision == revert)
+        #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v1")
+        #expect(await engine.holds(of: "demo-qa") == [bad])
+
+        // A revision on hold is never auto-synced, even when the branch points at it again.
+        try await Git(directory: fixture.work).run(["push", "--quiet", "--force", "bare", "\(bad):refs/heads/main"])
+        #expect(try await engine.autoSync(fixture.application) == nil)
+    }
+
+    @Test func theControllerNoticesAPushAtOnce() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let engine = fixture.engine(target)
+        // The 60 s poll is out of the picture: only watching the ref can notice the push.
+        let controller = SyncController(engine: engine, applications: [fixture.application], watchInterval: .milliseconds(50),
+                                        pollInterval: .seconds(3600))
+        let records = await controller.records()
+        let service = Task { try await controller.run() }
+        defer { service.cancel() }
+        let seen = Collected()
+        let collector = Task { for await record in records { await seen.add(record) } }
+        defer { collector.cancel() }
+        let initial = try await Deadline.within(.seconds(30), "the first sync") { await seen.waitFor(count: 1) }
+        let first = try await engine.revisions.head(repository: fixture.bare, branch: "main")
+        #expect(initial.phase == .succeeded && initial.revision == first)
+        let v2 = try await fixture.setTag("v2")
+        let next = try await Deadline.within(.seconds(30), "the sync of the pushed commit") { await seen.waitFor(count: 2) }
+        #expect(next.revision == v2 && next.trigger == .commit)
+    }
+}
+
+/// Sync records as they arrive, for a test to wait on.
+actor Collected {
+    var records: [SyncRecord] = []
+    func add(_ record: SyncRecord) { records.append(record) }
+    /// The `count`-th record, once there.
+    func waitFor(count: Int) async -> SyncRecord {
+        while records.count < count { try? await Task.sleep(for: .milliseconds(20)) }
+        return records[count - 1]
+    }
+}
