@@ -39,6 +39,44 @@ public enum StoreSchema {
                 try db.execute(sql: "UPDATE \(table) SET startedAt = (julianday(startedAt) - 2440587.5) * 86400.0 WHERE typeof(startedAt) = 'text'")
             }
         }
+        migrator.registerMigration("v4-delivery") { db in
+            try db.create(table: "release") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("application", .text).notNull().indexed()
+                t.column("environment", .text).notNull()
+                t.column("revision", .text).notNull()
+                t.column("phase", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("startedAt", .double).notNull()
+                t.column("finishedAt", .double)
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "releaseEvent") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("releaseId", .integer).notNull().indexed().references("release", onDelete: .cascade)
+                t.column("at", .double).notNull()
+                t.column("kind", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "syncRecord") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("application", .text).notNull().indexed()
+                t.column("revision", .text).notNull()
+                t.column("startedAt", .double).notNull()
+                t.column("phase", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "gateDecision") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("application", .text).notNull().indexed()
+                t.column("releaseId", .integer).notNull()
+                t.column("action", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("at", .double).notNull()
+                t.column("consumedAt", .double)
+            }
+        }
         return migrator
     }
 }

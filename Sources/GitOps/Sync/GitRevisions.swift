@@ -27,7 +27,7 @@ public actor GitRevisions {
     }
 
     /// The git directory of a local repository (bare, or a working tree's `.git`), nil for URLs.
-    static func gitDirectory(_ repository: String) -> String? {
+    public static func gitDirectory(_ repository: String) -> String? {
         guard !repository.contains("://"), !repository.contains("@") else { return nil }
         let manager = FileManager.default
         if manager.fileExists(atPath: repository + "/.git/HEAD") { return repository + "/.git" }

@@ -6,6 +6,12 @@ import Targets
 /// canary runs, and to keep VirtualService weights (which it alone writes) out of the comparison.
 public protocol SyncDelegate: Sendable {
     func prepare(_ input: SyncInput) async throws -> SyncAdjustment
+    /// Every finished sync, for the release record.
+    func synced(_ record: SyncRecord) async
+}
+
+extension SyncDelegate {
+    public func synced(_ record: SyncRecord) async {}
 }
 
 public struct SyncInput: Sendable {

@@ -160,6 +160,7 @@ public actor SyncEngine {
                                     trigger: trigger, startedAt: started, duration: (ContinuousClock.now - clock).seconds,
                                     phase: phase, message: message, changes: changes, health: health)
             await history?.append(record)
+            await delegate?.synced(record)
             return record
         }
         let comparison: Comparison
@@ -182,7 +183,7 @@ public actor SyncEngine {
                         changes.append(.init(key: key, action: .unchanged))
                         return nil
                     }
-                    return Self.strip(object, resource.live == nil ? [] : resource.ignored)
+                    return resource.live.map { Self.respectIgnored(object, live: $0, resource.ignored) } ?? object
                 }
                 guard !pending.isEmpty else { continue }
                 let applied = try await target.apply(pending, fieldManager: Self.fieldManager, force: true)
@@ -237,32 +238,32 @@ public actor SyncEngine {
         }
     }
 
-    /// The object without the fields another writer owns (VirtualService weights under a canary).
-    static func strip(_ object: ManifestValue, _ ignored: [ManifestDiff.IgnoredPath]) -> ManifestValue {
-        var result = object
-        for path in ignored { result = remove(path[...], from: result) }
+    /// Argo CD's `RespectIgnoreDifferences=true`: the desired object takes the live values of ignored fields, so
+    /// applying it leaves what another writer set (VirtualService weights under a canary) as it is.
+    static func respectIgnored(_ desired: ManifestValue, live: ManifestValue, _ ignored: [ManifestDiff.IgnoredPath]) -> ManifestValue {
+        var result = desired
+        for path in ignored { result = copy(path[...], from: live, into: result) }
         return result
     }
 
-    private static func remove(_ path: ArraySlice<String>, from value: ManifestValue) -> ManifestValue {
-        guard let head = path.first else { return value }
+    private static func copy(_ path: ArraySlice<String>, from live: ManifestValue, into desired: ManifestValue) -> ManifestValue {
+        guard let head = path.first else { return live }
         let rest = path.dropFirst()
-        switch value {
-        case .object(var fields):
-            let keys = head == "*" ? Array(fields.keys) : [head]
-            for key in keys {
-                guard let child = fields[key] else { continue }
-                if rest.isEmpty { fields[key] = nil } else { fields[key] = remove(rest, from: child) }
+        switch (desired, live) {
+        case (.object(var fields), .object(let liveFields)):
+            for key in head == "*" ? Array(fields.keys) : [head] {
+                guard let liveChild = liveFields[key] else { continue }
+                fields[key] = fields[key].map { copy(rest, from: liveChild, into: $0) } ?? (rest.isEmpty ? liveChild : nil)
             }
             return .object(fields)
-        case .array(var items):
+        case (.array(var items), .array(let liveItems)):
             let indices = head == "*" ? Array(items.indices) : Int(head).map { [$0] } ?? []
-            for index in indices where items.indices.contains(index) {
-                if !rest.isEmpty { items[index] = remove(rest, from: items[index]) }
+            for index in indices where items.indices.contains(index) && liveItems.indices.contains(index) {
+                items[index] = copy(rest, from: liveItems[index], into: items[index])
             }
             return .array(items)
         default:
-            return value
+            return desired
         }
     }
 

@@ -1,0 +1,16 @@
+/// Where a release stands. Progressing and Paused may move on; the rest are final.
+public enum ReleasePhase: String, Sendable, Hashable, Codable {
+    /// Working through the steps.
+    case progressing = "Progressing"
+    /// At a pause: timed, at the manual gate, or after an inconclusive analysis.
+    case paused = "Paused"
+    /// The primary is taking the new version.
+    case promoting = "Promoting"
+    case succeeded = "Succeeded"
+    /// Traffic went back to the primary, the canary was removed, the GitOps commit reverted.
+    case aborted = "Aborted"
+    /// A newer revision replaced it before it finished.
+    case superseded = "Superseded"
+
+    public var isFinal: Bool { self == .succeeded || self == .aborted || self == .superseded }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+
+/// Releases, their timelines, sync history and gate decisions, in SQLite. Rows carry their domain value as JSON
+/// (`detail`) next to the columns queries filter on, so the Store needs no knowledge of GitOps or release types.
+/// Several processes may share one file: the controller writes releases, `slipway rollout promote` writes a decision.
+public struct DeliveryStore: Sendable {
+    public struct ReleaseRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "release"
+        public var id: Int64?
+        public var application: String
+        public var environment: String
+        public var revision: String
+        public var phase: String
+        public var summary: String
+        public var startedAt: Double
+        public var finishedAt: Double?
+        public var detail: String
+
+        public init(id: Int64? = nil, application: String, environment: String, revision: String, phase: String, summary: String,
+                    startedAt: Double, finishedAt: Double? = nil, detail: String) {
+            self.id = id
+            self.application = application
+            self.environment = environment
+            self.revision = revision
+            self.phase = phase
+            self.summary = summary
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.detail = detail
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    public struct EventRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "releaseEvent"
+        public var id: Int64?
+        public var releaseId: Int64
+        public var at: Double
+        public var kind: String
+        public var summary: String
+        public var detail: String
+
+        public init(releaseId: Int64, at: Double, kind: String, summary: String, detail: String) {
+            self.releaseId = releaseId
+            self.at = at
+            self.kind = kind
+            self.summary = summary
+            self.detail = detail
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    public struct SyncRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "syncRecord"
+        public var id: Int64?
+        public var application: String
+        public var revision: String
+        public var startedAt: Double
+        public var phase: String
+        public var detail: String
+
+        public init(application: String, revision: String, startedAt: Double, phase: String, detail: String) {
+            self.application = application
+            self.revision = revision
+            self.startedAt = startedAt
+            self.phase = phase
+            self.detail = detail
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    public struct GateRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+        public static let databaseTableName = "gateDecision"
+        public var id: Int64?
+        public var application: String
+        public var releaseId: Int64
+        public var action: String
+        public var actor: String
+        public var at: Double
+        public var consumedAt: Double?
+
+        public init(application: String, releaseId: Int64, action: String, actor: String, at: Double) {
+            self.application = application
+            self.releaseId = releaseId
+            self.action = action
+            self.actor = actor
+            self.at = at
+        }
+
+        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    }
+
+    let database: DatabaseQueue
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try StoreSchema.migrator().migrate(database)
+    }
+
+    @discardableResult
+    public func insert(_ release: ReleaseRow) throws -> Int64 {
+        try database.write { db in
+            var row = release
+            try row.insert(db)
+            return row.id ?? db.lastInsertedRowID
+        }
+    }
+
+    public func update(_ release: ReleaseRow) throws {
+        try database.write { db in try release.update(db) }
+    }
+
+    public func append(_ event: EventRow) throws {
+        try database.write { db in
+            var row = event
+            try row.insert(db)
+        }
+    }
+
+    public func release(_ id: Int64) throws -> ReleaseRow? {
+        try database.read { db in try ReleaseRow.fetchOne(db, key: id) }
+    }
+
+    /// Newest first, optionally of one application.
+    public func releases(application: String? = nil, limit: Int = 50) throws -> [ReleaseRow] {
+        try database.read { db in
+            var request = ReleaseRow.order(Column("id").desc).limit(limit)
+            if let application { request = request.filter(Column("application") == application) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func events(ofRelease id: Int64) throws -> [EventRow] {
+        try database.read { db in try EventRow.filter(Column("releaseId") == id).order(Column("at"), Column("id")).fetchAll(db) }
+    }
+
+    public func append(_ sync: SyncRow) throws {
+        try database.write { db in
+            var row = sync
+            try row.insert(db)
+        }
+    }
+
+    public func syncs(application: String? = nil, limit: Int = 100) throws -> [SyncRow] {
+        try database.read { db in
+            var request = SyncRow.order(Column("id").desc).limit(limit)
+            if let application { request = request.filter(Column("application") == application) }
+            return try request.fetchAll(db).reversed()
+        }
+    }
+
+    public func record(_ decision: GateRow) throws {
+        try database.write { db in
+            var row = decision
+            try row.insert(db)
+        }
+    }
+
+    /// Decisions not yet acted on, oldest first; each is marked consumed as it is returned.
+    public func takeDecisions(application: String, releaseId: Int64) throws -> [GateRow] {
+        try database.write { db in
+            let rows = try GateRow.filter(Column("application") == application && Column("releaseId") == releaseId && Column("consumedAt") == nil)
+                .order(Column("id")).fetchAll(db)
+            let now = Date().timeIntervalSince1970
+            for var row in rows {
+                row.consumedAt = now
+                try row.update(db)
+            }
+            return rows
+        }
+    }
+}
