@@ -30,21 +30,23 @@ extension CanaryController {
 
     func start(_ application: Application, spec: CanarySpec, desired: ManifestValue, live: ManifestValue, revision: String,
                templates: [String: AnalysisTemplateSpec]) async throws -> Release {
-        if active[application.name] != nil {
-            await finish(application.name, phase: .superseded, message: "revision \(revision.prefix(12)) replaced it", at: Date())
-        }
         let images = Self.images(desired)
         let previous = Self.images(live)
+        // Provenance first: the loop must not see the release before its timeline begins with the commit.
+        let provenance = await provenance(application, revision: revision)
         let release = try await log.create { id in
             Release(id: id, application: application.name, environment: application.environment, namespace: spec.namespace, canary: spec.name,
                     revision: revision, images: images, previousImages: previous, stepCount: spec.steps.count, startedAt: Date())
         }
+        for entry in provenance { await log.append(entry, to: release.id) }
+        await log.append(ReleaseEvent(at: Date(), kind: .image, summary: "\(previous.joined(separator: ", ")) → \(images.joined(separator: ", "))",
+                                      detail: ["images": images.joined(separator: " "), "previous": previous.joined(separator: " ")]), to: release.id)
+        await log.append(ReleaseEvent(at: Date(), kind: .step, summary: "canary release started: \(spec.steps.map(\.description).joined(separator: " → ")) → promote",
+                                      detail: ["canary": spec.canaryDeployment, "steps": String(spec.steps.count)]), to: release.id)
+        if active[application.name] != nil {
+            await finish(application.name, phase: .superseded, message: "revision \(revision.prefix(12)) replaced it", at: Date())
+        }
         active[application.name] = Active(release: release, spec: spec, application: application, desired: desired, templates: templates)
-        await linkProvenance(application, revision: revision)
-        await event(application.name, .image, "\(previous.joined(separator: ", ")) → \(images.joined(separator: ", "))",
-                    ["images": images.joined(separator: " "), "previous": previous.joined(separator: " ")])
-        await event(application.name, .step, "canary release started: \(spec.steps.map(\.description).joined(separator: " → ")) → promote",
-                    ["canary": spec.canaryDeployment, "steps": String(spec.steps.count)])
         await save(application.name)
         logger.info("release #\(release.id) of \(application.name): \(previous.joined(separator: ",")) → \(images.joined(separator: ","))")
         return release
@@ -55,19 +57,21 @@ extension CanaryController {
     }
 
     /// The GitOps commit, and the CI run behind it when its message carries a `Slipway-Run:` trailer.
-    func linkProvenance(_ application: Application, revision: String) async {
+    func provenance(_ application: Application, revision: String) async -> [ReleaseEvent] {
         var directory = GitRevisions.gitDirectory(application.repository)
         if directory == nil, let engine { directory = try? await engine.revisions.checkout(repository: application.repository, revision: revision) }
-        guard let directory else { return }
+        guard let directory else { return [] }
         let git = Git(directory: directory)
         let message = (try? await git.run(["log", "-1", "--format=%B", revision])) ?? ""
         let author = (try? await git.run(["log", "-1", "--format=%an <%ae> %cI", revision])) ?? ""
         let subject = message.split(separator: "\n").first.map(String.init) ?? ""
-        await event(application.name, .commit, "\(revision.prefix(12)) \(subject)", ["revision": revision, "author": author, "repository": application.repository])
+        var events = [ReleaseEvent(at: Date(), kind: .commit, summary: "\(revision.prefix(12)) \(subject)",
+                                   detail: ["revision": revision, "author": author, "repository": application.repository])]
         for line in message.split(separator: "\n") where line.hasPrefix("Slipway-Run:") {
             let run = line.dropFirst("Slipway-Run:".count).trimmingCharacters(in: .whitespaces)
-            await event(application.name, .ciRun, "CI run \(run) built and pushed the image", ["run": run])
+            events.append(ReleaseEvent(at: Date(), kind: .ciRun, summary: "CI run \(run) built and pushed the image", detail: ["run": run]))
         }
+        return events
     }
 
     // MARK: Advancing

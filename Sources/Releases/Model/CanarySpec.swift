@@ -51,7 +51,7 @@ public struct CanarySpec: Sendable, Hashable {
     public init(name: String, namespace: String, deployment: String, service: String, virtualService: String, route: String? = nil,
                 destinationRule: String, stableSubset: String = "primary", canarySubset: String = "canary", canaryReplicas: Int = 1,
                 steps: [CanaryStep] = CanarySpec.defaultSteps, backgroundAnalysis: [String] = CanarySpec.defaultBackground,
-                backgroundStartingStep: Int = 1, progressDeadline: Duration = .seconds(120), prometheusAddress: String? = nil) {
+                backgroundStartingStep: Int = 2, progressDeadline: Duration = .seconds(120), prometheusAddress: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.deployment = deployment
@@ -121,7 +121,9 @@ extension CanarySpec {
             }
         }
         var background = CanarySpec.defaultBackground
-        var startingStep = 1
+        // Without a starting step, background analysis starts at the first manual gate (so it keeps watching while a
+        // person decides) and does not measure twice alongside an analysis step.
+        var startingStep = steps.firstIndex(of: .pause(nil)) ?? 1
         if let analysis = spec["analysis"] {
             do { background = try Self.templateNames(analysis["templates"], path: "spec.analysis.templates") } catch { problems.append(error.description) }
             if let value = analysis["startingStep"] {

@@ -1,0 +1,278 @@
+import Core
+import Foundation
+import GitOps
+import Manifests
+import SlipwayTesting
+import Testing
+@testable import Releases
+import Targets
+
+/// Canary releases driven through the sync engine, against real git repositories and an in-memory target, with
+/// metrics from a fake provider: promotion, automatic abort with revert and hold, gates, and bad strategies.
+@Suite struct CanaryControllerTests {
+    /// Metrics the test sets: the canary's success rate and how many requests it saw.
+    final class FakeMetrics: MetricSource, @unchecked Sendable {
+        private let lock = NSLock()
+        private var rate = 1.0
+        func set(_ value: Double) { lock.withLock { rate = value } }
+        func measure(_ provider: MetricProvider) async throws -> MetricSample {
+            lock.withLock { .scalar(rate, requests: 100, query: provider.queryText) }
+        }
+    }
+
+    static let objects = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: app, version: primary}}
+          template:
+            metadata: {labels: {app: app, version: primary}}
+            spec:
+              containers:
+              - name: app
+                image: registry.local/app:v1
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app-service}
+        spec:
+          selector: {app: app}
+          ports: [{port: 80, targetPort: 8080}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: app-dr}
+        spec:
+          host: app-service
+          subsets:
+          - {name: primary, labels: {version: primary}}
+          - {name: canary, labels: {version: canary}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: app-vs}
+        spec:
+          hosts: [app-service]
+          http:
+          - route:
+            - {destination: {host: app-service, subset: primary}, weight: 100}
+            - {destination: {host: app-service, subset: canary}, weight: 0}
+        ---
+        apiVersion: slipway.dev/v1
+        kind: Canary
+        metadata: {name: app}
+        spec:
+          deployment: app
+          service: app-service
+          virtualService: {name: app-vs}
+          destinationRule: {name: app-dr, stableSubset: primary, canarySubset: canary}
+          steps:
+          - setWeight: 10
+          - analysis: {templates: [{templateName: quick-success}]}
+          - pause: {}
+          analysis: {templates: [{templateName: quick-success}]}
+        ---
+        apiVersion: slipway.dev/v1
+        kind: AnalysisTemplate
+        metadata: {name: quick-success}
+        spec:
+          metrics:
+          - name: success-rate
+            interval: 100ms
+            count: 3
+            successCondition: result >= 0.95
+            failureLimit: 1
+            provider:
+              local: {metric: success-rate, window: 10s}
+
+        """
+
+    struct Fixture {
+        let root: String
+        let work: String
+        let bare: String
+        let application: Application
+        let liveTarget: MemoryTarget
+        let fakeMetrics: FakeMetrics
+        let releaseLog: ReleaseLog
+        let engine: SyncEngine
+        let controller: CanaryController
+
+        static func make() async throws -> Fixture {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("canary-\(UUID().uuidString)").path
+            let work = root + "/work"
+            try FileManager.default.createDirectory(atPath: work + "/base", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: work + "/overlays/qa", withIntermediateDirectories: true)
+            try "resources:\n- app.yaml\n".write(toFile: work + "/base/kustomization.yaml", atomically: true, encoding: .utf8)
+            try objects.write(toFile: work + "/base/app.yaml", atomically: true, encoding: .utf8)
+            try overlay("v1").write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
+            let git = Git(directory: work)
+            try await git.run(["init", "--quiet", "--initial-branch=main"])
+            try await git.run(["add", "."])
+            try await git.run(["commit", "--quiet", "-m", "initial"], environment: Self.identity)
+            try await Git(directory: root).run(["clone", "--quiet", "--bare", work, root + "/gitops.git"])
+            try await git.run(["remote", "add", "bare", root + "/gitops.git"])
+            let application = Application(name: "demo-qa", repository: root + "/gitops.git", path: "overlays/qa", namespace: "demo",
+                                          environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
+            let target = MemoryTarget()
+            let metrics = FakeMetrics()
+            let log = ReleaseLog(store: nil)
+            let controller = CanaryController(target: target, log: log, metrics: metrics, mesh: nil,
+                                              revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
+            let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), delegate: controller, history: log,
+                                    waveDelay: .milliseconds(10))
+            await controller.attach(engine)
+            return Fixture(root: root, work: work, bare: root + "/gitops.git", application: application, liveTarget: target, fakeMetrics: metrics,
+                           releaseLog: log, engine: engine, controller: controller)
+        }
+
+        static let identity = ["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@t"]
+
+        static func overlay(_ tag: String) -> String {
+            "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: \(tag)\n"
+        }
+
+        @discardableResult
+        func push(_ path: String, _ text: String, message: String) async throws -> String {
+            try text.write(toFile: work + "/" + path, atomically: true, encoding: .utf8)
+            let git = Git(directory: work)
+            try await git.run(["add", "-A"])
+            try await git.run(["commit", "--quiet", "-m", message], environment: Self.identity)
+            try await git.run(["push", "--quiet", "bare", "HEAD:refs/heads/main"])
+            return try await git.run(["rev-parse", "HEAD"])
+        }
+
+        func release(tag: String) async throws -> String {
+            try await push("overlays/qa/kustomization.yaml", Self.overlay(tag), message: "qa: set image registry.local/app to \(tag)\n\nSlipway-Run: 42")
+        }
+
+        /// Waits (bounded) until the application's release satisfies `condition`.
+        func waitFor(_ what: String, _ condition: @escaping @Sendable (Release?) -> Bool) async throws -> Release? {
+            let controller = controller
+            let log = releaseLog
+            let application = application.name
+            return try await Deadline.within(.seconds(30), what) {
+                while true {
+                    let current = await controller.activeRelease(of: application)
+                    let latest = await log.all().last { $0.application == application }
+                    if condition(current ?? latest) { return current ?? latest }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+
+        func weights() async throws -> [Int] {
+            let route = try await liveTarget.get(ObjectKey(.virtualService, namespace: "demo", name: "app-vs"))
+            return (route?.value(at: ["spec", "http"])?.array?.first?["route"]?.array ?? []).compactMap { $0["weight"]?.int }
+        }
+
+        func image(_ name: String) async throws -> String? {
+            try await liveTarget.get(ObjectKey(.deployment, namespace: "demo", name: name))?
+                .value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    @Test func aGoodVersionIsPromotedAtTheGateAndABadOneRolledBack() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let loop = Task { try await fixture.controller.run() }
+        defer { loop.cancel() }
+
+        // First deploy: no canary, straight to the primary.
+        let initial = try #require(try await fixture.engine.autoSync(fixture.application))
+        #expect(initial.phase == .succeeded)
+        #expect(await fixture.controller.activeRelease(of: "demo-qa") == nil)
+        #expect(try await fixture.image("app") == "registry.local/app:v1")
+
+        // A new version: the primary keeps v1, the canary gets v2 with the canary subset's labels, 90/10 once available.
+        let v2 = try await fixture.release(tag: "v2")
+        let sync = try #require(try await fixture.engine.autoSync(fixture.application))
+        #expect(sync.message.contains("new version handed to canary release #1"))
+        #expect(try await fixture.image("app") == "registry.local/app:v1")
+        let gate = try await fixture.waitFor("the gate") { $0?.waitingAtGate == true }
+        #expect(gate?.revision == v2 && gate?.phase == .paused)
+        #expect(try await fixture.image("app-canary") == "registry.local/app:v2")
+        let canary = try #require(try await fixture.liveTarget.get(ObjectKey(.deployment, namespace: "demo", name: "app-canary")))
+        #expect(canary.value(at: ["spec", "template", "metadata", "labels"])?.stringMap == ["app": "app", "version": "canary"])
+        #expect(canary.value(at: ["spec", "selector", "matchLabels"])?.stringMap == ["app": "app", "version": "canary"])
+        #expect(try await fixture.weights() == [90, 10])
+        // Git still says 100/0 and the controller owns the weights: the application is in sync, not fighting.
+        #expect(try await fixture.engine.compare(fixture.application).status == .synced)
+        #expect(try await fixture.engine.sync(fixture.application, trigger: .manual).changed.isEmpty)
+        #expect(try await fixture.weights() == [90, 10])
+
+        let promoted = try await fixture.controller.promote("demo-qa", by: "alice")
+        #expect(promoted.waitingAtGate == false)
+        let done = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
+        #expect(done?.canarySuccessRate == 1)
+        #expect(try await fixture.image("app") == "registry.local/app:v2")
+        #expect(try await fixture.weights() == [100, 0])
+        #expect(try await fixture.liveTarget.get(ObjectKey(.deployment, namespace: "demo", name: "app-canary")) == nil)
+        #expect(try await fixture.engine.compare(fixture.application).status == .synced)
+        let timeline = await fixture.releaseLog.timeline(of: 1)
+        let kinds = timeline.map(\.kind)
+        #expect(kinds.first == .commit && kinds.contains(.ciRun) && kinds.contains(.measurement) && kinds.contains(.gate),
+                "\(timeline.map { "\($0.kind.rawValue): \($0.summary)" }.joined(separator: "\n"))")
+        #expect(timeline.contains { $0.kind == .gate && $0.detail["actor"] == "alice" })
+        #expect(timeline.contains { $0.kind == .measurement && $0.detail["verdict"] == "Successful" && $0.detail["query"]?.hasPrefix("success-rate{") == true })
+
+        // A bad version: the canary's success rate drops, the analysis fails, everything goes back.
+        fixture.fakeMetrics.set(0.7)
+        let v3 = try await fixture.release(tag: "v3")
+        _ = try await fixture.engine.autoSync(fixture.application)
+        let aborted = try await fixture.waitFor("the abort") { $0?.phase == .aborted }
+        #expect(aborted?.revision == v3)
+        #expect(aborted?.message.hasPrefix("analysis quick-success failed: metric success-rate failed 2 times (failureLimit 1)") == true)
+        #expect(try await fixture.weights() == [100, 0])
+        #expect(try await fixture.image("app") == "registry.local/app:v2")
+        #expect(try await fixture.liveTarget.get(ObjectKey(.deployment, namespace: "demo", name: "app-canary")) == nil)
+        #expect(await fixture.engine.holds(of: "demo-qa") == [v3])
+        let revert = try #require(aborted?.revertRevision)
+        #expect(try await fixture.engine.revisions.head(repository: fixture.bare, branch: "main") == revert)
+        // The revert syncs cleanly: git asks for v2 again, which the primary runs.
+        let after = try #require(try await fixture.engine.autoSync(fixture.application))
+        #expect(after.revision == revert && after.phase == .succeeded && after.changed.isEmpty)
+        #expect(await fixture.controller.activeRelease(of: "demo-qa") == nil)
+        let badTimeline = await fixture.releaseLog.timeline(of: 2)
+        #expect(badTimeline.contains { $0.kind == .measurement && $0.detail["verdict"] == "Failed" && $0.detail["value"] == "0.7" })
+        #expect(badTimeline.contains { $0.kind == .revert })
+        #expect(badTimeline.contains { $0.kind == .sync && $0.summary.contains("revert") })
+    }
+
+    @Test func gatesAndBadStrategiesGiveClearErrorsAndLeaveTheReleaseAlone() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        await #expect(throws: CanaryController.GateError.self) { try await fixture.controller.promote("demo-qa", by: "bob") }
+        do { _ = try await fixture.controller.abort("demo-qa", by: "bob") } catch {
+            #expect(error.description == "application \"demo-qa\" has no release in progress")
+        }
+        let loop = Task { try await fixture.controller.run() }
+        defer { loop.cancel() }
+        _ = try await fixture.engine.autoSync(fixture.application)
+        _ = try await fixture.release(tag: "v2")
+        _ = try await fixture.engine.autoSync(fixture.application)
+        _ = try await fixture.waitFor("the gate") { $0?.waitingAtGate == true }
+
+        // An invalid strategy and a template naming an unknown metric: the sync fails before applying anything.
+        let broken = CanaryControllerTests.objects
+            .replacingOccurrences(of: "  - setWeight: 10\n", with: "  - setWeight: 150\n")
+            .replacingOccurrences(of: "local: {metric: success-rate, window: 10s}", with: "local: {metric: sucess-rate, window: 10s}")
+        _ = try await fixture.push("base/app.yaml", broken, message: "broken strategy")
+        let failed = try #require(try await fixture.engine.autoSync(fixture.application))
+        #expect(failed.phase == .failed)
+        #expect(failed.message.contains("spec.steps[0].setWeight: must be an integer from 0 to 100, got 150"))
+        #expect(failed.message.contains("AnalysisTemplate \"quick-success\" spec.metrics[0].provider.local.metric: unknown metric \"sucess-rate\", expected one of success-rate, latency-p99, requests"))
+        let untouched = await fixture.controller.activeRelease(of: "demo-qa")
+        #expect(untouched?.waitingAtGate == true && untouched?.id == 1)
+        #expect(try await fixture.weights() == [90, 10])
+
+        // Promote when no gate waits is refused with where the release stands; abort works at any time.
+        let aborted = try await fixture.controller.abort("demo-qa", by: "carol")
+        #expect(aborted.phase == .aborted && aborted.message == "aborted by carol")
+        #expect(try await fixture.weights() == [100, 0])
+    }
+}
