@@ -3,6 +3,7 @@ import Foundation
 import GitOps
 import Manifests
 import SlipwayTesting
+import Store
 import Testing
 @testable import Releases
 import Targets
@@ -100,7 +101,7 @@ import Targets
         let engine: SyncEngine
         let controller: CanaryController
 
-        static func make() async throws -> Fixture {
+        static func make(store: Bool = false) async throws -> Fixture {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("canary-\(UUID().uuidString)").path
             let work = root + "/work"
             try FileManager.default.createDirectory(atPath: work + "/base", withIntermediateDirectories: true)
@@ -118,7 +119,7 @@ import Targets
                                           environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
             let target = MemoryTarget()
             let metrics = FakeMetrics()
-            let log = ReleaseLog(store: nil)
+            let log = ReleaseLog(store: store ? try DeliveryStore(path: root + "/delivery.sqlite") : nil)
             let controller = CanaryController(target: target, log: log, metrics: metrics, mesh: nil,
                                               revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
             let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), delegate: controller, history: log,
@@ -274,5 +275,30 @@ import Targets
         let aborted = try await fixture.controller.abort("demo-qa", by: "carol")
         #expect(aborted.phase == .aborted && aborted.message == "aborted by carol")
         #expect(try await fixture.weights() == [100, 0])
+    }
+
+    @Test func gateDecisionsFromAnotherProcessGoThroughTheStore() async throws {
+        let fixture = try await Fixture.make(store: true)
+        defer { fixture.remove() }
+        // What `slipway rollout` and `slipway release` do: open the same file, decide, read.
+        let records = ReleaseRecords(store: try DeliveryStore(path: fixture.root + "/delivery.sqlite"))
+        #expect(throws: CanaryController.GateError.self) { try records.decide("promote", application: "demo-qa", actor: "dan") }
+        let loop = Task { try await fixture.controller.run() }
+        defer { loop.cancel() }
+        _ = try await fixture.engine.autoSync(fixture.application)
+        _ = try await fixture.release(tag: "v2")
+        _ = try await fixture.engine.autoSync(fixture.application)
+        _ = try await fixture.waitFor("the gate") { $0?.waitingAtGate == true }
+        #expect(try records.active("demo-qa")?.waitingAtGate == true)
+        try records.decide("promote", application: "demo-qa", actor: "dan")
+        _ = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
+        let (release, events) = try #require(try records.show(1))
+        #expect(release.phase == .succeeded && release.images == ["registry.local/app:v2"])
+        #expect(events.contains { $0.kind == .gate && $0.detail["actor"] == "dan" })
+        let text = ReleaseTimeline.render(release, events)
+        #expect(text.hasPrefix("Release #1 — demo-qa (qa): Succeeded\n  registry.local/app:v1 → registry.local/app:v2"))
+        #expect(text.contains("gitops-commit"))
+        #expect(try records.syncs(application: "demo-qa").count == 2)
+        #expect(try records.active("demo-qa") == nil)
     }
 }
