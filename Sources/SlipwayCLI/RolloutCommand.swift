@@ -37,19 +37,11 @@ struct RolloutCommand: AsyncParsableCommand {
     struct Promote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a release waiting at a gate go on.")
 
-        @OptionGroup var store: DeliveryStoreOption
-        @Argument(help: "The application.")
-        var application: String
-        @Option(name: .customLong("as"), help: "Who decides (recorded in the release; default: $USER).")
-        var actor: String?
+        @OptionGroup var decision: Decision
 
         func run() async throws {
-            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            do {
-                let release = try store.records().decide("promote", application: application, actor: who)
-                print("promotion of release #\(release.id) recorded (by \(who)); the controller goes on at its next tick")
-            } catch let error as CanaryController.GateError {
-                throw CommandFailure(error.description)
+            try decision.record("promote") { release, who in
+                "promotion of release #\(release.id) recorded (by \(who)); the controller goes on at its next tick"
             }
         }
     }
@@ -57,17 +49,28 @@ struct RolloutCommand: AsyncParsableCommand {
     struct Abort: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send all traffic to the primary and roll the release back.")
 
+        @OptionGroup var decision: Decision
+
+        func run() async throws {
+            try decision.record("abort") { release, who in
+                "abort of release #\(release.id) recorded (by \(who)); traffic goes back to the primary at the controller's next tick"
+            }
+        }
+    }
+
+    /// What a gate decision names: the application and who decides.
+    struct Decision: ParsableArguments {
         @OptionGroup var store: DeliveryStoreOption
         @Argument(help: "The application.")
         var application: String
         @Option(name: .customLong("as"), help: "Who decides (recorded in the release; default: $USER).")
         var actor: String?
 
-        func run() async throws {
+        func record(_ action: String, confirmation: (Release, String) -> String) throws {
             let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             do {
-                let release = try store.records().decide("abort", application: application, actor: who)
-                print("abort of release #\(release.id) recorded (by \(who)); traffic goes back to the primary at the controller's next tick")
+                let release = try store.records().decide(action, application: application, actor: who)
+                print(confirmation(release, who))
             } catch let error as CanaryController.GateError {
                 throw CommandFailure(error.description)
             }

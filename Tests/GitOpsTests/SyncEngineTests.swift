@@ -9,9 +9,7 @@ import Targets
 /// The sync engine against real git repositories and an in-memory target.
 @Suite struct SyncEngineTests {
     struct Fixture {
-        let root: String
-        let bare: String
-        let work: String
+        let repository: GitOpsRepository
         let application: Application
 
         static let base = """
@@ -60,46 +58,31 @@ import Targets
             """
 
         static func make(selfHeal: Bool = true) async throws -> Fixture {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID().uuidString)").path
-            let work = root + "/work"
-            try FileManager.default.createDirectory(atPath: work + "/base", withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: work + "/overlays/qa", withIntermediateDirectories: true)
-            try base.write(toFile: work + "/base/kustomization.yaml", atomically: true, encoding: .utf8)
-            try app.write(toFile: work + "/base/app.yaml", atomically: true, encoding: .utf8)
-            try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v1\n".write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
-            let git = Git(directory: work)
-            try await git.run(["init", "--quiet", "--initial-branch=main"])
-            try await git.run(["add", "."])
-            try await git.run(["commit", "--quiet", "-m", "initial"], environment: ImageWriteBack.identity)
-            try await Git(directory: root).run(["clone", "--quiet", "--bare", work, root + "/gitops.git"])
-            try await git.run(["remote", "add", "bare", root + "/gitops.git"])
-            let application = Application(name: "demo-qa", repository: root + "/gitops.git", path: "overlays/qa", namespace: "demo",
+            let repository = try await GitOpsRepository.make("sync", files: [
+                "base/kustomization.yaml": base, "base/app.yaml": app, "overlays/qa/kustomization.yaml": overlay("v1"),
+            ])
+            let application = Application(name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
                                           environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: selfHeal))
-            return Fixture(root: root, bare: root + "/gitops.git", work: work, application: application)
+            return Fixture(repository: repository, application: application)
         }
 
-        /// Commits a change in the working copy and pushes it; returns the new commit.
-        @discardableResult
-        func push(_ message: String, _ change: () throws -> Void) async throws -> String {
-            try change()
-            let git = Git(directory: work)
-            try await git.run(["add", "-A"])
-            try await git.run(["commit", "--quiet", "-m", message], environment: ImageWriteBack.identity)
-            try await git.run(["push", "--quiet", "bare", "HEAD:refs/heads/main"])
-            return try await git.run(["rev-parse", "HEAD"])
+        static func overlay(_ tag: String) -> String {
+            "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: \(tag)\n"
         }
+
+        var root: String { repository.root }
+        var bare: String { repository.bare }
+        var work: String { repository.work }
 
         func setTag(_ tag: String) async throws -> String {
-            try await push("qa: set image registry.local/app to \(tag)") {
-                try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: \(tag)\n".write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
-            }
+            try await repository.push(["overlays/qa/kustomization.yaml": Self.overlay(tag)], message: "qa: set image registry.local/app to \(tag)")
         }
 
         func engine(_ target: MemoryTarget, history: InMemorySyncHistory = InMemorySyncHistory()) -> SyncEngine {
             SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), history: history, waveDelay: .milliseconds(10))
         }
 
-        func remove() { try? FileManager.default.removeItem(atPath: root) }
+        func remove() { repository.remove() }
     }
 
     static let deployment = ObjectKey(.deployment, namespace: "demo", name: "app")
@@ -160,9 +143,8 @@ import Targets
         #expect(try await target.get(Self.deployment)?.value(at: ["spec", "replicas"])?.int == 2)
 
         // The ConfigMap leaves git: pruned.
-        try await fixture.push("drop settings") {
-            try Fixture.app.components(separatedBy: "---\n").prefix(2).joined(separator: "---\n").write(toFile: fixture.work + "/base/app.yaml", atomically: true, encoding: .utf8)
-        }
+        try await fixture.repository.push(["base/app.yaml": Fixture.app.components(separatedBy: "---\n").prefix(2).joined(separator: "---\n")],
+                                          message: "drop settings")
         let pruned = try #require(try await engine.autoSync(fixture.application))
         #expect(pruned.changed.map { "\($0.action.rawValue) \($0.key)" } == ["pruned configmap/settings"])
         #expect(try await target.get(Self.settings) == nil)
@@ -176,9 +158,9 @@ import Targets
         let engine = fixture.engine(target)
         _ = try await engine.autoSync(fixture.application)
         let before = await target.applies.count
-        let broken = try await fixture.push("typo") {
-            try "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v3\n  colour: red\n".write(toFile: fixture.work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
-        }
+        let broken = try await fixture.repository.push(
+            ["overlays/qa/kustomization.yaml": "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v3\n  colour: red\n"],
+            message: "typo")
         let record = try #require(try await engine.autoSync(fixture.application))
         #expect(record.phase == .failed)
         #expect(record.message.hasPrefix("revision \(broken.prefix(12)) does not render (overlays/qa): "))

@@ -91,9 +91,7 @@ import Targets
         """
 
     struct Fixture {
-        let root: String
-        let work: String
-        let bare: String
+        let repository: GitOpsRepository
         let application: Application
         let liveTarget: MemoryTarget
         let fakeMetrics: FakeMetrics
@@ -102,20 +100,11 @@ import Targets
         let controller: CanaryController
 
         static func make(store: Bool = false) async throws -> Fixture {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("canary-\(UUID().uuidString)").path
-            let work = root + "/work"
-            try FileManager.default.createDirectory(atPath: work + "/base", withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: work + "/overlays/qa", withIntermediateDirectories: true)
-            try "resources:\n- app.yaml\n".write(toFile: work + "/base/kustomization.yaml", atomically: true, encoding: .utf8)
-            try objects.write(toFile: work + "/base/app.yaml", atomically: true, encoding: .utf8)
-            try overlay("v1").write(toFile: work + "/overlays/qa/kustomization.yaml", atomically: true, encoding: .utf8)
-            let git = Git(directory: work)
-            try await git.run(["init", "--quiet", "--initial-branch=main"])
-            try await git.run(["add", "."])
-            try await git.run(["commit", "--quiet", "-m", "initial"], environment: Self.identity)
-            try await Git(directory: root).run(["clone", "--quiet", "--bare", work, root + "/gitops.git"])
-            try await git.run(["remote", "add", "bare", root + "/gitops.git"])
-            let application = Application(name: "demo-qa", repository: root + "/gitops.git", path: "overlays/qa", namespace: "demo",
+            let repository = try await GitOpsRepository.make("canary", files: [
+                "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects, "overlays/qa/kustomization.yaml": overlay("v1"),
+            ])
+            let root = repository.root
+            let application = Application(name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
                                           environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
             let target = MemoryTarget()
             let metrics = FakeMetrics()
@@ -125,28 +114,32 @@ import Targets
             let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), delegate: controller, history: log,
                                     waveDelay: .milliseconds(10))
             await controller.attach(engine)
-            return Fixture(root: root, work: work, bare: root + "/gitops.git", application: application, liveTarget: target, fakeMetrics: metrics,
+            return Fixture(repository: repository, application: application, liveTarget: target, fakeMetrics: metrics,
                            releaseLog: log, engine: engine, controller: controller)
         }
-
-        static let identity = ["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@t"]
 
         static func overlay(_ tag: String) -> String {
             "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: \(tag)\n"
         }
 
+        var root: String { repository.root }
+        var bare: String { repository.bare }
+
         @discardableResult
         func push(_ path: String, _ text: String, message: String) async throws -> String {
-            try text.write(toFile: work + "/" + path, atomically: true, encoding: .utf8)
-            let git = Git(directory: work)
-            try await git.run(["add", "-A"])
-            try await git.run(["commit", "--quiet", "-m", message], environment: Self.identity)
-            try await git.run(["push", "--quiet", "bare", "HEAD:refs/heads/main"])
-            return try await git.run(["rev-parse", "HEAD"])
+            try await repository.push([path: text], message: message)
         }
 
         func release(tag: String) async throws -> String {
             try await push("overlays/qa/kustomization.yaml", Self.overlay(tag), message: "qa: set image registry.local/app to \(tag)\n\nSlipway-Run: 42")
+        }
+
+        /// Deploys v1, pushes v2 and waits until its release waits at the gate.
+        func releaseToGate() async throws {
+            _ = try await engine.autoSync(application)
+            _ = try await release(tag: "v2")
+            _ = try await engine.autoSync(application)
+            _ = try await waitFor("the gate") { $0?.waitingAtGate == true }
         }
 
         /// Waits (bounded) until the application's release satisfies `condition`.
@@ -174,7 +167,7 @@ import Targets
                 .value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string
         }
 
-        func remove() { try? FileManager.default.removeItem(atPath: root) }
+        func remove() { repository.remove() }
     }
 
     @Test func aGoodVersionIsPromotedAtTheGateAndABadOneRolledBack() async throws {
@@ -253,10 +246,7 @@ import Targets
         }
         let loop = Task { try await fixture.controller.run() }
         defer { loop.cancel() }
-        _ = try await fixture.engine.autoSync(fixture.application)
-        _ = try await fixture.release(tag: "v2")
-        _ = try await fixture.engine.autoSync(fixture.application)
-        _ = try await fixture.waitFor("the gate") { $0?.waitingAtGate == true }
+        try await fixture.releaseToGate()
 
         // An invalid strategy and a template naming an unknown metric: the sync fails before applying anything.
         let broken = CanaryControllerTests.objects
@@ -285,10 +275,7 @@ import Targets
         #expect(throws: CanaryController.GateError.self) { try records.decide("promote", application: "demo-qa", actor: "dan") }
         let loop = Task { try await fixture.controller.run() }
         defer { loop.cancel() }
-        _ = try await fixture.engine.autoSync(fixture.application)
-        _ = try await fixture.release(tag: "v2")
-        _ = try await fixture.engine.autoSync(fixture.application)
-        _ = try await fixture.waitFor("the gate") { $0?.waitingAtGate == true }
+        try await fixture.releaseToGate()
         #expect(try records.active("demo-qa")?.waitingAtGate == true)
         try records.decide("promote", application: "demo-qa", actor: "dan")
         _ = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
