@@ -173,9 +173,9 @@ public actor SyncEngine {
         var state = states[application.name] ?? State()
         do {
             try await ensureNamespace(application, comparison)
-            let outOfSync = comparison.resources.filter { $0.desired != nil }
-            let waves = SyncOrder.waves(outOfSync.compactMap(\.desired))
-            let byKey = Dictionary(outOfSync.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let desiredResources = comparison.resources.filter { $0.desired != nil }
+            let waves = SyncOrder.waves(desiredResources.compactMap(\.desired))
+            let byKey = Dictionary(desiredResources.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             for (index, wave) in waves.enumerated() {
                 let pending = wave.objects.compactMap { object -> ManifestValue? in
                     guard let key = ObjectKey.of(object, defaultNamespace: application.namespace), let resource = byKey[key] else { return nil }
@@ -200,7 +200,7 @@ public actor SyncEngine {
                     try await Task.sleep(for: waveDelay)
                 }
             }
-            let desiredKeys = Set(outOfSync.map(\.key))
+            let desiredKeys = Set(desiredResources.map(\.key))
             var kept = state.inventory.subtracting(desiredKeys)
             if prune {
                 let stale = comparison.resources.filter { $0.desired == nil }.compactMap(\.live)

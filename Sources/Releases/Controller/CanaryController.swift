@@ -110,7 +110,10 @@ public actor CanaryController: SyncDelegate, Service {
                     let release = try await start(input.application, spec: spec, desired: desired, live: live, revision: input.revision, templates: templates)
                     notes.append("deployment.apps/\(spec.deployment): new version handed to canary release #\(release.id)")
                 }
-            } else if !input.dryRun, let running = active[input.application.name], running.spec.deployment == spec.deployment {
+            } else if !input.dryRun, let running = active[input.application.name], running.spec.deployment == spec.deployment,
+                      running.release.revision != input.revision,
+                      !ManifestDiff.differences(desired: running.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty {
+                // Git went back (a revert, or a newer commit without the change): the release has nothing left to do.
                 await finish(input.application.name, phase: .superseded, message: "revision \(input.revision.prefix(12)) no longer asks for \(running.release.images.first ?? "the new version")", at: Date())
             }
         }
