@@ -213,3 +213,11 @@ import Targets
         #expect(good.values == [1] && good.requests == 100)
     }
 }
+
+@Suite struct PrometheusAddressTests {
+    @Test func credentialsNeverReachMessages() {
+        let error = AnalysisError.queryFailed(address: "http://slipway:s3cr3t@127.0.0.1:9090", reason: "connection refused")
+        #expect(error.description == "Prometheus at http://***@127.0.0.1:9090: connection refused")
+        #expect(!error.description.contains("s3cr3t"))
+    }
+}
