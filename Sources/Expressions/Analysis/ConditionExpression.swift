@@ -51,11 +51,6 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
         return truth
     }
 
-    /// The value of the whole expression.
-    public func value(with variables: [String: ConditionValue]) throws(ConditionError) -> ConditionValue {
-        try evaluate(root, variables)
-    }
-
     private func evaluate(_ node: Node, _ variables: [String: ConditionValue]) throws(ConditionError) -> ConditionValue {
         switch node {
         case .literal(let value):

@@ -14,19 +14,12 @@ public struct GitRevert: Sendable {
 
     /// Reverts `revision` on `branch` with a message saying why; returns the revert commit.
     public func revert(repository: String, branch: String, revision: String, reason: String) async throws -> String {
-        let key = ImageWriteBack.digest(ImageWriteBack.canonicalRepository(repository) + "\n" + branch)
-        try FileManager.default.createDirectory(atPath: cacheRoot + "/locks", withIntermediateDirectories: true)
-        let workspace = cacheRoot + "/workspaces/" + key
-        return try await WriterLock.shared.withLock(cacheRoot + "/locks/" + key + ".lock") {
-            try await locked(repository: repository, branch: branch, revision: revision, reason: reason, workspace: workspace)
+        try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: repository, branch: branch) { _, git in
+            try await locked(branch: branch, revision: revision, reason: reason, git: git)
         }
     }
 
-    private func locked(repository: String, branch: String, revision: String, reason: String, workspace: String) async throws -> String {
-        let writer = ImageWriteBack(cacheRoot: cacheRoot)
-        let git = Git(directory: workspace)
-        let request = ImageWriteBack.Request(repository: repository, branch: branch, path: ".", images: [])
-        try await writer.prepare(request, workspace: workspace, git: git)
+    private func locked(branch: String, revision: String, reason: String, git: Git) async throws -> String {
         guard await git.succeeds(["merge-base", "--is-ancestor", revision, "HEAD"]) else {
             throw SyncError.rollbackRefused("\(revision.prefix(12)) is not on branch \(branch)")
         }

@@ -219,12 +219,12 @@ public actor SyncEngine {
             state.lastSynced = revision
             states[application.name] = state
         } catch {
-            return await finish(.failed, "\(error)", health: (try? await compare(application, revision: revision, dryRun: true).health) ?? Health(.unknown))
+            return await finish(.failed, "\(error)", health: await liveHealth(comparison))
         }
-        let after = (try? await compare(application, revision: revision, dryRun: true).health) ?? Health(.unknown)
         let note = comparison.notes.joined(separator: "; ")
-        let summary = changes.filter { $0.action != .unchanged }.isEmpty ? "already in sync" : "\(changes.filter { $0.action != .unchanged }.count) object(s) changed"
-        return await finish(.succeeded, note.isEmpty ? summary : "\(summary); \(note)", health: after)
+        let changed = changes.filter { $0.action != .unchanged }.count
+        let summary = changed == 0 ? "already in sync" : "\(changed) object(s) changed"
+        return await finish(.succeeded, note.isEmpty ? summary : "\(summary); \(note)", health: await liveHealth(comparison))
     }
 
     /// Argo CD's `CreateNamespace=true`: the application's namespace is created when git does not hold it.
@@ -267,6 +267,15 @@ public actor SyncEngine {
         }
     }
 
+    /// The application's health after a sync: its desired objects as they are live now.
+    private func liveHealth(_ comparison: Comparison) async -> Health {
+        var resources: [(desired: Bool, live: ManifestValue?)] = []
+        for resource in comparison.resources where resource.desired != nil {
+            resources.append((true, try? await target.get(resource.key)))
+        }
+        return HealthCheck.aggregate(resources)
+    }
+
     private func waitHealthy(_ keys: [ObjectKey]) async throws {
         let deadline = ContinuousClock.now + waveTimeout
         while ContinuousClock.now < deadline {
@@ -283,18 +292,6 @@ public actor SyncEngine {
     }
 
     // MARK: Auto-sync policy
-
-    /// What auto-sync would do now: the head revision if it should be synced, nil otherwise (in sync, already
-    /// attempted, or held).
-    public func autoSyncCandidate(_ application: Application) async throws -> String? {
-        guard application.syncPolicy.automated else { return nil }
-        let head = try await revisions.head(repository: application.repository, branch: application.branch)
-        let state = states[application.name] ?? State()
-        if state.holds.contains(head) { return nil }
-        if state.attempted.contains(head) && state.lastSynced == head { return nil }
-        if state.attempted.contains(head) && !application.syncPolicy.selfHeal { return nil }
-        return head
-    }
 
     /// Runs auto-sync for one application if its policy allows it: a new revision once, or drift with self-heal.
     public func autoSync(_ application: Application, trigger: SyncRecord.Trigger = .commit) async throws -> SyncRecord? {
@@ -324,20 +321,4 @@ public actor SyncEngine {
 
     /// Objects the application owns on the target (what the last successful sync applied).
     public func inventory(of application: String) -> Set<ObjectKey> { states[application]?.inventory ?? [] }
-
-    /// Restores what a previous process knew from the history (inventory and the last synced revision).
-    public func restore(from records: [SyncRecord]) {
-        for record in records.sorted(by: { $0.startedAt < $1.startedAt }) where record.phase == .succeeded {
-            var state = states[record.application] ?? State()
-            state.lastSynced = record.revision
-            state.attempted.insert(record.revision)
-            let applied = record.changes.filter { $0.action != .pruned && $0.action != .failed && !$0.message.hasPrefix("no longer in git") }.map(\.key)
-            state.inventory = Set(applied)
-            states[record.application] = state
-        }
-    }
-}
-
-extension Duration {
-    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -10,8 +10,6 @@ public struct SyncRecord: Sendable, Hashable, Codable {
         case selfHeal = "self-heal"
         /// Someone asked (`slipway gitops sync`).
         case manual
-        /// A rollback: the revert commit.
-        case rollback
     }
 
     public enum Phase: String, Sendable, Hashable, Codable {

@@ -63,17 +63,12 @@ public struct ImageWriteBack: Sendable {
         for argument in request.images {
             do { _ = try KustomizationFile.parseImageArgument(argument) } catch { throw WriteBackError.edit("\(argument): \(error)") }
         }
-        let key = Self.digest(Self.canonicalRepository(request.repository) + "\n" + request.branch)
-        try FileManager.default.createDirectory(atPath: cacheRoot + "/locks", withIntermediateDirectories: true)
-        let workspace = cacheRoot + "/workspaces/" + key
-        return try await WriterLock.shared.withLock(cacheRoot + "/locks/" + key + ".lock") {
-            try await self.locked(request, workspace: workspace)
+        return try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: request.repository, branch: request.branch) { workspace, git in
+            try await self.locked(request, workspace: workspace, git: git)
         }
     }
 
-    func locked(_ request: Request, workspace: String) async throws -> Outcome {
-        let git = Git(directory: workspace)
-        try await prepare(request, workspace: workspace, git: git)
+    func locked(_ request: Request, workspace: String, git: Git) async throws -> Outcome {
         var needsEdit = true
         var lastError = ""
         for attempt in 1...maxAttempts {
@@ -104,30 +99,6 @@ public struct ImageWriteBack: Sendable {
             try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
         }
         throw WriteBackError.pushRejected(branch: request.branch, attempts: maxAttempts, lastError: lastError)
-    }
-
-    /// A private clone, brought exactly to the remote branch (local leftovers from earlier runs are discarded).
-    func prepare(_ request: Request, workspace: String, git: Git) async throws {
-        if FileManager.default.fileExists(atPath: workspace + "/.git") {
-            try await git.run(["fetch", "--quiet", "origin", request.branch])
-            try await git.run(["checkout", "--quiet", "-B", request.branch, "FETCH_HEAD"])
-            try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
-            try await git.run(["clean", "--quiet", "-fdx"])
-            return
-        }
-        let parent = (workspace as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        let staging = workspace + ".clone-\(UUID().uuidString)"
-        do {
-            try await Git(directory: parent).run([
-                "clone", "--quiet", "--no-tags", "--single-branch", "--branch", request.branch,
-                Self.canonicalRepository(request.repository), staging,
-            ])
-        } catch let failure as Git.Failure {
-            try? FileManager.default.removeItem(atPath: staging)
-            throw WriteBackError.git("cannot clone \(request.repository) (branch \(request.branch)): \(failure.output)")
-        }
-        try FileManager.default.moveItem(atPath: staging, toPath: workspace)
     }
 
     /// Applies the image arguments; false when the overlay already has exactly those images.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The measurements of one metric so far and Argo Rollouts' counters over them.
@@ -67,12 +68,5 @@ public struct MetricResult: Sendable, Hashable, Codable {
         if last.phase == .error { return last.finishedAt.addingTimeInterval(min(10, interval ?? 10)) }
         if let effectiveCount = metric.effectiveCount, count >= effectiveCount { return nil }
         return last.finishedAt.addingTimeInterval(interval ?? 0)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a TimeInterval.
-    var seconds: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

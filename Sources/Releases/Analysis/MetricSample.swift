@@ -1,3 +1,5 @@
+import Expressions
+
 /// What a provider measured once: the values a query returned and, when the provider knows it, how many requests
 /// the window saw (for the minimum-traffic guard).
 public struct MetricSample: Sendable, Hashable, Codable {
@@ -31,8 +33,8 @@ public struct MetricSample: Sendable, Hashable, Codable {
     /// The value as a person reads it in a timeline: `0.97`, `[0.97, 0.99]`, `[]`.
     public var valueText: String {
         switch shape {
-        case .scalar: values.first.map(ConditionValueFormat.format) ?? "[]"
-        case .vector: "[" + values.map(ConditionValueFormat.format).joined(separator: ", ") + "]"
+        case .scalar: values.first.map(ConditionValue.format) ?? "[]"
+        case .vector: "[" + values.map(ConditionValue.format).joined(separator: ", ") + "]"
         }
     }
 }

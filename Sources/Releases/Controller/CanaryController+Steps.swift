@@ -17,7 +17,6 @@ extension CanaryController {
     func save(_ application: String) async {
         guard let release = active[application]?.release else { return }
         await log.save(release)
-        for listener in listeners { listener.yield(release) }
     }
 
     func update(_ application: String, _ change: (inout Active) -> Void) {
@@ -446,20 +445,5 @@ extension CanaryController {
             "metadata": .object(["name": .string(key.name), "namespace": .string(key.namespace)]), "spec": spec,
         ])
         _ = try await target.apply([object], fieldManager: Self.fieldManager, force: true)
-    }
-}
-
-/// Why a release could not go on.
-enum ReleaseError: Error, CustomStringConvertible {
-    case missing(String)
-    case canaryUnavailable(String)
-    case promotionFailed(String)
-
-    var description: String {
-        switch self {
-        case .missing(let what): what
-        case .canaryUnavailable(let why): why
-        case .promotionFailed(let why): "promotion failed: \(why)"
-        }
     }
 }

@@ -38,7 +38,6 @@ public actor CanaryController: SyncDelegate, Service {
     let tick: Duration
     private(set) var engine: SyncEngine?
     var active: [String: Active] = [:]
-    var listeners: [AsyncStream<Release>.Continuation] = []
 
     public init(target: any Target, log: ReleaseLog, metrics: any MetricSource, mesh: MeshWindow?, revert: GitRevert,
                 tick: Duration = .milliseconds(250), logger: Logger = Logger(label: "slipway.releases")) {
@@ -54,13 +53,6 @@ public actor CanaryController: SyncDelegate, Service {
     /// The engine whose revisions this controller holds after a rollback (set once both exist).
     public func attach(_ engine: SyncEngine) { self.engine = engine }
 
-    /// Every change of a release's phase or step, as it happens.
-    public func updates() -> AsyncStream<Release> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Release.self)
-        listeners.append(continuation)
-        return stream
-    }
-
     public func activeRelease(of application: String) -> Release? { active[application]?.release }
 
     public func run() async throws {
@@ -70,7 +62,6 @@ public actor CanaryController: SyncDelegate, Service {
                 try await Task.sleep(for: self.tick)
             }
         }
-        for listener in listeners { listener.finish() }
     }
 
     func activeNames() -> [String] { active.keys.sorted() }

@@ -1,7 +1,9 @@
+import Foundation
+
 /// Durations as Argo Rollouts and Go write them: `30` (seconds), `500ms`, `10s`, `5m`, `1h30m`.
 public enum ReleaseDuration {
     public static func parse(_ text: String) -> Duration? {
-        let trimmed = text.trimmingSpaces()
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
         var total = Duration.zero
         var rest = Substring(trimmed)
@@ -32,14 +34,5 @@ public enum ReleaseDuration {
         if seconds > 0, seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds > 0, seconds % 60 == 0 { return "\(seconds / 60)m" }
         return "\(seconds)s"
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text = text.dropFirst() }
-        while text.last?.isWhitespace == true { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -435,14 +435,6 @@ final class OutputCollector: @unchecked Sendable {
     var env: [(String, String)] { lock.withLock { envStorage } }
     var paths: [String] { lock.withLock { pathStorage } }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
-}
-
 extension JobExecutor {
     /// Writes a per-step scratch file with plain POSIX calls: Foundation's writes fsync, which costs more than a
     /// short step and buys nothing for files that only live as long as the run.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A Deployment's status as the API server shows it: counts and the `Available` and `Progressing` conditions.
@@ -121,9 +122,4 @@ extension DeploymentStatus {
             conditions.append(Condition(type: type, status: text, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now))
         }
     }
-}
-
-extension Duration {
-    /// Whole and fractional seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

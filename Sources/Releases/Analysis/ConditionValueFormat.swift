@@ -1,5 +1,0 @@
-import Expressions
-
-enum ConditionValueFormat {
-    static func format(_ value: Double) -> String { ConditionValue.format(value) }
-}
