@@ -276,7 +276,12 @@ import Targets
         let loop = Task { try await fixture.controller.run() }
         defer { loop.cancel() }
         try await fixture.releaseToGate()
-        #expect(try records.active("demo-qa")?.waitingAtGate == true)
+        // The controller writes the gate to the store right after it starts waiting in memory.
+        let stored = try await Deadline.within(.seconds(30), "the gate in the store") {
+            while try records.active("demo-qa")?.waitingAtGate != true { try await Task.sleep(for: .milliseconds(20)) }
+            return try records.active("demo-qa")
+        }
+        #expect(stored?.waitingAtGate == true)
         try records.decide("promote", application: "demo-qa", actor: "dan")
         _ = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
         let (release, events) = try #require(try records.show(1))
