@@ -99,7 +99,7 @@ import Targets
         let engine: SyncEngine
         let controller: CanaryController
 
-        static func make(store: Bool = false) async throws -> Fixture {
+        static func make(store: Bool = false, objects: String = CanaryControllerTests.objects) async throws -> Fixture {
             let repository = try await GitOpsRepository.make("canary", files: [
                 "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects, "overlays/qa/kustomization.yaml": overlay("v1"),
             ])
@@ -292,5 +292,31 @@ import Targets
         #expect(text.contains("gitops-commit"))
         #expect(try records.syncs(application: "demo-qa").count == 2)
         #expect(try records.active("demo-qa") == nil)
+    }
+
+    @Test func aTimedPauseLastsItsDurationThenTheReleaseGoesOnByItself() async throws {
+        // Sub-second durations count: 400ms is not rounded down to nothing.
+        let timed = CanaryControllerTests.objects.replacingOccurrences(of: """
+              - analysis: {templates: [{templateName: quick-success}]}
+              - pause: {}
+              analysis: {templates: [{templateName: quick-success}]}
+            """, with: """
+              - pause: {duration: 400ms}
+              - setWeight: 50
+            """)
+        #expect(timed != CanaryControllerTests.objects)
+        let fixture = try await Fixture.make(objects: timed)
+        defer { fixture.remove() }
+        let loop = Task { try await fixture.controller.run() }
+        defer { loop.cancel() }
+        _ = try await fixture.engine.autoSync(fixture.application)
+        _ = try await fixture.release(tag: "v2")
+        _ = try await fixture.engine.autoSync(fixture.application)
+        let done = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
+        #expect(done?.images == ["registry.local/app:v2"])
+        let timeline = await fixture.releaseLog.timeline(of: 1)
+        let paused = try #require(timeline.first { $0.summary == "pause 400ms" })
+        let fifty = try #require(timeline.first { $0.kind == .weight && $0.detail["canary"] == "50" })
+        #expect(fifty.at.timeIntervalSince(paused.at) >= 0.4)
     }
 }

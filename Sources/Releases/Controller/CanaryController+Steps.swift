@@ -127,7 +127,7 @@ extension CanaryController {
                 await save(application)
             } else {
                 update(application) {
-                    $0.release.pausedUntil = now.addingTimeInterval(Double(duration.components.seconds))
+                    $0.release.pausedUntil = now.addingTimeInterval(duration.seconds)
                     $0.release.phase = .paused
                     $0.release.message = "paused for \(ReleaseDuration.format(duration))"
                 }
@@ -286,7 +286,7 @@ extension CanaryController {
         let rolledOut = Self.images(live) == current.release.images && health.status == .healthy
         if health.status == .degraded { throw ReleaseError.promotionFailed(health.message) }
         if !rolledOut {
-            if let started = current.promotionStartedAt, Date().timeIntervalSince(started) > Double(current.spec.progressDeadline.components.seconds) {
+            if let started = current.promotionStartedAt, Date().timeIntervalSince(started) > current.spec.progressDeadline.seconds {
                 throw ReleaseError.promotionFailed("the primary did not finish its rollout within \(ReleaseDuration.format(current.spec.progressDeadline)): \(health.message)")
             }
             return
@@ -371,7 +371,7 @@ extension CanaryController {
             await event(application, .step, "canary pods available (\(available)/\(current.spec.canaryReplicas))")
             return
         }
-        if let applied = current.canaryAppliedAt, now.timeIntervalSince(applied) > Double(current.spec.progressDeadline.components.seconds) {
+        if let applied = current.canaryAppliedAt, now.timeIntervalSince(applied) > current.spec.progressDeadline.seconds {
             let health = HealthCheck.health(of: live).map(\.description) ?? "unknown"
             throw ReleaseError.canaryUnavailable("canary pods not available within \(ReleaseDuration.format(current.spec.progressDeadline)) (\(health))")
         }

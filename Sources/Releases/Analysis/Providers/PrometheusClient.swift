@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Core
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -34,7 +35,7 @@ public struct PrometheusClient: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
             body = try await response.body.collect(upTo: 16 << 20)
         } catch {
             throw AnalysisError.queryFailed(address: address, reason: "\(error)")
