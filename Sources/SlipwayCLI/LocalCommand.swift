@@ -27,18 +27,25 @@ struct LocalUpCommand: AsyncParsableCommand {
         commandName: "up", abstract: "Start the local target in the background (or show it, when it runs already).")
 
     @OptionGroup var options: LocalOptions
+    @OptionGroup var launch: LocalLaunchOptions
+
+    func run() async throws {
+        print(LocalTargetClient.describe(try await launch.ensureRunning(options)))
+    }
+}
+
+/// Where a started local target listens; shared by `slipway local up` and `slipway up`.
+struct LocalLaunchOptions: ParsableArguments {
     @Option(help: "Private range for pod addresses.") var subnet = "10.213.0.0/24"
     @Option(help: "Name of the bridge pods join.") var bridge = "slipway0"
     @Option(help: "Port of the mesh's listener: every Service and VirtualService host, matched by Host header.") var port = 15080
     @Option(name: .customLong("admin-port"), help: "Envoy's admin port.") var adminPort = 15000
     @Option(name: .customLong("api-port"), help: "Port of the target's API (and /metrics for Prometheus).") var apiPort = 15090
 
-    func run() async throws {
+    /// The running target's status; starts the daemon detached first when none answers.
+    func ensureRunning(_ options: LocalOptions) async throws -> ManifestValue {
         let client = options.client
-        if let status = try? await client.status() {
-            print(LocalTargetClient.describe(status))
-            return
-        }
+        if let status = try? await client.status() { return status }
         guard IPv4Subnet(subnet) != nil else { throw ValidationError("--subnet must be a network like 10.213.0.0/24, not '\(subnet)'") }
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         let executable = ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]
@@ -54,10 +61,7 @@ struct LocalUpCommand: AsyncParsableCommand {
         guard started.succeeded else { throw CommandFailure("could not start the local target: \(started.standardError)") }
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let status = try? await client.status() {
-                print(LocalTargetClient.describe(status))
-                return
-            }
+            if let status = try? await client.status() { return status }
             try await Task.sleep(for: .milliseconds(50))
         }
         let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Images
 import SlipwayTesting
 import Targets
 import Testing

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Images
 import Synchronization
 import SlipwayTesting
 import Targets

@@ -36,6 +36,13 @@ public actor SyncController: Service {
         return stream
     }
 
+    /// Takes over a new set of applications (a reloaded configuration); the next pass looks at each of them.
+    public func replaceApplications(_ applications: [Application]) {
+        self.applications = applications
+        lastPoll = lastPoll.filter { name, _ in applications.contains { $0.name == name } }
+        wakeUp?.yield()
+    }
+
     /// A push happened (webhook or hook): look at once at every application of that repository (all when nil).
     public func notify(repository: String? = nil) {
         if let repository { for app in applications where app.repository == repository { lastPoll[app.name] = nil } }

@@ -16,6 +16,11 @@ public struct RegistryServer: Sendable {
 
     /// Serves on `host:port` until cancelled; `onReady` gets the bound port (useful with port 0).
     public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await service(host: host, port: port, onReady: onReady).runService()
+    }
+
+    /// The server as a service, for a caller that runs it in its own `ServiceGroup` (it stops on graceful shutdown).
+    public func service(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         let handler = self
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
@@ -26,9 +31,8 @@ public struct RegistryServer: Sendable {
         }
         var logger = Logger(label: "slipway.registry")
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
-                              onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
-        try await app.runService()
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
+                           onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     // MARK: Dispatch

@@ -1,4 +1,5 @@
 import Expressions
+import Foundation
 
 /// What a provider measured once: the values a query returned and, when the provider knows it, how many requests
 /// the window saw (for the minimum-traffic guard).
@@ -33,8 +34,14 @@ public struct MetricSample: Sendable, Hashable, Codable {
     /// The value as a person reads it in a timeline: `0.97`, `[0.97, 0.99]`, `[]`.
     public var valueText: String {
         switch shape {
-        case .scalar: values.first.map(ConditionValue.format) ?? "[]"
-        case .vector: "[" + values.map(ConditionValue.format).joined(separator: ", ") + "]"
+        case .scalar: values.first.map(Self.readable) ?? "[]"
+        case .vector: "[" + values.map(Self.readable).joined(separator: ", ") + "]"
         }
+    }
+
+    /// Six significant digits: `9.65`, not the `9.649999999999999` a latency quantile computes to.
+    static func readable(_ value: Double) -> String {
+        guard value.isFinite, value != value.rounded() else { return ConditionValue.format(value) }
+        return String(format: "%.6g", value)
     }
 }

@@ -368,13 +368,30 @@ extension CanaryController {
         let observed = (live.value(at: ["status", "observedGeneration"])?.int ?? 0) >= (live.value(at: ["metadata", "generation"])?.int ?? 1)
         if observed && available >= current.spec.canaryReplicas {
             update(application) { $0.canaryAvailable = true }
-            await event(application, .step, "canary pods available (\(available)/\(current.spec.canaryReplicas))")
+            let digests = try await runningDigests(of: live, namespace: current.spec.namespace)
+            await event(application, .step, "canary pods available (\(available)/\(current.spec.canaryReplicas))"
+                            + (digests.isEmpty ? "" : ", running \(digests.joined(separator: ", "))"), ["digests": digests.joined(separator: " ")])
             return
         }
         if let applied = current.canaryAppliedAt, now.timeIntervalSince(applied) > current.spec.progressDeadline.seconds {
             let health = HealthCheck.health(of: live).map(\.description) ?? "unknown"
             throw ReleaseError.canaryUnavailable("canary pods not available within \(ReleaseDuration.format(current.spec.progressDeadline)) (\(health))")
         }
+    }
+
+    /// The image digests the pods of a Deployment run (`imageID` of their containers), as the kubelet reports them.
+    func runningDigests(of deployment: ManifestValue, namespace: String) async throws -> [String] {
+        guard let selector = deployment.value(at: ["spec", "selector", "matchLabels"])?.stringMap, !selector.isEmpty else { return [] }
+        var digests: [String] = []
+        for pod in try await target.list(.pod, namespace: namespace) {
+            let labels = pod.value(at: ["metadata", "labels"])?.stringMap ?? [:]
+            // Pods still terminating may belong to an earlier canary that carried the same labels.
+            guard selector.allSatisfy({ labels[$0.key] == $0.value }), pod.value(at: ["metadata", "deletionTimestamp"]) == nil else { continue }
+            for status in pod.value(at: ["status", "containerStatuses"])?.array ?? [] {
+                if let id = status["imageID"]?.string, !id.isEmpty, !digests.contains(id) { digests.append(id) }
+            }
+        }
+        return digests
     }
 
     func subsetLabels(_ spec: CanarySpec) async throws -> (stable: [String: String], canary: [String: String]) {

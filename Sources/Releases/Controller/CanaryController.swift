@@ -56,11 +56,15 @@ public actor CanaryController: SyncDelegate, Service {
     public func activeRelease(of application: String) -> Release? { active[application]?.release }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                for name in await self.activeNames() { await self.advance(name) }
-                try await Task.sleep(for: self.tick)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    for name in await self.activeNames() { await self.advance(name) }
+                    try await Task.sleep(for: self.tick)
+                }
             }
+        } catch is CancellationError {
+            // Stopping is how this loop ends; a release in progress stays as recorded.
         }
     }
 

@@ -86,6 +86,20 @@ public struct LocalTargetAPI: Sendable {
                 "pods": .int(pods.count), "readyPods": .int(ready.count), "events": .array(await target.events.map(ManifestValue.string)),
             ]))
         }
+        router.get("/v1/watch") { _, _ -> Response in
+            // Newline-delimited JSON, one change per line, after a first BOOKMARK line that says the watch is in place.
+            let events = await target.watch()
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{\"type\":\"BOOKMARK\"}\n"))
+                for await event in events {
+                    let line: ManifestValue = .object(["type": .string(event.change.rawValue), "group": .string(event.key.kind.group),
+                                                       "kind": .string(event.key.kind.kind), "namespace": .string(event.key.namespace),
+                                                       "name": .string(event.key.name), "object": event.object])
+                    try await writer.write(ByteBuffer(string: line.jsonText + "\n"))
+                }
+                try await writer.finish(nil)
+            })
+        }
         router.get("/metrics") { _, _ -> Response in
             let text = try await target.prometheusMetrics()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A minimal root filesystem made of Debian's static busybox: the images, builds and pods of the tests.
+/// A minimal root filesystem made of the host's static busybox (Debian busybox-static): the base image of
+/// `slipway up`'s demo application, and of the tests' images, builds and pods.
 public enum BusyboxRoot {
     public static let applets = ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq", "httpd", "sleep", "kill", "env", "grep", "nc", "wget", "date", "tr"]
 

@@ -1,0 +1,192 @@
+import Core
+import Foundation
+import GitOps
+import Manifests
+import Releases
+import Targets
+
+/// The demo's story, told by the real parts: a commit to the application runs CI (test, image build, push to
+/// Slipway's registry) and, through `workflow_run`, CD (the QA overlay's image set with `kustomize edit set image`,
+/// committed and pushed); the sync engine notices the GitOps commit and the canary controller releases it.
+struct DemoFlow {
+    let workspace: DemoWorkspace
+    let executable: String
+    let registry: String
+    let application: Application
+    let log: ReleaseLog
+    let controller: CanaryController
+    let engine: SyncEngine
+    let sync: SyncController
+    let target: LocalTargetConnection
+    let traffic: DemoTraffic
+    let progress: DemoProgress
+    /// The GitOps token CD's checkout is given, as seed 000's `secrets.GITOPS_TOKEN`; masked in every log.
+    let token = "demo-" + UUID().uuidString.lowercased()
+    static let actor = "slipway up (demo)"
+
+    struct Delivery {
+        var commit: String
+        var ciRun: String
+        var image: String
+        var digest: String
+        var gitopsRevision: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    // MARK: CI and CD
+
+    /// Runs the application's workflows for a push of `commit` to main, as `slipway run` does; answers what CI
+    /// built and the GitOps commit CD made.
+    func deliver(_ commit: String) async throws -> Delivery {
+        await progress.say("push \(commit.prefix(8)) to main: CI (test, build, push) then CD (kustomize edit set image, commit, push)")
+        let before = try? await Git(directory: workspace.gitops).run(["rev-parse", "main"])
+        let result = try await CapturedCommand.run("env", [
+            "-C", workspace.app, executable, "run", "push", "--ref", "refs/heads/main", "--json",
+            "--repo-map", "my-org/gitops-config=\(workspace.gitops)", "--var", "REGISTRY=\(registry)", "--secret", "GITOPS_TOKEN=\(token)",
+        ], timeout: .seconds(600))
+        let records = (try? ManifestValue(json: Data(result.standardOutput.utf8)))?.array ?? []
+        let ci = records.first { $0["workflowName"]?.string == "CI - Build and Push" }
+        let cd = records.first { $0["workflowName"]?.string == "CD - Update GitOps" }
+        guard result.succeeded, let ci, let cd else {
+            let output = (result.standardError + result.standardOutput).split(separator: "\n").suffix(30).joined(separator: "\n")
+            throw Failure(description: "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in \(workspace.app)):\n\(output)")
+        }
+        let build = ci["jobs"]?.array?.first { $0["jobID"]?.string == "build-and-push" }
+        let tag = build?.value(at: ["outputs", "image-tag"])?.string ?? String(commit.prefix(8))
+        let digest = build?.value(at: ["outputs", "image-digest"])?.string ?? ""
+        let revision = try await Git(directory: workspace.gitops).run(["rev-parse", "main"])
+        let run = String(ci["runID"]?.int ?? 0)
+        await progress.say(String(format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci["result"]?.string ?? "?",
+                                  Self.number(ci["duration"]), registry, tag, String(digest.prefix(19))))
+        await progress.say(String(format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd["runID"]?.int ?? 0, cd["result"]?.string ?? "?",
+                                  Self.number(cd["duration"]), String(revision.prefix(8))))
+        guard revision != before else { throw Failure(description: "CD made no GitOps commit for \(commit.prefix(8))") }
+        return Delivery(commit: commit, ciRun: run, image: "\(registry)/my-app:\(tag)", digest: digest, gitopsRevision: revision)
+    }
+
+    static func number(_ value: ManifestValue?) -> Double {
+        switch value {
+        case .float(let number)?: number
+        case .integer(let text)?: Double(text) ?? 0
+        default: 0
+        }
+    }
+
+    // MARK: Waiting
+
+    /// Waits until the primary Deployment runs `image` and is available.
+    func waitForPrimary(image: String, timeout: Duration = .seconds(120)) async throws {
+        let key = ObjectKey(.deployment, namespace: DemoWorkspace.namespace, name: "my-app")
+        try await wait("my-app to run \(image)", timeout: timeout) {
+            guard let live = try await target.get(key) else { return false }
+            let images = (live.value(at: ["spec", "template", "spec", "containers"])?.array ?? []).compactMap { $0["image"]?.string }
+            let wanted = live.value(at: ["spec", "replicas"])?.int ?? 1
+            return images == [image] && HealthCheck.health(of: live)?.status == .healthy
+                && (live.value(at: ["status", "updatedReplicas"])?.int ?? 0) == wanted && (live.value(at: ["status", "availableReplicas"])?.int ?? 0) >= wanted
+        }
+    }
+
+    /// The release the sync of `revision` started.
+    func release(for revision: String, timeout: Duration = .seconds(60)) async throws -> Release {
+        var found: Release?
+        try await wait("a release of GitOps revision \(revision.prefix(8))", timeout: timeout) {
+            found = await log.all().last { $0.revision == revision }
+            return found != nil
+        }
+        guard let found else { throw Failure(description: "no release of \(revision.prefix(8))") }
+        return found
+    }
+
+    func waitUntil(_ release: Int64, timeout: Duration, _ condition: @escaping @Sendable (Release) -> Bool) async throws -> Release {
+        var latest: Release?
+        try await wait("release #\(release)", timeout: timeout) {
+            latest = await log.release(release)
+            return latest.map(condition) ?? false
+        }
+        guard let latest else { throw Failure(description: "release #\(release) disappeared") }
+        return latest
+    }
+
+    func wait(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "timed out after \(Int(timeout.seconds)) s waiting for \(what)")
+    }
+
+    // MARK: The story
+
+    /// A new workspace starts from an empty namespace: objects an earlier workspace left on the target would turn
+    /// the first deployment into a canary of a version nobody can see.
+    func clearLeftovers() async throws {
+        var removed = 0
+        for kind in [ObjectKind.deployment, .virtualService, .destinationRule, .service, .configMap] {
+            for object in try await target.list(kind, namespace: DemoWorkspace.namespace) {
+                guard let name = object.value(at: ["metadata", "name"])?.string else { continue }
+                if try await target.delete(ObjectKey(kind, namespace: DemoWorkspace.namespace, name: name)) { removed += 1 }
+            }
+        }
+        if removed > 0 { await progress.say("removed \(removed) objects an earlier workspace left in namespace \(DemoWorkspace.namespace)") }
+    }
+
+    /// First deployment: no primary yet, so the version is applied as is (no canary, as in Argo Rollouts).
+    func bootstrap() async throws {
+        let commit = try await Git(directory: workspace.app).run(["rev-parse", "HEAD"])
+        let delivery = try await deliver(commit)
+        await sync.replaceApplications([application])
+        try await waitForPrimary(image: delivery.image)
+        await progress.say("my-app runs \(delivery.image) (first deployment: applied directly, no canary)")
+    }
+
+    /// A commit whose new version is healthy: canary at 10 %, analysis, the manual gate, promotion.
+    func goodRelease(number: Int) async throws -> Release {
+        let commit = try await workspace.commitApplication(
+            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: 0)],
+            message: "greeting: release \(number)")
+        let delivery = try await deliver(commit)
+        await traffic.underCanary(String(delivery.image.split(separator: ":").last ?? ""))
+        let started = try await release(for: delivery.gitopsRevision)
+        await progress.say("release #\(started.id): \(started.previousImages.joined()) → \(started.images.joined()) as a canary")
+        let gate = try await waitUntil(started.id, timeout: .seconds(150)) { $0.waitingAtGate || $0.phase.isFinal }
+        guard gate.waitingAtGate else { return gate }
+        await progress.say("release #\(started.id) waits at its gate; promoting as \"\(Self.actor)\" (what `slipway rollout promote \(application.name)` does)")
+        _ = try await controller.promote(application.name, by: Self.actor)
+        let finished = try await waitUntil(started.id, timeout: .seconds(120)) { $0.phase.isFinal }
+        if finished.phase == .succeeded {
+            try await waitForPrimary(image: delivery.image)
+            await traffic.promoted(String(delivery.image.split(separator: ":").last ?? ""))
+        }
+        return finished
+    }
+
+    /// A commit whose new version answers 30 % of requests with errors: the analysis fails, the release aborts,
+    /// traffic returns to the primary and the GitOps commit is reverted.
+    func badRelease(number: Int) async throws -> Release {
+        let commit = try await workspace.commitApplication(
+            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: 30)],
+            message: "greeting: release \(number) (with a bug: 30 % of requests fail)")
+        let delivery = try await deliver(commit)
+        await traffic.underCanary(String(delivery.image.split(separator: ":").last ?? ""))
+        let started = try await release(for: delivery.gitopsRevision)
+        await progress.say("release #\(started.id): \(started.previousImages.joined()) → \(started.images.joined()) as a canary")
+        let finished = try await waitUntil(started.id, timeout: .seconds(150)) { $0.phase.isFinal || $0.waitingAtGate }
+        if finished.waitingAtGate {
+            // Analysis did not catch it: a person would; the demo reports it as a failure below.
+            _ = try? await controller.abort(application.name, by: Self.actor)
+            return try await waitUntil(started.id, timeout: .seconds(60)) { $0.phase.isFinal }
+        }
+        if finished.phase == .aborted {
+            // The revert's sync: git is back at the previous version, which the primary never stopped running.
+            try await wait("the revert to be synced", timeout: .seconds(60)) {
+                guard let revert = await log.release(started.id)?.revertRevision else { return false }
+                return await log.records(application: application.name, limit: 50).contains { $0.revision == revert && $0.phase == .succeeded }
+            }
+        }
+        return await log.release(started.id) ?? finished
+    }
+}

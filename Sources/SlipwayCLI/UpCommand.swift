@@ -1,0 +1,211 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Core
+import Foundation
+import GitOps
+import Images
+import Logging
+import Manifests
+import NIOCore
+import Releases
+import ServiceLifecycle
+import Store
+import Targets
+import UnixSignals
+
+/// `slipway up`: the whole system on this machine, from `git push` to a verified canary — a demo workspace, Slipway's
+/// registry, the local target, the sync engine and the canary controller — then a good and a bad release.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Run the demo end to end: CI → image → GitOps commit → sync → canary, for a good and a bad release.",
+        discussion: """
+            Creates (or reuses) a workspace with an application repository whose CI and CD follow seed 000 and a GitOps \
+            repository with seed 002's Istio objects and a Canary; starts Slipway's registry and the local target; then \
+            pushes a good commit (its canary is analysed and promoted) and a bad one that fails 30 % of requests (its canary \
+            is aborted by analysis and its GitOps commit reverted) while traffic flows, and prints both release timelines. \
+            The application stays reachable afterwards. With --watch it keeps going: every new commit on the application's \
+            main branch is built and released (gates: `slipway rollout promote|abort my-app-qa`).
+            """
+    )
+
+    @Option(help: "The demo workspace (created when missing).")
+    var workspace: String = DataDirectory.path(for: "demo")
+
+    @Flag(help: "Keep running after the demo: build and release every new commit on the application's main branch.")
+    var watch = false
+
+    @Option(help: "Analyse canaries with this Prometheus (it must scrape the local target's /metrics) instead of the local target's own metrics.")
+    var prometheus: String?
+
+    @Option(name: .customLong("registry-port"), help: "Port of Slipway's registry on 127.0.0.1.")
+    var registryPort = 15050
+
+    @Option(help: "Requests per second the demo's users send while releases run.")
+    var rate: Double = 80
+
+    @OptionGroup var local: LocalOptions
+    @OptionGroup var launch: LocalLaunchOptions
+    @OptionGroup var store: DeliveryStoreOption
+
+    func validate() throws {
+        guard rate > 0 && rate <= 2000 else { throw ValidationError("--rate must be between 0 and 2000 requests per second") }
+        if let prometheus, URL(string: prometheus)?.scheme == nil { throw ValidationError("--prometheus must be a URL such as http://127.0.0.1:9090") }
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        guard BusyboxRoot.executable != nil else { throw CommandFailure("busybox is not installed (scripts/setup installs Debian busybox-static)") }
+        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]).standardizedFileURL.path
+        let registry = "127.0.0.1:\(registryPort)"
+
+        let (workspace, created) = try await DemoWorkspace.prepare(at: workspace, prometheus: prometheus)
+        Self.output("workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
+        do { try workspace.ensureBaseImage() } catch { throw CommandFailure("could not import busybox as the demo's base image: \(error)") }
+        if try await Self.answers("http://\(registry)/v2/") {
+            throw CommandFailure("something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
+        }
+        let status = try await launch.ensureRunning(local)
+        Self.output(LocalTargetClient.describe(status))
+
+        let target = try LocalTargetConnection(dataDirectory: local.dataDirectory)
+        let config: ApplicationConfig
+        do { config = try ApplicationConfig.load(file: workspace.config) } catch { throw CommandFailure("\(error)") }
+        guard let application = config.applications.first(where: { $0.name == DemoWorkspace.application }) else {
+            throw CommandFailure("\(workspace.config) does not declare \(DemoWorkspace.application)")
+        }
+        try FileManager.default.createDirectory(atPath: (store.resolvedPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let log = ReleaseLog(store: try DeliveryStore(path: store.resolvedPath))
+        let mesh = MeshWindow { try await target.meshMetrics() }
+        var logger = Logger(label: "slipway.up")
+        logger.logLevel = .warning
+        let controller = CanaryController(target: target, log: log, metrics: MetricSources(mesh: mesh), mesh: mesh,
+                                          revert: GitRevert(cacheRoot: workspace.cache + "/revert"), logger: logger)
+        let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: workspace.cache + "/revisions"), delegate: controller, history: log)
+        await controller.attach(engine)
+        // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
+        let sync = SyncController(engine: engine, applications: [], logger: logger)
+        let storage: RegistryStorage
+        do { storage = try RegistryStorage(root: workspace.registry) } catch { throw CommandFailure("\(error)") }
+        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort)
+        let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+
+        let listen = status["listen"]?.string ?? "http://127.0.0.1:\(launch.port)"
+        let port = URL(string: listen)?.port ?? launch.port
+        let host = DemoFiles.host("qa")
+        let traffic = DemoTraffic(url: "http://127.0.0.1:\(port)/", host: host, rate: rate)
+        let progress = DemoProgress(log: log, application: application.name)
+        let flow = DemoFlow(workspace: workspace, executable: executable, registry: registry, application: application, log: log,
+                            controller: controller, engine: engine, sync: sync, target: target, traffic: traffic, progress: progress)
+        let url = "http://\(host):\(port)/"
+
+        enum Ended: Sendable { case services, story(passed: Bool) }
+        let passed = try await withThrowingTaskGroup(of: Ended.self) { tasks in
+            tasks.addTask {
+                try await services.run()
+                return .services
+            }
+            tasks.addTask {
+                do {
+                    let passed = try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
+                    await services.triggerGracefulShutdown()
+                    return .story(passed: passed)
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
+            }
+            switch try await tasks.next() {
+            case .story(let passed)?:
+                // The services stop gracefully: the registry finishes its requests, the controllers their step.
+                _ = try await tasks.next()
+                return passed
+            default:
+                // A signal stopped the services (--watch ends this way): the story stops where it is.
+                tasks.cancelAll()
+                while (try? await tasks.next()) != nil {}
+                return true
+            }
+        }
+        if !passed { throw ExitCode(1) }
+    }
+
+    /// The demo itself; answers whether every claim of the summary holds.
+    static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
+        let progress = flow.progress
+        try await flow.wait("Slipway's registry on \(registry)", timeout: .seconds(15)) { try await answers("http://\(registry)/v2/") }
+        let deployed = try await flow.target.get(.init(.deployment, namespace: DemoWorkspace.namespace, name: "my-app")) != nil
+        let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
+        return try await withThrowingTaskGroup(of: Void.self) { background in
+            background.addTask { await progress.follow() }
+            defer { background.cancelAll() }
+            if !tagged {
+                try await flow.clearLeftovers()
+                try await flow.bootstrap()
+            } else {
+                if !deployed { await progress.say("the GitOps repository already names an image: syncing it") }
+                await flow.sync.replaceApplications([flow.application])
+            }
+            if let image = try await flow.target.get(.init(.deployment, namespace: DemoWorkspace.namespace, name: "my-app"))?
+                .value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string, tagged {
+                try await flow.waitForPrimary(image: image)
+            }
+            background.addTask { await flow.traffic.run() }
+            await progress.say("users: \(Int(flow.traffic.rate)) requests/s to \(url) through the mesh")
+            let number = (await flow.log.all().count) + 1
+            let good = try await flow.goodRelease(number: number)
+            let bad = try await flow.badRelease(number: number + 1)
+            try await Task.sleep(for: .seconds(1))
+            await progress.catchUp()
+            let history = (try? await Git(directory: flow.workspace.gitops).run(["log", "--format=%h %s", "-8", "main"])) ?? ""
+            var canary: [(String, DemoTraffic.Tally)] = []
+            for release in [good, bad] {
+                let version = String(release.images.first?.split(separator: ":").last ?? "")
+                canary.append((version, await flow.traffic.canaryTally(version)))
+            }
+            let summary = DemoSummary(good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),
+                                      primary: await flow.traffic.primary, primaryFailures: await flow.traffic.primaryFailures, canary: canary,
+                                      history: history, url: url, elapsed: (ContinuousClock.now - started).seconds)
+            Self.output(summary.render())
+            if watch {
+                Self.output("\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
+                try await watchPushes(flow)
+            }
+            return summary.failures.isEmpty
+        }
+    }
+
+    /// `--watch`: every new commit on the application's main branch goes through CI and CD; the sync engine and the
+    /// canary controller take it from there (gates through `slipway rollout`).
+    static func watchPushes(_ flow: DemoFlow) async throws {
+        let git = Git(directory: flow.workspace.app)
+        var last = try await git.run(["rev-parse", "refs/heads/main"])
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let head = try? await git.run(["rev-parse", "refs/heads/main"]), head != last else { continue }
+            last = head
+            do {
+                let delivery = try await flow.deliver(head)
+                await flow.progress.say("GitOps commit \(delivery.gitopsRevision.prefix(8)) pushed; the sync engine takes it from here")
+            } catch {
+                await flow.progress.say("\(error)")
+            }
+        }
+    }
+
+    /// Unbuffered, like the progress lines, so the order holds when the output is piped.
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether an HTTP server answers at `url` (any status).
+    static func answers(_ url: String) async throws -> Bool {
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
