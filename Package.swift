@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Core", "Manifests", "Runner"],
+            dependencies: ["Core", "Manifests", "Runner", "Releases", "Store", "Targets", "Images", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

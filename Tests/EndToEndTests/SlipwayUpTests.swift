@@ -1,0 +1,109 @@
+import Core
+import Foundation
+import Images
+import Releases
+import SlipwayTesting
+import Store
+import Targets
+import Testing
+
+/// `slipway up` through the binary, with canary analysis by a real Prometheus (Debian's) that scrapes the local
+/// target's `/metrics`: the built-in templates then run seed 002's success-rate query, corrected (the Service's
+/// real name, the destination reporter, the canary's workload, a traffic guard). The good release is promoted, the
+/// bad one aborted by Prometheus' numbers and its GitOps commit reverted; the primary never fails a request, and
+/// the app still answers once `slipway up` has exited.
+@Suite(.serialized) struct SlipwayUpTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../..").standardizedFileURL.path
+    static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
+
+    static var unavailableReason: String? {
+        if getuid() != 0 { return "the local target needs root (bridge and veth)" }
+        if EnvoyLocator.find() == nil { return "Envoy is missing (scripts/setup installs it)" }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") { return "prometheus is missing (scripts/setup installs Debian's prometheus)" }
+        if BusyboxRoot.executable == nil { return "busybox is missing (scripts/setup installs busybox-static)" }
+        return nil
+    }
+
+    @Test(.timeLimit(.minutes(6))) func goodAndBadReleaseAnalysedByPrometheus() async throws {
+        if let reason = Self.unavailableReason {
+            Issue.record(Comment(rawValue: reason))
+            return
+        }
+        #expect(FileManager.default.isExecutableFile(atPath: Self.slipway), "build the slipway executable first (scripts/test does)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-up-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
+        let ports = try (0..<5).map { _ in try FreePort.next() }
+        let (listen, admin, api, registry, prometheusPort) = (ports[0], ports[1], ports[2], ports[3], ports[4])
+        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
+        let local = ["--subnet", "10.217.\(Int.random(in: 1...250)).0/24", "--bridge", "slu\(suffix)", "--port", String(listen),
+                     "--admin-port", String(admin), "--api-port", String(api)]
+
+        // Prometheus first: it scrapes the target's API port every second, from the moment the daemon listens.
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+            - job_name: slipway-local
+              static_configs: [{targets: ["127.0.0.1:\(api)"]}]
+
+            """.write(toFile: "\(root)/prometheus.yml", atomically: true, encoding: .utf8)
+        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(root)/prometheus.yml --web.listen-address=127.0.0.1:\(prometheusPort) --storage.tsdb.path=\(root)/tsdb --log.level=warn >\(root)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
+        let prometheusPID = try #require(Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(prometheusPID, SIGTERM) }
+
+        let up = try await CapturedCommand.run(Self.slipway, ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
+                                                             "--registry-port", String(registry)] + local,
+                                               environment: environment, timeout: .seconds(300))
+        // Checked first, the local target stopped whatever they find.
+        let checked: Result<Void, any Error>
+        do { checked = .success(try await check(up, root: root, listen: listen)) } catch { checked = .failure(error) }
+        let down = try await CapturedCommand.run(Self.slipway, ["local", "down"], environment: environment, timeout: .seconds(60))
+        #expect(down.succeeded, "\(down.standardError)")
+        let leftovers = Leftovers.processes(mentioning: root).filter { !$0.contains("prometheus") }
+        #expect(leftovers.isEmpty, "no process outlives `local down`: \(leftovers)")
+        try checked.get()
+    }
+
+    func check(_ up: CapturedCommand.Result, root: String, listen: Int) async throws {
+        let output = up.standardOutput + up.standardError
+        #expect(up.succeeded, "slipway up failed:\n\(output.suffix(6000))")
+        #expect(output.contains("verdict: every claim holds"), "\(output.suffix(3000))")
+        #expect(output.contains("requests served by the primary: ") && output.contains(", failed: 0\n"), "\(output.suffix(2000))")
+
+        // Both releases are in the store, with Prometheus' measurements.
+        let records = ReleaseRecords(store: try DeliveryStore(path: "\(root)/data/delivery/delivery.sqlite"))
+        let releases = try records.list().sorted { $0.id < $1.id }
+        try #require(releases.count == 2, "\(releases.map(\.summary))")
+        let (good, bad) = (releases[0], releases[1])
+        #expect(good.phase == .succeeded)
+        #expect(bad.phase == .aborted)
+        #expect(bad.revertRevision != nil)
+        let (_, badEvents) = try #require(try records.show(bad.id))
+        let measurements = badEvents.filter { $0.kind == .measurement && $0.detail["metric"] == "success-rate" }
+        let failed = try #require(measurements.first { $0.detail["verdict"] == "Failed" }, "\(badEvents.map(\.summary))")
+        let query = failed.detail["query"] ?? ""
+        #expect(query.contains("istio_requests_total") && query.contains(#"reporter="destination""#)
+                    && query.contains(#"destination_workload="my-app-canary""#) && query.contains(#"destination_workload_namespace="my-app-qa""#), "\(query)")
+        // Prometheus answers a vector: `[0.71]`.
+        let value = (failed.detail["value"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        #expect(Double(value).map { $0 < 0.95 } == true, "\(failed.summary)")
+        let (_, goodEvents) = try #require(try records.show(good.id))
+        let goodMeasurements = goodEvents.filter { $0.kind == .measurement && $0.detail["metric"] == "success-rate" }
+        #expect(!goodMeasurements.isEmpty && goodMeasurements.allSatisfy { $0.detail["verdict"] != "Failed" }, "\(goodMeasurements.map(\.summary))")
+        #expect(goodEvents.contains { $0.kind == .gate && $0.detail["actor"] == "slipway up (demo)" })
+
+        // The GitOps history: the bootstrap and both bumps, then the revert of the bad one.
+        let history = try await Git(directory: "\(root)/ws/gitops-config.git").run(["log", "--format=%s", "main"]).split(separator: "\n")
+        #expect(history.count == 5, "\(history)")
+        #expect(history.first?.hasPrefix("Revert \"chore(deploy): update my-app to ") == true, "\(history)")
+        #expect(history.dropFirst().prefix(3).allSatisfy { $0.hasPrefix("chore(deploy): update my-app to ") }, "\(history)")
+
+        // The app keeps answering after `slipway up` exits, from the good version.
+        let goodVersion = String(good.images.first?.split(separator: ":").last ?? "")
+        let answer = try await CapturedCommand.run("curl", ["-s", "-i", "-H", "Host: qa.my-app.localhost", "http://127.0.0.1:\(listen)/"], timeout: .seconds(10))
+        #expect(answer.standardOutput.hasPrefix("HTTP/1.1 200") && answer.standardOutput.lowercased().contains("x-app-version: \(goodVersion)"),
+                "\(answer.standardOutput)")
+    }
+}
