@@ -6,8 +6,8 @@ import GitOps
 struct GitOpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitops",
-        abstract: "Write changes to GitOps repositories safely.",
-        subcommands: [GitOpsSetImageCommand.self]
+        abstract: "Write changes to GitOps repositories safely, and sync them to a target.",
+        subcommands: [GitOpsSetImageCommand.self, GitOpsSyncCommand.self, GitOpsWatchCommand.self]
     )
 }
 

@@ -68,23 +68,17 @@ struct UpCommand: AsyncParsableCommand {
         let status = try await launch.ensureRunning(local)
         Self.output(LocalTargetClient.describe(status))
 
-        let target = try LocalTargetConnection(dataDirectory: local.dataDirectory)
         let config: ApplicationConfig
         do { config = try ApplicationConfig.load(file: workspace.config) } catch { throw CommandFailure("\(error)") }
         guard let application = config.applications.first(where: { $0.name == DemoWorkspace.application }) else {
             throw CommandFailure("\(workspace.config) does not declare \(DemoWorkspace.application)")
         }
-        try FileManager.default.createDirectory(atPath: (store.resolvedPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let log = ReleaseLog(store: try DeliveryStore(path: store.resolvedPath))
-        let mesh = MeshWindow { try await target.meshMetrics() }
         var logger = Logger(label: "slipway.up")
         logger.logLevel = .warning
-        let controller = CanaryController(target: target, log: log, metrics: MetricSources(mesh: mesh), mesh: mesh,
-                                          revert: GitRevert(cacheRoot: workspace.cache + "/revert"), logger: logger)
-        let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: workspace.cache + "/revisions"), delegate: controller, history: log)
-        await controller.attach(engine)
         // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
-        let sync = SyncController(engine: engine, applications: [], logger: logger)
+        let stack = try await DeliveryStack(localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, cacheRoot: workspace.cache,
+                                            applications: [], logger: logger)
+        let (target, log, controller, engine, sync) = (stack.target, stack.log, stack.controller, stack.engine, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw CommandFailure("\(error)") }
         let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort)

@@ -97,6 +97,13 @@ import Targets
         let liveWeights = try Self.object(#"{"spec":{"http":[{"route":[{"destination":{"host":"a"},"weight":90},{"destination":{"host":"a"},"weight":10}]}]}}"#)
         #expect(ManifestDiff.differences(desired: weights, live: liveWeights).count == 2)
         #expect(ManifestDiff.differences(desired: weights, live: liveWeights, ignoring: [["spec", "http", "*", "route", "*", "weight"]]).isEmpty)
+        // A Secret written with stringData is stored base64 under data: in sync, until the value changes.
+        let secret = try Self.object(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"token":"abc"}}"#)
+        let liveSecret = try Self.object(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"token":"YWJj"},"type":"Opaque"}"#)
+        #expect(ManifestDiff.differences(desired: secret, live: liveSecret).isEmpty)
+        let changedSecret = try Self.object(#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"token":"abd"}}"#)
+        // ... and a Secret's values never reach a message, in any encoding.
+        #expect(ManifestDiff.differences(desired: changedSecret, live: liveSecret) == [".data.token: differs (value hidden)"])
     }
 
     @Test func applicationConfigErrorsNameLineAndColumn() throws {

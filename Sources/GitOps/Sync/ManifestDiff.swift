@@ -23,11 +23,30 @@ public enum ManifestDiff {
             for key in serverSetMetadata { metadata[key] = nil }
             trimmed["metadata"] = .object(metadata)
         }
-        compare(trimmed, live, path: [], ignored: ignored, found: &found, limit: limit)
+        let isSecret = trimmed["kind"]?.string == "Secret"
+        trimmed = secretDataFolded(trimmed)
+        compare(trimmed, live, path: [], ignored: ignored, hidden: isSecret ? "data" : nil, found: &found, limit: limit)
         return found
     }
 
-    private static func compare(_ desired: ManifestValue, _ live: ManifestValue?, path: [String], ignored: [IgnoredPath],
+    /// A Secret's `stringData` as the API server stores it: base64 under `data` (it wins over a `data` entry of the
+    /// same key), so a Secret written with `stringData` is not out of sync forever — as Argo CD normalises it.
+    static func secretDataFolded(_ object: ManifestValue) -> ManifestValue {
+        guard object["kind"]?.string == "Secret", (object["apiVersion"]?.string ?? "v1") == "v1",
+              let strings = object["stringData"]?.object else { return object }
+        var folded = object
+        var data = object["data"]?.object ?? [:]
+        for (key, value) in strings {
+            guard let text = value.string else { return object }
+            data[key] = .string(Data(text.utf8).base64EncodedString())
+        }
+        folded["stringData"] = nil
+        folded["data"] = .object(data)
+        return folded
+    }
+
+    /// `hidden`: values under this top-level field are never shown (a Secret's data), only that they differ.
+    private static func compare(_ desired: ManifestValue, _ live: ManifestValue?, path: [String], ignored: [IgnoredPath], hidden: String? = nil,
                                 found: inout [String], limit: Int) {
         guard found.count < limit else { return }
         if ignored.contains(where: { matches($0, path) }) { return }
@@ -38,7 +57,7 @@ public enum ManifestDiff {
         switch (desired, live) {
         case (.object(let want), .object(let have)):
             for key in want.keys.sorted() {
-                compare(want[key] ?? .null, have[key], path: path + [key], ignored: ignored, found: &found, limit: limit)
+                compare(want[key] ?? .null, have[key], path: path + [key], ignored: ignored, hidden: hidden, found: &found, limit: limit)
             }
         case (.array(let want), .array(let have)):
             guard want.count == have.count else {
@@ -46,11 +65,15 @@ public enum ManifestDiff {
                 return
             }
             for (index, item) in want.enumerated() {
-                compare(item, have[index], path: path + [String(index)], ignored: ignored, found: &found, limit: limit)
+                compare(item, have[index], path: path + [String(index)], ignored: ignored, hidden: hidden, found: &found, limit: limit)
             }
         default:
             if !scalarsEqual(desired, live) {
-                found.append("\(render(path)): desired \(desired.jsonText), live \(live.jsonText)")
+                if let hidden, path.first == hidden {
+                    found.append("\(render(path)): differs (value hidden)")
+                } else {
+                    found.append("\(render(path)): desired \(desired.jsonText), live \(live.jsonText)")
+                }
             }
         }
     }
