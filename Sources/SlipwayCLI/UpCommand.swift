@@ -154,7 +154,7 @@ struct UpCommand: AsyncParsableCommand {
             let history = (try? await Git(directory: flow.workspace.gitops).run(["log", "--format=%h %s", "-8", "main"])) ?? ""
             var canary: [(String, DemoTraffic.Tally)] = []
             for release in [good, bad] {
-                let version = String(release.images.first?.split(separator: ":").last ?? "")
+                let version = DemoFlow.tag(of: release.images.first ?? "")
                 canary.append((version, await flow.traffic.canaryTally(version)))
             }
             let summary = DemoSummary(good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),

@@ -20,7 +20,7 @@ import Testing
     static var unavailableReason: String? {
         if getuid() != 0 { return "the local target needs root (bridge and veth)" }
         if EnvoyLocator.find() == nil { return "Envoy is missing (scripts/setup installs it)" }
-        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") { return "prometheus is missing (scripts/setup installs Debian's prometheus)" }
+        if !PrometheusProcess.isInstalled { return "prometheus is missing (scripts/setup installs Debian's prometheus)" }
         if BusyboxRoot.executable == nil { return "busybox is missing (scripts/setup installs busybox-static)" }
         return nil
     }
@@ -35,23 +35,16 @@ import Testing
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
-        let ports = try (0..<5).map { _ in try FreePort.next() }
-        let (listen, admin, api, registry, prometheusPort) = (ports[0], ports[1], ports[2], ports[3], ports[4])
+        let ports = try (0..<4).map { _ in try FreePort.next() }
+        let (listen, admin, api, registry) = (ports[0], ports[1], ports[2], ports[3])
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         let local = ["--subnet", "10.217.\(Int.random(in: 1...250)).0/24", "--bridge", "slu\(suffix)", "--port", String(listen),
                      "--admin-port", String(admin), "--api-port", String(api)]
 
         // Prometheus first: it scrapes the target's API port every second, from the moment the daemon listens.
-        try """
-            global: {scrape_interval: 1s, evaluation_interval: 1s}
-            scrape_configs:
-            - job_name: slipway-local
-              static_configs: [{targets: ["127.0.0.1:\(api)"]}]
-
-            """.write(toFile: "\(root)/prometheus.yml", atomically: true, encoding: .utf8)
-        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(root)/prometheus.yml --web.listen-address=127.0.0.1:\(prometheusPort) --storage.tsdb.path=\(root)/tsdb --log.level=warn >\(root)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
-        let prometheusPID = try #require(Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
-        defer { kill(prometheusPID, SIGTERM) }
+        let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
+        defer { prometheus.stop() }
+        let prometheusPort = prometheus.port
 
         let up = try await CapturedCommand.run(Self.slipway, ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
                                                              "--registry-port", String(registry)] + local,

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import Manifests
 import SlipwayTesting
 import Targets
 import Testing
@@ -105,6 +106,7 @@ struct LocalCommandTests {
         let metrics = try await CapturedCommand.run("curl", ["-s", "http://127.0.0.1:\(api)/metrics"], timeout: .seconds(5))
         #expect(metrics.standardOutput.contains("istio_requests_total{reporter=\"destination\",destination_service=\"web.default.svc.cluster.local\""))
         try await prometheusScrapesTheTarget(root: root, listen: listen, api: api)
+        try await anotherProcessDrivesTheTarget(dataDirectory: "\(root)/data/local")
         let missing = try await slipway(["local", "get", "deployment", "nope"])
         #expect(!missing.succeeded && missing.standardError.contains("\"nope\" not found"))
 
@@ -124,24 +126,52 @@ struct LocalCommandTests {
         #expect(deleted.standardOutput == "service/web deleted\ndeployment.apps/web deleted\n", "\(deleted.standardOutput)\(deleted.standardError)")
     }
 
+    /// `LocalTargetConnection`, as the sync engine in another process uses it: get, list, apply, delete, the
+    /// mesh's metrics and the watch stream.
+    func anotherProcessDrivesTheTarget(dataDirectory: String) async throws {
+        let connection = try LocalTargetConnection(dataDirectory: dataDirectory)
+        let web = try #require(try await connection.get(ObjectKey(.deployment, namespace: "default", name: "web")))
+        #expect(web.value(at: ["status", "availableReplicas"])?.int == 2)
+        #expect(try await connection.list(.pod, namespace: "default").count == 2)
+        #expect(try await connection.get(ObjectKey(.deployment, namespace: "default", name: "nope")) == nil)
+        #expect(try await connection.meshMetrics().contains { $0.service == "web" && $0.requests > 0 })
+        let events = await connection.watch()
+        let seen = Task { () -> ObjectEvent? in
+            for await event in events where event.key.name == "watched" { return event }
+            return nil
+        }
+        // The stream connects in the background: change the object until the watch reports it.
+        var outcomes: [AppliedObject.Outcome] = []
+        for round in 0..<50 {
+            let map: ManifestValue = .object(["apiVersion": .string("v1"), "kind": .string("ConfigMap"),
+                                              "metadata": .object(["name": .string("watched"), "namespace": .string("default")]),
+                                              "data": .object(["round": .string(String(round))])])
+            outcomes += try await connection.apply([map], fieldManager: "test", force: false).map(\.outcome)
+            try await Task.sleep(for: .milliseconds(100))
+            if outcomes.count > 1 { break }
+        }
+        let event = await seen.value
+        #expect(event?.key == ObjectKey(.configMap, namespace: "default", name: "watched"))
+        #expect(outcomes.first == .created && outcomes.dropFirst().allSatisfy { $0 == .configured })
+        let invalid = await #expect(throws: TargetError.self) {
+            try await connection.apply([.object(["apiVersion": .string("example.com/v1"), "kind": .string("Widget"), "metadata": .object(["name": .string("w")])])],
+                                       fieldManager: "test", force: false)
+        }
+        #expect(invalid?.description.contains("no matches for kind \"Widget\"") == true)
+        #expect(try await connection.delete(ObjectKey(.configMap, namespace: "default", name: "watched")))
+        #expect(try await connection.delete(ObjectKey(.configMap, namespace: "default", name: "watched")) == false)
+    }
+
     /// A real Prometheus (Debian's) scrapes the target's /metrics while traffic flows; seed 002's success-rate query,
     /// with the Service's real name, answers 1 (every request succeeded) from Istio's metric names.
     func prometheusScrapesTheTarget(root: String, listen: Int, api: Int) async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus") else {
+        guard PrometheusProcess.isInstalled else {
             Issue.record("prometheus is missing (scripts/setup installs Debian's prometheus)")
             return
         }
-        let port = try FreePort.next()
-        try """
-            global: {scrape_interval: 1s, evaluation_interval: 1s}
-            scrape_configs:
-            - job_name: slipway-local
-              static_configs: [{targets: ["127.0.0.1:\(api)"]}]
-
-            """.write(toFile: "\(root)/prometheus.yml", atomically: true, encoding: .utf8)
-        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(root)/prometheus.yml --web.listen-address=127.0.0.1:\(port) --storage.tsdb.path=\(root)/tsdb --log.level=warn >\(root)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
-        let pid = try #require(Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)))
-        defer { kill(pid, SIGTERM) }
+        let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
+        defer { prometheus.stop() }
+        let port = prometheus.port
         let query = "sum(rate(istio_requests_total{destination_service_name=\"web\",destination_workload=\"web\",response_code!~\"5..\"}[1m])) / sum(rate(istio_requests_total{destination_service_name=\"web\",destination_workload=\"web\"}[1m]))"
         let client = LoadClient(port: listen, host: "web")
         let (answer, samples) = try await client.during(workers: 1) {

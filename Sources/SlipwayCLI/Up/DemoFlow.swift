@@ -143,15 +143,22 @@ struct DemoFlow {
         await progress.say("my-app runs \(delivery.image) (first deployment: applied directly, no canary)")
     }
 
-    /// A commit whose new version is healthy: canary at 10 %, analysis, the manual gate, promotion.
-    func goodRelease(number: Int) async throws -> Release {
+    /// Commits a new `app.conf`, delivers it through CI and CD, and answers the release its GitOps commit started.
+    func startRelease(number: Int, errorPercent: Int, message: String) async throws -> (Delivery, Release) {
         let commit = try await workspace.commitApplication(
-            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: 0)],
-            message: "greeting: release \(number)")
+            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)], message: message)
         let delivery = try await deliver(commit)
-        await traffic.underCanary(String(delivery.image.split(separator: ":").last ?? ""))
+        await traffic.underCanary(Self.tag(of: delivery.image))
         let started = try await release(for: delivery.gitopsRevision)
         await progress.say("release #\(started.id): \(started.previousImages.joined()) → \(started.images.joined()) as a canary")
+        return (delivery, started)
+    }
+
+    static func tag(of image: String) -> String { String(image.split(separator: ":").last ?? "") }
+
+    /// A commit whose new version is healthy: canary at 10 %, analysis, the manual gate, promotion.
+    func goodRelease(number: Int) async throws -> Release {
+        let (delivery, started) = try await startRelease(number: number, errorPercent: 0, message: "greeting: release \(number)")
         let gate = try await waitUntil(started.id, timeout: .seconds(150)) { $0.waitingAtGate || $0.phase.isFinal }
         guard gate.waitingAtGate else { return gate }
         await progress.say("release #\(started.id) waits at its gate; promoting as \"\(Self.actor)\" (what `slipway rollout promote \(application.name)` does)")
@@ -159,7 +166,7 @@ struct DemoFlow {
         let finished = try await waitUntil(started.id, timeout: .seconds(120)) { $0.phase.isFinal }
         if finished.phase == .succeeded {
             try await waitForPrimary(image: delivery.image)
-            await traffic.promoted(String(delivery.image.split(separator: ":").last ?? ""))
+            await traffic.promoted(Self.tag(of: delivery.image))
         }
         return finished
     }
@@ -167,13 +174,7 @@ struct DemoFlow {
     /// A commit whose new version answers 30 % of requests with errors: the analysis fails, the release aborts,
     /// traffic returns to the primary and the GitOps commit is reverted.
     func badRelease(number: Int) async throws -> Release {
-        let commit = try await workspace.commitApplication(
-            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: 30)],
-            message: "greeting: release \(number) (with a bug: 30 % of requests fail)")
-        let delivery = try await deliver(commit)
-        await traffic.underCanary(String(delivery.image.split(separator: ":").last ?? ""))
-        let started = try await release(for: delivery.gitopsRevision)
-        await progress.say("release #\(started.id): \(started.previousImages.joined()) → \(started.images.joined()) as a canary")
+        let (_, started) = try await startRelease(number: number, errorPercent: 30, message: "greeting: release \(number) (with a bug: 30 % of requests fail)")
         let finished = try await waitUntil(started.id, timeout: .seconds(150)) { $0.phase.isFinal || $0.waitingAtGate }
         if finished.waitingAtGate {
             // Analysis did not catch it: a person would; the demo reports it as a failure below.

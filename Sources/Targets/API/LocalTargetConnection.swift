@@ -60,13 +60,14 @@ public struct LocalTargetConnection: Target {
                 while !Task.isCancelled {
                     do {
                         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), deadline: .distantFuture)
-                        var pending = ""
+                        // Bytes, not text, until a line is whole: a chunk may end inside a UTF-8 sequence.
+                        var pending: [UInt8] = []
                         for try await chunk in response.body {
-                            pending += String(buffer: chunk)
-                            while let newline = pending.firstIndex(of: "\n") {
-                                let line = pending[..<newline]
-                                pending = String(pending[pending.index(after: newline)...])
-                                if let event = Self.event(from: Data(line.utf8)) { continuation.yield(event) }
+                            pending.append(contentsOf: chunk.readableBytesView)
+                            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                                let line = Data(pending[..<newline])
+                                pending.removeSubrange(...newline)
+                                if let event = Self.event(from: line) { continuation.yield(event) }
                             }
                         }
                     } catch {}
