@@ -81,7 +81,7 @@ struct UpCommand: AsyncParsableCommand {
         let (target, log, controller, engine, sync) = (stack.target, stack.log, stack.controller, stack.engine, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw CommandFailure("\(error)") }
-        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort)
+        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical)
         let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 
         let listen = status["listen"]?.string ?? "http://127.0.0.1:\(launch.port)"
@@ -93,15 +93,28 @@ struct UpCommand: AsyncParsableCommand {
                             controller: controller, engine: engine, sync: sync, target: target, traffic: traffic, progress: progress)
         let url = "http://\(host):\(port)/"
 
+        var passed = true
+        do {
+            passed = try await run(services, story: { try await Self.story(flow, registry: registry, url: url, started: started, watch: watch) })
+        } catch is CancellationError {
+            // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
+        }
+        if !passed { throw ExitCode(1) }
+    }
+
+    /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
+    func run(_ services: ServiceGroup, story: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
         enum Ended: Sendable { case services, story(passed: Bool) }
-        let passed = try await withThrowingTaskGroup(of: Ended.self) { tasks in
+        return try await withThrowingTaskGroup(of: Ended.self) { tasks in
             tasks.addTask {
-                try await services.run()
+                do { try await services.run() } catch is CancellationError {
+                    // A signal's shutdown can surface as a service's cancellation: stopping is what was asked.
+                }
                 return .services
             }
             tasks.addTask {
                 do {
-                    let passed = try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
+                    let passed = try await story()
                     await services.triggerGracefulShutdown()
                     return .story(passed: passed)
                 } catch {
@@ -121,7 +134,6 @@ struct UpCommand: AsyncParsableCommand {
                 return true
             }
         }
-        if !passed { throw ExitCode(1) }
     }
 
     /// The demo itself; answers whether every claim of the summary holds.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Manifests
 import ServiceLifecycle
 import Targets
 
@@ -17,6 +18,7 @@ public actor SyncController: Service {
     private var lastPoll: [String: ContinuousClock.Instant] = [:]
     private var driftSince: [String: ContinuousClock.Instant] = [:]
     private var lastHeads: [String: String] = [:]
+    private var generations: [ObjectKey: Int] = [:]
     private var listeners: [AsyncStream<SyncRecord>.Continuation] = []
 
     public init(engine: SyncEngine, applications: [Application], watchInterval: Duration = .milliseconds(100),
@@ -102,7 +104,12 @@ public actor SyncController: Service {
     }
 
     private func observe(_ event: ObjectEvent) async {
-        // Status churn from controllers is not drift; only changes by someone else to what a sync applied are.
+        // Status churn from controllers is not drift; only changes by someone else to what a sync applied are. A
+        // modification that leaves `metadata.generation` where it was touched status or metadata alone.
+        let generation = event.object.value(at: ["metadata", "generation"])?.int
+        let previous = generations[event.key]
+        generations[event.key] = event.change == .deleted ? nil : generation
+        if event.change == .modified, let generation, let previous, generation == previous { return }
         for application in applications where application.syncPolicy.selfHeal && driftSince[application.name] == nil {
             guard await engine.inventory(of: application.name).contains(event.key) else { continue }
             driftSince[application.name] = .now

@@ -20,7 +20,9 @@ public struct RegistryServer: Sendable {
     }
 
     /// The server as a service, for a caller that runs it in its own `ServiceGroup` (it stops on graceful shutdown).
-    public func service(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// `logLevel`: the server's own messages below it are dropped (an embedding command may not want its shutdown noise).
+    public func service(host: String, port: Int, logLevel: Logger.Level = .warning,
+                        onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         let handler = self
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
@@ -30,7 +32,7 @@ public struct RegistryServer: Sendable {
             }
         }
         var logger = Logger(label: "slipway.registry")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
                            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
     }
