@@ -58,7 +58,7 @@ struct LocalApplyCommand: AsyncParsableCommand {
         guard !filename.isEmpty else { throw ValidationError("give manifests with -f FILE|DIR|-") }
         let objects = try ManifestFiles.read(filename)
         let body = ManifestValue.array(objects).jsonText
-        let path = "/v1/apply" + LocalTargetClient.query([("manager", fieldManager), ("force", force ? "true" : nil)])
+        let path = "/v1/apply" + LocalTargetConnection.query([("manager", fieldManager), ("force", force ? "true" : nil)])
         let results = try await options.client.json(.POST, path, body: body)
         for result in results.array ?? [] {
             let kind = result["kind"]?.string?.lowercased() ?? "", group = result["group"]?.string ?? ""
@@ -80,7 +80,7 @@ struct LocalGetCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let resolved = ObjectKind.named(kind) else { throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"") }
-        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetClient.query([
+        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([
             ("kind", resolved.kind), ("namespace", allNamespaces ? nil : namespace), ("name", name),
         ])).array ?? []
         switch output {
@@ -115,11 +115,11 @@ struct LocalDescribeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let resolved = ObjectKind.named(kind) else { throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"") }
-        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetClient.query([("kind", resolved.kind), ("namespace", namespace), ("name", name)]))
+        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([("kind", resolved.kind), ("namespace", namespace), ("name", name)]))
         guard let object = objects.array?.first else { throw CommandFailure("\(resolved.resource) \"\(name)\" not found") }
         print(try GoYAMLEmitter.document(object), terminator: "")
         if resolved == .deployment || resolved == .replicaSet {
-            let pods = try await options.client.json(.GET, "/v1/objects" + LocalTargetClient.query([("kind", "Pod"), ("namespace", namespace)])).array ?? []
+            let pods = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([("kind", "Pod"), ("namespace", namespace)])).array ?? []
             let owned = pods.filter { pod in
                 (pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string ?? "").hasPrefix(name + "-") || resolved == .replicaSet
                     && pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string == name
@@ -137,7 +137,7 @@ struct LocalLogsCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Namespace.") var namespace = "default"
 
     func run() async throws {
-        let (status, text) = try await options.client.send(.GET, "/v1/logs" + LocalTargetClient.query([("namespace", namespace), ("name", pod)]))
+        let (status, text) = try await options.client.send(.GET, "/v1/logs" + LocalTargetConnection.query([("namespace", namespace), ("name", pod)]))
         guard status == 200 else { throw CommandFailure((try? ManifestValue(json: Data(text.utf8)))?["error"]?.string ?? text) }
         print(text, terminator: "")
     }
@@ -166,7 +166,7 @@ struct LocalDeleteCommand: AsyncParsableCommand {
             keys.append((kind.kind, namespace, target[1]))
         }
         for key in keys {
-            let (status, text) = try await options.client.send(.DELETE, "/v1/objects" + LocalTargetClient.query([("kind", key.kind), ("namespace", key.namespace), ("name", key.name)]))
+            let (status, text) = try await options.client.send(.DELETE, "/v1/objects" + LocalTargetConnection.query([("kind", key.kind), ("namespace", key.namespace), ("name", key.name)]))
             if status == 404, ignoreNotFound { continue }
             guard status == 200 else { throw CommandFailure((try? ManifestValue(json: Data(text.utf8)))?["error"]?.string ?? text) }
             print("\((try? ManifestValue(json: Data(text.utf8)))?["deleted"]?.string ?? key.name) deleted")

@@ -3,6 +3,7 @@ import Foundation
 import Manifests
 import NIOCore
 import NIOHTTP1
+import Targets
 
 /// Talks to the running local target over its loopback API (the port it wrote to `<data>/api.json`).
 struct LocalTargetClient: Sendable {
@@ -13,9 +14,8 @@ struct LocalTargetClient: Sendable {
     }
 
     func base() throws -> String {
-        guard let data = FileManager.default.contents(atPath: "\(dataDirectory)/api.json"), let info = try? ManifestValue(json: data),
-              let port = info["port"]?.int else { throw NotRunning() }
-        return "http://127.0.0.1:\(port)"
+        guard let connection = try? LocalTargetConnection(dataDirectory: dataDirectory) else { throw NotRunning() }
+        return connection.baseURL
     }
 
     /// Sends a request; answers with status and body. Failing to reach the API means the target is not running; an
@@ -50,13 +50,6 @@ struct LocalTargetClient: Sendable {
     func status() async throws -> ManifestValue { try await json(.GET, "/v1/status") }
 
     func shutdown() async throws { _ = try await json(.POST, "/v1/shutdown") }
-
-    static func query(_ pairs: [(String, String?)]) -> String {
-        let parts = pairs.compactMap { key, value in
-            value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? $0)" }
-        }
-        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
-    }
 
     static func describe(_ status: ManifestValue) -> String {
         var lines = [

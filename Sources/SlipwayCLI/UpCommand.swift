@@ -78,7 +78,7 @@ struct UpCommand: AsyncParsableCommand {
         // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
         let stack = try await DeliveryStack(localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, cacheRoot: workspace.cache,
                                             applications: [], logger: logger)
-        let (target, log, controller, engine, sync) = (stack.target, stack.log, stack.controller, stack.engine, stack.sync)
+        let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw CommandFailure("\(error)") }
         let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical)
@@ -90,7 +90,7 @@ struct UpCommand: AsyncParsableCommand {
         let traffic = DemoTraffic(url: "http://127.0.0.1:\(port)/", host: host, rate: rate)
         let progress = DemoProgress(log: log, application: application.name)
         let flow = DemoFlow(workspace: workspace, executable: executable, registry: registry, application: application, log: log,
-                            controller: controller, engine: engine, sync: sync, target: target, traffic: traffic, progress: progress)
+                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
         let url = "http://\(host):\(port)/"
 
         var passed = true

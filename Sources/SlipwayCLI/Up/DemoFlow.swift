@@ -15,7 +15,6 @@ struct DemoFlow {
     let application: Application
     let log: ReleaseLog
     let controller: CanaryController
-    let engine: SyncEngine
     let sync: SyncController
     let target: LocalTargetConnection
     let traffic: DemoTraffic

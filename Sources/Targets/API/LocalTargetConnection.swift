@@ -26,15 +26,15 @@ public struct LocalTargetConnection: Target {
 
     public func apply(_ objects: [ManifestValue], fieldManager: String, force: Bool) async throws -> [AppliedObject] {
         let query = Self.query([("manager", fieldManager), ("force", force ? "true" : nil)])
-        let answer = try await send(.POST, "/v1/apply" + query, body: ManifestValue.array(objects).jsonText)
-        return try answer?.array.map { results in
-            results.compactMap { result -> AppliedObject? in
-                guard let kind = result["kind"]?.string, let name = result["name"]?.string,
-                      let outcome = result["outcome"]?.string.flatMap(AppliedObject.Outcome.init(rawValue:)) else { return nil }
-                let key = ObjectKey(ObjectKind(group: result["group"]?.string ?? "", kind: kind), namespace: result["namespace"]?.string ?? "default", name: name)
-                return AppliedObject(key: key, outcome: outcome, warnings: result["warnings"]?.array?.compactMap(\.string) ?? [])
-            }
-        } ?? { throw TargetError.invalid("the local target answered an apply with something other than a list") }()
+        guard let results = try await send(.POST, "/v1/apply" + query, body: ManifestValue.array(objects).jsonText)?.array else {
+            throw TargetError.invalid("the local target answered an apply with something other than a list")
+        }
+        return results.compactMap { result in
+            guard let kind = result["kind"]?.string, let name = result["name"]?.string,
+                  let outcome = result["outcome"]?.string.flatMap(AppliedObject.Outcome.init(rawValue:)) else { return nil }
+            let key = ObjectKey(ObjectKind(group: result["group"]?.string ?? "", kind: kind), namespace: result["namespace"]?.string ?? "default", name: name)
+            return AppliedObject(key: key, outcome: outcome, warnings: result["warnings"]?.array?.compactMap(\.string) ?? [])
+        }
     }
 
     public func get(_ key: ObjectKey) async throws -> ManifestValue? {
@@ -126,7 +126,8 @@ public struct LocalTargetConnection: Target {
         }
     }
 
-    static func query(_ pairs: [(String, String?)]) -> String {
+    /// A query string from pairs (nil values left out), escaped for the API's parameters.
+    public static func query(_ pairs: [(String, String?)]) -> String {
         let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
         let parts = pairs.compactMap { key, value in value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0)" } }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
