@@ -140,21 +140,15 @@ struct UpCommand: AsyncParsableCommand {
     static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
         let progress = flow.progress
         try await flow.wait("Slipway's registry on \(registry)", timeout: .seconds(15)) { try await answers("http://\(registry)/v2/") }
-        let deployed = try await flow.target.get(.init(.deployment, namespace: DemoWorkspace.namespace, name: "my-app")) != nil
         let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
         return try await withThrowingTaskGroup(of: Void.self) { background in
             background.addTask { await progress.follow() }
             defer { background.cancelAll() }
-            if !tagged {
+            if tagged {
+                try await flow.resume()
+            } else {
                 try await flow.clearLeftovers()
                 try await flow.bootstrap()
-            } else {
-                if !deployed { await progress.say("the GitOps repository already names an image: syncing it") }
-                await flow.sync.replaceApplications([flow.application])
-            }
-            if let image = try await flow.target.get(.init(.deployment, namespace: DemoWorkspace.namespace, name: "my-app"))?
-                .value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string, tagged {
-                try await flow.waitForPrimary(image: image)
             }
             background.addTask { await flow.traffic.run() }
             await progress.say("users: \(Int(flow.traffic.rate)) requests/s to \(url) through the mesh")

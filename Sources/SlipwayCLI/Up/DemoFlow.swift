@@ -155,6 +155,20 @@ struct DemoFlow {
 
     static func tag(of image: String) -> String { String(image.split(separator: ":").last ?? "") }
 
+    /// A reused workspace: the QA application joins the sync controller, and users' traffic waits until the primary
+    /// runs what git names (after a reset of the local target, the sync deploys it first).
+    func resume() async throws {
+        let key = ObjectKey(.deployment, namespace: DemoWorkspace.namespace, name: "my-app")
+        if try await target.get(key) == nil { await progress.say("the GitOps repository already names an image: syncing it") }
+        await sync.replaceApplications([application])
+        var image: String?
+        try await wait("my-app to be deployed", timeout: .seconds(120)) {
+            image = try await target.get(key)?.value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string
+            return image != nil
+        }
+        if let image { try await waitForPrimary(image: image) }
+    }
+
     /// A commit whose new version is healthy: canary at 10 %, analysis, the manual gate, promotion.
     func goodRelease(number: Int) async throws -> Release {
         let (delivery, started) = try await startRelease(number: number, errorPercent: 0, message: "greeting: release \(number)")
