@@ -1,4 +1,3 @@
-import Foundation
 import GitOps
 import Logging
 import Releases
@@ -16,7 +15,6 @@ struct DeliveryStack {
 
     init(localDataDirectory: String, storePath: String, cacheRoot: String, applications: [Application], logger: Logger) async throws {
         target = try LocalTargetConnection(dataDirectory: localDataDirectory)
-        try FileManager.default.createDirectory(atPath: (storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         log = ReleaseLog(store: try DeliveryStore(path: storePath))
         let target = self.target
         let mesh = MeshWindow { try await target.meshMetrics() }

@@ -11,8 +11,7 @@ struct GitOpsApplicationsOptions: ParsableArguments {
     @Option(name: .customLong("app"), help: "Only this application (repeatable; default: all).")
     var only: [String] = []
 
-    @Option(name: .customLong("data-dir"), help: "The local target's state directory (default: ~/.local/share/slipway/local).")
-    var localDataDirectory: String = DataDirectory.path(for: "local")
+    @OptionGroup var local: LocalOptions
 
     @OptionGroup var store: DeliveryStoreOption
 
@@ -34,7 +33,7 @@ struct GitOpsApplicationsOptions: ParsableArguments {
         var logger = Logger(label: "slipway.gitops")
         logger.logLevel = .warning
         do {
-            return try await DeliveryStack(localDataDirectory: localDataDirectory, storePath: store.resolvedPath,
+            return try await DeliveryStack(localDataDirectory: local.dataDirectory, storePath: store.resolvedPath,
                                            cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications, logger: logger)
         } catch {
             throw CommandFailure("\(error)")
