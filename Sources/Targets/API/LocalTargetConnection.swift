@@ -19,7 +19,7 @@ public struct LocalTargetConnection: Target {
     public init(dataDirectory: String) throws(TargetError) {
         guard let data = FileManager.default.contents(atPath: "\(dataDirectory)/api.json"), let info = try? ManifestValue(json: data),
               let port = info["port"]?.int else {
-            throw .notFound("a running local target with data in \(dataDirectory) (start it with `slipway local up`)")
+            throw .invalid("the local target is not running (no \(dataDirectory)/api.json; start it with `slipway local up`)")
         }
         self.init(baseURL: "http://127.0.0.1:\(port)")
     }
