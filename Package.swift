@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "Images", "Targets", "Releases",
+                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
+                "TargetKit", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -67,18 +68,41 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinuxSupport"),
         .target(
-            name: "Images",
+            name: "OCI",
             dependencies: [
-                "CLinuxSupport",
-                "Core", "CZlib",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "CLinuxSupport", "Core", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "OCIClient",
+            dependencies: [
+                "Core", "OCI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "OCIRegistry",
+            dependencies: [
+                "Core", "OCI",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Images",
+            dependencies: [
+                "Core", "OCI", "OCIClient",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: upcoming
         ),
@@ -110,17 +134,18 @@ let package = Package(
         .target(
             name: "GitOps",
             dependencies: [
-                "Core", "Manifests", "Targets",
+                "Core", "Manifests", "TargetKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
+        .target(name: "TargetKit", dependencies: ["Core", "Manifests"], swiftSettings: upcoming),
         .target(
             name: "Targets",
             dependencies: [
-                "Core", "Images", "Manifests",
+                "Core", "TargetKit", "OCI", "OCIClient", "Manifests",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -135,7 +160,7 @@ let package = Package(
         .target(
             name: "Releases",
             dependencies: [
-                "Core", "Expressions", "Manifests", "Targets", "GitOps", "Store",
+                "Core", "Expressions", "Manifests", "TargetKit", "GitOps", "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -149,7 +174,7 @@ let package = Package(
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
-        .target(name: "SlipwayTesting", dependencies: ["Core", "Manifests", "Targets"], swiftSettings: upcoming),
+        .target(name: "SlipwayTesting", dependencies: ["Core", "Manifests", "TargetKit"], swiftSettings: upcoming),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
         .testTarget(
             name: "ExpressionsTests",
@@ -171,28 +196,33 @@ let package = Package(
         ),
         .testTarget(
             name: "GitOpsTests",
-            dependencies: ["GitOps", "Manifests", "Core", "SlipwayTesting"],
+            dependencies: ["GitOps", "TargetKit", "Manifests", "Core", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Core", "Manifests", "Runner", "Releases", "Store", "Targets", "Images", "SlipwayTesting"],
+            dependencies: [
+                "Core", "Manifests", "Runner", "Releases", "Store", "TargetKit", "Targets", "OCI", "Images", "SlipwayTesting",
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ImagesTests",
-            dependencies: ["Images", "Core", "SlipwayTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "OCI", "OCIClient", "OCIRegistry", "Images", "Core", "SlipwayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "TargetsTests",
-            dependencies: ["Targets", "Images", "Core", "Manifests", "SlipwayTesting",
+            dependencies: ["TargetKit", "Targets", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ReleasesTests",
-            dependencies: ["Releases", "GitOps", "Targets", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
+            dependencies: ["Releases", "GitOps", "TargetKit", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
                            .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: upcoming
         ),

@@ -2,6 +2,7 @@ import GitOps
 import Logging
 import Releases
 import Store
+import TargetKit
 import Targets
 
 /// The sync engine and the canary controller, driving the local target through its API and keeping releases, syncs

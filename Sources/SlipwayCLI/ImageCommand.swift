@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Images
+import OCI
+import OCIClient
 
 /// `slipway image`: build, import, run, push, pull and inspect images without a daemon.
 struct ImageCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Images
+import OCI
+import OCIClient
 
 /// Registry connection options shared by the image commands.
 struct RegistryOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import Manifests
+import TargetKit
 import Targets
 
 /// `slipway local`: the embedded target that runs Kubernetes manifests on this machine.

@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Manifests
 import NIOHTTP1
+import TargetKit
 import Targets
 
 /// Reads manifests from files, directories (their .yaml, .yml and .json files, by name) or standard input (`-`),

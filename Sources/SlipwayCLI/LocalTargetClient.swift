@@ -3,6 +3,7 @@ import Foundation
 import Manifests
 import NIOCore
 import NIOHTTP1
+import TargetKit
 import Targets
 
 /// Talks to the running local target over its loopback API (the port it wrote to `<data>/api.json`).

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 import Targets
 
 /// `kubectl get`'s tables for the kinds the local target runs.

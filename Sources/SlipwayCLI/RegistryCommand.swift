@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 import Images
+import OCIClient
+import OCIRegistry
 
 /// `slipway registry`: serve an OCI registry, or log in to one.
 struct RegistryCommand: AsyncParsableCommand {

@@ -7,9 +7,11 @@ import Images
 import Logging
 import Manifests
 import NIOCore
+import OCIRegistry
 import Releases
 import ServiceLifecycle
 import Store
+import TargetKit
 import Targets
 import UnixSignals
 

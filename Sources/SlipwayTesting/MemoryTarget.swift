@@ -1,6 +1,6 @@
 import Foundation
 import Manifests
-import Targets
+import TargetKit
 
 /// A target that only stores objects: applies merge what is sent over what is there (status kept, generation
 /// bumped on a spec change), Deployments report themselves available at once unless told otherwise. For sync and

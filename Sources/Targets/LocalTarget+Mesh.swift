@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 
 /// Keeps Envoy in step with Services, ready pods and Istio's routing objects.
 extension LocalTarget {

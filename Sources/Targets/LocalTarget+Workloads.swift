@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 
 /// The deployment, ReplicaSet and pod controllers of the local target, one pass at a time.
 extension LocalTarget {

@@ -1,7 +1,10 @@
 import Foundation
 import Images
 import Manifests
+import OCI
+import OCIClient
 import Synchronization
+import TargetKit
 
 /// The embedded target: Kubernetes objects run on this machine. Deployments become ReplicaSets and pods (sandboxed
 /// processes on a bridge network), Services and Istio routing become one Envoy's configuration. One reconcile loop

@@ -1,4 +1,5 @@
 import Foundation
+import TargetKit
 import Targets
 
 /// `slipway-local --data-dir D --subnet S --bridge B --port P --admin-port A --api-port Q`: the local target's daemon

@@ -4,7 +4,7 @@ import Manifests
 import SlipwayTesting
 import Testing
 @testable import GitOps
-import Targets
+import TargetKit
 
 /// The sync engine against real git repositories and an in-memory target.
 @Suite struct SyncEngineTests {

@@ -3,7 +3,7 @@ import Foundation
 import Manifests
 import Testing
 @testable import GitOps
-import Targets
+import TargetKit
 
 /// Argo CD's sync order and health rules (gitops-engine `sync_tasks.go`, `pkg/health`), as pure values.
 @Suite struct SyncRulesTests {

@@ -3,6 +3,7 @@ import Glibc
 import Core
 import Foundation
 import Images
+import OCI
 import Testing
 
 /// Builds the seed-style three-stage Dockerfile from busybox stand-ins, with RUN under bubblewrap.

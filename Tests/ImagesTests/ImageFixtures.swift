@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import Images
+import OCI
+import OCIClient
 import SlipwayTesting
 
 /// Scratch directories, a busybox base image and real registries for the Images tests.

@@ -1,5 +1,6 @@
 import Foundation
 import Images
+import OCI
 import Testing
 
 @Suite struct ImageModelTests {

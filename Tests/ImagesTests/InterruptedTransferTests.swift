@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import Images
+import OCI
+import OCIClient
 import Testing
 
 /// Connections that break in the middle of a layer, through `FlakyProxy` in front of docker-registry: a push

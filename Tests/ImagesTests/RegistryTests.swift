@@ -1,6 +1,9 @@
 import Core
 import Foundation
 import Images
+import OCI
+import OCIClient
+import OCIRegistry
 import Testing
 
 /// Push and pull against Debian's docker-registry (no auth and htpasswd) and Slipway's own registry server, with

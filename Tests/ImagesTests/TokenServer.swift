@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Hummingbird
 import Images
+import OCI
 
 /// A Docker token service for distribution's `auth: token` mode: RS256 JWTs signed with `openssl`, `ci:ci-secret`
 /// gets what it asks for, anonymous callers may only pull. Runs in process on 127.0.0.1.

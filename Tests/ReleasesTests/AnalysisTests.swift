@@ -2,7 +2,7 @@ import Expressions
 import Foundation
 import Testing
 @testable import Releases
-import Targets
+import TargetKit
 
 /// Pins the analysis semantics: Argo Rollouts' per-measurement truth table and metric assessment (including where
 /// its code differs from its docs), plus Slipway's changes — empty and NaN results and too little traffic are

@@ -6,7 +6,7 @@ import SlipwayTesting
 import Store
 import Testing
 @testable import Releases
-import Targets
+import TargetKit
 
 /// Canary releases driven through the sync engine, against real git repositories and an in-memory target, with
 /// metrics from a fake provider: promotion, automatic abort with revert and hold, gates, and bad strategies.

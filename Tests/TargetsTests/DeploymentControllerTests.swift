@@ -1,4 +1,5 @@
 import Foundation
+import TargetKit
 import Targets
 import Testing
 

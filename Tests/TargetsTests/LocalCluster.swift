@@ -2,8 +2,10 @@ import Core
 import Foundation
 import Images
 import Manifests
+import OCI
 import SlipwayTesting
 import Synchronization
+import TargetKit
 import Targets
 import Testing
 

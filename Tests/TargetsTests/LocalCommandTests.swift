@@ -3,6 +3,7 @@ import Foundation
 import Images
 import Manifests
 import SlipwayTesting
+import TargetKit
 import Targets
 import Testing
 

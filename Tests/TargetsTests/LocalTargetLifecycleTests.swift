@@ -1,8 +1,12 @@
 import Core
 import Foundation
 import Images
+import OCI
+import OCIClient
+import OCIRegistry
 import SlipwayTesting
 import Manifests
+import TargetKit
 import Targets
 import Testing
 

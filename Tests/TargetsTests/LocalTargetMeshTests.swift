@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Manifests
 import Synchronization
+import TargetKit
 import Targets
 import Testing
 

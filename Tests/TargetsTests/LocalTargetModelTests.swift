@@ -2,6 +2,8 @@ import Foundation
 import Images
 import Manifests
 @testable import Targets
+import OCI
+import TargetKit
 import Testing
 
 /// The local target's pure parts: field ownership, Istio → Envoy translation, the kubelet's rules.

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import OCI
 import SlipwayTesting
 import Targets
 import Testing

@@ -1,5 +1,5 @@
 import Manifests
-import Targets
+import TargetKit
 
 /// Desired state at a revision against live state.
 public struct Comparison: Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Manifests
 import ServiceLifecycle
-import Targets
+import TargetKit
 
 /// Auto-sync as a service: a new commit on an application's branch is noticed at once (local repositories' ref
 /// files are read every `watchInterval`; `notify` is the webhook's entry point) and every `pollInterval` as a

@@ -1,5 +1,5 @@
 import Manifests
-import Targets
+import TargetKit
 
 /// Sees each sync's rendered objects before they are compared with live state, and decides what the sync converges.
 /// The release controller uses it to keep a Deployment under a canary strategy at its current version while the

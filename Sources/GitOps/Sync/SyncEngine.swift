@@ -1,7 +1,7 @@
 import Core
 import Foundation
 import Manifests
-import Targets
+import TargetKit
 
 /// Brings a target to the state an application's GitOps revision renders to: render in process, compare with
 /// normalisation, apply in Argo CD's order under the field manager `slipway-sync`, prune in reverse order, record.

@@ -1,5 +1,5 @@
 import Foundation
-import Targets
+import TargetKit
 
 /// One sync, as the history keeps it: which revision, why, what changed, how long, and how it ended.
 public struct SyncRecord: Sendable, Hashable, Codable {

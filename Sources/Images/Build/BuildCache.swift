@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import OCI
 
 /// Layers built before, by cache key: `<store>/build-cache/<key>.json`. The blob itself lives in the store, so a hit
 /// also means the layer need not be uploaded again where it was pushed before.

@@ -2,6 +2,7 @@ import CDispatch
 import Glibc
 import Core
 import Foundation
+import OCI
 
 /// The files a build may read: the context directory minus what `.dockerignore` excludes (`!` re-includes; the
 /// last matching pattern wins; a pattern that matches a directory covers everything below it).

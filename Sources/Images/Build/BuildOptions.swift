@@ -1,3 +1,4 @@
+import OCI
 /// What `slipway image build` was asked to do.
 public struct BuildOptions: Sendable {
     public var context: String

@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// A minimal root filesystem made of the host's static busybox (Debian busybox-static): the base image of
 /// `slipway up`'s demo application, and of the tests' images, builds and pods.

@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 
 /// What a directory tree looked like: used to find what a `RUN` changed (the layer is the difference).
 struct FileTree {

@@ -2,6 +2,7 @@ import CDispatch
 import Glibc
 import Core
 import Foundation
+import OCI
 
 /// Builds Dockerfiles without a daemon: `RUN` executes in the stage's root filesystem under bubblewrap, every
 /// filesystem-changing instruction becomes one gzip layer, and layers are cached by a key made of the parent key,

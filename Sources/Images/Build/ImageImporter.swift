@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 
 /// Makes a base image from a root filesystem directory or a tar file (`slipway image import`), so builds work offline,
 /// e.g. from Debian's `busybox-static`.

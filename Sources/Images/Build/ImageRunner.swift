@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 
 /// Runs an image's entrypoint once under bubblewrap (`slipway image run`): the layers are unpacked into a fresh
 /// directory, the config's environment, working directory and user apply, and the directory is removed afterwards.

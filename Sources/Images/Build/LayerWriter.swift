@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 
 /// Writes one layer: a tar of files taken from disk, gzip-compressed into the store, hashing the tar (diff ID) and
 /// the blob (digest) as the bytes pass. Nothing is in memory beyond one read buffer.

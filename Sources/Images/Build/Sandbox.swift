@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 import Subprocess
 import SystemPackage
 

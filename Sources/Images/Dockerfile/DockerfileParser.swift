@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import Foundation
+import OCI
 
 /// Parses Dockerfiles like BuildKit's front end: parser directives (`# escape=`), comments, continuation lines
 /// (the escape character at the end of a line, with comment and blank lines inside a continuation skipped),

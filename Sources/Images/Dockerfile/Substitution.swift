@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+import OCI
 /// Dockerfile variable substitution (`$V`, `${V}`, `${V:-default}`, `${V:+alternative}`, `${V-d}`, `${V+a}`) and
 /// word splitting with quotes, as BuildKit's shell lexer does for ENV, LABEL, COPY, WORKDIR and the others.
 public enum Substitution {

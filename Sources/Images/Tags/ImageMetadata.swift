@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// Tags, labels and annotations for an image from the Git ref and event, with docker/metadata-action's rules:
 /// typed tag entries (`schedule`, `semver`, `pep440`, `match`, `edge`, `ref`, `raw`, `sha`) ordered by priority,

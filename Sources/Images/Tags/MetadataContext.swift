@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// What docker/metadata-action reads from the workflow run: the event, ref and commit, the repository, and the dates.
 public struct MetadataContext: Sendable {

@@ -1,3 +1,4 @@
+import OCI
 /// A problem with docker/metadata-action style input (`tags`, `flavor`, `images`), naming the offending entry.
 public enum MetadataError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidEntry(input: String, entry: String, why: String)

@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// The part of Handlebars that docker/metadata-action's attributes use: `{{name}}` (HTML-escaped, as Handlebars
 /// does), `{{{name}}}` (raw) and helpers with quoted arguments and hash options, such as

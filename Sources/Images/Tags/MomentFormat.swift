@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// Dates rendered with moment.js format tokens (`YYYYMMDD-HHmmss`, `YYYY-MM-DDTHH:mm:ss.SSS[Z]`, `dddd, MMMM Do YYYY`),
 /// as metadata-action's `{{date}}` and `{{commit_date}}` helpers do, in a named time zone (default UTC).

@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// A Python (PEP 440) version, for `type=pep440` tags: `1.2.3`, `v1.2.3rc2`, `1.2.3.post1`, `1.0.dev4`, `1!2.0+local`.
 public struct PEP440Version: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// A Semantic Versioning 2.0 version as node-semver reads a Git tag in strict mode: an optional `v` or `=`,
 /// `MAJOR.MINOR.PATCH` without leading zeros, then `-prerelease` and `+build`.

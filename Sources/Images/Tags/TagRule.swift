@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// One entry of metadata-action's `tags` input, e.g. `type=semver,pattern={{major}}.{{minor}}` or
 /// `type=sha,prefix=,format=long`, with the defaults metadata-action fills in (priority by type, `sha-` prefix,

@@ -4,7 +4,7 @@ import GitOps
 import Manifests
 import Logging
 import Store
-import Targets
+import TargetKit
 
 extension CanaryController {
     // MARK: Record keeping

@@ -4,7 +4,7 @@ import GitOps
 import Logging
 import Manifests
 import ServiceLifecycle
-import Targets
+import TargetKit
 
 /// Runs canary releases. As the sync engine's delegate it sees each revision before it is applied: a new version
 /// of a Deployment under a `Canary` strategy is not rolled onto the primary but handed to a release, which

@@ -1,5 +1,7 @@
 import Foundation
 import Images
+import OCI
+import OCIClient
 
 /// docker/build-push-action on Slipway's daemonless builder: `context`, `file`, `tags`, `labels`, `annotations`,
 /// `build-args`, `target`, `no-cache`, `push` (and `outputs: type=image|registry,push=true`), with the outputs

@@ -1,5 +1,7 @@
 import Foundation
 import Images
+import OCI
+import OCIClient
 
 /// docker/login-action: checks the credentials against the registry (`/v2/` with basic or token auth) and stores
 /// them for the job's later image steps. `slipway run` points `SLIPWAY_AUTH_FILE` into the job's private scratch

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import OCI
 
 /// docker/metadata-action: tags, labels and annotations from the run's ref and event (see `ImageMetadata`), as the
 /// outputs `version`, `tags`, `tag-names`, `labels`, `annotations`, `json` and the bake files, and as

@@ -3,6 +3,7 @@ import Foundation
 import GitOps
 import Manifests
 import Releases
+import TargetKit
 import Targets
 
 /// The demo's story, told by the real parts: a commit to the application runs CI (test, image build, push to

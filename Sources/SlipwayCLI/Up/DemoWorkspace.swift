@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import OCI
 
 /// `slipway up`'s workspace: the application repository (`app/`, where a developer pushes), the GitOps repository
 /// (`gitops-config.git`, bare, as a Git server holds it), `slipway.yaml` declaring the QA application, the registry's

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Manifests
 import NIOCore
+import TargetKit
 
 /// The local target's HTTP API on loopback, spoken by `slipway local …`: apply, read, delete and watch objects,
 /// pod logs, status, and the mesh's metrics in Prometheus format (`/metrics`, for a Prometheus scrape).

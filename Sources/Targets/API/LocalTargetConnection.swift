@@ -3,6 +3,7 @@ import Foundation
 import Manifests
 import NIOCore
 import NIOHTTP1
+import TargetKit
 
 /// The local target as another process sees it: the `Target` API over the daemon's loopback HTTP API, so the sync
 /// engine and the canary controller drive `slipway local up`'s pods and mesh from outside it, as they would drive

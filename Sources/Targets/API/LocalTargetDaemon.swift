@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Images
 import Logging
+import OCI
+import TargetKit
 
 /// The process behind `slipway local up`: the target, its reconcile loop, Envoy, pods and the loopback API, until a
 /// stop request, SIGTERM or SIGINT. It lives here, not in the CLI, so the small `slipway-local` executable can run it.

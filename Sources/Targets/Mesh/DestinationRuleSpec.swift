@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// An Istio DestinationRule: subsets by pod labels and the traffic policy of each.
 public struct DestinationRuleSpec: Sendable, Hashable {

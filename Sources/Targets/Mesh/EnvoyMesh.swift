@@ -5,6 +5,7 @@ import Manifests
 import NIOCore
 import Subprocess
 import SystemPackage
+import TargetKit
 
 /// The runtime's one Envoy: started as its child with file-based xDS, restarted when it dies, and fed by renaming
 /// files into place. Every publish waits until Envoy's admin endpoint shows the new `version_text`; a rejected update
@@ -302,9 +303,9 @@ extension EnvoyMesh {
     /// start again from zero when Envoy restarts.
     public func metrics(_ config: EnvoyConfig) async throws -> [SubsetMetrics] {
         let text = try await get("/stats/prometheus?usedonly&filter=^cluster\\.[^.]+\\.upstream_rq_([0-9]{3}|time)$")
-        let stats = MeshMetricsFormat.clusters(fromEnvoy: text)
+        let stats = EnvoyStats.clusters(fromEnvoy: text)
         return config.identities.sorted { $0.key < $1.key }.map { name, identity in
-            let cluster = stats[name] ?? MeshMetricsFormat.ClusterStats()
+            let cluster = stats[name] ?? EnvoyStats.ClusterStats()
             return SubsetMetrics(namespace: identity.namespace, service: identity.service, subset: identity.subset, version: identity.version,
                                  workload: identity.workload, responses: cluster.responses, latencyBuckets: cluster.buckets,
                                  latencySum: cluster.sum, latencyCount: cluster.count)

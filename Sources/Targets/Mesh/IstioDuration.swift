@@ -1,3 +1,4 @@
+import TargetKit
 /// Durations as Istio writes them (`5s`, `250ms`, `1m`, `1.5s`, `1h`).
 enum IstioDuration {
     static func parse(_ text: String) -> Duration? {

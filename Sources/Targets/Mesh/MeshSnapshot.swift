@@ -1,3 +1,4 @@
+import TargetKit
 /// What the data plane must reflect: Services with their ready endpoints, and Istio's routing objects.
 public struct MeshSnapshot: Sendable, Hashable {
     /// A Service by namespace and name.

@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// An Istio VirtualService's HTTP routing, validated as Istio's webhook validates it.
 public struct VirtualServiceSpec: Sendable, Hashable {

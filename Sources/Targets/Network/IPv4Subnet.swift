@@ -1,3 +1,4 @@
+import TargetKit
 /// An IPv4 address.
 public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var value: UInt32

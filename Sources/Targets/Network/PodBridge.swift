@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import TargetKit
 
 /// The runtime's bridge and the veth pairs that join pods to it, like a CNI bridge plugin: the bridge holds the
 /// subnet's first address, each pod gets `eth0` with its own address and a default route through the bridge. Pods

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 
 /// Checks objects before they are stored, the way the API server and Istio's webhook would, and normalises them:
 /// the kind must be known, names valid, specs well-formed; `stringData` folds into a Secret's `data`.

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TargetKit
 
 /// A container's state as `containerStatuses[].state` shows it.
 public enum ContainerState: Sendable, Hashable {

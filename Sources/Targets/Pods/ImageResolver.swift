@@ -1,5 +1,8 @@
 import Foundation
 import Images
+import OCI
+import OCIClient
+import TargetKit
 
 /// Finds a container's image: in the runtime's image store, pulled from its registry when the pull policy says so,
 /// and unpacked once per layer digest for overlay roots.

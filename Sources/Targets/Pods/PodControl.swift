@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TargetKit
 
 /// The handle between the runtime and one pod's run loop: the processes while the container runs, and the stop
 /// request (with its grace period) that ends the loop.

@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Images
 import Manifests
+import OCI
+import TargetKit
 
 /// What the runtime needs to run one pod.
 public struct PodRequest: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Subprocess
 import SystemPackage
+import TargetKit
 
 /// One pod process: its root is the image's unpacked layers under an overlay with a writable upper directory,
 /// mounted in a private mount namespace that lives only as long as the pod (no mount outlives it); bubblewrap gives

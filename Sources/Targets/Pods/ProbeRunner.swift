@@ -3,6 +3,7 @@ import Core
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TargetKit
 
 /// Runs one probe against a pod, as the kubelet does: HTTP GET (2xx and 3xx succeed), TCP connect, or a command
 /// inside the container's namespaces (exit 0 succeeds), each within `timeoutSeconds`.

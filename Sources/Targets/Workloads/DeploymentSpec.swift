@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// A Deployment's spec with Kubernetes' defaults and validation.
 public struct DeploymentSpec: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import TargetKit
 
 /// A Deployment's status as the API server shows it: counts and the `Available` and `Progressing` conditions.
 public struct DeploymentStatus: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// Reads typed fields out of an object and words errors as the API server does:
 /// `The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`.

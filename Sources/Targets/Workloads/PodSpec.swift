@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// The parts of a pod template the local target runs; everything else it accepts and reports as ignored.
 public struct PodSpec: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Manifests
+import TargetKit
 
 /// A Service: the pods it selects and the ports it forwards to them.
 public struct ServiceSpec: Sendable, Hashable {

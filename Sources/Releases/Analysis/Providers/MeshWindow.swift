@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Targets
+import TargetKit
 
 /// The local target's mesh counters over a sliding window: each measurement subtracts the snapshot taken a window
 /// ago (or the oldest one kept, when the analysis is younger than the window) from the current one, as PromQL's

@@ -5,15 +5,20 @@ import Foundation
 
 /// Applies layer blobs to a directory in order, honouring whiteouts (`.wh.<name>`, `.wh..wh..opq`), ownership,
 /// modes, symlinks and hard links. Entries can never write outside the directory.
-struct LayerUnpacker {
+package struct LayerUnpacker {
     /// What a whiteout does: remove the path below (one root filesystem), or stay as overlayfs's own marker (a 0/0
     /// character device, an opaque directory's `trusted.overlay.opaque` attribute) in a layer kept for overlay stacking.
-    enum Whiteouts { case apply, overlay }
+    package enum Whiteouts { case apply, overlay }
 
     let root: String
     var whiteouts = Whiteouts.apply
 
-    func apply(blob path: String, mediaType: String) throws {
+    package init(root: String, whiteouts: Whiteouts = .apply) {
+        self.root = root
+        self.whiteouts = whiteouts
+    }
+
+    package func apply(blob path: String, mediaType: String) throws {
         var createdInThisLayer: Set<String> = []
         var file: Int32 = -1
         var currentPath = ""

@@ -65,7 +65,7 @@ public struct ImageStore: Sendable {
     /// Starts a streamed blob write; call `commit` when all bytes are in.
     public func blobWriter() throws(ImageError) -> BlobWriter { try BlobWriter(store: self, path: temporaryPath()) }
 
-    func temporaryPath() -> String { "\(root)/tmp/\(UUID().uuidString)" }
+    package func temporaryPath() -> String { "\(root)/tmp/\(UUID().uuidString)" }
 
     func moveIntoPlace(_ temporary: String, _ digest: Digest) throws {
         let destination = blobPath(digest)
@@ -113,7 +113,7 @@ public struct ImageStore: Sendable {
 
     static let refAnnotation = "org.opencontainers.image.ref.name"
 
-    struct MediaTypeProbe: Decodable { var mediaType: String? }
+    package struct MediaTypeProbe: Decodable { package var mediaType: String? }
 
     func readIndex() throws(ImageError) -> ImageIndex {
         guard let data = FileManager.default.contents(atPath: "\(root)/index.json") else { return ImageIndex(manifests: []) }

@@ -44,7 +44,7 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
     /// Applies `config` as `manager` to `live`: sets every field of the configuration, removes the fields this
     /// manager set before and no longer sets (unless another manager owns them too), and records ownership.
     /// Conflicting fields fail the apply unless `force` takes them over.
-    mutating func apply(_ config: ManifestValue, to live: ManifestValue, manager: String, force: Bool) -> Result<ManifestValue, Conflicts> {
+    package mutating func apply(_ config: ManifestValue, to live: ManifestValue, manager: String, force: Bool) -> Result<ManifestValue, Conflicts> {
         let applied = Self.fields(of: config)
         var conflicts: [Conflict] = []
         for (other, owned) in managers where other != manager {

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import OCI
 
 /// `slipway registry serve`: the OCI Distribution API over `RegistryStorage` — pull, push (monolithic, streamed and
 /// chunked uploads, with 416 for a chunk that does not start where the upload ends), cross-repository mount, tag

@@ -2,6 +2,7 @@ import CDispatch
 import Glibc
 import Core
 import Foundation
+import OCI
 
 /// The registry server's storage: one content-addressed blob pool (`blobs/sha256/…`, written to `uploads/` and
 /// renamed into place after the digest checks), and per repository the blobs it may serve (`_layers`), its

@@ -2,6 +2,7 @@ import CDispatch
 import Glibc
 import Core
 import Foundation
+import OCI
 
 /// Registry credentials: Slipway's own file (`slipway registry login`, `~/.config/slipway/auth.json`) first, then
 /// Docker's `~/.docker/config.json` (`auths.<host>.auth` = base64 of `user:password`). Same file format as Docker's.

@@ -5,6 +5,7 @@ import Core
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OCI
 
 /// An OCI Distribution client on async-http-client. Blobs stream from and to disk (never whole in memory); auth is
 /// anonymous, Basic or Bearer (tokens cached per registry and scope set until shortly before they expire); a blob is
@@ -179,46 +180,6 @@ public final class RegistryClient: Sendable {
     }
 
     static func scope(_ repository: String, _ actions: String) -> String { "repository:\(repository):\(actions)" }
-}
-
-/// Reads a file range into 1 MiB ByteBuffers (one copy: `pread` straight into the buffer), for streamed uploads
-/// and blob downloads from the registry server.
-struct FileChunks: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let path: String
-    let offset: Int64
-    let length: Int64
-
-    final class AsyncIterator: AsyncIteratorProtocol {
-        let descriptor: Int32
-        var position: Int64
-        var remaining: Int64
-
-        init(path: String, offset: Int64, length: Int64) {
-            descriptor = open(path, O_RDONLY)
-            position = offset
-            remaining = length
-        }
-
-        deinit { if descriptor >= 0 { close(descriptor) } }
-
-        func next() async throws -> ByteBuffer? {
-            guard remaining > 0 else { return nil }
-            guard descriptor >= 0 else { throw ImageError.io("upload", "cannot open the blob") }
-            let size = Int(Swift.min(remaining, 1 << 20))
-            var buffer = ByteBufferAllocator().buffer(capacity: size)
-            let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw -> Int in
-                let read = pread(descriptor, raw.baseAddress, size, off_t(position))
-                guard read > 0 else { throw ImageError.io("upload", "file ended early") }
-                return read
-            }
-            position += Int64(count)
-            remaining -= Int64(count)
-            return buffer
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, offset: offset, length: length) }
 }
 
 /// Authorization headers per registry and scope set, until shortly before they expire.

@@ -70,7 +70,7 @@ public actor ObjectStore {
     // MARK: Writing
 
     /// Server-side apply of `objects` (already checked) as `manager`. All objects or none.
-    func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(ObjectKey, AppliedObject.Outcome)] {
+    public func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(ObjectKey, AppliedObject.Outcome)] {
         var staged: [ObjectKey: Entry] = [:]
         var outcomes: [(ObjectKey, AppliedObject.Outcome)] = []
         var problems: [String] = []
@@ -127,7 +127,7 @@ public actor ObjectStore {
 
     /// Creates or replaces an object the runtime itself owns (ReplicaSets, Pods), keeping its status.
     @discardableResult
-    func put(_ object: ManifestValue, key: ObjectKey, manager: String) -> ManifestValue {
+    public func put(_ object: ManifestValue, key: ObjectKey, manager: String) -> ManifestValue {
         var object = object
         object.set(.string(key.name), at: ["metadata", "name"])
         if key.kind.isNamespaced { object.set(.string(key.namespace), at: ["metadata", "namespace"]) }
@@ -174,7 +174,7 @@ public actor ObjectStore {
     }
 
     /// Sets metadata fields (annotations, deletionTimestamp, ...) without a generation change.
-    func setMetadata(_ value: ManifestValue?, field: [String], of key: ObjectKey) {
+    package func setMetadata(_ value: ManifestValue?, field: [String], of key: ObjectKey) {
         guard var entry = entries[key] else { return }
         let path = ["metadata"] + field
         if entry.object.value(at: path) == value { return }

@@ -44,17 +44,11 @@ public struct SubsetMetrics: Sendable, Hashable {
     public var errors: Int { responses.filter { $0.key >= 500 }.values.reduce(0, +) }
 }
 
-/// Reads Envoy's Prometheus exposition into per-cluster counters, and writes Slipway's own in Istio's names.
+/// Slipway's mesh counters in Istio's metric names: written for Prometheus, read back by a process that only reaches the
+/// target over its API.
 public enum MeshMetricsFormat {
-    struct ClusterStats {
-        var responses: [Int: Int] = [:]
-        var buckets: [SubsetMetrics.Bucket] = []
-        var sum = 0.0
-        var count = 0
-    }
-
     /// One sample line: `name{labels} value`.
-    static func sample(_ line: Substring) -> (name: String, labels: [String: String], value: Double)? {
+    package static func sample(_ line: Substring) -> (name: String, labels: [String: String], value: Double)? {
         guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
         let head = line[..<space]
         guard let brace = head.firstIndex(of: "{") else { return (String(head), [:], value) }
@@ -73,25 +67,6 @@ public enum MeshMetricsFormat {
             rest = cursor < rest.endIndex ? rest[rest.index(after: cursor)...] : ""
         }
         return (String(head[..<brace]), labels, value)
-    }
-
-    static func clusters(fromEnvoy text: String) -> [String: ClusterStats] {
-        var result: [String: ClusterStats] = [:]
-        for line in text.split(separator: "\n") {
-            guard let (name, labels, value) = sample(line), let cluster = labels["envoy_cluster_name"] else { continue }
-            switch name {
-            case "envoy_cluster_upstream_rq":
-                if let code = labels["envoy_response_code"].flatMap({ Int($0) }) { result[cluster, default: ClusterStats()].responses[code] = Int(value) }
-            case "envoy_cluster_upstream_rq_time_bucket":
-                if let bound = labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }) {
-                    result[cluster, default: ClusterStats()].buckets.append(SubsetMetrics.Bucket(upperBound: bound, count: Int(value)))
-                }
-            case "envoy_cluster_upstream_rq_time_sum": result[cluster, default: ClusterStats()].sum = value
-            case "envoy_cluster_upstream_rq_time_count": result[cluster, default: ClusterStats()].count = Int(value)
-            default: break
-            }
-        }
-        return result
     }
 
     /// Istio's standard metrics, as a destination-side Envoy reports them.
