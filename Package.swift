@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
+                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
                 "TargetKit", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -114,10 +114,26 @@ let package = Package(
         .target(
             name: "Runner",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Store",
+                "Core", "Expressions", "Workflows",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "BuiltinActions",
+            dependencies: [
+                "Core", "Expressions", "Workflows", "Runner", "OCI", "OCIClient", "Images",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -228,8 +244,18 @@ let package = Package(
         ),
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Runner", "Workflows", "Store", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Runner", "BuiltinActions", "Workflows", "Core", "Expressions", "SlipwayTesting"],
             resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BuiltinActionsTests",
+            dependencies: ["BuiltinActions", "Runner", "Workflows", "Core", "Expressions", "SlipwayTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Runner", "Workflows", "Store", "Core", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
     ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltinActions
 import Foundation
 
 /// `slipway action NAME`: one of the actions Slipway implements itself, run as a workflow step runs a JavaScript
@@ -11,18 +12,16 @@ struct ActionCommand: AsyncParsableCommand {
         shouldDisplay: false
     )
 
-    static let actions = ["docker/login-action", "docker/metadata-action", "docker/build-push-action"]
-
-    @Argument(help: "The action: \(ActionCommand.actions.joined(separator: ", ")).")
+    @Argument(help: "The action: \(StepProcessActions.names.joined(separator: ", ")).")
     var name: String
 
-    func run() async throws {
-        let io = ActionIO()
-        switch name.lowercased() {
-        case "docker/login-action": try await DockerLoginAction(io: io).run()
-        case "docker/metadata-action": try await DockerMetadataAction(io: io).run()
-        case "docker/build-push-action": try await DockerBuildPushAction(io: io).run()
-        default: throw ValidationError("unknown built-in action '\(name)' (expected one of \(Self.actions.joined(separator: ", ")))")
+    func validate() throws {
+        guard StepProcessActions.names.contains(name.lowercased()) else {
+            throw ValidationError("unknown built-in action '\(name)' (expected one of \(StepProcessActions.names.joined(separator: ", ")))")
         }
+    }
+
+    func run() async throws {
+        do { try await StepProcessActions.run(name) } catch let failure as ActionFailure { throw CommandFailure(failure.description) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Delivery
 import GitOps
 import Logging
 

@@ -18,9 +18,8 @@ struct LintCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = FileManager.default.currentDirectoryPath
-        let files: [String]
-        do { files = try WorkflowDiscovery.files(at: path) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        guard let files = WorkflowDiscovery.files(at: path) else {
+            FileHandle.standardError.write(Data("error: no workflow file or directory at '\(path)'\n".utf8))
             throw ExitCode(2)
         }
         let repositories: [String: String]

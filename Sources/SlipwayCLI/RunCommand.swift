@@ -3,8 +3,7 @@ import Core
 import Expressions
 import Foundation
 import Runner
-import Store
-import Synchronization
+import Delivery
 import Workflows
 
 /// `slipway run [EVENT]`: runs the workflows whose triggers match the event, then the `workflow_run` chain they start.
@@ -81,97 +80,16 @@ struct RunCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        let prepared: PreparedRun
         do {
-            try await execute()
-        } catch let failure as ValidationFailure {
-            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+            prepared = try await request().prepare()
+        } catch {
+            for problem in error.problems { FileHandle.standardError.write(Data("\(Self.errorLine(problem))\n".utf8)) }
             throw ExitCode(2)
         }
-    }
-
-    /// `--env-file` first, then `--env` on top.
-    func environment() throws -> [String: String] {
-        var result: [String: String] = [:]
-        if let envFile {
-            guard let text = try? String(contentsOfFile: envFile, encoding: .utf8) else {
-                throw ValidationFailure("cannot read env file '\(envFile)'")
-            }
-            for (k, v) in try DotEnv.parse(text, file: envFile) { result[k] = v }
-        }
-        for (k, v) in try parsePairs(envs, what: "--env") { result[k] = v }
-        return result
-    }
-
-    func execute() async throws {
-        let root = FileManager.default.currentDirectoryPath
-        let files = try WorkflowDiscovery.files(at: workflowsPath)
-        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: try parsePairs(repoMaps, what: "--repo-map"))
-        for warning in workflows.flatMap(\.warnings) { FileHandle.standardError.write(Data("\(warning) (warning)\n".utf8)) }
-        if !diagnostics.isEmpty {
-            for diagnostic in diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
-            throw ExitCode(2)
-        }
-        var secretValues: [String: String] = [:]
-        if let secretFile {
-            guard let text = try? String(contentsOfFile: secretFile, encoding: .utf8) else {
-                throw ValidationFailure("cannot read secret file '\(secretFile)'")
-            }
-            for (k, v) in try DotEnv.parse(text, file: secretFile) { secretValues[k.uppercased()] = v }
-        }
-        for (k, v) in try parsePairs(secrets, what: "--secret") { secretValues[k.uppercased()] = v }
-        for name in secretValues.keys where name.hasPrefix("GITHUB_") {
-            throw ValidationFailure("secret names must not start with GITHUB_: '\(name)'")
-        }
-        let git = await GitRepository.inspect(root)
-        let eventRef = ref ?? git.headRef ?? "refs/heads/main"
-        let eventSHA = sha ?? git.headSHA ?? String(repeating: "0", count: 40)
-        var inputValues: [String: String] = [:]
-        var payload: [(String, ExpressionValue)] = [("ref", .string(eventRef)), ("after", .string(eventSHA))]
-        if event == "push", let commit = await GitRepository.payloadCommit(root, sha: eventSHA) {
-            payload += [("head_commit", .object(commit)), ("commits", .array([.object(commit)]))]
-            if let pusher = commit["committer"] { payload.append(("pusher", pusher)) }
-        }
-        if event == "pull_request" || event == "pull_request_target" {
-            payload = [("action", .string(action ?? "opened")), ("pull_request", .object(ExpressionObject([
-                ("base", .object(ExpressionObject([("ref", .string(baseRef ?? "main"))]))),
-                ("head", .object(ExpressionObject([("ref", .string(eventRef)), ("sha", .string(eventSHA))]))),
-            ])))]
-        }
-        if let eventPath {
-            guard let text = try? String(contentsOfFile: eventPath, encoding: .utf8) else {
-                throw ValidationFailure("cannot read event file '\(eventPath)'")
-            }
-            do {
-                guard case .object(let given) = try JSON.parse(text) else { throw ValidationFailure("\(eventPath): the event payload must be a JSON object") }
-                var merged = ExpressionObject(payload)
-                for (k, v) in given.pairs { merged = merged.setting(k, v) }
-                payload = merged.pairs
-            } catch let error as JSON.SyntaxError {
-                throw ValidationFailure("\(eventPath): \(error)")
-            }
-        }
-        // Dispatch inputs: those in the event file, then --input on top.
-        if let given = ExpressionObject(payload)["inputs"]?.objectValue {
-            for (key, value) in given.pairs { inputValues[key] = value.coercedString }
-        }
-        for (key, value) in try parsePairs(inputs, what: "--input") { inputValues[key] = value }
-        let prBase = ExpressionObject(payload)["pull_request"]?["base"]["ref"].stringValue
-        let prHead = ExpressionObject(payload)["pull_request"]?["head"]["ref"].stringValue
-        let workflowEvent = WorkflowEvent(
-            name: event, ref: eventRef, sha: eventSHA, changedPaths: changedPaths.isEmpty ? nil : changedPaths,
-            action: action, baseRef: baseRef ?? (event.hasPrefix("pull_request") ? prBase : nil),
-            headRef: event.hasPrefix("pull_request") ? (prHead ?? eventRef) : nil,
-            inputs: inputValues, payload: ExpressionObject(payload)
-        )
-        // Validate dispatch inputs against their declarations before running anything.
-        if event == "workflow_dispatch" {
-            for workflow in workflows where workflow.trigger("workflow_dispatch") != nil {
-                try checkInputs(workflow, inputValues)
-            }
-        }
-        let matching = workflows.filter { $0.triggers.contains { $0.matches(workflowEvent) } }
+        for warning in prepared.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
         if list || graph {
-            for workflow in matching {
+            for workflow in prepared.matching {
                 print("\(workflow.displayName) (\(workflow.path))")
                 for job in workflow.jobs {
                     print(graph && !job.needs.isEmpty ? "  \(job.id) ← \(job.needs.joined(separator: ", "))" : "  \(job.id)")
@@ -179,37 +97,22 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        if matching.isEmpty {
-            print("no workflow matches event '\(event)' on \(eventRef)")
+        if prepared.matching.isEmpty {
+            print("no workflow matches event '\(event)' on \(prepared.event.ref)")
             return
         }
-        let state = "\(root)/.slipway"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let reporter = TerminalReporter(quiet: json)
-        let gate = ConcurrencyGate()
-        var baseOptions = RunOptions(
-            repositoryRoot: root, event: workflowEvent, secrets: secretValues, vars: try parsePairs(vars, what: "--var"),
-            env: try environment(), jobFilter: job, dryRun: dryRun,
-            actionMap: try parsePairs(actionMaps, what: "--action-map"), repoMap: try parsePairs(repoMaps, what: "--repo-map"),
-            stateDirectory: state
-        )
-        baseOptions.repository = git
-        guard let mode = WorkspaceMode(rawValue: workspace) else {
-            throw ValidationFailure("--workspace must be 'worktree' or 'shared', not '\(workspace)'")
-        }
-        baseOptions.workspaceMode = mode
-        if mode == .worktree, !dryRun,
-            let status = try? await CapturedCommand.run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"]),
+        if prepared.options.workspaceMode == .worktree, !dryRun,
+            let status = try? await CapturedCommand.run("git", ["-C", prepared.options.repositoryRoot, "status", "--porcelain", "--untracked-files=no"]),
             status.succeeded, !status.standardOutput.isEmpty
         {
-            FileHandle.standardError.write(Data("note: jobs run on commit \(eventSHA.prefix(12)); uncommitted changes are not part of the run (--workspace shared runs on the working tree)\n".utf8))
+            FileHandle.standardError.write(Data("note: jobs run on commit \(prepared.event.sha.prefix(12)); uncommitted changes are not part of the run (--workspace shared runs on the working tree)\n".utf8))
         }
-        let recorder = RunRecorder(path: dryRun ? nil : RunStore.path(forRepository: root))
-        let dispatch = EventDispatch(
-            workflows: workflows, options: baseOptions, reporter: reporter, gate: gate,
-            firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
-        let records = await dispatch.run { record in recorder.save(record) }
-        let stored = recorder.savedIDs
+        let records = await WorkflowRuns.run(prepared, reporter: TerminalReporter(quiet: json))
+        for record in records {
+            if let problem = record.recordingError {
+                FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(problem)\n".utf8))
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -217,6 +120,7 @@ struct RunCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(records), as: UTF8.self))
         } else {
             printSummary(records)
+            let stored = records.compactMap(\.recordID)
             if !stored.isEmpty {
                 print("recorded as run\(stored.count == 1 ? "" : "s") \(stored.map(String.init).joined(separator: ", ")); see `slipway logs RUN [JOB]`")
             }
@@ -224,30 +128,44 @@ struct RunCommand: AsyncParsableCommand {
         if records.contains(where: { $0.result == .failure || $0.result == .cancelled }) { throw ExitCode(1) }
     }
 
-    func checkInputs(_ workflow: Workflow, _ given: [String: String]) throws {
-        guard let trigger = workflow.trigger("workflow_dispatch") else { return }
-        var problems: [String] = []
-        for spec in trigger.inputs {
-            let value = given[spec.name]
-            if spec.required, value == nil, spec.defaultValue == nil {
-                problems.append("\(spec.location): input '\(spec.name)' is required")
-            }
-            guard let value else { continue }
-            switch spec.kind {
-            case .boolean where value != "true" && value != "false":
-                problems.append("\(spec.location): input '\(spec.name)' must be true or false, got '\(value)'")
-            case .number where NumberSyntax.parseLenient(value).isNaN:
-                problems.append("\(spec.location): input '\(spec.name)' must be a number, got '\(value)'")
-            case .choice where !spec.options.contains(value):
-                problems.append("\(spec.location): input '\(spec.name)' must be one of \(spec.options.joined(separator: ", ")), got '\(value)'")
-            default: break
-            }
+    /// Problems with a position print as they are; the others as `error: …`.
+    static func errorLine(_ problem: String) -> String {
+        problem.range(of: #"^[^\s:]+:\d+:\d+: "#, options: .regularExpression) != nil ? problem : "error: \(problem)"
+    }
+
+    /// The request the flags describe.
+    func request() throws(RunRequestError) -> RunRequest {
+        var request = RunRequest(repositoryRoot: FileManager.default.currentDirectoryPath, event: event)
+        request.workflowsPath = workflowsPath
+        request.ref = ref
+        request.sha = sha
+        request.baseRef = baseRef
+        request.action = action
+        if let eventPath {
+            guard let text = try? String(contentsOfFile: eventPath, encoding: .utf8) else { throw RunRequestError(["cannot read event file '\(eventPath)'"]) }
+            request.payloadJSON = text
+            request.payloadSource = eventPath
         }
-        let declared = Set(trigger.inputs.map(\.name))
-        for name in given.keys where !declared.contains(name) && !trigger.inputs.isEmpty {
-            problems.append("\(workflow.path): unexpected input '\(name)'")
+        request.changedPaths = changedPaths.isEmpty ? nil : changedPaths
+        request.secrets = try Self.pairs(secrets, "--secret")
+        request.secretFiles = secretFile.map { [$0] } ?? []
+        request.vars = try Self.pairs(vars, "--var")
+        request.env = try Self.pairs(envs, "--env")
+        request.envFiles = envFile.map { [$0] } ?? []
+        request.inputs = try Self.pairs(inputs, "--input")
+        request.actionMap = try Self.pairs(actionMaps, "--action-map")
+        request.repoMap = try Self.pairs(repoMaps, "--repo-map")
+        request.jobFilter = job
+        guard let mode = WorkspaceMode(rawValue: workspace) else {
+            throw RunRequestError(["--workspace must be 'worktree' or 'shared', not '\(workspace)'"])
         }
-        if !problems.isEmpty { throw ValidationFailure(problems.joined(separator: "\n")) }
+        request.workspaceMode = mode
+        request.dryRun = dryRun
+        return request
+    }
+
+    static func pairs(_ values: [String], _ what: String) throws(RunRequestError) -> [String: String] {
+        do { return try parsePairs(values, what: what) } catch { throw RunRequestError([error.description]) }
     }
 
     func printSummary(_ records: [RunRecord]) {
@@ -284,40 +202,4 @@ struct RunCommand: AsyncParsableCommand {
             return 1
         }
     }
-}
-
-/// Records finished runs in the store, opened on the first save (a failure to open it is reported once).
-final class RunRecorder: Sendable {
-    private struct State {
-        var store: RunStore?
-        var opened = false
-        var ids: [Int64] = []
-    }
-
-    private let path: String?
-    private let state = Mutex(State())
-
-    init(path: String?) {
-        self.path = path
-    }
-
-    func save(_ record: RunRecord) {
-        guard let path else { return }
-        state.withLock { state in
-            if !state.opened {
-                state.opened = true
-                do { state.store = try RunStore(path: path) } catch {
-                    FileHandle.standardError.write(Data("warning: runs will not be recorded: \(error)\n".utf8))
-                }
-            }
-            guard let store = state.store else { return }
-            do {
-                state.ids.append(try record.save(to: store))
-            } catch {
-                FileHandle.standardError.write(Data("warning: could not record the run of \(record.workflowPath): \(error)\n".utf8))
-            }
-        }
-    }
-
-    var savedIDs: [Int64] { state.withLock { $0.ids } }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Core
+import Delivery
 import Foundation
 import GitOps
 import Images

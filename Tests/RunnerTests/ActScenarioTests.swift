@@ -1,3 +1,4 @@
+import BuiltinActions
 import Core
 import Expressions
 import Foundation
@@ -110,7 +111,8 @@ import Workflows
             }
             let workflow = try WorkflowLoader.load(text: text, path: "\(scenario.directory)/\(file)")
             guard workflow.triggers.contains(where: { $0.matches(event) }) else { continue }
-            let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, env: scenario.env, stateDirectory: "\(repo.path)/.slipway")
+            var options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, env: scenario.env, stateDirectory: "\(repo.path)/.slipway")
+            options.actions = StandardActions.registry
             let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
             results.append(record.result)
             if scenario.succeeds {

@@ -44,7 +44,7 @@ struct ContextBuilder {
             [("GITHUB_TOKEN", ExpressionValue.string(""))] + options.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
         ))
         context["runner"] = .object(ExpressionObject([
-            ("os", "Linux"), ("arch", .string(JobExecutor.runnerArch)), ("name", "slipway"), ("environment", "self-hosted"),
+            ("os", "Linux"), ("arch", .string(RunnerPlatform.architecture)), ("name", "slipway"), ("environment", "self-hosted"),
             ("temp", .string("\(options.stateDirectory)/tmp")), ("tool_cache", .string("\(options.stateDirectory)/toolcache")), ("debug", ""),
         ]))
         context["env"] = .object(ExpressionObject([]))

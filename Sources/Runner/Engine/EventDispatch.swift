@@ -25,7 +25,8 @@ public struct EventDispatch: Sendable {
         self.firstRunID = firstRunID
     }
 
-    /// Runs the chain; returns every run's record in completion order by level.
+    /// Runs the chain; returns every run's record in completion order by level. Each run is given to the options'
+    /// recorder as it finishes, then to `finished`.
     public func run(finished: @Sendable (RunRecord) async -> Void = { _ in }) async -> [RunRecord] {
         var runID = firstRunID
         var records: [RunRecord] = []
@@ -52,7 +53,10 @@ public struct EventDispatch: Sendable {
                 for await record in group { all.append(record) }
                 return all
             }
-            for record in level {
+            for var record in level {
+                if let recorder = options.recorder {
+                    do { record.recordID = try await recorder.record(record) } catch { record.recordingError = "\(error)" }
+                }
                 records.append(record)
                 await finished(record)
                 let depth = batch.first { $0.workflow.path == record.workflowPath }?.depth ?? 0

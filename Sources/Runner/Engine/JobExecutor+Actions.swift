@@ -13,11 +13,10 @@ extension JobExecutor {
             }
         }
         let (name, ref) = Self.splitReference(uses)
-        if Self.slipwayActions.contains(name.lowercased()) {
-            return try await runSlipwayAction(name.lowercased(), stepID: step.id, inputs: inputs, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
-        }
-        if let builtIn = try await runBuiltIn(name: name.lowercased(), ref: ref, inputs: inputs, state: state) {
-            return builtIn
+        if !uses.hasPrefix("./"), let action = options.actions.action(named: name) {
+            let invocation = ActionStep(name: name.lowercased(), ref: ref, stepID: step.id, inputs: inputs.map { (name: $0.0, value: $0.1) },
+                                        timeout: timeout, executor: self, state: state, context: context, stepEnv: stepEnv)
+            return try await action.run(invocation)
         }
         let directory: String
         if uses.hasPrefix("./") {
@@ -143,125 +142,6 @@ extension JobExecutor {
             outputs[key] = (try? TemplateValue.string(node, in: inner)) ?? ""
         }
         return StepOutcome(success: !failed, outputs: outputs, message: failed ? "composite action failed" : nil)
-    }
-
-    /// Built-in implementations of popular actions; nil when `name` is not built in.
-    func runBuiltIn(name: String, ref: String?, inputs: [(String, String)], state: State) async throws -> StepOutcome? {
-        func input(_ key: String) -> String? { inputs.first { $0.0.lowercased() == key }?.1 }
-        switch name {
-        case "actions/checkout":
-            let submodules = (input("submodules") ?? "false").lowercased()
-            if let repository = input("repository"), !repository.isEmpty, repository.lowercased() != repositorySlug.lowercased() {
-                guard let source = options.repoMap[repository] else {
-                    return StepOutcome(success: false, outputs: [:], message: "actions/checkout of '\(repository)' needs --repo-map \(repository)=PATH")
-                }
-                let target = "\(workspace)/\(input("path") ?? "")"
-                try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-                // Like actions/checkout: a fresh or reused clone, fetched, with the default branch (or `ref`) checked
-                // out as a local branch at the remote's tip and untracked files removed — so a later `git push` works.
-                let script = """
-                    set -e
-                    [ -d "$DST/.git" ] || git clone --quiet --no-hardlinks "$SRC" "$DST"
-                    cd "$DST"
-                    git remote set-url origin "$SRC"
-                    git fetch --quiet --prune --tags origin '+refs/heads/*:refs/remotes/origin/*'
-                    git remote set-head origin --auto >/dev/null
-                    REF="${REF:-$(git symbolic-ref --short refs/remotes/origin/HEAD | sed 's#^origin/##')}"
-                    REF="${REF#refs/heads/}"
-                    if git show-ref --verify --quiet "refs/remotes/origin/$REF"; then
-                      git checkout --quiet --force -B "$REF" "origin/$REF"
-                    else
-                      git checkout --quiet --force --detach "$REF"
-                    fi
-                    git clean -ffdxq
-                    case "$SUBMODULES" in
-                      recursive) git submodule sync --recursive -q && git submodule update --init --force --recursive -q ;;
-                      true) git submodule sync -q && git submodule update --init --force -q ;;
-                    esac
-                    echo "checked out $(git rev-parse --short HEAD) ($REF) of \(repository) into $DST"
-                    """
-                return try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [("SRC", source), ("DST", target), ("REF", input("ref") ?? ""), ("SUBMODULES", submodules)], extraEnv: [:], state: state, timeout: nil)
-            }
-            await emit(state, "  | using the local working tree at \(workspace)")
-            if submodules == "true" || submodules == "recursive" {
-                // The working tree is the user's: initialise missing submodules, never reset existing ones.
-                let script = "git submodule update --init\(submodules == "recursive" ? " --recursive" : "")"
-                let outcome = try await execute(script: script, shell: "bash", workingDirectory: nil, stepID: "checkout", context: baseContext, stepEnv: [], extraEnv: [:], state: state, timeout: nil)
-                guard outcome.success else { return outcome }
-            }
-            return StepOutcome(success: true, outputs: ["ref": options.event.ref, "commit": options.event.sha])
-        case "actions/cache", "actions/cache/restore", "actions/cache/save":
-            return await cacheAction(String(name.dropFirst("actions/cache".count).drop { $0 == "/" }), inputs: inputs, state: state)
-        case "actions/upload-artifact":
-            return await uploadArtifact(inputs: inputs, state: state)
-        case "actions/download-artifact":
-            return await downloadArtifact(inputs: inputs, state: state)
-        case "actions/setup-go":
-            return try await setupGo(inputs: inputs, state: state)
-        case "actions/setup-node", "actions/setup-python":
-            return await setupHostTool(name, inputs: inputs, state: state)
-        case "imranismail/setup-kustomize":
-            // Slipway renders and edits kustomizations itself: put a `kustomize` that is this binary on PATH.
-            let tools = "\(options.stateDirectory)/toolcache/kustomize-slipway"
-            let link = tools + "/kustomize"
-            guard let executable = Self.runningExecutable else {
-                return StepOutcome(success: false, outputs: [:], message: "\(name): cannot locate the slipway executable")
-            }
-            try? FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
-            if (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) != executable {
-                try? FileManager.default.removeItem(atPath: link)
-                do {
-                    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: executable)
-                } catch {
-                    return StepOutcome(success: false, outputs: [:], message: "\(name): cannot create \(link): \(error)")
-                }
-            }
-            state.pathEntries.insert(tools, at: 0)
-            await emit(state, "  | kustomize is Slipway's built-in kustomize v5.5 (\(link))")
-            return StepOutcome(success: true, outputs: [:])
-        case "docker/setup-buildx-action", "docker/setup-qemu-action":
-            return StepOutcome(success: true, outputs: [:])
-        default:
-            return nil
-        }
-    }
-
-    /// Runs an action the `slipway` binary implements (`slipway action NAME`) as a step runs a JavaScript action:
-    /// inputs as `INPUT_*` variables (so secrets never reach a command line), outputs through `GITHUB_OUTPUT`.
-    /// The Runner stays free of image code; the job's registry logins live in its private scratch directory.
-    func runSlipwayAction(_ name: String, stepID: String, inputs: [(String, String)], context: ExpressionContext, stepEnv: [(String, String)],
-                          state: State, timeout: Duration?) async throws -> StepOutcome {
-        guard let executable = Self.slipwayExecutable else {
-            return StepOutcome(success: false, outputs: [:], message: "\(name): cannot locate the slipway executable")
-        }
-        var extra: [String: String] = [:]
-        for (key, value) in inputs { extra[Self.inputVariable(key)] = value }
-        // The image store, registry settings and credentials the user configured for Slipway itself.
-        for (key, value) in ProcessInfo.processInfo.environment
-        where key.hasPrefix("SLIPWAY_") || ["DOCKER_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"].contains(key) {
-            extra[key] = value
-        }
-        extra["SLIPWAY_AUTH_FILE"] = "\(scratchDirectory)/registry-auth.json"
-        extra["SLIPWAY_EXECUTABLE_PATH"] = executable
-        return try await execute(script: "exec \"$SLIPWAY_EXECUTABLE_PATH\" action \(name)", shell: "bash", workingDirectory: nil, stepID: stepID,
-                                 context: context, stepEnv: stepEnv, extraEnv: extra, state: state, timeout: timeout)
-    }
-
-    /// Actions the `slipway` binary implements (`slipway action NAME`).
-    static let slipwayActions: Set<String> = ["docker/login-action", "docker/metadata-action", "docker/build-push-action"]
-
-    /// The `slipway` binary for built-in actions: `SLIPWAY_EXECUTABLE` (tests run the engine inside another
-    /// process) or the running binary.
-    static var slipwayExecutable: String? {
-        if let configured = ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"], !configured.isEmpty { return configured }
-        return runningExecutable
-    }
-
-    /// The absolute path of the running `slipway` binary (nil when it cannot be determined).
-    static var runningExecutable: String? {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
-        let argument = CommandLine.arguments.first ?? ""
-        return argument.hasPrefix("/") ? argument : nil
     }
 
     var repositorySlug: String {

@@ -203,14 +203,6 @@ struct JobExecutor {
         }
     }
 
-    struct StepOutcome {
-        var success: Bool
-        var outputs: [String: String]
-        var message: String?
-        var timedOut = false
-        var cancelled = false
-    }
-
     // MARK: - run steps
 
     func shellCommand(_ step: Step, context: ExpressionContext, defaults: [RunDefaults]) -> (String?, String?) {
@@ -401,7 +393,7 @@ struct JobExecutor {
         env["GITHUB_ACTIONS"] = "true"
         env["SLIPWAY"] = "true"
         env["RUNNER_OS"] = "Linux"
-        env["RUNNER_ARCH"] = Self.runnerArch
+        env["RUNNER_ARCH"] = RunnerPlatform.architecture
         env["RUNNER_NAME"] = "slipway"
         env["RUNNER_TEMP"] = "\(jobDirectory)/tmp"
         env["RUNNER_TOOL_CACHE"] = "\(options.stateDirectory)/toolcache"
@@ -412,13 +404,6 @@ struct JobExecutor {
         return env
     }
 
-    static var runnerArch: String {
-        #if arch(arm64)
-        "ARM64"
-        #else
-        "X64"
-        #endif
-    }
 }
 
 /// Collects `::set-output` values from the output callback.

@@ -32,6 +32,10 @@ public struct RunOptions: Sendable {
     public var callInputs: ExpressionObject?
     /// Each job in its own worktree of the event's commit (default), or all in the working tree.
     public var workspaceMode: WorkspaceMode = .worktree
+    /// The actions Slipway implements itself (`actions/checkout`, `docker/build-push-action`, …); none by default.
+    public var actions: ActionRegistry = .none
+    /// Where finished runs are recorded (none by default).
+    public var recorder: (any RunRecorder)?
 
     public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
                 env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,

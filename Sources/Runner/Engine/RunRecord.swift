@@ -51,4 +51,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var startedAt: Date
     public var duration: Double
     public var runID: Int
+    /// The id the run's recorder keeps it under; nil when it was not recorded.
+    public var recordID: Int64? = nil
+    /// Why recording failed, when it did (the run itself is unaffected).
+    public var recordingError: String? = nil
 }

@@ -1,0 +1,26 @@
+import BuiltinActions
+import Foundation
+import Runner
+import Store
+
+/// Runs what a request prepared, as every host does: Slipway's built-in actions, each finished run recorded in the
+/// repository's run store (not for a dry run), then the `workflow_run` chain the runs start.
+public enum WorkflowRuns {
+    /// Runs the matching workflows and their chain; answers every run's record (with its `recordID`).
+    public static func run(_ prepared: PreparedRun, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) async -> [RunRecord] {
+        var options = prepared.options
+        options.actions = StandardActions.registry
+        if !options.dryRun {
+            options.recorder = RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
+        }
+        let dispatch = EventDispatch(workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,
+                                     firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
+        return await dispatch.run()
+    }
+
+    /// Prepares and runs a request in one go.
+    public static func run(_ request: RunRequest, reporter: any RunReporter) async throws(RunRequestError) -> [RunRecord] {
+        let prepared = try await request.prepare()
+        return await run(prepared, reporter: reporter)
+    }
+}

@@ -1,0 +1,11 @@
+/// What the runner reports about the machine jobs run on (`runner.arch`, `RUNNER_ARCH`).
+public enum RunnerPlatform {
+    /// `X64` or `ARM64`, as GitHub names runner architectures.
+    public static var architecture: String {
+        #if arch(arm64)
+        "ARM64"
+        #else
+        "X64"
+        #endif
+    }
+}
