@@ -7,7 +7,7 @@ struct GitOpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitops",
         abstract: "Write changes to GitOps repositories safely, and sync them to a target.",
-        subcommands: [GitOpsSetImageCommand.self, GitOpsSyncCommand.self, GitOpsWatchCommand.self]
+        subcommands: [GitOpsSetImageCommand.self, GitOpsSyncCommand.self, GitOpsWatchCommand.self, GitOpsHoldsCommand.self]
     )
 }
 

@@ -40,7 +40,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            try decision.record("promote") { release, who in
+            try decision.record(.promote) { release, who in
                 "promotion of release #\(release.id) recorded (by \(who)); the controller goes on at its next tick"
             }
         }
@@ -52,7 +52,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            try decision.record("abort") { release, who in
+            try decision.record(.abort) { release, who in
                 "abort of release #\(release.id) recorded (by \(who)); traffic goes back to the primary at the controller's next tick"
             }
         }
@@ -65,13 +65,15 @@ struct RolloutCommand: AsyncParsableCommand {
         var application: String
         @Option(name: .customLong("as"), help: "Who decides (recorded in the release; default: $USER).")
         var actor: String?
+        @Option(help: "Why (recorded in the release).")
+        var reason: String?
 
-        func record(_ action: String, confirmation: (Release, String) -> String) throws {
+        func record(_ action: GateDecision.Action, confirmation: (Release, String) -> String) throws {
             let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             do {
-                let release = try store.records().decide(action, application: application, actor: who)
+                let release = try store.records().decide(action, application: application, actor: who, reason: reason)
                 print(confirmation(release, who))
-            } catch let error as CanaryController.GateError {
+            } catch let error as GateError {
                 throw CommandFailure(error.description)
             }
         }

@@ -16,9 +16,11 @@ public struct DeliveryStore: Sendable {
         public var startedAt: Double
         public var finishedAt: Double?
         public var detail: String
+        /// A controller still has work on it (a restarted controller takes these over).
+        public var active: Bool
 
         public init(id: Int64? = nil, application: String, environment: String, revision: String, phase: String, summary: String,
-                    startedAt: Double, finishedAt: Double? = nil, detail: String) {
+                    startedAt: Double, finishedAt: Double? = nil, detail: String, active: Bool = false) {
             self.id = id
             self.application = application
             self.environment = environment
@@ -28,6 +30,7 @@ public struct DeliveryStore: Sendable {
             self.startedAt = startedAt
             self.finishedAt = finishedAt
             self.detail = detail
+            self.active = active
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -80,14 +83,16 @@ public struct DeliveryStore: Sendable {
         public var releaseId: Int64
         public var action: String
         public var actor: String
+        public var reason: String?
         public var at: Double
         public var consumedAt: Double?
 
-        public init(application: String, releaseId: Int64, action: String, actor: String, at: Double) {
+        public init(application: String, releaseId: Int64, action: String, actor: String, reason: String? = nil, at: Double) {
             self.application = application
             self.releaseId = releaseId
             self.action = action
             self.actor = actor
+            self.reason = reason
             self.at = at
         }
 
@@ -122,6 +127,38 @@ public struct DeliveryStore: Sendable {
 
     public func update(_ release: ReleaseRow) throws {
         try database.write { db in try release.update(db) }
+    }
+
+    /// Inserts a release with the first entries of its timeline, in one transaction; answers its id.
+    public func insert(_ release: ReleaseRow, events: (Int64) -> [EventRow]) throws -> Int64 {
+        try database.write { db in
+            var row = release
+            try row.insert(db)
+            let id = row.id ?? db.lastInsertedRowID
+            for var event in events(id) {
+                event.releaseId = id
+                try event.insert(db)
+            }
+            return id
+        }
+    }
+
+    /// A release's new state, the timeline entries that came with it and the decisions it acted on, in one
+    /// transaction: a crash keeps all of it or none, so a decision is never lost nor acted on twice.
+    public func update(_ release: ReleaseRow, appending events: [EventRow], consuming decisions: [Int64] = []) throws {
+        try database.write { db in
+            try release.update(db)
+            for var event in events { try event.insert(db) }
+            let now = Date().timeIntervalSince1970
+            for id in decisions {
+                try db.execute(sql: "UPDATE gateDecision SET consumedAt = ? WHERE id = ? AND consumedAt IS NULL", arguments: [now, id])
+            }
+        }
+    }
+
+    /// Releases a controller still has work on, oldest first.
+    public func activeReleases() throws -> [ReleaseRow] {
+        try database.read { db in try ReleaseRow.filter(Column("active") == true).order(Column("id")).fetchAll(db) }
     }
 
     public func append(_ event: EventRow) throws {
@@ -163,24 +200,22 @@ public struct DeliveryStore: Sendable {
         }
     }
 
-    public func record(_ decision: GateRow) throws {
+    /// Records a decision for a release, if that release is still active (checked in the same transaction, so a
+    /// decision never lands on a release that ended meanwhile); answers whether it was recorded.
+    @discardableResult
+    public func record(_ decision: GateRow) throws -> Bool {
         try database.write { db in
+            guard let release = try ReleaseRow.fetchOne(db, key: decision.releaseId), release.active else { return false }
             var row = decision
             try row.insert(db)
+            return true
         }
     }
 
-    /// Decisions not yet acted on, oldest first; each is marked consumed as it is returned.
-    public func takeDecisions(application: String, releaseId: Int64) throws -> [GateRow] {
-        try database.write { db in
-            let rows = try GateRow.filter(Column("application") == application && Column("releaseId") == releaseId && Column("consumedAt") == nil)
-                .order(Column("id")).fetchAll(db)
-            let now = Date().timeIntervalSince1970
-            for var row in rows {
-                row.consumedAt = now
-                try row.update(db)
-            }
-            return rows
+    /// Decisions not yet acted on for a release, oldest first.
+    public func pendingDecisions(releaseId: Int64) throws -> [GateRow] {
+        try database.read { db in
+            try GateRow.filter(Column("releaseId") == releaseId && Column("consumedAt") == nil).order(Column("id")).fetchAll(db)
         }
     }
 }

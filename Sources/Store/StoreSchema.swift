@@ -77,6 +77,38 @@ public enum StoreSchema {
                 t.column("consumedAt", .double)
             }
         }
+        // Releases keep their whole state (step, weights, analyses, pending effects) in `detail`; `active` marks the
+        // ones a controller must take over after a restart. Holds, decision reasons and the controller lease are new.
+        migrator.registerMigration("v5-durable-releases") { db in
+            try db.alter(table: "release") { t in
+                t.add(column: "active", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "release_active", on: "release", columns: ["active"])
+            // Rows written before releases kept their state cannot be resumed: they are ended, and say why.
+            try db.execute(sql: """
+                UPDATE release SET phase = 'Aborted', summary = summary || ' (recorded by an earlier Slipway; not resumable)'
+                WHERE phase NOT IN ('Succeeded', 'Aborted', 'Superseded')
+                """)
+            try db.alter(table: "gateDecision") { t in t.add(column: "reason", .text) }
+            try db.create(table: "syncHold") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("application", .text).notNull().indexed()
+                t.column("revision", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("releaseId", .integer)
+                t.column("createdAt", .double).notNull()
+                t.column("removedAt", .double)
+                t.column("removedBy", .text)
+                t.column("removedReason", .text)
+            }
+            try db.create(table: "controllerLease") { t in
+                t.column("name", .text).primaryKey()
+                t.column("holder", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("host", .text).notNull()
+                t.column("heartbeatAt", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -183,10 +183,18 @@ import TargetKit
         #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v2-bad")
 
         await engine.hold("demo-qa", revision: bad)
-        let revert = try await GitRevert(cacheRoot: fixture.root + "/writeback").revert(
-            repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)")
+        let reverting = GitRevert(cacheRoot: fixture.root + "/writeback")
+        let first = try await reverting.revert(repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)",
+                                              key: "release-key-1")
+        #expect(!first.alreadyPushed)
+        let revert = first.revision
         let head = try await engine.revisions.head(repository: fixture.bare, branch: "main")
         #expect(head == revert)
+        // Asked again with the same key (a controller restarted before it recorded the revert): the same commit, not a second.
+        let again = try await GitRevert(cacheRoot: fixture.root + "/writeback-other").revert(
+            repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)", key: "release-key-1")
+        #expect(again == GitRevert.Outcome(revision: revert, alreadyPushed: true))
+        #expect(try await engine.revisions.head(repository: fixture.bare, branch: "main") == revert)
         let message = try await Git(directory: fixture.bare).run(["log", "-1", "--format=%B", "main"])
         #expect(message.hasPrefix("Revert \"qa: set image registry.local/app to v2-bad\""))
         #expect(message.contains("This reverts commit \(bad)."))

@@ -99,7 +99,7 @@ import TargetKit
         let engine: SyncEngine
         let controller: CanaryController
 
-        static func make(store: Bool = false, objects: String = CanaryControllerTests.objects) async throws -> Fixture {
+        static func make(objects: String = CanaryControllerTests.objects) async throws -> Fixture {
             let repository = try await GitOpsRepository.make("canary", files: [
                 "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects, "overlays/qa/kustomization.yaml": overlay("v1"),
             ])
@@ -108,7 +108,7 @@ import TargetKit
                                           environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
             let target = MemoryTarget()
             let metrics = FakeMetrics()
-            let log = ReleaseLog(store: store ? try DeliveryStore(path: root + "/delivery.sqlite") : nil)
+            let log = ReleaseLog(store: try DeliveryStore(path: root + "/delivery.sqlite"))
             let controller = CanaryController(target: target, log: log, metrics: metrics, mesh: nil,
                                               revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
             let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), delegate: controller, history: log,
@@ -150,7 +150,7 @@ import TargetKit
             return try await Deadline.within(.seconds(30), what) {
                 while true {
                     let current = await controller.activeRelease(of: application)
-                    let latest = await log.all().last { $0.application == application }
+                    let latest = log.all().last { $0.application == application }
                     if condition(current ?? latest) { return current ?? latest }
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -200,14 +200,14 @@ import TargetKit
         #expect(try await fixture.weights() == [90, 10])
 
         let promoted = try await fixture.controller.promote("demo-qa", by: "alice")
-        #expect(promoted.waitingAtGate == false)
+        #expect(promoted.waitingAtGate, "the decision is recorded for the next tick; the release it names was waiting")
         let done = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
         #expect(done?.canarySuccessRate == 1)
         #expect(try await fixture.image("app") == "registry.local/app:v2")
         #expect(try await fixture.weights() == [100, 0])
         #expect(try await fixture.liveTarget.get(ObjectKey(.deployment, namespace: "demo", name: "app-canary")) == nil)
         #expect(try await fixture.engine.compare(fixture.application).status == .synced)
-        let timeline = await fixture.releaseLog.timeline(of: 1)
+        let timeline = fixture.releaseLog.timeline(of: 1)
         let kinds = timeline.map(\.kind)
         #expect(kinds.first == .commit && kinds.contains(.ciRun) && kinds.contains(.measurement) && kinds.contains(.gate),
                 "\(timeline.map { "\($0.kind.rawValue): \($0.summary)" }.joined(separator: "\n"))")
@@ -231,7 +231,7 @@ import TargetKit
         let after = try #require(try await fixture.engine.autoSync(fixture.application))
         #expect(after.revision == revert && after.phase == .succeeded && after.changed.isEmpty)
         #expect(await fixture.controller.activeRelease(of: "demo-qa") == nil)
-        let badTimeline = await fixture.releaseLog.timeline(of: 2)
+        let badTimeline = fixture.releaseLog.timeline(of: 2)
         #expect(badTimeline.contains { $0.kind == .measurement && $0.detail["verdict"] == "Failed" && $0.detail["value"] == "0.7" })
         #expect(badTimeline.contains { $0.kind == .revert })
         #expect(badTimeline.contains { $0.kind == .sync && $0.summary.contains("revert") })
@@ -240,10 +240,9 @@ import TargetKit
     @Test func gatesAndBadStrategiesGiveClearErrorsAndLeaveTheReleaseAlone() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
-        await #expect(throws: CanaryController.GateError.self) { try await fixture.controller.promote("demo-qa", by: "bob") }
-        do { _ = try await fixture.controller.abort("demo-qa", by: "bob") } catch {
-            #expect(error.description == "application \"demo-qa\" has no release in progress")
-        }
+        await #expect(throws: GateError.self) { try await fixture.controller.promote("demo-qa", by: "bob") }
+        let refused = await #expect(throws: GateError.self) { try await fixture.controller.abort("demo-qa", by: "bob") }
+        #expect(refused?.description == "application \"demo-qa\" has no release in progress")
         let loop = Task { try await fixture.controller.run() }
         defer { loop.cancel() }
         try await fixture.releaseToGate()
@@ -262,17 +261,19 @@ import TargetKit
         #expect(try await fixture.weights() == [90, 10])
 
         // Promote when no gate waits is refused with where the release stands; abort works at any time.
-        let aborted = try await fixture.controller.abort("demo-qa", by: "carol")
-        #expect(aborted.phase == .aborted && aborted.message == "aborted by carol")
+        let atAbort = try await fixture.controller.abort("demo-qa", by: "carol", reason: "error budget")
+        #expect(atAbort.id == 1)
+        let aborted = try await fixture.waitFor("the abort") { $0?.phase == .aborted }
+        #expect(aborted?.message == "aborted by carol: error budget")
         #expect(try await fixture.weights() == [100, 0])
     }
 
     @Test func gateDecisionsFromAnotherProcessGoThroughTheStore() async throws {
-        let fixture = try await Fixture.make(store: true)
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // What `slipway rollout` and `slipway release` do: open the same file, decide, read.
         let records = ReleaseRecords(store: try DeliveryStore(path: fixture.root + "/delivery.sqlite"))
-        #expect(throws: CanaryController.GateError.self) { try records.decide("promote", application: "demo-qa", actor: "dan") }
+        #expect(throws: GateError.self) { try records.decide(.promote, application: "demo-qa", actor: "dan") }
         let loop = Task { try await fixture.controller.run() }
         defer { loop.cancel() }
         try await fixture.releaseToGate()
@@ -282,7 +283,7 @@ import TargetKit
             return try records.active("demo-qa")
         }
         #expect(stored?.waitingAtGate == true)
-        try records.decide("promote", application: "demo-qa", actor: "dan")
+        try records.decide(.promote, application: "demo-qa", actor: "dan")
         _ = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
         let (release, events) = try #require(try records.show(1))
         #expect(release.phase == .succeeded && release.images == ["registry.local/app:v2"])
@@ -314,7 +315,7 @@ import TargetKit
         _ = try await fixture.engine.autoSync(fixture.application)
         let done = try await fixture.waitFor("the promotion") { $0?.phase == .succeeded }
         #expect(done?.images == ["registry.local/app:v2"])
-        let timeline = await fixture.releaseLog.timeline(of: 1)
+        let timeline = fixture.releaseLog.timeline(of: 1)
         let paused = try #require(timeline.first { $0.summary == "pause 400ms" })
         let fifty = try #require(timeline.first { $0.kind == .weight && $0.detail["canary"] == "50" })
         #expect(fifty.at.timeIntervalSince(paused.at) >= 0.4)

@@ -12,19 +12,29 @@ public struct GitRevert: Sendable {
         self.maxAttempts = maxAttempts
     }
 
-    /// Reverts `revision` on `branch` with a message saying why; returns the revert commit.
-    public func revert(repository: String, branch: String, revision: String, reason: String) async throws -> String {
+    /// A revert, and whether it was pushed earlier (by this release, before a restart) rather than now.
+    public struct Outcome: Sendable, Hashable {
+        public var revision: String
+        public var alreadyPushed: Bool
+    }
+
+    /// Reverts `revision` on `branch` with a message saying why; returns the revert commit. With a `key`, the
+    /// commit carries it as a `Slipway-Release-Key:` trailer and a revert already on the branch with that key is
+    /// answered instead of making another: whoever asks again after a crash gets the same commit, never a second.
+    public func revert(repository: String, branch: String, revision: String, reason: String, key: String? = nil) async throws -> Outcome {
         try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: repository, branch: branch) { _, git in
-            try await locked(branch: branch, revision: revision, reason: reason, git: git)
+            try await locked(branch: branch, revision: revision, reason: reason, key: key, git: git)
         }
     }
 
-    private func locked(branch: String, revision: String, reason: String, git: Git) async throws -> String {
+    private func locked(branch: String, revision: String, reason: String, key: String?, git: Git) async throws -> Outcome {
+        if let key, let earlier = try await Self.revert(withKey: key, git: git) { return Outcome(revision: earlier, alreadyPushed: true) }
         guard await git.succeeds(["merge-base", "--is-ancestor", revision, "HEAD"]) else {
             throw SyncError.rollbackRefused("\(revision.prefix(12)) is not on branch \(branch)")
         }
         let subject = (try? await git.run(["log", "-1", "--format=%s", revision])) ?? revision
-        let message = "Revert \"\(subject)\"\n\nThis reverts commit \(revision).\n\n\(reason)\n"
+        let trailer = key.map { "\nSlipway-Release-Key: \($0)" } ?? ""
+        let message = "Revert \"\(subject)\"\n\nThis reverts commit \(revision).\n\n\(reason)\(trailer)\n"
         var lastError = ""
         for attempt in 1...maxAttempts {
             do {
@@ -38,14 +48,21 @@ public struct GitRevert: Sendable {
             let sha = try await git.run(["rev-parse", "HEAD"])
             do {
                 try await git.run(["push", "--quiet", "origin", "HEAD:refs/heads/\(branch)"])
-                return sha
+                return Outcome(revision: sha, alreadyPushed: false)
             } catch let failure as Git.Failure {
                 lastError = failure.output
             }
             try await git.run(["fetch", "--quiet", "origin", branch])
             try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
+            if let key, let earlier = try await Self.revert(withKey: key, git: git) { return Outcome(revision: earlier, alreadyPushed: true) }
             try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
         }
         throw WriteBackError.pushRejected(branch: branch, attempts: maxAttempts, lastError: lastError)
+    }
+
+    /// The commit on the branch (HEAD, freshly fetched) whose message carries `Slipway-Release-Key: key`.
+    static func revert(withKey key: String, git: Git) async throws -> String? {
+        let found = try await git.run(["log", "--format=%H", "--fixed-strings", "--grep=Slipway-Release-Key: \(key)", "HEAD"])
+        return found.split(separator: "\n").first.map(String.init)
     }
 }

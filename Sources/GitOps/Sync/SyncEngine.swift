@@ -24,11 +24,13 @@ public actor SyncEngine {
         var lastSynced: String?
         /// Revisions auto-sync tried (successfully or not): tried once each, as Argo CD does.
         var attempted: Set<String> = []
-        /// Revisions auto-sync must not deploy (rolled back), until a newer commit arrives.
+        /// Revisions auto-sync must not deploy (rolled back), when there is no history to keep them in.
         var holds: Set<String> = []
     }
 
     private var states: [String: State] = [:]
+    /// Applications whose state was read back from the history (once per process).
+    private var restored: Set<String> = []
     private var rendered: [String: [ManifestValue]] = [:]
     private var running: [String: Task<SyncRecord, any Error>] = [:]
 
@@ -104,7 +106,24 @@ public actor SyncEngine {
         return try await revisions.head(repository: application.repository, branch: application.branch)
     }
 
+    /// The application's sync state; the first time, read back from the history, so a restarted engine neither
+    /// re-syncs a revision it already tried nor forgets what it applied.
+    private func restore(_ application: String) async {
+        guard !restored.contains(application), let history else { return }
+        let records = await history.records(application: application, limit: 500)
+        guard !restored.contains(application) else { return }
+        restored.insert(application)
+        var state = states[application] ?? State()
+        for record in records where record.trigger != .manual { state.attempted.insert(record.revision) }
+        if let last = records.last(where: { $0.phase == .succeeded }) {
+            state.lastSynced = state.lastSynced ?? last.revision
+            if state.inventory.isEmpty { state.inventory = Set(last.changes.filter { $0.action != .pruned && $0.action != .failed }.map(\.key)) }
+        }
+        states[application] = state
+    }
+
     private func compare(_ application: Application, revision: String, dryRun: Bool) async throws -> Comparison {
+        await restore(application.name)
         let all = try await render(application, revision: revision)
         var objects = all.filter { !Self.isSlipwayObject($0) }
         var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
@@ -151,6 +170,7 @@ public actor SyncEngine {
     }
 
     private func performSync(_ application: Application, trigger: SyncRecord.Trigger, revision requested: String?, prune: Bool) async throws -> SyncRecord {
+        await restore(application.name)
         let started = Date()
         let clock = ContinuousClock.now
         var changes: [SyncRecord.Change] = []
@@ -296,9 +316,10 @@ public actor SyncEngine {
     /// Runs auto-sync for one application if its policy allows it: a new revision once, or drift with self-heal.
     public func autoSync(_ application: Application, trigger: SyncRecord.Trigger = .commit) async throws -> SyncRecord? {
         guard application.syncPolicy.automated else { return nil }
+        await restore(application.name)
         let head = try await revisions.head(repository: application.repository, branch: application.branch)
+        if await holds(of: application.name).contains(head) { return nil }
         var state = states[application.name] ?? State()
-        if state.holds.contains(head) { return nil }
         let isNew = !state.attempted.contains(head)
         if !isNew {
             guard application.syncPolicy.selfHeal, state.lastSynced == head else { return nil }
@@ -310,12 +331,20 @@ public actor SyncEngine {
         return try await sync(application, trigger: isNew ? trigger : .selfHeal, revision: head)
     }
 
-    /// Stops auto-sync from deploying `revision` again (after a rollback); a newer commit is synced as usual.
-    public func hold(_ application: String, revision: String) {
-        states[application, default: State()].holds.insert(revision)
+    /// Stops auto-sync from deploying `revision` again (after a rollback); a newer commit is synced as usual. Kept in
+    /// the history, so it outlives this process.
+    public func hold(_ application: String, revision: String, reason: String = "held") async {
+        if let history {
+            await history.hold(application, revision: revision, reason: reason)
+        } else {
+            states[application, default: State()].holds.insert(revision)
+        }
     }
 
-    public func holds(of application: String) -> Set<String> { states[application]?.holds ?? [] }
+    public func holds(of application: String) async -> Set<String> {
+        if let history { return await history.heldRevisions(of: application) }
+        return states[application]?.holds ?? []
+    }
 
     public func lastSynced(_ application: String) -> String? { states[application]?.lastSynced }
 

@@ -2,7 +2,7 @@ import Expressions
 
 /// One metric of an analysis, with Argo Rollouts' fields and defaults, plus `minRequests`: below that many requests
 /// in the window a measurement is Inconclusive ("too little traffic") instead of being judged on noise.
-public struct AnalysisMetric: Sendable, Hashable {
+public struct AnalysisMetric: Sendable, Hashable, Codable {
     public var name: String
     /// Time between measurements; nil takes one measurement.
     public var interval: Duration?

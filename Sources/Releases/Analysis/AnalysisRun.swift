@@ -2,7 +2,7 @@ import Foundation
 
 /// One analysis over a set of metrics, as a pure value: which metrics are due, the verdict so far, and every
 /// measurement. The controller measures what `due(at:)` names and records it; nothing here sleeps or does I/O.
-public struct AnalysisRun: Sendable, Hashable {
+public struct AnalysisRun: Sendable, Hashable, Codable {
     /// The templates it came from, for the record (`success-rate, latency-p99`).
     public var name: String
     public var metrics: [AnalysisMetric]
@@ -10,6 +10,9 @@ public struct AnalysisRun: Sendable, Hashable {
     public var startedAt: Date
     /// Set when the rollout stops a background analysis: unbounded metrics then end as Successful.
     public private(set) var isTerminated = false
+    /// No measurement before this time: set when a new controller takes the run over, so a window-based provider
+    /// (whose counters start again with the process) measures a window's worth of traffic, not a blink.
+    public private(set) var notBefore: Date?
 
     public init(name: String, metrics: [AnalysisMetric], startedAt: Date) {
         self.name = name
@@ -46,8 +49,14 @@ public struct AnalysisRun: Sendable, Hashable {
     }
 
     public func nextMeasurement(of metric: AnalysisMetric) -> Date? {
-        (results[metric.name] ?? MetricResult(name: metric.name)).nextMeasurement(for: metric, startedAt: startedAt)
+        guard let next = (results[metric.name] ?? MetricResult(name: metric.name)).nextMeasurement(for: metric, startedAt: startedAt) else {
+            return nil
+        }
+        return notBefore.map { max($0, next) } ?? next
     }
+
+    /// Takes the run over after a restart: measurements go on from `time`, those kept still count.
+    public mutating func resume(notBefore time: Date) { notBefore = time }
 
     public mutating func record(_ measurement: MetricMeasurement) {
         results[measurement.metric, default: MetricResult(name: measurement.metric)].record(measurement)

@@ -1,11 +1,11 @@
 /// Where a metric's value comes from.
-public enum MetricProvider: Sendable, Hashable {
+public enum MetricProvider: Sendable, Hashable, Codable {
     /// An instant PromQL query against a Prometheus HTTP API.
     case prometheus(PrometheusQuery)
     /// The local target's own mesh counters, measured over a sliding window.
     case local(LocalMeasure)
 
-    public struct PrometheusQuery: Sendable, Hashable {
+    public struct PrometheusQuery: Sendable, Hashable, Codable {
         /// Base URL, e.g. `http://127.0.0.1:9090`.
         public var address: String
         public var query: String
@@ -21,8 +21,8 @@ public enum MetricProvider: Sendable, Hashable {
         }
     }
 
-    public struct LocalMeasure: Sendable, Hashable {
-        public enum Kind: String, Sendable, Hashable, CaseIterable {
+    public struct LocalMeasure: Sendable, Hashable, Codable {
+        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
             /// Non-5xx responses over all responses (0–1).
             case successRate = "success-rate"
             /// 99th percentile of request durations, in milliseconds.

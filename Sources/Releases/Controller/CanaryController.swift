@@ -7,27 +7,17 @@ import ServiceLifecycle
 import TargetKit
 
 /// Runs canary releases. As the sync engine's delegate it sees each revision before it is applied: a new version
-/// of a Deployment under a `Canary` strategy is not rolled onto the primary but handed to a release, which
-/// starts `<name>-canary`, moves traffic by the VirtualService weights it alone writes, measures, waits at gates,
-/// and promotes — or aborts: traffic back to the primary at once, canary removed, the revision held and the GitOps
-/// commit reverted.
+/// of a Deployment under a `Canary` strategy is not rolled onto the primary but handed to a release. As a service it
+/// carries releases through `ReleaseMachine`: each tick it does the release's pending effects in order (recording
+/// each completion in the store before the next transition), acts on gate decisions, and does what the state asks
+/// (reads, measurements). The store is the source of truth: a controller that starts takes over every active
+/// release where the last one left it, and only one controller at a time works on a store (a lease).
 public actor CanaryController: SyncDelegate, Service {
     public static let fieldManager = "slipway-rollouts"
-
-    struct Active {
-        var release: Release
-        var spec: CanarySpec
-        var application: Application
-        /// The Deployment as git wants it (the new version), for the canary and for promotion.
-        var desired: ManifestValue
-        var templates: [String: AnalysisTemplateSpec]
-        var stepRun: AnalysisRun?
-        var background: AnalysisRun?
-        var canaryAppliedAt: Date?
-        var canaryAvailable = false
-        var announcedGate = false
-        var promotionStartedAt: Date?
-    }
+    /// How long a failing effect is retried (the target or git may be back in a moment) before the release hears of it.
+    public static let retryWindow: Duration = .seconds(10)
+    static let leaseName = "canary-controller"
+    static let leaseTTL = 10.0
 
     let target: any Target
     let log: ReleaseLog
@@ -36,43 +26,43 @@ public actor CanaryController: SyncDelegate, Service {
     let revert: GitRevert
     let logger: Logger
     let tick: Duration
+    let clock: @Sendable () -> Date
+    /// Who holds the lease: this process.
+    let holder = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
     private(set) var engine: SyncEngine?
-    var active: [String: Active] = [:]
+    /// The releases this controller works on, by id (active ones, read from the store at start and kept current).
+    var releases: [Int64: Release] = [:]
+    var loaded = false
+    var holdsLease = false
+    /// When each failing effect first failed, by release.
+    var failingSince: [Int64: (effect: ReleaseEffect, since: Date)] = [:]
+    var wakeUp: AsyncStream<Void>.Continuation?
 
     public init(target: any Target, log: ReleaseLog, metrics: any MetricSource, mesh: MeshWindow?, revert: GitRevert,
-                tick: Duration = .milliseconds(250), logger: Logger = Logger(label: "slipway.releases")) {
+                tick: Duration = .milliseconds(250), clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "slipway.releases")) {
         self.target = target
         self.log = log
         self.metrics = metrics
         self.mesh = mesh
         self.revert = revert
         self.tick = tick
+        self.clock = clock
         self.logger = logger
     }
 
     /// The engine whose revisions this controller holds after a rollback (set once both exist).
     public func attach(_ engine: SyncEngine) { self.engine = engine }
 
-    public func activeRelease(of application: String) -> Release? { active[application]?.release }
-
-    public func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    for name in await self.activeNames() { await self.advance(name) }
-                    try await Task.sleep(for: self.tick)
-                }
-            }
-        } catch is CancellationError {
-            // Stopping is how this loop ends; a release in progress stays as recorded.
-        }
+    /// The application's release in progress, as this controller knows it.
+    public func activeRelease(of application: String) -> Release? {
+        releases.values.filter { $0.application == application && !$0.state.isFinal }.max { $0.id < $1.id }
     }
-
-    func activeNames() -> [String] { active.keys.sorted() }
 
     // MARK: SyncDelegate
 
     public func prepare(_ input: SyncInput) async throws -> SyncAdjustment {
+        try await load()
         let (canaries, templates) = try Self.strategies(input.slipwayObjects, namespace: input.application.namespace)
         var objects = input.objects
         var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
@@ -95,33 +85,36 @@ public actor CanaryController: SyncDelegate, Service {
             let desired = objects[index]
             let wanted = desired.value(at: ["spec", "template"]) ?? .null
             let current = live.value(at: ["spec", "template"]) ?? .null
-            let isNewVersion = !ManifestDiff.differences(desired: wanted, live: current).isEmpty
-            if isNewVersion {
+            let running = activeRelease(of: input.application.name)
+            if !ManifestDiff.differences(desired: wanted, live: current).isEmpty {
                 // The primary keeps its version until promotion.
                 objects[index].set(current, at: ["spec", "template"])
-                if let running = active[input.application.name], running.release.revision == input.revision || running.desired == desired {
-                    notes.append("deployment.apps/\(spec.deployment): new version in canary release #\(running.release.id)")
+                if let running, running.revision == input.revision || running.plan?.desired == desired {
+                    notes.append("deployment.apps/\(spec.deployment): new version in canary release #\(running.id)")
                 } else if !input.dryRun {
-                    let release = try await start(input.application, spec: spec, desired: desired, live: live, revision: input.revision, templates: templates)
+                    let plan = ReleasePlan(spec: spec, templates: templates, application: input.application, desired: desired, previousTemplate: current)
+                    let release = try await start(plan, live: live, revision: input.revision, superseding: running)
                     notes.append("deployment.apps/\(spec.deployment): new version handed to canary release #\(release.id)")
                 }
-            } else if !input.dryRun, let running = active[input.application.name], running.spec.deployment == spec.deployment,
-                      running.release.revision != input.revision,
-                      !ManifestDiff.differences(desired: running.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty {
+            } else if !input.dryRun, let running, running.plan?.spec.deployment == spec.deployment, running.revision != input.revision,
+                      !ManifestDiff.differences(desired: running.plan?.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty {
                 // Git went back (a revert, or a newer commit without the change): the release has nothing left to do.
-                await finish(input.application.name, phase: .superseded, message: "revision \(input.revision.prefix(12)) no longer asks for \(running.release.images.first ?? "the new version")", at: Date())
+                try apply(running.id, .superseded(reason: "revision \(input.revision.prefix(12)) no longer asks for \(running.images.first ?? "the new version")",
+                                                  gitWentBack: true))
             }
         }
         return SyncAdjustment(objects: objects, ignored: ignored, notes: notes)
     }
 
     public func synced(_ record: SyncRecord) async {
-        let matching = await log.all().last { $0.application == record.application && ($0.revision == record.revision || $0.revertRevision == record.revision) }
+        let matching = log.all().last { $0.application == record.application && ($0.revision == record.revision || $0.revertRevision == record.revision) }
         guard let release = matching else { return }
         let what = record.revision == release.revertRevision ? "revert" : "revision"
-        await log.append(ReleaseEvent(at: Date(), kind: .sync, summary: "sync of \(what) \(record.revision.prefix(12)) (\(record.trigger.rawValue)): \(record.phase.rawValue), \(record.message)",
-                                      detail: ["revision": record.revision, "phase": record.phase.rawValue, "duration": String(format: "%.3f", record.duration)]),
-                         to: release.id)
+        let entry = TimelineEntry(at: clock(), kind: .sync,
+                                  summary: "sync of \(what) \(record.revision.prefix(12)) (\(record.trigger.rawValue)): \(record.phase.rawValue), \(record.message)",
+                                  detail: ["revision": record.revision, "phase": record.phase.rawValue, "duration": String(format: "%.3f", record.duration)])
+        // A timeline entry only: the release's state is the controller's to write.
+        do { try log.append([entry], to: release.id) } catch { logger.warning("release #\(release.id): the sync was not recorded: \(error)") }
     }
 
     /// Reads the Canary and AnalysisTemplate objects of a revision; any problem fails the sync before anything is applied.
@@ -158,67 +151,70 @@ public actor CanaryController: SyncDelegate, Service {
         return (canaries, templates)
     }
 
-    func template(_ name: String, in active: Active) -> AnalysisTemplateSpec? {
-        active.templates[name] ?? AnalysisTemplateSpec.builtIn(name, prometheus: active.spec.prometheusAddress)
+    // MARK: Starting
+
+    /// A new release of `plan`'s Deployment; one still running for the application is superseded first.
+    func start(_ plan: ReleasePlan, live: ManifestValue, revision: String, superseding running: Release?) async throws -> Release {
+        let images = Self.images(plan.desired)
+        let previous = Self.images(live)
+        let provenance = await provenance(plan.application, revision: revision)
+        if let running { try apply(running.id, .superseded(reason: "revision \(revision.prefix(12)) replaced it", gitWentBack: false)) }
+        let now = clock()
+        let fresh = Release(id: 0, application: plan.application.name, environment: plan.application.environment, namespace: plan.spec.namespace,
+                            canary: plan.spec.name, revision: revision, images: images, previousImages: previous, stepCount: plan.spec.steps.count,
+                            startedAt: now, plan: plan)
+        let (started, effects) = ReleaseMachine.start(fresh, now: now)
+        let release = try log.create(started, entries: provenance + Self.entries(effects))
+        releases[release.id] = release
+        logger.info("release #\(release.id) of \(plan.application.name): \(previous.joined(separator: ",")) → \(images.joined(separator: ","))")
+        wakeUp?.yield()
+        return release
+    }
+
+    static func entries(_ effects: [ReleaseEffect]) -> [TimelineEntry] {
+        effects.compactMap { if case .record(let entry) = $0 { entry } else { nil } }
+    }
+
+    static func images(_ deployment: ManifestValue) -> [String] {
+        (deployment.value(at: ["spec", "template", "spec", "containers"])?.array ?? []).compactMap { $0["image"]?.string }
+    }
+
+    /// The GitOps commit, and the CI run behind it when its message carries a `Slipway-Run:` trailer.
+    func provenance(_ application: Application, revision: String) async -> [TimelineEntry] {
+        var directory = GitRevisions.gitDirectory(application.repository)
+        if directory == nil, let engine { directory = try? await engine.revisions.checkout(repository: application.repository, revision: revision) }
+        guard let directory else { return [] }
+        let git = Git(directory: directory)
+        let message = (try? await git.run(["log", "-1", "--format=%B", revision])) ?? ""
+        let author = (try? await git.run(["log", "-1", "--format=%an <%ae> %cI", revision])) ?? ""
+        let subject = message.split(separator: "\n").first.map(String.init) ?? ""
+        let now = clock()
+        var entries = [TimelineEntry(at: now, kind: .commit, summary: "\(revision.prefix(12)) \(subject)",
+                                     detail: ["revision": revision, "author": author, "repository": application.repository])]
+        for line in message.split(separator: "\n") where line.hasPrefix("Slipway-Run:") {
+            let run = line.dropFirst("Slipway-Run:".count).trimmingCharacters(in: .whitespaces)
+            entries.append(TimelineEntry(at: now, kind: .ciRun, summary: "CI run \(run) built and pushed the image", detail: ["run": run]))
+        }
+        return entries
     }
 
     // MARK: Gates
 
-    public enum GateError: Error, Sendable, CustomStringConvertible {
-        case noRelease(String)
-        case notAtGate(String, Release)
-
-        public var description: String {
-            switch self {
-            case .noRelease(let application): "application \"\(application)\" has no release in progress"
-            case .notAtGate(let application, let release):
-                "release #\(release.id) of \"\(application)\" is not waiting at a gate (\(release.phase.rawValue), step \(release.stepIndex + 1) of \(release.stepCount): \(release.message))"
-            }
-        }
+    /// `slipway rollout promote` in process: records the decision (as the command does) for the next tick.
+    @discardableResult
+    public func promote(_ application: String, by actor: String, reason: String? = nil) async throws -> Release {
+        try await decide(.promote, application: application, actor: actor, reason: reason)
     }
 
-    /// `slipway rollout promote`: lets a release waiting at a gate go on.
-    public func promote(_ application: String, by actor: String) async throws(GateError) -> Release {
-        guard let current = active[application] else { throw .noRelease(application) }
-        guard current.release.waitingAtGate else { throw .notAtGate(application, current.release) }
-        await apply(GateDecision(action: "promote", actor: actor, at: Date()), to: application)
-        return active[application]?.release ?? current.release
+    /// `slipway rollout abort` in process: traffic back to the primary at the next tick, then the rollback.
+    @discardableResult
+    public func abort(_ application: String, by actor: String, reason: String? = nil) async throws -> Release {
+        try await decide(.abort, application: application, actor: actor, reason: reason)
     }
 
-    /// `slipway rollout abort`: traffic back to the primary at once, then the rollback.
-    public func abort(_ application: String, by actor: String) async throws(GateError) -> Release {
-        guard let current = active[application] else { throw .noRelease(application) }
-        await apply(GateDecision(action: "abort", actor: actor, at: Date()), to: application)
-        return await log.release(current.release.id) ?? current.release
-    }
-
-    struct GateDecision {
-        var action: String
-        var actor: String
-        var at: Date
-    }
-
-    func apply(_ decision: GateDecision, to application: String) async {
-        guard var current = active[application] else { return }
-        let release = current.release
-        switch decision.action {
-        case "promote" where release.waitingAtGate:
-            await event(application, .gate, "promoted by \(decision.actor)", ["actor": decision.actor, "decision": "promote", "step": String(release.stepIndex + 1)])
-            current = active[application] ?? current
-            current.release.waitingAtGate = false
-            current.release.phase = .progressing
-            current.release.stepIndex += 1
-            current.stepRun = nil
-            current.announcedGate = false
-            active[application] = current
-            await save(application)
-        case "promote":
-            await event(application, .gate, "promote by \(decision.actor) ignored: no gate was waiting", ["actor": decision.actor, "decision": "promote"])
-        case "abort":
-            await event(application, .gate, "aborted by \(decision.actor)", ["actor": decision.actor, "decision": "abort"])
-            await abortRelease(application, reason: "aborted by \(decision.actor)")
-        default:
-            break
-        }
+    func decide(_ action: GateDecision.Action, application: String, actor: String, reason: String?) async throws -> Release {
+        let release = try ReleaseRecords(store: log.store).decide(action, application: application, actor: actor, reason: reason)
+        wakeUp?.yield()
+        return release
     }
 }

@@ -5,14 +5,14 @@ import Manifests
 /// An analysis template (kind `AnalysisTemplate`, API `slipway.dev/v1`, shaped like Argo Rollouts' own): metrics with
 /// a provider, conditions and limits; `{{args.NAME}}` in queries is filled from the release (`namespace`, `service`,
 /// `canary`, `primary`) or the template's own defaults. `success-rate` and `latency-p99` are built in.
-public struct AnalysisTemplateSpec: Sendable, Hashable {
-    public struct Metric: Sendable, Hashable {
+public struct AnalysisTemplateSpec: Sendable, Hashable, Codable {
+    public struct Metric: Sendable, Hashable, Codable {
         public var metric: AnalysisMetric
         /// The provider before arguments are filled in.
         public var provider: ProviderTemplate
     }
 
-    public enum ProviderTemplate: Sendable, Hashable {
+    public enum ProviderTemplate: Sendable, Hashable, Codable {
         case prometheus(address: String, query: String, requestsQuery: String?, timeout: Duration)
         case local(MetricProvider.LocalMeasure.Kind, window: Duration)
     }

@@ -20,7 +20,7 @@ import Manifests
 ///   - pause: {}
 ///   analysis: {templates: [{templateName: success-rate}], startingStep: 1}
 /// ```
-public struct CanarySpec: Sendable, Hashable {
+public struct CanarySpec: Sendable, Hashable, Codable {
     public var name: String
     public var namespace: String
     public var deployment: String

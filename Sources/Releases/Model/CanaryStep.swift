@@ -1,5 +1,5 @@
 /// One step of a canary, as Argo Rollouts spells them.
-public enum CanaryStep: Sendable, Hashable, CustomStringConvertible {
+public enum CanaryStep: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Send N % of the traffic to the canary (once its pods are available).
     case setWeight(Int)
     /// Wait this long, or (nil) until someone promotes.

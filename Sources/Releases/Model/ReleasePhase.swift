@@ -1,4 +1,5 @@
-/// Where a release stands. Progressing and Paused may move on; the rest are final.
+/// Where a release stands, as lists show it; derived from its `ReleaseState`. Progressing, Paused, Promoting and
+/// Aborting may move on; the rest are final.
 public enum ReleasePhase: String, Sendable, Hashable, Codable {
     /// Working through the steps.
     case progressing = "Progressing"
@@ -6,6 +7,8 @@ public enum ReleasePhase: String, Sendable, Hashable, Codable {
     case paused = "Paused"
     /// The primary is taking the new version.
     case promoting = "Promoting"
+    /// Traffic is going back to the primary; the rollback is under way.
+    case aborting = "Aborting"
     case succeeded = "Succeeded"
     /// Traffic went back to the primary, the canary was removed, the GitOps commit reverted.
     case aborted = "Aborted"
@@ -13,4 +16,7 @@ public enum ReleasePhase: String, Sendable, Hashable, Codable {
     case superseded = "Superseded"
 
     public var isFinal: Bool { self == .succeeded || self == .aborted || self == .superseded }
+
+    /// The phases of releases a controller still works on.
+    public static let active: [ReleasePhase] = [.progressing, .paused, .promoting, .aborting]
 }

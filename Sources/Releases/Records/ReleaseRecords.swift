@@ -2,8 +2,9 @@ import Foundation
 import GitOps
 import Store
 
-/// Releases as the Store keeps them, for commands that run beside the controller (`slipway release`, `slipway
-/// rollout`): reading timelines, and recording gate decisions the controller acts on at its next tick.
+/// Reading releases, timelines, sync history and holds for people (`slipway release`, `rollout`, `gitops holds`),
+/// and recording the gate decisions a controller acts on at its next tick — also while none runs: it takes them over
+/// when it starts.
 public struct ReleaseRecords: Sendable {
     public let store: DeliveryStore
 
@@ -19,35 +20,49 @@ public struct ReleaseRecords: Sendable {
         try store.releases(application: application, limit: limit).compactMap(Self.release)
     }
 
-    public func show(_ id: Int64) throws -> (Release, [ReleaseEvent])? {
+    public func show(_ id: Int64) throws -> (Release, [TimelineEntry])? {
         guard let row = try store.release(id), let release = Self.release(row) else { return nil }
-        let events = try store.events(ofRelease: id).map { row in
-            ReleaseEvent(at: Date(timeIntervalSince1970: row.at), kind: ReleaseEvent.Kind(rawValue: row.kind) ?? .note, summary: row.summary,
-                         detail: (try? Self.decoder.decode([String: String].self, from: Data(row.detail.utf8))) ?? [:])
-        }
-        return (release, events)
+        return (release, try store.events(ofRelease: id).map(Self.entry))
     }
 
     /// The application's release in progress, if any.
     public func active(_ application: String) throws -> Release? {
-        try list(application: application, limit: 1).first.flatMap { $0.phase.isFinal ? nil : $0 }
+        try list(application: application, limit: 1).first.flatMap { $0.state.isFinal ? nil : $0 }
     }
 
     public func syncs(application: String? = nil, limit: Int = 100) throws -> [SyncRecord] {
         try store.syncs(application: application, limit: limit).compactMap { try? Self.decoder.decode(SyncRecord.self, from: Data($0.detail.utf8)) }
     }
 
-    /// Records `promote` or `abort` for the application's release in progress; a promote needs a waiting gate.
+    /// Records a decision for the application's release in progress; a promote needs a waiting gate.
     @discardableResult
-    public func decide(_ action: String, application: String, actor: String) throws -> Release {
-        guard let release = try active(application) else { throw CanaryController.GateError.noRelease(application) }
-        if action == "promote", !release.waitingAtGate { throw CanaryController.GateError.notAtGate(application, release) }
-        try store.record(DeliveryStore.GateRow(application: application, releaseId: release.id, action: action, actor: actor,
-                                               at: Date().timeIntervalSince1970))
+    public func decide(_ action: GateDecision.Action, application: String, actor: String, reason: String? = nil) throws -> Release {
+        guard let release = try active(application) else { throw GateError.noRelease(application) }
+        if action == .promote, !release.waitingAtGate { throw GateError.notAtGate(application, release) }
+        if case .aborting = release.state { throw GateError.ending(application, release) }
+        let recorded = try store.record(DeliveryStore.GateRow(application: application, releaseId: release.id, action: action.rawValue,
+                                                               actor: actor, reason: reason, at: Date().timeIntervalSince1970))
+        guard recorded else { throw GateError.noRelease(application) }
         return release
+    }
+
+    // MARK: Holds
+
+    public func holds(application: String? = nil, includeRemoved: Bool = false) throws -> [DeliveryStore.HoldRow] {
+        try store.holds(application: application, includeRemoved: includeRemoved)
+    }
+
+    /// Lifts a hold (a unique prefix of the revision is enough); nil when no hold in force matches.
+    public func removeHold(application: String, revision: String, by actor: String, reason: String) throws -> DeliveryStore.HoldRow? {
+        try store.removeHold(application: application, revision: revision, by: actor, reason: reason, at: Date().timeIntervalSince1970)
     }
 
     static func release(_ row: DeliveryStore.ReleaseRow) -> Release? {
         try? decoder.decode(Release.self, from: Data(row.detail.utf8))
+    }
+
+    static func entry(_ row: DeliveryStore.EventRow) -> TimelineEntry {
+        TimelineEntry(at: Date(timeIntervalSince1970: row.at), kind: TimelineEntry.Kind(rawValue: row.kind) ?? .note, summary: row.summary,
+                      detail: (try? decoder.decode([String: String].self, from: Data(row.detail.utf8))) ?? [:])
     }
 }

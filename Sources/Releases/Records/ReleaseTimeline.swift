@@ -2,7 +2,7 @@ import Foundation
 
 /// A release as people read it: a header, then one line per event with its time.
 public enum ReleaseTimeline {
-    public static func render(_ release: Release, _ events: [ReleaseEvent]) -> String {
+    public static func render(_ release: Release, _ events: [TimelineEntry]) -> String {
         var lines: [String] = []
         lines.append("Release #\(release.id) — \(release.application) (\(release.environment)): \(release.phase.rawValue)")
         lines.append("  \(release.previousImages.joined(separator: ", ")) → \(release.images.joined(separator: ", "))")

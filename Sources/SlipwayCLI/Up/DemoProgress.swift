@@ -49,5 +49,5 @@ actor DemoProgress {
     }
 
     /// Measurements and syncs are shown live too; the full timeline follows at the end.
-    static let shown: Set<ReleaseEvent.Kind> = [.step, .weight, .measurement, .analysis, .gate, .promotion, .rollback, .revert]
+    static let shown: Set<TimelineEntry.Kind> = [.step, .weight, .measurement, .analysis, .gate, .promotion, .rollback, .revert]
 }

@@ -7,8 +7,8 @@ import Releases
 struct DemoSummary {
     var good: Release
     var bad: Release
-    var goodEvents: [ReleaseEvent]
-    var badEvents: [ReleaseEvent]
+    var goodEvents: [TimelineEntry]
+    var badEvents: [TimelineEntry]
     var primary: DemoTraffic.Tally
     var primaryFailures: [String]
     var canary: [(version: String, tally: DemoTraffic.Tally)]

@@ -1,7 +1,7 @@
 import Foundation
 
-/// One entry of a release's timeline.
-public struct ReleaseEvent: Sendable, Hashable, Codable {
+/// One entry of a release's timeline: what happened, when, and its particulars.
+public struct TimelineEntry: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case ciRun = "ci-run"
         case image
