@@ -78,9 +78,15 @@ extension ReleaseTransition {
         if !due.isEmpty { ask(.measure(.background, metrics: due)) }
     }
 
+    /// A measurement of the step's analysis (only while that step runs) or of the background analysis (while the
+    /// release steps or waits at a gate); anything else is a stale answer and changes nothing.
     mutating func measured(_ slot: AnalysisSlot, _ measurement: MetricMeasurement, successRate: Double?) {
-        guard !release.state.isFinal else { return }
-        if case .aborting = release.state { return }
+        switch (slot, release.state) {
+        case (.step, .stepping(_, .analysing)), (.background, .stepping), (.background, .atGate):
+            if slot == .background, release.background == nil { return }
+        default:
+            return
+        }
         if let successRate { release.canarySuccessRate = successRate }
         if measurement.phase == .failed, release.firstFailingMeasurementAt == nil {
             release.firstFailingMeasurementAt = measurement.finishedAt
