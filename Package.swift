@@ -190,7 +190,18 @@ let package = Package(
             dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
-        .target(name: "SlipwayTesting", dependencies: ["Core", "Manifests", "TargetKit"], swiftSettings: upcoming),
+        .target(
+            name: "SlipwayTesting",
+            dependencies: [
+                "Core", "Manifests", "TargetKit",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
         .testTarget(
             name: "ExpressionsTests",

@@ -43,30 +43,18 @@ struct LocalLaunchOptions: ParsableArguments {
     @Option(name: .customLong("admin-port"), help: "Envoy's admin port.") var adminPort = 15000
     @Option(name: .customLong("api-port"), help: "Port of the target's API (and /metrics for Prometheus).") var apiPort = 15090
 
+    var settings: LocalTargetLauncher.Settings {
+        LocalTargetLauncher.Settings(subnet: subnet, bridge: bridge, port: port, adminPort: adminPort, apiPort: apiPort)
+    }
+
     /// The running target's status; starts the daemon detached first when none answers.
     func ensureRunning(_ options: LocalOptions) async throws -> ManifestValue {
-        let client = options.client
-        if let status = try? await client.status() { return status }
-        guard IPv4Subnet(subnet) != nil else { throw ValidationError("--subnet must be a network like 10.213.0.0/24, not '\(subnet)'") }
-        try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         let executable = ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]
-        // The daemon runs from the small `slipway-local` executable when it sits next to this one (its resident memory
-        // is mostly the executable's own pages); `slipway local serve` does the same from the full binary.
-        let daemon = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("slipway-local").path
-        let command = FileManager.default.isExecutableFile(atPath: daemon) ? [daemon] : [executable, "local", "serve"]
-        let arguments = command + ["--data-dir", options.dataDirectory, "--subnet", subnet, "--bridge", bridge,
-                                   "--port", String(port), "--admin-port", String(adminPort), "--api-port", String(apiPort)]
-        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let log = "\(options.dataDirectory)/daemon.log"
-        let started = try await CapturedCommand.run("sh", ["-c", "setsid \(quoted) >>'\(log)' 2>&1 </dev/null &"], timeout: .seconds(10))
-        guard started.succeeded else { throw CommandFailure("could not start the local target: \(started.standardError)") }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let status = try? await client.status() { return status }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            return try await LocalTargetLauncher(dataDirectory: options.dataDirectory).ensureRunning(settings, executable: executable)
+        } catch let failure as LocalTargetLauncher.Failure {
+            throw CommandFailure(failure.description)
         }
-        let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
-        throw CommandFailure("the local target did not come up within 30 s; \(log) says:\n\(tail)")
     }
 }
 
@@ -77,17 +65,14 @@ struct LocalDownCommand: AsyncParsableCommand {
     @OptionGroup var options: LocalOptions
 
     func run() async throws {
-        let client = options.client
-        guard let status = try? await client.status() else {
-            print("the local target is not running")
-            return
+        do {
+            guard try await LocalTargetLauncher(dataDirectory: options.dataDirectory).stop() else {
+                print("the local target is not running")
+                return
+            }
+        } catch let failure as LocalTargetLauncher.Failure {
+            throw CommandFailure(failure.description)
         }
-        let pid = Int32(status["pid"]?.int ?? 0)
-        // The daemon may close the connection before its answer arrives: what counts is that the process ends.
-        do { try await client.shutdown() } catch is LocalTargetClient.NotRunning {}
-        let deadline = ContinuousClock.now + .seconds(60)
-        while pid > 0, kill(pid, 0) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        guard pid <= 0 || kill(pid, 0) != 0 else { throw CommandFailure("the local target (pid \(pid)) did not stop within 60 s") }
         print("local target stopped")
     }
 }
@@ -98,7 +83,7 @@ struct LocalStatusCommand: AsyncParsableCommand {
     @OptionGroup var options: LocalOptions
 
     func run() async throws {
-        guard let status = try? await options.client.status() else {
+        guard let status = await LocalTargetLauncher(dataDirectory: options.dataDirectory).status() else {
             print("the local target is not running (start it with `slipway local up`)")
             throw ExitCode(3)
         }

@@ -48,10 +48,6 @@ struct LocalTargetClient: Sendable {
         return value
     }
 
-    func status() async throws -> ManifestValue { try await json(.GET, "/v1/status") }
-
-    func shutdown() async throws { _ = try await json(.POST, "/v1/shutdown") }
-
     static func describe(_ status: ManifestValue) -> String {
         var lines = [
             "local target running (pid \(status["pid"]?.int ?? 0)), data in \(status["dataDirectory"]?.string ?? "?")",

@@ -63,6 +63,8 @@ public actor LocalTarget: Target {
     private var reportedIgnored: Set<String> = []
     var deploymentStatuses: [ObjectKey: DeploymentStatus] = [:]
     var publishedMesh: EnvoyConfig?
+    private var isReady = false
+    private var readyWaiters: [CheckedContinuation<Void, Never>] = []
     /// Problems found while reconciling (rejected mesh updates, ...), newest last, for `status`.
     public private(set) var events: [String] = []
 
@@ -92,12 +94,15 @@ public actor LocalTarget: Target {
 
     /// Runs the target until cancelled: the bridge, Envoy, the reconcile loop and every pod.
     public func run() async throws {
+        // Whoever waits for readiness hears of the end too, ready or not.
+        defer { wakeReadyWaiters() }
         PodSandbox.killLeftovers(under: "\(configuration.dataDirectory)/pods")
         try await bridge.ensure()
         try await withThrowingDiscardingTaskGroup { group in
             let mesh = self.mesh
             group.addTask { try await mesh.run() }
             try await mesh.waitUntilReady()
+            becameReady()
             let sink = commandSink, tickets = self.tickets
             group.addTask {
                 while !Task.isCancelled {
@@ -119,6 +124,22 @@ public actor LocalTarget: Target {
             }
             group.cancelAll()
         }
+    }
+
+    /// Returns once the target serves: the bridge set up, Envoy ready and its ports known (also when they were 0).
+    public func ready() async {
+        if isReady { return }
+        await withCheckedContinuation { readyWaiters.append($0) }
+    }
+
+    private func becameReady() {
+        isReady = true
+        wakeReadyWaiters()
+    }
+
+    private func wakeReadyWaiters() {
+        for waiter in readyWaiters { waiter.resume() }
+        readyWaiters = []
     }
 
     /// Removes what `run()` set up on the host (the bridge); pods and Envoy are gone once `run()` has returned.

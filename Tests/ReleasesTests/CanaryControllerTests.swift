@@ -103,16 +103,24 @@ import TargetKit
             let repository = try await GitOpsRepository.make("canary", files: [
                 "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects, "overlays/qa/kustomization.yaml": overlay("v1"),
             ])
+            return try await make(repository: repository, target: MemoryTarget(), metrics: FakeMetrics())
+        }
+
+        /// A new controller and sync engine over the same repository, target, metrics and store: what a restarted
+        /// `slipway gitops watch` is.
+        func restarted() async throws -> Fixture {
+            try await Self.make(repository: repository, target: liveTarget, metrics: fakeMetrics)
+        }
+
+        static func make(repository: GitOpsRepository, target: MemoryTarget, metrics: FakeMetrics) async throws -> Fixture {
             let root = repository.root
             let application = Application(name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
                                           environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
-            let target = MemoryTarget()
-            let metrics = FakeMetrics()
             let log = ReleaseLog(store: try DeliveryStore(path: root + "/delivery.sqlite"))
             let controller = CanaryController(target: target, log: log, metrics: metrics, mesh: nil,
                                               revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
-            let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache"), delegate: controller, history: log,
-                                    waveDelay: .milliseconds(10))
+            let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache-\(UUID().uuidString.prefix(8))"),
+                                    delegate: controller, history: log, waveDelay: .milliseconds(10))
             await controller.attach(engine)
             return Fixture(repository: repository, application: application, liveTarget: target, fakeMetrics: metrics,
                            releaseLog: log, engine: engine, controller: controller)
@@ -319,5 +327,83 @@ import TargetKit
         let paused = try #require(timeline.first { $0.summary == "pause 400ms" })
         let fifty = try #require(timeline.first { $0.kind == .weight && $0.detail["canary"] == "50" })
         #expect(fifty.at.timeIntervalSince(paused.at) >= 0.4)
+    }
+
+    // MARK: Restarts
+
+    /// Runs the controller's loop until `body` returns, then stops it as SIGTERM would (the lease is handed on).
+    func running<T: Sendable>(_ fixture: Fixture, _ body: () async throws -> T) async throws -> T {
+        let loop = Task { try await fixture.controller.run() }
+        defer { loop.cancel() }
+        let value = try await body()
+        loop.cancel()
+        _ = await loop.result
+        return value
+    }
+
+    @Test func aDecisionRecordedWhileNoControllerRunsIsHonouredByTheNextOne() async throws {
+        let first = try await Fixture.make()
+        defer { first.remove() }
+        try await running(first) { try await first.releaseToGate() }
+        // No controller runs: `slipway rollout promote` records the decision.
+        let records = ReleaseRecords(store: try DeliveryStore(path: first.root + "/delivery.sqlite"))
+        try records.decide(.promote, application: "demo-qa", actor: "erin", reason: "checked the dashboards")
+        #expect(try await first.weights() == [90, 10])
+
+        // A new controller: its engine syncs the same head again (it must not start another release), and the
+        // waiting decision promotes the release that was at the gate.
+        let second = try await first.restarted()
+        let sync = try await second.engine.sync(second.application, trigger: .manual)
+        #expect(sync.message.contains("new version in canary release #1"), "\(sync.message)")
+        try await running(second) {
+            _ = try await second.waitFor("the promotion") { $0?.phase == .succeeded }
+        }
+        #expect(second.releaseLog.all().map(\.id) == [1], "no second release for the same revision")
+        #expect(try await second.image("app") == "registry.local/app:v2")
+        #expect(try await second.weights() == [100, 0])
+        let timeline = second.releaseLog.timeline(of: 1)
+        #expect(timeline.contains { $0.kind == .note && $0.summary.hasPrefix("resumed: taken over by a new controller") })
+        #expect(timeline.contains { $0.kind == .gate && $0.summary == "promoted by erin: checked the dashboards" })
+    }
+
+    @Test func holdsAndMeasurementsOutliveTheController() async throws {
+        let first = try await Fixture.make()
+        defer { first.remove() }
+        try await running(first) { try await first.releaseToGate() }
+        let measured = first.releaseLog.timeline(of: 1).filter { $0.kind == .measurement }.count
+        #expect(measured >= 3, "the step's analysis measured before the gate")
+
+        // The second controller resumes at the same step with the measurements kept, then a bad version is held.
+        let second = try await first.restarted()
+        let resumed = try #require(second.releaseLog.release(1))
+        #expect(resumed.waitingAtGate && resumed.stepIndex == 2 && resumed.canaryWeight == 10)
+        first.fakeMetrics.set(0.5)
+        try await running(second) {
+            _ = try await second.waitFor("the abort") { $0?.phase == .aborted }
+        }
+        let aborted = try #require(second.releaseLog.release(1))
+        #expect(aborted.message.hasPrefix("background analysis quick-success failed"), "\(aborted.message)")
+        let third = try await first.restarted()
+        #expect(await third.engine.holds(of: "demo-qa") == [aborted.revision])
+        let listed = try ReleaseRecords(store: third.releaseLog.store).holds(application: "demo-qa")
+        #expect(listed.map(\.revision) == [aborted.revision] && listed.first?.reason.hasPrefix("release #1 rolled back") == true)
+        #expect(try third.releaseLog.store.removeHold(application: "demo-qa", revision: String(aborted.revision.prefix(8)), by: "frank",
+                                                      reason: "fixed upstream", at: 1) != nil)
+        #expect(await third.engine.holds(of: "demo-qa").isEmpty)
+    }
+
+    @Test func onlyOneControllerWorksOnAStoreAtATime() async throws {
+        let first = try await Fixture.make()
+        defer { first.remove() }
+        let second = try await first.restarted()
+        let loop = Task { try await first.controller.run() }
+        defer { loop.cancel() }
+        try await first.releaseToGate()
+        // The second controller's passes do nothing while the first one holds the lease and renews it.
+        for _ in 0..<3 { await second.controller.pass() }
+        #expect(await second.controller.activeRelease(of: "demo-qa") == nil, "the second controller waits for the lease")
+        #expect(await !second.controller.holdsLease)
+        let lease = try first.releaseLog.store.acquireLease(CanaryController.leaseName, holder: "probe", ttl: 10, now: Date().timeIntervalSince1970)
+        #expect(lease.holder != "probe")
     }
 }

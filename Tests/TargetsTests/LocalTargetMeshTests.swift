@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Manifests
+import SlipwayTesting
 import Synchronization
 import TargetKit
 import Targets

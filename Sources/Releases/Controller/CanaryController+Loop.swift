@@ -37,22 +37,32 @@ extension CanaryController {
     /// One look at every release: the lease first, then each application's releases in the order they started.
     func pass() async {
         do {
-            let lease = try log.store.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: clock().timeIntervalSince1970)
-            if lease.holder != holder {
-                if holdsLease || !loaded { logger.warning("another controller (\(lease.holder)) runs the releases of this store; waiting") }
-                holdsLease = false
-                loaded = false
-                return
-            }
-            if !holdsLease { loaded = false }
-            holdsLease = true
-            try await load()
+            guard try await lead() else { return }
         } catch {
             logger.warning("the release store: \(error)")
             return
         }
         for id in releases.keys.sorted() { await advance(id) }
         releases = releases.filter { $0.value.isActive }
+    }
+
+    /// Takes (or renews) the lease and, the first time, the active releases; false while another controller holds
+    /// it — this one then neither starts nor moves releases, so no effect is ever carried out by two processes.
+    @discardableResult
+    func lead() async throws -> Bool {
+        let lease = try log.store.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: clock().timeIntervalSince1970)
+        guard lease.holder == holder else {
+            if holdsLease || !warnedAboutLease { logger.warning("another controller (\(lease.holder)) runs the releases of this store; waiting") }
+            warnedAboutLease = true
+            holdsLease = false
+            loaded = false
+            releases = [:]
+            return false
+        }
+        if !holdsLease { loaded = false }
+        holdsLease = true
+        try await load()
+        return true
     }
 
     /// Takes over the active releases the store holds (once per lease): each hears that it was resumed.
@@ -102,8 +112,7 @@ extension CanaryController {
             let outcome = try await execute(effect, for: release)
             failingSince[id] = nil
             try apply(id, .completed(effect, outcome))
-            CrashPoint.reached("after:\(effect.crashName)")
-            if let current = releases[id], case .atGate = current.state { CrashPoint.reached("at:gate") }
+            CrashPoint.reached("after:\(effect.crashName):\(release.phase.rawValue)")
             return true
         } catch {
             let now = clock()
@@ -173,6 +182,7 @@ extension CanaryController {
             try log.save(next, entries: entries, consuming: decision)
         }
         releases[id] = next
+        if case .atGate = next.state, !release.waitingAtGate { CrashPoint.reached("at:gate") }
         if next.state.isFinal, !release.state.isFinal {
             logger.info("release #\(id) of \(next.application): \(next.phase.rawValue) — \(next.message)")
         }

@@ -34,6 +34,7 @@ public actor CanaryController: SyncDelegate, Service {
     var releases: [Int64: Release] = [:]
     var loaded = false
     var holdsLease = false
+    var warnedAboutLease = false
     /// When each failing effect first failed, by release.
     var failingSince: [Int64: (effect: ReleaseEffect, since: Date)] = [:]
     var wakeUp: AsyncStream<Void>.Continuation?
@@ -59,10 +60,15 @@ public actor CanaryController: SyncDelegate, Service {
         releases.values.filter { $0.application == application && !$0.state.isFinal }.max { $0.id < $1.id }
     }
 
+    /// The application's release in progress as the store has it (for a controller that does not hold the lease).
+    func storedRelease(of application: String) throws -> Release? {
+        try log.activeReleases().filter { $0.application == application && !$0.state.isFinal }.max { $0.id < $1.id }
+    }
+
     // MARK: SyncDelegate
 
     public func prepare(_ input: SyncInput) async throws -> SyncAdjustment {
-        try await load()
+        let leading = try await lead()
         let (canaries, templates) = try Self.strategies(input.slipwayObjects, namespace: input.application.namespace)
         var objects = input.objects
         var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
@@ -85,18 +91,20 @@ public actor CanaryController: SyncDelegate, Service {
             let desired = objects[index]
             let wanted = desired.value(at: ["spec", "template"]) ?? .null
             let current = live.value(at: ["spec", "template"]) ?? .null
-            let running = activeRelease(of: input.application.name)
+            let running = leading ? activeRelease(of: input.application.name) : try storedRelease(of: input.application.name)
             if !ManifestDiff.differences(desired: wanted, live: current).isEmpty {
                 // The primary keeps its version until promotion.
                 objects[index].set(current, at: ["spec", "template"])
                 if let running, running.revision == input.revision || running.plan?.desired == desired {
                     notes.append("deployment.apps/\(spec.deployment): new version in canary release #\(running.id)")
+                } else if !leading {
+                    notes.append("deployment.apps/\(spec.deployment): new version; the controller that runs this store's releases starts it")
                 } else if !input.dryRun {
                     let plan = ReleasePlan(spec: spec, templates: templates, application: input.application, desired: desired, previousTemplate: current)
                     let release = try await start(plan, live: live, revision: input.revision, superseding: running)
                     notes.append("deployment.apps/\(spec.deployment): new version handed to canary release #\(release.id)")
                 }
-            } else if !input.dryRun, let running, running.plan?.spec.deployment == spec.deployment, running.revision != input.revision,
+            } else if leading, !input.dryRun, let running, running.plan?.spec.deployment == spec.deployment, running.revision != input.revision,
                       !ManifestDiff.differences(desired: running.plan?.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty {
                 // Git went back (a revert, or a newer commit without the change): the release has nothing left to do.
                 try apply(running.id, .superseded(reason: "revision \(input.revision.prefix(12)) no longer asks for \(running.images.first ?? "the new version")",

@@ -80,8 +80,10 @@ public struct LocalTargetAPI: Sendable {
             let configuration = target.configuration
             let pods = try await target.list(.pod, namespace: nil)
             let ready = pods.filter { ($0.value(at: ["status", "conditions"])?.array ?? []).contains { $0["type"]?.string == "Ready" && $0["status"]?.string == "True" } }
+            let listen = await target.mesh.boundListenPort ?? configuration.listenPort
+            let admin = await target.mesh.boundAdminPort ?? configuration.adminPort
             return Self.json(.object([
-                "listen": .string("http://127.0.0.1:\(configuration.listenPort)"), "admin": .string("http://127.0.0.1:\(configuration.adminPort)"),
+                "listen": .string("http://127.0.0.1:\(listen)"), "admin": .string("http://127.0.0.1:\(admin)"),
                 "subnet": .string(configuration.subnet.description), "bridge": .string(configuration.bridgeName),
                 "dataDirectory": .string(configuration.dataDirectory), "pid": .int(Int(getpid())),
                 "pods": .int(pods.count), "readyPods": .int(ready.count), "events": .array(await target.events.map(ManifestValue.string)),

@@ -90,6 +90,17 @@ public struct LocalTargetConnection: Target {
         return MeshMetricsFormat.subsets(fromIstio: text)
     }
 
+    /// Where the daemon listens, its pid, pods and recent events.
+    public func status() async throws -> ManifestValue {
+        guard let value = try await send(.GET, "/v1/status") else { throw TargetError.invalid("the local target answered no status") }
+        return value
+    }
+
+    /// Asks the daemon to stop (it stops its pods and Envoy first). The answer may not arrive: the daemon is leaving.
+    public func shutdown() async {
+        _ = try? await send(.POST, "/v1/shutdown")
+    }
+
     static func event(from line: Data) -> ObjectEvent? {
         guard let value = try? ManifestValue(json: line), let change = value["type"]?.string.flatMap(ObjectEvent.Change.init(rawValue:)),
               let kind = value["kind"]?.string, let name = value["name"]?.string else { return nil }

@@ -28,9 +28,13 @@ public enum LocalTargetDaemon {
         let api = LocalTargetAPI(target: target) { stopSink.yield() }
         var logger = Logger(label: "slipway.local")
         logger.logLevel = .critical
+        // `api.json` says where the API is once the target serves: clients that find it reach a target whose Envoy is
+        // ready and whose ports are known (the kernel chooses them for port 0).
         let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "slipway-local"),
-                              onServerRunning: { _ in
-                                  let info = "{\"port\":\(apiPort),\"pid\":\(getpid())}"
+                              onServerRunning: { channel in
+                                  let port = channel.localAddress?.port ?? apiPort
+                                  await target.ready()
+                                  let info = "{\"port\":\(port),\"pid\":\(getpid())}"
                                   try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
                               }, logger: logger)
         let signals = TerminationSignals()

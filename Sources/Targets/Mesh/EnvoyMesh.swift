@@ -39,7 +39,11 @@ public actor EnvoyMesh {
         version = UInt64(Date().timeIntervalSince1970 * 1000) * 1000
     }
 
-    var admin: String { "http://127.0.0.1:\(configuration.adminPort)" }
+    /// Ports Envoy actually listens on (configured ones, or those the kernel chose for port 0), known once it is ready.
+    public private(set) var boundAdminPort: Int?
+    public private(set) var boundListenPort: Int?
+
+    var admin: String { "http://127.0.0.1:\(boundAdminPort ?? configuration.adminPort)" }
     func path(_ name: String) -> String { "\(configuration.directory)/\(name)" }
     func edsPath(_ cluster: String) -> String { path("eds/\(cluster).json") }
 
@@ -72,7 +76,8 @@ public actor EnvoyMesh {
         let result = try await Subprocess.run(
             .path(FilePath(configuration.executable)),
             arguments: Arguments(["-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
-                                  "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2"]),
+                                  "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2",
+                                  "--admin-address-path", path("admin.address")]),
             platformOptions: options, input: .none, output: .discarded, error: .discarded
         ) { execution in
             // `run` waits for the process after this returns, and tears it down when the caller is cancelled.
@@ -84,17 +89,36 @@ public actor EnvoyMesh {
 
     private func started(_ pid: Int32) {
         self.pid = pid
+        // A new process binds again: with port 0 the kernel may choose other ports.
+        boundAdminPort = configuration.adminPort == 0 ? nil : configuration.adminPort
+        boundListenPort = configuration.listenPort == 0 ? nil : configuration.listenPort
         try? "\(pid)".write(toFile: path("envoy.pid"), atomically: true, encoding: .utf8)
     }
 
-    /// Waits until Envoy answers `/ready` with LIVE.
+    /// Waits until Envoy answers `/ready` with LIVE and the ports it listens on are known (for port 0, the admin
+    /// address file Envoy writes and the listener's address as the admin endpoint reports it).
     public func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let text = try? await get("/ready"), text.hasPrefix("LIVE") { return }
+            if boundAdminPort == nil, let text = try? String(contentsOfFile: path("admin.address"), encoding: .utf8),
+               let port = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }), port > 0 {
+                boundAdminPort = port
+            }
+            if boundAdminPort != nil, let text = try? await get("/ready"), text.hasPrefix("LIVE") {
+                if boundListenPort == nil, let port = try? await listenerPort() { boundListenPort = port }
+                if boundListenPort != nil { return }
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw TargetError.mesh("Envoy did not become ready within \(timeout) (log: \(path("envoy.log")))")
+    }
+
+    /// The port of the `ingress` listener, as the admin endpoint reports it.
+    private func listenerPort() async throws -> Int? {
+        let text = try await get("/listeners?format=json")
+        let value = try ManifestValue(json: Data(text.utf8))
+        let listener = value["listener_statuses"]?.array?.first { $0["name"]?.string == "ingress" }
+        return listener?.value(at: ["local_address", "socket_address", "port_value"])?.int
     }
 
     /// Kills an Envoy a previous run left behind (same state directory).
@@ -109,6 +133,7 @@ public actor EnvoyMesh {
         try fm.createDirectory(atPath: path("eds"), withIntermediateDirectories: true)
         stopLeftover()
         try? fm.removeItem(atPath: path("envoy.log"))
+        try? fm.removeItem(atPath: path("admin.address"))
         let source = { (file: String) -> ManifestValue in .object(["resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(file)])]) }
         let buckets: [Double] = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10000, 30000]
         let bootstrap: ManifestValue = .object([

@@ -4,21 +4,31 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// Sends requests through the local target's listener, flat out from a few workers, and keeps every outcome.
-struct LoadClient: Sendable {
-    struct Sample: Sendable {
-        var started: ContinuousClock.Instant
-        var finished: ContinuousClock.Instant
+/// Sends requests through the local target's listener from a few workers — flat out, or paced — and keeps every
+/// outcome.
+public struct LoadClient: Sendable {
+    public struct Sample: Sendable {
+        public var started: ContinuousClock.Instant
+        public var finished: ContinuousClock.Instant
         /// nil for a transport error.
-        var status: Int?
-        var body: String
+        public var status: Int?
+        public var body: String
     }
 
-    var port: Int
-    var host: String
-    var path = "/"
+    public var port: Int
+    public var host: String
+    public var path = "/"
+    /// Time between one worker's requests (nil: flat out); pacing, not waiting for anything.
+    public var pause: Duration?
 
-    func get() async -> Sample {
+    public init(port: Int, host: String, path: String = "/", pause: Duration? = nil) {
+        self.port = port
+        self.host = host
+        self.path = path
+        self.pause = pause
+    }
+
+    public func get() async -> Sample {
         let started = ContinuousClock.now
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.headers.add(name: "Host", value: host)
@@ -33,7 +43,7 @@ struct LoadClient: Sendable {
     }
 
     /// `count` requests over `workers` concurrent loops.
-    func run(count: Int, workers: Int = 4) async -> [Sample] {
+    public func run(count: Int, workers: Int = 4) async -> [Sample] {
         let remaining = Shared(count)
         return await withTaskGroup(of: [Sample].self) { group in
             for _ in 0..<workers {
@@ -49,14 +59,17 @@ struct LoadClient: Sendable {
         }
     }
 
-    /// Requests flat out until `body` returns; every sample.
-    func during<T: Sendable>(workers: Int = 4, _ body: @Sendable () async throws -> T) async throws -> (T, [Sample]) {
+    /// Requests until `body` returns; every sample.
+    public func during<T: Sendable>(workers: Int = 4, _ body: @Sendable () async throws -> T) async throws -> (T, [Sample]) {
         let stop = Shared(false)
         return try await withThrowingTaskGroup(of: [Sample].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var samples: [Sample] = []
-                    while !stop.value.withLock({ $0 }) { samples.append(await get()) }
+                    while !stop.value.withLock({ $0 }) {
+                        samples.append(await get())
+                        if let pause { try? await Task.sleep(for: pause) }
+                    }
                     return samples
                 }
             }
@@ -74,7 +87,7 @@ struct LoadClient: Sendable {
 }
 
 /// A lock-protected value tasks can share.
-final class Shared<Value: Sendable>: Sendable {
-    let value: Mutex<Value>
-    init(_ initial: Value) { value = Mutex(initial) }
+public final class Shared<Value: Sendable>: Sendable {
+    public let value: Mutex<Value>
+    public init(_ initial: Value) { value = Mutex(initial) }
 }
