@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
+                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
                 "TargetKit", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -136,6 +136,20 @@ let package = Package(
                 "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Core", "Runner", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images", "Manifests",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("../../Examples/slipway-up")],
             swiftSettings: upcoming
         ),
         .target(

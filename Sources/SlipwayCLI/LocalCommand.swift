@@ -31,7 +31,7 @@ struct LocalUpCommand: AsyncParsableCommand {
     @OptionGroup var launch: LocalLaunchOptions
 
     func run() async throws {
-        print(LocalTargetClient.describe(try await launch.ensureRunning(options)))
+        print(LocalTargetLauncher.describe(try await launch.ensureRunning(options)))
     }
 }
 
@@ -87,7 +87,7 @@ struct LocalStatusCommand: AsyncParsableCommand {
             print("the local target is not running (start it with `slipway local up`)")
             throw ExitCode(3)
         }
-        print(LocalTargetClient.describe(status))
+        print(LocalTargetLauncher.describe(status))
     }
 }
 

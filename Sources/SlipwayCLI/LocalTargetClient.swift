@@ -47,15 +47,4 @@ struct LocalTargetClient: Sendable {
         guard let value else { throw CommandFailure("the local target answered something that is not JSON: \(text.prefix(200))") }
         return value
     }
-
-    static func describe(_ status: ManifestValue) -> String {
-        var lines = [
-            "local target running (pid \(status["pid"]?.int ?? 0)), data in \(status["dataDirectory"]?.string ?? "?")",
-            "  services and gateway hosts: \(status["listen"]?.string ?? "?")  (Host header selects the service)",
-            "  pods: \(status["readyPods"]?.int ?? 0) ready of \(status["pods"]?.int ?? 0), subnet \(status["subnet"]?.string ?? "?") on \(status["bridge"]?.string ?? "?")",
-            "  Envoy admin: \(status["admin"]?.string ?? "?")",
-        ]
-        for event in status["events"]?.array?.suffix(5) ?? [] { lines.append("  event: \(event.string ?? "")") }
-        return lines.joined(separator: "\n")
-    }
 }

@@ -1,20 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Core
-import Delivery
+import Demo
 import Foundation
-import GitOps
-import Images
-import Logging
-import Manifests
-import NIOCore
-import OCIRegistry
-import Releases
-import ServiceLifecycle
-import Store
-import TargetKit
-import Targets
-import UnixSignals
 
 /// `slipway up`: the whole system on this machine, from `git push` to a verified canary — a demo workspace, Slipway's
 /// registry, the local target, the sync engine and the canary controller — then a good and a bad release.
@@ -57,158 +44,16 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let started = ContinuousClock.now
-        guard BusyboxRoot.executable != nil else { throw CommandFailure("busybox is not installed (scripts/setup installs Debian busybox-static)") }
         let executable = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]).standardizedFileURL.path
-        let registry = "127.0.0.1:\(registryPort)"
-
-        let (workspace, created) = try await DemoWorkspace.prepare(at: workspace, prometheus: prometheus)
-        Self.output("workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
-        do { try workspace.ensureBaseImage() } catch { throw CommandFailure("could not import busybox as the demo's base image: \(error)") }
-        if try await Self.answers("http://\(registry)/v2/") {
-            throw CommandFailure("something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
-        }
-        let status = try await launch.ensureRunning(local)
-        Self.output(LocalTargetClient.describe(status))
-
-        let config: ApplicationConfig
-        do { config = try ApplicationConfig.load(file: workspace.config) } catch { throw CommandFailure("\(error)") }
-        guard let application = config.applications.first(where: { $0.name == DemoWorkspace.application }) else {
-            throw CommandFailure("\(workspace.config) does not declare \(DemoWorkspace.application)")
-        }
-        var logger = Logger(label: "slipway.up")
-        logger.logLevel = .warning
-        // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
-        let stack = try await DeliveryStack(localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, cacheRoot: workspace.cache,
-                                            applications: [], logger: logger)
-        let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
-        let storage: RegistryStorage
-        do { storage = try RegistryStorage(root: workspace.registry) } catch { throw CommandFailure("\(error)") }
-        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical)
-        let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-
-        let listen = status["listen"]?.string ?? "http://127.0.0.1:\(launch.port)"
-        let port = URL(string: listen)?.port ?? launch.port
-        let host = DemoFiles.host("qa")
-        let traffic = DemoTraffic(url: "http://127.0.0.1:\(port)/", host: host, rate: rate)
-        let progress = DemoProgress(log: log, application: application.name)
-        let flow = DemoFlow(workspace: workspace, executable: executable, registry: registry, application: application, log: log,
-                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
-        let url = "http://\(host):\(port)/"
-
-        var passed = true
-        do {
-            passed = try await run(services, story: { try await Self.story(flow, registry: registry, url: url, started: started, watch: watch) })
-        } catch is CancellationError {
-            // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
-        }
+        var options = SlipwayUp.Options(workspace: workspace, localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, executable: executable)
+        options.watch = watch
+        options.prometheus = prometheus
+        options.registryPort = registryPort
+        options.rate = rate
+        options.localSettings = launch.settings
+        let passed: Bool
+        do { passed = try await SlipwayUp(options).run() } catch let failure as SlipwayUp.Failure { throw CommandFailure(failure.description) }
         if !passed { throw ExitCode(1) }
     }
-
-    /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
-    func run(_ services: ServiceGroup, story: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
-        enum Ended: Sendable { case services, story(passed: Bool) }
-        return try await withThrowingTaskGroup(of: Ended.self) { tasks in
-            tasks.addTask {
-                do { try await services.run() } catch is CancellationError {
-                    // A signal's shutdown can surface as a service's cancellation: stopping is what was asked.
-                }
-                return .services
-            }
-            tasks.addTask {
-                do {
-                    let passed = try await story()
-                    await services.triggerGracefulShutdown()
-                    return .story(passed: passed)
-                } catch {
-                    await services.triggerGracefulShutdown()
-                    throw error
-                }
-            }
-            switch try await tasks.next() {
-            case .story(let passed)?:
-                // The services stop gracefully: the registry finishes its requests, the controllers their step.
-                _ = try await tasks.next()
-                return passed
-            default:
-                // A signal stopped the services (--watch ends this way): the story stops where it is.
-                tasks.cancelAll()
-                while (try? await tasks.next()) != nil {}
-                return true
-            }
-        }
-    }
-
-    /// The demo itself; answers whether every claim of the summary holds.
-    static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
-        let progress = flow.progress
-        try await flow.wait("Slipway's registry on \(registry)", timeout: .seconds(15)) { try await answers("http://\(registry)/v2/") }
-        let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
-        return try await withThrowingTaskGroup(of: Void.self) { background in
-            background.addTask { await progress.follow() }
-            defer { background.cancelAll() }
-            if tagged {
-                try await flow.resume()
-            } else {
-                try await flow.clearLeftovers()
-                try await flow.bootstrap()
-            }
-            background.addTask { await flow.traffic.run() }
-            await progress.say("users: \(Int(flow.traffic.rate)) requests/s to \(url) through the mesh")
-            let number = (await flow.log.all().count) + 1
-            let good = try await flow.goodRelease(number: number)
-            let bad = try await flow.badRelease(number: number + 1)
-            try await Task.sleep(for: .seconds(1))
-            await progress.catchUp()
-            let history = (try? await Git(directory: flow.workspace.gitops).run(["log", "--format=%h %s", "-8", "main"])) ?? ""
-            var canary: [(String, DemoTraffic.Tally)] = []
-            for release in [good, bad] {
-                let version = DemoFlow.tag(of: release.images.first ?? "")
-                canary.append((version, await flow.traffic.canaryTally(version)))
-            }
-            let summary = DemoSummary(good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),
-                                      primary: await flow.traffic.primary, primaryFailures: await flow.traffic.primaryFailures, canary: canary,
-                                      history: history, url: url, elapsed: (ContinuousClock.now - started).seconds)
-            Self.output(summary.render())
-            if watch {
-                Self.output("\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
-                try await watchPushes(flow)
-            }
-            return summary.failures.isEmpty
-        }
-    }
-
-    /// `--watch`: every new commit on the application's main branch goes through CI and CD; the sync engine and the
-    /// canary controller take it from there (gates through `slipway rollout`).
-    static func watchPushes(_ flow: DemoFlow) async throws {
-        let git = Git(directory: flow.workspace.app)
-        var last = try await git.run(["rev-parse", "refs/heads/main"])
-        while !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(500))
-            guard let head = try? await git.run(["rev-parse", "refs/heads/main"]), head != last else { continue }
-            last = head
-            do {
-                let delivery = try await flow.deliver(head)
-                await flow.progress.say("GitOps commit \(delivery.gitopsRevision.prefix(8)) pushed; the sync engine takes it from here")
-            } catch {
-                await flow.progress.say("\(error)")
-            }
-        }
-    }
-
-    /// Unbuffered, like the progress lines, so the order holds when the output is piped.
-    static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
-    /// Whether an HTTP server answers at `url` (any status).
-    static func answers(_ url: String) async throws -> Bool {
-        do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
-            _ = try await response.body.collect(upTo: 1 << 16)
-            return true
-        } catch {
-            return false
-        }
-    }
 }
+

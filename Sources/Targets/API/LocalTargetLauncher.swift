@@ -74,4 +74,16 @@ public struct LocalTargetLauncher: Sendable {
         guard pid <= 0 || kill(pid, 0) != 0 else { throw Failure(description: "the local target (pid \(pid)) did not stop within \(timeout)") }
         return true
     }
+
+    /// A running daemon's status for people: where it listens, its pods, its latest events.
+    public static func describe(_ status: ManifestValue) -> String {
+        var lines = [
+            "local target running (pid \(status["pid"]?.int ?? 0)), data in \(status["dataDirectory"]?.string ?? "?")",
+            "  services and gateway hosts: \(status["listen"]?.string ?? "?")  (Host header selects the service)",
+            "  pods: \(status["readyPods"]?.int ?? 0) ready of \(status["pods"]?.int ?? 0), subnet \(status["subnet"]?.string ?? "?") on \(status["bridge"]?.string ?? "?")",
+            "  Envoy admin: \(status["admin"]?.string ?? "?")",
+        ]
+        for event in status["events"]?.array?.suffix(5) ?? [] { lines.append("  event: \(event.string ?? "")") }
+        return lines.joined(separator: "\n")
+    }
 }

@@ -1,8 +1,10 @@
 import Core
+import Delivery
 import Foundation
 import GitOps
 import Manifests
 import Releases
+import Runner
 import TargetKit
 import Targets
 
@@ -11,7 +13,6 @@ import Targets
 /// committed and pushed); the sync engine notices the GitOps commit and the canary controller releases it.
 struct DemoFlow {
     let workspace: DemoWorkspace
-    let executable: String
     let registry: String
     let application: Application
     let log: ReleaseLog
@@ -38,41 +39,38 @@ struct DemoFlow {
 
     // MARK: CI and CD
 
-    /// Runs the application's workflows for a push of `commit` to main, as `slipway run` does; answers what CI
-    /// built and the GitOps commit CD made.
+    /// Runs the application's workflows for a push of `commit` to main through the workflow engine — as `slipway
+    /// run` would, recorded in the app's run store — and answers what CI built and the GitOps commit CD made.
     func deliver(_ commit: String) async throws -> Delivery {
         await progress.say("push \(commit.prefix(8)) to main: CI (test, build, push) then CD (kustomize edit set image, commit, push)")
         let before = try? await Git(directory: workspace.gitops).run(["rev-parse", "main"])
-        let result = try await CapturedCommand.run("env", [
-            "-C", workspace.app, executable, "run", "push", "--ref", "refs/heads/main", "--json",
-            "--repo-map", "my-org/gitops-config=\(workspace.gitops)", "--var", "REGISTRY=\(registry)", "--secret", "GITOPS_TOKEN=\(token)",
-        ], timeout: .seconds(600))
-        let records = (try? ManifestValue(json: Data(result.standardOutput.utf8)))?.array ?? []
-        let ci = records.first { $0["workflowName"]?.string == "CI - Build and Push" }
-        let cd = records.first { $0["workflowName"]?.string == "CD - Update GitOps" }
-        guard result.succeeded, let ci, let cd else {
-            let output = (result.standardError + result.standardOutput).split(separator: "\n").suffix(30).joined(separator: "\n")
-            throw Failure(description: "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in \(workspace.app)):\n\(output)")
+        var request = RunRequest(repositoryRoot: workspace.app, event: "push")
+        request.ref = "refs/heads/main"
+        request.sha = commit
+        request.repoMap = ["my-org/gitops-config": workspace.gitops]
+        request.vars = ["REGISTRY": registry]
+        request.secrets = ["GITOPS_TOKEN": token]
+        let records: [RunRecord]
+        do { records = try await WorkflowRuns.run(request, reporter: SilentReporter()) } catch {
+            throw Failure(description: "the workflows of \(workspace.app) cannot run: \(error)")
         }
-        let build = ci["jobs"]?.array?.first { $0["jobID"]?.string == "build-and-push" }
-        let tag = build?.value(at: ["outputs", "image-tag"])?.string ?? String(commit.prefix(8))
-        let digest = build?.value(at: ["outputs", "image-digest"])?.string ?? ""
+        let ci = records.first { $0.workflowName == "CI - Build and Push" }
+        let cd = records.first { $0.workflowName == "CD - Update GitOps" }
+        guard let ci, let cd, ci.result == .success, cd.result == .success else {
+            let failed = records.flatMap(\.jobs).filter { $0.result == .failure }
+            let output = failed.flatMap { job in ["[\(job.name)] \(job.failureReason ?? "failed")"] + job.log.suffix(15).map { "  \($0)" } }
+            throw Failure(description: "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in \(workspace.app)):\n\(output.joined(separator: "\n"))")
+        }
+        let build = ci.jobs.first { $0.jobID == "build-and-push" }
+        let tag = build?.outputs["image-tag"] ?? String(commit.prefix(8))
+        let digest = build?.outputs["image-digest"] ?? ""
         let revision = try await Git(directory: workspace.gitops).run(["rev-parse", "main"])
-        let run = String(ci["runID"]?.int ?? 0)
-        await progress.say(String(format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci["result"]?.string ?? "?",
-                                  Self.number(ci["duration"]), registry, tag, String(digest.prefix(19))))
-        await progress.say(String(format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd["runID"]?.int ?? 0, cd["result"]?.string ?? "?",
-                                  Self.number(cd["duration"]), String(revision.prefix(8))))
+        let run = String(ci.runID)
+        await progress.say(String(format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci.result.rawValue, ci.duration, registry, tag,
+                                  String(digest.prefix(19))))
+        await progress.say(String(format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd.runID, cd.result.rawValue, cd.duration, String(revision.prefix(8))))
         guard revision != before else { throw Failure(description: "CD made no GitOps commit for \(commit.prefix(8))") }
         return Delivery(commit: commit, ciRun: run, image: "\(registry)/my-app:\(tag)", digest: digest, gitopsRevision: revision)
-    }
-
-    static func number(_ value: ManifestValue?) -> Double {
-        switch value {
-        case .float(let number)?: number
-        case .integer(let text)?: Double(text) ?? 0
-        default: 0
-        }
     }
 
     // MARK: Waiting
@@ -146,7 +144,7 @@ struct DemoFlow {
     /// Commits a new `app.conf`, delivers it through CI and CD, and answers the release its GitOps commit started.
     func startRelease(number: Int, errorPercent: Int, message: String) async throws -> (Delivery, Release) {
         let commit = try await workspace.commitApplication(
-            ["app.conf": DemoFiles.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)], message: message)
+            ["app.conf": DemoResources.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)], message: message)
         let delivery = try await deliver(commit)
         await traffic.underCanary(Self.tag(of: delivery.image))
         let started = try await release(for: delivery.gitopsRevision)

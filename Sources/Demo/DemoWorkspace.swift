@@ -28,7 +28,7 @@ struct DemoWorkspace {
             && fm.fileExists(atPath: workspace.config)
         if !complete {
             if fm.fileExists(atPath: root), !((try? fm.contentsOfDirectory(atPath: root)) ?? []).isEmpty {
-                throw CommandFailure("\(root) exists but is not a complete demo workspace; remove it or choose another with --workspace")
+                throw SlipwayUp.Failure(description: "\(root) exists but is not a complete demo workspace; remove it or choose another with --workspace")
             }
             try await workspace.create(prometheus: prometheus)
         } else {
@@ -44,25 +44,14 @@ struct DemoWorkspace {
         try? fm.removeItem(atPath: scratch)
         try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: scratch) }
-        try Self.write(DemoFiles.application(greeting: "Hello from my-app", errorPercent: 0), into: scratch + "/app")
+        try DemoResources.copy("app", to: scratch + "/app")
         try await Self.initialise(scratch + "/app", message: "my-app: a greeting behind busybox httpd")
-        try Self.write(DemoFiles.gitops(prometheus: prometheus), into: scratch + "/gitops-src")
+        try DemoResources.copy("gitops", to: scratch + "/gitops-src")
+        if prometheus != nil { try Self.write(["base/my-app/canary.yaml": try DemoResources.canary(prometheus: prometheus)], into: scratch + "/gitops-src") }
         try await Self.initialise(scratch + "/gitops-src", message: "my-app: base, canary strategy and the qa, pre and prod overlays")
         try await Git(directory: scratch).run(["clone", "-q", "--bare", scratch + "/gitops-src", scratch + "/gitops-config.git"])
         try fm.removeItem(atPath: scratch + "/gitops-src")
-        try """
-            # The applications `slipway up` syncs to the local target (docs/releases.md).
-            applications:
-            - name: \(Self.application)
-              repository: gitops-config.git
-              branch: main
-              path: overlays/qa/my-app
-              namespace: \(Self.namespace)
-              environment: qa
-              syncPolicy:
-                automated: {prune: true, selfHeal: true}
-
-            """.write(toFile: scratch + "/slipway.yaml", atomically: true, encoding: .utf8)
+        try DemoResources.text("slipway.yaml").write(toFile: scratch + "/slipway.yaml", atomically: true, encoding: .utf8)
         try? fm.removeItem(atPath: root)
         try fm.createDirectory(atPath: (root as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try fm.moveItem(atPath: scratch, toPath: root)
@@ -71,7 +60,7 @@ struct DemoWorkspace {
     /// A reused workspace keeps its history; only the Canary's analysis provider follows `--prometheus`, through a
     /// GitOps commit like any other change of desired state.
     private func useAnalysis(prometheus: String?) async throws {
-        let wanted = DemoFiles.canary(prometheus: prometheus)
+        let wanted = try DemoResources.canary(prometheus: prometheus)
         let path = "base/my-app/canary.yaml"
         let current = try? await Git(directory: gitops).run(["show", "main:" + path])
         guard current.map({ $0 + "\n" }) != wanted else { return }
@@ -98,7 +87,7 @@ struct DemoWorkspace {
     /// The base image the application's Dockerfile starts from: the host's busybox, imported once.
     func ensureBaseImage() throws {
         let store = try ImageStore(root: ImageStore.defaultRoot)
-        let reference = try ImageReference(parsing: DemoFiles.baseImage)
+        let reference = try ImageReference(parsing: DemoResources.baseImage)
         if (try? store.resolve(reference)) != nil { return }
         let rootfs = cache + "/busybox-rootfs"
         try? FileManager.default.removeItem(atPath: rootfs)

@@ -1,0 +1,208 @@
+import AsyncHTTPClient
+import Core
+import Delivery
+import Foundation
+import GitOps
+import Images
+import Logging
+import Manifests
+import NIOCore
+import OCI
+import OCIRegistry
+import Releases
+import ServiceLifecycle
+import Store
+import TargetKit
+import Targets
+import UnixSignals
+
+/// `slipway up`: the whole system on this machine, from `git push` to a verified canary — a demo workspace, Slipway's
+/// registry, the local target, the sync engine and the canary controller — then a good and a bad release, or (with
+/// `watch`) every new commit of the application after them.
+public struct SlipwayUp: Sendable {
+    public struct Options: Sendable {
+        public var workspace: String
+        public var watch = false
+        public var prometheus: String?
+        public var registryPort = 15050
+        public var rate: Double = 80
+        public var localDataDirectory: String
+        public var localSettings = LocalTargetLauncher.Settings()
+        public var storePath: String
+        /// The `slipway` binary: it runs the local target's daemon and the step processes of the docker/* actions.
+        public var executable: String
+
+        public init(workspace: String, localDataDirectory: String, storePath: String, executable: String) {
+            self.workspace = workspace
+            self.localDataDirectory = localDataDirectory
+            self.storePath = storePath
+            self.executable = executable
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let options: Options
+
+    public init(_ options: Options) { self.options = options }
+
+    /// Runs the demo; answers whether every claim of its summary holds (true as well when a signal stopped `watch`).
+    public func run() async throws -> Bool {
+        let started = ContinuousClock.now
+        guard BusyboxRoot.executable != nil else { throw Failure(description: "busybox is not installed (scripts/setup installs Debian busybox-static)") }
+        let registryPort = options.registryPort
+        let registry = "127.0.0.1:\(registryPort)"
+
+        let (workspace, created) = try await DemoWorkspace.prepare(at: options.workspace, prometheus: options.prometheus)
+        Self.output("workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
+        do { try workspace.ensureBaseImage() } catch { throw Failure(description: "could not import busybox as the demo's base image: \(error)") }
+        if try await Self.answers("http://\(registry)/v2/") {
+            throw Failure(description: "something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
+        }
+        let status = try await LocalTargetLauncher(dataDirectory: options.localDataDirectory).ensureRunning(options.localSettings,
+                                                                                                          executable: options.executable)
+        Self.output(LocalTargetLauncher.describe(status))
+
+        let config: ApplicationConfig
+        do { config = try ApplicationConfig.load(file: workspace.config) } catch { throw Failure(description: "\(error)") }
+        guard let application = config.applications.first(where: { $0.name == DemoWorkspace.application }) else {
+            throw Failure(description: "\(workspace.config) does not declare \(DemoWorkspace.application)")
+        }
+        var logger = Logger(label: "slipway.up")
+        logger.logLevel = .warning
+        // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
+        let stack = try await DeliveryStack(localDataDirectory: options.localDataDirectory, storePath: options.storePath, cacheRoot: workspace.cache,
+                                            applications: [], logger: logger)
+        let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
+        let storage: RegistryStorage
+        do { storage = try RegistryStorage(root: workspace.registry) } catch { throw Failure(description: "\(error)") }
+        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical)
+        let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+
+        let listen = status["listen"]?.string ?? "http://127.0.0.1:\(options.localSettings.port)"
+        let port = URL(string: listen)?.port ?? options.localSettings.port
+        let host = DemoResources.host("qa")
+        let traffic = DemoTraffic(url: "http://127.0.0.1:\(port)/", host: host, rate: options.rate)
+        let progress = DemoProgress(log: log, application: application.name)
+        let flow = DemoFlow(workspace: workspace, registry: registry, application: application, log: log,
+                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
+        let url = "http://\(host):\(port)/"
+
+        let watch = options.watch
+        do {
+            return try await run(services, story: { try await Self.story(flow, registry: registry, url: url, started: started, watch: watch) })
+        } catch is CancellationError {
+            // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
+            return true
+        }
+    }
+
+    /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
+    func run(_ services: ServiceGroup, story: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
+        enum Ended: Sendable { case services, story(passed: Bool) }
+        return try await withThrowingTaskGroup(of: Ended.self) { tasks in
+            tasks.addTask {
+                do { try await services.run() } catch is CancellationError {
+                    // A signal's shutdown can surface as a service's cancellation: stopping is what was asked.
+                }
+                return .services
+            }
+            tasks.addTask {
+                do {
+                    let passed = try await story()
+                    await services.triggerGracefulShutdown()
+                    return .story(passed: passed)
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    throw error
+                }
+            }
+            switch try await tasks.next() {
+            case .story(let passed)?:
+                // The services stop gracefully: the registry finishes its requests, the controllers their step.
+                _ = try await tasks.next()
+                return passed
+            default:
+                // A signal stopped the services (--watch ends this way): the story stops where it is.
+                tasks.cancelAll()
+                while (try? await tasks.next()) != nil {}
+                return true
+            }
+        }
+    }
+
+    /// The demo itself; answers whether every claim of the summary holds.
+    static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
+        let progress = flow.progress
+        try await flow.wait("Slipway's registry on \(registry)", timeout: .seconds(15)) { try await answers("http://\(registry)/v2/") }
+        let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
+        return try await withThrowingTaskGroup(of: Void.self) { background in
+            background.addTask { await progress.follow() }
+            defer { background.cancelAll() }
+            if tagged {
+                try await flow.resume()
+            } else {
+                try await flow.clearLeftovers()
+                try await flow.bootstrap()
+            }
+            background.addTask { await flow.traffic.run() }
+            await progress.say("users: \(Int(flow.traffic.rate)) requests/s to \(url) through the mesh")
+            let number = (await flow.log.all().count) + 1
+            let good = try await flow.goodRelease(number: number)
+            let bad = try await flow.badRelease(number: number + 1)
+            try await Task.sleep(for: .seconds(1))
+            await progress.catchUp()
+            let history = (try? await Git(directory: flow.workspace.gitops).run(["log", "--format=%h %s", "-8", "main"])) ?? ""
+            var canary: [(String, DemoTraffic.Tally)] = []
+            for release in [good, bad] {
+                let version = DemoFlow.tag(of: release.images.first ?? "")
+                canary.append((version, await flow.traffic.canaryTally(version)))
+            }
+            let summary = DemoSummary(good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),
+                                      primary: await flow.traffic.primary, primaryFailures: await flow.traffic.primaryFailures, canary: canary,
+                                      history: history, url: url, elapsed: (ContinuousClock.now - started).seconds)
+            Self.output(summary.render())
+            if watch {
+                Self.output("\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
+                try await watchPushes(flow)
+            }
+            return summary.failures.isEmpty
+        }
+    }
+
+    /// `--watch`: every new commit on the application's main branch goes through CI and CD; the sync engine and the
+    /// canary controller take it from there (gates through `slipway rollout`).
+    static func watchPushes(_ flow: DemoFlow) async throws {
+        let git = Git(directory: flow.workspace.app)
+        var last = try await git.run(["rev-parse", "refs/heads/main"])
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(500))
+            guard let head = try? await git.run(["rev-parse", "refs/heads/main"]), head != last else { continue }
+            last = head
+            do {
+                let delivery = try await flow.deliver(head)
+                await flow.progress.say("GitOps commit \(delivery.gitopsRevision.prefix(8)) pushed; the sync engine takes it from here")
+            } catch {
+                await flow.progress.say("\(error)")
+            }
+        }
+    }
+
+    /// Unbuffered, like the progress lines, so the order holds when the output is piped.
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether an HTTP server answers at `url` (any status).
+    static func answers(_ url: String) async throws -> Bool {
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
