@@ -274,6 +274,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "SlipwayCLITests",
+            dependencies: ["SlipwayCLI", "Runner", "Releases", "Store", "Core", "SlipwayTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "BuiltinActionsTests",
             dependencies: ["BuiltinActions", "Runner", "Workflows", "Core", "Expressions", "SlipwayTesting"],
             swiftSettings: upcoming

@@ -16,6 +16,9 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The event: push, pull_request, workflow_dispatch, ... (default: push).")
     var event: String = "push"
 
+    @Option(name: [.customShort("C"), .customLong("directory")], help: "The repository to run in (default: the current directory).")
+    var directory: String?
+
     @Option(name: [.customShort("W"), .customLong("workflows")], help: "A workflow file or directory (default: .github/workflows).")
     var workflowsPath: String = ".github/workflows"
 
@@ -135,7 +138,9 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The request the flags describe.
     func request() throws(RunRequestError) -> RunRequest {
-        var request = RunRequest(repositoryRoot: FileManager.default.currentDirectoryPath, event: event)
+        let current = FileManager.default.currentDirectoryPath
+        let root = directory.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 } ?? current
+        var request = RunRequest(repositoryRoot: URL(fileURLWithPath: root).standardizedFileURL.path, event: event)
         request.workflowsPath = workflowsPath
         request.ref = ref
         request.sha = sha
