@@ -31,12 +31,26 @@ public actor ObjectStore {
                 throw TargetError.invalid("\(file): the local target's object store cannot be read (\(error)); move it away to start empty")
             }
         }
-        let namespace = ObjectKey(.namespace, name: "default")
-        if entries[namespace] == nil {
+        if entries[ObjectKey(.namespace, name: "default")] == nil {
             resourceVersion += 1
-            entries[namespace] = Entry(object: Self.stamp(.object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("default")])]),
-                                                          version: resourceVersion, now: clock()), ownership: FieldOwnership())
+            let (key, entry) = Self.defaultNamespace(version: resourceVersion, now: clock())
+            entries[key] = entry
         }
+    }
+
+    /// A store in memory only.
+    public init(clock: @escaping @Sendable () -> Date = { Date() }) {
+        file = nil
+        self.clock = clock
+        resourceVersion = 1
+        let (key, entry) = Self.defaultNamespace(version: 1, now: clock())
+        entries = [key: entry]
+    }
+
+    /// Every store has the `default` namespace, as every API server does.
+    private static func defaultNamespace(version: Int, now: Date) -> (ObjectKey, Entry) {
+        let object: ManifestValue = .object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("default")])])
+        return (ObjectKey(.namespace, name: "default"), Entry(object: stamp(object, version: version, now: now), ownership: FieldOwnership()))
     }
 
     // MARK: Reading

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Manifests
 import NIOCore
+import ServiceLifecycle
 import TargetKit
 
 /// The local target's HTTP API on loopback, spoken by `slipway local …`: apply, read, delete and watch objects,
@@ -94,11 +95,22 @@ public struct LocalTargetAPI: Sendable {
             let events = await target.watch()
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "{\"type\":\"BOOKMARK\"}\n"))
-                for await event in events {
-                    let line: ManifestValue = .object(["type": .string(event.change.rawValue), "group": .string(event.key.kind.group),
-                                                       "kind": .string(event.key.kind.kind), "namespace": .string(event.key.namespace),
-                                                       "name": .string(event.key.name), "object": event.object])
-                    try await writer.write(ByteBuffer(string: line.jsonText + "\n"))
+                // A watch lasts until the client goes or the server shuts down (which would otherwise wait for it for ever).
+                let (relay, relaySink) = AsyncStream.makeStream(of: ObjectEvent.self)
+                let forward = Task {
+                    for await event in events { relaySink.yield(event) }
+                    relaySink.finish()
+                }
+                defer { forward.cancel() }
+                try await withGracefulShutdownHandler {
+                    for await event in relay {
+                        let line: ManifestValue = .object(["type": .string(event.change.rawValue), "group": .string(event.key.kind.group),
+                                                           "kind": .string(event.key.kind.kind), "namespace": .string(event.key.namespace),
+                                                           "name": .string(event.key.name), "object": event.object])
+                        try await writer.write(ByteBuffer(string: line.jsonText + "\n"))
+                    }
+                } onGracefulShutdown: {
+                    relaySink.finish()
                 }
                 try await writer.finish(nil)
             })

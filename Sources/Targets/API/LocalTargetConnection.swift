@@ -52,11 +52,14 @@ public struct LocalTargetConnection: Target {
         return try await send(.DELETE, path, absentIfNotFound: true) != nil
     }
 
-    /// Every later change, read from the daemon's `/v1/watch` stream. A dropped connection is opened again after
-    /// half a second; changes in between are not replayed (a consumer that must not miss any re-reads the objects).
+    /// Every later change, read from the daemon's `/v1/watch` stream. Returns once the daemon says the watch is in
+    /// place (its first BOOKMARK line), so no change after this call is missed; if it does not answer within 10 s
+    /// the stream is returned anyway and keeps trying. A dropped connection is opened again after half a second;
+    /// changes in between are not replayed (a consumer that must not miss any re-reads the objects).
     public func watch() async -> AsyncStream<ObjectEvent> {
         let url = baseURL + "/v1/watch"
-        return AsyncStream { continuation in
+        let (placed, placedSink) = AsyncStream.makeStream(of: Void.self)
+        let stream = AsyncStream<ObjectEvent> { continuation in
             let reader = Task {
                 while !Task.isCancelled {
                     do {
@@ -68,7 +71,12 @@ public struct LocalTargetConnection: Target {
                             while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                                 let line = Data(pending[..<newline])
                                 pending.removeSubrange(...newline)
-                                if let event = Self.event(from: line) { continuation.yield(event) }
+                                if let event = Self.event(from: line) {
+                                    continuation.yield(event)
+                                } else if Self.isBookmark(line) {
+                                    placedSink.yield()
+                                    placedSink.finish()
+                                }
                             }
                         }
                     } catch {}
@@ -78,6 +86,20 @@ public struct LocalTargetConnection: Target {
             }
             continuation.onTermination = { _ in reader.cancel() }
         }
+        let waiter = Task {
+            for await _ in placed { return }
+        }
+        let timeout = Task {
+            try? await Task.sleep(for: .seconds(10))
+            placedSink.finish()
+        }
+        await waiter.value
+        timeout.cancel()
+        return stream
+    }
+
+    static func isBookmark(_ line: Data) -> Bool {
+        (try? ManifestValue(json: line))?["type"]?.string == "BOOKMARK"
     }
 
     /// Request counts and latency per Service subset, as the daemon's `/metrics` reports them.
