@@ -252,7 +252,7 @@ let package = Package(
             name: "ImagesTests",
             dependencies: [
                 "OCI", "OCIClient", "OCIRegistry", "Images", "Core", "SlipwayTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: upcoming
         ),
@@ -266,7 +266,7 @@ let package = Package(
         .testTarget(
             name: "ReleasesTests",
             dependencies: ["Releases", "GitOps", "TargetKit", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
-                           .product(name: "Hummingbird", package: "hummingbird")],
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -58,7 +58,7 @@ public struct SlipwayUp: Sendable {
         let (workspace, created) = try await DemoWorkspace.prepare(at: options.workspace, prometheus: options.prometheus)
         Self.output("workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
         do { try workspace.ensureBaseImage() } catch { throw Failure(description: "could not import busybox as the demo's base image: \(error)") }
-        if try await Self.answers("http://\(registry)/v2/") {
+        if registryPort != 0, try await Self.answers("http://\(registry)/v2/") {
             throw Failure(description: "something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
         }
         let status = try await LocalTargetLauncher(dataDirectory: options.localDataDirectory).ensureRunning(options.localSettings,
@@ -78,7 +78,12 @@ public struct SlipwayUp: Sendable {
         let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw Failure(description: "\(error)") }
-        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical)
+        // The registry's port is known once it listens (the kernel chooses it for port 0); CI pushes there.
+        let (registryPorts, registryPortSink) = AsyncStream.makeStream(of: Int.self)
+        let registryServer = RegistryServer(storage: storage).service(host: "127.0.0.1", port: registryPort, logLevel: .critical) { port in
+            registryPortSink.yield(port)
+            registryPortSink.finish()
+        }
         let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 
         let listen = status["listen"]?.string ?? "http://127.0.0.1:\(options.localSettings.port)"
@@ -86,13 +91,19 @@ public struct SlipwayUp: Sendable {
         let host = DemoResources.host("qa")
         let traffic = DemoTraffic(url: "http://127.0.0.1:\(port)/", host: host, rate: options.rate)
         let progress = DemoProgress(log: log, application: application.name)
-        let flow = DemoFlow(workspace: workspace, registry: registry, application: application, log: log,
-                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
         let url = "http://\(host):\(port)/"
 
         let watch = options.watch
         do {
-            return try await run(services, story: { try await Self.story(flow, registry: registry, url: url, started: started, watch: watch) })
+            return try await run(services, story: {
+                guard let bound = try await Self.first(of: registryPorts, within: .seconds(15)) else {
+                    throw Failure(description: "Slipway's registry did not listen on 127.0.0.1:\(registryPort) within 15 s")
+                }
+                let registry = "127.0.0.1:\(bound)"
+                let flow = DemoFlow(workspace: workspace, registry: registry, application: application, log: log,
+                                    controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
+                return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
+            })
         } catch is CancellationError {
             // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
             return true
@@ -133,10 +144,26 @@ public struct SlipwayUp: Sendable {
         }
     }
 
+    /// The first value of `stream`, or nil when it ends or `timeout` passes first.
+    static func first(of stream: AsyncStream<Int>, within timeout: Duration) async throws -> Int? {
+        try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                var iterator = stream.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
     /// The demo itself; answers whether every claim of the summary holds.
     static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
         let progress = flow.progress
-        try await flow.wait("Slipway's registry on \(registry)", timeout: .seconds(15)) { try await answers("http://\(registry)/v2/") }
+        await progress.say("Slipway's registry listens on \(registry)")
         let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
         return try await withThrowingTaskGroup(of: Void.self) { background in
             background.addTask { await progress.follow() }

@@ -1,7 +1,8 @@
 import Core
 import Foundation
 
-/// Debian's Prometheus, started for a test on 127.0.0.1 with a 1 s scrape of the given targets; stopped by PID.
+/// Debian's Prometheus, started for a test on 127.0.0.1 (on a port the kernel chooses) with a 1 s scrape of the
+/// given targets; stopped by PID.
 public struct PrometheusProcess: Sendable {
     public let port: Int
     public let pid: Int32
@@ -10,7 +11,6 @@ public struct PrometheusProcess: Sendable {
 
     /// Starts Prometheus with its configuration, data and log under `directory`, scraping `targets` ("host:port").
     public static func start(in directory: String, scraping targets: [String]) async throws -> PrometheusProcess {
-        let port = try FreePort.next()
         let list = targets.map { "\"\($0)\"" }.joined(separator: ", ")
         try """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -19,11 +19,17 @@ public struct PrometheusProcess: Sendable {
               static_configs: [{targets: [\(list)]}]
 
             """.write(toFile: "\(directory)/prometheus.yml", atomically: true, encoding: .utf8)
-        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(directory)/prometheus.yml --web.listen-address=127.0.0.1:\(port) --storage.tsdb.path=\(directory)/tsdb --log.level=warn >\(directory)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
+        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(directory)/prometheus.yml --web.listen-address=127.0.0.1:0 --storage.tsdb.path=\(directory)/tsdb --log.level=warn >\(directory)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
         guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw NotStarted(description: "prometheus did not start: \(started.standardError)")
         }
-        return PrometheusProcess(port: port, pid: pid)
+        do {
+            return PrometheusProcess(port: try await ListeningPorts.first(of: pid), pid: pid)
+        } catch {
+            kill(pid, SIGTERM)
+            let log = (try? String(contentsOfFile: "\(directory)/prometheus.log", encoding: .utf8)) ?? ""
+            throw NotStarted(description: "prometheus did not listen: \(error); its log: \(log.suffix(500))")
+        }
     }
 
     public func stop() { kill(pid, SIGTERM) }

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import Manifests
 import Releases
 import SlipwayTesting
 import Store
@@ -35,19 +36,22 @@ import Testing
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
-        let ports = try (0..<4).map { _ in try FreePort.next() }
-        let (listen, admin, api, registry) = (ports[0], ports[1], ports[2], ports[3])
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
-        let local = ["--subnet", "10.217.\(Int.random(in: 1...250)).0/24", "--bridge", "slu\(suffix)", "--port", String(listen),
-                     "--admin-port", String(admin), "--api-port", String(api)]
+        // Every port 0: the kernel chooses and each server says (or /proc shows) what it got.
+        let local = ["--subnet", "10.217.\(Int.random(in: 1...250)).0/24", "--bridge", "slu\(suffix)", "--port", "0", "--admin-port", "0", "--api-port", "0"]
 
-        // Prometheus first: it scrapes the target's API port every second, from the moment the daemon listens.
+        // The local target first, then Prometheus scraping its API every second; `slipway up` finds the target running.
+        let started = try await CapturedCommand.run(Self.slipway, ["local", "up"] + local, environment: environment, timeout: .seconds(60))
+        try #require(started.succeeded, "\(started.standardOutput)\(started.standardError)")
+        let connection = try LocalTargetConnection(dataDirectory: "\(root)/data/local")
+        let api = try #require(URL(string: connection.baseURL)?.port)
+        let listen = try #require(URL(string: try await connection.status()["listen"]?.string ?? "")?.port)
         let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
         defer { prometheus.stop() }
         let prometheusPort = prometheus.port
 
         let up = try await CapturedCommand.run(Self.slipway, ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
-                                                             "--registry-port", String(registry)] + local,
+                                                             "--registry-port", "0"] + local,
                                                environment: environment, timeout: .seconds(300))
         // Checked first, the local target stopped whatever they find.
         let checked: Result<Void, any Error>

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Images
+import OCIRegistry
 import OCI
 import OCIClient
 import SlipwayTesting
@@ -65,16 +66,20 @@ enum ImageFixtures {
         return store
     }
 
-    static func freePort() -> Int { (try? FreePort.next()) ?? 0 }
-
-    /// Waits up to 5 s for a server on 127.0.0.1:`port`.
-    static func waitUntilListening(port: Int) async throws {
-        for _ in 0..<100 {
-            let probe = try await command("/bin/bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"])
-            if probe.succeeded { return }
-            try await Task.sleep(for: .milliseconds(50))
+    /// Starts Slipway's registry on 127.0.0.1 on a port the kernel chooses; answers the port once it listens and the
+    /// task serving it (cancel it to stop).
+    static func serve(_ server: RegistryServer) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            defer { sink.finish() }
+            try await server.run(host: "127.0.0.1", port: 0) { port in sink.yield(port) }
         }
-        throw ImageError.unsupported("nothing listens on 127.0.0.1:\(port)")
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw ImageError.unsupported("the registry did not start")
+        }
+        return (port, task)
     }
 
     /// A registry client with exactly these credentials (none: anonymous), ignoring the user's files.
@@ -101,14 +106,13 @@ struct DistributionRegistry {
 
     static func start(htpasswd: String? = nil, token: TokenServer? = nil) async throws -> DistributionRegistry {
         let directory = try ImageFixtures.temporaryDirectory("registry")
-        let port = ImageFixtures.freePort()
         var config = """
             version: 0.1
             log: {level: error}
             storage:
               filesystem: {rootdirectory: \(directory)/data}
               delete: {enabled: true}
-            http: {addr: 127.0.0.1:\(port)}
+            http: {addr: "127.0.0.1:0"}
 
             """
         if let htpasswd {
@@ -121,7 +125,8 @@ struct DistributionRegistry {
         try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
         let started = try await ImageFixtures.command("/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])
         guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ImageError.unsupported("could not start docker-registry") }
-        try await ImageFixtures.waitUntilListening(port: port)
+        // Port 0: the kernel chooses, /proc says which once it listens.
+        let port = try await ListeningPorts.first(of: pid)
         return DistributionRegistry(port: port, pid: pid, directory: directory)
     }
 

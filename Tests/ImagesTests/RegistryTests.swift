@@ -120,12 +120,9 @@ import Testing
         let directory = try ImageFixtures.temporaryDirectory("serve")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (store, tag, manifest) = try await Self.builtImage(in: directory)
-        let server = RegistryServer(storage: try RegistryStorage(root: "\(directory)/registry"))
-        let port = ImageFixtures.freePort()
-        let serving = Task { try await server.run(host: "127.0.0.1", port: port) }
+        let (port, serving) = try await ImageFixtures.serve(RegistryServer(storage: try RegistryStorage(root: "\(directory)/registry")))
         defer { serving.cancel() }
         let host = "127.0.0.1:\(port)"
-        try await ImageFixtures.waitUntilListening(port: port)
 
         // Slipway → Slipway's registry; skopeo sees the same digest.
         let client = ImageFixtures.client(store: store)

@@ -30,7 +30,6 @@ struct TokenServer {
             let start = encoded.index(encoded.startIndex, offsetBy: offset)
             return String(encoded[start..<encoded.index(start, offsetBy: 4)])
         }.joined(separator: ":")
-        let port = ImageFixtures.freePort()
         let router = Router()
         router.get("/token") { request, _ -> Response in
             let query = URLComponents(string: "http://x" + (request.head.path ?? ""))?.queryItems ?? []
@@ -58,9 +57,19 @@ struct TokenServer {
             let body = try JSONSerialization.data(withJSONObject: ["token": token, "expires_in": 300])
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        let task = Task { try await app.runService() }
-        try await ImageFixtures.waitUntilListening(port: port)
+        // Port 0: the server says which port it got once it listens.
+        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) })
+        let task = Task {
+            defer { sink.finish() }
+            try await app.runService()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw ImageError.unsupported("the token server did not start")
+        }
         return TokenServer(directory: directory, keyID: keyID, port: port, task: task)
     }
 

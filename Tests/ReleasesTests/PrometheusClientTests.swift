@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import SlipwayTesting
 import Testing
 @testable import Releases
@@ -8,7 +9,6 @@ import Testing
 /// The Prometheus provider against a fake Prometheus HTTP API answering each result type.
 @Suite struct PrometheusClientTests {
     @Test func readsEveryResultTypeAndSaysWhatWentWrong() async throws {
-        let port = try FreePort.next()
         let router = Router()
         router.get("/api/v1/query") { request, _ -> Response in
             let query = request.uri.queryParameters.get("query") ?? ""
@@ -25,22 +25,17 @@ import Testing
             }
             return Response(status: body.contains("error") ? .badRequest : .ok, body: .init(byteBuffer: .init(string: body)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
+        // Served on a port the kernel chooses; the client talks to it over real HTTP.
+        try await Application(router: router).test(.live) { live in
+        let port = try #require(live.port)
         let client = PrometheusClient()
-        let address = "http://127.0.0.1:\(port)"
+        let address = "http://localhost:\(port)"
         func measure(_ query: String, requests: String? = nil) async throws -> MetricSample {
             try await Deadline.within(.seconds(30), "the query \(query)") {
                 try await client.measure(.init(address: address, query: query, requestsQuery: requests))
             }
         }
-        // The server may take a moment to listen.
-        var scalar: MetricSample?
-        for _ in 0..<50 where scalar == nil {
-            scalar = try? await measure("scalar")
-            if scalar == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let scalar = try await measure("scalar")
         #expect(scalar == MetricSample(shape: .scalar, values: [0.97], query: "scalar"))
         let vector = try await measure("vector")
         #expect(vector.shape == .vector && vector.values == [0.5, .infinity])
@@ -58,5 +53,6 @@ import Testing
         let metric = AnalysisMetric(name: "rate", successCondition: try .init("result[0] >= 0.95"), provider: .prometheus(.init(address: address, query: "q")))
         #expect(metric.judge(empty).phase == .inconclusive && metric.judge(nan).phase == .inconclusive)
         #expect(metric.judge(vector).phase == .failed)
+        }
     }
 }

@@ -51,17 +51,26 @@ final class LocalCluster: Sendable {
             _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile",
                                                                                       tags: [try ImageReference(parsing: tag)]))
         }
-        listenPort = try FreePort.next()
-        adminPort = try FreePort.next()
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         let subnet = try #require(IPv4Subnet("10.214.\(Int.random(in: 1...250)).0/24"))
+        // Ports 0: the kernel chooses, Envoy reports what it got once it is ready.
         var configuration = LocalTarget.Configuration(
             dataDirectory: "\(root)/data", subnet: subnet, bridgeName: "slt\(suffix)", envoyExecutable: try #require(EnvoyLocator.find()),
-            listenPort: listenPort, adminPort: adminPort, imageStore: store)
+            listenPort: 0, adminPort: 0, imageStore: store)
         configuration.drain = .milliseconds(300)
-        target = try LocalTarget(configuration: configuration)
-        let target = self.target
-        runner.withLock { $0 = Task { try await target.run() } }
+        let target = try LocalTarget(configuration: configuration)
+        let run = Task { try await target.run() }
+        await target.ready()
+        guard let listen = await target.mesh.boundListenPort, let admin = await target.mesh.boundAdminPort else {
+            run.cancel()
+            let failure = (try? await run.value).map { "ended" } ?? "failed"
+            await target.tearDown()
+            throw Failure(description: "the local target did not become ready (\(failure)); see \(root)/data/mesh/envoy.log")
+        }
+        self.target = target
+        listenPort = listen
+        adminPort = admin
+        runner.withLock { $0 = run }
     }
 
     /// Stops the target, removes its bridge and files; returns what outlived it (processes, mounts), if anything.

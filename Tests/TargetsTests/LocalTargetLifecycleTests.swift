@@ -92,19 +92,17 @@ struct LocalTargetLifecycleTests {
         // An image that is only in a registry is pulled (Slipway's own registry, in process).
         let registryRoot = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-lt-registry-\(UUID().uuidString.prefix(6))").path
         defer { try? FileManager.default.removeItem(atPath: registryRoot) }
-        let registryPort = try FreePort.next()
-        let registry = Task { try await RegistryServer(storage: try RegistryStorage(root: registryRoot)).run(host: "127.0.0.1", port: registryPort) }
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let registry = Task {
+            defer { portSink.finish() }
+            try await RegistryServer(storage: try RegistryStorage(root: registryRoot)).run(host: "127.0.0.1", port: 0) { portSink.yield($0) }
+        }
         defer { registry.cancel() }
+        var listening = ports.makeAsyncIterator()
+        let registryPort = try #require(await listening.next(), "Slipway's registry listens")
         let client = RegistryClient()
         defer { client.shutdown() }
-        var pushed = false
-        for _ in 0..<100 where !pushed {
-            do {
-                _ = try await client.push(try ImageReference(parsing: "local/app:v1"), from: cluster.store, as: try ImageReference(parsing: "127.0.0.1:\(registryPort)/team/app:v9"))
-                pushed = true
-            } catch { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(pushed)
+        _ = try await client.push(try ImageReference(parsing: "local/app:v1"), from: cluster.store, as: try ImageReference(parsing: "127.0.0.1:\(registryPort)/team/app:v9"))
         try await cluster.apply(Self.deployment("pulled", image: "127.0.0.1:\(registryPort)/team/app:v9"))
         try await cluster.waitForRollout("pulled", timeout: .seconds(30))
         let pulledPod = try #require(try await cluster.target.list(.pod, namespace: "default").first { $0.value(at: ["metadata", "labels", "app"])?.string == "pulled" })

@@ -41,7 +41,7 @@ import Testing
                 let app = Application(router: LocalTargetAPI(target: cluster.target) {}.router())
                 try await app.test(.live) { client in
                     let port = try #require(client.port)
-                    try await body(LocalTargetConnection(baseURL: "http://127.0.0.1:\(port)"))
+                    try await body(LocalTargetConnection(baseURL: "http://localhost:\(port)"))
                 }
             }
         }
