@@ -19,3 +19,24 @@ public enum Leftovers {
         return table.split(separator: "\n").filter { $0.contains(path) }.map(String.init)
     }
 }
+
+extension Leftovers {
+    /// Whether a process has ended: gone from `/proc`, or a zombie waiting to be reaped (it runs nothing any more).
+    public static func hasEnded(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // pid (comm) state …: the state follows the last ')' (the command name may contain one).
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    /// Waits (at most `timeout`) until every process of `pids` has ended; answers those still running then.
+    public static func waitUntilEnded(_ pids: [pid_t], within timeout: Duration = .seconds(10)) async -> [pid_t] {
+        let deadline = ContinuousClock.now + timeout
+        var running = pids.filter { !hasEnded($0) }
+        while !running.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            running = running.filter { !hasEnded($0) }
+        }
+        return running
+    }
+}

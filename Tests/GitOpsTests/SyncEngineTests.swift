@@ -231,13 +231,21 @@ import TargetKit
     }
 }
 
-/// Sync records as they arrive, for a test to wait on.
+/// Sync records as they arrive, for a test to wait on (woken by each arrival, not polled).
 actor Collected {
     var records: [SyncRecord] = []
-    func add(_ record: SyncRecord) { records.append(record) }
+    private var waiters: [(count: Int, continuation: CheckedContinuation<SyncRecord, Never>)] = []
+
+    func add(_ record: SyncRecord) {
+        records.append(record)
+        let ready = waiters.filter { $0.count <= records.count }
+        waiters.removeAll { $0.count <= records.count }
+        for waiter in ready { waiter.continuation.resume(returning: records[waiter.count - 1]) }
+    }
+
     /// The `count`-th record, once there.
     func waitFor(count: Int) async -> SyncRecord {
-        while records.count < count { try? await Task.sleep(for: .milliseconds(20)) }
-        return records[count - 1]
+        if records.count >= count { return records[count - 1] }
+        return await withCheckedContinuation { waiters.append((count, $0)) }
     }
 }

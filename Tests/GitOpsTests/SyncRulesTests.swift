@@ -119,17 +119,13 @@ import TargetKit
               colour: blue
 
             """
-        #expect(throws: (any Error).self) { try ApplicationConfig.parse(text, file: "slipway.yaml") }
-        do {
-            _ = try ApplicationConfig.parse(text, file: "slipway.yaml")
-        } catch {
-            #expect(error.description == """
-                slipway.yaml:6:24: prune must be true or false, got yes
-                slipway.yaml:7:3: missing field "repository"
-                slipway.yaml:7:9: name "Demo" must be lower-case letters, digits and '-', at most 63 characters
-                slipway.yaml:9:3: unknown field "colour", expected one of branch, environment, name, namespace, path, repository, syncPolicy, target
-                """)
-        }
+        let error = #expect(throws: (any Error).self) { try ApplicationConfig.parse(text, file: "slipway.yaml") }
+        #expect(error.map { "\($0)" } == """
+            slipway.yaml:6:24: prune must be true or false, got yes
+            slipway.yaml:7:3: missing field "repository"
+            slipway.yaml:7:9: name "Demo" must be lower-case letters, digits and '-', at most 63 characters
+            slipway.yaml:9:3: unknown field "colour", expected one of branch, environment, name, namespace, path, repository, syncPolicy, target
+            """)
         let good = try ApplicationConfig.parse("applications:\n- {name: qa, repository: ../g.git, path: overlays/qa, environment: qa}\n", file: "/work/x/slipway.yaml")
         #expect(good.applications == [Application(name: "qa", repository: "/work/g.git", path: "overlays/qa", environment: "qa")])
     }

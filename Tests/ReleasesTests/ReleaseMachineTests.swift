@@ -252,9 +252,9 @@ import Testing
         row("analysis: approve", analysing, decide(.approve), .steppingAnalysing, records: ["approved"])
         row("analysis: superseded", analysing, supersede, .superseded, pending: [])
         row("analysis: git went back", analysing, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
-        row("analysis: resumed → measurements wait for a fresh window", analysing, resumed, .steppingAnalysing, records: ["resumed"],
-            check: Check("no measurement before now + 5 s") {
-                if case .stepping(_, .analysing(let run)) = $0.state { run.due(at: at(5.9)).isEmpty && !run.due(at: at(6)).isEmpty } else { false }
+        row("analysis: resumed → measurements wait one interval for a fresh window", analysing, resumed, .steppingAnalysing, records: ["resumed"],
+            check: Check("no measurement before now + the 1 s interval") {
+                if case .stepping(_, .analysing(let run)) = $0.state { run.due(at: at(1.9)).isEmpty && !run.due(at: at(2)).isEmpty } else { false }
             })
 
         // At the gate, with background analysis running.

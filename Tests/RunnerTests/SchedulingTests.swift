@@ -82,11 +82,14 @@ import Workflows
                   - timeout-minutes: 0.02
                     run: |
                       (sleep 30; touch "$GITHUB_WORKSPACE/orphan") &
+                      echo $! > "$GITHUB_WORKSPACE/orphan.pid"
                       sleep 30
             """, in: repo)
         #expect(record.result == .failure)
         #expect(ContinuousClock.now - started < .seconds(20))
-        try await Task.sleep(for: .milliseconds(200))
+        // The step's whole process group went with it: the background child is no longer running.
+        let orphan = try #require(Int32(String(contentsOfFile: "\(repo.path)/orphan.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await Leftovers.waitUntilEnded([orphan]).isEmpty, "the background child \(orphan) was killed with the step")
         #expect(!FileManager.default.fileExists(atPath: "\(repo.path)/orphan"))
     }
 
@@ -126,15 +129,20 @@ import Workflows
                 steps:
                   - run: |
                       if [ "${{ matrix.n }}" = 1 ]; then sleep 0.5; exit 1; fi
-                      (sleep 3; touch "\(marker)-${{ matrix.n }}") &
+                      (sleep 30; touch "\(marker)-${{ matrix.n }}") &
+                      echo $! > "\(marker)-${{ matrix.n }}.pid"
                       sleep 30
             """, in: repo)
         #expect(record.jobs.map(\.result) == [.failure, .cancelled, .cancelled], "\(record.jobs.map(\.log))")
         #expect(record.jobs.dropFirst().allSatisfy { $0.failureReason?.contains("fail-fast") == true })
         #expect(record.result == .failure)
         #expect(ContinuousClock.now - started < .seconds(20))
-        // The cancelled instances' whole process trees are gone: their background children never finish.
-        try await Task.sleep(for: .seconds(3.5))
+        // The cancelled instances' whole process trees are gone: their background children are no longer running.
+        // (An instance cancelled before its step got that far started no child.)
+        let children = ["2", "3"].compactMap { n in
+            (try? String(contentsOfFile: "\(marker)-\(n).pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        #expect(await Leftovers.waitUntilEnded(children).isEmpty, "the background children \(children) were killed with their instances")
         #expect(!FileManager.default.fileExists(atPath: "\(marker)-2"))
         #expect(!FileManager.default.fileExists(atPath: "\(marker)-3"))
     }

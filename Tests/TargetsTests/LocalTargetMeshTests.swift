@@ -155,9 +155,16 @@ import Testing
         let exposition = try await cluster.target.prometheusMetrics()
         #expect(exposition.contains("istio_requests_total{reporter=\"destination\",destination_service=\"qwik-node-app-service.default.svc.cluster.local\",destination_service_name=\"qwik-node-app-service\",destination_service_namespace=\"default\",destination_version=\"canary\",destination_workload=\"qwik-node-app-canary\",destination_workload_namespace=\"default\",source_workload=\"unknown\",response_code=\"200\"} \(canary)\n"),
                 "\(exposition.prefix(1500))")
-        try await Task.sleep(for: .milliseconds(1200))
-        let flushed = try await cluster.target.meshMetrics().first { $0.subset == "canary" }
-        #expect(flushed?.latencyCount == canary && flushed?.latencyBuckets.last?.count == canary, "histograms arrive with the 1 s flush")
+        // Histograms arrive with Envoy's 1 s stats flush: poll until they do.
+        let target = cluster.target
+        let flushed = try await Deadline.within(.seconds(30), "the latency histograms to be flushed") {
+            while true {
+                let metrics = try await target.meshMetrics().first { $0.subset == "canary" }
+                if let metrics, metrics.latencyCount >= canary { return metrics }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(flushed.latencyCount == canary && flushed.latencyBuckets.last?.count == canary, "every request of the split in the histograms")
 
         // 2. Twenty flips 100/0 ↔ 0/100 under load: nothing lost, and requests sent after an apply returned see it.
         let flips: [(Int, Int)] = (0..<20).map { $0 % 2 == 0 ? (100, 0) : (0, 100) }
@@ -167,6 +174,7 @@ import Testing
                 let start = ContinuousClock.now
                 try await cluster.apply(Self.virtualService(primary: primaryWeight, canary: canaryWeight))
                 marks.append((start, .now, primaryWeight == 100 ? "v1" : "v2"))
+                // Pacing, not waiting: requests land between one flip and the next.
                 try await Task.sleep(for: .milliseconds(150))
             }
             return marks
@@ -200,7 +208,11 @@ import Testing
                 }
                 throw error
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // The load goes on until it has seen the new version answer a few times in a row.
+            try await Deadline.within(.seconds(30), "v2 to answer after the rollout") {
+                var inARow = 0
+                while inARow < 10 { inARow = await client.get().body == "v2" ? inARow + 1 : 0 }
+            }
         }
         #expect(rollout.allSatisfy { $0.status == 200 }, "\(rollout.filter { $0.status != 200 }.map(\.body).prefix(3)) during the rolling update")
         #expect(rollout.last?.body == "v2" && rollout.first?.body == "v1", "the update went from v1 to v2")

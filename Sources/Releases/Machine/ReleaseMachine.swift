@@ -26,10 +26,17 @@ import GitOps
 /// | any but final and aborting | abort, an effect failed | aborting | hold, setWeights 0, (applyPrimary previous), removeCanary, revertCommit |
 /// | aborting | the last effect done or failed | aborted | — |
 /// | any but final and aborting | superseded | superseded | (setWeights 0, removeCanary when git went back) |
-/// | any active | resumed | unchanged | record; analyses resume after `resumeDelay` |
+/// | any active | resumed | unchanged | record; analyses measure again one interval later (at most `resumeDelay`) |
 public enum ReleaseMachine {
-    /// After a controller takes a release over, window-based measurements wait this long (their counters restart).
+    /// After a controller takes a release over, measurements wait one interval of the run's quickest metric, at most
+    /// this long: a window-based provider's counters start again with the new process.
     public static let resumeDelay: Duration = .seconds(5)
+
+    /// When a run taken over at `now` may measure again.
+    static func resumption(of run: AnalysisRun, at now: Date) -> Date {
+        let interval = run.metrics.compactMap { $0.interval?.seconds }.min() ?? resumeDelay.seconds
+        return now.addingTimeInterval(min(interval, resumeDelay.seconds))
+    }
 
     /// A new release: traffic on the primary (an earlier release may have left weights behind) and the canary created.
     public static func start(_ release: Release, now: Date) -> (Release, [ReleaseEffect]) {
@@ -195,12 +202,14 @@ struct ReleaseTransition {
 
     mutating func resumed(_ note: String) {
         guard release.isActive else { return }
-        let resumeAt = now.addingTimeInterval(ReleaseMachine.resumeDelay.seconds)
         if case .stepping(let step, .analysing(var run)) = release.state {
-            run.resume(notBefore: resumeAt)
+            run.resume(notBefore: ReleaseMachine.resumption(of: run, at: now))
             release.state = .stepping(step: step, progress: .analysing(run))
         }
-        release.background?.resume(notBefore: resumeAt)
+        if var background = release.background {
+            background.resume(notBefore: ReleaseMachine.resumption(of: background, at: now))
+            release.background = background
+        }
         record(.note, "resumed: \(note); \(release.phase.rawValue.lowercased()), \(release.message)",
                ["pending": release.pending.map(\.description).joined(separator: "; ")])
     }
