@@ -195,7 +195,7 @@ import Testing
         func startTarget() async throws -> ManifestValue {
             let up = try await CapturedCommand.run(
                 ReleaseCrashTests.slipway,
-                ["local", "up", "--data-dir", local, "--subnet", "10.219.\(Int.random(in: 1...250)).0/24", "--bridge", "scr\(suffix)",
+                ["local", "up", "--data-dir", local, "--subnet", await TestNetwork.subnet(), "--bridge", "scr\(suffix)",
                  "--port", "0", "--admin-port", "0", "--api-port", "0"],
                 environment: environment, timeout: .seconds(60))
             try #require(up.succeeded, "\(up.standardOutput)\(up.standardError)")

@@ -38,7 +38,7 @@ import Testing
         let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         // Every port 0: the kernel chooses and each server says (or /proc shows) what it got.
-        let local = ["--subnet", "10.217.\(Int.random(in: 1...250)).0/24", "--bridge", "slu\(suffix)", "--port", "0", "--admin-port", "0", "--api-port", "0"]
+        let local = ["--subnet", await TestNetwork.subnet(), "--bridge", "slu\(suffix)", "--port", "0", "--admin-port", "0", "--api-port", "0"]
 
         // The local target first, then Prometheus scraping its API every second; `slipway up` finds the target running.
         let started = try await CapturedCommand.run(Self.slipway, ["local", "up"] + local, environment: environment, timeout: .seconds(60))

@@ -52,7 +52,7 @@ final class LocalCluster: Sendable {
                                                                                       tags: [try ImageReference(parsing: tag)]))
         }
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
-        let subnet = try #require(IPv4Subnet("10.214.\(Int.random(in: 1...250)).0/24"))
+        let subnet = try #require(IPv4Subnet(await TestNetwork.subnet()))
         // Ports 0: the kernel chooses, Envoy reports what it got once it is ready.
         var configuration = LocalTarget.Configuration(
             dataDirectory: "\(root)/data", subnet: subnet, bridgeName: "slt\(suffix)", envoyExecutable: try #require(EnvoyLocator.find()),

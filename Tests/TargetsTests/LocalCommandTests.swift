@@ -31,7 +31,7 @@ struct LocalCommandTests {
         #expect(imported.succeeded, "\(imported.standardError)")
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         // Every port 0: the kernel chooses, the target reports what it got.
-        let up = ["local", "up", "--subnet", "10.216.\(Int.random(in: 1...250)).0/24", "--bridge", "slc\(suffix)", "--port", "0",
+        let up = ["local", "up", "--subnet", await TestNetwork.subnet(), "--bridge", "slc\(suffix)", "--port", "0",
                   "--admin-port", "0", "--api-port", "0"]
         let started = try await slipway(up)
         #expect(started.succeeded && started.standardOutput.contains("local target running"), "\(started.standardOutput)\(started.standardError)")

@@ -38,7 +38,7 @@ struct PodImageTests {
         #expect(try cache.layers(of: manifest) == layers, "a layer is unpacked once")
 
         let suffix = String(UUID().uuidString.prefix(4)).lowercased()
-        let subnet = try #require(IPv4Subnet("10.213.\(Int.random(in: 100...250)).0/24"))
+        let subnet = try #require(IPv4Subnet(await TestNetwork.subnet()))
         let bridge = try PodBridge(name: "slwi\(suffix)", subnet: subnet)
         try await bridge.ensure()
         let launch = PodSandbox.Launch(layers: layers, stateDirectory: "\(root)/pod", command: config.config.cmd ?? [],

@@ -49,7 +49,7 @@ struct PodNetworkTests {
         try FileManager.default.createDirectory(atPath: "\(layer)/www", withIntermediateDirectories: true)
 
         let suffix = String(UUID().uuidString.prefix(4)).lowercased()
-        let subnet = try #require(IPv4Subnet("10.213.\(Int.random(in: 100...250)).0/24"))
+        let subnet = try #require(IPv4Subnet(await TestNetwork.subnet()))
         let bridge = try PodBridge(name: "slwt\(suffix)", subnet: subnet)
         try await bridge.ensure()
         do {
