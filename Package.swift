@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Store", "Manifests", "GitOps", "OCI", "OCIClient", "OCIRegistry", "Images",
+                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Store", "Manifests", "GitOps", "OCI",
+                "OCIClient", "OCIRegistry", "Images",
                 "TargetKit", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,7 +142,8 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
-                "Core", "Runner", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images", "Manifests",
+                "Core", "Runner", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images",
+                "Manifests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -258,15 +260,19 @@ let package = Package(
         ),
         .testTarget(
             name: "TargetsTests",
-            dependencies: ["TargetKit", "Targets", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
-                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "TargetKit", "Targets", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "ReleasesTests",
-            dependencies: ["Releases", "GitOps", "TargetKit", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
-                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Releases", "GitOps", "TargetKit", "Expressions", "Manifests", "Store", "Core", "SlipwayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -277,7 +283,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayCLI", "Runner", "Releases", "Store", "Core", "SlipwayTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SlipwayCLI", "Runner", "Releases", "Store", "Core", "SlipwayTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -287,7 +296,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Runner", "Workflows", "Store", "Core", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Delivery", "Runner", "Workflows", "Store", "Core", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
     ]

@@ -59,16 +59,25 @@ struct DemoFlow {
         guard let ci, let cd, ci.result == .success, cd.result == .success else {
             let failed = records.flatMap(\.jobs).filter { $0.result == .failure }
             let output = failed.flatMap { job in ["[\(job.name)] \(job.failureReason ?? "failed")"] + job.log.suffix(15).map { "  \($0)" } }
-            throw Failure(description: "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in \(workspace.app)):\n\(output.joined(separator: "\n"))")
+            throw Failure(
+                description:
+                    "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in "
+                    + "\(workspace.app)):\n\(output.joined(separator: "\n"))"
+            )
         }
         let build = ci.jobs.first { $0.jobID == "build-and-push" }
         let tag = build?.outputs["image-tag"] ?? String(commit.prefix(8))
         let digest = build?.outputs["image-digest"] ?? ""
         let revision = try await Git(directory: workspace.gitops).run(["rev-parse", "main"])
         let run = String(ci.runID)
-        await progress.say(String(format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci.result.rawValue, ci.duration, registry, tag,
-                                  String(digest.prefix(19))))
-        await progress.say(String(format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd.runID, cd.result.rawValue, cd.duration, String(revision.prefix(8))))
+        await progress.say(
+            String(
+                format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci.result.rawValue, ci.duration, registry, tag,
+                String(digest.prefix(19))))
+        await progress.say(
+            String(
+                format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd.runID, cd.result.rawValue, cd.duration,
+                String(revision.prefix(8))))
         guard revision != before else { throw Failure(description: "CD made no GitOps commit for \(commit.prefix(8))") }
         return Delivery(commit: commit, ciRun: run, image: "\(registry)/my-app:\(tag)", digest: digest, gitopsRevision: revision)
     }
@@ -83,7 +92,8 @@ struct DemoFlow {
             let images = (live.value(at: ["spec", "template", "spec", "containers"])?.array ?? []).compactMap { $0["image"]?.string }
             let wanted = live.value(at: ["spec", "replicas"])?.int ?? 1
             return images == [image] && HealthCheck.health(of: live)?.status == .healthy
-                && (live.value(at: ["status", "updatedReplicas"])?.int ?? 0) == wanted && (live.value(at: ["status", "availableReplicas"])?.int ?? 0) >= wanted
+                && (live.value(at: ["status", "updatedReplicas"])?.int ?? 0) == wanted
+                && (live.value(at: ["status", "availableReplicas"])?.int ?? 0) >= wanted
         }
     }
 
@@ -129,7 +139,9 @@ struct DemoFlow {
                 if try await target.delete(ObjectKey(kind, namespace: DemoWorkspace.namespace, name: name)) { removed += 1 }
             }
         }
-        if removed > 0 { await progress.say("removed \(removed) objects an earlier workspace left in namespace \(DemoWorkspace.namespace)") }
+        if removed > 0 {
+            await progress.say("removed \(removed) objects an earlier workspace left in namespace \(DemoWorkspace.namespace)")
+        }
     }
 
     /// First deployment: no primary yet, so the version is applied as is (no canary, as in Argo Rollouts).
@@ -144,7 +156,8 @@ struct DemoFlow {
     /// Commits a new `app.conf`, delivers it through CI and CD, and answers the release its GitOps commit started.
     func startRelease(number: Int, errorPercent: Int, message: String) async throws -> (Delivery, Release) {
         let commit = try await workspace.commitApplication(
-            ["app.conf": DemoResources.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)], message: message)
+            ["app.conf": DemoResources.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)],
+            message: message)
         let delivery = try await deliver(commit)
         await traffic.underCanary(Self.tag(of: delivery.image))
         let started = try await release(for: delivery.gitopsRevision)
@@ -173,7 +186,10 @@ struct DemoFlow {
         let (delivery, started) = try await startRelease(number: number, errorPercent: 0, message: "greeting: release \(number)")
         let gate = try await waitUntil(started.id, timeout: .seconds(150)) { $0.waitingAtGate || $0.phase.isFinal }
         guard gate.waitingAtGate else { return gate }
-        await progress.say("release #\(started.id) waits at its gate; promoting as \"\(Self.actor)\" (what `slipway rollout promote \(application.name)` does)")
+        await progress.say(
+            "release #\(started.id) waits at its gate; promoting as \"\(Self.actor)\" (what `slipway rollout promote "
+                + "\(application.name)` does)"
+        )
         _ = try await controller.promote(application.name, by: Self.actor)
         let finished = try await waitUntil(started.id, timeout: .seconds(120)) { $0.phase.isFinal }
         if finished.phase == .succeeded {
@@ -186,7 +202,8 @@ struct DemoFlow {
     /// A commit whose new version answers 30 % of requests with errors: the analysis fails, the release aborts,
     /// traffic returns to the primary and the GitOps commit is reverted.
     func badRelease(number: Int) async throws -> Release {
-        let (_, started) = try await startRelease(number: number, errorPercent: 30, message: "greeting: release \(number) (with a bug: 30 % of requests fail)")
+        let (_, started) = try await startRelease(
+            number: number, errorPercent: 30, message: "greeting: release \(number) (with a bug: 30 % of requests fail)")
         let finished = try await waitUntil(started.id, timeout: .seconds(150)) { $0.phase.isFinal || $0.waitingAtGate }
         if finished.waitingAtGate {
             // Analysis did not catch it: a person would; the demo reports it as a failure below.
@@ -197,7 +214,9 @@ struct DemoFlow {
             // The revert's sync: git is back at the previous version, which the primary never stopped running.
             try await wait("the revert to be synced", timeout: .seconds(60)) {
                 guard let revert = await log.release(started.id)?.revertRevision else { return false }
-                return await log.records(application: application.name, limit: 50).contains { $0.revision == revert && $0.phase == .succeeded }
+                return await log.records(application: application.name, limit: 50).contains {
+                    $0.revision == revert && $0.phase == .succeeded
+                }
             }
         }
         return await log.release(started.id) ?? finished

@@ -35,7 +35,10 @@ actor DemoProgress {
     func catchUp() async {
         let syncs = await log.records(application: application, limit: 1000).sorted { $0.startedAt < $1.startedAt }
         for record in syncs.dropFirst(printedSyncs) {
-            say("sync \(record.revision.prefix(8)) (\(record.trigger.rawValue)): \(record.phase.rawValue), \(record.health.status.rawValue) — \(record.message)")
+            say(
+                "sync \(record.revision.prefix(8)) (\(record.trigger.rawValue)): \(record.phase.rawValue), "
+                    + "\(record.health.status.rawValue) — \(record.message)"
+            )
         }
         printedSyncs = max(printedSyncs, syncs.count)
         for release in await log.all() {

@@ -13,7 +13,9 @@ enum DemoResources {
 
     /// `Examples/slipway-up` as built into this binary.
     static func root() throws -> String {
-        guard let path = Bundle.module.resourcePath.map({ $0 + "/slipway-up" }), FileManager.default.fileExists(atPath: path + "/slipway.yaml") else {
+        guard let path = Bundle.module.resourcePath.map({ $0 + "/slipway-up" }),
+            FileManager.default.fileExists(atPath: path + "/slipway.yaml")
+        else {
             throw Missing(description: "the demo's files are missing from this build (Examples/slipway-up, the Demo module's resources)")
         }
         return path
@@ -32,7 +34,9 @@ enum DemoResources {
 
     static func text(_ relative: String) throws -> String {
         let path = try root() + "/" + relative
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw Missing(description: "cannot read the demo's \(relative)") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Missing(description: "cannot read the demo's \(relative)")
+        }
         return text
     }
 

@@ -17,18 +17,22 @@ struct DemoWorkspace {
     static let application = "my-app-qa"
     static let namespace = "my-app-qa"
 
-    static let developer = ["GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@my-app.example",
-                            "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@my-app.example"]
+    static let developer = [
+        "GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@my-app.example",
+        "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@my-app.example",
+    ]
 
     /// The workspace at `root`, with both repositories; `created` says whether they were made now.
     static func prepare(at root: String, prometheus: String?) async throws -> (workspace: DemoWorkspace, created: Bool) {
         let workspace = DemoWorkspace(root: root)
         let fm = FileManager.default
-        let complete = fm.fileExists(atPath: workspace.app + "/.git") && fm.fileExists(atPath: workspace.gitops + "/HEAD")
+        let complete =
+            fm.fileExists(atPath: workspace.app + "/.git") && fm.fileExists(atPath: workspace.gitops + "/HEAD")
             && fm.fileExists(atPath: workspace.config)
         if !complete {
             if fm.fileExists(atPath: root), !((try? fm.contentsOfDirectory(atPath: root)) ?? []).isEmpty {
-                throw SlipwayUp.Failure(description: "\(root) exists but is not a complete demo workspace; remove it or choose another with --workspace")
+                throw SlipwayUp.Failure(
+                    description: "\(root) exists but is not a complete demo workspace; remove it or choose another with --workspace")
             }
             try await workspace.create(prometheus: prometheus)
         } else {
@@ -47,7 +51,9 @@ struct DemoWorkspace {
         try DemoResources.copy("app", to: scratch + "/app")
         try await Self.initialise(scratch + "/app", message: "my-app: a greeting behind busybox httpd")
         try DemoResources.copy("gitops", to: scratch + "/gitops-src")
-        if prometheus != nil { try Self.write(["base/my-app/canary.yaml": try DemoResources.canary(prometheus: prometheus)], into: scratch + "/gitops-src") }
+        if prometheus != nil {
+            try Self.write(["base/my-app/canary.yaml": try DemoResources.canary(prometheus: prometheus)], into: scratch + "/gitops-src")
+        }
         try await Self.initialise(scratch + "/gitops-src", message: "my-app: base, canary strategy and the qa, pre and prod overlays")
         try await Git(directory: scratch).run(["clone", "-q", "--bare", scratch + "/gitops-src", scratch + "/gitops-config.git"])
         try fm.removeItem(atPath: scratch + "/gitops-src")
@@ -70,8 +76,13 @@ struct DemoWorkspace {
         try await Git(directory: root).run(["clone", "-q", gitops, clone])
         try wanted.write(toFile: clone + "/" + path, atomically: true, encoding: .utf8)
         let git = Git(directory: clone)
-        try await git.run(["commit", "-qam", prometheus.map { "my-app: analyse canaries with Prometheus at \($0)" } ?? "my-app: analyse canaries with the local target's metrics"],
-                          environment: Self.developer)
+        try await git.run(
+            [
+                "commit", "-qam",
+                prometheus.map { "my-app: analyse canaries with Prometheus at \($0)" }
+                    ?? "my-app: analyse canaries with the local target's metrics",
+            ],
+            environment: Self.developer)
         try await git.run(["push", "-q", "origin", "HEAD:main"])
     }
 

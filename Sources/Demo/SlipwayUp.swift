@@ -51,18 +51,26 @@ public struct SlipwayUp: Sendable {
     /// Runs the demo; answers whether every claim of its summary holds (true as well when a signal stopped `watch`).
     public func run() async throws -> Bool {
         let started = ContinuousClock.now
-        guard BusyboxRoot.executable != nil else { throw Failure(description: "busybox is not installed (scripts/setup installs Debian busybox-static)") }
+        guard BusyboxRoot.executable != nil else {
+            throw Failure(description: "busybox is not installed (scripts/setup installs Debian busybox-static)")
+        }
         let registryPort = options.registryPort
         let registry = "127.0.0.1:\(registryPort)"
 
         let (workspace, created) = try await DemoWorkspace.prepare(at: options.workspace, prometheus: options.prometheus)
-        Self.output("workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
-        do { try workspace.ensureBaseImage() } catch { throw Failure(description: "could not import busybox as the demo's base image: \(error)") }
-        if registryPort != 0, try await Self.answers("http://\(registry)/v2/") {
-            throw Failure(description: "something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
+        Self.output(
+            "workspace \(workspace.root) (\(created ? "created" : "reused")): app/ (seed 000's CI and CD), gitops-config.git, slipway.yaml")
+        do { try workspace.ensureBaseImage() } catch {
+            throw Failure(description: "could not import busybox as the demo's base image: \(error)")
         }
-        let status = try await LocalTargetLauncher(dataDirectory: options.localDataDirectory).ensureRunning(options.localSettings,
-                                                                                                          executable: options.executable)
+        if registryPort != 0, try await Self.answers("http://\(registry)/v2/") {
+            throw Failure(
+                description:
+                    "something already listens on \(registry); stop it (an earlier `slipway up --watch`?) or choose --registry-port")
+        }
+        let status = try await LocalTargetLauncher(dataDirectory: options.localDataDirectory).ensureRunning(
+            options.localSettings,
+            executable: options.executable)
         Self.output(LocalTargetLauncher.describe(status))
 
         let config: ApplicationConfig
@@ -73,8 +81,9 @@ public struct SlipwayUp: Sendable {
         var logger = Logger(label: "slipway.up")
         logger.logLevel = .warning
         // The application joins the sync controller once its GitOps overlay names a built image (after the first CI run).
-        let stack = try await DeliveryStack(localDataDirectory: options.localDataDirectory, storePath: options.storePath, cacheRoot: workspace.cache,
-                                            applications: [], logger: logger)
+        let stack = try await DeliveryStack(
+            localDataDirectory: options.localDataDirectory, storePath: options.storePath, cacheRoot: workspace.cache,
+            applications: [], logger: logger)
         let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw Failure(description: "\(error)") }
@@ -84,7 +93,8 @@ public struct SlipwayUp: Sendable {
             registryPortSink.yield(port)
             registryPortSink.finish()
         }
-        let services = ServiceGroup(services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let services = ServiceGroup(
+            services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 
         let listen = status["listen"]?.string ?? "http://127.0.0.1:\(options.localSettings.port)"
         let port = URL(string: listen)?.port ?? options.localSettings.port
@@ -95,15 +105,18 @@ public struct SlipwayUp: Sendable {
 
         let watch = options.watch
         do {
-            return try await run(services, story: {
-                guard let bound = try await Self.first(of: registryPorts, within: .seconds(15)) else {
-                    throw Failure(description: "Slipway's registry did not listen on 127.0.0.1:\(registryPort) within 15 s")
-                }
-                let registry = "127.0.0.1:\(bound)"
-                let flow = DemoFlow(workspace: workspace, registry: registry, application: application, log: log,
-                                    controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
-                return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
-            })
+            return try await run(
+                services,
+                story: {
+                    guard let bound = try await Self.first(of: registryPorts, within: .seconds(15)) else {
+                        throw Failure(description: "Slipway's registry did not listen on 127.0.0.1:\(registryPort) within 15 s")
+                    }
+                    let registry = "127.0.0.1:\(bound)"
+                    let flow = DemoFlow(
+                        workspace: workspace, registry: registry, application: application, log: log,
+                        controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
+                    return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
+                })
         } catch is CancellationError {
             // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
             return true
@@ -112,7 +125,10 @@ public struct SlipwayUp: Sendable {
 
     /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
     func run(_ services: ServiceGroup, story: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
-        enum Ended: Sendable { case services, story(passed: Bool) }
+        enum Ended: Sendable {
+            case services
+            case story(passed: Bool)
+        }
         return try await withThrowingTaskGroup(of: Ended.self) { tasks in
             tasks.addTask {
                 do { try await services.run() } catch is CancellationError {
@@ -164,7 +180,9 @@ public struct SlipwayUp: Sendable {
     static func story(_ flow: DemoFlow, registry: String, url: String, started: ContinuousClock.Instant, watch: Bool) async throws -> Bool {
         let progress = flow.progress
         await progress.say("Slipway's registry listens on \(registry)")
-        let tagged = (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains("newTag:") ?? false
+        let tagged =
+            (try? await Git(directory: flow.workspace.gitops).run(["show", "main:overlays/qa/my-app/kustomization.yaml"]))?.contains(
+                "newTag:") ?? false
         return try await withThrowingTaskGroup(of: Void.self) { background in
             background.addTask { await progress.follow() }
             defer { background.cancelAll() }
@@ -187,12 +205,14 @@ public struct SlipwayUp: Sendable {
                 let version = DemoFlow.tag(of: release.images.first ?? "")
                 canary.append((version, await flow.traffic.canaryTally(version)))
             }
-            let summary = DemoSummary(good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),
-                                      primary: await flow.traffic.primary, primaryFailures: await flow.traffic.primaryFailures, canary: canary,
-                                      history: history, url: url, elapsed: (ContinuousClock.now - started).seconds)
+            let summary = DemoSummary(
+                good: good, bad: bad, goodEvents: await flow.log.timeline(of: good.id), badEvents: await flow.log.timeline(of: bad.id),
+                primary: await flow.traffic.primary, primaryFailures: await flow.traffic.primaryFailures, canary: canary,
+                history: history, url: url, elapsed: (ContinuousClock.now - started).seconds)
             Self.output(summary.render())
             if watch {
-                Self.output("\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
+                Self.output(
+                    "\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
                 try await watchPushes(flow)
             }
             return summary.failures.isEmpty

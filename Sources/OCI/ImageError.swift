@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// Errors of the Images module, with the text a user sees.
 public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidDigest(String)

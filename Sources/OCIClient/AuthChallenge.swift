@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// A `WWW-Authenticate` challenge: `Basic realm="…"` or `Bearer realm="…",service="…",scope="a b"`.
@@ -15,7 +15,9 @@ struct AuthChallenge: Equatable {
 
     static func parse(_ header: String) -> AuthChallenge? {
         let trimmed = header.trimmingCharacters(in: .whitespaces)
-        guard let space = trimmed.firstIndex(of: " ") else { return trimmed.isEmpty ? nil : AuthChallenge(scheme: trimmed.lowercased(), parameters: [:]) }
+        guard let space = trimmed.firstIndex(of: " ") else {
+            return trimmed.isEmpty ? nil : AuthChallenge(scheme: trimmed.lowercased(), parameters: [:])
+        }
         let scheme = trimmed[..<space].lowercased()
         var parameters: [String: String] = [:]
         var rest = Substring(trimmed[trimmed.index(after: space)...])

@@ -1,7 +1,7 @@
-import CDispatch
-import Glibc
 import AsyncHTTPClient
+import CDispatch
 import Foundation
+import Glibc
 import NIOCore
 import NIOHTTP1
 import OCI
@@ -12,13 +12,16 @@ extension RegistryClient {
     /// Pushes the image named `reference` in `store` (blobs first, the manifest last); returns the manifest digest
     /// the registry confirmed.
     public func push(_ reference: ImageReference, from store: ImageStore, as target: ImageReference? = nil) async throws -> Digest {
-        guard let descriptor = try store.resolve(reference) else { throw ImageError.notFound("image \(reference.familiar) in the local store") }
+        guard let descriptor = try store.resolve(reference) else {
+            throw ImageError.notFound("image \(reference.familiar) in the local store")
+        }
         let destination = target ?? reference
         let data = try store.readBlob(descriptor.digest)
         if MediaType.isIndex(descriptor.mediaType) {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index")
             for child in index.manifests {
-                try await pushManifestAndBlobs(child, data: try store.readBlob(child.digest), to: destination, reference: child.digest.description, store: store)
+                try await pushManifestAndBlobs(
+                    child, data: try store.readBlob(child.digest), to: destination, reference: child.digest.description, store: store)
             }
         } else {
             let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest")
@@ -26,14 +29,18 @@ extension RegistryClient {
                 try await self.pushBlob(blob, to: destination, store: store)
             }
         }
-        let digest = try await putManifest(data, mediaType: descriptor.mediaType, to: destination, reference: destination.tag ?? descriptor.digest.description)
+        let digest = try await putManifest(
+            data, mediaType: descriptor.mediaType, to: destination, reference: destination.tag ?? descriptor.digest.description)
         await locations?.save()
         return digest
     }
 
-    private func pushManifestAndBlobs(_ descriptor: Descriptor, data: Data, to destination: ImageReference, reference: String, store: ImageStore) async throws {
+    private func pushManifestAndBlobs(
+        _ descriptor: Descriptor, data: Data, to destination: ImageReference, reference: String, store: ImageStore
+    ) async throws {
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest")
-        try await transferBlobs([manifest.config] + manifest.layers) { blob in try await self.pushBlob(blob, to: destination, store: store) }
+        try await transferBlobs([manifest.config] + manifest.layers) { blob in try await self.pushBlob(blob, to: destination, store: store)
+        }
         _ = try await putManifest(data, mediaType: descriptor.mediaType, to: destination, reference: reference)
     }
 
@@ -75,7 +82,9 @@ extension RegistryClient {
         // Mount from a repository of the same registry that has the blob.
         for source in await locations?.repositories(of: blob.digest, in: registry) ?? [] where source != repository {
             let mountScopes = scopes + [RegistryClient.scope(source, "pull")]
-            let mount = try await send(.POST, "\(root)/v2/\(repository)/blobs/uploads/?mount=\(blob.digest)&from=\(source)", registry: registry, scopes: mountScopes)
+            let mount = try await send(
+                .POST, "\(root)/v2/\(repository)/blobs/uploads/?mount=\(blob.digest)&from=\(source)", registry: registry,
+                scopes: mountScopes)
             if mount.status == 201 {
                 await locations?.record(blob.digest, registry: registry, repository: repository)
                 return
@@ -98,19 +107,26 @@ extension RegistryClient {
                     var offset: Int64 = 0
                     while offset < size {
                         let length = min(configuration.chunkSize, size - offset)
-                        let patch = try await send(.PATCH, current, registry: registry, scopes: scopes, headers: [
-                            ("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + length - 1)"),
-                        ], body: .file(path: path, offset: offset, length: length), retryable: false)
-                        guard patch.status == 202, let next = patch.header("Location") else { throw await failure(patch, "PATCH \(repository) blob \(blob.digest.short)") }
+                        let patch = try await send(
+                            .PATCH, current, registry: registry, scopes: scopes,
+                            headers: [
+                                ("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + length - 1)"),
+                            ], body: .file(path: path, offset: offset, length: length), retryable: false)
+                        guard patch.status == 202, let next = patch.header("Location") else {
+                            throw await failure(patch, "PATCH \(repository) blob \(blob.digest.short)")
+                        }
                         current = absolute(next, root: root)
                         offset += length
                     }
-                    let put = try await send(.PUT, appendDigest(current, blob.digest), registry: registry, scopes: scopes,
-                                             headers: [("Content-Type", "application/octet-stream")], body: .none, retryable: false)
+                    let put = try await send(
+                        .PUT, appendDigest(current, blob.digest), registry: registry, scopes: scopes,
+                        headers: [("Content-Type", "application/octet-stream")], body: .none, retryable: false)
                     try await checkCreated(put, blob.digest, "PUT \(repository) blob \(blob.digest.short)")
                 } else {
-                    let put = try await send(.PUT, appendDigest(current, blob.digest), registry: registry, scopes: scopes,
-                                             headers: [("Content-Type", "application/octet-stream")], body: .file(path: path, offset: 0, length: size), retryable: false)
+                    let put = try await send(
+                        .PUT, appendDigest(current, blob.digest), registry: registry, scopes: scopes,
+                        headers: [("Content-Type", "application/octet-stream")], body: .file(path: path, offset: 0, length: size),
+                        retryable: false)
                     try await checkCreated(put, blob.digest, "PUT \(repository) blob \(blob.digest.short)")
                 }
                 await locations?.record(blob.digest, registry: registry, repository: repository)
@@ -137,8 +153,9 @@ extension RegistryClient {
     func putManifest(_ data: Data, mediaType: String, to destination: ImageReference, reference: String) async throws -> Digest {
         let root = base(destination.registry)
         let url = "\(root)/v2/\(destination.repository)/manifests/\(reference)"
-        let response = try await send(.PUT, url, registry: destination.registry, scopes: [RegistryClient.scope(destination.repository, "pull,push")],
-                                      headers: [("Content-Type", mediaType)], body: .data(data))
+        let response = try await send(
+            .PUT, url, registry: destination.registry, scopes: [RegistryClient.scope(destination.repository, "pull,push")],
+            headers: [("Content-Type", mediaType)], body: .data(data))
         guard response.status == 201 else { throw await failure(response, "PUT \(destination.repository) manifest \(reference)") }
         _ = try? await response.body?.collect(upTo: 1 << 20)
         let local = Digest.sha256(of: data)
@@ -161,15 +178,18 @@ extension RegistryClient {
     /// Fetches a manifest (`Accept` lists every manifest type); returns its bytes, media type and digest.
     public func manifest(_ reference: ImageReference) async throws -> (data: Data, mediaType: String, digest: Digest) {
         let root = base(reference.registry)
-        let response = try await send(.GET, "\(root)/v2/\(reference.repository)/manifests/\(reference.reference)", registry: reference.registry,
-                                      scopes: [RegistryClient.scope(reference.repository, "pull")], headers: [("Accept", MediaType.manifestAccept)])
+        let response = try await send(
+            .GET, "\(root)/v2/\(reference.repository)/manifests/\(reference.reference)", registry: reference.registry,
+            scopes: [RegistryClient.scope(reference.repository, "pull")], headers: [("Accept", MediaType.manifestAccept)])
         guard response.status == 200 else { throw await failure(response, "GET \(reference.familiar) manifest") }
         let data = Data.fromBuffer(try await response.body?.collect(upTo: 8 << 20) ?? ByteBuffer())
         let digest = Digest.sha256(of: data)
         if let expected = reference.digest, expected != digest, expected.algorithm == "sha256" {
-            throw ImageError.digestMismatch(expected: expected.description, actual: digest.description, what: "manifest \(reference.familiar)")
+            throw ImageError.digestMismatch(
+                expected: expected.description, actual: digest.description, what: "manifest \(reference.familiar)")
         }
-        let type = (try? JSONDecoder().decode(ImageStore.MediaTypeProbe.self, from: data))?.mediaType
+        let type =
+            (try? JSONDecoder().decode(ImageStore.MediaTypeProbe.self, from: data))?.mediaType
             ?? response.header("Content-Type") ?? MediaType.ociManifest
         return (data, type, digest)
     }
@@ -192,7 +212,8 @@ extension RegistryClient {
             guard let match = index.manifest(for: platform) else {
                 throw ImageError.notFound("a \(platform.os)/\(platform.architecture) manifest in \(reference.familiar)")
             }
-            (data, mediaType, digest) = try await manifest(ImageReference(registry: reference.registry, repository: reference.repository, digest: match.digest))
+            (data, mediaType, digest) = try await manifest(
+                ImageReference(registry: reference.registry, repository: reference.repository, digest: match.digest))
         }
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest of \(reference.familiar)")
         try await transferBlobs([manifest.config] + manifest.layers) { blob in
@@ -235,14 +256,18 @@ extension RegistryClient {
 
     /// One GET of a blob, appended to `writer`; with `resumeAt` > 0 it asks for the rest only, and starts over when
     /// the registry sends the whole blob anyway.
-    private func downloadBlob(_ blob: Descriptor, from reference: ImageReference, into writer: BlobWriter, resumeAt offset: Int64) async throws {
+    private func downloadBlob(_ blob: Descriptor, from reference: ImageReference, into writer: BlobWriter, resumeAt offset: Int64)
+        async throws
+    {
         let root = base(reference.registry)
         var url = "\(root)/v2/\(reference.repository)/blobs/\(blob.digest)"
         var sameHost = true
         let range: [(String, String)] = offset > 0 ? [("Range", "bytes=\(offset)-")] : []
         for _ in 0..<5 {
-            let response = sameHost
-                ? try await send(.GET, url, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")], headers: range)
+            let response =
+                sameHost
+                ? try await send(
+                    .GET, url, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")], headers: range)
                 : try await raw(.GET, url, headers: range, body: .none)  // never forward credentials to another host
             if [301, 302, 303, 307, 308].contains(response.status), let location = response.header("Location") {
                 let next = absolute(location, root: root)
@@ -273,13 +298,16 @@ extension RegistryClient {
         var url: String? = "\(root)/v2/\(reference.repository)/tags/list"
         var tags: [String] = []
         while let current = url {
-            let response = try await send(.GET, current, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")])
+            let response = try await send(
+                .GET, current, registry: reference.registry, scopes: [RegistryClient.scope(reference.repository, "pull")])
             guard response.status == 200 else { throw await failure(response, "GET \(reference.repository) tags") }
             let data = Data.fromBuffer(try await response.body?.collect(upTo: 16 << 20) ?? ByteBuffer())
             struct TagList: Decodable { var tags: [String]? }
             tags += try CanonicalJSON.decode(TagList.self, from: data, what: "tag list").tags ?? []
             url = nil
-            if let link = response.header("Link"), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"), link.contains("rel=\"next\"") {
+            if let link = response.header("Link"), let open = link.firstIndex(of: "<"), let close = link.firstIndex(of: ">"),
+                link.contains("rel=\"next\"")
+            {
                 url = absolute(String(link[link.index(after: open)..<close]), root: root)
             }
         }

@@ -1,8 +1,8 @@
-import CDispatch
-import Glibc
 import AsyncHTTPClient
+import CDispatch
 import Core
 import Foundation
+import Glibc
 import NIOCore
 import NIOHTTP1
 import OCI
@@ -56,7 +56,9 @@ public final class RegistryClient: Sendable {
     func base(_ registry: String) -> String {
         let host = registry == ImageReference.dockerHub ? "registry-1.docker.io" : registry
         let name = host.split(separator: ":").first.map(String.init) ?? host
-        let plain = configuration.insecureRegistries.contains(registry) || name == "localhost" || name == "127.0.0.1" || name == "[::1]" || name.hasPrefix("127.")
+        let plain =
+            configuration.insecureRegistries.contains(registry) || name == "localhost" || name == "127.0.0.1" || name == "[::1]"
+            || name.hasPrefix("127.")
         return (plain ? "http://" : "https://") + host
     }
 
@@ -76,8 +78,10 @@ public final class RegistryClient: Sendable {
     }
 
     /// Sends a request, answering auth challenges once; retries 5xx and connection failures.
-    func send(_ method: HTTPMethod, _ url: String, registry: String, scopes: [String], headers: [(String, String)] = [], body: Body = .none,
-              retryable: Bool = true) async throws -> Response {
+    func send(
+        _ method: HTTPMethod, _ url: String, registry: String, scopes: [String], headers: [(String, String)] = [], body: Body = .none,
+        retryable: Bool = true
+    ) async throws -> Response {
         var attempt = 0
         while true {
             do {
@@ -101,10 +105,14 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    private func sendAuthenticated(_ method: HTTPMethod, _ url: String, registry: String, scopes: [String], headers: [(String, String)], body: Body) async throws -> Response {
+    private func sendAuthenticated(
+        _ method: HTTPMethod, _ url: String, registry: String, scopes: [String], headers: [(String, String)], body: Body
+    ) async throws -> Response {
         let authorization = await tokens.header(registry: registry, scopes: scopes)
         var response = try await raw(method, url, headers: headers + (authorization.map { [("Authorization", $0)] } ?? []), body: body)
-        guard response.status == 401, let header = response.header("WWW-Authenticate"), let challenge = AuthChallenge.parse(header) else { return response }
+        guard response.status == 401, let header = response.header("WWW-Authenticate"), let challenge = AuthChallenge.parse(header) else {
+            return response
+        }
         _ = try? await response.body?.collect(upTo: 1 << 20)
         guard let fresh = try await authorize(challenge, registry: registry, scopes: scopes) else { return response }
         response = try await raw(method, url, headers: headers + [("Authorization", fresh)], body: body)
@@ -132,17 +140,26 @@ public final class RegistryClient: Sendable {
             let response = try await raw(.GET, tokenURL, headers: credential.map { [("Authorization", $0.basicHeader)] } ?? [], body: .none)
             let data = Data.fromBuffer(try await response.body?.collect(upTo: 1 << 20) ?? ByteBuffer())
             guard response.status == 200 else {
-                throw ImageError.unauthorized("token service \(realm) answered HTTP \(response.status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+                throw ImageError.unauthorized(
+                    "token service \(realm) answered HTTP \(response.status): \(String(decoding: data.prefix(300), as: UTF8.self))")
             }
             struct TokenAnswer: Decodable {
                 var token: String?
-                var access_token: String?
-                var expires_in: Int?
+                var accessToken: String?
+                var expiresIn: Int?
+
+                enum CodingKeys: String, CodingKey {
+                    case token
+                    case accessToken = "access_token"
+                    case expiresIn = "expires_in"
+                }
             }
             let answer = try CanonicalJSON.decode(TokenAnswer.self, from: data, what: "token from \(realm)")
-            guard let token = answer.token ?? answer.access_token else { throw ImageError.unauthorized("token service \(realm) returned no token") }
+            guard let token = answer.token ?? answer.accessToken else {
+                throw ImageError.unauthorized("token service \(realm) returned no token")
+            }
             let header = "Bearer \(token)"
-            await tokens.store(header, registry: registry, scopes: scopes, expiresIn: answer.expires_in ?? 60)
+            await tokens.store(header, registry: registry, scopes: scopes, expiresIn: answer.expiresIn ?? 60)
             return header
         default:
             return nil
@@ -169,14 +186,18 @@ public final class RegistryClient: Sendable {
     func failure(_ response: Response, _ request: String) async -> ImageError {
         let data = Data.fromBuffer((try? await response.body?.collect(upTo: 1 << 20)) ?? ByteBuffer())
         struct Errors: Decodable {
-            struct Item: Decodable { var code: String?; var message: String? }
+            struct Item: Decodable {
+                var code: String?
+                var message: String?
+            }
             var errors: [Item]?
         }
         let parsed = try? JSONDecoder().decode(Errors.self, from: data)
         let first = parsed?.errors?.first
         var message = first?.message ?? String(decoding: data.prefix(300), as: UTF8.self)
         if let warning = response.header("Warning") { message += " (warning: \(warning))" }
-        return .registry(status: Int(response.status), code: first?.code, message: message.isEmpty ? "(no message)" : message, request: request)
+        return .registry(
+            status: Int(response.status), code: first?.code, message: message.isEmpty ? "(no message)" : message, request: request)
     }
 
     static func scope(_ repository: String, _ actions: String) -> String { "repository:\(repository):\(actions)" }
@@ -230,7 +251,9 @@ actor BlobLocations {
 
     private func load() {
         guard map == nil else { return }
-        if let data = FileManager.default.contents(atPath: path), let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String]] {
+        if let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String]]
+        {
             map = object
         } else {
             map = [:]

@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 import OCI
 
 /// Registry credentials: Slipway's own file (`slipway registry login`, `~/.config/slipway/auth.json`) first, then
@@ -32,21 +32,27 @@ public struct RegistryCredentials: Sendable {
 
     public init(explicit: [String: Credential] = [:], files: [String]? = nil) {
         self.explicit = explicit
-        let docker = (ProcessInfo.processInfo.environment["DOCKER_CONFIG"].map { $0 + "/config.json" }) ?? NSHomeDirectory() + "/.docker/config.json"
+        let docker =
+            (ProcessInfo.processInfo.environment["DOCKER_CONFIG"].map { $0 + "/config.json" }) ?? NSHomeDirectory() + "/.docker/config.json"
         self.files = files ?? [RegistryCredentials.slipwayFile, docker]
     }
 
     public func credential(for registry: String) -> Credential? {
         if let credential = explicit[registry] { return credential }
-        let keys = registry == ImageReference.dockerHub ? ["https://index.docker.io/v1/", "index.docker.io", "docker.io"] : [registry, "https://\(registry)", "http://\(registry)"]
+        let keys =
+            registry == ImageReference.dockerHub
+            ? ["https://index.docker.io/v1/", "index.docker.io", "docker.io"] : [registry, "https://\(registry)", "http://\(registry)"]
         for file in files {
             guard let data = FileManager.default.contents(atPath: file),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let auths = object["auths"] as? [String: Any] else { continue }
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let auths = object["auths"] as? [String: Any]
+            else { continue }
             for key in keys {
                 guard let entry = auths[key] as? [String: Any] else { continue }
-                if let auth = entry["auth"] as? String, let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
-                   let colon = decoded.firstIndex(of: ":") {
+                if let auth = entry["auth"] as? String,
+                    let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
+                    let colon = decoded.firstIndex(of: ":")
+                {
                     return Credential(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
                 }
                 if let username = entry["username"] as? String, let password = entry["password"] as? String {
@@ -58,9 +64,15 @@ public struct RegistryCredentials: Sendable {
     }
 
     /// Stores a credential in Slipway's file (mode 0600), replacing an earlier one for the same registry.
-    public static func save(_ credential: Credential, for registry: String, file: String = RegistryCredentials.slipwayFile) throws(ImageError) {
+    public static func save(_ credential: Credential, for registry: String, file: String = RegistryCredentials.slipwayFile)
+        throws(ImageError)
+    {
         var object: [String: Any] = [:]
-        if let data = FileManager.default.contents(atPath: file), let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any] { object = existing }
+        if let data = FileManager.default.contents(atPath: file),
+            let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            object = existing
+        }
         var auths = object["auths"] as? [String: Any] ?? [:]
         auths[registry] = ["auth": Data("\(credential.username):\(credential.password)".utf8).base64EncodedString()]
         object["auths"] = auths

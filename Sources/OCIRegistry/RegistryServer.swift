@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -22,8 +22,10 @@ public struct RegistryServer: Sendable {
 
     /// The server as a service, for a caller that runs it in its own `ServiceGroup` (it stops on graceful shutdown).
     /// `logLevel`: the server's own messages below it are dropped (an embedding command may not want its shutdown noise).
-    public func service(host: String, port: Int, logLevel: Logger.Level = .warning,
-                        onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func service(
+        host: String, port: Int, logLevel: Logger.Level = .warning,
+        onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
         let handler = self
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
@@ -34,8 +36,9 @@ public struct RegistryServer: Sendable {
         }
         var logger = Logger(label: "slipway.registry")
         logger.logLevel = logLevel
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
-                           onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     // MARK: Dispatch
@@ -44,7 +47,8 @@ public struct RegistryServer: Sendable {
         var headers = HTTPFields()
         headers[.init("Docker-Distribution-API-Version")!] = "registry/2.0"
         if path.isEmpty || path == [""] {
-            return Response(status: .ok, headers: headers + [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            return Response(
+                status: .ok, headers: headers + [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
         if path == ["_catalog"], request.method == .get {
             return json(["repositories": storage.repositories()], headers)
@@ -72,7 +76,9 @@ public struct RegistryServer: Sendable {
 
     func blob(_ request: Request, name: String, reference: String, _ headers: HTTPFields) async throws -> Response {
         guard ImageReference.isValidRepository(name) else { return error(.badRequest, "NAME_INVALID", "invalid repository name", headers) }
-        guard let digest = try? Digest(parsing: reference) else { return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(reference)'", headers) }
+        guard let digest = try? Digest(parsing: reference) else {
+            return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(reference)'", headers)
+        }
         switch request.method {
         case .head, .get:
             guard storage.hasBlob(name, digest), let size = storage.size(storage.blobPath(digest)) else {
@@ -82,8 +88,12 @@ public struct RegistryServer: Sendable {
             fields[.contentLength] = String(size)
             fields[.contentType] = "application/octet-stream"
             fields[.init("Docker-Content-Digest")!] = digest.description
-            if request.method == .head { return Response(status: .ok, headers: fields, body: ResponseBody(contentLength: Int(size)) { _ in }) }
-            return Response(status: .ok, headers: fields, body: ResponseBody(asyncSequence: FileChunks(path: storage.blobPath(digest), offset: 0, length: size)))
+            if request.method == .head {
+                return Response(status: .ok, headers: fields, body: ResponseBody(contentLength: Int(size)) { _ in })
+            }
+            return Response(
+                status: .ok, headers: fields,
+                body: ResponseBody(asyncSequence: FileChunks(path: storage.blobPath(digest), offset: 0, length: size)))
         case .delete:
             guard storage.hasBlob(name, digest) else { return error(.notFound, "BLOB_UNKNOWN", "blob unknown to registry", headers) }
             try? FileManager.default.removeItem(atPath: storage.layerLink(name, digest))
@@ -94,11 +104,15 @@ public struct RegistryServer: Sendable {
     }
 
     func startUpload(_ request: Request, name: String, _ headers: HTTPFields) async throws -> Response {
-        guard request.method == .post else { return error(.methodNotAllowed, "UNSUPPORTED", "\(request.method) is not supported here", headers) }
+        guard request.method == .post else {
+            return error(.methodNotAllowed, "UNSUPPORTED", "\(request.method) is not supported here", headers)
+        }
         guard ImageReference.isValidRepository(name) else { return error(.badRequest, "NAME_INVALID", "invalid repository name", headers) }
         let query = queryItems(request)
         if let mount = query["mount"] {
-            guard let digest = try? Digest(parsing: mount) else { return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(mount)'", headers) }
+            guard let digest = try? Digest(parsing: mount) else {
+                return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(mount)'", headers)
+            }
             if let from = query["from"], storage.hasBlob(from, digest) {
                 try storage.link(name, digest)
                 var fields = headers
@@ -124,7 +138,9 @@ public struct RegistryServer: Sendable {
     }
 
     func upload(_ request: Request, name: String, id: String, _ headers: HTTPFields) async throws -> Response {
-        guard id.range(of: "^[0-9a-f-]{36}$", options: .regularExpression) != nil, FileManager.default.fileExists(atPath: storage.uploadPath(id)) else {
+        guard id.range(of: "^[0-9a-f-]{36}$", options: .regularExpression) != nil,
+            FileManager.default.fileExists(atPath: storage.uploadPath(id))
+        else {
             return error(.notFound, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", headers)
         }
         switch request.method {
@@ -141,7 +157,9 @@ public struct RegistryServer: Sendable {
                     var fields = headers
                     fields[.location] = "/v2/\(name)/blobs/uploads/\(id)"
                     fields[.range] = "0-\(max(current - 1, 0))"
-                    return Response(status: .rangeNotSatisfiable, headers: fields, body: errorBody("BLOB_UPLOAD_INVALID", "chunk must start at byte \(current)"))
+                    return Response(
+                        status: .rangeNotSatisfiable, headers: fields,
+                        body: errorBody("BLOB_UPLOAD_INVALID", "chunk must start at byte \(current)"))
                 }
             }
             _ = try await append(request, id: id)
@@ -150,11 +168,15 @@ public struct RegistryServer: Sendable {
             guard let digestText = queryItems(request)["digest"] else {
                 return error(.badRequest, "DIGEST_INVALID", "the digest parameter is required to finish an upload", headers)
             }
-            guard let digest = try? Digest(parsing: digestText) else { return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(digestText)'", headers) }
+            guard let digest = try? Digest(parsing: digestText) else {
+                return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(digestText)'", headers)
+            }
             if let range = request.headers[.init("Content-Range")!] {
                 let current = storage.size(storage.uploadPath(id)) ?? 0
                 if let start = range.split(separator: "-").first.flatMap({ Int64($0) }), start != current {
-                    return Response(status: .rangeNotSatisfiable, headers: headers, body: errorBody("BLOB_UPLOAD_INVALID", "chunk must start at byte \(current)"))
+                    return Response(
+                        status: .rangeNotSatisfiable, headers: headers,
+                        body: errorBody("BLOB_UPLOAD_INVALID", "chunk must start at byte \(current)"))
                 }
             }
             _ = try await append(request, id: id)
@@ -166,7 +188,9 @@ public struct RegistryServer: Sendable {
 
     /// Appends the request body to the upload, streaming.
     func append(_ request: Request, id: String) async throws -> Int64 {
-        guard let handle = FileHandle(forWritingAtPath: storage.uploadPath(id)) else { throw ImageError.io(storage.uploadPath(id), "cannot open the upload") }
+        guard let handle = FileHandle(forWritingAtPath: storage.uploadPath(id)) else {
+            throw ImageError.io(storage.uploadPath(id), "cannot open the upload")
+        }
         defer { try? handle.close() }
         try handle.seekToEnd()
         var written: Int64 = 0
@@ -206,25 +230,35 @@ public struct RegistryServer: Sendable {
     func manifest(_ request: Request, name: String, reference: String, _ headers: HTTPFields) async throws -> Response {
         guard ImageReference.isValidRepository(name) else { return error(.badRequest, "NAME_INVALID", "invalid repository name", headers) }
         let isDigest = reference.contains(":")
-        if isDigest, (try? Digest(parsing: reference)) == nil { return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(reference)'", headers) }
-        if !isDigest, !ImageReference.isValidTag(reference) { return error(.badRequest, "TAG_INVALID", "invalid tag '\(reference)'", headers) }
+        if isDigest, (try? Digest(parsing: reference)) == nil {
+            return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(reference)'", headers)
+        }
+        if !isDigest, !ImageReference.isValidTag(reference) {
+            return error(.badRequest, "TAG_INVALID", "invalid tag '\(reference)'", headers)
+        }
         switch request.method {
         case .get, .head:
-            guard let (digest, mediaType) = storage.manifest(name, reference), let data = FileManager.default.contents(atPath: storage.blobPath(digest)) else {
+            guard let (digest, mediaType) = storage.manifest(name, reference),
+                let data = FileManager.default.contents(atPath: storage.blobPath(digest))
+            else {
                 return error(.notFound, "MANIFEST_UNKNOWN", "manifest unknown", headers)
             }
             var fields = headers
             fields[.contentType] = mediaType
             fields[.contentLength] = String(data.count)
             fields[.init("Docker-Content-Digest")!] = digest.description
-            if request.method == .head { return Response(status: .ok, headers: fields, body: ResponseBody(contentLength: data.count) { _ in }) }
+            if request.method == .head {
+                return Response(status: .ok, headers: fields, body: ResponseBody(contentLength: data.count) { _ in })
+            }
             return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         case .put:
             var body = ByteBuffer()
             for try await chunk in request.body {
                 var chunk = chunk
                 body.writeBuffer(&chunk)
-                guard body.readableBytes <= 4 << 20 else { return error(.contentTooLarge, "SIZE_INVALID", "manifest larger than 4 MiB", headers) }
+                guard body.readableBytes <= 4 << 20 else {
+                    return error(.contentTooLarge, "SIZE_INVALID", "manifest larger than 4 MiB", headers)
+                }
             }
             let data = Data(body.readableBytesView)
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -238,11 +272,17 @@ public struct RegistryServer: Sendable {
             var referenced: [String] = []
             if let config = object["config"] as? [String: Any], let digest = config["digest"] as? String { referenced.append(digest) }
             for key in ["layers", "manifests"] {
-                for item in object[key] as? [[String: Any]] ?? [] { if let digest = item["digest"] as? String { referenced.append(digest) } }
+                for item in object[key] as? [[String: Any]] ?? [] {
+                    if let digest = item["digest"] as? String { referenced.append(digest) }
+                }
             }
             for text in referenced {
-                guard let digest = try? Digest(parsing: text) else { return error(.badRequest, "MANIFEST_INVALID", "invalid digest '\(text)' in manifest", headers) }
-                guard storage.hasBlob(name, digest) else { return error(.badRequest, "MANIFEST_BLOB_UNKNOWN", "blob \(digest) unknown to registry", headers) }
+                guard let digest = try? Digest(parsing: text) else {
+                    return error(.badRequest, "MANIFEST_INVALID", "invalid digest '\(text)' in manifest", headers)
+                }
+                guard storage.hasBlob(name, digest) else {
+                    return error(.badRequest, "MANIFEST_BLOB_UNKNOWN", "blob \(digest) unknown to registry", headers)
+                }
             }
             let digest = try storage.storeManifest(name, data: data, mediaType: mediaType, reference: reference)
             var fields = headers
@@ -258,7 +298,9 @@ public struct RegistryServer: Sendable {
     }
 
     func tagList(_ request: Request, name: String, _ headers: HTTPFields) -> Response {
-        guard var tags = storage.tags(name) else { return error(.notFound, "NAME_UNKNOWN", "repository name not known to registry", headers) }
+        guard var tags = storage.tags(name) else {
+            return error(.notFound, "NAME_UNKNOWN", "repository name not known to registry", headers)
+        }
         let query = queryItems(request)
         if let last = query["last"] { tags = tags.filter { $0 > last } }
         var fields = headers
@@ -278,7 +320,8 @@ public struct RegistryServer: Sendable {
     }
 
     func json(_ object: [String: Any], _ headers: HTTPFields) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))

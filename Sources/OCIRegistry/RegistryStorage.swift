@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 import OCI
 
 /// The registry server's storage: one content-addressed blob pool (`blobs/sha256/…`, written to `uploads/` and
@@ -23,7 +23,9 @@ public struct RegistryStorage: Sendable {
     func blobPath(_ digest: Digest) -> String { "\(root)/blobs/\(digest.algorithm)/\(digest.hex)" }
     func repository(_ name: String) -> String { "\(root)/repositories/\(name)" }
     func layerLink(_ name: String, _ digest: Digest) -> String { "\(repository(name))/_layers/\(digest.algorithm)/\(digest.hex)" }
-    func manifestPath(_ name: String, _ digest: Digest) -> String { "\(repository(name))/_manifests/revisions/\(digest.algorithm)/\(digest.hex)" }
+    func manifestPath(_ name: String, _ digest: Digest) -> String {
+        "\(repository(name))/_manifests/revisions/\(digest.algorithm)/\(digest.hex)"
+    }
     func tagPath(_ name: String, _ tag: String) -> String { "\(repository(name))/_manifests/tags/\(tag)" }
     func uploadPath(_ id: String) -> String { "\(root)/uploads/\(id)" }
 
@@ -48,7 +50,8 @@ public struct RegistryStorage: Sendable {
         if FileManager.default.fileExists(atPath: destination) {
             try? FileManager.default.removeItem(atPath: uploadPath(id))
         } else {
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard rename(uploadPath(id), destination) == 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
         }
         try link(name, digest)
@@ -69,23 +72,29 @@ public struct RegistryStorage: Sendable {
         if let parsed = try? Digest(parsing: reference) {
             digest = parsed
         } else {
-            guard let text = try? String(contentsOfFile: tagPath(name, reference), encoding: .utf8), let parsed = try? Digest(parsing: text) else { return nil }
+            guard let text = try? String(contentsOfFile: tagPath(name, reference), encoding: .utf8), let parsed = try? Digest(parsing: text)
+            else { return nil }
             digest = parsed
         }
-        guard let type = try? String(contentsOfFile: manifestPath(name, digest), encoding: .utf8), FileManager.default.fileExists(atPath: blobPath(digest)) else { return nil }
+        guard let type = try? String(contentsOfFile: manifestPath(name, digest), encoding: .utf8),
+            FileManager.default.fileExists(atPath: blobPath(digest))
+        else { return nil }
         return (digest, type)
     }
 
     func tags(_ name: String) -> [String]? {
         guard FileManager.default.fileExists(atPath: repository(name)) else { return nil }
-        return ((try? FileManager.default.contentsOfDirectory(atPath: "\(repository(name))/_manifests/tags")) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "\(repository(name))/_manifests/tags")) ?? []).filter {
+            !$0.hasPrefix(".")
+        }.sorted()
     }
 
     func deleteManifest(_ name: String, _ reference: String) -> Bool {
         if let digest = try? Digest(parsing: reference) {
             guard FileManager.default.fileExists(atPath: manifestPath(name, digest)) else { return false }
             try? FileManager.default.removeItem(atPath: manifestPath(name, digest))
-            for tag in tags(name) ?? [] where manifest(name, tag) == nil || (try? String(contentsOfFile: tagPath(name, tag), encoding: .utf8)) == digest.description {
+            for tag in tags(name) ?? []
+            where manifest(name, tag) == nil || (try? String(contentsOfFile: tagPath(name, tag), encoding: .utf8)) == digest.description {
                 try? FileManager.default.removeItem(atPath: tagPath(name, tag))
             }
             return true

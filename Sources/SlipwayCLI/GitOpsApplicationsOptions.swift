@@ -34,8 +34,9 @@ struct GitOpsApplicationsOptions: ParsableArguments {
         var logger = Logger(label: "slipway.gitops")
         logger.logLevel = .warning
         do {
-            return try await DeliveryStack(localDataDirectory: local.dataDirectory, storePath: store.resolvedPath,
-                                           cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications, logger: logger)
+            return try await DeliveryStack(
+                localDataDirectory: local.dataDirectory, storePath: store.resolvedPath,
+                cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications, logger: logger)
         } catch {
             throw CommandFailure("\(error)")
         }

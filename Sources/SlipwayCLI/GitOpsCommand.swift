@@ -46,7 +46,8 @@ struct GitOpsSetImageCommand: AsyncParsableCommand {
     var images: [String]
 
     func run() async throws {
-        let runID = run ?? ProcessInfo.processInfo.environment["SLIPWAY_RUN_ID"]
+        let runID =
+            run ?? ProcessInfo.processInfo.environment["SLIPWAY_RUN_ID"]
             ?? ProcessInfo.processInfo.environment["GITHUB_RUN_ID"]
         let request = ImageWriteBack.Request(
             repository: repo, branch: branch, path: path, images: images, environment: environment, runID: runID,

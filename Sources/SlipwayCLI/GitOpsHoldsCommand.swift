@@ -33,10 +33,13 @@ struct GitOpsHoldsCommand: AsyncParsableCommand {
             for hold in holds {
                 var reason = hold.reason
                 if let removed = hold.removedAt {
-                    reason += " — lifted \(formatter.string(from: Date(timeIntervalSince1970: removed))) by \(hold.removedBy ?? "?"): \(hold.removedReason ?? "")"
+                    reason +=
+                        " — lifted \(formatter.string(from: Date(timeIntervalSince1970: removed))) by \(hold.removedBy ?? "?"): "
+                        + "\(hold.removedReason ?? "")"
                 }
-                print(pad(hold.application, 18) + pad(String(hold.revision.prefix(12)), 14)
-                      + pad(formatter.string(from: Date(timeIntervalSince1970: hold.createdAt)), 22) + reason)
+                print(
+                    pad(hold.application, 18) + pad(String(hold.revision.prefix(12)), 14)
+                        + pad(formatter.string(from: Date(timeIntervalSince1970: hold.createdAt)), 22) + reason)
             }
         }
     }
@@ -56,13 +59,18 @@ struct GitOpsHoldsCommand: AsyncParsableCommand {
         var actor: String?
 
         func validate() throws {
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason must say why the hold is lifted") }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--reason must say why the hold is lifted")
+            }
         }
 
         func run() async throws {
             let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             guard let hold = try store.records().removeHold(application: application, revision: revision, by: who, reason: reason) else {
-                throw CommandFailure("no hold in force on a revision of \"\(application)\" starting with \(revision) (see `slipway gitops holds \(application)`)")
+                throw CommandFailure(
+                    "no hold in force on a revision of \"\(application)\" starting with \(revision) (see `slipway gitops holds "
+                        + "\(application)`)"
+                )
             }
             print("hold on \(hold.revision.prefix(12)) of \(application) lifted by \(who): \(reason)")
         }

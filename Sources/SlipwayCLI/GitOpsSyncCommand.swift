@@ -41,8 +41,9 @@ struct GitOpsSyncCommand: AsyncParsableCommand {
             while let record = try await group.next() {
                 records.append(record)
                 if !quiet {
-                    print("\(record.application)  \(record.revision.prefix(8))  \(record.phase.rawValue)  \(record.health.status.rawValue)  "
-                          + "\(record.changed.count) changed  " + String(format: "%.3fs", record.duration) + "  \(record.message)")
+                    print(
+                        "\(record.application)  \(record.revision.prefix(8))  \(record.phase.rawValue)  \(record.health.status.rawValue)  "
+                            + "\(record.changed.count) changed  " + String(format: "%.3fs", record.duration) + "  \(record.message)")
                 }
                 startNext()
             }
@@ -50,8 +51,10 @@ struct GitOpsSyncCommand: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).seconds
         let failed = records.filter { $0.phase == .failed }
         let changed = records.reduce(0) { $0 + $1.changed.count }
-        print(String(format: "%d application%@ synced in %.3fs: %d object%@ changed, %d failed", records.count, records.count == 1 ? "" : "s",
-                     elapsed, changed, changed == 1 ? "" : "s", failed.count))
+        print(
+            String(
+                format: "%d application%@ synced in %.3fs: %d object%@ changed, %d failed", records.count, records.count == 1 ? "" : "s",
+                elapsed, changed, changed == 1 ? "" : "s", failed.count))
         if !failed.isEmpty { throw ExitCode(1) }
     }
 }

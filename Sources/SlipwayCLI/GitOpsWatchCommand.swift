@@ -28,15 +28,18 @@ struct GitOpsWatchCommand: AsyncParsableCommand {
         var logger = Logger(label: "slipway.gitops")
         logger.logLevel = .warning
         let records = await stack.sync.records()
-        let services = ServiceGroup(services: [stack.sync, stack.controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let services = ServiceGroup(
+            services: [stack.sync, stack.controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         print("watching \(applications.count) application\(applications.count == 1 ? "" : "s") from \(options.config)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             group.addTask {
                 for await record in records {
-                    let line = String(format: "%.3f ", record.startedAt.timeIntervalSince1970)
+                    let line =
+                        String(format: "%.3f ", record.startedAt.timeIntervalSince1970)
                         + "\(record.application)  \(record.revision.prefix(8))  \(record.trigger.rawValue)  \(record.phase.rawValue)  "
-                        + "\(record.health.status.rawValue)  \(record.changed.count) changed  " + String(format: "%.3fs", record.duration) + "  \(record.message)"
+                        + "\(record.health.status.rawValue)  \(record.changed.count) changed  " + String(format: "%.3fs", record.duration)
+                        + "  \(record.message)"
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
             }

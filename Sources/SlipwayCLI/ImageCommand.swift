@@ -9,9 +9,13 @@ struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
         abstract: "Build images from Dockerfiles without a daemon; push, pull and inspect them on any OCI registry.",
-        discussion: "Images live in an OCI image layout ($SLIPWAY_IMAGE_STORE, default ~/.cache/slipway/images) that skopeo and umoci can read as oci:<store>:<name>.",
-        subcommands: [ImageBuildCommand.self, ImageImportCommand.self, ImageRunCommand.self, ImagePushCommand.self, ImagePullCommand.self,
-                      ImageInspectCommand.self, ImageTagsCommand.self, ImageListCommand.self, ImageMetaCommand.self]
+        discussion:
+            "Images live in an OCI image layout ($SLIPWAY_IMAGE_STORE, default ~/.cache/slipway/images) that skopeo and umoci can read "
+            + "as oci:<store>:<name>.",
+        subcommands: [
+            ImageBuildCommand.self, ImageImportCommand.self, ImageRunCommand.self, ImagePushCommand.self, ImagePullCommand.self,
+            ImageInspectCommand.self, ImageTagsCommand.self, ImageListCommand.self, ImageMetaCommand.self,
+        ]
     )
 }
 
@@ -74,15 +78,19 @@ struct ImageBuildCommand: AsyncParsableCommand {
         do { tags = try tag.map { try ImageReference(parsing: $0) } } catch { throw ValidationError("\(error)") }
         let epoch = (arguments["SOURCE_DATE_EPOCH"] ?? ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"]).flatMap { Int64($0) }
         let contextPath = URL(fileURLWithPath: context).standardizedFileURL.path
-        let options = BuildOptions(context: contextPath, dockerfile: file ?? "\(contextPath)/Dockerfile", tags: tags, buildArgs: arguments,
-                                   target: target, noCache: noCache, sourceDateEpoch: epoch)
+        let options = BuildOptions(
+            context: contextPath, dockerfile: file ?? "\(contextPath)/Dockerfile", tags: tags, buildArgs: arguments,
+            target: target, noCache: noCache, sourceDateEpoch: epoch)
         try await registry.withClient(storeOptions) { store, client in
-            let builder = ImageBuilder(store: store, fetchBase: { reference in
-                FileHandle.standardError.write(Data("pulling \(reference.familiar)\n".utf8))
-                _ = try await client.pull(reference, into: store)
-            }, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            let builder = ImageBuilder(
+                store: store,
+                fetchBase: { reference in
+                    FileHandle.standardError.write(Data("pulling \(reference.familiar)\n".utf8))
+                    _ = try await client.pull(reference, into: store)
+                }, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             let result = try await builder.build(options)
-            FileHandle.standardError.write(Data("built \(result.manifest.digest) (\(result.cacheHits) cached, \(result.layersBuilt) built)\n".utf8))
+            FileHandle.standardError.write(
+                Data("built \(result.manifest.digest) (\(result.cacheHits) cached, \(result.layersBuilt) built)\n".utf8))
             if push {
                 for reference in tags {
                     let pushed = try await client.push(reference, from: store)
@@ -118,7 +126,8 @@ struct ImageImportCommand: AsyncParsableCommand {
             var config = ImageConfig.ContainerConfig()
             if let cmd { config.cmd = ["/bin/sh", "-c", cmd] }
             let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) }
-            let descriptor = try ImageImporter(store: store).importImage(from: source, tag: reference, sourceDateEpoch: epoch, config: config)
+            let descriptor = try ImageImporter(store: store).importImage(
+                from: source, tag: reference, sourceDateEpoch: epoch, config: config)
             print(descriptor.digest)
         } catch {
             throw imageFailure(error)
@@ -145,7 +154,9 @@ struct ImageRunCommand: AsyncParsableCommand {
         let status: Int32
         do {
             let reference = try ImageReference(parsing: image)
-            status = try await ImageRunner(store: store).run(reference, arguments: arguments.first == "--" ? Array(arguments.dropFirst()) : arguments) { line in
+            status = try await ImageRunner(store: store).run(
+                reference, arguments: arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            ) { line in
                 print(line)
             }
         } catch {

@@ -61,15 +61,19 @@ struct ImageMetaCommand: AsyncParsableCommand {
             resolvedRef = "refs/heads/" + resolvedRef
         }
         let resolvedSHA: String
-        if let sha { resolvedSHA = sha } else {
-            do { resolvedSHA = try await git.run(["rev-parse", "HEAD"]) } catch { throw ValidationError("--sha is needed outside a git repository") }
+        if let sha {
+            resolvedSHA = sha
+        } else {
+            do { resolvedSHA = try await git.run(["rev-parse", "HEAD"]) } catch {
+                throw ValidationError("--sha is needed outside a git repository")
+            }
         }
         let context = MetadataContext(eventName: event, ref: resolvedRef, sha: resolvedSHA, shortSHALength: shortLength)
         do {
             let metadata = try ImageMetadata(images: images, tags: rules, flavor: flavors, context: context)
             for warning in metadata.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-            metadata.tags.forEach { print($0) }
-            if labels { try metadata.labels().forEach { print("\($0.0)=\($0.1)") } }
+            for tag in metadata.tags { print(tag) }
+            if labels { for (name, value) in try metadata.labels() { print("\(name)=\(value)") } }
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -72,7 +72,8 @@ struct ImagePullCommand: AsyncParsableCommand {
 }
 
 struct ImageInspectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Print an image's digest, manifest and config as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Print an image's digest, manifest and config as JSON.")
 
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var storeOptions: ImageStoreOptions
@@ -94,10 +95,14 @@ struct ImageInspectCommand: AsyncParsableCommand {
                 manifestData = fetched.data
                 digest = fetched.digest
             } else {
-                guard let descriptor = try store.resolve(reference) else { throw ImageError.notFound("image \(reference.familiar) in the local store") }
+                guard let descriptor = try store.resolve(reference) else {
+                    throw ImageError.notFound("image \(reference.familiar) in the local store")
+                }
                 manifestData = try store.readBlob(descriptor.digest)
                 digest = descriptor.digest
-                if let manifest = try? JSONDecoder().decode(ImageManifest.self, from: manifestData) { config = try? store.readBlob(manifest.config.digest) }
+                if let manifest = try? JSONDecoder().decode(ImageManifest.self, from: manifestData) {
+                    config = try? store.readBlob(manifest.config.digest)
+                }
             }
             let manifest = try JSONSerialization.jsonObject(with: manifestData)
             var object: [String: Any] = ["Name": reference.description, "Digest": digest.description, "Manifest": manifest]

@@ -13,7 +13,10 @@ struct LintCommand: AsyncParsableCommand {
     @Argument(help: "A workflow file or directory (default: .github/workflows).")
     var path: String = ".github/workflows"
 
-    @Option(name: .customLong("repo-map"), help: ArgumentHelp("Check calls of another repository's reusable workflows against a local checkout.", valueName: "OWNER/REPO=PATH"))
+    @Option(
+        name: .customLong("repo-map"),
+        help: ArgumentHelp("Check calls of another repository's reusable workflows against a local checkout.", valueName: "OWNER/REPO=PATH")
+    )
     var repoMaps: [String] = []
 
     func run() async throws {

@@ -10,8 +10,10 @@ struct LocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "local",
         abstract: "Run Kubernetes manifests on this machine: pods as sandboxed processes, Envoy as the Istio data plane.",
-        subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self, LocalApplyCommand.self, LocalGetCommand.self,
-                      LocalDescribeCommand.self, LocalLogsCommand.self, LocalDeleteCommand.self, LocalServeCommand.self]
+        subcommands: [
+            LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self, LocalApplyCommand.self, LocalGetCommand.self,
+            LocalDescribeCommand.self, LocalLogsCommand.self, LocalDeleteCommand.self, LocalServeCommand.self,
+        ]
     )
 }
 
@@ -94,7 +96,8 @@ struct LocalStatusCommand: AsyncParsableCommand {
 /// The daemon behind `slipway local up`: the target, its reconcile loop, Envoy, pods and the API, until
 /// `slipway local down` (or SIGTERM).
 struct LocalServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the local target in the foreground.", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the local target in the foreground.", shouldDisplay: false)
 
     @OptionGroup var options: LocalOptions
     @Option var subnet = "10.213.0.0/24"
@@ -106,8 +109,9 @@ struct LocalServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let range = IPv4Subnet(subnet) else { throw ValidationError("--subnet must be a network like 10.213.0.0/24") }
         do {
-            try await LocalTargetDaemon.run(dataDirectory: options.dataDirectory, subnet: range, bridge: bridge, port: port, adminPort: adminPort,
-                                            apiPort: apiPort)
+            try await LocalTargetDaemon.run(
+                dataDirectory: options.dataDirectory, subnet: range, bridge: bridge, port: port, adminPort: adminPort,
+                apiPort: apiPort)
         } catch let error as LocalTargetDaemon.Failure {
             throw CommandFailure(error.description)
         }

@@ -20,12 +20,17 @@ enum ManifestFiles {
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                     throw CommandFailure("error: the path \"\(path)\" does not exist")
                 }
-                let names = isDirectory.boolValue
-                    ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in [".yaml", ".yml", ".json"].contains { name.hasSuffix($0) } }
-                        .sorted().map { "\(path)/\($0)" }
+                let names =
+                    isDirectory.boolValue
+                    ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in
+                        [".yaml", ".yml", ".json"].contains { name.hasSuffix($0) }
+                    }
+                    .sorted().map { "\(path)/\($0)" }
                     : [path]
                 for name in names {
-                    guard let text = try? String(contentsOfFile: name, encoding: .utf8) else { throw CommandFailure("\(name): cannot be read as UTF-8 text") }
+                    guard let text = try? String(contentsOfFile: name, encoding: .utf8) else {
+                        throw CommandFailure("\(name): cannot be read as UTF-8 text")
+                    }
                     files.append((name, text))
                 }
             }
@@ -33,8 +38,12 @@ enum ManifestFiles {
                 let documents: [(value: ManifestValue, location: SourceLocation)]
                 do { documents = try ManifestYAML.documents(file.text, file: file.name) } catch { throw CommandFailure("\(error)") }
                 for (value, location) in documents {
-                    guard value.object != nil else { throw CommandFailure("\(location): expected a Kubernetes object (a mapping with apiVersion and kind)") }
-                    if value["kind"]?.string == "List" || value["kind"]?.string?.hasSuffix("List") == true, let items = value["items"]?.array {
+                    guard value.object != nil else {
+                        throw CommandFailure("\(location): expected a Kubernetes object (a mapping with apiVersion and kind)")
+                    }
+                    if value["kind"]?.string == "List" || value["kind"]?.string?.hasSuffix("List") == true,
+                        let items = value["items"]?.array
+                    {
                         objects += items
                     } else {
                         objects.append(value)
@@ -62,9 +71,12 @@ struct LocalApplyCommand: AsyncParsableCommand {
         let path = "/v1/apply" + LocalTargetConnection.query([("manager", fieldManager), ("force", force ? "true" : nil)])
         let results = try await options.client.json(.POST, path, body: body)
         for result in results.array ?? [] {
-            let kind = result["kind"]?.string?.lowercased() ?? "", group = result["group"]?.string ?? ""
+            let kind = result["kind"]?.string?.lowercased() ?? ""
+            let group = result["group"]?.string ?? ""
             print("\(group.isEmpty ? kind : "\(kind).\(group)")/\(result["name"]?.string ?? "") \(result["outcome"]?.string ?? "")")
-            for warning in result["warnings"]?.array ?? [] { FileHandle.standardError.write(Data("Warning: \(warning.string ?? "")\n".utf8)) }
+            for warning in result["warnings"]?.array ?? [] {
+                FileHandle.standardError.write(Data("Warning: \(warning.string ?? "")\n".utf8))
+            }
         }
     }
 }
@@ -80,10 +92,17 @@ struct LocalGetCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output: table, wide, yaml, json or name.") var output = "table"
 
     func run() async throws {
-        guard let resolved = ObjectKind.named(kind) else { throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"") }
-        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([
-            ("kind", resolved.kind), ("namespace", allNamespaces ? nil : namespace), ("name", name),
-        ])).array ?? []
+        guard let resolved = ObjectKind.named(kind) else {
+            throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"")
+        }
+        let objects =
+            try await options.client.json(
+                .GET,
+                "/v1/objects"
+                    + LocalTargetConnection.query([
+                        ("kind", resolved.kind), ("namespace", allNamespaces ? nil : namespace), ("name", name),
+                    ])
+            ).array ?? []
         switch output {
         case "yaml":
             for (index, object) in objects.enumerated() {
@@ -91,7 +110,9 @@ struct LocalGetCommand: AsyncParsableCommand {
                 print(try GoYAMLEmitter.document(object), terminator: "")
             }
         case "json":
-            print(objects.count == 1 && name != nil ? objects[0].jsonText : ManifestValue.object(["kind": .string("List"), "items": .array(objects)]).jsonText)
+            print(
+                objects.count == 1 && name != nil
+                    ? objects[0].jsonText : ManifestValue.object(["kind": .string("List"), "items": .array(objects)]).jsonText)
         case "name":
             for object in objects { print("\(resolved.qualifiedName)/\(object.value(at: ["metadata", "name"])?.string ?? "")") }
         case "table", "wide":
@@ -107,7 +128,8 @@ struct LocalGetCommand: AsyncParsableCommand {
 }
 
 struct LocalDescribeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show one object in full, with its status and conditions.")
+    static let configuration = CommandConfiguration(
+        commandName: "describe", abstract: "Show one object in full, with its status and conditions.")
 
     @OptionGroup var options: LocalOptions
     @Argument(help: "Kind.") var kind: String
@@ -115,15 +137,22 @@ struct LocalDescribeCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Namespace.") var namespace = "default"
 
     func run() async throws {
-        guard let resolved = ObjectKind.named(kind) else { throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"") }
-        let objects = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([("kind", resolved.kind), ("namespace", namespace), ("name", name)]))
+        guard let resolved = ObjectKind.named(kind) else {
+            throw CommandFailure("error: the server doesn't have a resource type \"\(kind)\"")
+        }
+        let objects = try await options.client.json(
+            .GET, "/v1/objects" + LocalTargetConnection.query([("kind", resolved.kind), ("namespace", namespace), ("name", name)]))
         guard let object = objects.array?.first else { throw CommandFailure("\(resolved.resource) \"\(name)\" not found") }
         print(try GoYAMLEmitter.document(object), terminator: "")
         if resolved == .deployment || resolved == .replicaSet {
-            let pods = try await options.client.json(.GET, "/v1/objects" + LocalTargetConnection.query([("kind", "Pod"), ("namespace", namespace)])).array ?? []
+            let pods =
+                try await options.client.json(
+                    .GET, "/v1/objects" + LocalTargetConnection.query([("kind", "Pod"), ("namespace", namespace)])
+                ).array ?? []
             let owned = pods.filter { pod in
-                (pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string ?? "").hasPrefix(name + "-") || resolved == .replicaSet
-                    && pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string == name
+                (pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string ?? "").hasPrefix(name + "-")
+                    || resolved == .replicaSet
+                        && pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string == name
             }
             if !owned.isEmpty { print("Pods:\n" + ObjectTable.render(owned, kind: .pod, wide: true, namespaces: false)) }
         }
@@ -131,14 +160,16 @@ struct LocalDescribeCommand: AsyncParsableCommand {
 }
 
 struct LocalLogsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a pod's output (stdout and stderr, across restarts).")
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print a pod's output (stdout and stderr, across restarts).")
 
     @OptionGroup var options: LocalOptions
     @Argument(help: "Pod name.") var pod: String
     @Option(name: .shortAndLong, help: "Namespace.") var namespace = "default"
 
     func run() async throws {
-        let (status, text) = try await options.client.send(.GET, "/v1/logs" + LocalTargetConnection.query([("namespace", namespace), ("name", pod)]))
+        let (status, text) = try await options.client.send(
+            .GET, "/v1/logs" + LocalTargetConnection.query([("namespace", namespace), ("name", pod)]))
         guard status == 200 else { throw CommandFailure((try? ManifestValue(json: Data(text.utf8)))?["error"]?.string ?? text) }
         print(text, terminator: "")
     }
@@ -146,7 +177,8 @@ struct LocalLogsCommand: AsyncParsableCommand {
 
 struct LocalDeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delete", abstract: "Delete objects by kind and name, or those a manifest names; pods stop gracefully, owned objects follow.")
+        commandName: "delete",
+        abstract: "Delete objects by kind and name, or those a manifest names; pods stop gracefully, owned objects follow.")
 
     @OptionGroup var options: LocalOptions
     @Argument(help: "Kind and name, or nothing with -f.") var target: [String] = []
@@ -158,16 +190,23 @@ struct LocalDeleteCommand: AsyncParsableCommand {
         var keys: [(kind: String, namespace: String, name: String)] = []
         if !filename.isEmpty {
             for object in try ManifestFiles.read(filename) {
-                keys.append((object["kind"]?.string ?? "", object.value(at: ["metadata", "namespace"])?.string ?? namespace,
-                             object.value(at: ["metadata", "name"])?.string ?? ""))
+                keys.append(
+                    (
+                        object["kind"]?.string ?? "", object.value(at: ["metadata", "namespace"])?.string ?? namespace,
+                        object.value(at: ["metadata", "name"])?.string ?? ""
+                    ))
             }
         } else {
             guard target.count == 2 else { throw ValidationError("give KIND NAME, or -f FILE") }
-            guard let kind = ObjectKind.named(target[0]) else { throw CommandFailure("error: the server doesn't have a resource type \"\(target[0])\"") }
+            guard let kind = ObjectKind.named(target[0]) else {
+                throw CommandFailure("error: the server doesn't have a resource type \"\(target[0])\"")
+            }
             keys.append((kind.kind, namespace, target[1]))
         }
         for key in keys {
-            let (status, text) = try await options.client.send(.DELETE, "/v1/objects" + LocalTargetConnection.query([("kind", key.kind), ("namespace", key.namespace), ("name", key.name)]))
+            let (status, text) = try await options.client.send(
+                .DELETE,
+                "/v1/objects" + LocalTargetConnection.query([("kind", key.kind), ("namespace", key.namespace), ("name", key.name)]))
             if status == 404, ignoreNotFound { continue }
             guard status == 200 else { throw CommandFailure((try? ManifestValue(json: Data(text.utf8)))?["error"]?.string ?? text) }
             print("\((try? ManifestValue(json: Data(text.utf8)))?["deleted"]?.string ?? key.name) deleted")

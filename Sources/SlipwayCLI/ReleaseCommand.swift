@@ -26,10 +26,13 @@ struct ReleaseCommand: AsyncParsableCommand {
                 return
             }
             let formatter = ISO8601DateFormatter()
-            print(pad("ID", 6) + pad("APPLICATION", 18) + pad("ENV", 8) + pad("PHASE", 13) + pad("IMAGE", 34) + pad("STARTED", 22) + "OUTCOME")
+            print(
+                pad("ID", 6) + pad("APPLICATION", 18) + pad("ENV", 8) + pad("PHASE", 13) + pad("IMAGE", 34) + pad("STARTED", 22) + "OUTCOME"
+            )
             for release in releases {
-                print(pad("\(release.id)", 6) + pad(release.application, 18) + pad(release.environment, 8) + pad(release.phase.rawValue, 13)
-                      + pad(release.images.first ?? "", 34) + pad(formatter.string(from: release.startedAt), 22) + release.message)
+                print(
+                    pad("\(release.id)", 6) + pad(release.application, 18) + pad(release.environment, 8) + pad(release.phase.rawValue, 13)
+                        + pad(release.images.first ?? "", 34) + pad(formatter.string(from: release.startedAt), 22) + release.message)
             }
         }
     }

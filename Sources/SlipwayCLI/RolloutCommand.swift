@@ -26,11 +26,16 @@ struct RolloutCommand: AsyncParsableCommand {
             print("\(application): \(state) #\(release.id) \(release.phase.rawValue)")
             print("  \(release.previousImages.joined(separator: ", ")) → \(release.images.joined(separator: ", "))")
             if !release.phase.isFinal {
-                print("  step \(min(release.stepIndex + 1, release.stepCount)) of \(release.stepCount), canary weight \(release.canaryWeight) %")
+                print(
+                    "  step \(min(release.stepIndex + 1, release.stepCount)) of \(release.stepCount), canary weight "
+                        + "\(release.canaryWeight) %"
+                )
             }
             if let rate = release.canarySuccessRate { print(String(format: "  canary success rate %.1f %%", rate * 100)) }
             print("  \(release.message)")
-            if release.waitingAtGate { print("  waiting at a gate: slipway rollout promote \(application)  |  slipway rollout abort \(application)") }
+            if release.waitingAtGate {
+                print("  waiting at a gate: slipway rollout promote \(application)  |  slipway rollout abort \(application)")
+            }
         }
     }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Core
+import Delivery
 import Expressions
 import Foundation
 import Runner
-import Delivery
 import Workflows
 
 /// `slipway run [EVENT]`: runs the workflows whose triggers match the event, then the `workflow_run` chain they start.
@@ -67,7 +67,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("repo-map"), help: "Use a local repository for actions/checkout of another repository: owner/name=PATH.")
     var repoMaps: [String] = []
 
-    @Option(help: "Where jobs run: 'worktree' (each job in its own git worktree of the event's commit, the default) or 'shared' (the working tree, uncommitted changes included).")
+    @Option(
+        help: """
+            Where jobs run: 'worktree' (each job in its own git worktree of the event's commit, the default) or 'shared' \
+            (the working tree, uncommitted changes included).
+            """
+    )
     var workspace: String = "worktree"
 
     @Flag(name: [.short, .long], help: "List the workflows and jobs the event would run, without running them.")
@@ -105,10 +110,14 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         if prepared.options.workspaceMode == .worktree, !dryRun,
-            let status = try? await CapturedCommand.run("git", ["-C", prepared.options.repositoryRoot, "status", "--porcelain", "--untracked-files=no"]),
+            let status = try? await CapturedCommand.run(
+                "git", ["-C", prepared.options.repositoryRoot, "status", "--porcelain", "--untracked-files=no"]),
             status.succeeded, !status.standardOutput.isEmpty
         {
-            FileHandle.standardError.write(Data("note: jobs run on commit \(prepared.event.sha.prefix(12)); uncommitted changes are not part of the run (--workspace shared runs on the working tree)\n".utf8))
+            let note =
+                "note: jobs run on commit \(prepared.event.sha.prefix(12)); uncommitted changes are not part of the run "
+                + "(--workspace shared runs on the working tree)\n"
+            FileHandle.standardError.write(Data(note.utf8))
         }
         let records = await WorkflowRuns.run(prepared, reporter: TerminalReporter(quiet: json))
         for record in records {
@@ -125,7 +134,10 @@ struct RunCommand: AsyncParsableCommand {
             printSummary(records)
             let stored = records.compactMap(\.recordID)
             if !stored.isEmpty {
-                print("recorded as run\(stored.count == 1 ? "" : "s") \(stored.map(String.init).joined(separator: ", ")); see `slipway logs RUN [JOB]`")
+                print(
+                    "recorded as run\(stored.count == 1 ? "" : "s") \(stored.map(String.init).joined(separator: ", ")); see `slipway "
+                        + "logs RUN [JOB]`"
+                )
             }
         }
         if records.contains(where: { $0.result == .failure || $0.result == .cancelled }) { throw ExitCode(1) }
@@ -147,7 +159,9 @@ struct RunCommand: AsyncParsableCommand {
         request.baseRef = baseRef
         request.action = action
         if let eventPath {
-            guard let text = try? String(contentsOfFile: eventPath, encoding: .utf8) else { throw RunRequestError(["cannot read event file '\(eventPath)'"]) }
+            guard let text = try? String(contentsOfFile: eventPath, encoding: .utf8) else {
+                throw RunRequestError(["cannot read event file '\(eventPath)'"])
+            }
             request.payloadJSON = text
             request.payloadSource = eventPath
         }
@@ -178,7 +192,8 @@ struct RunCommand: AsyncParsableCommand {
         print(pad("WORKFLOW", 28) + pad("JOB", 36) + pad("RESULT", 11) + "DURATION")
         for record in records {
             for job in record.jobs {
-                print(pad(record.workflowName, 28) + pad(job.name, 36) + pad(job.result.rawValue, 11) + String(format: "%.2fs", job.duration))
+                print(
+                    pad(record.workflowName, 28) + pad(job.name, 36) + pad(job.result.rawValue, 11) + String(format: "%.2fs", job.duration))
             }
         }
     }

@@ -22,8 +22,9 @@ struct RunsCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         print(pad("RUN", 6) + pad("WORKFLOW", 28) + pad("EVENT", 20) + pad("REF", 26) + pad("RESULT", 11) + pad("STARTED", 22) + "DURATION")
         for run in try store.recentRuns(limit: limit) {
-            print(pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26) + pad(run.result, 11)
-                  + pad(formatter.string(from: run.startedAt), 22) + String(format: "%.2fs", run.duration))
+            print(
+                pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26) + pad(run.result, 11)
+                    + pad(formatter.string(from: run.startedAt), 22) + String(format: "%.2fs", run.duration))
         }
     }
 }

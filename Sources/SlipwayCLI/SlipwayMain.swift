@@ -7,7 +7,8 @@ public struct SlipwayMain: AsyncParsableCommand {
         abstract: "Slipway's delivery engine: run workflows locally, render and edit kustomizations.",
         subcommands: [
             RunCommand.self, LintCommand.self, RunsCommand.self, LogsCommand.self, KustomizeCommand.self, GitOpsCommand.self,
-            ImageCommand.self, RegistryCommand.self, LocalCommand.self, UpCommand.self, ReleaseCommand.self, RolloutCommand.self, ActionCommand.self,
+            ImageCommand.self, RegistryCommand.self, LocalCommand.self, UpCommand.self, ReleaseCommand.self, RolloutCommand.self,
+            ActionCommand.self,
         ]
     )
 

@@ -25,7 +25,9 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Keep running after the demo: build and release every new commit on the application's main branch.")
     var watch = false
 
-    @Option(help: "Analyse canaries with this Prometheus (it must scrape the local target's /metrics) instead of the local target's own metrics.")
+    @Option(
+        help:
+            "Analyse canaries with this Prometheus (it must scrape the local target's /metrics) instead of the local target's own metrics.")
     var prometheus: String?
 
     @Option(name: .customLong("registry-port"), help: "Port of Slipway's registry on 127.0.0.1.")
@@ -40,20 +42,25 @@ struct UpCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard rate > 0 && rate <= 2000 else { throw ValidationError("--rate must be between 0 and 2000 requests per second") }
-        if let prometheus, URL(string: prometheus)?.scheme == nil { throw ValidationError("--prometheus must be a URL such as http://127.0.0.1:9090") }
+        if let prometheus, URL(string: prometheus)?.scheme == nil {
+            throw ValidationError("--prometheus must be a URL such as http://127.0.0.1:9090")
+        }
     }
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0]).standardizedFileURL.path
-        var options = SlipwayUp.Options(workspace: workspace, localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, executable: executable)
+        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SLIPWAY_EXECUTABLE"] ?? CommandLine.arguments[0])
+            .standardizedFileURL.path
+        var options = SlipwayUp.Options(
+            workspace: workspace, localDataDirectory: local.dataDirectory, storePath: store.resolvedPath, executable: executable)
         options.watch = watch
         options.prometheus = prometheus
         options.registryPort = registryPort
         options.rate = rate
         options.localSettings = launch.settings
         let passed: Bool
-        do { passed = try await SlipwayUp(options).run() } catch let failure as SlipwayUp.Failure { throw CommandFailure(failure.description) }
+        do { passed = try await SlipwayUp(options).run() } catch let failure as SlipwayUp.Failure {
+            throw CommandFailure(failure.description)
+        }
         if !passed { throw ExitCode(1) }
     }
 }
-

@@ -33,8 +33,10 @@ public final class ChildProcess: Sendable {
     {
         var overrides: [Environment.Key: String?] = [:]
         for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
-        let output = try FileDescriptor.open(FilePath(log), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite, .groupRead])
-        let error = try FileDescriptor.open(FilePath(log), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite, .groupRead])
+        let output = try FileDescriptor.open(
+            FilePath(log), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite, .groupRead])
+        let error = try FileDescriptor.open(
+            FilePath(log), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite, .groupRead])
         let (pids, pidSink) = AsyncStream.makeStream(of: pid_t.self)
         let ended = Task { () throws -> End in
             let result = try await Subprocess.run(

@@ -10,7 +10,9 @@ public enum Deadline {
         public var description: String { "\(what) did not happen within \(limit)" }
     }
 
-    public static func within<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    public static func within<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
         let outcome = Once<T>()
         let work = Task { try await body() }
         let timer = Task {

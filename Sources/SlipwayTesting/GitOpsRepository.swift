@@ -7,8 +7,10 @@ public struct GitOpsRepository: Sendable {
     public let work: String
     public let bare: String
 
-    static let identity = ["GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@slipway.invalid",
-                           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@slipway.invalid"]
+    static let identity = [
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@slipway.invalid",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@slipway.invalid",
+    ]
 
     /// A fresh repository whose first commit on `main` holds `files` (relative path → text).
     public static func make(_ label: String, files: [String: String]) async throws -> GitOpsRepository {

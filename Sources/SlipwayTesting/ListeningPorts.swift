@@ -11,7 +11,8 @@ public enum ListeningPorts {
         var inodes: Set<String> = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? [] {
             guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(entry)"),
-                  link.hasPrefix("socket:[") else { continue }
+                link.hasPrefix("socket:[")
+            else { continue }
             inodes.insert(String(link.dropFirst("socket:[".count).dropLast()))
         }
         var ports: [Int] = []
@@ -21,7 +22,8 @@ public enum ListeningPorts {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                 guard fields.count > 9, fields[3] == "0A", inodes.contains(String(fields[9])),
-                      let hex = fields[1].split(separator: ":").last, let port = Int(hex, radix: 16) else { continue }
+                    let hex = fields[1].split(separator: ":").last, let port = Int(hex, radix: 16)
+                else { continue }
                 if !ports.contains(port) { ports.append(port) }
             }
         }

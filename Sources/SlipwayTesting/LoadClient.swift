@@ -35,8 +35,9 @@ public struct LoadClient: Sendable {
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 1 << 20)
-            return Sample(started: started, finished: .now, status: Int(response.status.code),
-                          body: String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines))
+            return Sample(
+                started: started, finished: .now, status: Int(response.status.code),
+                body: String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
             return Sample(started: started, finished: .now, status: nil, body: "\(error)")
         }
@@ -49,7 +50,13 @@ public struct LoadClient: Sendable {
             for _ in 0..<workers {
                 group.addTask {
                     var samples: [Sample] = []
-                    while remaining.value.withLock({ left in left > 0 ? { left -= 1; return true }() : false }) { samples.append(await get()) }
+                    while remaining.value.withLock({ left in
+                        left > 0
+                            ? {
+                                left -= 1
+                                return true
+                            }() : false
+                    }) { samples.append(await get()) }
                     return samples
                 }
             }

@@ -34,7 +34,9 @@ public actor MemoryTarget: Target {
         // As an API server: a namespaced object needs its namespace, created before or in the same apply.
         let namespaces = Set(pairs.filter { $0.key.kind == .namespace }.map(\.key.name))
         for (key, _) in pairs where key.kind.isNamespaced && !namespaces.contains(key.namespace) {
-            if await store.get(ObjectKey(.namespace, name: key.namespace)) == nil { throw TargetError.notFound("namespaces \"\(key.namespace)\"") }
+            if await store.get(ObjectKey(.namespace, name: key.namespace)) == nil {
+                throw TargetError.notFound("namespaces \"\(key.namespace)\"")
+            }
         }
         let outcomes = try await store.apply(pairs, manager: fieldManager, force: force)
         applies.append((fieldManager, pairs.map(\.key)))
@@ -42,17 +44,20 @@ public actor MemoryTarget: Target {
             guard let live = await store.get(key) else { continue }
             let replicas = live.value(at: ["spec", "replicas"])?.int ?? 1
             let generation = live.value(at: ["metadata", "generation"])?.int ?? 1
-            await store.setStatus(.object([
-                "observedGeneration": .int(generation), "replicas": .int(replicas), "updatedReplicas": .int(replicas),
-                "readyReplicas": .int(replicas), "availableReplicas": .int(replicas),
-            ]), of: key)
+            await store.setStatus(
+                .object([
+                    "observedGeneration": .int(generation), "replicas": .int(replicas), "updatedReplicas": .int(replicas),
+                    "readyReplicas": .int(replicas), "availableReplicas": .int(replicas),
+                ]), of: key)
         }
         return outcomes.map { AppliedObject(key: $0.0, outcome: $0.1) }
     }
 
     public func get(_ key: ObjectKey) async throws -> ManifestValue? { await store.get(key) }
 
-    public func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] { await store.list(kind, namespace: namespace) }
+    public func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] {
+        await store.list(kind, namespace: namespace)
+    }
 
     public func delete(_ key: ObjectKey) async throws -> Bool { await store.remove(key) != nil }
 

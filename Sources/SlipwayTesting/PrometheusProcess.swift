@@ -13,13 +13,19 @@ public struct PrometheusProcess: Sendable {
     public static func start(in directory: String, scraping targets: [String]) async throws -> PrometheusProcess {
         let list = targets.map { "\"\($0)\"" }.joined(separator: ", ")
         try """
-            global: {scrape_interval: 1s, evaluation_interval: 1s}
-            scrape_configs:
-            - job_name: slipway-local
-              static_configs: [{targets: [\(list)]}]
+        global: {scrape_interval: 1s, evaluation_interval: 1s}
+        scrape_configs:
+        - job_name: slipway-local
+          static_configs: [{targets: [\(list)]}]
 
-            """.write(toFile: "\(directory)/prometheus.yml", atomically: true, encoding: .utf8)
-        let started = try await CapturedCommand.run("sh", ["-c", "prometheus --config.file=\(directory)/prometheus.yml --web.listen-address=127.0.0.1:0 --storage.tsdb.path=\(directory)/tsdb --log.level=warn >\(directory)/prometheus.log 2>&1 & echo $!"], timeout: .seconds(10))
+        """.write(toFile: "\(directory)/prometheus.yml", atomically: true, encoding: .utf8)
+        let started = try await CapturedCommand.run(
+            "sh",
+            [
+                "-c",
+                "prometheus --config.file=\(directory)/prometheus.yml --web.listen-address=127.0.0.1:0 "
+                    + "--storage.tsdb.path=\(directory)/tsdb --log.level=warn >\(directory)/prometheus.log 2>&1 & echo $!",
+            ], timeout: .seconds(10))
         guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw NotStarted(description: "prometheus did not start: \(started.standardError)")
         }

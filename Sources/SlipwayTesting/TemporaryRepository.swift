@@ -15,7 +15,9 @@ public struct TemporaryRepository: Sendable {
         let repo = TemporaryRepository(path: path)
         try repo.git(["init", "-q", "-b", "main"])
         try repo.git(["add", "-A"])
-        try repo.git(["-c", "user.email=test@slipway.invalid", "-c", "user.name=Slipway Test", "commit", "-q", "--allow-empty", "-m", "fixture"])
+        try repo.git([
+            "-c", "user.email=test@slipway.invalid", "-c", "user.name=Slipway Test", "commit", "-q", "--allow-empty", "-m", "fixture",
+        ])
         return repo
     }
 

@@ -29,8 +29,10 @@ extension DeliveryStore {
     /// Holds a revision; holding one that is held already changes nothing.
     public func addHold(_ hold: HoldRow) throws {
         try database.write { db in
-            let existing = try HoldRow.filter(Column("application") == hold.application && Column("revision") == hold.revision
-                                                  && Column("removedAt") == nil).fetchCount(db)
+            let existing = try HoldRow.filter(
+                Column("application") == hold.application && Column("revision") == hold.revision
+                    && Column("removedAt") == nil
+            ).fetchCount(db)
             guard existing == 0 else { return }
             var row = hold
             try row.insert(db)

@@ -19,8 +19,10 @@ public struct DeliveryStore: Sendable {
         /// A controller still has work on it (a restarted controller takes these over).
         public var active: Bool
 
-        public init(id: Int64? = nil, application: String, environment: String, revision: String, phase: String, summary: String,
-                    startedAt: Double, finishedAt: Double? = nil, detail: String, active: Bool = false) {
+        public init(
+            id: Int64? = nil, application: String, environment: String, revision: String, phase: String, summary: String,
+            startedAt: Double, finishedAt: Double? = nil, detail: String, active: Bool = false
+        ) {
             self.id = id
             self.application = application
             self.environment = environment

@@ -17,8 +17,10 @@ public struct RunStore: Sendable {
         public var startedAt: Date
         public var duration: Double
 
-        public init(workflowPath: String, workflowName: String, event: String, ref: String, sha: String, result: String,
-                    startedAt: Date, duration: Double) {
+        public init(
+            workflowPath: String, workflowName: String, event: String, ref: String, sha: String, result: String,
+            startedAt: Date, duration: Double
+        ) {
             self.workflowPath = workflowPath
             self.workflowName = workflowName
             self.event = event
@@ -51,8 +53,10 @@ public struct RunStore: Sendable {
         public var failureReason: String?
         public var log: String
 
-        public init(runId: Int64, jobId: String, name: String, result: String, startedAt: Date, duration: Double,
-                    outputs: String, steps: String, failureReason: String?, log: String) {
+        public init(
+            runId: Int64, jobId: String, name: String, result: String, startedAt: Date, duration: Double,
+            outputs: String, steps: String, failureReason: String?, log: String
+        ) {
             self.runId = runId
             self.jobId = jobId
             self.name = name

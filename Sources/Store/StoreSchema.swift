@@ -36,7 +36,8 @@ public enum StoreSchema {
         // which load ICU's data and add about 10 MiB to every `slipway run` for one row per run.
         migrator.registerMigration("v3-epoch-dates") { db in
             for table in ["run", "job"] {
-                try db.execute(sql: "UPDATE \(table) SET startedAt = (julianday(startedAt) - 2440587.5) * 86400.0 WHERE typeof(startedAt) = 'text'")
+                try db.execute(
+                    sql: "UPDATE \(table) SET startedAt = (julianday(startedAt) - 2440587.5) * 86400.0 WHERE typeof(startedAt) = 'text'")
             }
         }
         migrator.registerMigration("v4-delivery") { db in
@@ -85,10 +86,11 @@ public enum StoreSchema {
             }
             try db.create(index: "release_active", on: "release", columns: ["active"])
             // Rows written before releases kept their state cannot be resumed: they are ended, and say why.
-            try db.execute(sql: """
-                UPDATE release SET phase = 'Aborted', summary = summary || ' (recorded by an earlier Slipway; not resumable)'
-                WHERE phase NOT IN ('Succeeded', 'Aborted', 'Superseded')
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE release SET phase = 'Aborted', summary = summary || ' (recorded by an earlier Slipway; not resumable)'
+                    WHERE phase NOT IN ('Succeeded', 'Aborted', 'Superseded')
+                    """)
             try db.alter(table: "gateDecision") { t in t.add(column: "reason", .text) }
             try db.create(table: "syncHold") { t in
                 t.column("id", .integer).primaryKey()

@@ -11,7 +11,9 @@ extension LocalTarget {
             snapshot.services.append(.init(namespace: key.namespace, name: key.name, spec: spec))
         }
         for pod in await store.list(.pod) where Self.isReady(pod) {
-            guard let key = Self.key(pod, .pod), let ip = pod.value(at: ["status", "podIP"])?.string, let address = IPv4Address(ip) else { continue }
+            guard let key = Self.key(pod, .pod), let ip = pod.value(at: ["status", "podIP"])?.string, let address = IPv4Address(ip) else {
+                continue
+            }
             var named: [String: Int] = [:]
             for container in pod.value(at: ["spec", "containers"])?.array ?? [] {
                 for port in container["ports"]?.array ?? [] {
@@ -22,7 +24,8 @@ extension LocalTarget {
             let owner = pod.value(at: ["metadata", "ownerReferences"])?.array?.first?["name"]?.string
             let hash = Self.labels(pod)["pod-template-hash"]
             let workload = owner.map { name in hash.map { name.hasSuffix("-" + $0) ? String(name.dropLast($0.count + 1)) : name } ?? name }
-            snapshot.endpoints.append(.init(namespace: key.namespace, labels: Self.labels(pod), address: address, namedPorts: named, workload: workload))
+            snapshot.endpoints.append(
+                .init(namespace: key.namespace, labels: Self.labels(pod), address: address, namedPorts: named, workload: workload))
         }
         for rule in await store.list(.destinationRule) {
             guard let key = Self.key(rule, .destinationRule), let spec = try? DestinationRuleSpec(rule) else { continue }

@@ -61,18 +61,21 @@ extension LocalTarget {
     }
 
     static func ownerReference(_ owner: ManifestValue, kind: ObjectKind) -> ManifestValue {
-        .array([.object([
-            "apiVersion": .string(kind.preferredAPIVersion), "kind": .string(kind.kind),
-            "name": owner.value(at: ["metadata", "name"]) ?? .string(""), "uid": owner.value(at: ["metadata", "uid"]) ?? .string(""),
-            "controller": .bool(true), "blockOwnerDeletion": .bool(true),
-        ])])
+        .array([
+            .object([
+                "apiVersion": .string(kind.preferredAPIVersion), "kind": .string(kind.kind),
+                "name": owner.value(at: ["metadata", "name"]) ?? .string(""), "uid": owner.value(at: ["metadata", "uid"]) ?? .string(""),
+                "controller": .bool(true), "blockOwnerDeletion": .bool(true),
+            ])
+        ])
     }
 
     // MARK: Deployments
 
     func reconcileDeployment(_ deployment: ManifestValue, now: Date) async {
         guard let key = Self.key(deployment, .deployment), let spec = try? DeploymentSpec(deployment),
-              let uid = deployment.value(at: ["metadata", "uid"])?.string else { return }
+            let uid = deployment.value(at: ["metadata", "uid"])?.string
+        else { return }
         let owned = await store.list(.replicaSet, namespace: key.namespace).filter { Self.ownerUID($0) == uid }
         let hash = Self.templateHash(spec.template)
         let latestRevision = owned.map(Self.revision).max() ?? 0
@@ -89,13 +92,19 @@ extension LocalTarget {
             selector["pod-template-hash"] = hash
             var replicaSet: ManifestValue = .object([
                 "apiVersion": .string("apps/v1"), "kind": .string("ReplicaSet"),
-                "metadata": .object(["labels": .strings(labels), "ownerReferences": Self.ownerReference(deployment, kind: .deployment),
-                                     "annotations": .strings([Self.revisionAnnotation: String(nextRevision)])]),
-                "spec": .object(["replicas": .int(0), "minReadySeconds": .int(spec.minReadySeconds), "selector": .object(["matchLabels": .strings(selector)]),
-                                 "template": template]),
+                "metadata": .object([
+                    "labels": .strings(labels), "ownerReferences": Self.ownerReference(deployment, kind: .deployment),
+                    "annotations": .strings([Self.revisionAnnotation: String(nextRevision)]),
+                ]),
+                "spec": .object([
+                    "replicas": .int(0), "minReadySeconds": .int(spec.minReadySeconds),
+                    "selector": .object(["matchLabels": .strings(selector)]),
+                    "template": template,
+                ]),
             ])
             let name = "\(key.name)-\(hash)"
-            replicaSet = await store.put(replicaSet, key: ObjectKey(.replicaSet, namespace: key.namespace, name: name), manager: Self.manager)
+            replicaSet = await store.put(
+                replicaSet, key: ObjectKey(.replicaSet, namespace: key.namespace, name: name), manager: Self.manager)
             newSet = replicaSet
             created = true
         } else if let current = newSet, Self.revision(of: current) < latestRevision, let setKey = Self.key(current, .replicaSet) {
@@ -106,8 +115,9 @@ extension LocalTarget {
         guard let newSet, let newKey = Self.key(newSet, .replicaSet) else { return }
         let oldSets = owned.filter { Self.key($0, .replicaSet) != newKey }
         func revision(_ set: ManifestValue) -> RollingUpdate.Revision {
-            RollingUpdate.Revision(name: set.value(at: ["metadata", "name"])?.string ?? "", replicas: set.value(at: ["spec", "replicas"])?.int ?? 0,
-                                   available: set.value(at: ["status", "availableReplicas"])?.int ?? 0)
+            RollingUpdate.Revision(
+                name: set.value(at: ["metadata", "name"])?.string ?? "", replicas: set.value(at: ["spec", "replicas"])?.int ?? 0,
+                available: set.value(at: ["status", "availableReplicas"])?.int ?? 0)
         }
         let newRevision = revision(newSet)
         let oldRevisions = oldSets.map(revision)
@@ -115,7 +125,9 @@ extension LocalTarget {
         if !spec.paused {
             switch spec.strategy {
             case .recreate:
-                let oldPods = await store.list(.pod, namespace: key.namespace).filter { pod in oldSets.contains { Self.ownerUID(pod) == $0.value(at: ["metadata", "uid"])?.string } }
+                let oldPods = await store.list(.pod, namespace: key.namespace).filter { pod in
+                    oldSets.contains { Self.ownerUID(pod) == $0.value(at: ["metadata", "uid"])?.string }
+                }
                 for set in oldSets where (set.value(at: ["spec", "replicas"])?.int ?? 0) > 0 { await scale(set, to: 0) }
                 if oldPods.isEmpty, newRevision.replicas != spec.replicas { await scale(newSet, to: spec.replicas) }
             case .rollingUpdate:
@@ -124,15 +136,19 @@ extension LocalTarget {
                     await scale(newSet, to: target)
                 } else {
                     let scaled = rolling.scaleDown(new: newRevision, old: oldRevisions)
-                    for (set, next) in zip(oldSets, scaled) where next.replicas != revision(set).replicas { await scale(set, to: next.replicas) }
+                    for (set, next) in zip(oldSets, scaled) where next.replicas != revision(set).replicas {
+                        await scale(set, to: next.replicas)
+                    }
                     // Scaling down a Deployment also scales the new revision down.
                     if newRevision.replicas > spec.replicas { await scale(newSet, to: spec.replicas) }
                 }
             }
         }
         // Old revisions beyond the history limit go once they have no pods.
-        let idle = oldSets.filter { ($0.value(at: ["spec", "replicas"])?.int ?? 0) == 0 && ($0.value(at: ["status", "replicas"])?.int ?? 0) == 0 }
-            .sorted { Self.revision(of: $0) < Self.revision(of: $1) }
+        let idle = oldSets.filter {
+            ($0.value(at: ["spec", "replicas"])?.int ?? 0) == 0 && ($0.value(at: ["status", "replicas"])?.int ?? 0) == 0
+        }
+        .sorted { Self.revision(of: $0) < Self.revision(of: $1) }
         for set in idle.dropLast(spec.revisionHistoryLimit) {
             if let setKey = Self.key(set, .replicaSet) { await store.remove(setKey) }
         }
@@ -140,14 +156,16 @@ extension LocalTarget {
         let fresh = await store.list(.replicaSet, namespace: key.namespace).filter { Self.ownerUID($0) == uid }
         func counts(_ sets: [ManifestValue]) -> ReplicaCounts {
             sets.reduce(ReplicaCounts.none) { sum, set in
-                ReplicaCounts(sum.replicas + (set.value(at: ["status", "replicas"])?.int ?? 0),
-                              ready: sum.ready + (set.value(at: ["status", "readyReplicas"])?.int ?? 0),
-                              available: sum.available + (set.value(at: ["status", "availableReplicas"])?.int ?? 0))
+                ReplicaCounts(
+                    sum.replicas + (set.value(at: ["status", "replicas"])?.int ?? 0),
+                    ready: sum.ready + (set.value(at: ["status", "readyReplicas"])?.int ?? 0),
+                    available: sum.available + (set.value(at: ["status", "availableReplicas"])?.int ?? 0))
             }
         }
         let newName = newRevision.name
         let observation = DeploymentObservation(
-            generation: deployment.value(at: ["metadata", "generation"])?.int ?? 1, desiredReplicas: spec.replicas, maxUnavailable: rolling.maxUnavailable,
+            generation: deployment.value(at: ["metadata", "generation"])?.int ?? 1, desiredReplicas: spec.replicas,
+            maxUnavailable: rolling.maxUnavailable,
             progressDeadline: .seconds(spec.progressDeadlineSeconds), newRevision: newName, createdNewRevision: created,
             updated: counts(fresh.filter { $0.value(at: ["metadata", "name"])?.string == newName }),
             old: counts(fresh.filter { $0.value(at: ["metadata", "name"])?.string != newName }))
@@ -168,13 +186,17 @@ extension LocalTarget {
 
     static func manifest(_ status: DeploymentStatus) -> ManifestValue {
         var fields: [String: ManifestValue] = [
-            "observedGeneration": .int(status.observedGeneration), "replicas": .int(status.replicas), "updatedReplicas": .int(status.updatedReplicas),
+            "observedGeneration": .int(status.observedGeneration), "replicas": .int(status.replicas),
+            "updatedReplicas": .int(status.updatedReplicas),
             "readyReplicas": .int(status.readyReplicas), "availableReplicas": .int(status.availableReplicas),
-            "conditions": .array(status.conditions.map { condition in
-                .object(["type": .string(condition.type), "status": .string(condition.status), "reason": .string(condition.reason),
-                         "message": .string(condition.message), "lastUpdateTime": .string(Timestamp.format(condition.lastUpdateTime)),
-                         "lastTransitionTime": .string(Timestamp.format(condition.lastTransitionTime))])
-            }),
+            "conditions": .array(
+                status.conditions.map { condition in
+                    .object([
+                        "type": .string(condition.type), "status": .string(condition.status), "reason": .string(condition.reason),
+                        "message": .string(condition.message), "lastUpdateTime": .string(Timestamp.format(condition.lastUpdateTime)),
+                        "lastTransitionTime": .string(Timestamp.format(condition.lastTransitionTime)),
+                    ])
+                }),
         ]
         if status.unavailableReplicas > 0 { fields["unavailableReplicas"] = .int(status.unavailableReplicas) }
         return .object(fields)
@@ -184,7 +206,8 @@ extension LocalTarget {
 
     func reconcileReplicaSet(_ replicaSet: ManifestValue, now: Date) async {
         guard let key = Self.key(replicaSet, .replicaSet), let uid = replicaSet.value(at: ["metadata", "uid"])?.string,
-              let template = replicaSet.value(at: ["spec", "template"]) else { return }
+            let template = replicaSet.value(at: ["spec", "template"])
+        else { return }
         let desired = replicaSet.value(at: ["spec", "replicas"])?.int ?? 1
         let minReady = replicaSet.value(at: ["spec", "minReadySeconds"])?.int ?? 0
         let all = await store.list(.pod, namespace: key.namespace).filter { Self.ownerUID($0) == uid }
@@ -195,8 +218,10 @@ extension LocalTarget {
                 let name = "\(key.name)-\(suffix)"
                 let pod: ManifestValue = .object([
                     "apiVersion": .string("v1"), "kind": .string("Pod"),
-                    "metadata": .object(["labels": template.value(at: ["metadata", "labels"]) ?? .object([:]),
-                                         "ownerReferences": Self.ownerReference(replicaSet, kind: .replicaSet)]),
+                    "metadata": .object([
+                        "labels": template.value(at: ["metadata", "labels"]) ?? .object([:]),
+                        "ownerReferences": Self.ownerReference(replicaSet, kind: .replicaSet),
+                    ]),
                     "spec": template["spec"] ?? .object([:]),
                     "status": .object(["phase": .string("Pending")]),
                 ])
@@ -205,9 +230,11 @@ extension LocalTarget {
         } else if active.count > desired {
             // Not-ready pods go first, then the youngest.
             let ranked = active.sorted { a, b in
-                let readyA = Self.isReady(a), readyB = Self.isReady(b)
+                let readyA = Self.isReady(a)
+                let readyB = Self.isReady(b)
                 if readyA != readyB { return !readyA }
-                return (a.value(at: ["metadata", "creationTimestamp"])?.string ?? "") > (b.value(at: ["metadata", "creationTimestamp"])?.string ?? "")
+                return (a.value(at: ["metadata", "creationTimestamp"])?.string ?? "")
+                    > (b.value(at: ["metadata", "creationTimestamp"])?.string ?? "")
             }
             for pod in ranked.prefix(active.count - desired) {
                 if let podKey = Self.key(pod, .pod) { await markTerminating(podKey, object: pod) }
@@ -229,11 +256,14 @@ extension LocalTarget {
 
     static func isReady(_ pod: ManifestValue) -> Bool {
         pod.value(at: ["metadata", "deletionTimestamp"]) == nil
-            && (pod.value(at: ["status", "conditions"])?.array ?? []).contains { $0["type"]?.string == "Ready" && $0["status"]?.string == "True" }
+            && (pod.value(at: ["status", "conditions"])?.array ?? []).contains {
+                $0["type"]?.string == "Ready" && $0["status"]?.string == "True"
+            }
     }
 
     static func readySince(_ pod: ManifestValue) -> Date? {
-        (pod.value(at: ["status", "conditions"])?.array ?? []).first { $0["type"]?.string == "Ready" }?["lastTransitionTime"]?.string.flatMap(Timestamp.parse)
+        (pod.value(at: ["status", "conditions"])?.array ?? []).first { $0["type"]?.string == "Ready" }?["lastTransitionTime"]?.string
+            .flatMap(Timestamp.parse)
     }
 
     // MARK: Pods
@@ -260,19 +290,23 @@ extension LocalTarget {
     /// What the pod runtime needs for a Pod object.
     func podRequest(_ key: ObjectKey, _ pod: ManifestValue) async -> PodRequest? {
         guard let podValue = pod["spec"], let uid = pod.value(at: ["metadata", "uid"])?.string,
-              let spec = try? PodSpec(podValue, path: "spec", reader: FieldReader(kind: "Pod", name: key.name)),
-              let container = spec.containers.first else { return nil }
+            let spec = try? PodSpec(podValue, path: "spec", reader: FieldReader(kind: "Pod", name: key.name)),
+            let container = spec.containers.first
+        else { return nil }
         let store = self.store
         let labels = Self.labels(pod)
         let annotations = pod.value(at: ["metadata", "annotations"])?.stringMap ?? [:]
-        return PodRequest(key: key, uid: uid, container: container, gracePeriod: .seconds(spec.terminationGracePeriodSeconds)) { address throws(PodFailure) in
+        return PodRequest(key: key, uid: uid, container: container, gracePeriod: .seconds(spec.terminationGracePeriodSeconds)) {
+            address throws(PodFailure) in
             var environment: [String: String] = ["HOSTNAME": String(key.name.prefix(63))]
             for source in container.envFrom {
                 let kind: ObjectKind = source.configMap != nil ? .configMap : .secret
                 let name = source.configMap ?? source.secret ?? ""
                 guard let object = await store.get(ObjectKey(kind, namespace: key.namespace, name: name)) else {
                     if source.optional { continue }
-                    throw PodFailure(reason: "CreateContainerConfigError", message: "\(kind == .configMap ? "configmap" : "secret") \"\(name)\" not found")
+                    throw PodFailure(
+                        reason: "CreateContainerConfigError",
+                        message: "\(kind == .configMap ? "configmap" : "secret") \"\(name)\" not found")
                 }
                 for (name, value) in Self.values(of: object) { environment[source.prefix + name] = value }
             }
@@ -287,9 +321,11 @@ extension LocalTarget {
                     if let value = object.flatMap({ Self.values(of: $0)[item] }) {
                         environment[variable.name] = value
                     } else if !optional {
-                        throw PodFailure(reason: "CreateContainerConfigError",
-                                         message: object == nil ? "\(isSecret ? "secret" : "configmap") \"\(name)\" not found"
-                                             : "couldn't find key \(item) in \(isSecret ? "Secret" : "ConfigMap") \(key.namespace)/\(name)")
+                        throw PodFailure(
+                            reason: "CreateContainerConfigError",
+                            message: object == nil
+                                ? "\(isSecret ? "secret" : "configmap") \"\(name)\" not found"
+                                : "couldn't find key \(item) in \(isSecret ? "Secret" : "ConfigMap") \(key.namespace)/\(name)")
                     }
                 case .field(let path):
                     switch path {

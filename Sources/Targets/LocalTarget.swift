@@ -24,8 +24,10 @@ public actor LocalTarget: Target {
         /// How long a terminating pod keeps serving requests already routed to it before SIGTERM.
         public var drain: Duration = .milliseconds(500)
 
-        public init(dataDirectory: String, subnet: IPv4Subnet, bridgeName: String = "slipway0", envoyExecutable: String,
-                    listenPort: Int = 15080, adminPort: Int = 15000, imageStore: ImageStore, registry: RegistryClient = RegistryClient()) {
+        public init(
+            dataDirectory: String, subnet: IPv4Subnet, bridgeName: String = "slipway0", envoyExecutable: String,
+            listenPort: Int = 15080, adminPort: Int = 15000, imageStore: ImageStore, registry: RegistryClient = RegistryClient()
+        ) {
             self.dataDirectory = dataDirectory
             self.subnet = subnet
             self.bridgeName = bridgeName
@@ -46,7 +48,12 @@ public actor LocalTarget: Target {
     /// Numbers reconcile requests, so a pass covers every request made before it started.
     final class Tickets: Sendable {
         private let counter = Mutex(0)
-        func next() -> Int { counter.withLock { $0 += 1; return $0 } }
+        func next() -> Int {
+            counter.withLock {
+                $0 += 1
+                return $0
+            }
+        }
         var current: Int { counter.withLock { $0 } }
     }
 
@@ -86,8 +93,10 @@ public actor LocalTarget: Target {
             await store.setStatus(state.manifest(now: Date()), of: key)
             sink.yield(.reconcile(tickets.next()))
         }
-        mesh = EnvoyMesh(configuration: EnvoyMesh.Configuration(directory: "\(data)/mesh", executable: configuration.envoyExecutable,
-                                                               listenPort: configuration.listenPort, adminPort: configuration.adminPort))
+        mesh = EnvoyMesh(
+            configuration: EnvoyMesh.Configuration(
+                directory: "\(data)/mesh", executable: configuration.envoyExecutable,
+                listenPort: configuration.listenPort, adminPort: configuration.adminPort))
     }
 
     // MARK: Lifecycle
@@ -103,7 +112,8 @@ public actor LocalTarget: Target {
             group.addTask { try await mesh.run() }
             try await mesh.waitUntilReady()
             becameReady()
-            let sink = commandSink, tickets = self.tickets
+            let sink = commandSink
+            let tickets = self.tickets
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .milliseconds(500))
@@ -117,7 +127,8 @@ public actor LocalTarget: Target {
                     if ticket <= completedPass { continue }
                     await reconcile()
                 case .runPod(let request):
-                    let pods = self.pods, drain = configuration.drain
+                    let pods = self.pods
+                    let drain = configuration.drain
                     group.addTask { await pods.run(request, drain: drain) }
                 }
                 if Task.isCancelled { break }
@@ -209,7 +220,8 @@ public actor LocalTarget: Target {
                 warnings.append(field.hasPrefix("kind ") ? field : "\(field) is ignored by the local target")
             }
             if let snapshot, item.key.kind == .virtualService,
-               let route = snapshot.virtualServices.first(where: { $0.namespace == item.key.namespace && $0.name == item.key.name }) {
+                let route = snapshot.virtualServices.first(where: { $0.namespace == item.key.namespace && $0.name == item.key.name })
+            {
                 warnings += EnvoyConfig.danglingReferences(route.spec, namespace: item.key.namespace, snapshot: snapshot)
             }
             results.append(AppliedObject(key: item.key, outcome: outcome.1, warnings: warnings))
@@ -220,7 +232,9 @@ public actor LocalTarget: Target {
 
     public func get(_ key: ObjectKey) async throws -> ManifestValue? { await store.get(key) }
 
-    public func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] { await store.list(kind, namespace: namespace) }
+    public func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] {
+        await store.list(kind, namespace: namespace)
+    }
 
     public func delete(_ key: ObjectKey) async throws -> Bool {
         guard let object = await store.get(key) else { return false }
@@ -228,9 +242,15 @@ public actor LocalTarget: Target {
         case .pod:
             await markTerminating(key, object: object)
         case .namespace:
-            guard key.name != "default" else { throw TargetError.invalid("namespaces \"default\" is forbidden: this namespace may not be deleted") }
+            guard key.name != "default" else {
+                throw TargetError.invalid("namespaces \"default\" is forbidden: this namespace may not be deleted")
+            }
             for other in await store.keys() where other.namespace == key.name {
-                if other.kind == .pod { await markTerminating(other, object: await store.get(other) ?? object) } else { await store.remove(other) }
+                if other.kind == .pod {
+                    await markTerminating(other, object: await store.get(other) ?? object)
+                } else {
+                    await store.remove(other)
+                }
             }
             await store.remove(key)
         default:
@@ -247,7 +267,9 @@ public actor LocalTarget: Target {
     public func logFile(of pod: ObjectKey) async -> String { await pods.logFile(pod) }
 
     /// Waits until `condition` holds for the object (or `timeout` passes); returns the last object seen.
-    public func wait(for key: ObjectKey, timeout: Duration, until condition: @Sendable (ManifestValue?) -> Bool) async throws -> ManifestValue? {
+    public func wait(for key: ObjectKey, timeout: Duration, until condition: @Sendable (ManifestValue?) -> Bool) async throws
+        -> ManifestValue?
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let object = await store.get(key)

@@ -13,10 +13,13 @@ enum SlipwayLocalEntrypoint {
             options[String(flag.dropFirst(2))] = arguments.dropFirst().first
             arguments = arguments.dropFirst(2)
         }
-        guard arguments.isEmpty, let data = options["data-dir"], let subnet = options["subnet"].flatMap(IPv4Subnet.init), let bridge = options["bridge"],
-              let port = options["port"].flatMap(Int.init), let admin = options["admin-port"].flatMap(Int.init),
-              let api = options["api-port"].flatMap(Int.init) else {
-            FileHandle.standardError.write(Data("usage: slipway-local --data-dir DIR --subnet CIDR --bridge NAME --port N --admin-port N --api-port N\n".utf8))
+        guard arguments.isEmpty, let data = options["data-dir"], let subnet = options["subnet"].flatMap(IPv4Subnet.init),
+            let bridge = options["bridge"],
+            let port = options["port"].flatMap(Int.init), let admin = options["admin-port"].flatMap(Int.init),
+            let api = options["api-port"].flatMap(Int.init)
+        else {
+            FileHandle.standardError.write(
+                Data("usage: slipway-local --data-dir DIR --subnet CIDR --bridge NAME --port N --admin-port N --api-port N\n".utf8))
             exit(2)
         }
         do {

@@ -94,7 +94,8 @@ import Workflows
     @Test func missingFilesFollowIfNoFilesFound() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let warn = try await run("""
+        let warn = try await run(
+            """
             on: push
             jobs:
               a:
@@ -105,7 +106,8 @@ import Workflows
             """, in: repo)
         #expect(warn.result == .success)
         #expect(warn.jobs.flatMap(\.log).contains { $0.contains("No files were found with the provided path: nothing/**") })
-        let error = try await run("""
+        let error = try await run(
+            """
             on: push
             jobs:
               a:
@@ -121,7 +123,8 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         let secret = "tok-7f3a9c-VERY-secret"
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               a:
@@ -141,7 +144,8 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         _ = try await run(Self.producer, in: repo, runID: 41)
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               a:

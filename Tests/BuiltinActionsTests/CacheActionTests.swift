@@ -1,9 +1,9 @@
-@testable import BuiltinActions
 import Foundation
 import SlipwayTesting
 import Testing
 import Workflows
 
+@testable import BuiltinActions
 @testable import Runner
 
 /// `actions/cache@v4` on the local store: miss then save in the post step, exact hit, restore-key hit, no save

@@ -8,7 +8,9 @@ import Workflows
 
 /// `setup-python` against the host's interpreter, and `actions/checkout` of another repository with submodules.
 @Suite(.serialized) struct HostToolAndCheckoutTests {
-    func run(_ text: String, in repo: TemporaryRepository, env: [String: String] = [:], repoMap: [String: String] = [:]) async throws -> RunRecord {
+    func run(_ text: String, in repo: TemporaryRepository, env: [String: String] = [:], repoMap: [String: String] = [:]) async throws
+        -> RunRecord
+    {
         let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/t.yml")
         var options = RunOptions(
             repositoryRoot: repo.path, event: WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "1", count: 40)),
@@ -21,7 +23,8 @@ import Workflows
     @Test func setupPythonChecksTheRequestedVersion() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               a:
@@ -42,8 +45,10 @@ import Workflows
     @Test func checkoutOfAnotherRepositoryBringsItsSubmodules() async throws {
         let root = NSTemporaryDirectory() + "slipway-submodules-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let identity = ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
-            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "protocol.file.allow", "GIT_CONFIG_VALUE_0": "always"]
+        let identity = [
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "protocol.file.allow", "GIT_CONFIG_VALUE_0": "always",
+        ]
         for name in ["lib", "main"] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(name)", withIntermediateDirectories: true)
             try await Git(directory: "\(root)/\(name)").run(["init", "-q", "-b", "main"])
@@ -56,7 +61,8 @@ import Workflows
 
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               a:

@@ -1,9 +1,9 @@
-@testable import BuiltinActions
 import Foundation
 import SlipwayTesting
 import Testing
 import Workflows
 
+@testable import BuiltinActions
 @testable import Runner
 
 /// `actions/setup-go`'s version ranges and tool-cache lookup (no downloads, ever).
@@ -65,8 +65,10 @@ import Workflows
         // A fake Go 1.31.2 in the run's own tool cache: `go env` answers like the real one.
         let bin = "\(state)/toolcache/go/1.31.2/x64/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try "#!/bin/sh\nif [ \"$1\" = env ]; then echo /tmp/gopath; echo /tmp/gomod; echo /tmp/gocache; else echo go version go1.31.2 linux/amd64; fi\n"
-            .write(toFile: bin + "/go", atomically: true, encoding: .utf8)
+        let fakeGo =
+            "#!/bin/sh\nif [ \"$1\" = env ]; then echo /tmp/gopath; echo /tmp/gomod; echo /tmp/gocache; "
+            + "else echo go version go1.31.2 linux/amd64; fi\n"
+        try fakeGo.write(toFile: bin + "/go", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/go")
         let text = """
             on: push

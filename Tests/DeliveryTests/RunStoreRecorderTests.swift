@@ -13,27 +13,29 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         let secret = "pa55-line-one\nsecond-line-xyz"
-        let workflow = try WorkflowLoader.load(text: """
-            on: push
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                outputs:
-                  carried: ${{ steps.s.outputs.value }}
-                steps:
-                  - id: s
-                    run: |
-                      echo "plain: ${{ secrets.TOKEN }}"
-                      printf '%s' "${{ secrets.TOKEN }}" | base64 -w0; echo
-                      echo "value=$(printf '%s' "${{ secrets.TOKEN }}" | head -1)" >> "$GITHUB_OUTPUT"
-                      echo "hello from build"
-              fails:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: echo "about to fail"; exit 3
-            """, path: ".github/workflows/ci.yml")
+        let workflow = try WorkflowLoader.load(
+            text: """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    outputs:
+                      carried: ${{ steps.s.outputs.value }}
+                    steps:
+                      - id: s
+                        run: |
+                          echo "plain: ${{ secrets.TOKEN }}"
+                          printf '%s' "${{ secrets.TOKEN }}" | base64 -w0; echo
+                          echo "value=$(printf '%s' "${{ secrets.TOKEN }}" | head -1)" >> "$GITHUB_OUTPUT"
+                          echo "hello from build"
+                  fails:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "about to fail"; exit 3
+                """, path: ".github/workflows/ci.yml")
         let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "d", count: 40))
-        let options = RunOptions(repositoryRoot: repo.path, event: event, secrets: ["TOKEN": secret], stateDirectory: "\(repo.path)/.slipway")
+        let options = RunOptions(
+            repositoryRoot: repo.path, event: event, secrets: ["TOKEN": secret], stateDirectory: "\(repo.path)/.slipway")
         let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
         #expect(record.result == .failure)
 
@@ -75,14 +77,16 @@ import Workflows
             let migrator = StoreSchema.migrator()
             try migrator.migrate(old, upTo: "v2-jobs")
             try old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO run (id, workflowPath, workflowName, event, ref, sha, result, startedAt, duration)
-                    VALUES (7, 'ci.yml', 'CI', 'push', 'refs/heads/main', 'abc', 'success', '2026-11-23 08:00:00.250', 1.5)
-                    """)
-                try db.execute(sql: """
-                    INSERT INTO job (runId, jobId, name, result, startedAt, duration, outputs, steps, log)
-                    VALUES (7, 'test', 'test', 'success', '2026-11-23 08:00:01.000', 1.0, '{}', '[]', 'ok')
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO run (id, workflowPath, workflowName, event, ref, sha, result, startedAt, duration)
+                        VALUES (7, 'ci.yml', 'CI', 'push', 'refs/heads/main', 'abc', 'success', '2026-11-23 08:00:00.250', 1.5)
+                        """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO job (runId, jobId, name, result, startedAt, duration, outputs, steps, log)
+                        VALUES (7, 'test', 'test', 'success', '2026-11-23 08:00:01.000', 1.0, '{}', '[]', 'ok')
+                        """)
             }
         }
         let store = try RunStore(path: path)
@@ -90,8 +94,10 @@ import Workflows
         #expect(abs(run.startedAt.timeIntervalSince1970 - 1_795_420_800.25) < 0.001)
         #expect(abs((try store.jobs(ofRun: 7).first?.startedAt.timeIntervalSince1970 ?? 0) - 1_795_420_801) < 0.001)
         let started = Date(timeIntervalSince1970: 1_795_500_000.5)
-        let id = try store.save(RunStore.Run(workflowPath: "cd.yml", workflowName: "CD", event: "workflow_run", ref: "refs/heads/main",
-                                             sha: "def", result: "success", startedAt: started, duration: 2), jobs: [])
+        let id = try store.save(
+            RunStore.Run(
+                workflowPath: "cd.yml", workflowName: "CD", event: "workflow_run", ref: "refs/heads/main",
+                sha: "def", result: "success", startedAt: started, duration: 2), jobs: [])
         #expect(try store.run(id)?.startedAt == started)
         #expect(try store.recentRuns().map(\.id) == [id, 7])
     }

@@ -45,18 +45,24 @@ import Testing
     }
 
     static let scenarios: [Scenario] = [
-        Scenario(point: "after:createCanary:Progressing", version: "v2", converged: { $0.canaryWeight == 10 || $0.stepIndex >= 1 },
-                 what: "the weights set once the canary's pods answer", ends: .succeeded),
-        Scenario(point: "after:setWeights-10:Progressing", version: "v3", converged: { $0.waitingAtGate || $0.stepIndex >= 2 },
-                 what: "the analysis resumed at 90/10 and finished", ends: .succeeded),
-        Scenario(point: "during:measure", version: "v4", converged: { $0.waitingAtGate || $0.stepIndex >= 2 },
-                 what: "the analysis resumed and finished", ends: .succeeded),
-        Scenario(point: "at:gate", version: "v5", decisionWhileDown: .promote, converged: { $0.phase == .promoting || $0.phase == .succeeded },
-                 what: "the promotion recorded while no controller ran is carried out", ends: .succeeded),
-        Scenario(point: "after:applyPrimary-new:Promoting", version: "v6", decisionAtGate: .promote, converged: { $0.phase == .succeeded },
-                 what: "the promotion finished", ends: .succeeded),
-        Scenario(point: "after:setWeights-0:Aborting", version: "v7", decisionAtGate: .abort, converged: { $0.phase == .aborted },
-                 what: "the rollback finished", ends: .aborted),
+        Scenario(
+            point: "after:createCanary:Progressing", version: "v2", converged: { $0.canaryWeight == 10 || $0.stepIndex >= 1 },
+            what: "the weights set once the canary's pods answer", ends: .succeeded),
+        Scenario(
+            point: "after:setWeights-10:Progressing", version: "v3", converged: { $0.waitingAtGate || $0.stepIndex >= 2 },
+            what: "the analysis resumed at 90/10 and finished", ends: .succeeded),
+        Scenario(
+            point: "during:measure", version: "v4", converged: { $0.waitingAtGate || $0.stepIndex >= 2 },
+            what: "the analysis resumed and finished", ends: .succeeded),
+        Scenario(
+            point: "at:gate", version: "v5", decisionWhileDown: .promote, converged: { $0.phase == .promoting || $0.phase == .succeeded },
+            what: "the promotion recorded while no controller ran is carried out", ends: .succeeded),
+        Scenario(
+            point: "after:applyPrimary-new:Promoting", version: "v6", decisionAtGate: .promote, converged: { $0.phase == .succeeded },
+            what: "the promotion finished", ends: .succeeded),
+        Scenario(
+            point: "after:setWeights-0:Aborting", version: "v7", decisionAtGate: .abort, converged: { $0.phase == .aborted },
+            what: "the rollback finished", ends: .aborted),
     ]
 
     @Test(.timeLimit(.minutes(12))) func everyCrashPointConvergesAfterARestart() async throws {
@@ -69,8 +75,9 @@ import Testing
         defer { world.remove() }
         let checked: Result<Void, any Error>
         do { checked = .success(try await run(world)) } catch { checked = .failure(error) }
-        let down = try await CapturedCommand.run(Self.slipway, ["local", "down", "--data-dir", world.local], environment: world.environment,
-                                                 timeout: .seconds(60))
+        let down = try await CapturedCommand.run(
+            Self.slipway, ["local", "down", "--data-dir", world.local], environment: world.environment,
+            timeout: .seconds(60))
         #expect(down.succeeded, "\(down.standardError)")
         let leftovers = Leftovers.processes(mentioning: world.root)
         #expect(leftovers.isEmpty, "no process outlives the test: \(leftovers)")
@@ -94,7 +101,8 @@ import Testing
         }
         let failed = samples.filter { $0.status != 200 }
         #expect(samples.count > 500, "steady traffic ran during the whole test (\(samples.count) requests)")
-        #expect(failed.isEmpty, "\(failed.count) of \(samples.count) requests failed: \(failed.prefix(5).map { "\($0.status.map(String.init) ?? "error"): \($0.body)" })")
+        let firstFailures = failed.prefix(5).map { "\($0.status.map(String.init) ?? "error"): \($0.body)" }
+        #expect(failed.isEmpty, "\(failed.count) of \(samples.count) requests failed: \(firstFailures)")
         print("crash test: \(samples.count) requests through the mesh, \(failed.count) failed")
         let versions = Set(samples.map(\.body))
         #expect(versions.isSuperset(of: ["v1", "v2", "v6"]), "the app answered from the versions it ran: \(versions.sorted())")
@@ -102,8 +110,9 @@ import Testing
 
     func crash(_ scenario: Scenario, world: World) async throws {
         let watch = try await world.watch(crashAt: scenario.point, label: scenario.point)
-        let revision = try await world.repository.push(["overlays/crash/kustomization.yaml": World.overlay(scenario.version)],
-                                                       message: "crash: set image local/crash to \(scenario.version)")
+        let revision = try await world.repository.push(
+            ["overlays/crash/kustomization.yaml": World.overlay(scenario.version)],
+            message: "crash: set image local/crash to \(scenario.version)")
         let release = try await world.release(of: revision)
         if let decision = scenario.decisionAtGate {
             _ = try await world.waitFor(release.id, "the gate before \(scenario.point)") { $0.waitingAtGate }
@@ -117,27 +126,35 @@ import Testing
 
         if let decision = scenario.decisionWhileDown {
             let answer = try await world.decide(decision)
-            #expect(answer.succeeded && answer.standardOutput.contains("recorded") && answer.standardOutput.contains("next tick"),
-                    "\(answer.standardOutput)\(answer.standardError)")
+            #expect(
+                answer.succeeded && answer.standardOutput.contains("recorded") && answer.standardOutput.contains("next tick"),
+                "\(answer.standardOutput)\(answer.standardError)")
         }
 
         let restarted = try await world.watch(crashAt: nil, label: "\(scenario.point) restarted")
         let restart = ContinuousClock.now
-        let converged = try await world.waitFor(release.id, "\(scenario.point): \(scenario.what) within 10 s of the restart", timeout: .seconds(10),
-                                                scenario.converged)
+        let converged = try await world.waitFor(
+            release.id, "\(scenario.point): \(scenario.what) within 10 s of the restart", timeout: .seconds(10),
+            scenario.converged)
         let took = ContinuousClock.now - restart
         let (_, events) = try #require(try world.records.show(release.id))
-        #expect(events.contains { $0.kind == .note && $0.summary.hasPrefix("resumed: taken over by a new controller") },
-                "\(scenario.point): the record shows the restart")
+        #expect(
+            events.contains { $0.kind == .note && $0.summary.hasPrefix("resumed: taken over by a new controller") },
+            "\(scenario.point): the record shows the restart")
         #expect(took < .seconds(10), "\(scenario.point): converged in \(took)")
-        print("crash test: killed at \(scenario.point) (release #\(release.id) \(atCrash.phase.rawValue), \(atCrash.message)); "
-              + "after the restart: \(converged.phase.rawValue) in \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        print(
+            "crash test: killed at \(scenario.point) (release #\(release.id) \(atCrash.phase.rawValue), \(atCrash.message)); "
+                + "after the restart: \(converged.phase.rawValue) in "
+                + "\(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
+        )
         let ofRevision = try world.records.list(limit: 100).filter { $0.revision == revision }
         #expect(ofRevision.count == 1, "\(scenario.point): no second release of the revision")
 
         var finished = converged
         if scenario.ends == .succeeded, !finished.state.isFinal {
-            finished = try await world.waitFor(release.id, "\(scenario.point): the gate after the restart") { $0.waitingAtGate || $0.state.isFinal }
+            finished = try await world.waitFor(release.id, "\(scenario.point): the gate after the restart") {
+                $0.waitingAtGate || $0.state.isFinal
+            }
             if finished.waitingAtGate {
                 let answer = try await world.decide(.promote)
                 #expect(answer.succeeded, "\(answer.standardError)")
@@ -167,23 +184,26 @@ import Testing
             try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
             let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
             try await buildImages(into: "\(root)/images", versions: ["v1"] + ReleaseCrashTests.scenarios.map(\.version), scratch: root)
-            let repository = try await GitOpsRepository.make("crash-gitops", files: [
-                "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects,
-                "overlays/crash/kustomization.yaml": overlay("v1"),
-            ])
+            let repository = try await GitOpsRepository.make(
+                "crash-gitops",
+                files: [
+                    "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects,
+                    "overlays/crash/kustomization.yaml": overlay("v1"),
+                ])
             try """
-                applications:
-                - name: crash-app
-                  repository: \(repository.bare)
-                  branch: main
-                  path: overlays/crash
-                  namespace: \(ReleaseCrashTests.namespace)
-                  syncPolicy:
-                    automated: {prune: true, selfHeal: true}
+            applications:
+            - name: crash-app
+              repository: \(repository.bare)
+              branch: main
+              path: overlays/crash
+              namespace: \(ReleaseCrashTests.namespace)
+              syncPolicy:
+                automated: {prune: true, selfHeal: true}
 
-                """.write(toFile: root + "/slipway.yaml", atomically: true, encoding: .utf8)
-            return World(root: root, repository: repository, environment: environment,
-                         suffix: String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased())
+            """.write(toFile: root + "/slipway.yaml", atomically: true, encoding: .utf8)
+            return World(
+                root: root, repository: repository, environment: environment,
+                suffix: String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased())
         }
 
         func remove() {
@@ -195,8 +215,10 @@ import Testing
         func startTarget() async throws -> ManifestValue {
             let up = try await CapturedCommand.run(
                 ReleaseCrashTests.slipway,
-                ["local", "up", "--data-dir", local, "--subnet", await TestNetwork.subnet(), "--bridge", "scr\(suffix)",
-                 "--port", "0", "--admin-port", "0", "--api-port", "0"],
+                [
+                    "local", "up", "--data-dir", local, "--subnet", await TestNetwork.subnet(), "--bridge", "scr\(suffix)",
+                    "--port", "0", "--admin-port", "0", "--api-port", "0",
+                ],
                 environment: environment, timeout: .seconds(60))
             try #require(up.succeeded, "\(up.standardOutput)\(up.standardError)")
             return try await LocalTargetConnection(dataDirectory: local).status()
@@ -207,16 +229,21 @@ import Testing
             var environment = self.environment
             if let point { environment["SLIPWAY_CRASH_AT"] = point }
             let log = root + "/watch-\(label.replacingOccurrences(of: ":", with: "_").replacingOccurrences(of: " ", with: "_")).log"
-            return try await ChildProcess.start(ReleaseCrashTests.slipway,
-                                                ["gitops", "watch", "--config", config, "--data-dir", local, "--store", store],
-                                                environment: environment, log: log)
+            return try await ChildProcess.start(
+                ReleaseCrashTests.slipway,
+                ["gitops", "watch", "--config", config, "--data-dir", local, "--store", store],
+                environment: environment, log: log)
         }
 
         /// `slipway rollout promote|abort crash-app` as a person types it.
         func decide(_ action: GateDecision.Action) async throws -> CapturedCommand.Result {
-            try await CapturedCommand.run(ReleaseCrashTests.slipway, ["rollout", action.rawValue, "crash-app", "--store", store, "--as", "tester",
-                                                                      "--reason", "crash test"],
-                                          environment: environment, timeout: .seconds(30))
+            try await CapturedCommand.run(
+                ReleaseCrashTests.slipway,
+                [
+                    "rollout", action.rawValue, "crash-app", "--store", store, "--as", "tester",
+                    "--reason", "crash test",
+                ],
+                environment: environment, timeout: .seconds(30))
         }
 
         func release(of revision: String) async throws -> Release {
@@ -228,7 +255,8 @@ import Testing
             }
         }
 
-        func waitFor(_ id: Int64, _ what: String, timeout: Duration = .seconds(90), _ condition: @escaping @Sendable (Release) -> Bool) async throws
+        func waitFor(_ id: Int64, _ what: String, timeout: Duration = .seconds(90), _ condition: @escaping @Sendable (Release) -> Bool)
+            async throws
             -> Release
         {
             try await Deadline.within(timeout, what) {
@@ -244,8 +272,9 @@ import Testing
             try await Deadline.within(.seconds(90), "the primary to run \(image)") {
                 while true {
                     if let live = try await target.get(ObjectKey(.deployment, namespace: ReleaseCrashTests.namespace, name: "app")),
-                       live.value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string == image,
-                       live.value(at: ["status", "availableReplicas"])?.int == 2, live.value(at: ["status", "updatedReplicas"])?.int == 2 {
+                        live.value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string == image,
+                        live.value(at: ["status", "availableReplicas"])?.int == 2, live.value(at: ["status", "updatedReplicas"])?.int == 2
+                    {
                         return
                     }
                     try await Task.sleep(for: .milliseconds(50))
@@ -260,12 +289,15 @@ import Testing
             let route = try await target.get(ObjectKey(.virtualService, namespace: ReleaseCrashTests.namespace, name: "app-vs"))
             let weights = (route?.value(at: ["spec", "http"])?.array?.first?["route"]?.array ?? []).compactMap { $0["weight"]?.int }
             #expect(weights == [100, 0], "\(scenario.point): weights \(weights)")
-            #expect(try await target.get(ObjectKey(.deployment, namespace: ReleaseCrashTests.namespace, name: "app-canary")) == nil,
-                    "\(scenario.point): no canary Deployment left")
+            #expect(
+                try await target.get(ObjectKey(.deployment, namespace: ReleaseCrashTests.namespace, name: "app-canary")) == nil,
+                "\(scenario.point): no canary Deployment left")
             if release.phase == .succeeded {
                 try await waitForPrimary("local/crash:\(scenario.version)")
             } else {
-                let reverts = try await Git(directory: repository.bare).run(["log", "--format=%H", "--fixed-strings", "--grep=Slipway-Release-Key: \(release.key)", "main"])
+                let reverts = try await Git(directory: repository.bare).run([
+                    "log", "--format=%H", "--fixed-strings", "--grep=Slipway-Release-Key: \(release.key)", "main",
+                ])
                 #expect(reverts.split(separator: "\n").count == 1, "\(scenario.point): the revert pushed once: \(reverts)")
                 let held = try records.holds(application: "crash-app").map(\.revision)
                 #expect(held.contains(release.revision), "\(scenario.point): the revision is held")
@@ -280,19 +312,22 @@ import Testing
         static func buildImages(into storeRoot: String, versions: [String], scratch: String) async throws {
             let store = try ImageStore(root: storeRoot)
             let base = try BusyboxRoot.make(at: "\(scratch)/base")
-            _ = try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
+            _ = try ImageImporter(store: store).importImage(
+                from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
             for version in versions {
                 let context = "\(scratch)/contexts/\(version)"
                 try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
                 try """
-                    FROM local/busybox:1
-                    RUN mkdir -p /www && echo \(version) > /www/index.html && echo ok > /www/health
-                    EXPOSE 3000
-                    CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 3000 -h /www & wait"]
+                FROM local/busybox:1
+                RUN mkdir -p /www && echo \(version) > /www/index.html && echo ok > /www/health
+                EXPOSE 3000
+                CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 3000 -h /www & wait"]
 
-                    """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
-                _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile",
-                                                                                         tags: [try ImageReference(parsing: "local/crash:\(version)")]))
+                """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+                _ = try await ImageBuilder(store: store, log: { _ in }).build(
+                    BuildOptions(
+                        context: context, dockerfile: "\(context)/Dockerfile",
+                        tags: [try ImageReference(parsing: "local/crash:\(version)")]))
             }
         }
 

@@ -25,8 +25,10 @@ import Testing
             try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
             try fm.copyItem(atPath: repositoryRoot + "/Examples/seed-000/gitops", toPath: root + "/gitops-src")
             try fm.copyItem(atPath: repositoryRoot + "/Examples/seed-000/app", toPath: app)
-            let identity = ["GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
-                "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com"]
+            let identity = [
+                "GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
+                "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com",
+            ]
             for directory in [root + "/gitops-src", app] {
                 let git = Git(directory: directory)
                 try await git.run(["init", "-q", "-b", "main"])
@@ -48,8 +50,12 @@ import Testing
     static func runPush(in sandbox: Sandbox) async throws -> Outcome {
         let result = try await CapturedCommand.run(
             "bash",
-            ["-c", "cd \"$1\" && exec \"$2\" run push --ref refs/heads/main --json --repo-map my-org/gitops-config=\"$3\" --secret GITOPS_TOKEN=\"$4\"",
-             "slipway", sandbox.app, slipway, sandbox.gitops, token],
+            [
+                "-c",
+                "cd \"$1\" && exec \"$2\" run push --ref refs/heads/main --json --repo-map my-org/gitops-config=\"$3\" --secret "
+                    + "GITOPS_TOKEN=\"$4\"",
+                "slipway", sandbox.app, slipway, sandbox.gitops, token,
+            ],
             timeout: .seconds(600))
         let records = (try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))) as? [[String: Any]] ?? []
         return Outcome(exitSucceeded: result.succeeded, output: result.standardOutput + result.standardError, records: records)

@@ -38,7 +38,9 @@ import Testing
         let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         // Every port 0: the kernel chooses and each server says (or /proc shows) what it got.
-        let local = ["--subnet", await TestNetwork.subnet(), "--bridge", "slu\(suffix)", "--port", "0", "--admin-port", "0", "--api-port", "0"]
+        let local = [
+            "--subnet", await TestNetwork.subnet(), "--bridge", "slu\(suffix)", "--port", "0", "--admin-port", "0", "--api-port", "0",
+        ]
 
         // The local target first, then Prometheus scraping its API every second; `slipway up` finds the target running.
         let started = try await CapturedCommand.run(Self.slipway, ["local", "up"] + local, environment: environment, timeout: .seconds(60))
@@ -50,9 +52,13 @@ import Testing
         defer { prometheus.stop() }
         let prometheusPort = prometheus.port
 
-        let up = try await CapturedCommand.run(Self.slipway, ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
-                                                             "--registry-port", "0"] + local,
-                                               environment: environment, timeout: .seconds(300))
+        let up = try await CapturedCommand.run(
+            Self.slipway,
+            [
+                "up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
+                "--registry-port", "0",
+            ] + local,
+            environment: environment, timeout: .seconds(300))
         // Checked first, the local target stopped whatever they find.
         let checked: Result<Void, any Error>
         do { checked = .success(try await check(up, root: root, listen: listen)) } catch { checked = .failure(error) }
@@ -81,14 +87,18 @@ import Testing
         let measurements = badEvents.filter { $0.kind == .measurement && $0.detail["metric"] == "success-rate" }
         let failed = try #require(measurements.first { $0.detail["verdict"] == "Failed" }, "\(badEvents.map(\.summary))")
         let query = failed.detail["query"] ?? ""
-        #expect(query.contains("istio_requests_total") && query.contains(#"reporter="destination""#)
-                    && query.contains(#"destination_workload="my-app-canary""#) && query.contains(#"destination_workload_namespace="my-app-qa""#), "\(query)")
+        #expect(
+            query.contains("istio_requests_total") && query.contains(#"reporter="destination""#)
+                && query.contains(#"destination_workload="my-app-canary""#)
+                && query.contains(#"destination_workload_namespace="my-app-qa""#), "\(query)")
         // Prometheus answers a vector: `[0.71]`.
         let value = (failed.detail["value"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         #expect(Double(value).map { $0 < 0.95 } == true, "\(failed.summary)")
         let (_, goodEvents) = try #require(try records.show(good.id))
         let goodMeasurements = goodEvents.filter { $0.kind == .measurement && $0.detail["metric"] == "success-rate" }
-        #expect(!goodMeasurements.isEmpty && goodMeasurements.allSatisfy { $0.detail["verdict"] != "Failed" }, "\(goodMeasurements.map(\.summary))")
+        #expect(
+            !goodMeasurements.isEmpty && goodMeasurements.allSatisfy { $0.detail["verdict"] != "Failed" },
+            "\(goodMeasurements.map(\.summary))")
         #expect(goodEvents.contains { $0.kind == .gate && $0.detail["actor"] == "slipway up (demo)" })
 
         // The GitOps history: the bootstrap and both bumps, then the revert of the bad one.
@@ -99,8 +109,10 @@ import Testing
 
         // The app keeps answering after `slipway up` exits, from the good version.
         let goodVersion = String(good.images.first?.split(separator: ":").last ?? "")
-        let answer = try await CapturedCommand.run("curl", ["-s", "-i", "-H", "Host: qa.my-app.localhost", "http://127.0.0.1:\(listen)/"], timeout: .seconds(10))
-        #expect(answer.standardOutput.hasPrefix("HTTP/1.1 200") && answer.standardOutput.lowercased().contains("x-app-version: \(goodVersion)"),
-                "\(answer.standardOutput)")
+        let answer = try await CapturedCommand.run(
+            "curl", ["-s", "-i", "-H", "Host: qa.my-app.localhost", "http://127.0.0.1:\(listen)/"], timeout: .seconds(10))
+        #expect(
+            answer.standardOutput.hasPrefix("HTTP/1.1 200") && answer.standardOutput.lowercased().contains("x-app-version: \(goodVersion)"),
+            "\(answer.standardOutput)")
     }
 }

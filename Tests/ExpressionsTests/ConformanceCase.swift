@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Expressions
 
 /// One case of GitHub's cross-language expression conformance data.
@@ -31,14 +32,15 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
                     guard case .object(let c) = item, case .string(let expression)? = c["expr"] else { continue }
                     let result = c["result"]?.objectValue
                     let err = c["err"]?.objectValue
-                    cases.append(ConformanceCase(
-                        file: file, group: group, index: index, expression: expression,
-                        contexts: c["contexts"]?.objectValue,
-                        expected: result?["value"],
-                        expectedKind: result?["kind"]?.stringValue,
-                        errorKind: err?["kind"]?.stringValue,
-                        errorMessage: err?["value"]?.stringValue
-                    ))
+                    cases.append(
+                        ConformanceCase(
+                            file: file, group: group, index: index, expression: expression,
+                            contexts: c["contexts"]?.objectValue,
+                            expected: result?["value"],
+                            expectedKind: result?["kind"]?.stringValue,
+                            errorKind: err?["kind"]?.stringValue,
+                            errorMessage: err?["value"]?.stringValue
+                        ))
                 }
             }
         }

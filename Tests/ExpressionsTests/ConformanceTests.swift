@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Expressions
 
 /// GitHub's 1,020 expression conformance cases (actions/languageservices), each its own test case.
@@ -23,7 +24,9 @@ import Testing
             }
             #expect(value.kind.rawValue == c.expectedKind, "kind of \(value)")
             if let expected = c.expected {
-                #expect(conforms(value, expected), "got \(JSON.serialize(value, pretty: false)), expected \(JSON.serialize(expected, pretty: false))")
+                #expect(
+                    conforms(value, expected),
+                    "got \(JSON.serialize(value, pretty: false)), expected \(JSON.serialize(expected, pretty: false))")
             }
         } catch {
             guard let errorMessage = c.errorMessage else {

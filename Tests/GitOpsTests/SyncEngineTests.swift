@@ -2,9 +2,10 @@ import Core
 import Foundation
 import Manifests
 import SlipwayTesting
-import Testing
-@testable import GitOps
 import TargetKit
+import Testing
+
+@testable import GitOps
 
 /// The sync engine against real git repositories and an in-memory target.
 @Suite struct SyncEngineTests {
@@ -58,11 +59,14 @@ import TargetKit
             """
 
         static func make(selfHeal: Bool = true) async throws -> Fixture {
-            let repository = try await GitOpsRepository.make("sync", files: [
-                "base/kustomization.yaml": base, "base/app.yaml": app, "overlays/qa/kustomization.yaml": overlay("v1"),
-            ])
-            let application = Application(name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
-                                          environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: selfHeal))
+            let repository = try await GitOpsRepository.make(
+                "sync",
+                files: [
+                    "base/kustomization.yaml": base, "base/app.yaml": app, "overlays/qa/kustomization.yaml": overlay("v1"),
+                ])
+            let application = Application(
+                name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
+                environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: selfHeal))
             return Fixture(repository: repository, application: application)
         }
 
@@ -75,7 +79,8 @@ import TargetKit
         var work: String { repository.work }
 
         func setTag(_ tag: String) async throws -> String {
-            try await repository.push(["overlays/qa/kustomization.yaml": Self.overlay(tag)], message: "qa: set image registry.local/app to \(tag)")
+            try await repository.push(
+                ["overlays/qa/kustomization.yaml": Self.overlay(tag)], message: "qa: set image registry.local/app to \(tag)")
         }
 
         func engine(_ target: MemoryTarget, history: InMemorySyncHistory = InMemorySyncHistory()) -> SyncEngine {
@@ -101,12 +106,16 @@ import TargetKit
 
         let first = try #require(try await engine.autoSync(fixture.application))
         #expect(first.phase == .succeeded && first.trigger == .commit)
-        #expect(first.changed.map { "\($0.action.rawValue) \($0.key)" } == [
-            "created configmap/settings", "created service/app-service", "created deployment.apps/app",
-        ])
+        #expect(
+            first.changed.map { "\($0.action.rawValue) \($0.key)" } == [
+                "created configmap/settings", "created service/app-service", "created deployment.apps/app",
+            ])
         #expect(first.health.status == .healthy)
         // The namespace was created first (CreateNamespace), then the waves: -1 (ConfigMap), 0 (Service, Deployment).
-        #expect(await target.applies.map { $0.keys.map(\.description) } == [["namespace/demo"], ["configmap/settings"], ["service/app-service", "deployment.apps/app"]])
+        #expect(
+            await target.applies.map { $0.keys.map(\.description) } == [
+                ["namespace/demo"], ["configmap/settings"], ["service/app-service", "deployment.apps/app"],
+            ])
         #expect(await target.applies.allSatisfy { $0.manager == "slipway-sync" })
         let live = try #require(try await target.get(Self.deployment))
         #expect(live.value(at: ["metadata", "annotations", "slipway.dev/tracking-id"])?.string == "demo-qa:apps/Deployment:demo/app")
@@ -143,8 +152,9 @@ import TargetKit
         #expect(try await target.get(Self.deployment)?.value(at: ["spec", "replicas"])?.int == 2)
 
         // The ConfigMap leaves git: pruned.
-        try await fixture.repository.push(["base/app.yaml": Fixture.app.components(separatedBy: "---\n").prefix(2).joined(separator: "---\n")],
-                                          message: "drop settings")
+        try await fixture.repository.push(
+            ["base/app.yaml": Fixture.app.components(separatedBy: "---\n").prefix(2).joined(separator: "---\n")],
+            message: "drop settings")
         let pruned = try #require(try await engine.autoSync(fixture.application))
         #expect(pruned.changed.map { "\($0.action.rawValue) \($0.key)" } == ["pruned configmap/settings"])
         #expect(try await target.get(Self.settings) == nil)
@@ -159,7 +169,10 @@ import TargetKit
         _ = try await engine.autoSync(fixture.application)
         let before = await target.applies.count
         let broken = try await fixture.repository.push(
-            ["overlays/qa/kustomization.yaml": "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v3\n  colour: red\n"],
+            [
+                "overlays/qa/kustomization.yaml":
+                    "resources:\n- ../../base\nimages:\n- name: registry.local/app\n  newTag: v3\n  colour: red\n"
+            ],
             message: "typo")
         let record = try #require(try await engine.autoSync(fixture.application))
         #expect(record.phase == .failed)
@@ -184,8 +197,9 @@ import TargetKit
 
         await engine.hold("demo-qa", revision: bad)
         let reverting = GitRevert(cacheRoot: fixture.root + "/writeback")
-        let first = try await reverting.revert(repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)",
-                                              key: "release-key-1")
+        let first = try await reverting.revert(
+            repository: fixture.bare, branch: "main", revision: bad, reason: "Slipway-Release: 1 (canary failed)",
+            key: "release-key-1")
         #expect(!first.alreadyPushed)
         let revert = first.revision
         let head = try await engine.revisions.head(repository: fixture.bare, branch: "main")
@@ -214,8 +228,9 @@ import TargetKit
         let target = MemoryTarget()
         let engine = fixture.engine(target)
         // The 60 s poll is out of the picture: only watching the ref can notice the push.
-        let controller = SyncController(engine: engine, applications: [fixture.application], watchInterval: .milliseconds(50),
-                                        pollInterval: .seconds(3600))
+        let controller = SyncController(
+            engine: engine, applications: [fixture.application], watchInterval: .milliseconds(50),
+            pollInterval: .seconds(3600))
         let records = await controller.records()
         let service = Task { try await controller.run() }
         defer { service.cancel() }

@@ -7,7 +7,8 @@ import Testing
 /// docker-registry, docker/metadata-action with the seed's SHA tag, docker/build-push-action building and pushing
 /// without a daemon; skopeo then sees the digest the step reported.
 @Suite(.serialized) struct DockerActionsWorkflowTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL.path
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardizedFileURL.path
     static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
     static let password = "ci-Secret-4f1d9a"
 
@@ -75,7 +76,10 @@ import Testing
         let registry: DistributionRegistry
         var app: String { root + "/app" }
         var environment: [String: String] {
-            ["SLIPWAY_IMAGE_STORE": root + "/store", "XDG_CONFIG_HOME": root + "/config", "DOCKER_CONFIG": root + "/docker", "SLIPWAY_HOME": root + "/state"]
+            [
+                "SLIPWAY_IMAGE_STORE": root + "/store", "XDG_CONFIG_HOME": root + "/config", "DOCKER_CONFIG": root + "/docker",
+                "SLIPWAY_HOME": root + "/state",
+            ]
         }
 
         static func make() async throws -> Sandbox {
@@ -90,7 +94,10 @@ import Testing
             try dockerfile.write(toFile: app + "/Dockerfile", atomically: true, encoding: .utf8)
             try "hello from qwik\n".write(toFile: app + "/message.txt", atomically: true, encoding: .utf8)
             let git = Git(directory: app)
-            let identity = ["GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com", "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com"]
+            let identity = [
+                "GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com", "GIT_COMMITTER_NAME": "Dev",
+                "GIT_COMMITTER_EMAIL": "dev@example.com",
+            ]
             try await git.run(["init", "-q", "-b", "main"])
             try await git.run(["add", "-A"])
             try await git.run(["commit", "-q", "-m", "app"], environment: identity)
@@ -99,8 +106,13 @@ import Testing
 
         func run(password: String) async throws -> CapturedCommand.Result {
             try await CapturedCommand.run(
-                "bash", ["-c", "cd \"$1\" && exec \"$2\" run push --ref refs/heads/main --secret REGISTRY_USERNAME=ci --secret REGISTRY_PASSWORD=\"$3\"",
-                         "slipway", app, DockerActionsWorkflowTests.slipway, password],
+                "bash",
+                [
+                    "-c",
+                    "cd \"$1\" && exec \"$2\" run push --ref refs/heads/main --secret REGISTRY_USERNAME=ci --secret "
+                        + "REGISTRY_PASSWORD=\"$3\"",
+                    "slipway", app, DockerActionsWorkflowTests.slipway, password,
+                ],
                 environment: environment, timeout: .seconds(300))
         }
 
@@ -138,7 +150,8 @@ import Testing
         // type=ref (priority 600) outranks type=sha (100): the branch is the version, as in metadata-action.
         #expect(value("version") == "main")
         #expect(value("env-version") == "main", "DOCKER_METADATA_OUTPUT_VERSION is exported to later steps")
-        #expect(value("named") == "\(sandbox.registry.host)/our-org/qwik-node-app:main,\(sandbox.registry.host)/our-org/qwik-node-app:\(short)")
+        #expect(
+            value("named") == "\(sandbox.registry.host)/our-org/qwik-node-app:main,\(sandbox.registry.host)/our-org/qwik-node-app:\(short)")
 
         // The registry's view, through skopeo.
         let image = "docker://\(sandbox.registry.host)/our-org/qwik-node-app:\(short)"
@@ -150,8 +163,12 @@ import Testing
         #expect(labels["org.opencontainers.image.revision"] == sha)
         #expect(labels["org.opencontainers.image.version"] == "main")
         #expect(labels["com.example.commit"] == sha, "build-args reach the Dockerfile")
-        let tags = try await ImageFixtures.command("skopeo", ["list-tags", "--tls-verify=false", "--creds", "ci:\(Self.password)",
-                                                              "docker://\(sandbox.registry.host)/our-org/qwik-node-app"])
+        let tags = try await ImageFixtures.command(
+            "skopeo",
+            [
+                "list-tags", "--tls-verify=false", "--creds", "ci:\(Self.password)",
+                "docker://\(sandbox.registry.host)/our-org/qwik-node-app",
+            ])
         let listed = (try? JSONSerialization.jsonObject(with: Data(tags.standardOutput.utf8)) as? [String: Any])?["Tags"] as? [String] ?? []
         #expect(Set(listed) == [short, "main"])
 

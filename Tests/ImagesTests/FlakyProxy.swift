@@ -32,10 +32,17 @@ final class FlakyProxy: Sendable {
         var yes: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = FlakyProxy.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(descriptor, 64) == 0 else { close(descriptor); throw POSIXError(.EADDRINUSE) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 64) == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
         listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
         Thread.detachNewThread { [self] in acceptLoop() }
@@ -61,18 +68,33 @@ final class FlakyProxy: Sendable {
             if client < 0 { return }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = FlakyProxy.loopback(port: upstreamPort)
-            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard connected == 0 else { close(client); close(upstream); continue }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else {
+                close(client)
+                close(upstream)
+                continue
+            }
             let finished = Mutex(0)
             let connection = (client: client, upstream: upstream)
             let done: @Sendable () -> Void = {
-                if finished.withLock({ value in value += 1; return value }) == 2 {
+                if finished.withLock({ value in
+                    value += 1
+                    return value
+                }) == 2 {
                     close(connection.client)
                     close(connection.upstream)
                 }
             }
-            Thread.detachNewThread { [self] in pump(from: client, to: upstream, counted: direction == .upload, connection: connection); done() }
-            Thread.detachNewThread { [self] in pump(from: upstream, to: client, counted: direction == .download, connection: connection); done() }
+            Thread.detachNewThread { [self] in
+                pump(from: client, to: upstream, counted: direction == .upload, connection: connection)
+                done()
+            }
+            Thread.detachNewThread { [self] in
+                pump(from: upstream, to: client, counted: direction == .download, connection: connection)
+                done()
+            }
         }
     }
 
@@ -82,18 +104,22 @@ final class FlakyProxy: Sendable {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
             if count <= 0 { break }
-            if source == connection.client, String(decoding: buffer[0..<min(count, 4096)], as: UTF8.self).lowercased().contains("\r\nrange: bytes=") {
+            if source == connection.client,
+                String(decoding: buffer[0..<min(count, 4096)], as: UTF8.self).lowercased().contains("\r\nrange: bytes=")
+            {
                 counters.withLock { $0.sawRangeRequest = true }
             }
             var sent = 0
             var limit = count
             var cutNow = false
-            if counted, total + count > cutAfter, counters.withLock({ counters in
-                guard counters.remainingCuts > 0 else { return false }
-                counters.remainingCuts -= 1
-                counters.cutsMade += 1
-                return true
-            }) {
+            if counted, total + count > cutAfter,
+                counters.withLock({ counters in
+                    guard counters.remainingCuts > 0 else { return false }
+                    counters.remainingCuts -= 1
+                    counters.cutsMade += 1
+                    return true
+                })
+            {
                 limit = max(0, cutAfter - total)
                 cutNow = true
             }

@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 import Images
 import OCI
 import Testing
@@ -11,8 +11,16 @@ import Testing
     final class Lines: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []
-        func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+        func append(_ line: String) {
+            lock.lock()
+            lines.append(line)
+            lock.unlock()
+        }
+        var all: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return lines
+        }
     }
 
     @Test(.timeLimit(.minutes(2))) func threeStageBuildRunsItsEntrypointAndCachesByContent() async throws {
@@ -86,29 +94,34 @@ import Testing
         #expect(gzip.succeeded && plain.succeeded)
         try "not an archive\n".write(toFile: "\(context)/notes.txt", atomically: true, encoding: .utf8)
         try """
-            FROM alpine:3.20
-            ADD vendor.tgz /opt/vendor/
-            ADD bundle /srv/plain
-            ADD notes.txt /etc/notes.txt
-            COPY vendor.tgz /keep/
-            ENTRYPOINT ["/bin/sh", "-c", "cat /opt/vendor/dir/tool.sh /srv/plain/hello.txt /etc/notes.txt; ls /keep"]
+        FROM alpine:3.20
+        ADD vendor.tgz /opt/vendor/
+        ADD bundle /srv/plain
+        ADD notes.txt /etc/notes.txt
+        COPY vendor.tgz /keep/
+        ENTRYPOINT ["/bin/sh", "-c", "cat /opt/vendor/dir/tool.sh /srv/plain/hello.txt /etc/notes.txt; ls /keep"]
 
-            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
         let tag = try ImageReference(parsing: "local/add:1")
-        _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+        _ = try await ImageBuilder(store: store, log: { _ in }).build(
+            BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
         let output = Lines()
         let status = try await ImageRunner(store: store).run(tag, arguments: []) { output.append($0) }
         #expect(status == 0)
         #expect(output.all == ["echo vendored tool", "hello from a plain tar", "not an archive", "vendor.tgz"])
 
         // An archive entry that climbs out of the destination is refused, and a URL source is named as unsupported.
-        let escape = try await ImageFixtures.command("tar", ["-cf", "\(context)/evil.tar", "-C", "\(directory)/payload", "--transform", "s,^,../../,", "hello.txt"])
+        let escape = try await ImageFixtures.command(
+            "tar", ["-cf", "\(context)/evil.tar", "-C", "\(directory)/payload", "--transform", "s,^,../../,", "hello.txt"])
         #expect(escape.succeeded)
-        for (line, message) in [("ADD evil.tar /srv/", "would be written outside the destination"),
-                                ("ADD https://example.com/tool.tgz /opt/", "remote sources are not fetched")] {
+        for (line, message) in [
+            ("ADD evil.tar /srv/", "would be written outside the destination"),
+            ("ADD https://example.com/tool.tgz /opt/", "remote sources are not fetched"),
+        ] {
             try "FROM alpine:3.20\n\(line)\n".write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
             do {
-                _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+                _ = try await ImageBuilder(store: store, log: { _ in }).build(
+                    BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
                 Issue.record("\(line) was accepted")
             } catch {
                 #expect("\(error)".contains(message), "\(error)")
@@ -123,19 +136,22 @@ import Testing
         let context = "\(directory)/context"
         try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
         try """
-            FROM alpine:3.20
-            RUN mkdir -m 1777 /data && echo root > /data/by-root
-            USER nonroot:nonroot
-            RUN mkdir /data/cache && echo built > /data/cache/output && id -u > /data/whoami
+        FROM alpine:3.20
+        RUN mkdir -m 1777 /data && echo root > /data/by-root
+        USER nonroot:nonroot
+        RUN mkdir /data/cache && echo built > /data/cache/output && id -u > /data/whoami
 
-            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
-        let result = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile"))
+        """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        let result = try await ImageBuilder(store: store, log: { _ in }).build(
+            BuildOptions(context: context, dockerfile: "\(context)/Dockerfile"))
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: try store.readBlob(result.manifest.digest), what: "manifest")
-        let owners = try Dictionary(uniqueKeysWithValues: Self.layerEntries(store, try #require(manifest.layers.last)).map { ($0.path, "\($0.uid):\($0.gid)") })
+        let owners = try Dictionary(
+            uniqueKeysWithValues: Self.layerEntries(store, try #require(manifest.layers.last)).map { ($0.path, "\($0.uid):\($0.gid)") })
         #expect(owners["data/cache"] == "65532:65532")
         #expect(owners["data/cache/output"] == "65532:65532")
         #expect(owners["data/whoami"] == "65532:65532")
-        let earlier = try Dictionary(uniqueKeysWithValues: Self.layerEntries(store, manifest.layers[manifest.layers.count - 2]).map { ($0.path, $0.uid) })
+        let earlier = try Dictionary(
+            uniqueKeysWithValues: Self.layerEntries(store, manifest.layers[manifest.layers.count - 2]).map { ($0.path, $0.uid) })
         #expect(earlier["data/by-root"] == 0, "a RUN as root keeps root's files")
     }
 
@@ -174,7 +190,8 @@ import Testing
             try? dockerfile.write(toFile: "\(context)/Dockerfile.bad", atomically: true, encoding: .utf8)
             let tag = try? ImageReference(parsing: "bad:latest")
             do {
-                _ = try await builder.build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile.bad", tags: tag.map { [$0] } ?? [], target: target))
+                _ = try await builder.build(
+                    BuildOptions(context: context, dockerfile: "\(context)/Dockerfile.bad", tags: tag.map { [$0] } ?? [], target: target))
                 return "no error"
             } catch {
                 return "\(error)"
@@ -183,7 +200,8 @@ import Testing
         #expect(await failure("FROM alpine:3.20\nRUN echo ok\nCOPPY x /\n").contains("Dockerfile.bad:3:1: unknown instruction: COPPY"))
         #expect(await failure("FROM alpine:3.20\n", target: "nope").contains("target stage 'nope' could not be found"))
         #expect(await failure("FROM alpine:3.20\nCOPY --from=nowhere /x /y\n").contains("Dockerfile.bad:2:1"))
-        #expect(await failure("FROM alpine:3.20\nCOPY missing.txt /x\n").contains("Dockerfile.bad:2:1: COPY source 'missing.txt' not found"))
+        #expect(
+            await failure("FROM alpine:3.20\nCOPY missing.txt /x\n").contains("Dockerfile.bad:2:1: COPY source 'missing.txt' not found"))
         #expect(await failure("FROM alpine:3.20\nCOPY src/notes.md /x\n").contains("excluded by .dockerignore"))
         #expect(await failure("FROM alpine:3.20\nRUN echo partial > /p && exit 7\n").contains("failed with exit code 7"))
         #expect(await failure("FROM missing/base:1\n").contains("missing/base:1"))

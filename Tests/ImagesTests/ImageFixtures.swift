@@ -1,9 +1,9 @@
 import Core
 import Foundation
 import Images
-import OCIRegistry
 import OCI
 import OCIClient
+import OCIRegistry
 import SlipwayTesting
 
 /// Scratch directories, a busybox base image and real registries for the Images tests.
@@ -29,30 +29,30 @@ enum ImageFixtures {
         try "ignored\n".write(toFile: "\(context)/src/notes.md", atomically: true, encoding: .utf8)
         try "**/*.md\n!README.md\n".write(toFile: "\(context)/.dockerignore", atomically: true, encoding: .utf8)
         try """
-            # syntax=docker/dockerfile:1
-            ARG VERSION=1.0.0
-            FROM golang:1.23-alpine AS builder
-            ARG VERSION
-            WORKDIR /src
-            COPY src/ ./
-            RUN mkdir -p /out && echo "built app $VERSION from $(cat main.go | wc -l) lines" > /out/message && \\
-                ls /src > /out/files && printf '#!/bin/sh\\ncat /app/message /app/files\\nid -u\\n' > /out/app && chmod 755 /out/app
+        # syntax=docker/dockerfile:1
+        ARG VERSION=1.0.0
+        FROM golang:1.23-alpine AS builder
+        ARG VERSION
+        WORKDIR /src
+        COPY src/ ./
+        RUN mkdir -p /out && echo "built app $VERSION from $(cat main.go | wc -l) lines" > /out/message && \\
+            ls /src > /out/files && printf '#!/bin/sh\\ncat /app/message /app/files\\nid -u\\n' > /out/app && chmod 755 /out/app
 
-            FROM node:18 AS web
-            WORKDIR /web
-            RUN echo "web assets" > index.html
+        FROM node:18 AS web
+        WORKDIR /web
+        RUN echo "web assets" > index.html
 
-            FROM alpine:3.20
-            ARG VERSION
-            LABEL org.opencontainers.image.version=$VERSION
-            COPY --from=builder --chown=nonroot:nonroot /out/ /app/
-            COPY --from=web /web/index.html /app/static/
-            USER nonroot:nonroot
-            EXPOSE 8080
-            HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://localhost:8080/ || exit 1
-            ENTRYPOINT ["/app/app"]
+        FROM alpine:3.20
+        ARG VERSION
+        LABEL org.opencontainers.image.version=$VERSION
+        COPY --from=builder --chown=nonroot:nonroot /out/ /app/
+        COPY --from=web /web/index.html /app/static/
+        USER nonroot:nonroot
+        EXPOSE 8080
+        HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -qO- http://localhost:8080/ || exit 1
+        ENTRYPOINT ["/app/app"]
 
-            """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
+        """.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
         return context
     }
 
@@ -89,7 +89,9 @@ enum ImageFixtures {
         return RegistryClient(configuration: configuration, store: store)
     }
 
-    static func command(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CapturedCommand.Result {
+    static func command(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> CapturedCommand.Result
+    {
         try await CapturedCommand.run(executable, arguments, environment: environment, timeout: .seconds(120))
     }
 }
@@ -120,11 +122,16 @@ struct DistributionRegistry {
             config += "auth:\n  htpasswd: {realm: basic-realm, path: \(directory)/htpasswd}\n"
         }
         if let token {
-            config += "auth:\n  token: {realm: \"\(token.realm)\", service: registry.local, issuer: local-token-issuer, rootcertbundle: \(token.directory)/token.crt}\n"
+            config +=
+                "auth:\n  token: {realm: \"\(token.realm)\", service: registry.local, issuer: local-token-issuer, rootcertbundle: "
+                + "\(token.directory)/token.crt}\n"
         }
         try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
-        let started = try await ImageFixtures.command("/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])
-        guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw ImageError.unsupported("could not start docker-registry") }
+        let started = try await ImageFixtures.command(
+            "/bin/sh", ["-c", "docker-registry serve \(directory)/config.yml > \(directory)/log 2>&1 & echo $!"])
+        guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ImageError.unsupported("could not start docker-registry")
+        }
         // Port 0: the kernel chooses, /proc says which once it listens.
         let port = try await ListeningPorts.first(of: pid)
         return DistributionRegistry(port: port, pid: pid, directory: directory)

@@ -8,12 +8,15 @@ struct ImageMetadataTests {
     static let now = Date(timeIntervalSince1970: 1_578_616_200)  // 2020-01-10T00:30:00Z
 
     static func context(_ ref: String, event: String = "push", defaultBranch: String = "master", shortLength: Int = 7) -> MetadataContext {
-        MetadataContext(eventName: event, ref: ref, sha: sha, defaultBranch: defaultBranch, commitDate: now, now: now,
-                        shortSHALength: shortLength, repository: "octocat/Hello-World")
+        MetadataContext(
+            eventName: event, ref: ref, sha: sha, defaultBranch: defaultBranch, commitDate: now, now: now,
+            shortSHALength: shortLength, repository: "octocat/Hello-World")
     }
 
-    static func tags(_ rules: [String], ref: String, event: String = "push", flavor: [String] = [], images: [String] = ["name/app"],
-                     shortLength: Int = 7) throws -> [String] {
+    static func tags(
+        _ rules: [String], ref: String, event: String = "push", flavor: [String] = [], images: [String] = ["name/app"],
+        shortLength: Int = 7
+    ) throws -> [String] {
         try ImageMetadata(images: images, tags: rules, flavor: flavor, context: context(ref, event: event, shortLength: shortLength)).tags
     }
 
@@ -36,7 +39,9 @@ struct ImageMetadataTests {
         ("refs/tags/v2.0.8-beta.67", ["name/app:2.0.8-beta.67"]),
     ])
     func semverRules(ref: String, expected: [String]) throws {
-        let rules = ["type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=semver,pattern={{major}}.{{minor}}"]
+        let rules = [
+            "type=ref,event=branch", "type=ref,event=pr", "type=semver,pattern={{version}}", "type=semver,pattern={{major}}.{{minor}}",
+        ]
         #expect(try Self.tags(rules, ref: ref, event: ref.contains("pull") ? "pull_request" : "push") == expected)
     }
 
@@ -50,10 +55,14 @@ struct ImageMetadataTests {
         #expect(try one("{{major}}", "v2.0.8-beta.67") == ["2.0.8-beta.67"])
         #expect(try one("{{raw}}", "v2.0.8-beta.67") == ["v2.0.8-beta.67"])
         // Not a semver tag: nothing, and a warning.
-        let metadata = try ImageMetadata(images: [], tags: ["type=semver,pattern={{version}}"], context: Self.context("refs/tags/release-7"))
+        let metadata = try ImageMetadata(
+            images: [], tags: ["type=semver,pattern={{version}}"], context: Self.context("refs/tags/release-7"))
         #expect(metadata.tags.isEmpty)
         #expect(metadata.warnings.contains { $0.contains("release-7 is not a valid semver") })
-        #expect(try Self.tags(["type=semver,pattern={{version}},value=v1.0.0"], ref: "refs/heads/master") == ["name/app:1.0.0", "name/app:latest"])
+        #expect(
+            try Self.tags(["type=semver,pattern={{version}},value=v1.0.0"], ref: "refs/heads/master") == [
+                "name/app:1.0.0", "name/app:latest",
+            ])
     }
 
     @Test func pep440AndMatch() throws {
@@ -82,44 +91,63 @@ struct ImageMetadataTests {
         #expect(try Self.tags(["type=sha"], ref: "refs/heads/master", shortLength: 12) == ["name/app:sha-860c1904a1ce"])
         #expect(try Self.tags(["type=edge"], ref: "refs/heads/master") == ["name/app:edge"])
         #expect(try Self.tags(["type=edge,branch=develop"], ref: "refs/heads/master").isEmpty)
-        #expect(try Self.tags(["type=raw,value=foo", "bar", "type=raw,baz"], ref: "refs/heads/x") == ["name/app:foo", "name/app:bar", "name/app:baz"])
-        #expect(try Self.tags(["type=raw,value=mytag-{{branch}}-{{sha}}"], ref: "refs/heads/my/branch") == ["name/app:mytag-my-branch-860c190"])
+        #expect(
+            try Self.tags(["type=raw,value=foo", "bar", "type=raw,baz"], ref: "refs/heads/x") == [
+                "name/app:foo", "name/app:bar", "name/app:baz",
+            ])
+        #expect(
+            try Self.tags(["type=raw,value=mytag-{{branch}}-{{sha}}"], ref: "refs/heads/my/branch") == ["name/app:mytag-my-branch-860c190"])
         #expect(try Self.tags(["type=raw,value=latest,enable={{is_default_branch}}"], ref: "refs/heads/master") == ["name/app:latest"])
         #expect(try Self.tags(["type=raw,value=latest,enable={{is_default_branch}}"], ref: "refs/heads/dev").isEmpty)
         #expect(try Self.tags(["type=schedule"], ref: "refs/heads/master", event: "schedule") == ["name/app:nightly"])
-        #expect(try Self.tags(["type=schedule,pattern={{date 'YYYYMMDD'}}"], ref: "refs/heads/master", event: "schedule") == ["name/app:20200110"])
-        #expect(try Self.tags(["type=schedule,pattern={{date 'YYYYMMDD-HHmmss' tz='Asia/Tokyo'}}"], ref: "refs/heads/master", event: "schedule")
+        #expect(
+            try Self.tags(["type=schedule,pattern={{date 'YYYYMMDD'}}"], ref: "refs/heads/master", event: "schedule") == [
+                "name/app:20200110"
+            ])
+        #expect(
+            try Self.tags(["type=schedule,pattern={{date 'YYYYMMDD-HHmmss' tz='Asia/Tokyo'}}"], ref: "refs/heads/master", event: "schedule")
                 == ["name/app:20200110-093000"])
         #expect(try Self.tags(["type=schedule"], ref: "refs/heads/master").isEmpty)
     }
 
     @Test func priorityFlavorAndSanitising() throws {
         // Higher priority first; the first tag is the version.
-        let metadata = try ImageMetadata(images: ["Name/App"], tags: ["type=sha", "type=raw,value=first,priority=2000"], context: Self.context("refs/heads/master"))
+        let metadata = try ImageMetadata(
+            images: ["Name/App"], tags: ["type=sha", "type=raw,value=first,priority=2000"], context: Self.context("refs/heads/master"))
         #expect(metadata.tags == ["name/app:first", "name/app:sha-860c190"])
         #expect(metadata.version.main == "first")
-        #expect(try Self.tags(["type=ref,event=branch"], ref: "refs/heads/master", flavor: ["latest=true"]) == ["name/app:master", "name/app:latest"])
+        #expect(
+            try Self.tags(["type=ref,event=branch"], ref: "refs/heads/master", flavor: ["latest=true"]) == [
+                "name/app:master", "name/app:latest",
+            ])
         #expect(try Self.tags(["type=ref,event=tag"], ref: "refs/tags/v1", flavor: ["latest=false"]) == ["name/app:v1"])
-        #expect(try Self.tags(["type=ref,event=tag"], ref: "refs/tags/v1", flavor: ["prefix=app-,onlatest=true", "suffix=-slim"])
+        #expect(
+            try Self.tags(["type=ref,event=tag"], ref: "refs/tags/v1", flavor: ["prefix=app-,onlatest=true", "suffix=-slim"])
                 == ["name/app:app-v1-slim", "name/app:app-latest"])
         #expect(try Self.tags(["type=ref,event=branch"], ref: "refs/heads/feat/ü+x") == ["name/app:feat-x"])
         #expect(try Self.tags(["type=ref,event=branch", "type=raw,value=master"], ref: "refs/heads/master") == ["name/app:master"])
-        #expect(try Self.tags(["type=ref,event=branch"], ref: "refs/heads/main", images: ["name=a/b,enable=false", "name=c/d"]) == ["c/d:main"])
+        #expect(
+            try Self.tags(["type=ref,event=branch"], ref: "refs/heads/main", images: ["name=a/b,enable=false", "name=c/d"]) == ["c/d:main"])
         #expect(try Self.tags(["type=ref,event=branch"], ref: "refs/heads/main", images: []) == ["main"])
     }
 
     @Test func labelsAreSortedAndOverridable() throws {
         let metadata = try ImageMetadata(
             images: ["name/app"], tags: ["type=ref,event=tag"],
-            labels: ["org.opencontainers.image.title=MyCustomTitle", "maintainer=CrazyMax", "org.opencontainers.image.vendor=MyCompany", "no-equals"],
+            labels: [
+                "org.opencontainers.image.title=MyCustomTitle", "maintainer=CrazyMax", "org.opencontainers.image.vendor=MyCompany",
+                "no-equals",
+            ],
             context: Self.context("refs/tags/v1.2.3")
         )
         let labels = try metadata.labels()
-        #expect(labels.map(\.0) == [
-            "maintainer", "org.opencontainers.image.created", "org.opencontainers.image.description", "org.opencontainers.image.licenses",
-            "org.opencontainers.image.revision", "org.opencontainers.image.source", "org.opencontainers.image.title",
-            "org.opencontainers.image.url", "org.opencontainers.image.vendor", "org.opencontainers.image.version",
-        ])
+        #expect(
+            labels.map(\.0) == [
+                "maintainer", "org.opencontainers.image.created", "org.opencontainers.image.description",
+                "org.opencontainers.image.licenses",
+                "org.opencontainers.image.revision", "org.opencontainers.image.source", "org.opencontainers.image.title",
+                "org.opencontainers.image.url", "org.opencontainers.image.vendor", "org.opencontainers.image.version",
+            ])
         let values = Dictionary(uniqueKeysWithValues: labels)
         #expect(values["org.opencontainers.image.title"] == "MyCustomTitle")
         #expect(values["org.opencontainers.image.created"] == "2020-01-10T00:30:00.000Z")
@@ -141,7 +169,10 @@ struct ImageMetadataTests {
         }
         #expect(try seed("refs/heads/main") == ["registry.local/my-app:1a2b3c4d", "registry.local/my-app:main-latest"])
         #expect(try seed("refs/heads/release/1.2") == ["registry.local/my-app:1a2b3c4d", "registry.local/my-app:release-1.2-latest"])
-        #expect(try seed("refs/tags/v1.2.3") == ["registry.local/my-app:v1.2.3", "registry.local/my-app:1a2b3c4d", "registry.local/my-app:latest"])
+        #expect(
+            try seed("refs/tags/v1.2.3") == [
+                "registry.local/my-app:v1.2.3", "registry.local/my-app:1a2b3c4d", "registry.local/my-app:latest",
+            ])
     }
 
     @Test func badEntriesNameTheInput() {

@@ -82,7 +82,8 @@ import Testing
 
 @Suite struct DockerfileParserTests {
     @Test func continuationsCommentsFlagsAndForms() throws {
-        let file = try DockerfileParser.parse("""
+        let file = try DockerfileParser.parse(
+            """
             # escape=`
             FROM --platform=linux/amd64 golang:1.23 AS Build
             # a comment
@@ -126,7 +127,9 @@ import Testing
     @Test func substitutionFollowsBuildKit() {
         let env = ["abc": "hello", "EMPTY": ""]
         #expect(Substitution.words("abc=bye def=$abc", environment: env) == ["abc=bye", "def=hello"])
-        #expect(Substitution.expand("${abc}-${missing:-fallback}-${abc:+set}-${EMPTY:-e}-${EMPTY-kept}", environment: env) == "hello-fallback-set-e-")
+        #expect(
+            Substitution.expand("${abc}-${missing:-fallback}-${abc:+set}-${EMPTY:-e}-${EMPTY-kept}", environment: env)
+                == "hello-fallback-set-e-")
         #expect(Substitution.words(#"a="b c" 'd $abc' \$abc"#, environment: env) == ["a=b c", "d $abc", "$abc"])
     }
 }

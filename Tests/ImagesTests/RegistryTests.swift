@@ -13,7 +13,8 @@ import Testing
         let store = try ImageFixtures.storeWithBases(in: directory)
         let context = try ImageFixtures.seedContext(in: directory)
         let tag = try ImageReference(parsing: "local/app:sha-1a2b3c4d")
-        let result = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+        let result = try await ImageBuilder(store: store, log: { _ in }).build(
+            BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
         return (store, tag, result.manifest)
     }
 
@@ -132,21 +133,32 @@ import Testing
         #expect(try await skopeoDigest(destination.description) == manifest.digest.description)
 
         // skopeo copies out of it into an OCI layout and back in under another name: the digest survives.
-        let out = try await ImageFixtures.command("skopeo", ["copy", "--src-tls-verify=false", "docker://\(destination)", "oci:\(directory)/layout:copy"])
+        let out = try await ImageFixtures.command(
+            "skopeo", ["copy", "--src-tls-verify=false", "docker://\(destination)", "oci:\(directory)/layout:copy"])
         #expect(out.succeeded, "\(out.standardError)")
-        let back = try await ImageFixtures.command("skopeo", ["copy", "--dest-tls-verify=false", "oci:\(directory)/layout:copy", "docker://\(host)/other/app:copied"])
+        let back = try await ImageFixtures.command(
+            "skopeo", ["copy", "--dest-tls-verify=false", "oci:\(directory)/layout:copy", "docker://\(host)/other/app:copied"])
         #expect(back.succeeded, "\(back.standardError)")
         #expect(try await skopeoDigest("\(host)/other/app:copied") == manifest.digest.description)
         #expect(try await client.tags(try ImageReference(parsing: "\(host)/other/app")) == ["copied"])
 
         // Protocol edges: a bad digest is 400 (never 500); an out-of-order chunk is 416.
-        let bad = try await ImageFixtures.command("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://\(host)/v2/team/app/manifests/sha256:nothex"])
+        let bad = try await ImageFixtures.command(
+            "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://\(host)/v2/team/app/manifests/sha256:nothex"])
         #expect(bad.standardOutput == "400")
-        let start = try await ImageFixtures.command("curl", ["-s", "-D", "-", "-o", "/dev/null", "-X", "POST", "http://\(host)/v2/team/app/blobs/uploads/"])
-        let location = start.standardOutput.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location:") }.map { $0.dropFirst(9).trimmingCharacters(in: .whitespaces) } ?? ""
+        let start = try await ImageFixtures.command(
+            "curl", ["-s", "-D", "-", "-o", "/dev/null", "-X", "POST", "http://\(host)/v2/team/app/blobs/uploads/"])
+        let location =
+            start.standardOutput.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location:") }.map {
+                $0.dropFirst(9).trimmingCharacters(in: .whitespaces)
+            } ?? ""
         #expect(!location.isEmpty)
-        let chunk = try await ImageFixtures.command("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH", "-H", "Content-Type: application/octet-stream",
-                                                           "-H", "Content-Range: 100-109", "--data-binary", "0123456789", "http://\(host)\(location)"])
+        let chunk = try await ImageFixtures.command(
+            "curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PATCH", "-H", "Content-Type: application/octet-stream",
+                "-H", "Content-Range: 100-109", "--data-binary", "0123456789", "http://\(host)\(location)",
+            ])
         #expect(chunk.standardOutput == "416")
     }
 }

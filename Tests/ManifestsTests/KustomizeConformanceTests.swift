@@ -18,7 +18,8 @@ import Testing
         if name.contains("remote") { try await RemoteFixtures.shared.prepare() }
         let kustomizer = Kustomizer(options: .init(remoteCacheDirectory: RemoteFixtures.cacheDirectory))
         let caseDirectory = Self.root + "/" + name
-        let target = (try? String(contentsOfFile: caseDirectory + "/target", encoding: .utf8))?
+        let target =
+            (try? String(contentsOfFile: caseDirectory + "/target", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "."
         let directory = caseDirectory + "/tree/" + target
         if let expected = FileManager.default.contents(atPath: caseDirectory + "/expected.yaml") {

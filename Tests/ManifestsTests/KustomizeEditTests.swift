@@ -6,7 +6,9 @@ import Testing
 /// entries, `*`, sorting, quoting, layout of comments, and idempotence.
 @Suite struct KustomizeEditTests {
     func edit(
-        _ original: String, fileName: String = "kustomization.yaml", files: [String] = [], _ change: (inout KustomizationFile) throws -> Void) throws -> String {
+        _ original: String, fileName: String = "kustomization.yaml", files: [String] = [],
+        _ change: (inout KustomizationFile) throws -> Void
+    ) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kedit-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -28,7 +30,10 @@ import Testing
     @Test(arguments: [
         ("nginx:1.27", "- name: nginx\n  newTag: \"1.27\"\n"),
         ("nginx=nginx:1.27", "- name: nginx\n  newName: nginx\n  newTag: \"1.27\"\n"),
-        ("app=registry.example.com/app:v2@sha256:abc", "- digest: sha256:abc\n  name: app\n  newName: registry.example.com/app\n  newTag: v2\n"),
+        (
+            "app=registry.example.com/app:v2@sha256:abc",
+            "- digest: sha256:abc\n  name: app\n  newName: registry.example.com/app\n  newTag: v2\n"
+        ),
         ("app=registry.example.com/app@sha256:abc", "- digest: sha256:abc\n  name: app\n  newName: registry.example.com/app\n"),
         ("app=registry.example.com/app", "- name: app\n  newName: registry.example.com/app\n"),
         ("app@sha256:abc", "- digest: sha256:abc\n  name: app\n"),
@@ -53,20 +58,21 @@ import Testing
     }
 
     @Test func replacesWholeEntriesKeepsStarFieldsAndSorts() throws {
-        let original = Self.header + """
-            images:
-            - name: my-app
-              newName: registry.example.com/my-app
-              newTag: 1.0.0
-            - name: app
-              newName: registry.example.com/app
-              digest: sha256:old
-            - name: mysql
-              newTag: "8"
-            - name: zeta
-            - name: Mid
+        let original =
+            Self.header + """
+                images:
+                - name: my-app
+                  newName: registry.example.com/my-app
+                  newTag: 1.0.0
+                - name: app
+                  newName: registry.example.com/app
+                  digest: sha256:old
+                - name: mysql
+                  newTag: "8"
+                - name: zeta
+                - name: Mid
 
-            """
+                """
         let output = try edit(original) {
             try $0.setImages(["my-app:1.2.3", "app=*:v3", "mysql=mariadb", "_under:1", "alpha:2", "Zed:3", "beta:4"])
         }
@@ -161,7 +167,9 @@ import Testing
         let output = try edit(original, fileName: "kustomization.yml") { try $0.setImages(["c:1"]) }
         #expect(
             output
-                == "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- a.yaml\nimages:\n- name: c\n  newTag: \"1\"\n")
+                == "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- a.yaml\nimages:\n- name: c\n  newTag: "
+                + "\"1\"\n"
+        )
     }
 
     @Test func setsNamespaceAndAddsResources() throws {

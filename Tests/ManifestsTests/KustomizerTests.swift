@@ -47,7 +47,8 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".env") || $0.hasSuffix(".properties") }
-            let target = (try? String(contentsOfFile: Self.fixtures + "/" + name + "/target", encoding: .utf8))?
+            let target =
+                (try? String(contentsOfFile: Self.fixtures + "/" + name + "/target", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "."
             for _ in 0..<120 {
                 guard let file = files.randomElement(using: &generator) else { continue }

@@ -6,19 +6,23 @@ import Testing
 
 /// Remote bases: kustomize's URL grammar, checkouts cached by commit, offline use, and containment.
 @Suite struct RemoteResourceTests {
-    @Test(arguments: [
-        ("https://github.com/org/repo//deploy/base?ref=v1.2.0", "https://github.com/org/repo", "deploy/base", "v1.2.0"),
-        ("github.com/org/repo/deploy/base?ref=main", "https://github.com/org/repo", "deploy/base", "main"),
-        ("github.com/org/repo?version=v2", "https://github.com/org/repo", "", "v2"),
-        ("git@github.com:org/repo.git/deploy?ref=abc", "git@github.com:org/repo.git", "deploy", "abc"),
-        ("ssh://git@github.com/org/repo//deploy", "git@github.com:org/repo", "deploy", nil),
-        ("ssh://git@gitlab.example.com:2222/group/repo.git//k8s", "ssh://git@gitlab.example.com:2222/group/repo.git", "k8s", nil),
-        ("https://gitlab.example.com/group/sub/repo.git/k8s/app?ref=v1", "https://gitlab.example.com/group/sub/repo.git", "k8s/app", "v1"),
-        ("https://dev.azure.com/org/project/_git/repo/path?ref=x", "https://dev.azure.com/org/project/_git/repo", "path", "x"),
-        ("git::https://example.com/org/repo//p?ref=r&version=ignored", "https://example.com/org/repo", "p", "r"),
-        ("file:///srv/git/platform.git//apps/web?ref=v1.0.0", "file:///srv/git/platform.git", "apps/web", "v1.0.0"),
-        ("file:///srv/git/platform.git", "file:///srv/git/platform.git", "", nil),
-    ] as [(String, String, String, String?)])
+    @Test(
+        arguments: [
+            ("https://github.com/org/repo//deploy/base?ref=v1.2.0", "https://github.com/org/repo", "deploy/base", "v1.2.0"),
+            ("github.com/org/repo/deploy/base?ref=main", "https://github.com/org/repo", "deploy/base", "main"),
+            ("github.com/org/repo?version=v2", "https://github.com/org/repo", "", "v2"),
+            ("git@github.com:org/repo.git/deploy?ref=abc", "git@github.com:org/repo.git", "deploy", "abc"),
+            ("ssh://git@github.com/org/repo//deploy", "git@github.com:org/repo", "deploy", nil),
+            ("ssh://git@gitlab.example.com:2222/group/repo.git//k8s", "ssh://git@gitlab.example.com:2222/group/repo.git", "k8s", nil),
+            (
+                "https://gitlab.example.com/group/sub/repo.git/k8s/app?ref=v1", "https://gitlab.example.com/group/sub/repo.git", "k8s/app",
+                "v1"
+            ),
+            ("https://dev.azure.com/org/project/_git/repo/path?ref=x", "https://dev.azure.com/org/project/_git/repo", "path", "x"),
+            ("git::https://example.com/org/repo//p?ref=r&version=ignored", "https://example.com/org/repo", "p", "r"),
+            ("file:///srv/git/platform.git//apps/web?ref=v1.0.0", "file:///srv/git/platform.git", "apps/web", "v1.0.0"),
+            ("file:///srv/git/platform.git", "file:///srv/git/platform.git", "", nil),
+        ] as [(String, String, String, String?)])
     func parsesKustomizeURLForms(_ entry: String, _ cloneURL: String, _ path: String, _ ref: String?) throws {
         let spec = try #require(RemoteSpec.parse(entry)).get()
         #expect(spec.cloneURL == cloneURL)
@@ -78,8 +82,10 @@ import Testing
         /// Commits `app/` with a ConfigMap whose data is `value`, pushes, and returns the commit.
         @discardableResult
         func commit(_ value: String, tag: String? = nil, extra: [String: String] = [:]) async throws -> String {
-            let files = ["kustomization.yaml": "resources:\n- cm.yaml\n" + (extra["kustomization"] ?? ""),
-                "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  value: \(value)\n"]
+            let files = [
+                "kustomization.yaml": "resources:\n- cm.yaml\n" + (extra["kustomization"] ?? ""),
+                "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  value: \(value)\n",
+            ]
             for (name, text) in files { try text.write(toFile: root + "/work/app/" + name, atomically: true, encoding: .utf8) }
             let git = Git(directory: root + "/work")
             let identity = ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"]

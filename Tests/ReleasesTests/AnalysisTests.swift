@@ -1,8 +1,9 @@
 import Expressions
 import Foundation
-import Testing
-@testable import Releases
 import TargetKit
+import Testing
+
+@testable import Releases
 
 /// Pins the analysis semantics: Argo Rollouts' per-measurement truth table and metric assessment (including where
 /// its code differs from its docs), plus Slipway's changes — empty and NaN results and too little traffic are
@@ -10,15 +11,18 @@ import TargetKit
 @Suite struct AnalysisTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func metric(success: String? = nil, failure: String? = nil, failureLimit: Int = 0, inconclusiveLimit: Int = 0,
-                consecutiveErrorLimit: Int = 4, consecutiveSuccessLimit: Int = 0, count: Int? = nil,
-                interval: Duration? = .seconds(5), minRequests: Int? = nil, dryRun: Bool = false, name: String = "m") throws -> AnalysisMetric {
-        AnalysisMetric(name: name, interval: interval, count: count,
-                       successCondition: try success.map { try ConditionExpression($0) },
-                       failureCondition: try failure.map { try ConditionExpression($0) },
-                       failureLimit: failureLimit, inconclusiveLimit: inconclusiveLimit, consecutiveErrorLimit: consecutiveErrorLimit,
-                       consecutiveSuccessLimit: consecutiveSuccessLimit, minRequests: minRequests, dryRun: dryRun,
-                       provider: .prometheus(.init(address: "http://127.0.0.1:9", query: "q")))
+    func metric(
+        success: String? = nil, failure: String? = nil, failureLimit: Int = 0, inconclusiveLimit: Int = 0,
+        consecutiveErrorLimit: Int = 4, consecutiveSuccessLimit: Int = 0, count: Int? = nil,
+        interval: Duration? = .seconds(5), minRequests: Int? = nil, dryRun: Bool = false, name: String = "m"
+    ) throws -> AnalysisMetric {
+        AnalysisMetric(
+            name: name, interval: interval, count: count,
+            successCondition: try success.map { try ConditionExpression($0) },
+            failureCondition: try failure.map { try ConditionExpression($0) },
+            failureLimit: failureLimit, inconclusiveLimit: inconclusiveLimit, consecutiveErrorLimit: consecutiveErrorLimit,
+            consecutiveSuccessLimit: consecutiveSuccessLimit, minRequests: minRequests, dryRun: dryRun,
+            provider: .prometheus(.init(address: "http://127.0.0.1:9", query: "q")))
     }
 
     func vector(_ values: Double..., requests: Int? = nil) -> MetricSample {
@@ -26,8 +30,9 @@ import TargetKit
     }
 
     func measurement(_ phase: MeasurementPhase, at offset: TimeInterval, metric: String = "m") -> MetricMeasurement {
-        MetricMeasurement(metric: metric, phase: phase, query: "q", value: "1", message: "", startedAt: Self.start.addingTimeInterval(offset),
-                    finishedAt: Self.start.addingTimeInterval(offset))
+        MetricMeasurement(
+            metric: metric, phase: phase, query: "q", value: "1", message: "", startedAt: Self.start.addingTimeInterval(offset),
+            finishedAt: Self.start.addingTimeInterval(offset))
     }
 
     @Test func conditionsFollowTheExprLanguage() throws {
@@ -128,7 +133,9 @@ import TargetKit
         var mixed = MetricResult(name: "m")
         mixed.record(measurement(.successful, at: 0))
         mixed.record(measurement(.inconclusive, at: 5))
-        #expect(mixed.phase(for: try metric(success: "true", failureLimit: -1, inconclusiveLimit: 5, consecutiveSuccessLimit: 2, count: 2)) == .failed)
+        #expect(
+            mixed.phase(for: try metric(success: "true", failureLimit: -1, inconclusiveLimit: 5, consecutiveSuccessLimit: 2, count: 2))
+                == .failed)
         #expect(mixed.phase(for: try metric(success: "true", inconclusiveLimit: 5, consecutiveSuccessLimit: 2, count: 2)) == .inconclusive)
         // Without interval or count: one measurement.
         var once = MetricResult(name: "m")
@@ -185,18 +192,20 @@ import TargetKit
         }
         let counters = Counters()
         @Sendable func metrics(_ workload: String, ok: Int, failed: Int) -> SubsetMetrics {
-            SubsetMetrics(namespace: "demo", service: "app-service", subset: workload == "app-canary" ? "canary" : "primary", version: "v",
-                          workload: workload, responses: [200: ok, 503: failed],
-                          latencyBuckets: [.init(upperBound: 5, count: ok + failed), .init(upperBound: .infinity, count: ok + failed)],
-                          latencySum: 1, latencyCount: ok + failed)
+            SubsetMetrics(
+                namespace: "demo", service: "app-service", subset: workload == "app-canary" ? "canary" : "primary", version: "v",
+                workload: workload, responses: [200: ok, 503: failed],
+                latencyBuckets: [.init(upperBound: 5, count: ok + failed), .init(upperBound: .infinity, count: ok + failed)],
+                latencySum: 1, latencyCount: ok + failed)
         }
-        let window = MeshWindow(clock: { counters.now }) {
-            [metrics("app-canary", ok: counters.ok, failed: counters.failed), metrics("app", ok: 1000, failed: 0)]
-        }
+        let window = MeshWindow(
+            clock: { counters.now },
+            source: { [metrics("app-canary", ok: counters.ok, failed: counters.failed), metrics("app", ok: 1000, failed: 0)] })
         // An earlier release left 100 failures on the canary subset's counters.
         counters.failed = 100
         try await window.snapshot()
-        let measure = MetricProvider.LocalMeasure(kind: .successRate, namespace: "demo", service: "app-service", workload: "app-canary", window: .seconds(10))
+        let measure = MetricProvider.LocalMeasure(
+            kind: .successRate, namespace: "demo", service: "app-service", workload: "app-canary", window: .seconds(10))
         counters.now = Self.start.addingTimeInterval(5)
         let idle = try await window.measure(measure)
         #expect(idle.values[0].isNaN && idle.requests == 0)

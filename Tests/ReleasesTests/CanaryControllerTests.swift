@@ -4,9 +4,10 @@ import GitOps
 import Manifests
 import SlipwayTesting
 import Store
-import Testing
-@testable import Releases
 import TargetKit
+import Testing
+
+@testable import Releases
 
 /// Canary releases driven through the sync engine, against real git repositories and an in-memory target, with
 /// metrics from a fake provider: promotion, automatic abort with revert and hold, gates, and bad strategies.
@@ -100,9 +101,12 @@ import TargetKit
         let controller: CanaryController
 
         static func make(objects: String = CanaryControllerTests.objects) async throws -> Fixture {
-            let repository = try await GitOpsRepository.make("canary", files: [
-                "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects, "overlays/qa/kustomization.yaml": overlay("v1"),
-            ])
+            let repository = try await GitOpsRepository.make(
+                "canary",
+                files: [
+                    "base/kustomization.yaml": "resources:\n- app.yaml\n", "base/app.yaml": objects,
+                    "overlays/qa/kustomization.yaml": overlay("v1"),
+                ])
             return try await make(repository: repository, target: MemoryTarget(), metrics: FakeMetrics())
         }
 
@@ -114,16 +118,20 @@ import TargetKit
 
         static func make(repository: GitOpsRepository, target: MemoryTarget, metrics: FakeMetrics) async throws -> Fixture {
             let root = repository.root
-            let application = Application(name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
-                                          environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
+            let application = Application(
+                name: "demo-qa", repository: repository.bare, path: "overlays/qa", namespace: "demo",
+                environment: "qa", syncPolicy: .init(automated: true, prune: true, selfHeal: true))
             let log = ReleaseLog(store: try DeliveryStore(path: root + "/delivery.sqlite"))
-            let controller = CanaryController(target: target, log: log, metrics: metrics, mesh: nil,
-                                              revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
-            let engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: root + "/cache-\(UUID().uuidString.prefix(8))"),
-                                    delegate: controller, history: log, waveDelay: .milliseconds(10))
+            let controller = CanaryController(
+                target: target, log: log, metrics: metrics, mesh: nil,
+                revert: GitRevert(cacheRoot: root + "/writeback"), tick: .milliseconds(20))
+            let engine = SyncEngine(
+                target: target, revisions: GitRevisions(cacheRoot: root + "/cache-\(UUID().uuidString.prefix(8))"),
+                delegate: controller, history: log, waveDelay: .milliseconds(10))
             await controller.attach(engine)
-            return Fixture(repository: repository, application: application, liveTarget: target, fakeMetrics: metrics,
-                           releaseLog: log, engine: engine, controller: controller)
+            return Fixture(
+                repository: repository, application: application, liveTarget: target, fakeMetrics: metrics,
+                releaseLog: log, engine: engine, controller: controller)
         }
 
         static func overlay(_ tag: String) -> String {
@@ -139,7 +147,9 @@ import TargetKit
         }
 
         func release(tag: String) async throws -> String {
-            try await push("overlays/qa/kustomization.yaml", Self.overlay(tag), message: "qa: set image registry.local/app to \(tag)\n\nSlipway-Run: 42")
+            try await push(
+                "overlays/qa/kustomization.yaml", Self.overlay(tag),
+                message: "qa: set image registry.local/app to \(tag)\n\nSlipway-Run: 42")
         }
 
         /// Deploys v1, pushes v2 and waits until its release waits at the gate.
@@ -217,10 +227,14 @@ import TargetKit
         #expect(try await fixture.engine.compare(fixture.application).status == .synced)
         let timeline = fixture.releaseLog.timeline(of: 1)
         let kinds = timeline.map(\.kind)
-        #expect(kinds.first == .commit && kinds.contains(.ciRun) && kinds.contains(.measurement) && kinds.contains(.gate),
-                "\(timeline.map { "\($0.kind.rawValue): \($0.summary)" }.joined(separator: "\n"))")
+        #expect(
+            kinds.first == .commit && kinds.contains(.ciRun) && kinds.contains(.measurement) && kinds.contains(.gate),
+            "\(timeline.map { "\($0.kind.rawValue): \($0.summary)" }.joined(separator: "\n"))")
         #expect(timeline.contains { $0.kind == .gate && $0.detail["actor"] == "alice" })
-        #expect(timeline.contains { $0.kind == .measurement && $0.detail["verdict"] == "Successful" && $0.detail["query"]?.hasPrefix("success-rate{") == true })
+        #expect(
+            timeline.contains {
+                $0.kind == .measurement && $0.detail["verdict"] == "Successful" && $0.detail["query"]?.hasPrefix("success-rate{") == true
+            })
 
         // A bad version: the canary's success rate drops, the analysis fails, everything goes back.
         fixture.fakeMetrics.set(0.7)
@@ -263,7 +277,11 @@ import TargetKit
         let failed = try #require(try await fixture.engine.autoSync(fixture.application))
         #expect(failed.phase == .failed)
         #expect(failed.message.contains("spec.steps[0].setWeight: must be an integer from 0 to 100, got 150"))
-        #expect(failed.message.contains("AnalysisTemplate \"quick-success\" spec.metrics[0].provider.local.metric: unknown metric \"sucess-rate\", expected one of success-rate, latency-p99, requests"))
+        #expect(
+            failed.message.contains(
+                "AnalysisTemplate \"quick-success\" spec.metrics[0].provider.local.metric: unknown metric \"sucess-rate\", expected one "
+                    + "of success-rate, latency-p99, requests"
+            ))
         let untouched = await fixture.controller.activeRelease(of: "demo-qa")
         #expect(untouched?.waitingAtGate == true && untouched?.id == 1)
         #expect(try await fixture.weights() == [90, 10])
@@ -305,14 +323,16 @@ import TargetKit
 
     @Test func aTimedPauseLastsItsDurationThenTheReleaseGoesOnByItself() async throws {
         // Sub-second durations count: 400ms is not rounded down to nothing.
-        let timed = CanaryControllerTests.objects.replacingOccurrences(of: """
-              - analysis: {templates: [{templateName: quick-success}]}
-              - pause: {}
-              analysis: {templates: [{templateName: quick-success}]}
-            """, with: """
-              - pause: {duration: 400ms}
-              - setWeight: 50
-            """)
+        let timed = CanaryControllerTests.objects.replacingOccurrences(
+            of: """
+                  - analysis: {templates: [{templateName: quick-success}]}
+                  - pause: {}
+                  analysis: {templates: [{templateName: quick-success}]}
+                """,
+            with: """
+                  - pause: {duration: 400ms}
+                  - setWeight: 50
+                """)
         #expect(timed != CanaryControllerTests.objects)
         let fixture = try await Fixture.make(objects: timed)
         defer { fixture.remove() }
@@ -387,8 +407,10 @@ import TargetKit
         #expect(await third.engine.holds(of: "demo-qa") == [aborted.revision])
         let listed = try ReleaseRecords(store: third.releaseLog.store).holds(application: "demo-qa")
         #expect(listed.map(\.revision) == [aborted.revision] && listed.first?.reason.hasPrefix("release #1 rolled back") == true)
-        #expect(try third.releaseLog.store.removeHold(application: "demo-qa", revision: String(aborted.revision.prefix(8)), by: "frank",
-                                                      reason: "fixed upstream", at: 1) != nil)
+        #expect(
+            try third.releaseLog.store.removeHold(
+                application: "demo-qa", revision: String(aborted.revision.prefix(8)), by: "frank",
+                reason: "fixed upstream", at: 1) != nil)
         #expect(await third.engine.holds(of: "demo-qa").isEmpty)
     }
 
@@ -403,7 +425,8 @@ import TargetKit
         for _ in 0..<3 { await second.controller.pass() }
         #expect(await second.controller.activeRelease(of: "demo-qa") == nil, "the second controller waits for the lease")
         #expect(await !second.controller.holdsLease)
-        let lease = try first.releaseLog.store.acquireLease(CanaryController.leaseName, holder: "probe", ttl: 10, now: Date().timeIntervalSince1970)
+        let lease = try first.releaseLog.store.acquireLease(
+            CanaryController.leaseName, holder: "probe", ttl: 10, now: Date().timeIntervalSince1970)
         #expect(lease.holder != "probe")
     }
 }

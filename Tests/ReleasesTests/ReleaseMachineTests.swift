@@ -3,6 +3,7 @@ import Foundation
 import GitOps
 import Manifests
 import Testing
+
 @testable import Releases
 
 /// Every transition of the release lifecycle as a value: a release in a state, one event, and what comes out —
@@ -14,7 +15,8 @@ import Testing
 
     @Test(arguments: Self.rows)
     func transition(_ row: Row) throws {
-        let (next, effects) = row.start ? ReleaseMachine.start(row.given, now: row.at) : ReleaseMachine.next(row.given, row.event, now: row.at)
+        let (next, effects) =
+            row.start ? ReleaseMachine.start(row.given, now: row.at) : ReleaseMachine.next(row.given, row.event, now: row.at)
         #expect(StateKind(next.state) == row.expected, "state: \(next.state)")
         #expect(next.pending == row.pending, "pending")
         let asked = effects.filter { if case .record = $0 { false } else { !$0.isDurable } }
@@ -34,7 +36,9 @@ import Testing
 
     @Test func everyStateMeetsEveryEvent() {
         var covered: Set<Pair> = []
-        for row in Self.rows where !row.start { covered.insert(Pair(state: row.givenKind, event: EventKind(row.event, pending: row.given.pending))) }
+        for row in Self.rows where !row.start {
+            covered.insert(Pair(state: row.givenKind, event: EventKind(row.event, pending: row.given.pending)))
+        }
         var missing: [String] = []
         for state in StateKind.allCases {
             for event in EventKind.allCases {
@@ -60,19 +64,26 @@ import Testing
         steps: [.setWeight(10), .analysis(["quick"]), .pause(nil)], backgroundAnalysis: ["quick"], backgroundStartingStep: 2,
         progressDeadline: .seconds(60))
 
-    static let template = AnalysisTemplateSpec(name: "quick", arguments: [:], metrics: [
-        .init(metric: AnalysisMetric(name: "success-rate", interval: .seconds(1), count: 2, successCondition: try? ConditionExpression("result >= 0.95"),
-                                     failureLimit: 0, inconclusiveLimit: 0, provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero))),
-              provider: .local(.successRate, window: .seconds(10))),
-    ])
+    static let template = AnalysisTemplateSpec(
+        name: "quick", arguments: [:],
+        metrics: [
+            .init(
+                metric: AnalysisMetric(
+                    name: "success-rate", interval: .seconds(1), count: 2, successCondition: try? ConditionExpression("result >= 0.95"),
+                    failureLimit: 0, inconclusiveLimit: 0,
+                    provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero))),
+                provider: .local(.successRate, window: .seconds(10)))
+        ])
 
     static let plan = ReleasePlan(
-        spec: spec, templates: ["quick": template], application: Application(name: "demo-qa", repository: "/git/gitops.git", path: "overlays/qa"),
+        spec: spec, templates: ["quick": template],
+        application: Application(name: "demo-qa", repository: "/git/gitops.git", path: "overlays/qa"),
         desired: .object(["kind": .string("Deployment")]), previousTemplate: .object([:]))
 
     static func release(_ state: ReleaseState, pending: [ReleaseEffect] = [], background: AnalysisRun? = nil, weight: Int = 0) -> Release {
-        var release = Release(id: 7, key: "key-7", application: "demo-qa", environment: "qa", namespace: "demo", canary: "app", revision: "abc123",
-                              images: ["registry.local/app:v2"], previousImages: ["registry.local/app:v1"], stepCount: 3, startedAt: t0, plan: plan)
+        var release = Release(
+            id: 7, key: "key-7", application: "demo-qa", environment: "qa", namespace: "demo", canary: "app", revision: "abc123",
+            images: ["registry.local/app:v2"], previousImages: ["registry.local/app:v1"], stepCount: 3, startedAt: t0, plan: plan)
         release.state = state
         release.pending = pending
         release.background = background
@@ -96,21 +107,29 @@ import Testing
     }
 
     static func measurement(_ phase: MeasurementPhase, at seconds: Double, metric: String = "success-rate") -> MetricMeasurement {
-        MetricMeasurement(metric: metric, phase: phase, query: "success-rate{}", value: phase == .failed ? "0.7" : "0.99", requests: 40,
-                          message: "why", startedAt: at(seconds), finishedAt: at(seconds))
+        MetricMeasurement(
+            metric: metric, phase: phase, query: "success-rate{}", value: phase == .failed ? "0.7" : "0.99", requests: 40,
+            message: "why", startedAt: at(seconds), finishedAt: at(seconds))
     }
 
     static let analysing = ReleaseState.stepping(step: 1, progress: .analysing(stepRun()))
     static let atGate = ReleaseState.atGate(step: 2, reason: .manualPause)
     static let rollback: [ReleaseEffect] = [.holdRevision, .setWeights(canary: 0), .removeCanary, .revertCommit]
-    static let rollbackAfterPromotion: [ReleaseEffect] = [.holdRevision, .setWeights(canary: 0), .applyPrimary(.previous), .removeCanary, .revertCommit]
-    static let available = Observation.canary(CanaryStatus(exists: true, availableReplicas: 1, current: true, digests: ["sha256:aa"], health: "Healthy"))
+    static let rollbackAfterPromotion: [ReleaseEffect] = [
+        .holdRevision, .setWeights(canary: 0), .applyPrimary(.previous), .removeCanary, .revertCommit,
+    ]
+    static let available = Observation.canary(
+        CanaryStatus(exists: true, availableReplicas: 1, current: true, digests: ["sha256:aa"], health: "Healthy"))
     static let starting = Observation.canary(CanaryStatus(exists: true, availableReplicas: 0, current: true, health: "Progressing"))
     static let primaryDone = Observation.primary(PrimaryStatus(exists: true, images: ["registry.local/app:v2"], health: .healthy))
-    static let primaryRolling = Observation.primary(PrimaryStatus(exists: true, images: ["registry.local/app:v2"], health: .progressing,
-                                                                  message: "1 of 3 updated"))
-    static let primaryDegraded = Observation.primary(PrimaryStatus(exists: true, images: ["registry.local/app:v2"], health: .degraded,
-                                                                   message: "crash loop"))
+    static let primaryRolling = Observation.primary(
+        PrimaryStatus(
+            exists: true, images: ["registry.local/app:v2"], health: .progressing,
+            message: "1 of 3 updated"))
+    static let primaryDegraded = Observation.primary(
+        PrimaryStatus(
+            exists: true, images: ["registry.local/app:v2"], health: .degraded,
+            message: "crash loop"))
     static func decide(_ action: GateDecision.Action, _ actor: String = "alice", _ reason: String? = nil) -> ReleaseEvent {
         .decided(GateDecision(action, actor: actor, reason: reason, at: at(1)))
     }
@@ -131,62 +150,97 @@ import Testing
 
     static let rows: [Row] = {
         var rows: [Row] = []
-        func row(_ name: String, _ given: Release, _ event: ReleaseEvent, at seconds: Double = 1, _ expected: StateKind, pending: [ReleaseEffect]? = nil,
-                 asked: [ReleaseEffect] = [], records: [String] = [], quiet: Bool = false, check: Check? = nil) {
-            rows.append(Row(name: name, given: given, event: event, at: at(seconds), expected: expected, pending: pending ?? given.pending, asked: asked,
-                            records: records, quiet: quiet, check: check))
+        func row(
+            _ name: String, _ given: Release, _ event: ReleaseEvent, at seconds: Double = 1, _ expected: StateKind,
+            pending: [ReleaseEffect]? = nil,
+            asked: [ReleaseEffect] = [], records: [String] = [], quiet: Bool = false, check: Check? = nil
+        ) {
+            rows.append(
+                Row(
+                    name: name, given: given, event: event, at: at(seconds), expected: expected, pending: pending ?? given.pending,
+                    asked: asked,
+                    records: records, quiet: quiet, check: check))
         }
         func ignored(_ name: String, _ given: Release, _ event: ReleaseEvent, at seconds: Double = 1) {
             row(name, given, event, at: seconds, StateKind(given.state), quiet: true)
         }
 
         // Start.
-        rows.append(Row(name: "start: traffic on the primary, then the canary", given: release(.startingCanary(since: t0)), event: .tick, at: t0,
-                        expected: .startingCanary, pending: [.setWeights(canary: 0), .createCanary], asked: [],
-                        records: ["registry.local/app:v1 → registry.local/app:v2", "canary release started: setWeight 10 → analysis quick → pause (until promoted) → promote"],
-                        quiet: false, check: nil, start: true))
+        rows.append(
+            Row(
+                name: "start: traffic on the primary, then the canary", given: release(.startingCanary(since: t0)), event: .tick, at: t0,
+                expected: .startingCanary, pending: [.setWeights(canary: 0), .createCanary], asked: [],
+                records: [
+                    "registry.local/app:v1 → registry.local/app:v2",
+                    "canary release started: setWeight 10 → analysis quick → pause (until promoted) → promote",
+                ],
+                quiet: false, check: nil, start: true))
 
         // Starting the canary.
         let startingCanary = release(.startingCanary(since: t0))
         row("starting: a tick reads the canary", startingCanary, .tick, .startingCanary, asked: [.checkCanary], quiet: true)
         ignored("starting: a tick waits while effects are pending", release(.startingCanary(since: t0), pending: [.createCanary]), .tick)
-        row("starting: pods available → the first step", startingCanary, .observed(available), .steppingStarting, pending: [.setWeights(canary: 10)],
+        row(
+            "starting: pods available → the first step", startingCanary, .observed(available), .steppingStarting,
+            pending: [.setWeights(canary: 10)],
             records: ["canary pods available (1/1), running sha256:aa"])
         ignored("starting: pods not yet available within the deadline", startingCanary, .observed(starting), at: 30)
-        row("starting: pods not available by the deadline → abort", startingCanary, .observed(starting), at: 61, .aborting, pending: rollback,
+        row(
+            "starting: pods not available by the deadline → abort", startingCanary, .observed(starting), at: 61, .aborting,
+            pending: rollback,
             check: Check("the reason names the deadline") { $0.message == "canary pods not available within 1m (Progressing)" })
-        row("starting: the canary Deployment disappeared → abort", startingCanary, .observed(.canary(CanaryStatus(exists: false))), .aborting,
+        row(
+            "starting: the canary Deployment disappeared → abort", startingCanary, .observed(.canary(CanaryStatus(exists: false))),
+            .aborting,
             pending: rollback, check: Check("the reason") { $0.message == "the canary Deployment app-canary disappeared" })
-        row("starting: canary created", release(.startingCanary(since: t0), pending: [.createCanary]), .completed(.createCanary, .done),
+        row(
+            "starting: canary created", release(.startingCanary(since: t0), pending: [.createCanary]), .completed(.createCanary, .done),
             .startingCanary, pending: [], records: ["canary app-canary created (1 replica, registry.local/app:v2)"])
-        row("starting: weights already 100/0 confirmed, nothing to say", release(.startingCanary(since: t0), pending: [.setWeights(canary: 0), .createCanary]),
+        row(
+            "starting: weights already 100/0 confirmed, nothing to say",
+            release(.startingCanary(since: t0), pending: [.setWeights(canary: 0), .createCanary]),
             .completed(.setWeights(canary: 0), .done), .startingCanary, pending: [.createCanary], quiet: true)
         ignored("starting: a completion of an effect not pending is stale", startingCanary, .completed(.removeCanary, .done))
-        row("starting: the canary cannot be created → abort", release(.startingCanary(since: t0), pending: [.createCanary]),
+        row(
+            "starting: the canary cannot be created → abort", release(.startingCanary(since: t0), pending: [.createCanary]),
             .failed(.createCanary, reason: "DestinationRule app-dr is not live"), .aborting, pending: rollback,
             check: Check("why") { $0.message == "could not create the canary: DestinationRule app-dr is not live" })
         ignored("starting: a primary status is not asked for here", startingCanary, .observed(primaryDone))
         ignored("starting: a step measurement without a step analysis is stale", startingCanary, stepMeasured(.successful))
-        ignored("starting: a background measurement before background analysis started is stale", startingCanary, backgroundMeasured(.failed))
-        row("starting: promote without a gate is ignored", startingCanary, decide(.promote), .startingCanary, records: ["promote by alice ignored: no gate was waiting"])
-        row("starting: abort", startingCanary, decide(.abort, "bob", "wrong build"), .aborting, pending: rollback,
+        ignored(
+            "starting: a background measurement before background analysis started is stale", startingCanary, backgroundMeasured(.failed))
+        row(
+            "starting: promote without a gate is ignored", startingCanary, decide(.promote), .startingCanary,
+            records: ["promote by alice ignored: no gate was waiting"])
+        row(
+            "starting: abort", startingCanary, decide(.abort, "bob", "wrong build"), .aborting, pending: rollback,
             records: ["aborted by bob: wrong build"], check: Check("the reason") { $0.message == "aborted by bob: wrong build" })
-        row("starting: an approval is recorded and moves nothing", startingCanary, decide(.approve, "carol"), .startingCanary, records: ["approved by carol"])
-        row("starting: superseded by a newer release", startingCanary, supersede, .superseded, pending: [], records: ["superseded: revision def456 replaced it"],
+        row(
+            "starting: an approval is recorded and moves nothing", startingCanary, decide(.approve, "carol"), .startingCanary,
+            records: ["approved by carol"])
+        row(
+            "starting: superseded by a newer release", startingCanary, supersede, .superseded, pending: [],
+            records: ["superseded: revision def456 replaced it"],
             check: Check("finished") { $0.finishedAt == at(1) })
-        row("starting: git went back → traffic and canary put back", startingCanary, gitWentBack, .superseded,
+        row(
+            "starting: git went back → traffic and canary put back", startingCanary, gitWentBack, .superseded,
             pending: [.setWeights(canary: 0), .removeCanary])
         row("starting: resumed", startingCanary, resumed, .startingCanary, records: ["resumed: taken over by a new controller"])
 
         // Stepping: a setWeight on its way.
         let settingWeight = release(.stepping(step: 0, progress: .starting), pending: [.setWeights(canary: 10)])
-        row("setWeight: weights set → the analysis step starts", settingWeight, .completed(.setWeights(canary: 10), .done), .steppingAnalysing,
+        row(
+            "setWeight: weights set → the analysis step starts", settingWeight, .completed(.setWeights(canary: 10), .done),
+            .steppingAnalysing,
             pending: [], asked: [.startMeasuring], records: ["traffic 90/10 (primary/canary)", "analysis quick started"],
             check: Check("weight 10 and step 1") { $0.canaryWeight == 10 && $0.stepIndex == 1 })
-        row("setWeight: the route cannot be written → abort", settingWeight, .failed(.setWeights(canary: 10), reason: "VirtualService app-vs is not live"),
+        row(
+            "setWeight: the route cannot be written → abort", settingWeight,
+            .failed(.setWeights(canary: 10), reason: "VirtualService app-vs is not live"),
             .aborting, pending: rollback)
         ignored("setWeight: a tick waits for the weights", settingWeight, .tick)
-        row("setWeight: with nothing pending a tick asks for the weights again", release(.stepping(step: 0, progress: .starting)), .tick,
+        row(
+            "setWeight: with nothing pending a tick asks for the weights again", release(.stepping(step: 0, progress: .starting)), .tick,
             .steppingStarting, pending: [.setWeights(canary: 10)])
         ignored("setWeight: a stale completion", settingWeight, .completed(.createCanary, .done))
         ignored("setWeight: a canary status is not asked for here", settingWeight, .observed(available))
@@ -196,18 +250,27 @@ import Testing
         row("setWeight: promote is ignored", settingWeight, decide(.promote), .steppingStarting, records: ["ignored: no gate was waiting"])
         row("setWeight: abort drops the queued weights", settingWeight, decide(.abort), .aborting, pending: rollback)
         row("setWeight: approve", settingWeight, decide(.approve), .steppingStarting, records: ["approved by alice"])
-        row("race: a newer release while this one's step is written", settingWeight, supersede, .superseded, pending: [],
+        row(
+            "race: a newer release while this one's step is written", settingWeight, supersede, .superseded, pending: [],
             check: Check("its step is not bumped") { $0.stepIndex == 3 && $0.canaryWeight == 0 })
-        row("race: the step's completion arriving after the supersede is stale",
-            { var r = settingWeight; r.state = .superseded(reason: "replaced"); r.pending = []; return r }(), .completed(.setWeights(canary: 10), .done),
-            .superseded, pending: [], quiet: true, check: Check("nothing moves") { $0.canaryWeight == 0 && $0.message == "starting the canary" })
+        row(
+            "race: the step's completion arriving after the supersede is stale",
+            {
+                var r = settingWeight
+                r.state = .superseded(reason: "replaced")
+                r.pending = []
+                return r
+            }(), .completed(.setWeights(canary: 10), .done),
+            .superseded, pending: [], quiet: true,
+            check: Check("nothing moves") { $0.canaryWeight == 0 && $0.message == "starting the canary" })
         row("setWeight: git went back", settingWeight, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
         row("setWeight: resumed", settingWeight, resumed, .steppingStarting, records: ["resumed"])
 
         // Stepping: a timed pause.
         let paused = release(.stepping(step: 1, progress: .pausedUntil(at(30))), weight: 10)
         ignored("pause: a tick before its end", paused, .tick, at: 10)
-        row("pause: a tick after its end → the next step (a gate)", paused, .tick, at: 30, .atGate, asked: [.startMeasuring],
+        row(
+            "pause: a tick after its end → the next step (a gate)", paused, .tick, at: 30, .atGate, asked: [.startMeasuring],
             records: ["background analysis quick started", "waiting for promotion (slipway rollout promote demo-qa)"])
         ignored("pause: a stale completion", paused, .completed(.revertCommit, .done))
         ignored("pause: a canary status is not asked for", paused, .observed(available))
@@ -223,50 +286,77 @@ import Testing
 
         // Stepping: an analysis.
         let analysing = release(Self.analysing, weight: 10)
-        row("analysis: a tick measures what is due", analysing, .tick, at: 0, .steppingAnalysing, asked: [.measure(.step, metrics: ["success-rate"])])
-        row("analysis: nothing due yet", release(.stepping(step: 1, progress: .analysing(stepRun([.successful]))), weight: 10), .tick, at: 1.5,
+        row(
+            "analysis: a tick measures what is due", analysing, .tick, at: 0, .steppingAnalysing,
+            asked: [.measure(.step, metrics: ["success-rate"])])
+        row(
+            "analysis: nothing due yet", release(.stepping(step: 1, progress: .analysing(stepRun([.successful]))), weight: 10), .tick,
+            at: 1.5,
             .steppingAnalysing, quiet: true)
-        row("analysis: one success of two", analysing, stepMeasured(.successful), .steppingAnalysing, records: ["success-rate = 0.99, 40 requests: Successful"],
+        row(
+            "analysis: one success of two", analysing, stepMeasured(.successful), .steppingAnalysing,
+            records: ["success-rate = 0.99, 40 requests: Successful"],
             check: Check("the rate and the run") { $0.canarySuccessRate == 0.99 && $0.stepIndex == 1 })
-        row("analysis: the count reached → the gate, background analysis starts",
-            release(.stepping(step: 1, progress: .analysing(stepRun([.successful]))), weight: 10), stepMeasured(.successful, at: 2), .atGate,
-            asked: [.startMeasuring], records: ["analysis quick: Successful", "background analysis quick started", "waiting for promotion"],
+        row(
+            "analysis: the count reached → the gate, background analysis starts",
+            release(.stepping(step: 1, progress: .analysing(stepRun([.successful]))), weight: 10), stepMeasured(.successful, at: 2),
+            .atGate,
+            asked: [.startMeasuring],
+            records: ["analysis quick: Successful", "background analysis quick started", "waiting for promotion"],
             check: Check("a background run") { $0.background != nil })
-        row("analysis: a failed measurement → abort", analysing, stepMeasured(.failed), .aborting, pending: rollback,
+        row(
+            "analysis: a failed measurement → abort", analysing, stepMeasured(.failed), .aborting, pending: rollback,
             records: ["analysis quick: Failed — metric success-rate failed 1 time (failureLimit 0)"],
-            check: Check("first failing measurement kept") { $0.firstFailingMeasurementAt == at(1) && $0.message.hasPrefix("analysis quick failed:") })
-        row("analysis: an inconclusive measurement → a gate", analysing, stepMeasured(.inconclusive), .atGate,
-            records: ["analysis quick: Inconclusive"], check: Check("gate reason") { if case .atGate(1, .inconclusive) = $0.state { true } else { false } })
+            check: Check("first failing measurement kept") {
+                $0.firstFailingMeasurementAt == at(1) && $0.message.hasPrefix("analysis quick failed:")
+            })
+        row(
+            "analysis: an inconclusive measurement → a gate", analysing, stepMeasured(.inconclusive), .atGate,
+            records: ["analysis quick: Inconclusive"],
+            check: Check("gate reason") { if case .atGate(1, .inconclusive) = $0.state { true } else { false } })
         row("analysis: a provider error is retried", analysing, stepMeasured(.error), .steppingAnalysing, records: ["Error"])
         ignored("analysis: a stale completion", analysing, .completed(.applyPrimary(.new), .done))
         ignored("analysis: a canary status is not asked for", analysing, .observed(available))
         ignored("analysis: a primary status is not asked for", analysing, .observed(primaryDone))
         ignored("analysis: no background analysis before its starting step", analysing, backgroundMeasured(.failed))
-        row("analysis: background inconclusive while stepping → a gate",
+        row(
+            "analysis: background inconclusive while stepping → a gate",
             release(Self.analysing, background: backgroundRun(), weight: 10), backgroundMeasured(.inconclusive), .atGate,
             records: ["background analysis quick: Inconclusive"], check: Check("background cleared") { $0.background == nil })
-        row("analysis: background failure while stepping → abort", release(Self.analysing, background: backgroundRun(), weight: 10),
+        row(
+            "analysis: background failure while stepping → abort", release(Self.analysing, background: backgroundRun(), weight: 10),
             backgroundMeasured(.failed), .aborting, pending: rollback, records: ["background analysis quick: Failed"])
         row("analysis: promote is ignored", analysing, decide(.promote), .steppingAnalysing, records: ["ignored"])
         row("analysis: abort", analysing, decide(.abort), .aborting, pending: rollback)
         row("analysis: approve", analysing, decide(.approve), .steppingAnalysing, records: ["approved"])
         row("analysis: superseded", analysing, supersede, .superseded, pending: [])
         row("analysis: git went back", analysing, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
-        row("analysis: resumed → measurements wait one interval for a fresh window", analysing, resumed, .steppingAnalysing, records: ["resumed"],
+        row(
+            "analysis: resumed → measurements wait one interval for a fresh window", analysing, resumed, .steppingAnalysing,
+            records: ["resumed"],
             check: Check("no measurement before now + the 1 s interval") {
-                if case .stepping(_, .analysing(let run)) = $0.state { run.due(at: at(1.9)).isEmpty && !run.due(at: at(2)).isEmpty } else { false }
+                if case .stepping(_, .analysing(let run)) = $0.state {
+                    run.due(at: at(1.9)).isEmpty && !run.due(at: at(2)).isEmpty
+                } else {
+                    false
+                }
             })
 
         // At the gate, with background analysis running.
         let gate = release(Self.atGate, background: backgroundRun([.successful]), weight: 10)
-        row("gate: a tick measures the background analysis", gate, .tick, at: 3, .atGate, asked: [.measure(.background, metrics: ["success-rate"])])
-        row("gate: promote → the promotion", gate, decide(.promote, "alice", "looks good"), .promotingApplying, pending: [.applyPrimary(.new)],
+        row(
+            "gate: a tick measures the background analysis", gate, .tick, at: 3, .atGate,
+            asked: [.measure(.background, metrics: ["success-rate"])])
+        row(
+            "gate: promote → the promotion", gate, decide(.promote, "alice", "looks good"), .promotingApplying,
+            pending: [.applyPrimary(.new)],
             records: ["promoted by alice: looks good", "promotion: app takes registry.local/app:v2"],
             check: Check("background stopped") { $0.background?.phase == .successful })
         row("gate: abort", gate, decide(.abort, "bob"), .aborting, pending: rollback, records: ["aborted by bob"])
         row("gate: approve", gate, decide(.approve, "carol"), .atGate, records: ["approved by carol"])
         row("gate: background failure → abort", gate, backgroundMeasured(.failed, at: 2), .aborting, pending: rollback)
-        row("gate: background inconclusive → it starts again", gate, backgroundMeasured(.inconclusive, at: 2), .atGate,
+        row(
+            "gate: background inconclusive → it starts again", gate, backgroundMeasured(.inconclusive, at: 2), .atGate,
             records: ["it starts again"], check: Check("cleared") { $0.background == nil })
         row("gate: background success", gate, backgroundMeasured(.successful, at: 2), .atGate, records: ["Successful"])
         ignored("gate: a stale completion", gate, .completed(.setWeights(canary: 10), .done))
@@ -276,16 +366,22 @@ import Testing
         row("gate: superseded", gate, supersede, .superseded, pending: [])
         row("gate: git went back", gate, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
         row("gate: resumed", gate, resumed, .atGate, records: ["resumed"])
-        row("inconclusive gate: promote → the next step", release(.atGate(step: 1, reason: .inconclusive("too little traffic")), weight: 10),
+        row(
+            "inconclusive gate: promote → the next step",
+            release(.atGate(step: 1, reason: .inconclusive("too little traffic")), weight: 10),
             decide(.promote), .atGate, asked: [.startMeasuring], records: ["promoted by alice", "waiting for promotion"],
             check: Check("at step 2") { $0.stepIndex == 2 })
 
         // Promotion: the primary takes the new version.
         let applying = release(promotingApplying, pending: [.applyPrimary(.new)], weight: 10)
-        row("promotion: primary applied → rolling out", applying, .completed(.applyPrimary(.new), .done), .promotingRollingOut, pending: [], quiet: true)
-        row("promotion: the primary cannot be applied → abort, previous version back", applying,
+        row(
+            "promotion: primary applied → rolling out", applying, .completed(.applyPrimary(.new), .done), .promotingRollingOut,
+            pending: [], quiet: true)
+        row(
+            "promotion: the primary cannot be applied → abort, previous version back", applying,
             .failed(.applyPrimary(.new), reason: "conflict"), .aborting, pending: rollbackAfterPromotion)
-        row("race: abort while the promotion applies the primary → its previous version back", applying, decide(.abort, "bob"), .aborting,
+        row(
+            "race: abort while the promotion applies the primary → its previous version back", applying, decide(.abort, "bob"), .aborting,
             pending: rollbackAfterPromotion, records: ["the primary had started taking the new version"])
         ignored("promotion: a tick waits for the apply", applying, .tick)
         ignored("promotion: a stale completion", applying, .completed(.createCanary, .done))
@@ -300,14 +396,20 @@ import Testing
         row("promotion: resumed", applying, resumed, .promotingApplying, records: ["resumed"])
         let rolling = release(promotingRolling, weight: 10)
         row("rollout: a tick reads the primary", rolling, .tick, .promotingRollingOut, asked: [.checkPrimary], quiet: true)
-        row("rollout: done and healthy → traffic to the primary", rolling, .observed(primaryDone), .promotingShifting, pending: [.setWeights(canary: 0)])
+        row(
+            "rollout: done and healthy → traffic to the primary", rolling, .observed(primaryDone), .promotingShifting,
+            pending: [.setWeights(canary: 0)])
         ignored("rollout: still rolling out within the deadline", rolling, .observed(primaryRolling), at: 30)
-        row("rollout: not done by the deadline → abort, previous version back", rolling, .observed(primaryRolling), at: 61, .aborting,
+        row(
+            "rollout: not done by the deadline → abort, previous version back", rolling, .observed(primaryRolling), at: 61, .aborting,
             pending: rollbackAfterPromotion,
             check: Check("why") { $0.message == "promotion failed: the primary did not finish its rollout within 1m: 1 of 3 updated" })
-        row("rollout: degraded → abort", rolling, .observed(primaryDegraded), .aborting, pending: rollbackAfterPromotion,
+        row(
+            "rollout: degraded → abort", rolling, .observed(primaryDegraded), .aborting, pending: rollbackAfterPromotion,
             check: Check("why") { $0.message == "promotion failed: crash loop" })
-        row("rollout: the primary is gone → abort", rolling, .observed(.primary(PrimaryStatus(exists: false))), .aborting, pending: rollbackAfterPromotion)
+        row(
+            "rollout: the primary is gone → abort", rolling, .observed(.primary(PrimaryStatus(exists: false))), .aborting,
+            pending: rollbackAfterPromotion)
         row("rollout: abort", rolling, decide(.abort), .aborting, pending: rollbackAfterPromotion)
         row("rollout: superseded", rolling, supersede, .superseded, pending: [])
         row("rollout: git went back", rolling, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
@@ -319,9 +421,13 @@ import Testing
         row("rollout: promote is ignored", rolling, decide(.promote), .promotingRollingOut, records: ["ignored"])
         row("rollout: approve", rolling, decide(.approve), .promotingRollingOut, records: ["approved"])
         let shifting = release(promotingShifting, pending: [.setWeights(canary: 0)], weight: 10)
-        row("shifting: 100/0 → remove the canary", shifting, .completed(.setWeights(canary: 0), .done), .promotingRemoving, pending: [.removeCanary],
+        row(
+            "shifting: 100/0 → remove the canary", shifting, .completed(.setWeights(canary: 0), .done), .promotingRemoving,
+            pending: [.removeCanary],
             records: ["traffic 100/0 (primary/canary)"], check: Check("weight 0") { $0.canaryWeight == 0 })
-        row("shifting: the weights cannot be set → abort", shifting, .failed(.setWeights(canary: 0), reason: "gone"), .aborting, pending: rollbackAfterPromotion)
+        row(
+            "shifting: the weights cannot be set → abort", shifting, .failed(.setWeights(canary: 0), reason: "gone"), .aborting,
+            pending: rollbackAfterPromotion)
         row("shifting: abort", shifting, decide(.abort), .aborting, pending: rollbackAfterPromotion)
         ignored("shifting: a tick waits", shifting, .tick)
         ignored("shifting: a stale completion", shifting, .completed(.createCanary, .done))
@@ -335,9 +441,13 @@ import Testing
         row("shifting: git went back", shifting, gitWentBack, .superseded, pending: [.setWeights(canary: 0), .removeCanary])
         row("shifting: resumed", shifting, resumed, .promotingShifting, records: ["resumed"])
         let removing = release(promotingRemoving, pending: [.removeCanary])
-        row("removing: canary gone → succeeded", removing, .completed(.removeCanary, .done), .succeeded, pending: [],
-            records: ["promoted: app runs registry.local/app:v2; canary removed"], check: Check("finished") { $0.finishedAt == at(1) && $0.message == "promoted" })
-        row("removing: the canary cannot be removed → abort", removing, .failed(.removeCanary, reason: "timeout"), .aborting, pending: rollbackAfterPromotion)
+        row(
+            "removing: canary gone → succeeded", removing, .completed(.removeCanary, .done), .succeeded, pending: [],
+            records: ["promoted: app runs registry.local/app:v2; canary removed"],
+            check: Check("finished") { $0.finishedAt == at(1) && $0.message == "promoted" })
+        row(
+            "removing: the canary cannot be removed → abort", removing, .failed(.removeCanary, reason: "timeout"), .aborting,
+            pending: rollbackAfterPromotion)
         row("removing: abort", removing, decide(.abort), .aborting, pending: rollbackAfterPromotion)
         ignored("removing: a tick waits", removing, .tick)
         ignored("removing: a stale completion", removing, .completed(.createCanary, .done))
@@ -353,24 +463,40 @@ import Testing
 
         // Aborting: the rollback's effects, one by one.
         let abortingAll = release(aborting, pending: rollback, weight: 10)
-        row("abort: revision held", abortingAll, .completed(.holdRevision, .done), .aborting, pending: Array(rollback.dropFirst()), quiet: true)
-        row("abort: traffic back", release(aborting, pending: Array(rollback.dropFirst()), weight: 10), .completed(.setWeights(canary: 0), .done), .aborting,
+        row(
+            "abort: revision held", abortingAll, .completed(.holdRevision, .done), .aborting, pending: Array(rollback.dropFirst()),
+            quiet: true)
+        row(
+            "abort: traffic back", release(aborting, pending: Array(rollback.dropFirst()), weight: 10),
+            .completed(.setWeights(canary: 0), .done), .aborting,
             pending: [.removeCanary, .revertCommit], records: ["traffic 100/0 (primary/canary): analysis quick failed"])
-        row("abort: traffic cannot be moved back: said, and the rollback goes on", release(aborting, pending: Array(rollback.dropFirst()), weight: 10),
+        row(
+            "abort: traffic cannot be moved back: said, and the rollback goes on",
+            release(aborting, pending: Array(rollback.dropFirst()), weight: 10),
             .failed(.setWeights(canary: 0), reason: "no route"), .aborting, pending: [.removeCanary, .revertCommit],
             records: ["could not move traffic back to the primary: no route"])
-        row("abort: the primary back on its previous version",
-            release(aborting, pending: [.applyPrimary(.previous), .removeCanary, .revertCommit]), .completed(.applyPrimary(.previous), .done), .aborting,
+        row(
+            "abort: the primary back on its previous version",
+            release(aborting, pending: [.applyPrimary(.previous), .removeCanary, .revertCommit]),
+            .completed(.applyPrimary(.previous), .done), .aborting,
             pending: [.removeCanary, .revertCommit], records: ["app is back on registry.local/app:v1"])
-        row("abort: canary removed", release(aborting, pending: [.removeCanary, .revertCommit]), .completed(.removeCanary, .done), .aborting,
+        row(
+            "abort: canary removed", release(aborting, pending: [.removeCanary, .revertCommit]), .completed(.removeCanary, .done),
+            .aborting,
             pending: [.revertCommit], records: ["canary app-canary removed"])
-        row("abort: reverted → aborted", release(aborting, pending: [.revertCommit]), .completed(.revertCommit, .reverted(revision: "fff999", alreadyPushed: false)),
+        row(
+            "abort: reverted → aborted", release(aborting, pending: [.revertCommit]),
+            .completed(.revertCommit, .reverted(revision: "fff999", alreadyPushed: false)),
             .aborted, pending: [], records: ["reverted abc123 as fff999; revision held from auto-sync"],
-            check: Check("the revert kept") { $0.revertRevision == "fff999" && $0.finishedAt == at(1) && $0.message == "analysis quick failed" })
-        row("abort: the revert an earlier controller pushed", release(aborting, pending: [.revertCommit]),
+            check: Check("the revert kept") {
+                $0.revertRevision == "fff999" && $0.finishedAt == at(1) && $0.message == "analysis quick failed"
+            })
+        row(
+            "abort: the revert an earlier controller pushed", release(aborting, pending: [.revertCommit]),
             .completed(.revertCommit, .reverted(revision: "fff999", alreadyPushed: true)), .aborted, pending: [],
             records: ["the revert fff999 of abc123 was already pushed"])
-        row("abort: the revert fails: held anyway → aborted", release(aborting, pending: [.revertCommit]),
+        row(
+            "abort: the revert fails: held anyway → aborted", release(aborting, pending: [.revertCommit]),
             .failed(.revertCommit, reason: "does not apply cleanly"), .aborted, pending: [],
             records: ["revision abc123 held from auto-sync; the revert failed: does not apply cleanly"])
         ignored("abort: a tick waits for the effects", abortingAll, .tick)
@@ -380,7 +506,9 @@ import Testing
         ignored("abort: a primary status is not asked for", abortingAll, .observed(primaryDone))
         ignored("abort: a late step measurement", abortingAll, stepMeasured(.successful))
         ignored("abort: a late background measurement", abortingAll, backgroundMeasured(.successful))
-        row("abort: promote is refused", abortingAll, decide(.promote), .aborting, records: ["promote by alice ignored: the release is being rolled back"])
+        row(
+            "abort: promote is refused", abortingAll, decide(.promote), .aborting,
+            records: ["promote by alice ignored: the release is being rolled back"])
         row("abort: a second abort changes nothing", abortingAll, decide(.abort, "bob"), .aborting, records: ["abort by bob ignored"])
         row("abort: approve changes nothing", abortingAll, decide(.approve), .aborting, records: ["ignored"])
         ignored("abort: a newer revision does not stop the rollback", abortingAll, supersede)
@@ -388,21 +516,30 @@ import Testing
         row("abort: resumed", abortingAll, resumed, .aborting, records: ["resumed"])
 
         // Final states.
-        for (name, state) in [("succeeded", ReleaseState.succeeded), ("aborted", .aborted(reason: "x")), ("superseded", .superseded(reason: "x"))] {
+        for (name, state) in [
+            ("succeeded", ReleaseState.succeeded), ("aborted", .aborted(reason: "x")), ("superseded", .superseded(reason: "x")),
+        ] {
             let done = release(state)
-            for (what, event) in [("tick", ReleaseEvent.tick), ("stale completion", .completed(.createCanary, .done)), ("canary status", .observed(available)),
-                                  ("primary status", .observed(primaryDone)), ("step measurement", stepMeasured(.failed)),
-                                  ("background measurement", backgroundMeasured(.failed)), ("promote", decide(.promote)), ("abort", decide(.abort)),
-                                  ("approve", decide(.approve)), ("superseded", supersede), ("git went back", gitWentBack), ("resumed", resumed)] {
+            for (what, event) in [
+                ("tick", ReleaseEvent.tick), ("stale completion", .completed(.createCanary, .done)),
+                ("canary status", .observed(available)),
+                ("primary status", .observed(primaryDone)), ("step measurement", stepMeasured(.failed)),
+                ("background measurement", backgroundMeasured(.failed)), ("promote", decide(.promote)), ("abort", decide(.abort)),
+                ("approve", decide(.approve)), ("superseded", supersede), ("git went back", gitWentBack), ("resumed", resumed),
+            ] {
                 ignored("\(name): \(what) changes nothing", done, event)
             }
         }
         let cleaningUp = release(.superseded(reason: "git went back"), pending: [.setWeights(canary: 0), .removeCanary], weight: 10)
-        row("superseded clean-up: traffic back", cleaningUp, .completed(.setWeights(canary: 0), .done), .superseded, pending: [.removeCanary],
+        row(
+            "superseded clean-up: traffic back", cleaningUp, .completed(.setWeights(canary: 0), .done), .superseded,
+            pending: [.removeCanary],
             records: ["traffic 100/0"])
-        row("superseded clean-up: canary removed", release(.superseded(reason: "git went back"), pending: [.removeCanary]),
+        row(
+            "superseded clean-up: canary removed", release(.superseded(reason: "git went back"), pending: [.removeCanary]),
             .completed(.removeCanary, .done), .superseded, pending: [], records: ["canary app-canary removed"])
-        row("superseded clean-up: an effect fails: said", cleaningUp, .failed(.setWeights(canary: 0), reason: "no route"), .superseded,
+        row(
+            "superseded clean-up: an effect fails: said", cleaningUp, .failed(.setWeights(canary: 0), reason: "no route"), .superseded,
             pending: [.removeCanary], records: ["could not set the weights to 100/0 (primary/canary): no route"])
         row("superseded clean-up: resumed", cleaningUp, resumed, .superseded, records: ["resumed"])
         return rows
@@ -417,8 +554,10 @@ import Testing
             impossible[Pair(state: state, event: .failed)] = notQueued
         }
         for state in [StateKind.succeeded, .aborted] {
-            impossible[Pair(state: state, event: .completed)] = "a succeeded or aborted release has nothing pending: both end with an empty queue"
-            impossible[Pair(state: state, event: .failed)] = "a succeeded or aborted release has nothing pending: both end with an empty queue"
+            impossible[Pair(state: state, event: .completed)] =
+                "a succeeded or aborted release has nothing pending: both end with an empty queue"
+            impossible[Pair(state: state, event: .failed)] =
+                "a succeeded or aborted release has nothing pending: both end with an empty queue"
         }
         return impossible
     }()
@@ -475,7 +614,8 @@ import Testing
     }
 
     enum EventKind: String, CaseIterable, Sendable, Hashable {
-        case tick, completed, completedStale, failed, observedCanary, observedPrimary, observedStepMeasurement, observedBackgroundMeasurement
+        case tick, completed, completedStale, failed, observedCanary, observedPrimary, observedStepMeasurement,
+            observedBackgroundMeasurement
         case promote, abort, approve, superseded, gitWentBack, resumed
 
         init(_ event: ReleaseEvent, pending: [ReleaseEffect]) {

@@ -92,7 +92,9 @@ import Workflows
         let directory = "\(repo.path)/\(scenario.directory)"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
         var payload = ExpressionObject([("ref", "refs/heads/main")])
-        if let eventFile = scenario.eventFile, case .object(let given) = try JSON.parse(String(contentsOfFile: "\(repo.path)/\(eventFile)", encoding: .utf8)) {
+        if let eventFile = scenario.eventFile,
+            case .object(let given) = try JSON.parse(String(contentsOfFile: "\(repo.path)/\(eventFile)", encoding: .utf8))
+        {
             for (k, v) in given.pairs { payload = payload.setting(k, v) }
         }
         let event = WorkflowEvent(
@@ -111,12 +113,16 @@ import Workflows
             }
             let workflow = try WorkflowLoader.load(text: text, path: "\(scenario.directory)/\(file)")
             guard workflow.triggers.contains(where: { $0.matches(event) }) else { continue }
-            var options = RunOptions(repositoryRoot: repo.path, event: event, secrets: scenario.secrets, env: scenario.env, stateDirectory: "\(repo.path)/.slipway")
+            var options = RunOptions(
+                repositoryRoot: repo.path, event: event, secrets: scenario.secrets, env: scenario.env,
+                stateDirectory: "\(repo.path)/.slipway")
             options.actions = StandardActions.registry
             let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
             results.append(record.result)
             if scenario.succeeds {
-                let failures = record.jobs.filter { $0.result == .failure }.map { "\($0.name): \($0.failureReason ?? "") \($0.log.suffix(5).joined(separator: " / "))" }
+                let failures = record.jobs.filter { $0.result == .failure }.map {
+                    "\($0.name): \($0.failureReason ?? "") \($0.log.suffix(5).joined(separator: " / "))"
+                }
                 #expect(record.result == .success, "\(failures)")
             }
         }

@@ -51,15 +51,17 @@ import Workflows
         let root = repo.path
         let workflow = try WorkflowLoader.load(text: caller, path: ".github/workflows/caller.yml", resolver: try Self.resolver(repo))
         let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "c", count: 40))
-        let options = RunOptions(repositoryRoot: root, event: event, secrets: ["DEPLOY_TOKEN": "s3cr3t-value", "OTHER": "x-other-x"],
-                                 stateDirectory: "\(root)/.slipway")
+        let options = RunOptions(
+            repositoryRoot: root, event: event, secrets: ["DEPLOY_TOKEN": "s3cr3t-value", "OTHER": "x-other-x"],
+            stateDirectory: "\(root)/.slipway")
         return await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
     }
 
     @Test func inputsSecretsAndOutputsFlow() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               call:
@@ -91,7 +93,8 @@ import Workflows
     @Test func calledFailureFailsTheCallerAndSkipsDependents() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               call:
@@ -114,15 +117,16 @@ import Workflows
         defer { repo.remove() }
         let resolver = try Self.resolver(repo)
         #expect {
-            try WorkflowLoader.load(text: """
-                on: push
-                jobs:
-                  call:
-                    uses: ./.github/workflows/called.yml
-                    with:
-                      flag: true
-                      colour: red
-                """, path: "caller.yml", resolver: resolver)
+            try WorkflowLoader.load(
+                text: """
+                    on: push
+                    jobs:
+                      call:
+                        uses: ./.github/workflows/called.yml
+                        with:
+                          flag: true
+                          colour: red
+                    """, path: "caller.yml", resolver: resolver)
         } throws: { error in
             let text = "\(error)"
             return text.contains("caller.yml:7:15: Invalid input, colour is not defined in the referenced workflow.")

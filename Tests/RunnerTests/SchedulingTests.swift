@@ -18,7 +18,8 @@ import Workflows
         defer { repo.remove() }
         // `fast-child` needs only `fast`; it must run while `slow` is still running (no stage barrier). `slow` waits
         // for the child's file (10 s at most), so the order does not depend on how loaded the machine is.
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               slow:
@@ -38,15 +39,18 @@ import Workflows
                   - run: date +%s.%N > "$GITHUB_WORKSPACE/child"
             """, in: repo)
         #expect(record.result == .success)
-        let slow = Double(try String(contentsOfFile: "\(repo.path)/slow", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        let child = Double(try String(contentsOfFile: "\(repo.path)/child", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let slow =
+            Double(try String(contentsOfFile: "\(repo.path)/slow", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let child =
+            Double(try String(contentsOfFile: "\(repo.path)/child", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(child < slow)
     }
 
     @Test func failedNeedSkipsDependentUnlessStatusFunction() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               a:
@@ -73,7 +77,8 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         let started = ContinuousClock.now
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               t:
@@ -88,7 +93,8 @@ import Workflows
         #expect(record.result == .failure)
         #expect(ContinuousClock.now - started < .seconds(20))
         // The step's whole process group went with it: the background child is no longer running.
-        let orphan = try #require(Int32(String(contentsOfFile: "\(repo.path)/orphan.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let orphan = try #require(
+            Int32(String(contentsOfFile: "\(repo.path)/orphan.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await Leftovers.waitUntilEnded([orphan]).isEmpty, "the background child \(orphan) was killed with the step")
         #expect(!FileManager.default.fileExists(atPath: "\(repo.path)/orphan"))
     }
@@ -96,7 +102,8 @@ import Workflows
     @Test func matrixNamesAndFailFast() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               build:
@@ -118,7 +125,8 @@ import Workflows
         defer { repo.remove() }
         let marker = "\(repo.path)/survived"
         let started = ContinuousClock.now
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               build:
@@ -140,7 +148,9 @@ import Workflows
         // The cancelled instances' whole process trees are gone: their background children are no longer running.
         // (An instance cancelled before its step got that far started no child.)
         let children = ["2", "3"].compactMap { n in
-            (try? String(contentsOfFile: "\(marker)-\(n).pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            (try? String(contentsOfFile: "\(marker)-\(n).pid", encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
         #expect(await Leftovers.waitUntilEnded(children).isEmpty, "the background children \(children) were killed with their instances")
         #expect(!FileManager.default.fileExists(atPath: "\(marker)-2"))
@@ -150,7 +160,8 @@ import Workflows
     @Test(.timeLimit(.minutes(1))) func withoutFailFastTheOtherInstancesFinish() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               build:
@@ -171,7 +182,8 @@ import Workflows
     @Test func outputsFlowThroughNeedsAndSecretsAreMasked() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        let record = try await run("""
+        let record = try await run(
+            """
             on: push
             jobs:
               produce:

@@ -14,7 +14,8 @@ import Testing
         // the secret's bytes (whole 3-byte groups inside it) are gone from the output.
         for prefix in ["", "x", "xy"] {
             let encoded = Array(Data((prefix + "s3cr3t-line-one" + "tail").utf8).base64EncodedString())
-            let first = (prefix.count + 2) / 3, last = (prefix.count + 15) / 3
+            let first = (prefix.count + 2) / 3
+            let last = (prefix.count + 15) / 3
             let secretOnly = String(encoded[(4 * first)..<(4 * last)])
             let masked = masker.mask(String(encoded))
             #expect(secretOnly.count >= 12 && !masked.contains(secretOnly) && masked.contains("***"), "offset \(prefix.count): \(masked)")

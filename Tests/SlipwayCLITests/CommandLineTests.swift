@@ -5,6 +5,7 @@ import Runner
 import SlipwayTesting
 import Store
 import Testing
+
 @testable import SlipwayCLI
 
 /// The command line in process: what parses into which command, and the exit code each kind of failure gives —
@@ -27,18 +28,24 @@ import Testing
     }
 
     @Test func argumentsParseIntoTheirCommands() throws {
-        let run = try #require(try SlipwayMain.parseAsRoot(["run", "workflow_dispatch", "--input", "env=qa", "-j", "build", "-C", "/repo",
-                                                            "--secret", "TOKEN=x", "--dry-run"]) as? RunCommand)
-        #expect(run.event == "workflow_dispatch" && run.inputs == ["env=qa"] && run.job == "build" && run.directory == "/repo" && run.dryRun)
+        let run = try #require(
+            try SlipwayMain.parseAsRoot([
+                "run", "workflow_dispatch", "--input", "env=qa", "-j", "build", "-C", "/repo",
+                "--secret", "TOKEN=x", "--dry-run",
+            ]) as? RunCommand)
+        #expect(
+            run.event == "workflow_dispatch" && run.inputs == ["env=qa"] && run.job == "build" && run.directory == "/repo" && run.dryRun)
         let request = try run.request()
         #expect(request.repositoryRoot == "/repo" && request.inputs == ["env": "qa"] && request.secrets == ["TOKEN": "x"] && request.dryRun)
-        let promote = try #require(try SlipwayMain.parseAsRoot(["rollout", "promote", "my-app", "--as", "alice", "--reason", "ok"])
-                                   as? RolloutCommand.Promote)
+        let promote = try #require(
+            try SlipwayMain.parseAsRoot(["rollout", "promote", "my-app", "--as", "alice", "--reason", "ok"])
+                as? RolloutCommand.Promote)
         #expect(promote.decision.application == "my-app" && promote.decision.actor == "alice" && promote.decision.reason == "ok")
         let holds = try #require(try SlipwayMain.parseAsRoot(["gitops", "holds"]) as? GitOpsHoldsCommand.List, "holds lists by default")
         #expect(holds.application == nil && !holds.all)
-        let remove = try #require(try SlipwayMain.parseAsRoot(["gitops", "holds", "remove", "my-app", "abc123", "--reason", "fixed"])
-                                  as? GitOpsHoldsCommand.Remove)
+        let remove = try #require(
+            try SlipwayMain.parseAsRoot(["gitops", "holds", "remove", "my-app", "abc123", "--reason", "fixed"])
+                as? GitOpsHoldsCommand.Remove)
         #expect(remove.revision == "abc123" && remove.reason == "fixed")
     }
 
@@ -55,7 +62,9 @@ import Testing
     @Test func workflowsAndRunsGiveTheirExitCodes() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
-        try repo.write(".github/workflows/ci.yml", """
+        try repo.write(
+            ".github/workflows/ci.yml",
+            """
             on:
               push:
               workflow_dispatch:
@@ -76,7 +85,8 @@ import Testing
         #expect(await exitCode(["lint", repo.path + "/.github/workflows"]) == 0)
         #expect(await exitCode(["run", "-C", repo.path, "--job", "ok"]) == 0)
         #expect(await exitCode(["run", "-C", repo.path]) == 1, "a failed job fails the run")
-        #expect(await exitCode(["run", "-C", repo.path, "workflow_dispatch", "--input", "level=medium"]) == 2, "an input outside its choices")
+        #expect(
+            await exitCode(["run", "-C", repo.path, "workflow_dispatch", "--input", "level=medium"]) == 2, "an input outside its choices")
         #expect(await exitCode(["run", "-C", repo.path, "--secret", "GITHUB_TOKEN=x"]) == 2, "secrets may not be named GITHUB_*")
         #expect(await exitCode(["run", "-C", repo.path, "--workspace", "elsewhere"]) == 2)
         #expect(await exitCode(["run", "-C", repo.path + "/missing"]) == 2)

@@ -48,8 +48,10 @@ final class LocalCluster: Sendable {
             let context = "\(root)/contexts/\(tag.replacingOccurrences(of: "/", with: "_"))"
             try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
             try dockerfile.write(toFile: "\(context)/Dockerfile", atomically: true, encoding: .utf8)
-            _ = try await ImageBuilder(store: store, log: { _ in }).build(BuildOptions(context: context, dockerfile: "\(context)/Dockerfile",
-                                                                                      tags: [try ImageReference(parsing: tag)]))
+            _ = try await ImageBuilder(store: store, log: { _ in }).build(
+                BuildOptions(
+                    context: context, dockerfile: "\(context)/Dockerfile",
+                    tags: [try ImageReference(parsing: tag)]))
         }
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         let subnet = try #require(IPv4Subnet(await TestNetwork.subnet()))
@@ -111,10 +113,13 @@ final class LocalCluster: Sendable {
             guard let object, let replicas = object.value(at: ["spec", "replicas"])?.int ?? Optional(1) else { return false }
             let status = object["status"]
             return status?["observedGeneration"]?.int == object.value(at: ["metadata", "generation"])?.int
-                && status?["updatedReplicas"]?.int == replicas && status?["availableReplicas"]?.int == replicas && status?["replicas"]?.int == replicas
+                && status?["updatedReplicas"]?.int == replicas && status?["availableReplicas"]?.int == replicas
+                && status?["replicas"]?.int == replicas
         }
         let status = object?["status"]
-        let done = status?["updatedReplicas"]?.int == object?.value(at: ["spec", "replicas"])?.int && status?["replicas"] == status?["availableReplicas"]
+        let done =
+            status?["updatedReplicas"]?.int == object?.value(at: ["spec", "replicas"])?.int
+            && status?["replicas"] == status?["availableReplicas"]
         if !done { throw Failure(description: "deployment \(name) did not roll out within \(timeout): \(status?.jsonText ?? "no status")") }
     }
 

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import Images
-import Synchronization
 import SlipwayTesting
+import Synchronization
 import TargetKit
 import Targets
 import Testing
@@ -26,14 +26,19 @@ struct PodNetworkTests {
 
     @Test func thePoolHandsOutAddressesInTurnAndReusesThemLast() throws {
         var pool = AddressPool(subnet: try #require(IPv4Subnet("192.168.50.0/29")))
-        let first = pool.allocate(), second = pool.allocate()
+        let first = pool.allocate()
+        let second = pool.allocate()
         #expect(first?.description == "192.168.50.2" && second?.description == "192.168.50.3")
         pool.release(try #require(first))
-        let reserved = [pool.reserve(IPv4Address("192.168.50.6")!), pool.reserve(IPv4Address("192.168.50.6")!), pool.reserve(IPv4Address("192.168.50.1")!)]
+        let reserved = [
+            pool.reserve(IPv4Address("192.168.50.6")!), pool.reserve(IPv4Address("192.168.50.6")!),
+            pool.reserve(IPv4Address("192.168.50.1")!),
+        ]
         #expect(reserved == [true, false, false], "a second reservation and the gateway are refused")
         let next = [pool.allocate(), pool.allocate(), pool.allocate(), pool.allocate()]
-        #expect(next.map { $0?.description } == ["192.168.50.4", "192.168.50.5", "192.168.50.2", nil],
-                "a released address comes back only after the others; 192.168.50.7 is the broadcast address")
+        #expect(
+            next.map { $0?.description } == ["192.168.50.4", "192.168.50.5", "192.168.50.2", nil],
+            "a released address comes back only after the others; 192.168.50.7 is the broadcast address")
     }
 
     /// Two replicas listen on the same port, each at its own address; each writes into its own upper layer; stopped,
@@ -72,9 +77,11 @@ struct PodNetworkTests {
         for name in ["a", "b"] {
             let allocated = pool.allocate()
             let address = try #require(allocated)
-            pods.append(PodSandbox.Launch(layers: [layer], stateDirectory: "\(root)/pods/\(name)",
-                                          command: ["/bin/sh", "-c", "echo pod-$POD > /www/name && exec httpd -f -p 8080 -h /www"],
-                                          environment: ["POD": name], address: address, interface: "slw\(suffix)\(name)"))
+            pods.append(
+                PodSandbox.Launch(
+                    layers: [layer], stateDirectory: "\(root)/pods/\(name)",
+                    command: ["/bin/sh", "-c", "echo pod-$POD > /www/name && exec httpd -f -p 8080 -h /www"],
+                    environment: ["POD": name], address: address, interface: "slw\(suffix)\(name)"))
         }
         try await withThrowingTaskGroup(of: Int32.self) { group in
             for pod in pods {
@@ -82,13 +89,16 @@ struct PodNetworkTests {
             }
             // Generous: a loaded 2-core machine (another test suite running beside this one) may take its time.
             let deadline = ContinuousClock.now + .seconds(60)
-            while started.pids.withLock({ $0.count }) < pods.count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            while started.pids.withLock({ $0.count }) < pods.count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             #expect(started.pids.withLock { $0.count } == 2)
             for (pod, expected) in zip(pods, ["pod-a", "pod-b"]) {
                 var body = ""
                 let answered = ContinuousClock.now + .seconds(60)
                 while ContinuousClock.now < answered {
-                    let result = try await CapturedCommand.run("curl", ["-s", "-m", "2", "http://\(pod.address):8080/name"], timeout: .seconds(5))
+                    let result = try await CapturedCommand.run(
+                        "curl", ["-s", "-m", "2", "http://\(pod.address):8080/name"], timeout: .seconds(5))
                     body = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
                     if result.succeeded, !body.isEmpty { break }
                     try await Task.sleep(for: .milliseconds(20))

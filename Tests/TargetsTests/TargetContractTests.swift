@@ -19,7 +19,9 @@ import Testing
 
     /// Runs `body` against a fresh target of the implementation (with the namespace `contract`), then tears it down.
     func with(_ implementation: Implementation, _ body: @escaping @Sendable (any Target) async throws -> Void) async throws {
-        let namespace: ManifestValue = .object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("contract")])])
+        let namespace: ManifestValue = .object([
+            "apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("contract")]),
+        ])
         switch implementation {
         case .memory:
             let target = MemoryTarget()
@@ -62,7 +64,8 @@ import Testing
             #expect(created.map(\.outcome) == [.created] && created.first?.key == Self.settings)
             let first = try #require(try await target.get(Self.settings))
             #expect(first.value(at: ["data", "mode"])?.string == "a")
-            #expect(first.value(at: ["metadata", "resourceVersion"])?.string != nil && first.value(at: ["metadata", "uid"])?.string != nil)
+            #expect(
+                first.value(at: ["metadata", "resourceVersion"])?.string != nil && first.value(at: ["metadata", "uid"])?.string != nil)
             let again = try await target.apply([Self.configMap("settings", ["mode": "a"])], fieldManager: "alice", force: false)
             #expect(again.map(\.outcome) == [.unchanged])
             let changed = try await target.apply([Self.configMap("settings", ["mode": "b"])], fieldManager: "alice", force: false)
@@ -106,9 +109,12 @@ import Testing
         try await with(implementation) { target in
             _ = try await target.apply([Self.configMap("settings", ["mode": "a"])], fieldManager: "alice", force: false)
             await #expect(throws: (any Error).self) {
-                _ = try await target.apply([Self.configMap("other", ["k": "v"]), Self.configMap("settings", ["mode": "b"])], fieldManager: "bob", force: false)
+                _ = try await target.apply(
+                    [Self.configMap("other", ["k": "v"]), Self.configMap("settings", ["mode": "b"])], fieldManager: "bob", force: false)
             }
-            #expect(try await target.get(ObjectKey(.configMap, namespace: "contract", name: "other")) == nil, "nothing of a refused apply is kept")
+            #expect(
+                try await target.get(ObjectKey(.configMap, namespace: "contract", name: "other")) == nil,
+                "nothing of a refused apply is kept")
             // A namespace that does not exist refuses its objects.
             var elsewhere = Self.configMap("settings", ["mode": "a"])
             elsewhere.set(.string("no-such-namespace"), at: ["metadata", "namespace"])
@@ -119,14 +125,16 @@ import Testing
     @Test(arguments: Implementation.allCases)
     func getListAndDelete(_ implementation: Implementation) async throws {
         try await with(implementation) { target in
-            _ = try await target.apply([Self.configMap("b", ["n": "2"]), Self.configMap("a", ["n": "1"])], fieldManager: "alice", force: false)
+            _ = try await target.apply(
+                [Self.configMap("b", ["n": "2"]), Self.configMap("a", ["n": "1"])], fieldManager: "alice", force: false)
             let names = try await target.list(.configMap, namespace: "contract").compactMap { $0.value(at: ["metadata", "name"])?.string }
             #expect(names == ["a", "b"])
             #expect(try await target.list(.configMap, namespace: "elsewhere").isEmpty)
             let everywhere = try await target.list(.configMap, namespace: nil).compactMap { $0.value(at: ["metadata", "name"])?.string }
             #expect(Set(everywhere).isSuperset(of: ["a", "b"]))
             #expect(try await target.delete(ObjectKey(.configMap, namespace: "contract", name: "a")))
-            #expect(try await !target.delete(ObjectKey(.configMap, namespace: "contract", name: "a")), "deleting what is gone answers false")
+            #expect(
+                try await !target.delete(ObjectKey(.configMap, namespace: "contract", name: "a")), "deleting what is gone answers false")
             #expect(try await target.get(ObjectKey(.configMap, namespace: "contract", name: "a")) == nil)
             #expect(try await target.get(ObjectKey(.configMap, namespace: "contract", name: "b")) != nil)
         }

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+
 @testable import Workflows
 
 /// Feeds the loader 10,000 random mutations of real workflows. Every one must end in a workflow or in diagnostics
@@ -27,7 +28,10 @@ import Testing
     static func mutate(_ text: String, _ random: inout Random) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for _ in 0..<(1 + random.below(4)) {
-            guard !lines.isEmpty else { lines = [""]; continue }
+            guard !lines.isEmpty else {
+                lines = [""]
+                continue
+            }
             let index = random.below(lines.count)
             switch random.below(7) {
             case 0: lines.remove(at: index)
@@ -61,7 +65,8 @@ import Testing
         let corpus = try Self.corpus().filter { !$0.isEmpty }
         try #require(corpus.count > 100)
         var random = Random(state: 0x5EED)
-        var accepted = 0, rejected = 0
+        var accepted = 0
+        var rejected = 0
         for iteration in 0..<10_000 {
             let text = Self.mutate(corpus[random.below(corpus.count)], &random)
             do {

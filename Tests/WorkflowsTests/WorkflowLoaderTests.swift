@@ -19,7 +19,8 @@ import Workflows
     }
 
     @Test func reportsEveryProblemWithPositions() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             on: push
             jobs:
               a:
@@ -40,7 +41,8 @@ import Workflows
     }
 
     @Test func needsCycle() {
-        let problems = diagnostics("""
+        let problems = diagnostics(
+            """
             on: push
             jobs:
               a: {runs-on: x, needs: c, steps: [{run: echo}]}
@@ -57,8 +59,15 @@ import Workflows
     }
 
     @Test func generatedStepIds() throws {
-        #expect(diagnostics("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: __mine\n        run: echo\n").contains { $0.contains("reserved") })
-        let ok = try WorkflowLoader.load(text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n      - uses: actions/checkout@v4\n      - run: echo\n", path: "w.yml")
+        #expect(
+            diagnostics("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: __mine\n        run: echo\n").contains {
+                $0.contains("reserved")
+            })
+        let ok = try WorkflowLoader.load(
+            text:
+                "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n      - uses: actions/checkout@v4\n      - run: "
+                + "echo\n",
+            path: "w.yml")
         #expect(ok.jobs[0].steps.map(\.id) == ["__run", "__actions_checkout", "__run_2"])
     }
 
@@ -67,14 +76,15 @@ import Workflows
         ("refs/tags/v1.2.3", true), ("refs/tags/nightly", false),
     ])
     func pushFilters(ref: String, expected: Bool) throws {
-        let workflow = try WorkflowLoader.load(text: """
-            on:
-              push:
-                branches: [main, 'release/*']
-                tags: ['v*']
-            jobs:
-              a: {runs-on: x, steps: [{run: echo}]}
-            """, path: "w.yml")
+        let workflow = try WorkflowLoader.load(
+            text: """
+                on:
+                  push:
+                    branches: [main, 'release/*']
+                    tags: ['v*']
+                jobs:
+                  a: {runs-on: x, steps: [{run: echo}]}
+                """, path: "w.yml")
         let event = WorkflowEvent(name: "push", ref: ref, sha: "0")
         #expect(workflow.triggers[0].matches(event) == expected)
     }

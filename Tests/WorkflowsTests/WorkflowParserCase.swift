@@ -1,6 +1,6 @@
+import Expressions
 import Foundation
 import Testing
-import Expressions
 
 /// One file of GitHub's workflow-parser conformance corpus, split into its documents.
 struct WorkflowParserCase: Sendable, CustomTestStringConvertible {
@@ -30,8 +30,9 @@ struct WorkflowParserCase: Sendable, CustomTestStringConvertible {
 
     static func load() throws -> [WorkflowParserCase] {
         let directory = try directory()
-        let skipped = Set(try String(contentsOf: directory.appendingPathComponent("skipped-tests.txt"), encoding: .utf8)
-            .split(whereSeparator: \.isNewline).map(String.init))
+        let skipped = Set(
+            try String(contentsOf: directory.appendingPathComponent("skipped-tests.txt"), encoding: .utf8)
+                .split(whereSeparator: \.isNewline).map(String.init))
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yml") }.sorted()
         return try names.map { name in
             let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
@@ -57,7 +58,8 @@ struct WorkflowParserCase: Sendable, CustomTestStringConvertible {
                     return ExpectedError(line: nil, column: nil, message: message)
                 }
             }
-            return WorkflowParserCase(name: name, workflow: documents[1], called: called, errors: errors, isKnownDivergence: skipped.contains(name))
+            return WorkflowParserCase(
+                name: name, workflow: documents[1], called: called, errors: errors, isKnownDivergence: skipped.contains(name))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Testing
+
 @testable import Workflows
 
 /// GitHub's workflow-parser corpus (actions/languageservices): every error case must be rejected with the expected
@@ -52,7 +53,9 @@ import Testing
             switch (Self.load(c), c.errors) {
             case (.success, nil): true
             case (.failure(let d), .some(let expected)):
-                expected.allSatisfy { e in e.line == nil || d.items.contains { $0.location?.line == e.line && $0.location?.column == e.column } }
+                expected.allSatisfy { e in
+                    e.line == nil || d.items.contains { $0.location?.line == e.line && $0.location?.column == e.column }
+                }
             default: false
             }
         }

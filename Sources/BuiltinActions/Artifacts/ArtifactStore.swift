@@ -29,7 +29,8 @@ struct ArtifactStore: Sendable {
         var description: String {
             switch self {
             case .exists(let name):
-                "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run (\(name))"
+                "Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name "
+                    + "already exists on the workflow run (\(name))"
             case .io(let message): message
             }
         }

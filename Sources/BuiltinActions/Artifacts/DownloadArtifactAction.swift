@@ -24,7 +24,12 @@ struct DownloadArtifactAction: BuiltinAction {
         var chosen: [(ArtifactStore.Manifest, String)] = []
         if let name = input("name") {
             guard let manifest = store.manifest(run: run, name: name) else {
-                return fail("Unable to download artifact(s): Artifact not found for name: \(name)\n        Please ensure that your artifact is not expired and the artifact was uploaded using a compatible version of toolkit/upload-artifact.\n        For more information, visit the GitHub Artifacts FAQ: https://github.com/actions/toolkit/blob/main/packages/artifact/docs/faq.md")
+                return fail(
+                    "Unable to download artifact(s): Artifact not found for name: \(name)\n        Please ensure that your artifact is "
+                        + "not expired and the artifact was uploaded using a compatible version of toolkit/upload-artifact.\n        For "
+                        + "more information, visit the GitHub Artifacts FAQ: "
+                        + "https://github.com/actions/toolkit/blob/main/packages/artifact/docs/faq.md"
+                )
             }
             chosen = [(manifest, destination)]
         } else {
@@ -44,7 +49,10 @@ struct DownloadArtifactAction: BuiltinAction {
             } catch {
                 return fail("cannot create \(target): \(error.localizedDescription)")
             }
-            await step.log("  | Artifact download completed successfully: \(manifest.name) (\(manifest.files.count) file\(manifest.files.count == 1 ? "" : "s")) → \(target)")
+            await step.log(
+                "  | Artifact download completed successfully: \(manifest.name) (\(manifest.files.count) "
+                    + "file\(manifest.files.count == 1 ? "" : "s")) → \(target)"
+            )
         }
         await step.log("  | Total of \(chosen.count) artifact(s) downloaded")
         return StepOutcome(success: true, outputs: ["download-path": destination])

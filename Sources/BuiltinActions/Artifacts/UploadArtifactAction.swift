@@ -39,7 +39,8 @@ struct UploadArtifactAction: BuiltinAction {
             }
             return StepOutcome(success: true, outputs: [:])
         }
-        await step.log("  | With the provided path, there will be \(selection.files.count) file\(selection.files.count == 1 ? "" : "s") uploaded")
+        await step.log(
+            "  | With the provided path, there will be \(selection.files.count) file\(selection.files.count == 1 ? "" : "s") uploaded")
         for file in selection.files {
             guard let data = FileManager.default.contents(atPath: file.source) else {
                 return fail("cannot read \(file.source)")
@@ -59,7 +60,8 @@ struct UploadArtifactAction: BuiltinAction {
         }
         let server = step.serverURL
         let url = "\(server)/\(step.repository)/actions/runs/\(step.options.runID)/artifacts/\(manifest.id)"
-        await step.log("  | Artifact \(name) has been successfully uploaded! Final size is \(manifest.size) bytes. Artifact ID is \(manifest.id)")
+        await step.log(
+            "  | Artifact \(name) has been successfully uploaded! Final size is \(manifest.size) bytes. Artifact ID is \(manifest.id)")
         await step.log("  | Artifact \(name) SHA256 hash: \(manifest.digest)")
         await step.log("  | Artifact download URL: \(url)")
         return StepOutcome(

@@ -50,7 +50,10 @@ struct ActionCacheStore: Sendable {
         return try? decoder.decode(Entry.self, from: data)
     }
 
-    enum SaveResult { case saved(Int), exists, empty }
+    enum SaveResult {
+        case saved(Int)
+        case exists, empty
+    }
 
     /// Saves `files` (absolute source → stored relative path) unless an entry with this key and version exists.
     func save(key: String, version: String, files: [(source: String, path: String)]) throws -> SaveResult {

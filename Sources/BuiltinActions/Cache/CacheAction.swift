@@ -40,7 +40,9 @@ struct CacheAction: BuiltinAction {
             } else {
                 do {
                     let count = try store.restore(found.directory, workspace: workspace)
-                    await step.log("  | Cache restored from key: \(found.entry.key) (\(count) file\(count == 1 ? "" : "s"), \(found.entry.size) bytes)")
+                    await step.log(
+                        "  | Cache restored from key: \(found.entry.key) (\(count) file\(count == 1 ? "" : "s"), \(found.entry.size) bytes)"
+                    )
                 } catch {
                     await step.log("Warning: Failed to restore: \(error.localizedDescription)")
                 }
@@ -69,7 +71,10 @@ struct CacheAction: BuiltinAction {
         let selection = ArtifactSelection(patterns: paths.joined(separator: "\n"), workspace: step.workspace, includeHidden: true)
         let root = URL(fileURLWithPath: step.workspace).standardizedFileURL.path
         let files = selection.files.map { file in
-            (source: file.source, path: file.source.hasPrefix(root + "/") ? "ws/" + file.source.dropFirst(root.count + 1) : "abs" + file.source)
+            (
+                source: file.source,
+                path: file.source.hasPrefix(root + "/") ? "ws/" + file.source.dropFirst(root.count + 1) : "abs" + file.source
+            )
         }
         do {
             switch try store.save(key: key, version: version, files: files) {
@@ -78,7 +83,10 @@ struct CacheAction: BuiltinAction {
             case .exists:
                 await step.log("Warning: Failed to save: Unable to reserve cache with key \(key), another job may be creating this cache.")
             case .empty:
-                await step.log("Warning: Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.")
+                await step.log(
+                    "Warning: Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is "
+                        + "being saved."
+                )
             }
         } catch {
             await step.log("Warning: Failed to save: \(error.localizedDescription)")

@@ -22,7 +22,10 @@ struct ActionIO {
         if value.isEmpty { return defaultValue }
         if ["true", "True", "TRUE"].contains(value) { return true }
         if ["false", "False", "FALSE"].contains(value) { return false }
-        throw ActionFailure("Input does not meet YAML 1.2 \"Core Schema\" specification: \(name)\nSupport boolean input list: `true | True | TRUE | false | False | FALSE`")
+        throw ActionFailure(
+            "Input does not meet YAML 1.2 \"Core Schema\" specification: \(name)\nSupport boolean input list: `true | True | TRUE | "
+                + "false | False | FALSE`"
+        )
     }
 
     /// A list input: one entry per line, and per comma too unless `ignoreComma`; empty entries and `#` comment lines dropped.

@@ -15,20 +15,25 @@ struct DockerBuildPushAction {
         let environment = io.environment
         let workspace = environment["GITHUB_WORKSPACE"] ?? FileManager.default.currentDirectoryPath
         let contextInput = io.input("context")
-        let context = Self.absolute(contextInput.isEmpty ? "." : contextInput, base: FileManager.default.currentDirectoryPath, workspace: workspace)
+        let context = Self.absolute(
+            contextInput.isEmpty ? "." : contextInput, base: FileManager.default.currentDirectoryPath, workspace: workspace)
         guard !contextInput.contains("://"), !contextInput.hasPrefix("git@") else {
-            throw ActionFailure("context: '\(contextInput)' is a remote context; Slipway builds from a directory (check the repository out first)")
+            throw ActionFailure(
+                "context: '\(contextInput)' is a remote context; Slipway builds from a directory (check the repository out first)")
         }
         let fileInput = io.input("file")
-        let dockerfile = fileInput.isEmpty ? "\(context)/Dockerfile" : Self.absolute(fileInput, base: FileManager.default.currentDirectoryPath, workspace: workspace)
+        let dockerfile =
+            fileInput.isEmpty
+            ? "\(context)/Dockerfile" : Self.absolute(fileInput, base: FileManager.default.currentDirectoryPath, workspace: workspace)
         var push = try io.bool("push", default: false)
         var pushByDigest = false
         var outputNames: [String] = []
         for output in io.list("outputs", ignoreComma: true) {
             let attributes: [String: String]
             do {
-                attributes = Dictionary(try CSVFields.attributes(output, input: "outputs").compactMap { field in field.value.map { (field.key, $0) } },
-                                        uniquingKeysWith: { $1 })
+                attributes = Dictionary(
+                    try CSVFields.attributes(output, input: "outputs").compactMap { field in field.value.map { (field.key, $0) } },
+                    uniquingKeysWith: { $1 })
             } catch {
                 throw ActionFailure("\(error)")
             }
@@ -40,14 +45,19 @@ struct DockerBuildPushAction {
             case "docker", "cacheonly":
                 break  // The image is in Slipway's store either way.
             default:
-                throw ActionFailure("outputs: '\(output)' is not supported (Slipway keeps images in its store and pushes with type=image,push=true or type=registry)")
+                throw ActionFailure(
+                    "outputs: '\(output)' is not supported (Slipway keeps images in its store and pushes with type=image,push=true or "
+                        + "type=registry)"
+                )
             }
         }
         let platforms = io.list("platforms", ignoreComma: false)
         let platform = Platform.current
         let host = "\(platform.os)/\(platform.architecture)"
         if let other = platforms.first(where: { $0 != host && $0 != host + "/" + (platform.variant ?? "") }) {
-            throw ActionFailure("platforms: '\(other)' — Slipway builds for the host platform only (\(host)); RUN steps execute natively under bubblewrap")
+            throw ActionFailure(
+                "platforms: '\(other)' — Slipway builds for the host platform only (\(host)); RUN steps execute natively under "
+                    + "bubblewrap")
         }
         for input in ["secrets", "secret-files", "secret-envs", "ssh"] where !io.input(input).isEmpty {
             throw ActionFailure("\(input): build secrets and SSH forwarding (RUN --mount) are not supported by Slipway's builder")
@@ -74,21 +84,26 @@ struct DockerBuildPushAction {
         let tags: [ImageReference]
         do { tags = try tagTexts.map { try ImageReference(parsing: $0) } } catch { throw ActionFailure("tags: \(error)") }
         let digestNames: [ImageReference]
-        do { digestNames = try (pushByDigest ? outputNames : []).map { try ImageReference(parsing: $0) } } catch { throw ActionFailure("outputs: \(error)") }
+        do { digestNames = try (pushByDigest ? outputNames : []).map { try ImageReference(parsing: $0) } } catch {
+            throw ActionFailure("outputs: \(error)")
+        }
         if push, tags.isEmpty, digestNames.isEmpty { throw ActionFailure("tag is needed when pushing to registry") }
 
         let epoch = (buildArgs["SOURCE_DATE_EPOCH"] ?? environment["SOURCE_DATE_EPOCH"]).flatMap { Int64($0) }
-        let options = BuildOptions(context: context, dockerfile: dockerfile, tags: tags, buildArgs: buildArgs, target: io.input("target").nilIfEmpty,
-                                   noCache: try io.bool("no-cache", default: false), sourceDateEpoch: epoch, labels: labels, annotations: annotations)
+        let options = BuildOptions(
+            context: context, dockerfile: dockerfile, tags: tags, buildArgs: buildArgs, target: io.input("target").nilIfEmpty,
+            noCache: try io.bool("no-cache", default: false), sourceDateEpoch: epoch, labels: labels, annotations: annotations)
         let store: ImageStore
         do { store = try ImageStore(root: ImageStore.defaultRoot) } catch { throw ActionFailure.image(error) }
         let client = RegistryClient(configuration: RegistryClient.Configuration(), store: store)
         defer { client.shutdown() }
         do {
-            let builder = ImageBuilder(store: store, fetchBase: { reference in
-                print("pulling \(reference.familiar)")
-                _ = try await client.pull(reference, into: store)
-            }, log: { print($0) })
+            let builder = ImageBuilder(
+                store: store,
+                fetchBase: { reference in
+                    print("pulling \(reference.familiar)")
+                    _ = try await client.pull(reference, into: store)
+                }, log: { print($0) })
             let result = try await builder.build(options)
             print("built \(result.manifest.digest) (\(result.cacheHits) cached, \(result.layersBuilt) built)")
             if push {
@@ -104,8 +119,9 @@ struct DockerBuildPushAction {
                 }
             }
             let names = (tags + digestNames).map(\.description).joined(separator: ",")
-            let metadata = BuildMetadata(configDigest: result.imageID.description, descriptor: result.manifest,
-                                         digest: result.manifest.digest.description, imageName: names)
+            let metadata = BuildMetadata(
+                configDigest: result.imageID.description, descriptor: result.manifest,
+                digest: result.manifest.digest.description, imageName: names)
             try io.setOutput("imageid", result.imageID.description)
             try io.setOutput("digest", result.manifest.digest.description)
             try io.setOutput("metadata", String(decoding: try CanonicalJSON.encode(metadata), as: UTF8.self))
@@ -124,8 +140,10 @@ struct DockerBuildPushAction {
         var imageName: String
 
         enum CodingKeys: String, CodingKey {
-            case configDigest = "containerimage.config.digest", descriptor = "containerimage.descriptor"
-            case digest = "containerimage.digest", imageName = "image.name"
+            case configDigest = "containerimage.config.digest"
+            case descriptor = "containerimage.descriptor"
+            case digest = "containerimage.digest"
+            case imageName = "image.name"
         }
     }
 

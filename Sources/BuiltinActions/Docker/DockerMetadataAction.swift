@@ -43,9 +43,9 @@ struct DockerMetadataAction {
         let labelLines = labels.map { "\($0.0)=\($0.1)" }
         let version = metadata.version.main ?? ""
         io.group("Docker image version") { print(version) }
-        io.group("Docker tags") { metadata.tags.forEach { print($0) } }
-        io.group("Docker labels") { labelLines.forEach { print($0) } }
-        io.group("Annotations") { annotationLines.forEach { print($0) } }
+        io.group("Docker tags") { for tag in metadata.tags { print(tag) } }
+        io.group("Docker labels") { for line in labelLines { print(line) } }
+        io.group("Annotations") { for line in annotationLines { print(line) } }
         io.group("JSON output") { print(json) }
 
         let separator = { (name: String) in
@@ -53,7 +53,8 @@ struct DockerMetadataAction {
             return value.isEmpty ? "\n" : value
         }
         let bakeTarget = io.input("bake-target").isEmpty ? "docker-metadata-action" : io.input("bake-target")
-        let bakeDirectory = (environment["RUNNER_TEMP"] ?? NSTemporaryDirectory()) + "/docker-metadata-action-\(UUID().uuidString.prefix(8))"
+        let bakeDirectory =
+            (environment["RUNNER_TEMP"] ?? NSTemporaryDirectory()) + "/docker-metadata-action-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: bakeDirectory, withIntermediateDirectories: true)
         func bakeFile(_ suffix: String, _ target: BakeTarget) throws -> String {
             let path = "\(bakeDirectory)/docker-metadata-action-bake\(suffix.isEmpty ? "" : "-" + suffix).json"
@@ -97,7 +98,8 @@ struct DockerMetadataAction {
         let environment = io.environment
         var payload: [String: Any] = [:]
         if let path = environment["GITHUB_EVENT_PATH"], let data = FileManager.default.contents(atPath: path),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
             payload = object
         }
         let repository = payload["repository"] as? [String: Any] ?? [:]
@@ -121,7 +123,9 @@ struct DockerMetadataAction {
         if let timestamp = (payload["head_commit"] as? [String: Any])?["timestamp"] as? String {
             commitDate = ISO8601DateFormatter().date(from: timestamp)
         }
-        if commitDate == nil, !sha.isEmpty, let seconds = try? await git.run(["log", "-1", "--format=%ct", sha]), let value = TimeInterval(seconds) {
+        if commitDate == nil, !sha.isEmpty, let seconds = try? await git.run(["log", "-1", "--format=%ct", sha]),
+            let value = TimeInterval(seconds)
+        {
             commitDate = Date(timeIntervalSince1970: value)
         }
         var now = Date()

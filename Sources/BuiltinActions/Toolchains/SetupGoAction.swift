@@ -44,7 +44,12 @@ struct SetupGoAction: BuiltinAction {
                 let installed = cache.installed("go")
                 return StepOutcome(
                     success: false, outputs: [:],
-                    message: "actions/setup-go: no Go matching '\(specText)' is installed\(installed.isEmpty ? "" : " (tool cache has \(installed.joined(separator: ", ")))"); Slipway never downloads toolchains — run scripts/setup, or unpack a Go distribution into \(CacheDirectory.path(for: "toolcache"))/go/<version>/x64")
+                    message:
+                        "actions/setup-go: no Go matching '\(specText)' is "
+                        + "installed\(installed.isEmpty ? "" : " (tool cache has \(installed.joined(separator: ", ")))"); Slipway "
+                        + "never downloads toolchains — run scripts/setup, or unpack a Go distribution into "
+                        + "\(CacheDirectory.path(for: "toolcache"))/go/<version>/x64"
+                )
             }
         } else {
             await step.log("  | Warning: go-version input was not specified. The action will try to use pre-installed version.")

@@ -47,7 +47,10 @@ struct SetupHostToolAction: BuiltinAction {
             guard spec.accepts(version) else {
                 return StepOutcome(
                     success: false, outputs: [:],
-                    message: "\(name): \(versionKey) '\(requested)' is not satisfied by the host's \(tool) \(version) (\(binary)); Slipway never downloads toolchains — install a matching \(tool)")
+                    message:
+                        "\(name): \(versionKey) '\(requested)' is not satisfied by the host's \(tool) \(version) (\(binary)); Slipway "
+                        + "never downloads toolchains — install a matching \(tool)"
+                )
             }
         }
         await step.log("  | using host \(tool) \(version) at \(binary)")

@@ -52,7 +52,8 @@ struct VersionSpec: Sendable, CustomStringConvertible {
         case "<": return v < base
         case "^":
             let end =
-                base.major > 0 ? ToolVersion(base.major + 1, 0, 0)
+                base.major > 0
+                ? ToolVersion(base.major + 1, 0, 0)
                 : (base.minor > 0 || given < 3 ? ToolVersion(0, base.minor + 1, 0) : ToolVersion(0, 0, base.patch + 1))
             return v >= base && v < end
         case "~":

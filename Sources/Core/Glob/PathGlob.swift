@@ -1,6 +1,7 @@
 /// A file-path glob as `@actions/glob` (minimatch) reads one: `*` and `?` within a segment, `[abc]`/`[!a-z]` classes,
-/// `**` for any number of segments; dot-files match like any other (`dot: true`, as `@actions/glob` sets). Used where actions select files (artifacts, caches); branch and path filters of
-/// triggers use `FilterPattern`, whose `?` and `+` mean something else.
+/// `**` for any number of segments; dot-files match like any other (`dot: true`, as `@actions/glob` sets). Used
+/// where actions select files (artifacts, caches); branch and path filters of triggers use `FilterPattern`, whose `?`
+/// and `+` mean something else.
 public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     public let description: String
     private let segments: [String]

@@ -42,8 +42,8 @@ public enum YAMLDocument {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let where_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return Diagnostic("YAML syntax error: \(problem)\(where_)", at: location(mark, file: file))
+            let context = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return Diagnostic("YAML syntax error: \(problem)\(context)", at: location(mark, file: file))
         case .duplicatedKeysInMapping(let duplicates, let context):
             // Yams marks the first key; users (and GitHub) point at the repeated one.
             var at = location(context.mark, file: file)

@@ -14,14 +14,17 @@ public struct DeliveryStack: Sendable {
     public let engine: SyncEngine
     public let sync: SyncController
 
-    public init(localDataDirectory: String, storePath: String, cacheRoot: String, applications: [Application], logger: Logger) async throws {
+    public init(localDataDirectory: String, storePath: String, cacheRoot: String, applications: [Application], logger: Logger) async throws
+    {
         target = try LocalTargetConnection(dataDirectory: localDataDirectory)
         log = ReleaseLog(store: try DeliveryStore(path: storePath))
         let target = self.target
         let mesh = MeshWindow { try await target.meshMetrics() }
-        controller = CanaryController(target: target, log: log, metrics: MetricSources(mesh: mesh), mesh: mesh,
-                                      revert: GitRevert(cacheRoot: cacheRoot + "/revert"), logger: logger)
-        engine = SyncEngine(target: target, revisions: GitRevisions(cacheRoot: cacheRoot + "/revisions"), delegate: controller, history: log)
+        controller = CanaryController(
+            target: target, log: log, metrics: MetricSources(mesh: mesh), mesh: mesh,
+            revert: GitRevert(cacheRoot: cacheRoot + "/revert"), logger: logger)
+        engine = SyncEngine(
+            target: target, revisions: GitRevisions(cacheRoot: cacheRoot + "/revisions"), delegate: controller, history: log)
         await controller.attach(engine)
         sync = SyncController(engine: engine, applications: applications, logger: logger)
     }

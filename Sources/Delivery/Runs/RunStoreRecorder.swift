@@ -28,19 +28,21 @@ public final class RunStoreRecorder: RunRecorder {
     }()
 
     static func row(_ run: RunRecord) -> RunStore.Run {
-        RunStore.Run(workflowPath: run.workflowPath, workflowName: run.workflowName, event: run.event, ref: run.ref, sha: run.sha,
-                     result: run.result.rawValue, startedAt: run.startedAt, duration: run.duration)
+        RunStore.Run(
+            workflowPath: run.workflowPath, workflowName: run.workflowName, event: run.event, ref: run.ref, sha: run.sha,
+            result: run.result.rawValue, startedAt: run.startedAt, duration: run.duration)
     }
 
     static func rows(_ jobs: [JobRecord], prefix: String) throws -> [RunStore.Job] {
         var result: [RunStore.Job] = []
         for job in jobs {
             let name = prefix + job.name
-            result.append(RunStore.Job(
-                runId: 0, jobId: job.jobID, name: name, result: job.result.rawValue, startedAt: job.startedAt, duration: job.duration,
-                outputs: String(decoding: try encoder.encode(job.outputs), as: UTF8.self),
-                steps: String(decoding: try encoder.encode(job.steps), as: UTF8.self),
-                failureReason: job.failureReason, log: job.log.joined(separator: "\n")))
+            result.append(
+                RunStore.Job(
+                    runId: 0, jobId: job.jobID, name: name, result: job.result.rawValue, startedAt: job.startedAt, duration: job.duration,
+                    outputs: String(decoding: try encoder.encode(job.outputs), as: UTF8.self),
+                    steps: String(decoding: try encoder.encode(job.steps), as: UTF8.self),
+                    failureReason: job.failureReason, log: job.log.joined(separator: "\n")))
             result += try rows(job.calledJobs ?? [], prefix: name + " / ")
         }
         return result

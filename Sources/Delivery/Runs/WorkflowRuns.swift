@@ -7,14 +7,17 @@ import Store
 /// repository's run store (not for a dry run), then the `workflow_run` chain the runs start.
 public enum WorkflowRuns {
     /// Runs the matching workflows and their chain; answers every run's record (with its `recordID`).
-    public static func run(_ prepared: PreparedRun, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) async -> [RunRecord] {
+    public static func run(_ prepared: PreparedRun, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) async
+        -> [RunRecord]
+    {
         var options = prepared.options
         options.actions = StandardActions.registry
         if !options.dryRun {
             options.recorder = RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
         }
-        let dispatch = EventDispatch(workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,
-                                     firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
+        let dispatch = EventDispatch(
+            workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,
+            firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
         return await dispatch.run()
     }
 

@@ -32,10 +32,14 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
             switch node {
             case .literal: break
             case .variable(let name, _): names.insert(name)
-            case .index(let base, let index, _): visit(base); visit(index)
+            case .index(let base, let index, _):
+                visit(base)
+                visit(index)
             case .call(_, let arguments, _): arguments.forEach(visit)
             case .unary(_, let operand, _): visit(operand)
-            case .binary(_, let left, let right, _): visit(left); visit(right)
+            case .binary(_, let left, let right, _):
+                visit(left)
+                visit(right)
             }
         }
         visit(root)
@@ -70,7 +74,9 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
             }
             let offset = position < 0 ? items.count + Int(position) : Int(position)
             guard items.indices.contains(offset) else {
-                throw ConditionError(items.isEmpty ? "metric result is nil or empty" : "index out of range: \(Int(position)) (length \(items.count))", column: column)
+                throw ConditionError(
+                    items.isEmpty ? "metric result is nil or empty" : "index out of range: \(Int(position)) (length \(items.count))",
+                    column: column)
             }
             return items[offset]
         case .call(let name, let argumentNodes, let column):
@@ -88,11 +94,15 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
             let left = try evaluate(leftNode, variables)
             // && and || short-circuit, so `len(result) == 0 || result[0] > 1` never indexes an empty result.
             if op == "&&" || op == "||" {
-                guard case .bool(let lhs) = left else { throw ConditionError("invalid operation: \(left.typeName) \(op) …", column: column) }
+                guard case .bool(let lhs) = left else {
+                    throw ConditionError("invalid operation: \(left.typeName) \(op) …", column: column)
+                }
                 if op == "&&" && !lhs { return .bool(false) }
                 if op == "||" && lhs { return .bool(true) }
                 let right = try evaluate(rightNode, variables)
-                guard case .bool(let rhs) = right else { throw ConditionError("invalid operation: bool \(op) \(right.typeName)", column: column) }
+                guard case .bool(let rhs) = right else {
+                    throw ConditionError("invalid operation: bool \(op) \(right.typeName)", column: column)
+                }
                 return .bool(rhs)
             }
             let right = try evaluate(rightNode, variables)
@@ -100,7 +110,8 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private func binary(_ op: String, _ left: ConditionValue, _ right: ConditionValue, column: Int) throws(ConditionError) -> ConditionValue {
+    private func binary(_ op: String, _ left: ConditionValue, _ right: ConditionValue, column: Int) throws(ConditionError) -> ConditionValue
+    {
         switch (left, right) {
         case (.number(let a), .number(let b)):
             switch op {
@@ -165,7 +176,10 @@ public struct ConditionExpression: Sendable, Hashable, CustomStringConvertible {
             try arity(1)
             return .bool(try number(arguments[0]).isNaN)
         case "isInf":
-            guard arguments.count == 1 || arguments.count == 2 else { try arity(1); return .null }
+            guard arguments.count == 1 || arguments.count == 2 else {
+                try arity(1)
+                return .null
+            }
             let value = try number(arguments[0])
             let sign = arguments.count == 2 ? try number(arguments[1]) : 0
             return .bool(value.isInfinite && (sign == 0 || (sign > 0) == (value > 0)))

@@ -214,6 +214,6 @@ struct ConditionParser {
     }
 }
 
-private extension String {
-    func replacingUnderscores() -> String { filter { $0 != "_" } }
+extension String {
+    fileprivate func replacingUnderscores() -> String { filter { $0 != "_" } }
 }

@@ -131,9 +131,10 @@ struct Evaluator {
             let text = try evaluate(arguments[0])
             let affix = try evaluate(arguments[1])
             guard text.isPrimitive, affix.isPrimitive else { return .bool(false) }
-            return .bool(name == "startsWith"
-                ? CaseFolding.hasPrefix(text.coercedString, affix.coercedString)
-                : CaseFolding.hasSuffix(text.coercedString, affix.coercedString))
+            return .bool(
+                name == "startsWith"
+                    ? CaseFolding.hasPrefix(text.coercedString, affix.coercedString)
+                    : CaseFolding.hasSuffix(text.coercedString, affix.coercedString))
         case "format":
             let format = try evaluate(arguments[0]).coercedString
             var values: [ExpressionValue] = []

@@ -1,7 +1,12 @@
 /// A node of a parsed GitHub expression.
 public indirect enum ExpressionNode: Sendable {
     public enum Comparison: String, Sendable {
-        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case equal = "=="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
     }
 
     case literal(ExpressionValue)

@@ -63,12 +63,24 @@ struct Lexer {
         let c = scalars[index]
         let token: Token
         switch c {
-        case "[": index += 1; token = make(.startIndex, start, index)
-        case "]": index += 1; token = make(.endIndex, start, index)
-        case "(": index += 1; token = make(.startGroup, start, index)
-        case ")": index += 1; token = make(.endGroup, start, index)
-        case ",": index += 1; token = make(.separator, start, index)
-        case "*": index += 1; token = make(.wildcard, start, index)
+        case "[":
+            index += 1
+            token = make(.startIndex, start, index)
+        case "]":
+            index += 1
+            token = make(.endIndex, start, index)
+        case "(":
+            index += 1
+            token = make(.startGroup, start, index)
+        case ")":
+            index += 1
+            token = make(.endGroup, start, index)
+        case ",":
+            index += 1
+            token = make(.separator, start, index)
+        case "*":
+            index += 1
+            token = make(.wildcard, start, index)
         case ".":
             if let last, !last.isLogicalOperator, ![.separator, .startGroup, .startIndex].contains(last.kind) {
                 index += 1
@@ -78,17 +90,50 @@ struct Lexer {
             }
         case "-", "+": token = readNumber()
         case "!":
-            if peek(1) == "=" { index += 2; token = make(.notEqual, start, index) } else { index += 1; token = make(.not, start, index) }
+            if peek(1) == "=" {
+                index += 2
+                token = make(.notEqual, start, index)
+            } else {
+                index += 1
+                token = make(.not, start, index)
+            }
         case ">":
-            if peek(1) == "=" { index += 2; token = make(.greaterOrEqual, start, index) } else { index += 1; token = make(.greater, start, index) }
+            if peek(1) == "=" {
+                index += 2
+                token = make(.greaterOrEqual, start, index)
+            } else {
+                index += 1
+                token = make(.greater, start, index)
+            }
         case "<":
-            if peek(1) == "=" { index += 2; token = make(.lessOrEqual, start, index) } else { index += 1; token = make(.less, start, index) }
+            if peek(1) == "=" {
+                index += 2
+                token = make(.lessOrEqual, start, index)
+            } else {
+                index += 1
+                token = make(.less, start, index)
+            }
         case "=":
-            if peek(1) == "=" { index += 2; token = make(.equal, start, index) } else { token = readUnknown() }
+            if peek(1) == "=" {
+                index += 2
+                token = make(.equal, start, index)
+            } else {
+                token = readUnknown()
+            }
         case "&":
-            if peek(1) == "&" { index += 2; token = make(.and, start, index) } else { token = readUnknown() }
+            if peek(1) == "&" {
+                index += 2
+                token = make(.and, start, index)
+            } else {
+                token = readUnknown()
+            }
         case "|":
-            if peek(1) == "|" { index += 2; token = make(.or, start, index) } else { token = readUnknown() }
+            if peek(1) == "|" {
+                index += 2
+                token = make(.or, start, index)
+            } else {
+                token = readUnknown()
+            }
         case "'": token = readString()
         default:
             if c.value >= 0x30 && c.value <= 0x39 {
@@ -147,7 +192,10 @@ struct Lexer {
             let c = scalars[index]
             index += 1
             if c == "'" {
-                if index >= scalars.count || scalars[index] != "'" { closed = true; break }
+                if index >= scalars.count || scalars[index] != "'" {
+                    closed = true
+                    break
+                }
                 index += 1
             }
             value.append(c)

@@ -188,10 +188,18 @@ struct Parser {
     mutating func parsePrimary() throws(ExpressionError) -> Built {
         let token = try require()
         switch token.kind {
-        case .boolean(let b): position += 1; return Built(node: .literal(.bool(b)), height: 1)
-        case .null: position += 1; return Built(node: .literal(.null), height: 1)
-        case .number(let n): position += 1; return Built(node: .literal(.number(n)), height: 1)
-        case .string(let s): position += 1; return Built(node: .literal(.string(s)), height: 1)
+        case .boolean(let b):
+            position += 1
+            return Built(node: .literal(.bool(b)), height: 1)
+        case .null:
+            position += 1
+            return Built(node: .literal(.null), height: 1)
+        case .number(let n):
+            position += 1
+            return Built(node: .literal(.number(n)), height: 1)
+        case .string(let s):
+            position += 1
+            return Built(node: .literal(.string(s)), height: 1)
         case .namedValue:
             if let namedValues, !namedValues.contains(token.raw.lowercased()) {
                 throw error(.parsing, "Unrecognized named-value: '\(token.raw)'", token)
@@ -224,8 +232,14 @@ struct Parser {
             while true {
                 arguments.append(try nested { (p: inout Parser) throws(ExpressionError) in try p.parseOr() })
                 let next = try require()
-                if next.kind == .separator { position += 1; continue }
-                if next.kind == .endGroup { position += 1; break }
+                if next.kind == .separator {
+                    position += 1
+                    continue
+                }
+                if next.kind == .endGroup {
+                    position += 1
+                    break
+                }
                 throw unexpected(next)
             }
         }

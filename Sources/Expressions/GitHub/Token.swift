@@ -4,7 +4,10 @@ struct Token: Sendable {
         case startGroup, endGroup, startIndex, endIndex, separator, dereference, wildcard
         case not, and, or
         case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
-        case boolean(Bool), null, number(Double), string(String)
+        case boolean(Bool)
+        case null
+        case number(Double)
+        case string(String)
         case namedValue, function, propertyName
         case unexpected
     }

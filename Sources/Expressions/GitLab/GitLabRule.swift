@@ -42,7 +42,9 @@ public struct GitLabRule: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(GitLabRuleError) {
         description = text
         var parser = Parser(tokens: try GitLabRuleToken.tokenize(text), endColumn: text.count + 1)
-        guard !parser.tokens.isEmpty else { throw GitLabRuleError(message: "invalid expression syntax: the expression is empty", column: 1) }
+        guard !parser.tokens.isEmpty else {
+            throw GitLabRuleError(message: "invalid expression syntax: the expression is empty", column: 1)
+        }
         root = try parser.expression(minimum: 0)
         if let extra = parser.peek {
             throw GitLabRuleError(message: "invalid expression syntax: unexpected token", column: extra.column)

@@ -29,21 +29,41 @@ enum GitLabRuleToken: Sendable, Hashable {
             }
             let two = peek(1).map { String([character, $0]) } ?? ""
             switch (character, two) {
-            case (_, "=="): tokens.append(.init(token: .equals, column: start + 1)); index += 2
-            case (_, "!="): tokens.append(.init(token: .notEquals, column: start + 1)); index += 2
-            case (_, "=~"): tokens.append(.init(token: .matches, column: start + 1)); index += 2
-            case (_, "!~"): tokens.append(.init(token: .notMatches, column: start + 1)); index += 2
-            case (_, "&&"): tokens.append(.init(token: .and, column: start + 1)); index += 2
-            case (_, "||"): tokens.append(.init(token: .or, column: start + 1)); index += 2
-            case ("(", _): tokens.append(.init(token: .open, column: start + 1)); index += 1
-            case (")", _): tokens.append(.init(token: .close, column: start + 1)); index += 1
+            case (_, "=="):
+                tokens.append(.init(token: .equals, column: start + 1))
+                index += 2
+            case (_, "!="):
+                tokens.append(.init(token: .notEquals, column: start + 1))
+                index += 2
+            case (_, "=~"):
+                tokens.append(.init(token: .matches, column: start + 1))
+                index += 2
+            case (_, "!~"):
+                tokens.append(.init(token: .notMatches, column: start + 1))
+                index += 2
+            case (_, "&&"):
+                tokens.append(.init(token: .and, column: start + 1))
+                index += 2
+            case (_, "||"):
+                tokens.append(.init(token: .or, column: start + 1))
+                index += 2
+            case ("(", _):
+                tokens.append(.init(token: .open, column: start + 1))
+                index += 1
+            case (")", _):
+                tokens.append(.init(token: .close, column: start + 1))
+                index += 1
             case ("$", _):
                 var end = index + 1
-                while end < characters.count, characters[end].isASCII, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" {
+                while end < characters.count, characters[end].isASCII,
+                    characters[end].isLetter || characters[end].isNumber || characters[end] == "_"
+                {
                     end += 1
                 }
                 guard end > index + 1, let first = peek(1), !first.isNumber else {
-                    throw GitLabRuleError(message: "invalid expression syntax: a variable is `$NAME`; `${NAME}` is not allowed in rules:if", column: start + 1)
+                    throw GitLabRuleError(
+                        message: "invalid expression syntax: a variable is `$NAME`; `${NAME}` is not allowed in rules:if", column: start + 1
+                    )
                 }
                 tokens.append(.init(token: .variable(String(characters[(index + 1)..<end])), column: start + 1))
                 index = end
@@ -61,7 +81,8 @@ enum GitLabRuleToken: Sendable, Hashable {
                 index = end
             default:
                 if String(characters[index...]).hasPrefix("null"),
-                    characters.count == index + 4 || !(characters[index + 4].isLetter || characters[index + 4].isNumber || characters[index + 4] == "_")
+                    characters.count == index + 4
+                        || !(characters[index + 4].isLetter || characters[index + 4].isNumber || characters[index + 4] == "_")
                 {
                     tokens.append(.init(token: .null, column: start + 1))
                     index += 4

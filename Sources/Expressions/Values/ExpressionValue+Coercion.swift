@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ExpressionValue {
@@ -46,7 +46,8 @@ extension ExpressionValue {
         var right = right
         // At most three rounds: booleans/null become numbers, then numbers meet strings.
         for _ in 0..<3 {
-            let lk = left.kind, rk = right.kind
+            let lk = left.kind
+            let rk = right.kind
             if lk == rk { break }
             if lk == .number && rk == .string {
                 right = .number(right.coercedNumber)
@@ -105,7 +106,9 @@ public enum NumberSyntax {
         let scalars = Array(text.unicodeScalars)
         if scalars.count > 2, scalars[0] == "0", scalars[1] == "x" {
             let digits = scalars[2...]
-            if digits.allSatisfy({ $0.properties.isASCIIHexDigit }), let value = UInt64(String(String.UnicodeScalarView(digits)), radix: 16), value <= UInt64(UInt32.max) {
+            if digits.allSatisfy({ $0.properties.isASCIIHexDigit }),
+                let value = UInt64(String(String.UnicodeScalarView(digits)), radix: 16), value <= UInt64(UInt32.max)
+            {
                 // Like .NET's Int32 hex parse: the 32-bit pattern is read as a signed integer.
                 return Double(Int32(bitPattern: UInt32(value)))
             }
@@ -113,7 +116,9 @@ public enum NumberSyntax {
         }
         if scalars.count > 2, scalars[0] == "0", scalars[1] == "o" {
             let digits = scalars[2...]
-            if digits.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x37 }), let value = Int64(String(String.UnicodeScalarView(digits)), radix: 8), value <= Int64(UInt32.max) {
+            if digits.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x37 }),
+                let value = Int64(String(String.UnicodeScalarView(digits)), radix: 8), value <= Int64(UInt32.max)
+            {
                 return Double(Int32(bitPattern: UInt32(value)))
             }
             return .nan
@@ -132,18 +137,28 @@ public enum NumberSyntax {
         var bytes = Array(text.utf8)[...]
         guard !bytes.isEmpty else { return nil }
         if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        var intDigits = 0, fracDigits = 0
-        while let b = bytes.first, b >= 0x30 && b <= 0x39 { intDigits += 1; bytes = bytes.dropFirst() }
+        var intDigits = 0
+        var fracDigits = 0
+        while let b = bytes.first, b >= 0x30 && b <= 0x39 {
+            intDigits += 1
+            bytes = bytes.dropFirst()
+        }
         if bytes.first == UInt8(ascii: ".") {
             bytes = bytes.dropFirst()
-            while let b = bytes.first, b >= 0x30 && b <= 0x39 { fracDigits += 1; bytes = bytes.dropFirst() }
+            while let b = bytes.first, b >= 0x30 && b <= 0x39 {
+                fracDigits += 1
+                bytes = bytes.dropFirst()
+            }
         }
         guard intDigits + fracDigits > 0 else { return nil }
         if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
             bytes = bytes.dropFirst()
             if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
             var expDigits = 0
-            while let b = bytes.first, b >= 0x30 && b <= 0x39 { expDigits += 1; bytes = bytes.dropFirst() }
+            while let b = bytes.first, b >= 0x30 && b <= 0x39 {
+                expDigits += 1
+                bytes = bytes.dropFirst()
+            }
             guard expDigits > 0 else { return nil }
         }
         guard bytes.isEmpty else { return nil }

@@ -12,7 +12,12 @@ public enum ExpressionValue: Sendable {
 
     /// The kind names used by GitHub's expression engine and its conformance data.
     public enum Kind: String, Sendable, Hashable {
-        case null = "Null", boolean = "Boolean", number = "Number", string = "String", array = "Array", object = "Object"
+        case null = "Null"
+        case boolean = "Boolean"
+        case number = "Number"
+        case string = "String"
+        case array = "Array"
+        case object = "Object"
     }
 
     public var kind: Kind {

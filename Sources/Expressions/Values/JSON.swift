@@ -34,7 +34,10 @@ public enum JSON {
             out += n.isFinite ? NumberSyntax.format(n) : (n.isNaN ? "NaN" : (n > 0 ? "Infinity" : "-Infinity"))
         case .string(let s): writeString(s, into: &out)
         case .array(let a):
-            if a.items.isEmpty { out += "[]"; return }
+            if a.items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, item) in a.items.enumerated() {
                 if i > 0 { out += "," }
@@ -44,7 +47,10 @@ public enum JSON {
             if pretty { out += "\n" + String(repeating: " ", count: indent) }
             out += "]"
         case .object(let o):
-            if o.count == 0 { out += "{}"; return }
+            if o.count == 0 {
+                out += "{}"
+                return
+            }
             out += "{"
             for (i, (key, item)) in zip(o.keys, o.values).enumerated() {
                 if i > 0 { out += "," }
@@ -99,7 +105,10 @@ public enum JSON {
                 position += 1
                 var pairs: [(String, ExpressionValue)] = []
                 skipWhitespace()
-                if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(ExpressionObject(pairs)) }
+                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(ExpressionObject(pairs))
+                }
                 while true {
                     skipWhitespace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -111,29 +120,50 @@ public enum JSON {
                     pairs.append((key, try value(depth: depth + 1)))
                     skipWhitespace()
                     guard position < bytes.count else { throw fail("unexpected end of input") }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                    if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(ExpressionObject(pairs)) }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
+                    if bytes[position] == UInt8(ascii: "}") {
+                        position += 1
+                        return .object(ExpressionObject(pairs))
+                    }
                     throw fail("expected ',' or '}'")
                 }
             case UInt8(ascii: "["):
                 position += 1
                 var items: [ExpressionValue] = []
                 skipWhitespace()
-                if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(ExpressionArray(items)) }
+                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(ExpressionArray(items))
+                }
                 while true {
                     skipWhitespace()
                     items.append(try value(depth: depth + 1))
                     skipWhitespace()
                     guard position < bytes.count else { throw fail("unexpected end of input") }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                    if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(ExpressionArray(items)) }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
+                    if bytes[position] == UInt8(ascii: "]") {
+                        position += 1
+                        return .array(ExpressionArray(items))
+                    }
                     throw fail("expected ',' or ']'")
                 }
             case UInt8(ascii: "\""):
                 return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             default:
                 return .number(try number())
             }
@@ -179,7 +209,10 @@ public enum JSON {
                 position += 1
                 if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
                 if b < 0x20 { throw fail("control character in string") }
-                if b != UInt8(ascii: "\\") { out.append(b); continue }
+                if b != UInt8(ascii: "\\") {
+                    out.append(b)
+                    continue
+                }
                 guard position < bytes.count else { break }
                 let e = bytes[position]
                 position += 1
@@ -193,12 +226,17 @@ public enum JSON {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    guard position + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+                    guard position + 4 <= bytes.count,
+                        let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
+                    else {
                         throw fail("invalid \\u escape")
                     }
                     position += 4
                     var scalarValue = code
-                    if (0xD800...0xDBFF).contains(code) { pendingHigh = code; continue }
+                    if (0xD800...0xDBFF).contains(code) {
+                        pendingHigh = code
+                        continue
+                    }
                     if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
                         scalarValue = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
                     }

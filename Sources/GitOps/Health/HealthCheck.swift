@@ -58,7 +58,9 @@ public enum HealthCheck {
     }
 
     static func replicaSet(_ object: ManifestValue) -> Health {
-        guard generationObserved(object) else { return Health(.progressing, "Waiting for rollout to finish: observed replica set generation less than desired generation") }
+        guard generationObserved(object) else {
+            return Health(.progressing, "Waiting for rollout to finish: observed replica set generation less than desired generation")
+        }
         if let failure = condition(object, type: "ReplicaFailure"), failure["status"]?.string == "True" {
             return Health(.degraded, failure["message"]?.string ?? "")
         }
@@ -84,7 +86,9 @@ public enum HealthCheck {
         if let partition = int(object, "spec", "updateStrategy", "rollingUpdate", "partition") {
             let updated = int(object, "status", "updatedReplicas") ?? 0
             if updated < wanted - partition {
-                return Health(.progressing, "Waiting for partitioned roll out to finish: \(updated) out of \(wanted - partition) new pods have been updated...")
+                return Health(
+                    .progressing,
+                    "Waiting for partitioned roll out to finish: \(updated) out of \(wanted - partition) new pods have been updated...")
             }
             return Health(.healthy, "partitioned roll out complete: \(updated) new pods have been updated...")
         }
@@ -95,21 +99,31 @@ public enum HealthCheck {
     }
 
     static func daemonSet(_ object: ManifestValue) -> Health {
-        guard generationObserved(object) else { return Health(.progressing, "Waiting for rollout to finish: observed daemon set generation less than desired generation") }
+        guard generationObserved(object) else {
+            return Health(.progressing, "Waiting for rollout to finish: observed daemon set generation less than desired generation")
+        }
         if object.value(at: ["spec", "updateStrategy", "type"])?.string == "OnDelete" {
             return Health(.healthy, "daemon set has no rolling update strategy")
         }
         let desired = int(object, "status", "desiredNumberScheduled") ?? 0
         let updated = int(object, "status", "updatedNumberScheduled") ?? 0
         let available = int(object, "status", "numberAvailable") ?? 0
-        if updated < desired { return Health(.progressing, "Waiting for daemon set rollout to finish: \(updated) out of \(desired) new pods have been updated...") }
-        if available < desired { return Health(.progressing, "Waiting for daemon set rollout to finish: \(available) of \(desired) updated pods are available...") }
+        if updated < desired {
+            return Health(
+                .progressing, "Waiting for daemon set rollout to finish: \(updated) out of \(desired) new pods have been updated...")
+        }
+        if available < desired {
+            return Health(
+                .progressing, "Waiting for daemon set rollout to finish: \(available) of \(desired) updated pods are available...")
+        }
         return Health(.healthy)
     }
 
     static func pod(_ object: ManifestValue) -> Health {
         let restartPolicy = object.value(at: ["spec", "restartPolicy"])?.string ?? "Always"
-        let statuses = (object.value(at: ["status", "initContainerStatuses"])?.array ?? []) + (object.value(at: ["status", "containerStatuses"])?.array ?? [])
+        let statuses =
+            (object.value(at: ["status", "initContainerStatuses"])?.array ?? [])
+            + (object.value(at: ["status", "containerStatuses"])?.array ?? [])
         if restartPolicy == "Always" {
             for status in statuses {
                 guard let waiting = status.value(at: ["state", "waiting"]), let reason = waiting["reason"]?.string else { continue }

@@ -29,8 +29,10 @@ public struct Application: Sendable, Hashable, Codable {
     public var environment: String
     public var syncPolicy: SyncPolicy
 
-    public init(name: String, repository: String, branch: String = "main", path: String, target: String = "local",
-                namespace: String = "default", environment: String = "", syncPolicy: SyncPolicy = SyncPolicy()) {
+    public init(
+        name: String, repository: String, branch: String = "main", path: String, target: String = "local",
+        namespace: String = "default", environment: String = "", syncPolicy: SyncPolicy = SyncPolicy()
+    ) {
         self.name = name
         self.repository = repository
         self.branch = branch

@@ -32,7 +32,9 @@ public struct ApplicationConfig: Sendable, Hashable {
         do { root = try YAMLDocument.parse(text, file: file) } catch { throw Diagnostics([error]) }
         var problems: [Diagnostic] = []
         guard let root, let mapping = root.mapping else {
-            throw Diagnostics([Diagnostic("expected a mapping with `applications:`", at: root?.location ?? SourceLocation(file: file, line: 1, column: 1))])
+            throw Diagnostics([
+                Diagnostic("expected a mapping with `applications:`", at: root?.location ?? SourceLocation(file: file, line: 1, column: 1))
+            ])
         }
         for (key, _) in mapping where key.scalar != "applications" {
             problems.append(Diagnostic("unknown field \"\(key.scalar ?? "")\", expected applications", at: key.location))
@@ -55,7 +57,10 @@ public struct ApplicationConfig: Sendable, Hashable {
             }
             let known: Set<String> = ["name", "repository", "branch", "path", "target", "namespace", "environment", "syncPolicy"]
             for (key, _) in fields where !known.contains(key.scalar ?? "") {
-                problems.append(Diagnostic("unknown field \"\(key.scalar ?? "")\", expected one of \(known.sorted().joined(separator: ", "))", at: key.location))
+                problems.append(
+                    Diagnostic(
+                        "unknown field \"\(key.scalar ?? "")\", expected one of \(known.sorted().joined(separator: ", "))", at: key.location
+                    ))
             }
             func string(_ name: String, required: Bool) -> String? {
                 guard let node = item[name] else {
@@ -73,7 +78,8 @@ public struct ApplicationConfig: Sendable, Hashable {
             let path = string("path", required: true)
             if let name, let node = item["name"] {
                 if !Self.isDNSLabel(name) {
-                    problems.append(Diagnostic("name \"\(name)\" must be lower-case letters, digits and '-', at most 63 characters", at: node.location))
+                    problems.append(
+                        Diagnostic("name \"\(name)\" must be lower-case letters, digits and '-', at most 63 characters", at: node.location))
                 }
                 if !names.insert(name).inserted { problems.append(Diagnostic("duplicate application \"\(name)\"", at: node.location)) }
             }
@@ -86,9 +92,12 @@ public struct ApplicationConfig: Sendable, Hashable {
                     for (key, value) in automated.mapping ?? [] {
                         guard let field = key.scalar else { continue }
                         if !["enabled", "prune", "selfHeal"].contains(field) {
-                            problems.append(Diagnostic("unknown field \"\(field)\" in automated, expected enabled, prune or selfHeal", at: key.location))
+                            problems.append(
+                                Diagnostic("unknown field \"\(field)\" in automated, expected enabled, prune or selfHeal", at: key.location)
+                            )
                         } else if value.scalar != "true" && value.scalar != "false" {
-                            problems.append(Diagnostic("\(field) must be true or false, got \(value.scalar ?? value.kindName)", at: value.location))
+                            problems.append(
+                                Diagnostic("\(field) must be true or false, got \(value.scalar ?? value.kindName)", at: value.location))
                         }
                     }
                 }
@@ -100,20 +109,23 @@ public struct ApplicationConfig: Sendable, Hashable {
             if !repository.contains("://"), !repository.contains("@"), !repository.hasPrefix("/") {
                 repository = URL(fileURLWithPath: base.isEmpty ? "." : base).appendingPathComponent(repository).standardizedFileURL.path
             }
-            applications.append(Application(
-                name: name, repository: repository, branch: string("branch", required: false) ?? "main", path: path,
-                target: string("target", required: false) ?? "local", namespace: string("namespace", required: false) ?? "default",
-                environment: string("environment", required: false) ?? "", syncPolicy: policy))
+            applications.append(
+                Application(
+                    name: name, repository: repository, branch: string("branch", required: false) ?? "main", path: path,
+                    target: string("target", required: false) ?? "local", namespace: string("namespace", required: false) ?? "default",
+                    environment: string("environment", required: false) ?? "", syncPolicy: policy))
         }
         if !problems.isEmpty {
-            throw Diagnostics(problems.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) })
+            throw Diagnostics(
+                problems.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) })
         }
         return ApplicationConfig(applications: applications)
     }
 
     static func isDNSLabel(_ name: String) -> Bool {
         guard (1...63).contains(name.count), name.first?.isLetter == true || name.first?.isNumber == true,
-              name.last != "-" else { return false }
+            name.last != "-"
+        else { return false }
         return name.allSatisfy { ($0.isLowercase && $0.isASCII) || ($0.isNumber && $0.isASCII) || $0 == "-" }
     }
 }

@@ -54,7 +54,9 @@ public struct GitRevert: Sendable {
             }
             try await git.run(["fetch", "--quiet", "origin", branch])
             try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
-            if let key, let earlier = try await Self.revert(withKey: key, git: git) { return Outcome(revision: earlier, alreadyPushed: true) }
+            if let key, let earlier = try await Self.revert(withKey: key, git: git) {
+                return Outcome(revision: earlier, alreadyPushed: true)
+            }
             try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
         }
         throw WriteBackError.pushRejected(branch: branch, attempts: maxAttempts, lastError: lastError)

@@ -16,7 +16,8 @@ public actor GitRevisions {
         if let sha = Self.readLocalRef(repository: repository, ref: "refs/heads/" + branch) { return sha }
         let output: String
         do {
-            output = try await Git(directory: FileManager.default.currentDirectoryPath).run(["ls-remote", "--heads", repository, "refs/heads/" + branch], timeout: .seconds(60))
+            output = try await Git(directory: FileManager.default.currentDirectoryPath).run(
+                ["ls-remote", "--heads", repository, "refs/heads/" + branch], timeout: .seconds(60))
         } catch {
             throw SyncError.repository(repository, "cannot read branch \(branch): \(error)")
         }
@@ -39,11 +40,13 @@ public actor GitRevisions {
     static func readLocalRef(repository: String, ref: String) -> String? {
         guard let gitDirectory = gitDirectory(repository) else { return nil }
         if let data = FileManager.default.contents(atPath: gitDirectory + "/" + ref),
-           let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count == 40 {
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count == 40
+        {
             return text
         }
         guard let packed = FileManager.default.contents(atPath: gitDirectory + "/packed-refs"),
-              let text = String(data: packed, encoding: .utf8) else { return nil }
+            let text = String(data: packed, encoding: .utf8)
+        else { return nil }
         for line in text.split(separator: "\n") where line.hasSuffix(" " + ref) {
             let sha = String(line.prefix(40))
             if sha.count == 40 { return sha }
@@ -65,7 +68,8 @@ public actor GitRevisions {
         let staging = directory + ".tmp-\(UUID().uuidString.prefix(8))"
         do {
             let local = Self.gitDirectory(repository) != nil
-            try await Git(directory: parent).run(["clone", "--quiet", "--no-checkout"] + (local ? ["--shared"] : []) + [repository, staging], timeout: .seconds(300))
+            try await Git(directory: parent).run(
+                ["clone", "--quiet", "--no-checkout"] + (local ? ["--shared"] : []) + [repository, staging], timeout: .seconds(300))
             try await Git(directory: staging).run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", revision])
             try FileManager.default.moveItem(atPath: staging, toPath: directory)
         } catch {

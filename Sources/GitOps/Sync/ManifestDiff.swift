@@ -15,7 +15,9 @@ public enum ManifestDiff {
     ]
 
     /// The first differing paths (up to `limit`), empty when live already has everything desired sets.
-    public static func differences(desired: ManifestValue, live: ManifestValue, ignoring ignored: [IgnoredPath] = [], limit: Int = 5) -> [String] {
+    public static func differences(desired: ManifestValue, live: ManifestValue, ignoring ignored: [IgnoredPath] = [], limit: Int = 5)
+        -> [String]
+    {
         var found: [String] = []
         var trimmed = desired
         trimmed["status"] = nil
@@ -33,7 +35,8 @@ public enum ManifestDiff {
     /// same key), so a Secret written with `stringData` is not out of sync forever — as Argo CD normalises it.
     static func secretDataFolded(_ object: ManifestValue) -> ManifestValue {
         guard object["kind"]?.string == "Secret", (object["apiVersion"]?.string ?? "v1") == "v1",
-              let strings = object["stringData"]?.object else { return object }
+            let strings = object["stringData"]?.object
+        else { return object }
         var folded = object
         var data = object["data"]?.object ?? [:]
         for (key, value) in strings {
@@ -46,8 +49,10 @@ public enum ManifestDiff {
     }
 
     /// `hidden`: values under this top-level field are never shown (a Secret's data), only that they differ.
-    private static func compare(_ desired: ManifestValue, _ live: ManifestValue?, path: [String], ignored: [IgnoredPath], hidden: String? = nil,
-                                found: inout [String], limit: Int) {
+    private static func compare(
+        _ desired: ManifestValue, _ live: ManifestValue?, path: [String], ignored: [IgnoredPath], hidden: String? = nil,
+        found: inout [String], limit: Int
+    ) {
         guard found.count < limit else { return }
         if ignored.contains(where: { matches($0, path) }) { return }
         guard let live else {
@@ -102,7 +107,8 @@ public enum ManifestDiff {
     }
 
     static func render(_ path: [String]) -> String {
-        path.isEmpty ? "." : "." + path.map { Int($0) != nil ? "[\($0)]" : $0 }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        path.isEmpty
+            ? "." : "." + path.map { Int($0) != nil ? "[\($0)]" : $0 }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 }
 

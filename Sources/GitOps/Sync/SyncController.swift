@@ -21,8 +21,10 @@ public actor SyncController: Service {
     private var generations: [ObjectKey: Int] = [:]
     private var listeners: [AsyncStream<SyncRecord>.Continuation] = []
 
-    public init(engine: SyncEngine, applications: [Application], watchInterval: Duration = .milliseconds(100),
-                pollInterval: Duration = .seconds(60), selfHealDelay: Duration = .seconds(5), logger: Logger = Logger(label: "slipway.sync")) {
+    public init(
+        engine: SyncEngine, applications: [Application], watchInterval: Duration = .milliseconds(100),
+        pollInterval: Duration = .seconds(60), selfHealDelay: Duration = .seconds(5), logger: Logger = Logger(label: "slipway.sync")
+    ) {
         self.engine = engine
         self.applications = applications
         self.watchInterval = watchInterval
@@ -94,7 +96,8 @@ public actor SyncController: Service {
                 guard moved || drifted || pollDue else { continue }
                 if drifted { driftSince[application.name] = nil }
                 if let record = try await engine.autoSync(application, trigger: .commit) {
-                    logger.info("sync \(application.name) \(record.revision.prefix(12)) \(record.trigger.rawValue): \(record.phase.rawValue) — \(record.message)")
+                    let line = "sync \(application.name) \(record.revision.prefix(12)) \(record.trigger.rawValue): \(record.phase.rawValue)"
+                    logger.info("\(line) — \(record.message)")
                     for listener in listeners { listener.yield(record) }
                 }
             } catch {

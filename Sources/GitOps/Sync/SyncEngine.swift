@@ -34,8 +34,10 @@ public actor SyncEngine {
     private var rendered: [String: [ManifestValue]] = [:]
     private var running: [String: Task<SyncRecord, any Error>] = [:]
 
-    public init(target: any Target, revisions: GitRevisions, kustomizer: Kustomizer = Kustomizer(), delegate: (any SyncDelegate)? = nil,
-                history: (any SyncHistory)? = nil, waveDelay: Duration = .seconds(2), waveTimeout: Duration = .seconds(300)) {
+    public init(
+        target: any Target, revisions: GitRevisions, kustomizer: Kustomizer = Kustomizer(), delegate: (any SyncDelegate)? = nil,
+        history: (any SyncHistory)? = nil, waveDelay: Duration = .seconds(2), waveTimeout: Duration = .seconds(300)
+    ) {
         self.target = target
         self.revisions = revisions
         self.kustomizer = kustomizer
@@ -58,10 +60,13 @@ public actor SyncEngine {
         }
         let output: Kustomizer.Output
         do { output = try await kustomizer.build(directory: directory) } catch {
-            throw SyncError.render(revision: revision, path: application.path, reason: "\(error)".replacingOccurrences(of: checkout + "/", with: ""))
+            throw SyncError.render(
+                revision: revision, path: application.path, reason: "\(error)".replacingOccurrences(of: checkout + "/", with: ""))
         }
         let waves = SyncOrder.invalidWaves(in: output.resources)
-        guard waves.isEmpty else { throw SyncError.render(revision: revision, path: application.path, reason: waves.joined(separator: "; ")) }
+        guard waves.isEmpty else {
+            throw SyncError.render(revision: revision, path: application.path, reason: waves.joined(separator: "; "))
+        }
         var objects: [ManifestValue] = []
         var unknown: [String] = []
         for var object in output.resources {
@@ -73,14 +78,18 @@ public actor SyncEngine {
                 object.set(.string(application.namespace), at: ["metadata", "namespace"])
             }
             guard let key = ObjectKey.of(object, defaultNamespace: application.namespace) else {
-                unknown.append("\(object["apiVersion"]?.string ?? "?")/\(object["kind"]?.string ?? "?") \(object.value(at: ["metadata", "name"])?.string ?? "")")
+                unknown.append(
+                    "\(object["apiVersion"]?.string ?? "?")/\(object["kind"]?.string ?? "?") "
+                        + "\(object.value(at: ["metadata", "name"])?.string ?? "")"
+                )
                 continue
             }
             object.set(.string(Self.trackingID(application.name, key)), at: ["metadata", "annotations", Self.trackingAnnotation])
             objects.append(object)
         }
         guard unknown.isEmpty else {
-            throw SyncError.render(revision: revision, path: application.path, reason: "kinds the target does not know: \(unknown.joined(separator: ", "))")
+            throw SyncError.render(
+                revision: revision, path: application.path, reason: "kinds the target does not know: \(unknown.joined(separator: ", "))")
         }
         rendered[cacheKey] = objects
         if rendered.count > 4096 { rendered.removeAll() }
@@ -117,7 +126,9 @@ public actor SyncEngine {
         for record in records where record.trigger != .manual { state.attempted.insert(record.revision) }
         if let last = records.last(where: { $0.phase == .succeeded }) {
             state.lastSynced = state.lastSynced ?? last.revision
-            if state.inventory.isEmpty { state.inventory = Set(last.changes.filter { $0.action != .pruned && $0.action != .failed }.map(\.key)) }
+            if state.inventory.isEmpty {
+                state.inventory = Set(last.changes.filter { $0.action != .pruned && $0.action != .failed }.map(\.key))
+            }
         }
         states[application] = state
     }
@@ -129,8 +140,10 @@ public actor SyncEngine {
         var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
         var notes: [String] = []
         if let delegate {
-            let adjustment = try await delegate.prepare(SyncInput(application: application, revision: revision, objects: objects,
-                                                                  slipwayObjects: all.filter(Self.isSlipwayObject), target: target, dryRun: dryRun))
+            let adjustment = try await delegate.prepare(
+                SyncInput(
+                    application: application, revision: revision, objects: objects,
+                    slipwayObjects: all.filter(Self.isSlipwayObject), target: target, dryRun: dryRun))
             objects = adjustment.objects
             ignored = adjustment.ignored
             notes = adjustment.notes
@@ -161,24 +174,31 @@ public actor SyncEngine {
     /// Syncs `revision` (the branch head when nil). One sync per application at a time; a second caller waits for
     /// the running one and then runs its own.
     @discardableResult
-    public func sync(_ application: Application, trigger: SyncRecord.Trigger, revision: String? = nil, prune: Bool? = nil) async throws -> SyncRecord {
+    public func sync(_ application: Application, trigger: SyncRecord.Trigger, revision: String? = nil, prune: Bool? = nil) async throws
+        -> SyncRecord
+    {
         while let current = running[application.name] { _ = try? await current.value }
-        let task = Task { try await self.performSync(application, trigger: trigger, revision: revision, prune: prune ?? application.syncPolicy.prune) }
+        let task = Task {
+            try await self.performSync(application, trigger: trigger, revision: revision, prune: prune ?? application.syncPolicy.prune)
+        }
         running[application.name] = task
         defer { running[application.name] = nil }
         return try await task.value
     }
 
-    private func performSync(_ application: Application, trigger: SyncRecord.Trigger, revision requested: String?, prune: Bool) async throws -> SyncRecord {
+    private func performSync(_ application: Application, trigger: SyncRecord.Trigger, revision requested: String?, prune: Bool) async throws
+        -> SyncRecord
+    {
         await restore(application.name)
         let started = Date()
         let clock = ContinuousClock.now
         var changes: [SyncRecord.Change] = []
         var revision = requested ?? "unknown"
         func finish(_ phase: SyncRecord.Phase, _ message: String, health: Health) async -> SyncRecord {
-            let record = SyncRecord(application: application.name, environment: application.environment, revision: revision,
-                                    trigger: trigger, startedAt: started, duration: (ContinuousClock.now - clock).seconds,
-                                    phase: phase, message: message, changes: changes, health: health)
+            let record = SyncRecord(
+                application: application.name, environment: application.environment, revision: revision,
+                trigger: trigger, startedAt: started, duration: (ContinuousClock.now - clock).seconds,
+                phase: phase, message: message, changes: changes, health: health)
             await history?.append(record)
             await delegate?.synced(record)
             return record
@@ -198,7 +218,9 @@ public actor SyncEngine {
             let byKey = Dictionary(desiredResources.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             for (index, wave) in waves.enumerated() {
                 let pending = wave.objects.compactMap { object -> ManifestValue? in
-                    guard let key = ObjectKey.of(object, defaultNamespace: application.namespace), let resource = byKey[key] else { return nil }
+                    guard let key = ObjectKey.of(object, defaultNamespace: application.namespace), let resource = byKey[key] else {
+                        return nil
+                    }
                     if resource.inSync {
                         changes.append(.init(key: key, action: .unchanged))
                         return nil
@@ -208,11 +230,12 @@ public actor SyncEngine {
                 guard !pending.isEmpty else { continue }
                 let applied = try await target.apply(pending, fieldManager: Self.fieldManager, force: true)
                 for object in applied {
-                    let action: SyncRecord.Change.Action = switch object.outcome {
-                    case .created: .created
-                    case .configured: .configured
-                    case .unchanged: .unchanged
-                    }
+                    let action: SyncRecord.Change.Action =
+                        switch object.outcome {
+                        case .created: .created
+                        case .configured: .configured
+                        case .unchanged: .unchanged
+                        }
                     changes.append(.init(key: object.key, action: action, message: object.warnings.joined(separator: "; ")))
                 }
                 if index < waves.count - 1 {
@@ -252,8 +275,10 @@ public actor SyncEngine {
         let needed = Set(comparison.resources.filter { $0.desired != nil && $0.key.kind.isNamespaced }.map(\.key.namespace))
         let declared = Set(comparison.resources.filter { $0.key.kind == .namespace && $0.desired != nil }.map(\.key.name))
         for namespace in needed.subtracting(declared).sorted() where try await target.get(ObjectKey(.namespace, name: namespace)) == nil {
-            let object = ManifestValue.object(["apiVersion": .string("v1"), "kind": .string("Namespace"),
-                                               "metadata": .object(["name": .string(namespace)])])
+            let object = ManifestValue.object([
+                "apiVersion": .string("v1"), "kind": .string("Namespace"),
+                "metadata": .object(["name": .string(namespace)]),
+            ])
             _ = try await target.apply([object], fieldManager: Self.fieldManager, force: false)
         }
     }
@@ -301,7 +326,10 @@ public actor SyncEngine {
         while ContinuousClock.now < deadline {
             var worst = HealthStatus.healthy
             for key in keys {
-                guard let live = try await target.get(key) else { worst = max(worst, .missing); continue }
+                guard let live = try await target.get(key) else {
+                    worst = max(worst, .missing)
+                    continue
+                }
                 if let health = HealthCheck.health(of: live) { worst = max(worst, health.status) }
             }
             if worst == .healthy || worst == .suspended { return }

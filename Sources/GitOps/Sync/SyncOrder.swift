@@ -67,8 +67,9 @@ public enum SyncOrder {
 
     private static func key(_ object: ManifestValue) -> SortKey {
         let kind = object["kind"]?.string ?? ""
-        return SortKey(wave: wave(of: object), kind: rank(ofKind: kind), kindName: kind,
-                       name: object.value(at: ["metadata", "name"])?.string ?? "",
-                       namespace: object.value(at: ["metadata", "namespace"])?.string ?? "")
+        return SortKey(
+            wave: wave(of: object), kind: rank(ofKind: kind), kindName: kind,
+            name: object.value(at: ["metadata", "name"])?.string ?? "",
+            namespace: object.value(at: ["metadata", "namespace"])?.string ?? "")
     }
 }

@@ -44,8 +44,10 @@ public struct SyncRecord: Sendable, Hashable, Codable {
     public var changes: [Change]
     public var health: Health
 
-    public init(application: String, environment: String, revision: String, trigger: Trigger, startedAt: Date, duration: TimeInterval,
-                phase: Phase, message: String, changes: [Change], health: Health) {
+    public init(
+        application: String, environment: String, revision: String, trigger: Trigger, startedAt: Date, duration: TimeInterval,
+        phase: Phase, message: String, changes: [Change], health: Health
+    ) {
         self.application = application
         self.environment = environment
         self.revision = revision

@@ -5,8 +5,10 @@ import Foundation
 /// write-back, rollback reverts) and used by one writer at a time, across processes.
 enum BranchWorkspace {
     /// Runs `body` holding the branch's writer lock, in the workspace brought exactly to the remote branch.
-    static func withLock<T: Sendable>(cacheRoot: String, repository: String, branch: String,
-                                      _ body: @Sendable @escaping (String, Git) async throws -> T) async throws -> T {
+    static func withLock<T: Sendable>(
+        cacheRoot: String, repository: String, branch: String,
+        _ body: @Sendable @escaping (String, Git) async throws -> T
+    ) async throws -> T {
         let key = ImageWriteBack.digest(ImageWriteBack.canonicalRepository(repository) + "\n" + branch)
         try FileManager.default.createDirectory(atPath: cacheRoot + "/locks", withIntermediateDirectories: true)
         let workspace = cacheRoot + "/workspaces/" + key

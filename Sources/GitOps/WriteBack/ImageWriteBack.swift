@@ -63,7 +63,8 @@ public struct ImageWriteBack: Sendable {
         for argument in request.images {
             do { _ = try KustomizationFile.parseImageArgument(argument) } catch { throw WriteBackError.edit("\(argument): \(error)") }
         }
-        return try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: request.repository, branch: request.branch) { workspace, git in
+        return try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: request.repository, branch: request.branch) {
+            workspace, git in
             try await self.locked(request, workspace: workspace, git: git)
         }
     }

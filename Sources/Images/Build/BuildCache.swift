@@ -23,7 +23,8 @@ struct BuildCache {
 
     func lookup(_ key: Digest) -> Entry? {
         guard let data = FileManager.default.contents(atPath: "\(directory)/\(key.hex).json"),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data), store.hasBlob(entry.layer.digest) else { return nil }
+            let entry = try? JSONDecoder().decode(Entry.self, from: data), store.hasBlob(entry.layer.digest)
+        else { return nil }
         return entry
     }
 

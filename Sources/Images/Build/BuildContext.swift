@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 import OCI
 
 /// The files a build may read: the context directory minus what `.dockerignore` excludes (`!` re-includes; the
@@ -18,7 +18,10 @@ struct BuildContext {
                 var line = raw.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty || line.hasPrefix("#") { continue }
                 var exclude = true
-                if line.hasPrefix("!") { exclude = false; line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                if line.hasPrefix("!") {
+                    exclude = false
+                    line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
+                }
                 line = BuildContext.clean(line)
                 if line.isEmpty { continue }
                 rules.append((PathGlob(line), exclude))
@@ -31,7 +34,10 @@ struct BuildContext {
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
             if part == "." { continue }
-            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
             parts.append(part)
         }
         return parts.joined(separator: "/")

@@ -1,4 +1,5 @@
 import OCI
+
 /// What `slipway image build` was asked to do.
 public struct BuildOptions: Sendable {
     public var context: String
@@ -14,8 +15,10 @@ public struct BuildOptions: Sendable {
     /// Annotations on the image manifest (`--annotation`).
     public var annotations: [String: String]
 
-    public init(context: String, dockerfile: String, tags: [ImageReference] = [], buildArgs: [String: String] = [:], target: String? = nil,
-                noCache: Bool = false, sourceDateEpoch: Int64? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
+    public init(
+        context: String, dockerfile: String, tags: [ImageReference] = [], buildArgs: [String: String] = [:], target: String? = nil,
+        noCache: Bool = false, sourceDateEpoch: Int64? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]
+    ) {
         self.context = context
         self.dockerfile = dockerfile
         self.tags = tags

@@ -4,7 +4,10 @@ import OCI
 /// A minimal root filesystem made of the host's static busybox (Debian busybox-static): the base image of
 /// `slipway up`'s demo application, and of the tests' images, builds and pods.
 public enum BusyboxRoot {
-    public static let applets = ["sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq", "httpd", "sleep", "kill", "env", "grep", "nc", "wget", "date", "tr"]
+    public static let applets = [
+        "sh", "cat", "echo", "mkdir", "printf", "chmod", "id", "wc", "ls", "rm", "touch", "head", "dd", "seq", "httpd", "sleep", "kill",
+        "env", "grep", "nc", "wget", "date", "tr",
+    ]
 
     /// The host's static busybox, or nil when busybox-static is not installed.
     public static var executable: String? {
@@ -25,7 +28,8 @@ public enum BusyboxRoot {
         try fm.copyItem(atPath: executable, toPath: "\(path)/bin/busybox")
         for applet in applets { try fm.createSymbolicLink(atPath: "\(path)/bin/\(applet)", withDestinationPath: "busybox") }
         chmod("\(path)/tmp", 0o1777)
-        try "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n".write(toFile: "\(path)/etc/passwd", atomically: true, encoding: .utf8)
+        try "root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n".write(
+            toFile: "\(path)/etc/passwd", atomically: true, encoding: .utf8)
         try "root:x:0:\nnonroot:x:65532:\n".write(toFile: "\(path)/etc/group", atomically: true, encoding: .utf8)
         return path
     }

@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// What a directory tree looked like: used to find what a `RUN` changed (the layer is the difference).
@@ -60,8 +60,9 @@ struct FileTree {
             let count = readlink(path, &buffer, buffer.count - 1)
             if count >= 0 { target = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         }
-        return Node(mode: info.st_mode, uid: info.st_uid, gid: info.st_gid, size: Int64(info.st_size), modified: info.st_mtim,
-                    changed: info.st_ctim, inode: UInt64(info.st_ino), links: UInt64(info.st_nlink), linkTarget: target)
+        return Node(
+            mode: info.st_mode, uid: info.st_uid, gid: info.st_gid, size: Int64(info.st_size), modified: info.st_mtim,
+            changed: info.st_ctim, inode: UInt64(info.st_ino), links: UInt64(info.st_nlink), linkTarget: target)
     }
 
     /// Paths added or changed in `after` and paths removed from `self` (only the topmost of a removed subtree).

@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 import OCI
 
 /// Builds Dockerfiles without a daemon: `RUN` executes in the stage's root filesystem under bubblewrap, every
@@ -16,8 +16,13 @@ public final class ImageBuilder {
     let log: @Sendable (String) -> Void
     let sandbox: Sandbox
 
-    public init(store: ImageStore, fetchBase: @escaping @Sendable (ImageReference) async throws -> Void = { throw ImageError.notFound("image \($0.familiar) in the local store") },
-                log: @escaping @Sendable (String) -> Void) {
+    public init(
+        store: ImageStore,
+        fetchBase: @escaping @Sendable (ImageReference) async throws -> Void = {
+            throw ImageError.notFound("image \($0.familiar) in the local store")
+        },
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.store = store
         cache = BuildCache(store: store)
         self.fetchBase = fetchBase
@@ -70,24 +75,31 @@ public final class ImageBuilder {
         let session = Session(scratch: store.temporaryPath())
         defer { try? FileManager.default.removeItem(atPath: session.scratch) }
         let context = BuildContext(root: options.context)
-        try await buildStage(targetStage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
-        guard var state = session.stages[targetStage.index] else { throw ImageError.unsupported("stage \(targetStage.index) was not built") }
+        try await buildStage(
+            targetStage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+        guard var state = session.stages[targetStage.index] else {
+            throw ImageError.unsupported("stage \(targetStage.index) was not built")
+        }
         state.config.created = state.lastCreated
         if !options.labels.isEmpty {
             state.config.config.labels = (state.config.config.labels ?? [:]).merging(options.labels) { $1 }
         }
         let configData = try CanonicalJSON.encode(state.config)
         let configDescriptor = try store.writeBlob(configData, mediaType: MediaType.ociConfig)
-        let manifest = ImageManifest(config: configDescriptor, layers: state.manifestLayers, annotations: options.annotations.isEmpty ? nil : options.annotations)
+        let manifest = ImageManifest(
+            config: configDescriptor, layers: state.manifestLayers, annotations: options.annotations.isEmpty ? nil : options.annotations)
         let manifestData = try CanonicalJSON.encode(manifest)
         let manifestDescriptor = try store.writeBlob(manifestData, mediaType: MediaType.ociManifest)
         for tag in options.tags { try store.tag(tag, manifestDescriptor) }
-        return BuildResult(manifest: manifestDescriptor, imageID: configDescriptor.digest, cacheHits: session.hits, layersBuilt: session.built)
+        return BuildResult(
+            manifest: manifestDescriptor, imageID: configDescriptor.digest, cacheHits: session.hits, layersBuilt: session.built)
     }
 
     // MARK: Stages
 
-    func buildStage(_ index: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions, context: BuildContext, session: Session) async throws {
+    func buildStage(
+        _ index: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions, context: BuildContext, session: Session
+    ) async throws {
         if session.stages[index] != nil { return }
         let stage = dockerfile.stages[index]
         let path = dockerfile.path
@@ -96,10 +108,12 @@ public final class ImageBuilder {
         let now = ImageBuilder.creationTime(options.sourceDateEpoch)
         if baseName.lowercased() == "scratch" {
             let platform = Platform.current
-            state = StageState(config: ImageConfig(architecture: platform.architecture, os: platform.os, variant: platform.variant, history: []),
-                               manifestLayers: [], key: Digest.sha256(of: Data("scratch".utf8)), lastCreated: now)
+            state = StageState(
+                config: ImageConfig(architecture: platform.architecture, os: platform.os, variant: platform.variant, history: []),
+                manifestLayers: [], key: Digest.sha256(of: Data("scratch".utf8)), lastCreated: now)
         } else if let earlier = dockerfile.stages.prefix(index).last(where: { $0.name?.lowercased() == baseName.lowercased() }) {
-            try await buildStage(earlier.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+            try await buildStage(
+                earlier.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
             guard let built = session.stages[earlier.index] else { throw ImageError.unsupported("stage \(earlier.index) was not built") }
             state = built
             state.rootfs = nil
@@ -119,7 +133,8 @@ public final class ImageBuilder {
             switch instruction.keyword {
             case "ARG":
                 for (name, value) in try argDeclarations(instruction, path: path) {
-                    state.args[name] = options.buildArgs[name] ?? globalArgs[name].flatMap { value == nil ? $0 : nil }
+                    state.args[name] =
+                        options.buildArgs[name] ?? globalArgs[name].flatMap { value == nil ? $0 : nil }
                         ?? value.map { Substitution.expand($0, environment: env) } ?? ImageBuilder.predefined(name)
                 }
                 addEmptyHistory(&state, instruction)
@@ -150,7 +165,9 @@ public final class ImageBuilder {
                 addEmptyHistory(&state, instruction)
             case "VOLUME":
                 var volumes = state.config.config.volumes ?? [:]
-                for word in instruction.json ?? Substitution.words(instruction.arguments, environment: env) { volumes[word] = EmptyObject() }
+                for word in instruction.json ?? Substitution.words(instruction.arguments, environment: env) {
+                    volumes[word] = EmptyObject()
+                }
                 state.config.config.volumes = volumes
                 addEmptyHistory(&state, instruction)
             case "STOPSIGNAL":
@@ -169,7 +186,9 @@ public final class ImageBuilder {
             case "ENTRYPOINT":
                 state.config.config.entrypoint = instruction.json ?? state.shell + [instruction.arguments]
                 // Setting ENTRYPOINT resets a CMD inherited from the base.
-                if !stage.instructions.contains(where: { $0.keyword == "CMD" && $0.line < instruction.line }) { state.config.config.cmd = nil }
+                if !stage.instructions.contains(where: { $0.keyword == "CMD" && $0.line < instruction.line }) {
+                    state.config.config.cmd = nil
+                }
                 addEmptyHistory(&state, instruction)
             case "HEALTHCHECK":
                 state.config.config.healthcheck = try healthcheck(instruction, shell: state.shell, path: path)
@@ -180,8 +199,9 @@ public final class ImageBuilder {
             case "RUN":
                 try await run(instruction, state: &state, session: session, path: path, epoch: epoch, noCache: options.noCache)
             case "COPY", "ADD":
-                try await copy(instruction, state: &state, stageIndex: index, dockerfile: dockerfile, globalArgs: globalArgs, options: options,
-                               context: context, session: session)
+                try await copy(
+                    instruction, state: &state, stageIndex: index, dockerfile: dockerfile, globalArgs: globalArgs, options: options,
+                    context: context, session: session)
             default:
                 throw DockerfileError(path: path, line: instruction.line, message: "unsupported instruction \(instruction.keyword)")
             }
@@ -199,8 +219,9 @@ public final class ImageBuilder {
             throw DockerfileError(path: path, line: line, message: "base image \(reference.familiar) not found")
         }
         let config = image.config
-        var state = StageState(config: config, manifestLayers: image.manifest.layers, key: image.descriptor.digest,
-                               lastCreated: config.created ?? ImageBuilder.timestamp(0))
+        var state = StageState(
+            config: config, manifestLayers: image.manifest.layers, key: image.descriptor.digest,
+            lastCreated: config.created ?? ImageBuilder.timestamp(0))
         if state.config.history == nil { state.config.history = [] }
         if let shell = config.config.shell, !shell.isEmpty { state.shell = shell }
         return state
@@ -208,17 +229,27 @@ public final class ImageBuilder {
 
     // MARK: RUN
 
-    func run(_ instruction: Instruction, state: inout StageState, session: Session, path: String, epoch: Int64?, noCache: Bool) async throws {
+    func run(_ instruction: Instruction, state: inout StageState, session: Session, path: String, epoch: Int64?, noCache: Bool) async throws
+    {
         let command = instruction.json ?? state.shell + [instruction.arguments]
         var environment = state.config.config.env ?? []
         let argEnvironment = state.args.filter { key, _ in state.config.config.environment(key) == nil }.sorted { $0.key < $1.key }
         for (key, value) in argEnvironment { environment.append("\(key)=\(value)") }
-        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
+            environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        }
         let workdir = state.config.config.workingDir ?? "/"
         let user = state.config.config.user ?? ""
-        let createdBy = (argEnvironment.isEmpty ? "" : "|\(argEnvironment.count) " + argEnvironment.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " ")
+        let createdBy =
+            (argEnvironment.isEmpty
+                ? "" : "|\(argEnvironment.count) " + argEnvironment.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " ")
             + (instruction.json.map { "RUN \($0)" } ?? command.joined(separator: " "))
-        let key = chainKey(state.key, "RUN", [command.joined(separator: "\u{0}"), environment.joined(separator: "\u{0}"), workdir, user, instruction.flags.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: " ")])
+        let key = chainKey(
+            state.key, "RUN",
+            [
+                command.joined(separator: "\u{0}"), environment.joined(separator: "\u{0}"), workdir, user,
+                instruction.flags.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: " "),
+            ])
         if !noCache, let hit = cache.lookup(key) {
             log("  ✓ cached  RUN \(instruction.arguments.prefix(80))")
             appendLayer(&state, hit, key: key)
@@ -232,12 +263,15 @@ public final class ImageBuilder {
         let mountPoints = ["proc", "dev"].filter { !FileManager.default.fileExists(atPath: "\(rootfs)/\($0)") }
         let before = FileTree.scan(rootfs, skip: ["proc", "dev"])
         let identity = try ImageBuilder.resolveUser(user, rootfs: rootfs)
-        let status = try await sandbox.run(rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: identity) { [log] line in
+        let status = try await sandbox.run(
+            rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: identity
+        ) { [log] line in
             log("    | \(line)")
         }
         for point in mountPoints { rmdir("\(rootfs)/\(point)") }
         guard status == 0 else {
-            throw DockerfileError(path: path, line: instruction.line, message: "RUN \(instruction.arguments.prefix(200)) failed with exit code \(status)")
+            throw DockerfileError(
+                path: path, line: instruction.line, message: "RUN \(instruction.arguments.prefix(200)) failed with exit code \(status)")
         }
         let after = FileTree.scan(rootfs, skip: ["proc", "dev"])
         let (changed, removed) = before.changes(to: after)
@@ -284,23 +318,35 @@ public final class ImageBuilder {
         }
     }
 
-    func copy(_ instruction: Instruction, state: inout StageState, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String],
-              options: BuildOptions, context: BuildContext, session: Session) async throws {
+    func copy(
+        _ instruction: Instruction, state: inout StageState, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String],
+        options: BuildOptions, context: BuildContext, session: Session
+    ) async throws {
         let path = dockerfile.path
         let env = environment(state)
         var words = instruction.json ?? Substitution.words(instruction.arguments, environment: env)
         if instruction.json != nil { words = words.map { Substitution.expand($0, environment: env) } }
         guard words.count >= 2, let destinationWord = words.last else {
-            throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
+            throw DockerfileError(
+                path: path, line: instruction.line,
+                message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
         }
         let sources = Array(words.dropLast())
-        if instruction.keyword == "ADD", let remote = sources.first(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("git@") }) {
-            throw DockerfileError(path: path, line: instruction.line, message: "ADD \(remote): remote sources are not fetched by Slipway's builder (builds are offline); download it before the build and ADD or COPY the file")
+        if instruction.keyword == "ADD",
+            let remote = sources.first(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("git@") })
+        {
+            throw DockerfileError(
+                path: path, line: instruction.line,
+                message:
+                    "ADD \(remote): remote sources are not fetched by Slipway's builder (builds are offline); download it before the "
+                    + "build and ADD or COPY the file"
+            )
         }
         var origin = CopyOrigin.context
         if let from = instruction.flag("from").map({ Substitution.expand($0, environment: env) }) {
-            origin = try await copyOrigin(from, line: instruction.line, stageIndex: stageIndex, dockerfile: dockerfile, globalArgs: globalArgs,
-                                          options: options, context: context, session: session)
+            origin = try await copyOrigin(
+                from, line: instruction.line, stageIndex: stageIndex, dockerfile: dockerfile, globalArgs: globalArgs,
+                options: options, context: context, session: session)
         }
         let workdir = state.config.config.workingDir ?? "/"
         var destination = ImageBuilder.absolute(destinationWord, relativeTo: workdir)
@@ -311,7 +357,8 @@ public final class ImageBuilder {
         var chmodValue: UInt32?
         if let chmod {
             guard let value = UInt32(chmod, radix: 8), value <= 0o7777 else {
-                throw DockerfileError(path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
+                throw DockerfileError(
+                    path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
             }
             chmodValue = value
         }
@@ -319,7 +366,9 @@ public final class ImageBuilder {
         var selection: [(source: String, destination: String)] = []
         var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", origin.identity]
         if origin.isContext {
-            selection = try selectFromContext(sources, context: context, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
+            selection = try selectFromContext(
+                sources, context: context, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line,
+                path: path)
             for item in selection {
                 keyParts.append(item.destination)
                 keyParts.append(ImageBuilder.contentIdentity(item.source, context: context))
@@ -328,7 +377,9 @@ public final class ImageBuilder {
             keyParts += sources
         }
         let key = chainKey(state.key, "COPY", keyParts)
-        let createdBy = "\(instruction.keyword) \(instruction.flags.map { "--\($0.name)\($0.value.map { "=\($0)" } ?? "")" }.joined(separator: " ")) \(sources.joined(separator: " ")) \(destinationWord)"
+        let createdBy =
+            "\(instruction.keyword) \(instruction.flags.map { "--\($0.name)\($0.value.map { "=\($0)" } ?? "")" }.joined(separator: " ")) "
+            + "\(sources.joined(separator: " ")) \(destinationWord)"
         if !options.noCache, let hit = cache.lookup(key) {
             log("  ✓ cached  \(instruction.original.prefix(80))")
             appendLayer(&state, hit, key: key)
@@ -349,7 +400,9 @@ public final class ImageBuilder {
             sourceRoot = try materialize(&image, session: session)
         }
         if !origin.isContext {
-            selection = try selectFromRoot(sources, root: sourceRoot, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line, path: path)
+            selection = try selectFromRoot(
+                sources, root: sourceRoot, destination: destination, directoryDestination: destinationIsDirectory, line: instruction.line,
+                path: path)
         }
         let rootfs = try materialize(&state, session: session)
         var owner: (Int, Int)?
@@ -371,20 +424,26 @@ public final class ImageBuilder {
                     entry.modificationTime = Int64(node.modified.tv_sec)
                     try writer.addEntry(entry)
                 } else {
-                    try writer.addEntry(TarEntry(path: parent, kind: .directory, mode: 0o755, uid: owner?.0 ?? 0, gid: owner?.1 ?? 0,
-                                                 modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
+                    try writer.addEntry(
+                        TarEntry(
+                            path: parent, kind: .directory, mode: 0o755, uid: owner?.0 ?? 0, gid: owner?.1 ?? 0,
+                            modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
                 }
             }
             for item in selection {
                 // ADD unpacks a local tar (plain or gzip) from the context into the destination directory.
                 if instruction.keyword == "ADD", origin.isContext, FileTree.stat(of: "\(sourceRoot)/\(item.source)")?.isDirectory == false,
-                   let format = LayerWriter.archiveFormat(of: "\(sourceRoot)/\(item.source)") {
+                    let format = LayerWriter.archiveFormat(of: "\(sourceRoot)/\(item.source)")
+                {
                     let directory = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
-                    try writer.addArchive("\(sourceRoot)/\(item.source)", format: format, destination: String(directory.dropFirst()), owner: owner)
+                    try writer.addArchive(
+                        "\(sourceRoot)/\(item.source)", format: format, destination: String(directory.dropFirst()), owner: owner)
                     continue
                 }
-                try addTree(writer, root: sourceRoot, source: item.source, destination: String(item.destination.dropFirst()), owner: owner ?? (0, 0), mode: chmodValue,
-                            context: origin.isContext ? context : nil)
+                try addTree(
+                    writer, root: sourceRoot, source: item.source, destination: String(item.destination.dropFirst()),
+                    owner: owner ?? (0, 0), mode: chmodValue,
+                    context: origin.isContext ? context : nil)
             }
             try commitLayer(writer, key: key, createdBy: createdBy, epoch: options.sourceDateEpoch, state: &state, session: session)
         } catch {
@@ -393,20 +452,27 @@ public final class ImageBuilder {
         }
     }
 
-    func addTree(_ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int), mode: UInt32?, context: BuildContext?) throws {
+    func addTree(
+        _ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int), mode: UInt32?, context: BuildContext?
+    ) throws {
         guard let node = FileTree.stat(of: "\(root)/\(source)") else { return }
         try writer.addFromDisk(root: root, path: source, name: destination, uid: owner.0, gid: owner.1, mode: mode)
         guard node.isDirectory else { return }
-        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(source)")) ?? []).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(source)")) ?? []).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         for child in children {
             let childSource = source.isEmpty ? child : "\(source)/\(child)"
             if let context, context.isExcluded(childSource) { continue }
-            try addTree(writer, root: root, source: childSource, destination: "\(destination)/\(child)", owner: owner, mode: mode, context: context)
+            try addTree(
+                writer, root: root, source: childSource, destination: "\(destination)/\(child)", owner: owner, mode: mode, context: context)
         }
     }
 
     /// Context files selected by COPY sources (globs allowed), with their destinations.
-    func selectFromContext(_ sources: [String], context: BuildContext, destination: String, directoryDestination: Bool, line: Int, path: String) throws -> [(source: String, destination: String)] {
+    func selectFromContext(
+        _ sources: [String], context: BuildContext, destination: String, directoryDestination: Bool, line: Int, path: String
+    ) throws -> [(source: String, destination: String)] {
         var result: [(String, String)] = []
         for source in sources {
             let cleaned = BuildContext.clean(source)
@@ -414,18 +480,29 @@ public final class ImageBuilder {
             if PathGlob.hasMagic(cleaned) {
                 let glob = PathGlob(cleaned)
                 matches = ImageBuilder.listFiles(context.root).filter { glob.matches($0) && !context.isExcluded($0) }
-            } else if FileManager.default.fileExists(atPath: "\(context.root)/\(cleaned)"), cleaned.isEmpty || !context.isExcluded(cleaned) {
+            } else if FileManager.default.fileExists(atPath: "\(context.root)/\(cleaned)"), cleaned.isEmpty || !context.isExcluded(cleaned)
+            {
                 matches = [cleaned]
             }
             guard !matches.isEmpty else {
-                throw DockerfileError(path: path, line: line, message: "COPY source '\(source)' not found in the build context \(context.root)\(context.isExcluded(cleaned) ? " (excluded by .dockerignore)" : "")")
+                throw DockerfileError(
+                    path: path, line: line,
+                    message:
+                        "COPY source '\(source)' not found in the build context "
+                        + "\(context.root)\(context.isExcluded(cleaned) ? " (excluded by .dockerignore)" : "")"
+                )
             }
-            for match in matches { result.append((match, ImageBuilder.target(match, root: context.root, destination: destination, directory: directoryDestination))) }
+            for match in matches {
+                result.append(
+                    (match, ImageBuilder.target(match, root: context.root, destination: destination, directory: directoryDestination)))
+            }
         }
         return result
     }
 
-    func selectFromRoot(_ sources: [String], root: String, destination: String, directoryDestination: Bool, line: Int, path: String) throws -> [(source: String, destination: String)] {
+    func selectFromRoot(_ sources: [String], root: String, destination: String, directoryDestination: Bool, line: Int, path: String) throws
+        -> [(source: String, destination: String)]
+    {
         var result: [(String, String)] = []
         for source in sources {
             let cleaned = BuildContext.clean(source)
@@ -492,14 +569,18 @@ public final class ImageBuilder {
     }
 
     /// Where COPY --from points: an earlier stage (built first when needed) or an image (pulled when needed).
-    func copyOrigin(_ from: String, line: Int, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions,
-                    context: BuildContext, session: Session) async throws -> CopyOrigin {
+    func copyOrigin(
+        _ from: String, line: Int, stageIndex: Int, dockerfile: Dockerfile, globalArgs: [String: String], options: BuildOptions,
+        context: BuildContext, session: Session
+    ) async throws -> CopyOrigin {
         let path = dockerfile.path
         if let stage = dockerfile.stage(named: from) {
             guard stage.index < stageIndex else {
-                throw DockerfileError(path: path, line: line, message: "COPY --from=\(from) refers to a stage that is not defined before this one")
+                throw DockerfileError(
+                    path: path, line: line, message: "COPY --from=\(from) refers to a stage that is not defined before this one")
             }
-            try await buildStage(stage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
+            try await buildStage(
+                stage.index, dockerfile: dockerfile, globalArgs: globalArgs, options: options, context: context, session: session)
             guard let other = session.stages[stage.index] else { throw ImageError.unsupported("stage \(from) was not built") }
             return .stage(index: stage.index, key: other.key)
         }
@@ -509,15 +590,20 @@ public final class ImageBuilder {
         }
         if try store.resolve(reference) == nil {
             do { try await fetchBase(reference) } catch {
-                throw DockerfileError(path: path, line: line, message: "COPY --from=\(from): no stage with that name, and image \(reference.familiar) is not available: \(error)")
+                throw DockerfileError(
+                    path: path, line: line,
+                    message: "COPY --from=\(from): no stage with that name, and image \(reference.familiar) is not available: \(error)")
             }
         }
-        guard let descriptor = try store.resolve(reference) else { throw DockerfileError(path: path, line: line, message: "COPY --from: image \(from) not found") }
+        guard let descriptor = try store.resolve(reference) else {
+            throw DockerfileError(path: path, line: line, message: "COPY --from: image \(from) not found")
+        }
         return .image(reference, digest: descriptor.digest)
     }
 
     /// Finishes a layer, records it in the cache and appends it to the stage.
-    func commitLayer(_ writer: LayerWriter, key: Digest, createdBy: String, epoch: Int64?, state: inout StageState, session: Session) throws {
+    func commitLayer(_ writer: LayerWriter, key: Digest, createdBy: String, epoch: Int64?, state: inout StageState, session: Session) throws
+    {
         let (layer, diffID) = try writer.finish()
         let entry = BuildCache.Entry(layer: layer, diffID: diffID, created: ImageBuilder.creationTime(epoch), createdBy: createdBy)
         cache.save(entry, for: key)
@@ -537,7 +623,10 @@ public final class ImageBuilder {
     }
 
     func addEmptyHistory(_ state: inout StageState, _ instruction: Instruction) {
-        state.config.history = (state.config.history ?? []) + [ImageConfig.History(created: state.lastCreated, createdBy: instruction.original, emptyLayer: true)]
+        state.config.history =
+            (state.config.history ?? []) + [
+                ImageConfig.History(created: state.lastCreated, createdBy: instruction.original, emptyLayer: true)
+            ]
     }
 
     func chainKey(_ parent: Digest, _ kind: String, _ parts: [String]) -> Digest {
@@ -569,7 +658,9 @@ public final class ImageBuilder {
                 result.append((word, nil))
             }
         }
-        guard !result.isEmpty else { throw DockerfileError(path: path, line: instruction.line, message: "ARG requires at least one argument") }
+        guard !result.isEmpty else {
+            throw DockerfileError(path: path, line: instruction.line, message: "ARG requires at least one argument")
+        }
         return result
     }
 
@@ -586,7 +677,10 @@ public final class ImageBuilder {
                 quote = c
                 current.append(c)
             } else if c == " " || c == "\t" {
-                if !current.isEmpty { words.append(current); current = "" }
+                if !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
             } else {
                 current.append(c)
             }
@@ -596,7 +690,9 @@ public final class ImageBuilder {
     }
 
     static func unquote(_ text: String) -> String {
-        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first { return String(text.dropFirst().dropLast()) }
+        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+            return String(text.dropFirst().dropLast())
+        }
         return text
     }
 
@@ -605,14 +701,17 @@ public final class ImageBuilder {
         let raw = splitRaw(instruction.arguments)
         if let first = raw.first, !first.contains("=") {
             let value = instruction.arguments.drop(while: { $0 != " " && $0 != "\t" }).trimmingCharacters(in: .whitespaces)
-            guard !value.isEmpty else { throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) \(first) needs a value") }
+            guard !value.isEmpty else {
+                throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) \(first) needs a value")
+            }
             return [(first, Substitution.expand(value, environment: environment))]
         }
         var result: [(String, String)] = []
         // Every value on one line sees the variables as they were before the line.
         for word in raw {
             guard let equals = word.firstIndex(of: "=") else {
-                throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword) syntax error: '\(word)' should be KEY=VALUE")
+                throw DockerfileError(
+                    path: path, line: instruction.line, message: "\(instruction.keyword) syntax error: '\(word)' should be KEY=VALUE")
             }
             let key = Substitution.words(String(word[..<equals]), environment: environment).first ?? ""
             let value = Substitution.words(String(word[word.index(after: equals)...]), environment: environment).joined(separator: " ")
@@ -635,14 +734,19 @@ public final class ImageBuilder {
             check = ImageConfig.Healthcheck(test: ["CMD-SHELL", rest])
         }
         for flag in instruction.flags {
-            guard let value = flag.value else { throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK --\(flag.name) needs a value") }
+            guard let value = flag.value else {
+                throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK --\(flag.name) needs a value")
+            }
             switch flag.name {
             case "interval": check.interval = try ImageBuilder.duration(value, instruction, path)
             case "timeout": check.timeout = try ImageBuilder.duration(value, instruction, path)
             case "start-period": check.startPeriod = try ImageBuilder.duration(value, instruction, path)
             case "start-interval": check.startInterval = try ImageBuilder.duration(value, instruction, path)
             case "retries":
-                guard let retries = Int(value), retries >= 0 else { throw DockerfileError(path: path, line: instruction.line, message: "HEALTHCHECK --retries must be a non-negative integer") }
+                guard let retries = Int(value), retries >= 0 else {
+                    throw DockerfileError(
+                        path: path, line: instruction.line, message: "HEALTHCHECK --retries must be a non-negative integer")
+                }
                 check.retries = retries
             default:
                 throw DockerfileError(path: path, line: instruction.line, message: "unknown HEALTHCHECK flag --\(flag.name)")
@@ -658,7 +762,9 @@ public final class ImageBuilder {
         var unit = ""
         var parsedAny = false
         func flush() throws {
-            guard let value = Double(number) else { throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)'") }
+            guard let value = Double(number) else {
+                throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)'")
+            }
             let scale: Double
             switch unit {
             case "ns": scale = 1
@@ -667,7 +773,8 @@ public final class ImageBuilder {
             case "s": scale = 1e9
             case "m": scale = 60e9
             case "h": scale = 3600e9
-            default: throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)': unknown unit '\(unit)'")
+            default:
+                throw DockerfileError(path: path, line: instruction.line, message: "invalid duration '\(text)': unknown unit '\(unit)'")
             }
             total += value * scale
             number = ""
@@ -723,10 +830,14 @@ public final class ImageBuilder {
             }
             return nil
         }
-        guard let (uid, primary) = lookup(parts[0], in: passwd) else { throw ImageError.unsupported("USER \(parts[0]): no such user in the image's /etc/passwd") }
+        guard let (uid, primary) = lookup(parts[0], in: passwd) else {
+            throw ImageError.unsupported("USER \(parts[0]): no such user in the image's /etc/passwd")
+        }
         var gid = primary ?? uid
         if parts.count > 1 {
-            guard let (id, _) = lookup(parts[1], in: group) else { throw ImageError.unsupported("USER \(user): no such group in the image's /etc/group") }
+            guard let (id, _) = lookup(parts[1], in: group) else {
+                throw ImageError.unsupported("USER \(user): no such group in the image's /etc/group")
+            }
             gid = id
         }
         if uid == 0, gid == 0 { return nil }

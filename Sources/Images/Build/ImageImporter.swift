@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// Makes a base image from a root filesystem directory or a tar file (`slipway image import`), so builds work offline,
@@ -10,9 +10,14 @@ public struct ImageImporter {
 
     public init(store: ImageStore) { self.store = store }
 
-    public func importImage(from source: String, tag: ImageReference, sourceDateEpoch: Int64? = nil, config: ImageConfig.ContainerConfig = ImageConfig.ContainerConfig()) throws -> Descriptor {
+    public func importImage(
+        from source: String, tag: ImageReference, sourceDateEpoch: Int64? = nil,
+        config: ImageConfig.ContainerConfig = ImageConfig.ContainerConfig()
+    ) throws -> Descriptor {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { throw ImageError.io(source, "no such file or directory") }
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw ImageError.io(source, "no such file or directory")
+        }
         let created = ImageBuilder.timestamp(sourceDateEpoch ?? Int64(Date().timeIntervalSince1970))
         let layer: Descriptor
         let diffID: Digest
@@ -29,8 +34,11 @@ public struct ImageImporter {
             (layer, diffID) = try compressTar(source)
         }
         let platform = Platform.current
-        var imageConfig = ImageConfig(architecture: platform.architecture, os: platform.os, variant: platform.variant, config: config,
-                                      rootfs: .init(diffIDs: [diffID]), history: [.init(created: created, createdBy: "slipway image import \((source as NSString).lastPathComponent)")], created: created)
+        var imageConfig = ImageConfig(
+            architecture: platform.architecture, os: platform.os, variant: platform.variant, config: config,
+            rootfs: .init(diffIDs: [diffID]),
+            history: [.init(created: created, createdBy: "slipway image import \((source as NSString).lastPathComponent)")],
+            created: created)
         if imageConfig.config.env == nil { imageConfig.config.env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] }
         let configDescriptor = try store.writeBlob(try CanonicalJSON.encode(imageConfig), mediaType: MediaType.ociConfig)
         let manifest = ImageManifest(config: configDescriptor, layers: [layer])

@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// Runs an image's entrypoint once under bubblewrap (`slipway image run`): the layers are unpacked into a fresh
@@ -18,12 +18,17 @@ public struct ImageRunner {
         let rootfs = try builder.materialize(&state, session: session)
         let config = state.config.config
         let command = (config.entrypoint ?? []) + (arguments.isEmpty ? (config.cmd ?? []) : arguments)
-        guard !command.isEmpty else { throw ImageError.unsupported("\(reference.familiar) has no entrypoint or command; give one after the image name") }
+        guard !command.isEmpty else {
+            throw ImageError.unsupported("\(reference.familiar) has no entrypoint or command; give one after the image name")
+        }
         let workdir = config.workingDir ?? "/"
         try? FileManager.default.createDirectory(atPath: rootfs + workdir, withIntermediateDirectories: true)
         let user = try ImageBuilder.resolveUser(config.user ?? "", rootfs: rootfs)
         var environment = config.env ?? []
-        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
-        return try await Sandbox().run(rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: user, onLine: onLine)
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) {
+            environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        }
+        return try await Sandbox().run(
+            rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: user, onLine: onLine)
     }
 }

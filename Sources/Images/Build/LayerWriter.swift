@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// Writes one layer: a tar of files taken from disk, gzip-compressed into the store, hashing the tar (diff ID) and
@@ -29,7 +29,8 @@ final class LayerWriter {
     func addFromDisk(root: String, path: String, name: String? = nil, uid: Int? = nil, gid: Int? = nil, mode: UInt32? = nil) throws {
         let absolute = "\(root)/\(path)"
         guard let node = FileTree.stat(of: absolute) else { throw ImageError.io(absolute, "cannot stat") }
-        var entry = TarEntry(path: name ?? path, kind: .file, mode: mode ?? (node.mode & 0o7777), uid: uid ?? Int(node.uid), gid: gid ?? Int(node.gid))
+        var entry = TarEntry(
+            path: name ?? path, kind: .file, mode: mode ?? (node.mode & 0o7777), uid: uid ?? Int(node.uid), gid: gid ?? Int(node.gid))
         entry.modificationTime = clamp(Int64(node.modified.tv_sec))
         switch node.mode & S_IFMT {
         case S_IFDIR: entry.kind = .directory
@@ -67,7 +68,10 @@ final class LayerWriter {
     func addWhiteout(_ path: String) throws {
         let parent = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        try tar.writeHeader(TarEntry(path: (parent.isEmpty ? "" : parent + "/") + TarEntry.whiteoutPrefix + name, kind: .file, mode: 0o644, modificationTime: clampTime ?? 0))
+        try tar.writeHeader(
+            TarEntry(
+                path: (parent.isEmpty ? "" : parent + "/") + TarEntry.whiteoutPrefix + name, kind: .file, mode: 0o644,
+                modificationTime: clampTime ?? 0))
     }
 
     private func copyContent(_ path: String, size: Int64) throws {
@@ -103,25 +107,34 @@ final class LayerWriter {
     func addArchive(_ path: String, format: ArchiveFormat, destination: String, owner: (Int, Int)?) throws {
         let base = destination.split(separator: "/").joined(separator: "/")
         let hardlinkRoot = base.isEmpty ? "" : base + "/"
-        let reader = TarReader(.init(begin: { [self] entry in
-            var entry = entry
-            guard let relative = LayerWriter.contained(entry.path) else {
-                throw ImageError.layer("\(path): entry '\(entry.path)' would be written outside the destination")
-            }
-            entry.path = base.isEmpty ? relative : (relative.isEmpty ? base : "\(base)/\(relative)")
-            if entry.path.isEmpty { return }
-            if entry.kind == .hardlink {
-                guard let target = LayerWriter.contained(entry.linkName) else { throw ImageError.layer("\(path): hard link '\(entry.linkName)' points outside the archive") }
-                entry.linkName = hardlinkRoot + target
-            }
-            if let owner { entry.uid = owner.0; entry.gid = owner.1 }
-            entry.modificationTime = clamp(entry.modificationTime)
-            try tar.writeHeader(entry)
-        }, content: { [self] buffer in
-            try tar.writeContent(buffer)
-        }, end: { [self] in
-            try tar.finishContent()
-        }))
+        let reader = TarReader(
+            .init(
+                begin: { [self] entry in
+                    var entry = entry
+                    guard let relative = LayerWriter.contained(entry.path) else {
+                        throw ImageError.layer("\(path): entry '\(entry.path)' would be written outside the destination")
+                    }
+                    entry.path = base.isEmpty ? relative : (relative.isEmpty ? base : "\(base)/\(relative)")
+                    if entry.path.isEmpty { return }
+                    if entry.kind == .hardlink {
+                        guard let target = LayerWriter.contained(entry.linkName) else {
+                            throw ImageError.layer("\(path): hard link '\(entry.linkName)' points outside the archive")
+                        }
+                        entry.linkName = hardlinkRoot + target
+                    }
+                    if let owner {
+                        entry.uid = owner.0
+                        entry.gid = owner.1
+                    }
+                    entry.modificationTime = clamp(entry.modificationTime)
+                    try tar.writeHeader(entry)
+                },
+                content: { [self] buffer in
+                    try tar.writeContent(buffer)
+                },
+                end: { [self] in
+                    try tar.finishContent()
+                }))
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw ImageError.io(path, String(cString: strerror(errno))) }
         defer { close(descriptor) }

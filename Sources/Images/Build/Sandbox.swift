@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 import Subprocess
 import SystemPackage
@@ -19,13 +19,17 @@ public struct Sandbox: Sendable {
     }
 
     /// Runs `command`; returns the exit status (128 + signal when killed). Output lines go to `onLine`.
-    public func run(rootfs: String, command: [String], environment: [String], workingDirectory: String, user: (uid: Int, gid: Int)?,
-                    shareNetwork: Bool = false, onLine: @escaping @Sendable (String) -> Void) async throws -> Int32 {
+    public func run(
+        rootfs: String, command: [String], environment: [String], workingDirectory: String, user: (uid: Int, gid: Int)?,
+        shareNetwork: Bool = false, onLine: @escaping @Sendable (String) -> Void
+    ) async throws -> Int32 {
         guard let bwrap = Sandbox.executable else {
             throw ImageError.unsupported("RUN needs bubblewrap (Debian package 'bubblewrap'); `bwrap` was not found")
         }
-        var arguments = ["--bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--die-with-parent",
-                         "--hostname", "slipway", "--clearenv"]
+        var arguments = [
+            "--bind", rootfs, "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--die-with-parent",
+            "--hostname", "slipway", "--clearenv",
+        ]
         if shareNetwork { arguments.append("--share-net") }
         for entry in environment {
             guard let equals = entry.firstIndex(of: "=") else { continue }

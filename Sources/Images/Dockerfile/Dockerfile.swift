@@ -1,4 +1,5 @@
 import OCI
+
 /// A parsed Dockerfile: global `ARG`s before the first `FROM`, then stages.
 public struct Dockerfile: Hashable, Sendable {
     public var path: String

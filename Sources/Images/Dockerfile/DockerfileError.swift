@@ -1,4 +1,5 @@
 import OCI
+
 /// A Dockerfile problem at a position, printed as `path:line:column: message`.
 public struct DockerfileError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String

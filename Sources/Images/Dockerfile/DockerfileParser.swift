@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 import OCI
 
 /// Parses Dockerfiles like BuildKit's front end: parser directives (`# escape=`), comments, continuation lines
@@ -15,7 +15,8 @@ public enum DockerfileParser {
     static let jsonForms: Set<String> = ["RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"]
 
     public static func parse(_ text: String, path: String) throws(DockerfileError) -> Dockerfile {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         var escape: Character = "\\"
         var index = 0
         // Parser directives: only at the very top, before any other line.
@@ -28,7 +29,9 @@ public enum DockerfileParser {
             let key = body[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = body[body.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard key == "escape" || key == "syntax" || key == "check", !key.contains(" ") else { break }
-            if seenDirectives.contains(key) { throw DockerfileError(path: path, line: index + 1, message: "only one '\(key)' parser directive can be used") }
+            if seenDirectives.contains(key) {
+                throw DockerfileError(path: path, line: index + 1, message: "only one '\(key)' parser directive can be used")
+            }
             seenDirectives.insert(key)
             if key == "escape" {
                 guard value == "\\" || value == "`" else {
@@ -42,7 +45,10 @@ public enum DockerfileParser {
         while index < lines.count {
             let startLine = index + 1
             let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { index += 1; continue }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") {
+                index += 1
+                continue
+            }
             // Join continuation lines.
             var logical = ""
             var current = lines[index]
@@ -73,7 +79,8 @@ public enum DockerfileParser {
         let text = logical.trimmingCharacters(in: .whitespaces)
         let keywordEnd = text.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? text.endIndex
         let keyword = text[..<keywordEnd].uppercased()
-        let column = (logical.firstIndex(where: { $0 != " " && $0 != "\t" }).map { logical.distance(from: logical.startIndex, to: $0) } ?? 0) + 1
+        let column =
+            (logical.firstIndex(where: { $0 != " " && $0 != "\t" }).map { logical.distance(from: logical.startIndex, to: $0) } ?? 0) + 1
         guard keywords.contains(keyword) else {
             throw DockerfileError(path: path, line: line, column: column, message: "unknown instruction: \(text[..<keywordEnd])")
         }
@@ -96,7 +103,9 @@ public enum DockerfileParser {
         }
         var json: [String]?
         if jsonForms.contains(keyword) || keyword == "HEALTHCHECK", rest.hasPrefix("[") {
-            if let data = rest.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [Any], array.allSatisfy({ $0 is String }) {
+            if let data = rest.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [Any],
+                array.allSatisfy({ $0 is String })
+            {
                 json = array.compactMap { $0 as? String }
             }
         }
@@ -113,25 +122,36 @@ public enum DockerfileParser {
                 if words.count == 3, words[1].lowercased() == "as" {
                     name = words[2]
                     guard name?.range(of: "^[A-Za-z][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
-                        throw DockerfileError(path: path, line: instruction.line, message: "invalid name for build stage: '\(words[2])', name can't start with a number or contain symbols")
+                        throw DockerfileError(
+                            path: path, line: instruction.line,
+                            message: "invalid name for build stage: '\(words[2])', name can't start with a number or contain symbols")
                     }
                 } else if words.count != 1 {
-                    throw DockerfileError(path: path, line: instruction.line, message: "FROM requires either one or three arguments: FROM <image> [AS <name>]")
+                    throw DockerfileError(
+                        path: path, line: instruction.line, message: "FROM requires either one or three arguments: FROM <image> [AS <name>]"
+                    )
                 }
                 if let name, stages.contains(where: { $0.name?.lowercased() == name.lowercased() }) {
                     throw DockerfileError(path: path, line: instruction.line, message: "duplicate stage name '\(name)'")
                 }
-                stages.append(.init(index: stages.count, base: words[0], name: name, platform: instruction.flag("platform"), line: instruction.line, instructions: []))
+                stages.append(
+                    .init(
+                        index: stages.count, base: words[0], name: name, platform: instruction.flag("platform"), line: instruction.line,
+                        instructions: []))
             } else if stages.isEmpty {
                 guard instruction.keyword == "ARG" else {
-                    throw DockerfileError(path: path, line: instruction.line, message: "no build stage in current context: \(instruction.keyword) must come after a FROM")
+                    throw DockerfileError(
+                        path: path, line: instruction.line,
+                        message: "no build stage in current context: \(instruction.keyword) must come after a FROM")
                 }
                 globalArgs.append(instruction)
             } else {
                 stages[stages.count - 1].instructions.append(instruction)
             }
         }
-        guard !stages.isEmpty else { throw DockerfileError(path: path, line: max(1, instructions.last?.line ?? 1), message: "the Dockerfile has no FROM instruction") }
+        guard !stages.isEmpty else {
+            throw DockerfileError(path: path, line: max(1, instructions.last?.line ?? 1), message: "the Dockerfile has no FROM instruction")
+        }
         return Dockerfile(path: path, globalArgs: globalArgs, stages: stages)
     }
 }

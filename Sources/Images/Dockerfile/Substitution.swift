@@ -1,6 +1,7 @@
 import CDispatch
 import Glibc
 import OCI
+
 /// Dockerfile variable substitution (`$V`, `${V}`, `${V:-default}`, `${V:+alternative}`, `${V-d}`, `${V+a}`) and
 /// word splitting with quotes, as BuildKit's shell lexer does for ENV, LABEL, COPY, WORKDIR and the others.
 public enum Substitution {
@@ -19,7 +20,11 @@ public enum Substitution {
         while i < chars.count {
             let c = chars[i]
             if c == " " || c == "\t" || c == "\n" {
-                if inWord { words.append(current); current = ""; inWord = false }
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
                 i += 1
                 continue
             }
@@ -29,7 +34,10 @@ public enum Substitution {
                 i += 2
             } else if c == "'" {
                 i += 1
-                while i < chars.count, chars[i] != "'" { current.append(chars[i]); i += 1 }
+                while i < chars.count, chars[i] != "'" {
+                    current.append(chars[i])
+                    i += 1
+                }
                 i += 1
             } else if c == "\"" {
                 i += 1
@@ -85,9 +93,15 @@ public enum Substitution {
         if chars[i] == "{" {
             i += 1
             var name = ""
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { name.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" {
+                name.append(chars[i])
+                i += 1
+            }
             var modifier = ""
-            if i < chars.count, chars[i] == ":" { modifier = ":"; i += 1 }
+            if i < chars.count, chars[i] == ":" {
+                modifier = ":"
+                i += 1
+            }
             var word = ""
             var op: Character?
             if i < chars.count, chars[i] == "-" || chars[i] == "+" {
@@ -111,7 +125,10 @@ public enum Substitution {
             }
         }
         var name = ""
-        while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { name.append(chars[i]); i += 1 }
+        while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" {
+            name.append(chars[i])
+            i += 1
+        }
         if name.isEmpty { return ("$", i) }
         return (environment[name] ?? "", i)
     }

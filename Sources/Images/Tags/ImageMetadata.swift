@@ -49,10 +49,14 @@ public struct ImageMetadata: Sendable {
                         suffix = text
                         onLatestFor = "suffix"
                     case "onlatest":
-                        guard let value = Bool(text) else { throw .invalidEntry(input: "flavor", entry: entry, why: "onlatest must be true or false") }
+                        guard let value = Bool(text) else {
+                            throw .invalidEntry(input: "flavor", entry: entry, why: "onlatest must be true or false")
+                        }
                         if onLatestFor == "prefix" { prefixLatest = value } else if onLatestFor == "suffix" { suffixLatest = value }
                     default:
-                        throw .invalidEntry(input: "flavor", entry: entry, why: "unknown flavor attribute '\(key)' (expected latest, prefix, suffix, onlatest)")
+                        throw .invalidEntry(
+                            input: "flavor", entry: entry,
+                            why: "unknown flavor attribute '\(key)' (expected latest, prefix, suffix, onlatest)")
                     }
                 }
             }
@@ -75,8 +79,10 @@ public struct ImageMetadata: Sendable {
     let extraLabels: [String]
     let extraAnnotations: [String]
 
-    public init(images: [String], tags: [String], flavor: [String] = [], labels: [String] = [], annotations: [String] = [],
-                context: MetadataContext) throws(MetadataError) {
+    public init(
+        images: [String], tags: [String], flavor: [String] = [], labels: [String] = [], annotations: [String] = [],
+        context: MetadataContext
+    ) throws(MetadataError) {
         self.context = context
         self.flavor = try Flavor(parsing: flavor)
         self.images = try Self.imageNames(images)
@@ -139,7 +145,9 @@ public struct ImageMetadata: Sendable {
             var labels: [String: String]
             var annotations: [String]
         }
-        let output = Output(tags: tags, labels: Dictionary(try labels(), uniquingKeysWith: { $1 }), annotations: try annotationLines(levels: annotationLevels))
+        let output = Output(
+            tags: tags, labels: Dictionary(try labels(), uniquingKeysWith: { $1 }),
+            annotations: try annotationLines(levels: annotationLevels))
         // Arrays and dictionaries of strings always encode.
         return (try? CanonicalJSON.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
@@ -183,7 +191,9 @@ public struct ImageMetadata: Sendable {
     }
 
     /// The tag a rule produces for this context (nil when it does not apply) and whether `latest` follows in auto mode.
-    static func value(of rule: TagRule, context: MetadataContext, flavor: Flavor, warnings: inout [String]) throws(MetadataError) -> (String, Bool)? {
+    static func value(of rule: TagRule, context: MetadataContext, flavor: Flavor, warnings: inout [String]) throws(MetadataError) -> (
+        String, Bool
+    )? {
         func latest(auto: Bool) -> Bool {
             switch flavor.latest {
             case .auto: auto
@@ -309,7 +319,9 @@ public struct ImageMetadata: Sendable {
         values["branch"] = .text(context.branch ?? "")
         values["tag"] = .text(context.tag ?? "")
         values["sha"] = .text(context.shortSHA)
-        values["base_ref"] = .text(context.tag != nil || context.pullRequest != nil ? (context.baseRef ?? "").replacingOccurrences(of: "refs/heads/", with: "") : "")
+        values["base_ref"] = .text(
+            context.tag != nil || context.pullRequest != nil
+                ? (context.baseRef ?? "").replacingOccurrences(of: "refs/heads/", with: "") : "")
         values["is_default_branch"] = .text(context.isDefaultBranch ? "true" : "false")
         values["is_not_default_branch"] = .text(context.isDefaultBranch ? "false" : "true")
         return try MetadataTemplate.render(text, values: values)
@@ -339,7 +351,9 @@ public struct ImageMetadata: Sendable {
                 switch key.lowercased() {
                 case "name": name = text
                 case "enable":
-                    guard let value = Bool(text) else { throw .invalidEntry(input: "images", entry: entry, why: "enable must be true or false") }
+                    guard let value = Bool(text) else {
+                        throw .invalidEntry(input: "images", entry: entry, why: "enable must be true or false")
+                    }
                     enabled = value
                 default: throw .invalidEntry(input: "images", entry: entry, why: "unknown image attribute '\(key)' (expected name, enable)")
                 }
@@ -379,7 +393,8 @@ public struct ImageMetadata: Sendable {
 /// letters compared without case first, lowercase before uppercase on a tie.
 enum LocaleOrder {
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.unicodeScalars.map(weight), right = rhs.unicodeScalars.map(weight)
+        let left = lhs.unicodeScalars.map(weight)
+        let right = rhs.unicodeScalars.map(weight)
         for (a, b) in zip(left, right) where a.primary != b.primary { return a.primary < b.primary }
         if left.count != right.count { return left.count < right.count }
         for (a, b) in zip(left, right) where a.tertiary != b.tertiary { return a.tertiary < b.tertiary }

@@ -21,9 +21,11 @@ public struct MetadataContext: Sendable {
     public var repositoryDescription: String?
     public var license: String?
 
-    public init(eventName: String, ref: String, sha: String, defaultBranch: String? = nil, baseRef: String? = nil, commitDate: Date? = nil,
-                now: Date = Date(), shortSHALength: Int = 7, repository: String = "", serverURL: String = "https://github.com",
-                repositoryDescription: String? = nil, license: String? = nil) {
+    public init(
+        eventName: String, ref: String, sha: String, defaultBranch: String? = nil, baseRef: String? = nil, commitDate: Date? = nil,
+        now: Date = Date(), shortSHALength: Int = 7, repository: String = "", serverURL: String = "https://github.com",
+        repositoryDescription: String? = nil, license: String? = nil
+    ) {
         self.eventName = eventName
         self.ref = ref
         self.sha = sha

@@ -1,4 +1,5 @@
 import OCI
+
 /// A problem with docker/metadata-action style input (`tags`, `flavor`, `images`), naming the offending entry.
 public enum MetadataError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidEntry(input: String, entry: String, why: String)

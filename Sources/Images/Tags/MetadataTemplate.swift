@@ -50,7 +50,11 @@ struct MetadataTemplate {
         }
     }
 
-    private enum Token { case word(String), quoted(String), option(String, String) }
+    private enum Token {
+        case word(String)
+        case quoted(String)
+        case option(String, String)
+    }
 
     private static func tokenize(_ expression: Substring, template: String) throws(MetadataError) -> [Token] {
         var tokens: [Token] = []
@@ -68,7 +72,10 @@ struct MetadataTemplate {
         }
         while index < expression.endIndex {
             let character = expression[index]
-            if character.isWhitespace { index = expression.index(after: index); continue }
+            if character.isWhitespace {
+                index = expression.index(after: index)
+                continue
+            }
             if character == "'" || character == "\"" {
                 let (text, next) = try quoted(from: index)
                 tokens.append(.quoted(text))

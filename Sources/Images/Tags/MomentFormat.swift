@@ -13,11 +13,18 @@ enum MomentFormat {
         let seconds = (local - Int64(millisecond)) / 1000
         var days = seconds / 86_400
         var secondOfDay = Int(seconds % 86_400)
-        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
         let (year, month, day) = civil(fromDays: days)
         let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday (4); Sunday = 0
-        let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let hour = secondOfDay / 3600
+        let minute = secondOfDay / 60 % 60
+        let second = secondOfDay % 60
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
         let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
@@ -32,9 +39,11 @@ enum MomentFormat {
         // Longest tokens first, so `YYYY` is not read as two `YY`.
         let tokens: [(String, () -> String)] = [
             ("YYYY", { pad(year, 4) }), ("YY", { pad(year % 100, 2) }),
-            ("MMMM", { months[month - 1] }), ("MMM", { String(months[month - 1].prefix(3)) }), ("MM", { pad(month, 2) }), ("M", { String(month) }),
+            ("MMMM", { months[month - 1] }), ("MMM", { String(months[month - 1].prefix(3)) }), ("MM", { pad(month, 2) }),
+            ("M", { String(month) }),
             ("Do", { ordinal(day) }), ("DD", { pad(day, 2) }), ("D", { String(day) }),
-            ("dddd", { weekdays[weekday] }), ("ddd", { String(weekdays[weekday].prefix(3)) }), ("dd", { String(weekdays[weekday].prefix(2)) }), ("d", { String(weekday) }),
+            ("dddd", { weekdays[weekday] }), ("ddd", { String(weekdays[weekday].prefix(3)) }),
+            ("dd", { String(weekdays[weekday].prefix(2)) }), ("d", { String(weekday) }),
             ("HH", { pad(hour, 2) }), ("H", { String(hour) }), ("hh", { pad(hour12, 2) }), ("h", { String(hour12) }),
             ("mm", { pad(minute, 2) }), ("m", { String(minute) }), ("ss", { pad(second, 2) }), ("s", { String(second) }),
             ("SSS", { pad(millisecond, 3) }), ("SS", { pad(millisecond / 10, 2) }), ("S", { String(millisecond / 100) }),

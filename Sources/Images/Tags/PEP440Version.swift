@@ -31,7 +31,11 @@ public struct PEP440Version: Sendable, Hashable {
     }
 
     private static let pattern: NSRegularExpression? = try? NSRegularExpression(
-        pattern: #"^\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*)([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?([0-9]+)?)?((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?([-_.]?(dev)[-_.]?([0-9]+)?)?)(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$"#,
+        pattern: [
+            #"^\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*)([-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?([0-9]+)?)"#,
+            #"?((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?([-_.]?(dev)[-_.]?([0-9]+)?)?)(?:\+([a-z0-9]+"#,
+            #"(?:[-_.][a-z0-9]+)*))?\s*$"#,
+        ].joined(),
         options: [.caseInsensitive]
     )
 

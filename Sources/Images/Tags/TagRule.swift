@@ -41,7 +41,9 @@ public struct TagRule: Sendable, Hashable {
                 continue
             }
             if key.lowercased() == "type" {
-                guard let parsed = Kind(rawValue: value) else { throw invalid("unknown tag type '\(value)' (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                guard let parsed = Kind(rawValue: value) else {
+                    throw invalid("unknown tag type '\(value)' (expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
                 kind = parsed
             } else {
                 attributes[key.lowercased()] = value
@@ -52,7 +54,9 @@ public struct TagRule: Sendable, Hashable {
         case .schedule:
             if attributes["pattern"] == nil { attributes["pattern"] = "nightly" }
         case .semver, .pep440:
-            guard attributes["pattern"] != nil else { throw invalid("type=\(resolved.rawValue) needs a pattern attribute, e.g. pattern={{version}}") }
+            guard attributes["pattern"] != nil else {
+                throw invalid("type=\(resolved.rawValue) needs a pattern attribute, e.g. pattern={{version}}")
+            }
             if attributes["value"] == nil { attributes["value"] = "" }
         case .match:
             guard attributes["pattern"] != nil else { throw invalid("type=match needs a pattern attribute") }
@@ -70,7 +74,9 @@ public struct TagRule: Sendable, Hashable {
         case .sha:
             if attributes["prefix"] == nil { attributes["prefix"] = "sha-" }
             if attributes["format"] == nil { attributes["format"] = "short" }
-            guard ["short", "long"].contains(attributes["format"] ?? "") else { throw invalid("invalid format '\(attributes["format"] ?? "")' (expected short or long)") }
+            guard ["short", "long"].contains(attributes["format"] ?? "") else {
+                throw invalid("invalid format '\(attributes["format"] ?? "")' (expected short or long)")
+            }
         }
         if attributes["enable"] == nil { attributes["enable"] = "true" }
         if attributes["priority"] == nil { attributes["priority"] = String(resolved.defaultPriority) }
@@ -96,7 +102,9 @@ public enum CSVFields {
     /// `tz='Asia/Tokyo'`); a field without `=` has a nil value.
     public static func attributes(_ line: String, input: String) throws(MetadataError) -> [(key: String, value: String?)] {
         try split(line, input: input).map { field in
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             return (parts[0], parts.count > 1 ? parts[1] : nil)
         }
     }

@@ -70,7 +70,8 @@ extension KustomizationFile {
             && namespace.first != "-" && namespace.last != "-"
         guard valid else {
             throw .build(
-                "invalid namespace \"\(namespace)\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+                "invalid namespace \"\(namespace)\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+                    + "'-', and must start and end with an alphanumeric character"
             )
         }
         fields["namespace"] = .string(namespace)

@@ -16,10 +16,11 @@ enum BuiltinFieldSpecs {
             FieldSpec("spec/selector/matchLabels", kind: "Deployment", create: true),
             FieldSpec("spec/template/metadata/labels", kind: "Deployment", create: true),
         ]
+        let preferred = "preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels"
         let affinity = [
-            "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+            "spec/template/spec/affinity/podAffinity/" + preferred,
             "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
-            "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+            "spec/template/spec/affinity/podAntiAffinity/" + preferred,
             "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
             "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
         ]

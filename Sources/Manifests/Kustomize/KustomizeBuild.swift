@@ -213,7 +213,10 @@ struct Build {
         guard real == repositoryRoot || real.hasPrefix(repositoryRoot + "/") else {
             throw .kustomization(
                 file: file,
-                message: "\(field): security; bases in kustomizations from remote repositories must be within the repository, but '\(path)' is outside '\(repositoryRoot)'")
+                message:
+                    "\(field): security; bases in kustomizations from remote repositories must be within the repository, but '\(path)' "
+                    + "is outside '\(repositoryRoot)'"
+            )
         }
     }
 
@@ -221,9 +224,13 @@ struct Build {
         switch field {
         case "bases", "commonLabels", "imageTags", "patchesJson6902", "patchesStrategicMerge":
             let replacement = ["bases": "resources", "commonLabels": "labels", "imageTags": "images"][field] ?? "patches"
-            return "# Warning: '\(field)' is deprecated. Please use '\(replacement)' instead. Run 'kustomize edit fix' to update your Kustomization automatically."
+            return
+                "# Warning: '\(field)' is deprecated. Please use '\(replacement)' instead. Run 'kustomize edit fix' to update your "
+                + "Kustomization automatically."
         default:
-            return "# Warning: '\(field)' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically."
+            return
+                "# Warning: '\(field)' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to "
+                + "update your Kustomization automatically."
         }
     }
 

@@ -114,7 +114,9 @@ public final class Kustomizer: Sendable {
             if dialect == .yaml12 { state.withLock { $0.documents[data] = documents } }
             return documents
         } catch {
-            throw .resource(file: file, message: "MalformedYAMLError: \(error.message) at line \(error.location?.line ?? 0), column \(error.location?.column ?? 0)")
+            throw .resource(
+                file: file,
+                message: "MalformedYAMLError: \(error.message) at line \(error.location?.line ?? 0), column \(error.location?.column ?? 0)")
         }
     }
 

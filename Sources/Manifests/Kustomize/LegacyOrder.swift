@@ -20,8 +20,9 @@ struct LegacyOrder {
 
     func sorted(_ resources: [Resource]) -> [Resource] {
         let keyed = resources.map { resource -> (Int, String, String, Resource) in
-            let gvk =
-                "\(resource.group.isEmpty ? "~G" : resource.group)_\(resource.version.isEmpty ? "~V" : resource.version)_\(resource.kind.isEmpty ? "~K" : resource.kind)"
+            let group = resource.group.isEmpty ? "~G" : resource.group
+            let version = resource.version.isEmpty ? "~V" : resource.version
+            let gvk = "\(group)_\(version)_\(resource.kind.isEmpty ? "~K" : resource.kind)"
             let rest = "\(gvk)|\(resource.namespace.isEmpty ? "~X" : resource.namespace)|\(resource.name.isEmpty ? "~N" : resource.name)"
             return (weights[resource.kind] ?? 0, gvk, rest, resource)
         }

@@ -64,7 +64,9 @@ public struct Resource: Sendable {
     public var idText: String { Self.idText(kind: kind, group: group, version: version, name: name, namespace: namespace) }
 
     static func idText(kind: String, group: String, version: String, name: String, namespace: String) -> String {
-        "\(kind).\(version.isEmpty ? "[noVer]" : version).\(group.isEmpty ? "[noGrp]" : group)/\(name).\(namespace.isEmpty ? "[noNs]" : namespace)"
+        let version = version.isEmpty ? "[noVer]" : version
+        let group = group.isEmpty ? "[noGrp]" : group
+        return "\(kind).\(version).\(group)/\(name).\(namespace.isEmpty ? "[noNs]" : namespace)"
     }
 
     /// The identity a build may hold once: group, kind, namespace and name (the version does not count).

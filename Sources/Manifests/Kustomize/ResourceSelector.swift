@@ -102,7 +102,8 @@ struct ResourceSelector {
                 Set(list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             }
             if part.hasPrefix("!") {
-                result.append(Requirement(key: String(part.dropFirst()).trimmingCharacters(in: .whitespaces), op: .doesNotExist, values: []))
+                result.append(
+                    Requirement(key: String(part.dropFirst()).trimmingCharacters(in: .whitespaces), op: .doesNotExist, values: []))
             } else if let range = part.range(of: "!=") {
                 result.append(
                     Requirement(

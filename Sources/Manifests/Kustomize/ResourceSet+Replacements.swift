@@ -90,7 +90,8 @@ extension ResourceSet {
         let rest = path.dropFirst()
         switch value {
         case .object(let fields):
-            let key = segment.hasPrefix("[") && segment.hasSuffix("]") && !segment.contains("=")
+            let key =
+                segment.hasPrefix("[") && segment.hasSuffix("]") && !segment.contains("=")
                 ? String(segment.dropFirst().dropLast()) : segment
             return fields[key].map { values(at: rest, in: $0) } ?? []
         case .array(let items):
@@ -139,7 +140,8 @@ extension ResourceSet {
         let rest = path.dropFirst()
         switch target {
         case .object(var fields):
-            let key = segment.hasPrefix("[") && segment.hasSuffix("]") && !segment.contains("=")
+            let key =
+                segment.hasPrefix("[") && segment.hasSuffix("]") && !segment.contains("=")
                 ? String(segment.dropFirst().dropLast()) : segment
             var changed = false
             if var child = fields[key] {

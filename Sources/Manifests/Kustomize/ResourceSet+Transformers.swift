@@ -94,7 +94,9 @@ extension ResourceSet {
                 throw .kustomization(
                     file: file,
                     message:
-                        "replicas: resource with name \(replica.name) does not match a config with the following GVK [Deployment.[noVer].[noGrp] StatefulSet.[noVer].[noGrp] ReplicaSet.[noVer].[noGrp] ReplicationController.[noVer].[noGrp]]"
+                        "replicas: resource with name \(replica.name) does not match a config with the following GVK "
+                        + "[Deployment.[noVer].[noGrp] StatefulSet.[noVer].[noGrp] ReplicaSet.[noVer].[noGrp] "
+                        + "ReplicationController.[noVer].[noGrp]]"
                 )
             }
         }

@@ -46,7 +46,8 @@ enum GoFloat {
         } else if d.point >= d.digits.count {
             out += String(decoding: d.digits, as: UTF8.self) + String(repeating: "0", count: d.point - d.digits.count)
         } else {
-            out += String(decoding: d.digits[..<d.point], as: UTF8.self) + "."
+            out +=
+                String(decoding: d.digits[..<d.point], as: UTF8.self) + "."
                 + String(decoding: d.digits[d.point...], as: UTF8.self)
         }
         return out
@@ -59,7 +60,8 @@ enum GoFloat {
         if digits.count > 1 { out += "." + String(decoding: digits[1...], as: UTF8.self) }
         let exponent = d.digits.isEmpty ? 0 : d.point - 1
         let magnitude = String(abs(exponent))
-        out += (exponent < 0 ? "e-" : "e+")
+        out +=
+            (exponent < 0 ? "e-" : "e+")
             + String(repeating: "0", count: max(0, minimumExponentDigits - magnitude.count)) + magnitude
         return out
     }

@@ -9,7 +9,9 @@ enum GoTimestamp {
             let day = cursor.digits(min: 1, max: 2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        var hour = 0, minute = 0, second = 0
+        var hour = 0
+        var minute = 0
+        var second = 0
         var fraction: [UInt8] = []
         var offsetMinutes = 0
         if !cursor.atEnd {
@@ -45,7 +47,8 @@ enum GoTimestamp {
         while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
         if fraction.count > 9 { fraction = Array(fraction.prefix(9)) }
         while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2)
+        var text =
+            pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2)
             + ":" + pad(second, 2)
         if !fraction.isEmpty { text += "." + String(decoding: fraction, as: UTF8.self) }
         if offsetMinutes == 0 {

@@ -29,7 +29,11 @@ extension ManifestValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let flag): try container.encode(flag)
         case .integer(let text):
-            if let number = Int64(text) { try container.encode(number) } else if let number = UInt64(text) { try container.encode(number) } else {
+            if let number = Int64(text) {
+                try container.encode(number)
+            } else if let number = UInt64(text) {
+                try container.encode(number)
+            } else {
                 try container.encode(Double(text) ?? 0)
             }
         case .float(let number): try container.encode(number)

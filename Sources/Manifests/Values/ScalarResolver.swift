@@ -152,10 +152,18 @@ enum GoInteger {
         var base: UInt64 = 10
         if body.count >= 2, body.first == UInt8(ascii: "0") {
             switch body[body.startIndex + 1] | 0x20 {
-            case UInt8(ascii: "x"): base = 16; body = body.dropFirst(2)
-            case UInt8(ascii: "o"): base = 8; body = body.dropFirst(2)
-            case UInt8(ascii: "b"): base = 2; body = body.dropFirst(2)
-            default: base = 8; body = body.dropFirst()
+            case UInt8(ascii: "x"):
+                base = 16
+                body = body.dropFirst(2)
+            case UInt8(ascii: "o"):
+                base = 8
+                body = body.dropFirst(2)
+            case UInt8(ascii: "b"):
+                base = 2
+                body = body.dropFirst(2)
+            default:
+                base = 8
+                body = body.dropFirst()
             }
         }
         guard !body.isEmpty else { return nil }

@@ -438,10 +438,15 @@ struct ScalarAnalysis {
         var blockIndicators = false
         var lineBreaks = false
         var specialCharacters = false
-        var leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false
-        var breakSpace = false, spaceBreak = false
+        var leadingSpace = false
+        var leadingBreak = false
+        var trailingSpace = false
+        var trailingBreak = false
+        var breakSpace = false
+        var spaceBreak = false
         var precededByWhitespace = true
-        var previousSpace = false, previousBreak = false
+        var previousSpace = false
+        var previousBreak = false
 
         if value.count >= 3,
             (value[0] == UInt8(ascii: "-") && value[1] == UInt8(ascii: "-") && value[2] == UInt8(ascii: "-"))

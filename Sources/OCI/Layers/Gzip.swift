@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import CZlib
 import Foundation
+import Glibc
 
 /// Streaming gzip compression with a fixed header (mtime 0, no name, OS "unknown") so the same tar always gives
 /// the same blob digest.
@@ -14,7 +14,8 @@ public final class GzipCompressor {
     /// `level` 1 is fast and still deterministic for a given zlib; layers are compressed once and then cached.
     public init(level: Int32 = 1) throws(ImageError) {
         // windowBits 15 + 16 selects the gzip wrapper.
-        let status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let status = deflateInit2_(
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw .layer("zlib deflateInit2 failed (\(status))") }
         header.os = 255
         deflateSetHeader(&stream, &header)
@@ -86,7 +87,10 @@ public final class GzipDecompressor {
                 if produced > 0 { try sink(UnsafeRawBufferPointer(start: out.baseAddress, count: produced)) }
                 if status == Z_STREAM_END {
                     ended = true
-                    if stream.avail_in > 0 { inflateReset(&stream); continue }
+                    if stream.avail_in > 0 {
+                        inflateReset(&stream)
+                        continue
+                    }
                     break
                 }
                 if status == Z_BUF_ERROR { break }

@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// One entry of a layer tar.
 public struct TarEntry: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
@@ -21,7 +22,10 @@ public struct TarEntry: Hashable, Sendable {
     /// Extended attributes (`SCHILY.xattr.*`), such as `security.capability`.
     public var xattrs: [String: [UInt8]] = [:]
 
-    public init(path: String, kind: Kind, mode: UInt32, uid: Int = 0, gid: Int = 0, size: Int64 = 0, modificationTime: Int64 = 0, linkName: String = "") {
+    public init(
+        path: String, kind: Kind, mode: UInt32, uid: Int = 0, gid: Int = 0, size: Int64 = 0, modificationTime: Int64 = 0,
+        linkName: String = ""
+    ) {
         self.path = path
         self.kind = kind
         self.mode = mode

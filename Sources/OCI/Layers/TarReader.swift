@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// Reads a tar stream pushed to it in chunks of any size (ustar, GNU long names, PAX), calling back per entry.
 public final class TarReader {
     /// Called with each entry's header, then zero or more content chunks, then `end`.
@@ -8,7 +9,10 @@ public final class TarReader {
         public var content: (UnsafeRawBufferPointer) throws -> Void
         public var end: () throws -> Void
 
-        public init(begin: @escaping (TarEntry) throws -> Void, content: @escaping (UnsafeRawBufferPointer) throws -> Void, end: @escaping () throws -> Void) {
+        public init(
+            begin: @escaping (TarEntry) throws -> Void, content: @escaping (UnsafeRawBufferPointer) throws -> Void,
+            end: @escaping () throws -> Void
+        ) {
             self.begin = begin
             self.content = content
             self.end = end
@@ -93,11 +97,17 @@ public final class TarReader {
         guard stored == Int64(sum) else { throw ImageError.layer("tar header checksum mismatch") }
         let typeFlag = block[156]
         var size = TarReader.number(block[124..<136])
-        if typeFlag == UInt8(ascii: "x") || typeFlag == UInt8(ascii: "g") || typeFlag == UInt8(ascii: "L") || typeFlag == UInt8(ascii: "K") {
+        if typeFlag == UInt8(ascii: "x") || typeFlag == UInt8(ascii: "g") || typeFlag == UInt8(ascii: "L") || typeFlag == UInt8(ascii: "K")
+        {
             guard size >= 0, size < 16 << 20 else { throw ImageError.layer("tar metadata entry too large") }
             metaBuffer = []
             let padding = Int((512 - size % 512) % 512)
-            if size == 0 { try finishMeta(typeFlag); state = .header } else { state = .meta(kind: typeFlag, remaining: Int(size), padding: padding) }
+            if size == 0 {
+                try finishMeta(typeFlag)
+                state = .header
+            } else {
+                state = .meta(kind: typeFlag, remaining: Int(size), padding: padding)
+            }
             return
         }
         var name = TarReader.string(block[0..<100])
@@ -143,8 +153,9 @@ public final class TarReader {
         while name.hasPrefix("./") { name.removeFirst(2) }
         while name.hasPrefix("/") { name.removeFirst() }
         while name.hasSuffix("/") { name.removeLast() }
-        var entry = TarEntry(path: name, kind: kind, mode: UInt32(TarReader.number(block[100..<108]) & 0o7777), uid: uid, gid: gid,
-                             size: kind == .file ? size : 0, modificationTime: mtime, linkName: linkName)
+        var entry = TarEntry(
+            path: name, kind: kind, mode: UInt32(TarReader.number(block[100..<108]) & 0o7777), uid: uid, gid: gid,
+            size: kind == .file ? size : 0, modificationTime: mtime, linkName: linkName)
         entry.deviceMajor = UInt32(truncatingIfNeeded: TarReader.number(block[329..<337]))
         entry.deviceMinor = UInt32(truncatingIfNeeded: TarReader.number(block[337..<345]))
         entry.xattrs = xattrs
@@ -169,11 +180,14 @@ public final class TarReader {
             var records: [String: String] = [:]
             var index = 0
             while index < bytes.count {
-                guard let space = bytes[index...].firstIndex(of: 32), let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)),
-                      length > 0, index + length <= bytes.count else { throw ImageError.layer("malformed PAX header") }
+                guard let space = bytes[index...].firstIndex(of: 32),
+                    let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)),
+                    length > 0, index + length <= bytes.count
+                else { throw ImageError.layer("malformed PAX header") }
                 let record = bytes[(space + 1)..<(index + length - 1)]
                 if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
-                    records[String(decoding: record[record.startIndex..<equals], as: UTF8.self)] = String(decoding: record[(equals + 1)...], as: UTF8.self)
+                    records[String(decoding: record[record.startIndex..<equals], as: UTF8.self)] = String(
+                        decoding: record[(equals + 1)...], as: UTF8.self)
                 }
                 index += length
             }

@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// Writes a POSIX (ustar + PAX) tar stream to a sink, for layers: fixed, empty user and group names, no atime or
 /// ctime, so the same files always give the same bytes.
 public struct TarWriter {
@@ -47,7 +48,9 @@ public struct TarWriter {
             }
             var paxHeader = TarEntry(path: "PaxHeaders/" + String(entry.path.split(separator: "/").last ?? ""), kind: .file, mode: 0o644)
             paxHeader.size = Int64(body.count)
-            try emit(TarWriter.header(paxHeader, name: String(paxHeader.path.prefix(100)), prefix: "", linkName: "", typeFlag: UInt8(ascii: "x")))
+            try emit(
+                TarWriter.header(paxHeader, name: String(paxHeader.path.prefix(100)), prefix: "", linkName: "", typeFlag: UInt8(ascii: "x"))
+            )
             try emit(body)
             pendingPadding = (512 - body.count % 512) % 512
             try finishContent()

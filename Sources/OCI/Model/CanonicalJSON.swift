@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 
 /// Deterministic JSON for manifests and configs: sorted keys, no escaped slashes, so a digest is stable across
 /// builds and machines. The bytes that are hashed are the bytes that are stored and pushed.

@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// An OCI content descriptor: what a manifest says about a blob.
 public struct Descriptor: Codable, Hashable, Sendable {
     public var mediaType: String
@@ -37,9 +38,9 @@ public struct Platform: Codable, Hashable, Sendable {
     /// The platform of this machine, in Go's names.
     public static var current: Platform {
         #if arch(arm64)
-        Platform(architecture: "arm64", os: "linux", variant: "v8")
+            Platform(architecture: "arm64", os: "linux", variant: "v8")
         #else
-        Platform(architecture: "amd64", os: "linux")
+            Platform(architecture: "amd64", os: "linux")
         #endif
     }
 }

@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Crypto
 import Foundation
+import Glibc
 
 /// A content digest such as `sha256:<64 hex>`, as OCI descriptors and registries use it.
 public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {

@@ -9,7 +9,10 @@ public struct ImageConfig: Codable, Hashable, Sendable {
     public var rootfs: RootFS
     public var history: [History]?
 
-    public init(architecture: String, os: String, variant: String? = nil, config: ContainerConfig = ContainerConfig(), rootfs: RootFS = RootFS(diffIDs: []), history: [History]? = nil, created: String? = nil) {
+    public init(
+        architecture: String, os: String, variant: String? = nil, config: ContainerConfig = ContainerConfig(),
+        rootfs: RootFS = RootFS(diffIDs: []), history: [History]? = nil, created: String? = nil
+    ) {
         self.architecture = architecture
         self.os = os
         self.variant = variant
@@ -35,9 +38,18 @@ public struct ImageConfig: Codable, Hashable, Sendable {
         public var onBuild: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case user = "User", exposedPorts = "ExposedPorts", env = "Env", entrypoint = "Entrypoint", cmd = "Cmd"
-            case volumes = "Volumes", workingDir = "WorkingDir", labels = "Labels", stopSignal = "StopSignal"
-            case healthcheck = "Healthcheck", shell = "Shell", onBuild = "OnBuild"
+            case user = "User"
+            case exposedPorts = "ExposedPorts"
+            case env = "Env"
+            case entrypoint = "Entrypoint"
+            case cmd = "Cmd"
+            case volumes = "Volumes"
+            case workingDir = "WorkingDir"
+            case labels = "Labels"
+            case stopSignal = "StopSignal"
+            case healthcheck = "Healthcheck"
+            case shell = "Shell"
+            case onBuild = "OnBuild"
         }
 
         public init() {}
@@ -70,8 +82,12 @@ public struct ImageConfig: Codable, Hashable, Sendable {
         public var retries: Int?
 
         enum CodingKeys: String, CodingKey {
-            case test = "Test", interval = "Interval", timeout = "Timeout", startPeriod = "StartPeriod"
-            case startInterval = "StartInterval", retries = "Retries"
+            case test = "Test"
+            case interval = "Interval"
+            case timeout = "Timeout"
+            case startPeriod = "StartPeriod"
+            case startInterval = "StartInterval"
+            case retries = "Retries"
         }
 
         public init(test: [String]) { self.test = test }

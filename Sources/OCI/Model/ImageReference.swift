@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// An image reference such as `golang:1.23-alpine`, `127.0.0.1:5000/team/app:sha-1a2b3c4d` or `repo@sha256:…`,
 /// normalised the way Docker does: `docker.io` by default, `library/` for single-component names, `latest` when
 /// neither a tag nor a digest is given.
@@ -43,7 +44,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         if registry == "index.docker.io" || registry == "registry-1.docker.io" { registry = ImageReference.dockerHub }
         if registry == ImageReference.dockerHub, !path.contains("/") { path = "library/" + path }
         guard ImageReference.isValidRepository(path) else {
-            throw .invalidReference(text, "repository '\(path)' must be lowercase path components of [a-z0-9] separated by '.', '_', '__' or '-'")
+            throw .invalidReference(
+                text, "repository '\(path)' must be lowercase path components of [a-z0-9] separated by '.', '_', '__' or '-'")
         }
         if let tag, !ImageReference.isValidTag(tag) {
             throw .invalidReference(text, "tag '\(tag)' must match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
@@ -90,9 +92,16 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
             var index = 0
             while index < bytes.count {
                 let b = bytes[index]
-                if alnum(b) { index += 1; continue }
+                if alnum(b) {
+                    index += 1
+                    continue
+                }
                 // Separators: '.', '_', '__', or one or more '-'.
-                if b == 46 { guard index + 1 < bytes.count, alnum(bytes[index + 1]) else { return false }; index += 1; continue }
+                if b == 46 {
+                    guard index + 1 < bytes.count, alnum(bytes[index + 1]) else { return false }
+                    index += 1
+                    continue
+                }
                 if b == 95 {
                     if index + 1 < bytes.count, bytes[index + 1] == 95 { index += 1 }
                     guard index + 1 < bytes.count, alnum(bytes[index + 1]) else { return false }

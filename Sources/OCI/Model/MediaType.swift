@@ -1,5 +1,6 @@
 import CDispatch
 import Glibc
+
 /// Media types of OCI and Docker schema2 images.
 public enum MediaType {
     public static let ociManifest = "application/vnd.oci.image.manifest.v1+json"

@@ -15,7 +15,9 @@ extension ImageStore {
         guard var descriptor = try resolve(reference) else { return nil }
         var data = try readBlob(descriptor.digest)
         // A name may point to an index whose descriptor was recorded without the index media type.
-        if MediaType.isIndex(descriptor.mediaType) || MediaType.isIndex((try? JSONDecoder().decode(MediaTypeProbe.self, from: data))?.mediaType) {
+        if MediaType.isIndex(descriptor.mediaType)
+            || MediaType.isIndex((try? JSONDecoder().decode(MediaTypeProbe.self, from: data))?.mediaType)
+        {
             let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index of \(reference.familiar)")
             let platform = Platform.current
             guard let match = index.manifest(for: platform) ?? index.manifests.first else {
@@ -25,7 +27,8 @@ extension ImageStore {
             data = try readBlob(match.digest)
         }
         let manifest = try CanonicalJSON.decode(ImageManifest.self, from: data, what: "manifest of \(reference.familiar)")
-        let config = try CanonicalJSON.decode(ImageConfig.self, from: try readBlob(manifest.config.digest), what: "config of \(reference.familiar)")
+        let config = try CanonicalJSON.decode(
+            ImageConfig.self, from: try readBlob(manifest.config.digest), what: "config of \(reference.familiar)")
         return StoredImage(descriptor: descriptor, manifest: manifest, config: config)
     }
 }

@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import Core
 import Foundation
+import Glibc
 
 /// Images on disk as an OCI image layout (`oci-layout`, `index.json`, `blobs/sha256/…`), so skopeo and umoci can read
 /// it (`oci:<root>:<reference>`). Blobs are written to `tmp/` and renamed into place only after their digest checks,
@@ -48,7 +48,9 @@ public struct ImageStore: Sendable {
     @discardableResult
     public func writeBlob(_ data: Data, mediaType: String, expected: Digest? = nil) throws(ImageError) -> Descriptor {
         let digest = Digest.sha256(of: data)
-        if let expected, expected != digest { throw .digestMismatch(expected: expected.description, actual: digest.description, what: mediaType) }
+        if let expected, expected != digest {
+            throw .digestMismatch(expected: expected.description, actual: digest.description, what: mediaType)
+        }
         if !hasBlob(digest) {
             let temporary = temporaryPath()
             do {
@@ -69,7 +71,8 @@ public struct ImageStore: Sendable {
 
     func moveIntoPlace(_ temporary: String, _ digest: Digest) throws {
         let destination = blobPath(digest)
-        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if rename(temporary, destination) != 0 {
             throw ImageError.io(destination, String(cString: strerror(errno)))
         }

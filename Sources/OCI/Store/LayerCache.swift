@@ -1,6 +1,6 @@
 import CDispatch
-import Glibc
 import Foundation
+import Glibc
 
 /// Image layers unpacked once per layer digest, each in its own directory, for stacking with overlayfs: whiteouts
 /// stay overlayfs markers, so a layer directory serves every image that shares the layer. A layer is unpacked into
@@ -37,7 +37,9 @@ public struct LayerCache: Sendable {
         if rename(scratch, destination) != 0 {
             // Another process unpacked the same layer first: theirs is as good as ours.
             try? FileManager.default.removeItem(atPath: scratch)
-            guard FileManager.default.fileExists(atPath: destination) else { throw ImageError.io(destination, String(cString: strerror(errno))) }
+            guard FileManager.default.fileExists(atPath: destination) else {
+                throw ImageError.io(destination, String(cString: strerror(errno)))
+            }
         }
         return destination
     }

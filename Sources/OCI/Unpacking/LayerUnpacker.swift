@@ -1,7 +1,7 @@
 import CDispatch
-import Glibc
 import CLinuxSupport
 import Foundation
+import Glibc
 
 /// Applies layer blobs to a directory in order, honouring whiteouts (`.wh.<name>`, `.wh..wh..opq`), ownership,
 /// modes, symlinks and hard links. Entries can never write outside the directory.
@@ -23,88 +23,96 @@ package struct LayerUnpacker {
         var file: Int32 = -1
         var currentPath = ""
         var pendingMode: [(String, TarEntry)] = []
-        let reader = TarReader(.init(
-            begin: { entry in
-                let name = entry.path
-                guard !name.isEmpty else { return }
-                guard !name.split(separator: "/").contains("..") else { throw ImageError.layer("entry '\(name)' escapes the root") }
-                let parent = (name as NSString).deletingLastPathComponent
-                let base = (name as NSString).lastPathComponent
-                if base == TarEntry.opaqueWhiteout, whiteouts == .overlay {
-                    let directory = root + (parent.isEmpty ? "" : "/" + parent)
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                    guard setxattr(directory, "trusted.overlay.opaque", "y", 1, 0) == 0 else {
-                        throw ImageError.io(directory, "marking the directory opaque: \(String(cString: strerror(errno)))")
+        let reader = TarReader(
+            .init(
+                begin: { entry in
+                    let name = entry.path
+                    guard !name.isEmpty else { return }
+                    guard !name.split(separator: "/").contains("..") else { throw ImageError.layer("entry '\(name)' escapes the root") }
+                    let parent = (name as NSString).deletingLastPathComponent
+                    let base = (name as NSString).lastPathComponent
+                    if base == TarEntry.opaqueWhiteout, whiteouts == .overlay {
+                        let directory = root + (parent.isEmpty ? "" : "/" + parent)
+                        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                        guard setxattr(directory, "trusted.overlay.opaque", "y", 1, 0) == 0 else {
+                            throw ImageError.io(directory, "marking the directory opaque: \(String(cString: strerror(errno)))")
+                        }
+                        return
                     }
-                    return
-                }
-                if base.hasPrefix(TarEntry.whiteoutPrefix), whiteouts == .overlay {
-                    let directory = root + (parent.isEmpty ? "" : "/" + parent)
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                    let target = directory + "/" + base.dropFirst(TarEntry.whiteoutPrefix.count)
-                    guard mknod(target, S_IFCHR | 0o000, 0) == 0 else {
-                        throw ImageError.io(target, "writing the whiteout: \(String(cString: strerror(errno)))")
+                    if base.hasPrefix(TarEntry.whiteoutPrefix), whiteouts == .overlay {
+                        let directory = root + (parent.isEmpty ? "" : "/" + parent)
+                        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                        let target = directory + "/" + base.dropFirst(TarEntry.whiteoutPrefix.count)
+                        guard mknod(target, S_IFCHR | 0o000, 0) == 0 else {
+                            throw ImageError.io(target, "writing the whiteout: \(String(cString: strerror(errno)))")
+                        }
+                        return
                     }
-                    return
-                }
-                if base == TarEntry.opaqueWhiteout {
-                    let directory = try resolve(parent)
-                    for child in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-                        let relative = parent.isEmpty ? child : "\(parent)/\(child)"
-                        if !createdInThisLayer.contains(relative) { try? FileManager.default.removeItem(atPath: "\(directory)/\(child)") }
+                    if base == TarEntry.opaqueWhiteout {
+                        let directory = try resolve(parent)
+                        for child in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                            let relative = parent.isEmpty ? child : "\(parent)/\(child)"
+                            if !createdInThisLayer.contains(relative) {
+                                try? FileManager.default.removeItem(atPath: "\(directory)/\(child)")
+                            }
+                        }
+                        return
                     }
-                    return
+                    if base.hasPrefix(TarEntry.whiteoutPrefix) {
+                        let target = try resolve(parent) + "/" + base.dropFirst(TarEntry.whiteoutPrefix.count)
+                        try? FileManager.default.removeItem(atPath: target)
+                        return
+                    }
+                    createdInThisLayer.insert(name)
+                    let destination = try resolve(parent) + "/" + base
+                    try FileManager.default.createDirectory(
+                        atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    var existing = Glibc.stat()
+                    let exists = lstat(destination, &existing) == 0
+                    if exists, !(entry.kind == .directory && existing.st_mode & S_IFMT == S_IFDIR) {
+                        try? FileManager.default.removeItem(atPath: destination)
+                    }
+                    switch entry.kind {
+                    case .directory:
+                        if !(exists && existing.st_mode & S_IFMT == S_IFDIR) { mkdir(destination, 0o755) }
+                        pendingMode.append((destination, entry))
+                    case .file:
+                        file = open(destination, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+                        guard file >= 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
+                        currentPath = destination
+                    case .symlink:
+                        guard symlink(entry.linkName, destination) == 0 else {
+                            throw ImageError.io(destination, String(cString: strerror(errno)))
+                        }
+                        lchown(destination, uid_t(entry.uid), gid_t(entry.gid))
+                    case .hardlink:
+                        let target = try resolve(entry.linkName.hasPrefix("/") ? String(entry.linkName.dropFirst()) : entry.linkName)
+                        guard link(target, destination) == 0 else {
+                            throw ImageError.io(destination, "hard link to \(entry.linkName): \(String(cString: strerror(errno)))")
+                        }
+                    case .fifo:
+                        mkfifo(destination, mode_t(entry.mode))
+                    case .characterDevice, .blockDevice:
+                        break  // device nodes are provided by the sandbox (/dev), never by layers here
+                    }
+                    if entry.kind == .file || entry.kind == .fifo { pendingMode.append((destination, entry)) }
+                },
+                content: { buffer in
+                    guard file >= 0 else { return }
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = write(file, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+                        guard written > 0 else { throw ImageError.io(currentPath, String(cString: strerror(errno))) }
+                        offset += written
+                    }
+                },
+                end: {
+                    if file >= 0 {
+                        close(file)
+                        file = -1
+                    }
                 }
-                if base.hasPrefix(TarEntry.whiteoutPrefix) {
-                    let target = try resolve(parent) + "/" + base.dropFirst(TarEntry.whiteoutPrefix.count)
-                    try? FileManager.default.removeItem(atPath: target)
-                    return
-                }
-                createdInThisLayer.insert(name)
-                let destination = try resolve(parent) + "/" + base
-                try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                var existing = Glibc.stat()
-                let exists = lstat(destination, &existing) == 0
-                if exists, !(entry.kind == .directory && existing.st_mode & S_IFMT == S_IFDIR) {
-                    try? FileManager.default.removeItem(atPath: destination)
-                }
-                switch entry.kind {
-                case .directory:
-                    if !(exists && existing.st_mode & S_IFMT == S_IFDIR) { mkdir(destination, 0o755) }
-                    pendingMode.append((destination, entry))
-                case .file:
-                    file = open(destination, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-                    guard file >= 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
-                    currentPath = destination
-                case .symlink:
-                    guard symlink(entry.linkName, destination) == 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
-                    lchown(destination, uid_t(entry.uid), gid_t(entry.gid))
-                case .hardlink:
-                    let target = try resolve(entry.linkName.hasPrefix("/") ? String(entry.linkName.dropFirst()) : entry.linkName)
-                    guard link(target, destination) == 0 else { throw ImageError.io(destination, "hard link to \(entry.linkName): \(String(cString: strerror(errno)))") }
-                case .fifo:
-                    mkfifo(destination, mode_t(entry.mode))
-                case .characterDevice, .blockDevice:
-                    break  // device nodes are provided by the sandbox (/dev), never by layers here
-                }
-                if entry.kind == .file || entry.kind == .fifo { pendingMode.append((destination, entry)) }
-            },
-            content: { buffer in
-                guard file >= 0 else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(file, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-                    guard written > 0 else { throw ImageError.io(currentPath, String(cString: strerror(errno))) }
-                    offset += written
-                }
-            },
-            end: {
-                if file >= 0 {
-                    close(file)
-                    file = -1
-                }
-            }
-        ))
+            ))
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw ImageError.io(path, String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -124,7 +132,9 @@ package struct LayerUnpacker {
         for (destination, entry) in pendingMode.reversed() {
             lchown(destination, uid_t(entry.uid), gid_t(entry.gid))
             chmod(destination, mode_t(entry.mode))
-            var times = [timespec(tv_sec: Int(entry.modificationTime), tv_nsec: 0), timespec(tv_sec: Int(entry.modificationTime), tv_nsec: 0)]
+            var times = [
+                timespec(tv_sec: Int(entry.modificationTime), tv_nsec: 0), timespec(tv_sec: Int(entry.modificationTime), tv_nsec: 0),
+            ]
             utimensat(AT_FDCWD, destination, &times, AT_SYMLINK_NOFOLLOW)
         }
     }
@@ -137,7 +147,10 @@ package struct LayerUnpacker {
         while !pending.isEmpty {
             let part = pending.removeFirst()
             if part == "." || part.isEmpty { continue }
-            if part == ".." { if !resolved.isEmpty { resolved.removeLast() }; continue }
+            if part == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
             let candidate = root + "/" + (resolved + [part]).joined(separator: "/")
             var info = Glibc.stat()
             if lstat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {

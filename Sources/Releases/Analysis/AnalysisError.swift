@@ -10,7 +10,8 @@ public enum AnalysisError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .providerUnavailable(let reason): reason
         case .queryFailed(let address, let reason): "Prometheus at \(Self.redacted(address)): \(reason)"
-        case .unexpectedResponse(let address, let reason): "Prometheus at \(Self.redacted(address)) answered something unexpected: \(reason)"
+        case .unexpectedResponse(let address, let reason):
+            "Prometheus at \(Self.redacted(address)) answered something unexpected: \(reason)"
         }
     }
 

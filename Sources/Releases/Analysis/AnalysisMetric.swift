@@ -22,10 +22,12 @@ public struct AnalysisMetric: Sendable, Hashable, Codable {
     public var dryRun: Bool
     public var provider: MetricProvider
 
-    public init(name: String, interval: Duration? = nil, initialDelay: Duration = .zero, count: Int? = nil,
-                successCondition: ConditionExpression? = nil, failureCondition: ConditionExpression? = nil,
-                failureLimit: Int = 0, inconclusiveLimit: Int = 0, consecutiveErrorLimit: Int = 4,
-                consecutiveSuccessLimit: Int = 0, minRequests: Int? = nil, dryRun: Bool = false, provider: MetricProvider) {
+    public init(
+        name: String, interval: Duration? = nil, initialDelay: Duration = .zero, count: Int? = nil,
+        successCondition: ConditionExpression? = nil, failureCondition: ConditionExpression? = nil,
+        failureLimit: Int = 0, inconclusiveLimit: Int = 0, consecutiveErrorLimit: Int = 4,
+        consecutiveSuccessLimit: Int = 0, minRequests: Int? = nil, dryRun: Bool = false, provider: MetricProvider
+    ) {
         self.name = name
         self.interval = interval
         self.initialDelay = initialDelay
@@ -57,12 +59,16 @@ public struct AnalysisMetric: Sendable, Hashable, Codable {
             return (.inconclusive, "no data: \(why)")
         }
         if let minRequests, let requests = sample.requests, requests < minRequests {
-            return (.inconclusive, "too little traffic: \(requests) request\(requests == 1 ? "" : "s") in the window, at least \(minRequests) needed")
+            return (
+                .inconclusive,
+                "too little traffic: \(requests) request\(requests == 1 ? "" : "s") in the window, at least \(minRequests) needed"
+            )
         }
-        let result: ConditionValue = switch sample.shape {
-        case .scalar: .number(sample.values[0])
-        case .vector: .list(sample.values.map { .number($0) })
-        }
+        let result: ConditionValue =
+            switch sample.shape {
+            case .scalar: .number(sample.values[0])
+            case .vector: .list(sample.values.map { .number($0) })
+            }
         let variables = ["result": result]
         do {
             if let failureCondition, try failureCondition.isTrue(with: variables) {

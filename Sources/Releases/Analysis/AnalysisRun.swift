@@ -79,11 +79,17 @@ public struct AnalysisRun: Sendable, Hashable, Codable {
         let last = result.measurements.last.map { ": last \($0.value.isEmpty ? "measurement" : $0.value) — \($0.message)" } ?? ""
         switch worst {
         case .failed:
-            return "metric \(metric.name) failed \(result.failed) time\(result.failed == 1 ? "" : "s") (failureLimit \(metric.failureLimit))\(last)"
+            return
+                "metric \(metric.name) failed \(result.failed) time\(result.failed == 1 ? "" : "s") (failureLimit "
+                + "\(metric.failureLimit))\(last)"
         case .error:
-            return "metric \(metric.name) errored \(result.consecutiveErrors) times in a row (consecutiveErrorLimit \(metric.consecutiveErrorLimit))\(last)"
+            return
+                "metric \(metric.name) errored \(result.consecutiveErrors) times in a row (consecutiveErrorLimit "
+                + "\(metric.consecutiveErrorLimit))\(last)"
         default:
-            return "metric \(metric.name) was inconclusive \(result.inconclusive) time\(result.inconclusive == 1 ? "" : "s") (inconclusiveLimit \(metric.inconclusiveLimit))\(last)"
+            return
+                "metric \(metric.name) was inconclusive \(result.inconclusive) time\(result.inconclusive == 1 ? "" : "s") "
+                + "(inconclusiveLimit \(metric.inconclusiveLimit))\(last)"
         }
     }
 }

@@ -13,8 +13,10 @@ public struct MetricMeasurement: Sendable, Hashable, Codable {
     public var startedAt: Date
     public var finishedAt: Date
 
-    public init(metric: String, phase: MeasurementPhase, query: String, value: String, requests: Int? = nil, message: String,
-                startedAt: Date, finishedAt: Date) {
+    public init(
+        metric: String, phase: MeasurementPhase, query: String, value: String, requests: Int? = nil, message: String,
+        startedAt: Date, finishedAt: Date
+    ) {
         self.metric = metric
         self.phase = phase
         self.query = query

@@ -52,7 +52,8 @@ public enum MetricProvider: Sendable, Hashable, Codable {
         switch self {
         case .prometheus(let query): query.query
         case .local(let measure):
-            "\(measure.kind.rawValue){namespace=\"\(measure.namespace)\",service=\"\(measure.service)\",workload=\"\(measure.workload)\"}[\(ReleaseDuration.format(measure.window))]"
+            "\(measure.kind.rawValue){namespace=\"\(measure.namespace)\",service=\"\(measure.service)\",workload=\"\(measure.workload)\"}"
+                + "[\(ReleaseDuration.format(measure.window))]"
         }
     }
 }

@@ -16,7 +16,8 @@ extension CanaryController {
             try await setWeights(spec, canary: weight)
         case .createCanary:
             let labels = try await subsetLabels(spec)
-            let canary = Self.canaryDeployment(from: plan.desired, spec: spec, stable: labels.stable, canary: labels.canary, release: release.id)
+            let canary = Self.canaryDeployment(
+                from: plan.desired, spec: spec, stable: labels.stable, canary: labels.canary, release: release.id)
             _ = try await target.apply([canary], fieldManager: Self.fieldManager, force: true)
         case .removeCanary:
             _ = try await target.delete(ObjectKey(.deployment, namespace: spec.namespace, name: spec.canaryDeployment))
@@ -34,8 +35,9 @@ extension CanaryController {
                 log.hold(release.application, revision: release.revision, reason: reason, release: release.id)
             }
         case .revertCommit:
-            let outcome = try await revert.revert(repository: plan.application.repository, branch: plan.application.branch, revision: release.revision,
-                                                  reason: "Slipway-Release: \(release.id)\nSlipway-Reason: \(release.message)", key: release.key)
+            let outcome = try await revert.revert(
+                repository: plan.application.repository, branch: plan.application.branch, revision: release.revision,
+                reason: "Slipway-Release: \(release.id)\nSlipway-Reason: \(release.message)", key: release.key)
             return .reverted(revision: outcome.revision, alreadyPushed: outcome.alreadyPushed)
         case .startMeasuring, .checkCanary, .checkPrimary, .measure, .record:
             break
@@ -51,11 +53,13 @@ extension CanaryController {
             return CanaryStatus(exists: false)
         }
         let available = live.value(at: ["status", "availableReplicas"])?.int ?? 0
-        let current = (live.value(at: ["status", "observedGeneration"])?.int ?? 0) >= (live.value(at: ["metadata", "generation"])?.int ?? 1)
+        let current =
+            (live.value(at: ["status", "observedGeneration"])?.int ?? 0) >= (live.value(at: ["metadata", "generation"])?.int ?? 1)
         let ready = current && available >= spec.canaryReplicas
         let digests = ready ? try await runningDigests(of: live, namespace: spec.namespace) : []
-        return CanaryStatus(exists: true, availableReplicas: available, current: current, digests: digests,
-                            health: HealthCheck.health(of: live).map(\.description) ?? "unknown")
+        return CanaryStatus(
+            exists: true, availableReplicas: available, current: current, digests: digests,
+            health: HealthCheck.health(of: live).map(\.description) ?? "unknown")
     }
 
     func primaryStatus(_ release: Release) async throws -> PrimaryStatus {
@@ -74,11 +78,17 @@ extension CanaryController {
             let sample = try await metrics.measure(metric.provider)
             let (phase, message) = metric.judge(sample)
             let rate = metric.name.hasSuffix("success-rate") && sample.hasData ? sample.values.first : nil
-            return (MetricMeasurement(metric: metric.name, phase: phase, query: sample.query, value: sample.valueText, requests: sample.requests,
-                                      message: message, startedAt: started, finishedAt: clock()), rate)
+            return (
+                MetricMeasurement(
+                    metric: metric.name, phase: phase, query: sample.query, value: sample.valueText, requests: sample.requests,
+                    message: message, startedAt: started, finishedAt: clock()), rate
+            )
         } catch {
-            return (MetricMeasurement(metric: metric.name, phase: .error, query: metric.provider.queryText, value: "", message: "\(error)",
-                                      startedAt: started, finishedAt: clock()), nil)
+            return (
+                MetricMeasurement(
+                    metric: metric.name, phase: .error, query: metric.provider.queryText, value: "", message: "\(error)",
+                    startedAt: started, finishedAt: clock()), nil
+            )
         }
     }
 
@@ -89,7 +99,9 @@ extension CanaryController {
         for pod in try await target.list(.pod, namespace: namespace) {
             let labels = pod.value(at: ["metadata", "labels"])?.stringMap ?? [:]
             // Pods still terminating may belong to an earlier canary that carried the same labels.
-            guard selector.allSatisfy({ labels[$0.key] == $0.value }), pod.value(at: ["metadata", "deletionTimestamp"]) == nil else { continue }
+            guard selector.allSatisfy({ labels[$0.key] == $0.value }), pod.value(at: ["metadata", "deletionTimestamp"]) == nil else {
+                continue
+            }
             for status in pod.value(at: ["status", "containerStatuses"])?.array ?? [] {
                 if let id = status["imageID"]?.string, !id.isEmpty, !digests.contains(id) { digests.append(id) }
             }
@@ -101,10 +113,13 @@ extension CanaryController {
 
     func subsetLabels(_ spec: CanarySpec) async throws -> (stable: [String: String], canary: [String: String]) {
         let key = ObjectKey(.destinationRule, namespace: spec.namespace, name: spec.destinationRule)
-        guard let rule = try await target.get(key) else { throw ReleaseError.missing("DestinationRule \(spec.destinationRule) is not live") }
+        guard let rule = try await target.get(key) else {
+            throw ReleaseError.missing("DestinationRule \(spec.destinationRule) is not live")
+        }
         func labels(_ subset: String) throws -> [String: String] {
             guard let entry = rule.value(at: ["spec", "subsets"])?.array?.first(where: { $0["name"]?.string == subset }),
-                  let labels = entry["labels"]?.stringMap else {
+                let labels = entry["labels"]?.stringMap
+            else {
                 throw ReleaseError.missing("DestinationRule \(spec.destinationRule) has no subset \"\(subset)\" with labels")
             }
             return labels
@@ -113,7 +128,9 @@ extension CanaryController {
     }
 
     /// The canary Deployment from the new version, with the canary subset's labels in place of the stable subset's.
-    static func canaryDeployment(from desired: ManifestValue, spec: CanarySpec, stable: [String: String], canary: [String: String], release: Int64) -> ManifestValue {
+    static func canaryDeployment(
+        from desired: ManifestValue, spec: CanarySpec, stable: [String: String], canary: [String: String], release: Int64
+    ) -> ManifestValue {
         func relabel(_ value: ManifestValue?) -> ManifestValue {
             var labels = value?.stringMap ?? [:]
             for key in stable.keys where labels[key] == stable[key] { labels[key] = nil }
@@ -127,7 +144,8 @@ extension CanaryController {
             "metadata": .object([
                 "name": .string(spec.canaryDeployment), "namespace": .string(spec.namespace),
                 "labels": relabel(desired.value(at: ["metadata", "labels"])),
-                "annotations": .object(["slipway.dev/release": .string(String(release)), "slipway.dev/canary-of": .string(spec.deployment)]),
+                "annotations": .object(["slipway.dev/release": .string(String(release)), "slipway.dev/canary-of": .string(spec.deployment)]
+                ),
             ]),
             "spec": .object(["replicas": .int(spec.canaryReplicas), "template": template]),
         ])
@@ -149,7 +167,8 @@ extension CanaryController {
             return subsets.contains(spec.stableSubset) && subsets.contains(spec.canarySubset)
         }
         guard let index else {
-            throw ReleaseError.missing("VirtualService \(spec.virtualService) has no route sending to both subsets \(spec.stableSubset) and \(spec.canarySubset)")
+            throw ReleaseError.missing(
+                "VirtualService \(spec.virtualService) has no route sending to both subsets \(spec.stableSubset) and \(spec.canarySubset)")
         }
         var destinations = routes[index]["route"]?.array ?? []
         for position in destinations.indices {

@@ -52,7 +52,9 @@ extension CanaryController {
     func lead() async throws -> Bool {
         let lease = try log.store.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: clock().timeIntervalSince1970)
         guard lease.holder == holder else {
-            if holdsLease || !warnedAboutLease { logger.warning("another controller (\(lease.holder)) runs the releases of this store; waiting") }
+            if holdsLease || !warnedAboutLease {
+                logger.warning("another controller (\(lease.holder)) runs the releases of this store; waiting")
+            }
             warnedAboutLease = true
             holdsLease = false
             loaded = false

@@ -39,9 +39,11 @@ public actor CanaryController: SyncDelegate, Service {
     var failingSince: [Int64: (effect: ReleaseEffect, since: Date)] = [:]
     var wakeUp: AsyncStream<Void>.Continuation?
 
-    public init(target: any Target, log: ReleaseLog, metrics: any MetricSource, mesh: MeshWindow?, revert: GitRevert,
-                tick: Duration = .milliseconds(250), clock: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger = Logger(label: "slipway.releases")) {
+    public init(
+        target: any Target, log: ReleaseLog, metrics: any MetricSource, mesh: MeshWindow?, revert: GitRevert,
+        tick: Duration = .milliseconds(250), clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "slipway.releases")
+    ) {
         self.target = target
         self.log = log
         self.metrics = metrics
@@ -74,20 +76,25 @@ public actor CanaryController: SyncDelegate, Service {
         var ignored: [ObjectKey: [ManifestDiff.IgnoredPath]] = [:]
         var notes: [String] = []
         for spec in canaries {
-            guard let index = objects.firstIndex(where: {
-                $0["kind"]?.string == "Deployment" && $0.value(at: ["metadata", "name"])?.string == spec.deployment
-                    && ($0.value(at: ["metadata", "namespace"])?.string ?? input.application.namespace) == spec.namespace
-            }) else {
-                throw StrategyError(canary: spec.name, problems: ["spec.deployment: Deployment \"\(spec.deployment)\" is not among the rendered objects"])
+            guard
+                let index = objects.firstIndex(where: {
+                    $0["kind"]?.string == "Deployment" && $0.value(at: ["metadata", "name"])?.string == spec.deployment
+                        && ($0.value(at: ["metadata", "namespace"])?.string ?? input.application.namespace) == spec.namespace
+                })
+            else {
+                throw StrategyError(
+                    canary: spec.name, problems: ["spec.deployment: Deployment \"\(spec.deployment)\" is not among the rendered objects"])
             }
             let routeKey = ObjectKey(.virtualService, namespace: spec.namespace, name: spec.virtualService)
             guard objects.contains(where: { ObjectKey.of($0, defaultNamespace: input.application.namespace) == routeKey }) else {
-                throw StrategyError(canary: spec.name, problems: ["spec.virtualService.name: VirtualService \"\(spec.virtualService)\" is not among the rendered objects"])
+                throw StrategyError(
+                    canary: spec.name,
+                    problems: ["spec.virtualService.name: VirtualService \"\(spec.virtualService)\" is not among the rendered objects"])
             }
             // Slipway alone writes the weights: git's values never count as a difference and are never applied over live ones.
             ignored[routeKey] = [["spec", "http", "*", "route", "*", "weight"]]
             let primaryKey = ObjectKey(.deployment, namespace: spec.namespace, name: spec.deployment)
-            guard let live = try await target.get(primaryKey) else { continue } // first deploy: no canary, as in Argo Rollouts
+            guard let live = try await target.get(primaryKey) else { continue }  // first deploy: no canary, as in Argo Rollouts
             let desired = objects[index]
             let wanted = desired.value(at: ["spec", "template"]) ?? .null
             let current = live.value(at: ["spec", "template"]) ?? .null
@@ -98,31 +105,44 @@ public actor CanaryController: SyncDelegate, Service {
                 if let running, running.revision == input.revision || running.plan?.desired == desired {
                     notes.append("deployment.apps/\(spec.deployment): new version in canary release #\(running.id)")
                 } else if !leading {
-                    notes.append("deployment.apps/\(spec.deployment): new version; the controller that runs this store's releases starts it")
+                    notes.append(
+                        "deployment.apps/\(spec.deployment): new version; the controller that runs this store's releases starts it")
                 } else if !input.dryRun {
-                    let plan = ReleasePlan(spec: spec, templates: templates, application: input.application, desired: desired, previousTemplate: current)
+                    let plan = ReleasePlan(
+                        spec: spec, templates: templates, application: input.application, desired: desired, previousTemplate: current)
                     let release = try await start(plan, live: live, revision: input.revision, superseding: running)
                     notes.append("deployment.apps/\(spec.deployment): new version handed to canary release #\(release.id)")
                 }
-            } else if leading, !input.dryRun, let running, running.plan?.spec.deployment == spec.deployment, running.revision != input.revision,
-                      !ManifestDiff.differences(desired: running.plan?.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty {
+            } else if leading, !input.dryRun, let running, running.plan?.spec.deployment == spec.deployment,
+                running.revision != input.revision,
+                !ManifestDiff.differences(desired: running.plan?.desired.value(at: ["spec", "template"]) ?? .null, live: wanted).isEmpty
+            {
                 // Git went back (a revert, or a newer commit without the change): the release has nothing left to do.
-                try apply(running.id, .superseded(reason: "revision \(input.revision.prefix(12)) no longer asks for \(running.images.first ?? "the new version")",
-                                                  gitWentBack: true))
+                try apply(
+                    running.id,
+                    .superseded(
+                        reason: "revision \(input.revision.prefix(12)) no longer asks for \(running.images.first ?? "the new version")",
+                        gitWentBack: true))
             }
         }
         return SyncAdjustment(objects: objects, ignored: ignored, notes: notes)
     }
 
     public func synced(_ record: SyncRecord) async {
-        let matching = log.all().last { $0.application == record.application && ($0.revision == record.revision || $0.revertRevision == record.revision) }
+        let matching = log.all().last {
+            $0.application == record.application && ($0.revision == record.revision || $0.revertRevision == record.revision)
+        }
         guard let release = matching else { return }
         let what = record.revision == release.revertRevision ? "revert" : "revision"
-        let entry = TimelineEntry(at: clock(), kind: .sync,
-                                  summary: "sync of \(what) \(record.revision.prefix(12)) (\(record.trigger.rawValue)): \(record.phase.rawValue), \(record.message)",
-                                  detail: ["revision": record.revision, "phase": record.phase.rawValue, "duration": String(format: "%.3f", record.duration)])
+        let entry = TimelineEntry(
+            at: clock(), kind: .sync,
+            summary:
+                "sync of \(what) \(record.revision.prefix(12)) (\(record.trigger.rawValue)): \(record.phase.rawValue), \(record.message)",
+            detail: ["revision": record.revision, "phase": record.phase.rawValue, "duration": String(format: "%.3f", record.duration)])
         // A timeline entry only: the release's state is the controller's to write.
-        do { try log.append([entry], to: release.id) } catch { logger.warning("release #\(release.id): the sync was not recorded: \(error)") }
+        do { try log.append([entry], to: release.id) } catch {
+            logger.warning("release #\(release.id): the sync was not recorded: \(error)")
+        }
     }
 
     /// Reads the Canary and AnalysisTemplate objects of a revision; any problem fails the sync before anything is applied.
@@ -152,7 +172,8 @@ public actor CanaryController: SyncDelegate, Service {
             for case .analysis(let used) in canary.steps { names += used }
             for name in names where templates[name] == nil && AnalysisTemplateSpec.builtIn(name, prometheus: nil) == nil {
                 let defined = templates.keys.sorted() + AnalysisTemplateSpec.builtInNames
-                problems.append("Canary \"\(canary.name)\": analysis template \"\(name)\" not found (available: \(defined.joined(separator: ", ")))")
+                problems.append(
+                    "Canary \"\(canary.name)\": analysis template \"\(name)\" not found (available: \(defined.joined(separator: ", ")))")
             }
         }
         guard problems.isEmpty else { throw StrategyError(problems: problems) }
@@ -168,13 +189,15 @@ public actor CanaryController: SyncDelegate, Service {
         let provenance = await provenance(plan.application, revision: revision)
         if let running { try apply(running.id, .superseded(reason: "revision \(revision.prefix(12)) replaced it", gitWentBack: false)) }
         let now = clock()
-        let fresh = Release(id: 0, application: plan.application.name, environment: plan.application.environment, namespace: plan.spec.namespace,
-                            canary: plan.spec.name, revision: revision, images: images, previousImages: previous, stepCount: plan.spec.steps.count,
-                            startedAt: now, plan: plan)
+        let fresh = Release(
+            id: 0, application: plan.application.name, environment: plan.application.environment, namespace: plan.spec.namespace,
+            canary: plan.spec.name, revision: revision, images: images, previousImages: previous, stepCount: plan.spec.steps.count,
+            startedAt: now, plan: plan)
         let (started, effects) = ReleaseMachine.start(fresh, now: now)
         let release = try log.create(started, entries: provenance + Self.entries(effects))
         releases[release.id] = release
-        logger.info("release #\(release.id) of \(plan.application.name): \(previous.joined(separator: ",")) → \(images.joined(separator: ","))")
+        logger.info(
+            "release #\(release.id) of \(plan.application.name): \(previous.joined(separator: ",")) → \(images.joined(separator: ","))")
         wakeUp?.yield()
         return release
     }
@@ -190,15 +213,20 @@ public actor CanaryController: SyncDelegate, Service {
     /// The GitOps commit, and the CI run behind it when its message carries a `Slipway-Run:` trailer.
     func provenance(_ application: Application, revision: String) async -> [TimelineEntry] {
         var directory = GitRevisions.gitDirectory(application.repository)
-        if directory == nil, let engine { directory = try? await engine.revisions.checkout(repository: application.repository, revision: revision) }
+        if directory == nil, let engine {
+            directory = try? await engine.revisions.checkout(repository: application.repository, revision: revision)
+        }
         guard let directory else { return [] }
         let git = Git(directory: directory)
         let message = (try? await git.run(["log", "-1", "--format=%B", revision])) ?? ""
         let author = (try? await git.run(["log", "-1", "--format=%an <%ae> %cI", revision])) ?? ""
         let subject = message.split(separator: "\n").first.map(String.init) ?? ""
         let now = clock()
-        var entries = [TimelineEntry(at: now, kind: .commit, summary: "\(revision.prefix(12)) \(subject)",
-                                     detail: ["revision": revision, "author": author, "repository": application.repository])]
+        var entries = [
+            TimelineEntry(
+                at: now, kind: .commit, summary: "\(revision.prefix(12)) \(subject)",
+                detail: ["revision": revision, "author": author, "repository": application.repository])
+        ]
         for line in message.split(separator: "\n") where line.hasPrefix("Slipway-Run:") {
             let run = line.dropFirst("Slipway-Run:".count).trimmingCharacters(in: .whitespaces)
             entries.append(TimelineEntry(at: now, kind: .ciRun, summary: "CI run \(run) built and pushed the image", detail: ["run": run]))

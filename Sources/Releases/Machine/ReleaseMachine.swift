@@ -23,7 +23,7 @@ import GitOps
 /// | promoting rollingOut | primary runs it, healthy | shiftingTraffic | setWeights 0 |
 /// | promoting shiftingTraffic | weights set | removingCanary | removeCanary |
 /// | promoting removingCanary | removed | succeeded | — |
-/// | any but final and aborting | abort, an effect failed | aborting | hold, setWeights 0, (applyPrimary previous), removeCanary, revertCommit |
+/// | any but final and aborting | abort, an effect failed | aborting | hold, setWeights 0, (applyPrimary previous), removeCanary, revert |
 /// | aborting | the last effect done or failed | aborted | — |
 /// | any but final and aborting | superseded | superseded | (setWeights 0, removeCanary when git went back) |
 /// | any active | resumed | unchanged | record; analyses measure again one interval later (at most `resumeDelay`) |
@@ -90,10 +90,12 @@ struct ReleaseTransition {
         }
         release.state = .startingCanary(since: now)
         release.message = "starting the canary"
-        record(.image, "\(release.previousImages.joined(separator: ", ")) → \(release.images.joined(separator: ", "))",
-               ["images": release.images.joined(separator: " "), "previous": release.previousImages.joined(separator: " ")])
-        record(.step, "canary release started: \(spec.steps.map(\.description).joined(separator: " → ")) → promote",
-               ["canary": spec.canaryDeployment, "steps": String(spec.steps.count)])
+        record(
+            .image, "\(release.previousImages.joined(separator: ", ")) → \(release.images.joined(separator: ", "))",
+            ["images": release.images.joined(separator: " "), "previous": release.previousImages.joined(separator: " ")])
+        record(
+            .step, "canary release started: \(spec.steps.map(\.description).joined(separator: " → ")) → promote",
+            ["canary": spec.canaryDeployment, "steps": String(spec.steps.count)])
         queue(.setWeights(canary: 0))
         queue(.createCanary)
     }
@@ -153,8 +155,9 @@ struct ReleaseTransition {
         case (.canary(let status), .startingCanary(let since)):
             if status.exists, status.current, status.availableReplicas >= spec.canaryReplicas {
                 let running = status.digests.isEmpty ? "" : ", running \(status.digests.joined(separator: ", "))"
-                record(.step, "canary pods available (\(status.availableReplicas)/\(spec.canaryReplicas))\(running)",
-                       ["digests": status.digests.joined(separator: " ")])
+                record(
+                    .step, "canary pods available (\(status.availableReplicas)/\(spec.canaryReplicas))\(running)",
+                    ["digests": status.digests.joined(separator: " ")])
                 enter(0)
             } else if !status.exists {
                 abort("the canary Deployment \(spec.canaryDeployment) disappeared")
@@ -170,7 +173,10 @@ struct ReleaseTransition {
                 release.state = .promoting(since: since, stage: .shiftingTraffic)
                 queue(.setWeights(canary: 0))
             } else if now.timeIntervalSince(since) > spec.progressDeadline.seconds {
-                abort("promotion failed: the primary did not finish its rollout within \(ReleaseDuration.format(spec.progressDeadline)): \(status.message)")
+                abort(
+                    "promotion failed: the primary did not finish its rollout within \(ReleaseDuration.format(spec.progressDeadline)): "
+                        + "\(status.message)"
+                )
             }
         case (.measurement(let slot, let measurement, let rate), _):
             measured(slot, measurement, successRate: rate)
@@ -210,7 +216,8 @@ struct ReleaseTransition {
             background.resume(notBefore: ReleaseMachine.resumption(of: background, at: now))
             release.background = background
         }
-        record(.note, "resumed: \(note); \(release.phase.rawValue.lowercased()), \(release.message)",
-               ["pending": release.pending.map(\.description).joined(separator: "; ")])
+        record(
+            .note, "resumed: \(note); \(release.phase.rawValue.lowercased()), \(release.message)",
+            ["pending": release.pending.map(\.description).joined(separator: "; ")])
     }
 }

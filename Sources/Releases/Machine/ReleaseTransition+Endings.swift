@@ -41,7 +41,9 @@ extension ReleaseTransition {
             release.background = background
         }
         if primaryTouched {
-            record(.rollback, "the primary had started taking the new version; it goes back to \(release.previousImages.joined(separator: ", "))")
+            record(
+                .rollback,
+                "the primary had started taking the new version; it goes back to \(release.previousImages.joined(separator: ", "))")
         }
         release.pending = []
         queue(.holdRevision)
@@ -91,7 +93,11 @@ extension ReleaseTransition {
             }
         case .createCanary:
             let replicas = spec.canaryReplicas
-            record(.step, "canary \(spec.canaryDeployment) created (\(replicas) replica\(replicas == 1 ? "" : "s"), \(release.images.joined(separator: ", ")))")
+            record(
+                .step,
+                "canary \(spec.canaryDeployment) created (\(replicas) replica\(replicas == 1 ? "" : "s"), "
+                    + "\(release.images.joined(separator: ", ")))"
+            )
         case .removeCanary:
             switch release.state {
             case .promoting(_, .removingCanary):
@@ -111,8 +117,10 @@ extension ReleaseTransition {
         case .revertCommit:
             if case .reverted(let revision, let alreadyPushed) = outcome {
                 release.revertRevision = revision
-                let how = alreadyPushed ? "the revert \(revision.prefix(12)) of \(release.revision.prefix(12)) was already pushed" :
-                    "reverted \(release.revision.prefix(12)) as \(revision.prefix(12))"
+                let how =
+                    alreadyPushed
+                    ? "the revert \(revision.prefix(12)) of \(release.revision.prefix(12)) was already pushed"
+                    : "reverted \(release.revision.prefix(12)) as \(revision.prefix(12))"
                 record(.revert, "\(how); revision held from auto-sync", ["revision": release.revision, "revert": revision])
             }
         case .startMeasuring, .checkCanary, .checkPrimary, .measure, .record:

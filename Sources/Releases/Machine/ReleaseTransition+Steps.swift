@@ -41,8 +41,10 @@ extension ReleaseTransition {
     /// The metrics of `names`' templates, with the release's arguments filled in.
     func analysisRun(_ names: [String]) throws(StrategyError) -> AnalysisRun {
         guard let plan = release.plan else { throw StrategyError(problems: ["the release has no plan"]) }
-        let arguments = ["namespace": plan.spec.namespace, "service": plan.spec.service, "canary": plan.spec.canaryDeployment,
-                         "primary": plan.spec.deployment]
+        let arguments = [
+            "namespace": plan.spec.namespace, "service": plan.spec.service, "canary": plan.spec.canaryDeployment,
+            "primary": plan.spec.deployment,
+        ]
         var metrics: [AnalysisMetric] = []
         for name in names {
             guard let template = plan.template(name) else { throw StrategyError(problems: ["analysis template \"\(name)\" not found"]) }
@@ -92,11 +94,15 @@ extension ReleaseTransition {
             release.firstFailingMeasurementAt = measurement.finishedAt
         }
         let requests = measurement.requests.map { ", \($0) requests" } ?? ""
-        record(.measurement,
-               "\(measurement.metric) = \(measurement.value.isEmpty ? "—" : measurement.value)\(requests): \(measurement.phase.rawValue) (\(measurement.message))",
-               ["metric": measurement.metric, "query": measurement.query, "value": measurement.value, "verdict": measurement.phase.rawValue,
-                "requests": measurement.requests.map(String.init) ?? "", "message": measurement.message, "analysis": slot.rawValue],
-               at: measurement.finishedAt)
+        record(
+            .measurement,
+            "\(measurement.metric) = \(measurement.value.isEmpty ? "—" : measurement.value)\(requests): \(measurement.phase.rawValue) "
+                + "(\(measurement.message))",
+            [
+                "metric": measurement.metric, "query": measurement.query, "value": measurement.value, "verdict": measurement.phase.rawValue,
+                "requests": measurement.requests.map(String.init) ?? "", "message": measurement.message, "analysis": slot.rawValue,
+            ],
+            at: measurement.finishedAt)
         switch slot {
         case .step:
             guard case .stepping(let step, .analysing(var run)) = release.state else { return }
@@ -128,7 +134,8 @@ extension ReleaseTransition {
             case .inconclusive:
                 release.background = nil
                 if case .stepping(let step, _) = release.state {
-                    record(.analysis, "background analysis \(run.name): Inconclusive — \(run.verdictReason ?? ""); waiting for a decision")
+                    let why = run.verdictReason ?? ""
+                    record(.analysis, "background analysis \(run.name): Inconclusive — \(why); waiting for a decision")
                     release.state = .atGate(step: step, reason: .inconclusive(run.verdictReason ?? "inconclusive"))
                     release.message = "background analysis inconclusive: promote or abort"
                 } else {

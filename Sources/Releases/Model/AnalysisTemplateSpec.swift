@@ -1,5 +1,5 @@
-import Foundation
 import Expressions
+import Foundation
 import Manifests
 
 /// An analysis template (kind `AnalysisTemplate`, API `slipway.dev/v1`, shaped like Argo Rollouts' own): metrics with
@@ -36,7 +36,10 @@ public struct AnalysisTemplateSpec: Sendable, Hashable, Codable {
                 }
                 let reference = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
                 guard reference.hasPrefix("args."), let value = values[String(reference.dropFirst(5))] else {
-                    throw StrategyError(problems: ["AnalysisTemplate \"\(name)\": {{\(reference)}} has no value (arguments: \(values.keys.sorted().joined(separator: ", ")))"])
+                    throw StrategyError(problems: [
+                        "AnalysisTemplate \"\(name)\": {{\(reference)}} has no value (arguments: "
+                            + "\(values.keys.sorted().joined(separator: ", ")))"
+                    ])
                 }
                 result += value
                 rest = rest[close.upperBound...]
@@ -50,10 +53,13 @@ public struct AnalysisTemplateSpec: Sendable, Hashable, Codable {
             case .prometheus(let address, let query, let requestsQuery, let timeout):
                 var filledRequests: String?
                 if let requestsQuery { filledRequests = try fill(requestsQuery) }
-                metric.provider = .prometheus(.init(address: try fill(address), query: try fill(query), requestsQuery: filledRequests, timeout: timeout))
+                metric.provider = .prometheus(
+                    .init(address: try fill(address), query: try fill(query), requestsQuery: filledRequests, timeout: timeout))
             case .local(let kind, let window):
-                metric.provider = .local(.init(kind: kind, namespace: values["namespace"] ?? "default", service: values["service"] ?? "",
-                                               workload: values["canary"] ?? "", window: window))
+                metric.provider = .local(
+                    .init(
+                        kind: kind, namespace: values["namespace"] ?? "default", service: values["service"] ?? "",
+                        workload: values["canary"] ?? "", window: window))
             }
             resolved.append(metric)
         }
@@ -70,23 +76,40 @@ extension AnalysisTemplateSpec {
         let selector = #"reporter="destination",destination_workload_namespace="{{args.namespace}}",destination_workload="{{args.canary}}""#
         let requests = "sum(increase(istio_requests_total{\(selector)}[30s]))"
         func metric(_ condition: String) -> AnalysisMetric {
-            AnalysisMetric(name: name, interval: interval, initialDelay: .seconds(5), count: 6,
-                           successCondition: try? ConditionExpression(condition), failureLimit: 1, inconclusiveLimit: 2,
-                           minRequests: 20, provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero)))
+            AnalysisMetric(
+                name: name, interval: interval, initialDelay: .seconds(5), count: 6,
+                successCondition: try? ConditionExpression(condition), failureLimit: 1, inconclusiveLimit: 2,
+                minRequests: 20, provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero)))
         }
         switch (name, address) {
         case ("success-rate", nil):
-            return AnalysisTemplateSpec(name: name, arguments: [:], metrics: [.init(metric: metric("result >= 0.95"), provider: .local(.successRate, window: .seconds(10)))])
+            return AnalysisTemplateSpec(
+                name: name, arguments: [:],
+                metrics: [.init(metric: metric("result >= 0.95"), provider: .local(.successRate, window: .seconds(10)))])
         case ("latency-p99", nil):
-            return AnalysisTemplateSpec(name: name, arguments: [:], metrics: [.init(metric: metric("result <= 500"), provider: .local(.latencyP99, window: .seconds(10)))])
+            return AnalysisTemplateSpec(
+                name: name, arguments: [:],
+                metrics: [.init(metric: metric("result <= 500"), provider: .local(.latencyP99, window: .seconds(10)))])
         case ("success-rate", let address?):
-            let query = "sum(rate(istio_requests_total{\(selector),response_code!~\"5.*\"}[30s])) / sum(rate(istio_requests_total{\(selector)}[30s]))"
-            return AnalysisTemplateSpec(name: name, arguments: [:], metrics: [.init(metric: metric("result[0] >= 0.95"),
-                                        provider: .prometheus(address: address, query: query, requestsQuery: requests, timeout: .seconds(10)))])
+            let query =
+                "sum(rate(istio_requests_total{\(selector),response_code!~\"5.*\"}[30s])) / "
+                + "sum(rate(istio_requests_total{\(selector)}[30s]))"
+            return AnalysisTemplateSpec(
+                name: name, arguments: [:],
+                metrics: [
+                    .init(
+                        metric: metric("result[0] >= 0.95"),
+                        provider: .prometheus(address: address, query: query, requestsQuery: requests, timeout: .seconds(10)))
+                ])
         case ("latency-p99", let address?):
             let query = "histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{\(selector)}[30s])) by (le))"
-            return AnalysisTemplateSpec(name: name, arguments: [:], metrics: [.init(metric: metric("result[0] <= 500"),
-                                        provider: .prometheus(address: address, query: query, requestsQuery: requests, timeout: .seconds(10)))])
+            return AnalysisTemplateSpec(
+                name: name, arguments: [:],
+                metrics: [
+                    .init(
+                        metric: metric("result[0] <= 500"),
+                        provider: .prometheus(address: address, query: query, requestsQuery: requests, timeout: .seconds(10)))
+                ])
         default:
             return nil
         }
@@ -118,8 +141,10 @@ extension AnalysisTemplateSpec {
 
     static func metric(_ item: ManifestValue, path: String) throws(StrategyError) -> Metric {
         var problems: [String] = []
-        let known: Set<String> = ["name", "interval", "initialDelay", "count", "successCondition", "failureCondition", "failureLimit",
-                                  "inconclusiveLimit", "consecutiveErrorLimit", "consecutiveSuccessLimit", "minRequests", "dryRun", "provider"]
+        let known: Set<String> = [
+            "name", "interval", "initialDelay", "count", "successCondition", "failureCondition", "failureLimit",
+            "inconclusiveLimit", "consecutiveErrorLimit", "consecutiveSuccessLimit", "minRequests", "dryRun", "provider",
+        ]
         for key in (item.object ?? [:]).keys.sorted() where !known.contains(key) {
             problems.append("\(path).\(key): unknown field")
         }
@@ -180,12 +205,14 @@ extension AnalysisTemplateSpec {
             problems.append("\(path).provider: must be {prometheus: {address, query}} or {local: {metric, window}}")
         }
         let metric = AnalysisMetric(
-            name: name, interval: duration("interval"), initialDelay: duration("initialDelay") ?? .zero, count: integer("count", minimum: 0),
+            name: name, interval: duration("interval"), initialDelay: duration("initialDelay") ?? .zero,
+            count: integer("count", minimum: 0),
             successCondition: condition("successCondition"), failureCondition: condition("failureCondition"),
             failureLimit: integer("failureLimit", minimum: -1) ?? 0, inconclusiveLimit: integer("inconclusiveLimit", minimum: 0) ?? 0,
             consecutiveErrorLimit: integer("consecutiveErrorLimit", minimum: 0) ?? 4,
             consecutiveSuccessLimit: integer("consecutiveSuccessLimit", minimum: 0) ?? 0, minRequests: integer("minRequests", minimum: 0),
-            dryRun: item["dryRun"]?.bool ?? false, provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero)))
+            dryRun: item["dryRun"]?.bool ?? false,
+            provider: .local(.init(kind: .requests, namespace: "", service: "", workload: "", window: .zero)))
         guard problems.isEmpty, let provider else { throw StrategyError(problems: problems) }
         return Metric(metric: metric, provider: provider)
     }

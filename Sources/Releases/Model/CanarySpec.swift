@@ -48,10 +48,12 @@ public struct CanarySpec: Sendable, Hashable, Codable {
 
     public var canaryDeployment: String { deployment + "-canary" }
 
-    public init(name: String, namespace: String, deployment: String, service: String, virtualService: String, route: String? = nil,
-                destinationRule: String, stableSubset: String = "primary", canarySubset: String = "canary", canaryReplicas: Int = 1,
-                steps: [CanaryStep] = CanarySpec.defaultSteps, backgroundAnalysis: [String] = CanarySpec.defaultBackground,
-                backgroundStartingStep: Int = 2, progressDeadline: Duration = .seconds(120), prometheusAddress: String? = nil) {
+    public init(
+        name: String, namespace: String, deployment: String, service: String, virtualService: String, route: String? = nil,
+        destinationRule: String, stableSubset: String = "primary", canarySubset: String = "canary", canaryReplicas: Int = 1,
+        steps: [CanaryStep] = CanarySpec.defaultSteps, backgroundAnalysis: [String] = CanarySpec.defaultBackground,
+        backgroundStartingStep: Int = 2, progressDeadline: Duration = .seconds(120), prometheusAddress: String? = nil
+    ) {
         self.name = name
         self.namespace = namespace
         self.deployment = deployment
@@ -77,8 +79,10 @@ extension CanarySpec {
         var problems: [String] = []
         let spec = object["spec"]?.object ?? [:]
         if object["spec"]?.object == nil { problems.append("spec: required") }
-        let known: Set<String> = ["deployment", "service", "virtualService", "destinationRule", "canaryReplicas", "steps", "analysis",
-                                  "progressDeadlineSeconds", "prometheus"]
+        let known: Set<String> = [
+            "deployment", "service", "virtualService", "destinationRule", "canaryReplicas", "steps", "analysis",
+            "progressDeadlineSeconds", "prometheus",
+        ]
         for key in spec.keys.sorted() where !known.contains(key) {
             problems.append("spec.\(key): unknown field, expected one of \(known.sorted().joined(separator: ", "))")
         }
@@ -103,11 +107,19 @@ extension CanarySpec {
         if stable == canary { problems.append("spec.destinationRule: stableSubset and canarySubset must differ, both are \"\(stable)\"") }
         var replicas = 1
         if let value = spec["canaryReplicas"] {
-            if let count = value.int, count >= 1 { replicas = count } else { problems.append("spec.canaryReplicas: must be an integer of at least 1, got \(value.jsonText)") }
+            if let count = value.int, count >= 1 {
+                replicas = count
+            } else {
+                problems.append("spec.canaryReplicas: must be an integer of at least 1, got \(value.jsonText)")
+            }
         }
         var deadline = Duration.seconds(120)
         if let value = spec["progressDeadlineSeconds"] {
-            if let seconds = value.int, seconds > 0 { deadline = .seconds(seconds) } else { problems.append("spec.progressDeadlineSeconds: must be a positive integer, got \(value.jsonText)") }
+            if let seconds = value.int, seconds > 0 {
+                deadline = .seconds(seconds)
+            } else {
+                problems.append("spec.progressDeadlineSeconds: must be a positive integer, got \(value.jsonText)")
+            }
         }
         var steps = CanarySpec.defaultSteps
         if let value = spec["steps"] {
@@ -125,9 +137,13 @@ extension CanarySpec {
         // person decides) and does not measure twice alongside an analysis step.
         var startingStep = steps.firstIndex(of: .pause(nil)) ?? 1
         if let analysis = spec["analysis"] {
-            do { background = try Self.templateNames(analysis["templates"], path: "spec.analysis.templates") } catch { problems.append(error.description) }
+            do { background = try Self.templateNames(analysis["templates"], path: "spec.analysis.templates") } catch {
+                problems.append(error.description)
+            }
             if let value = analysis["startingStep"] {
-                if let step = value.int, step >= 0, step <= steps.count { startingStep = step } else {
+                if let step = value.int, step >= 0, step <= steps.count {
+                    startingStep = step
+                } else {
                     problems.append("spec.analysis.startingStep: must be a step index from 0 to \(steps.count), got \(value.jsonText)")
                 }
             }
@@ -138,10 +154,11 @@ extension CanarySpec {
         var address: String?
         if let prometheus = spec["prometheus"] { address = string(prometheus["address"], "spec.prometheus.address") }
         guard problems.isEmpty else { throw StrategyError(canary: name, problems: problems) }
-        self.init(name: name, namespace: object.value(at: ["metadata", "namespace"])?.string ?? defaultNamespace, deployment: deployment,
-                  service: service, virtualService: virtualService, route: route, destinationRule: destinationRule, stableSubset: stable,
-                  canarySubset: canary, canaryReplicas: replicas, steps: steps, backgroundAnalysis: background,
-                  backgroundStartingStep: startingStep, progressDeadline: deadline, prometheusAddress: address)
+        self.init(
+            name: name, namespace: object.value(at: ["metadata", "namespace"])?.string ?? defaultNamespace, deployment: deployment,
+            service: service, virtualService: virtualService, route: route, destinationRule: destinationRule, stableSubset: stable,
+            canarySubset: canary, canaryReplicas: replicas, steps: steps, backgroundAnalysis: background,
+            backgroundStartingStep: startingStep, progressDeadline: deadline, prometheusAddress: address)
     }
 
     static func step(_ value: ManifestValue, path: String) throws(StrategyError) -> CanaryStep {
@@ -155,7 +172,9 @@ extension CanarySpec {
             }
             return .setWeight(weight)
         case "pause":
-            guard let pause = body.object else { throw StrategyError(problems: ["\(path).pause: must be {} or {duration: …}, got \(body.jsonText)"]) }
+            guard let pause = body.object else {
+                throw StrategyError(problems: ["\(path).pause: must be {} or {duration: …}, got \(body.jsonText)"])
+            }
             guard let duration = pause["duration"] else { return .pause(nil) }
             let text = duration.string ?? duration.int.map(String.init) ?? ""
             guard let parsed = ReleaseDuration.parse(text) else {

@@ -25,11 +25,12 @@ public struct GateDecision: Sendable, Hashable, Codable {
 
     /// `promoted by alice`, `aborted by bob: error budget`.
     var summary: String {
-        let verb = switch action {
-        case .promote: "promoted"
-        case .abort: "aborted"
-        case .approve: "approved"
-        }
+        let verb =
+            switch action {
+            case .promote: "promoted"
+            case .abort: "aborted"
+            case .approve: "approved"
+            }
         return "\(verb) by \(actor)" + (reason.map { ": \($0)" } ?? "")
     }
 }

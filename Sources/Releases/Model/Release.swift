@@ -33,9 +33,11 @@ public struct Release: Sendable, Hashable {
     /// Durable effects asked for and not yet confirmed done, in order.
     public var pending: [ReleaseEffect]
 
-    public init(id: Int64, key: String = UUID().uuidString.lowercased(), application: String, environment: String, namespace: String,
-                canary: String, revision: String, images: [String], previousImages: [String], stepCount: Int, startedAt: Date,
-                plan: ReleasePlan? = nil) {
+    public init(
+        id: Int64, key: String = UUID().uuidString.lowercased(), application: String, environment: String, namespace: String,
+        canary: String, revision: String, images: [String], previousImages: [String], stepCount: Int, startedAt: Date,
+        plan: ReleasePlan? = nil
+    ) {
         self.id = id
         self.key = key
         self.application = application

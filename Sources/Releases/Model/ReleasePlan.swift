@@ -12,8 +12,10 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
     /// The primary's pod template before the release, put back if an abort comes during the promotion.
     public var previousTemplate: ManifestValue
 
-    public init(spec: CanarySpec, templates: [String: AnalysisTemplateSpec], application: Application, desired: ManifestValue,
-                previousTemplate: ManifestValue) {
+    public init(
+        spec: CanarySpec, templates: [String: AnalysisTemplateSpec], application: Application, desired: ManifestValue,
+        previousTemplate: ManifestValue
+    ) {
         self.spec = spec
         self.templates = templates
         self.application = application

@@ -25,14 +25,24 @@ public struct ReleaseLog: SyncHistory, Sendable {
     func create(_ release: Release, entries: [TimelineEntry]) throws -> Release {
         var stored = release
         let rows = try entries.map(Self.row)
-        stored.id = try store.insert(try Self.row(release)) { id in rows.map { row in var row = row; row.releaseId = id; return row } }
+        stored.id = try store.insert(try Self.row(release)) { id in
+            rows.map { row in
+                var row = row
+                row.releaseId = id
+                return row
+            }
+        }
         try store.update(try Self.row(stored))
         return stored
     }
 
     /// A release's new state with the timeline entries of the same transition and the decision it acted on, atomically.
     func save(_ release: Release, entries: [TimelineEntry], consuming decision: Int64? = nil) throws {
-        let rows = try entries.map { entry in var row = try Self.row(entry); row.releaseId = release.id; return row }
+        let rows = try entries.map { entry in
+            var row = try Self.row(entry)
+            row.releaseId = release.id
+            return row
+        }
         try store.update(try Self.row(release), appending: rows, consuming: decision.map { [$0] } ?? [])
     }
 
@@ -73,15 +83,17 @@ public struct ReleaseLog: SyncHistory, Sendable {
     }
 
     static func row(_ release: Release) throws -> DeliveryStore.ReleaseRow {
-        DeliveryStore.ReleaseRow(id: release.id == 0 ? nil : release.id, application: release.application, environment: release.environment,
-                                 revision: release.revision, phase: release.phase.rawValue, summary: release.summary,
-                                 startedAt: release.startedAt.timeIntervalSince1970, finishedAt: release.finishedAt?.timeIntervalSince1970,
-                                 detail: String(decoding: try encoder.encode(release), as: UTF8.self), active: release.isActive)
+        DeliveryStore.ReleaseRow(
+            id: release.id == 0 ? nil : release.id, application: release.application, environment: release.environment,
+            revision: release.revision, phase: release.phase.rawValue, summary: release.summary,
+            startedAt: release.startedAt.timeIntervalSince1970, finishedAt: release.finishedAt?.timeIntervalSince1970,
+            detail: String(decoding: try encoder.encode(release), as: UTF8.self), active: release.isActive)
     }
 
     static func row(_ entry: TimelineEntry) throws -> DeliveryStore.EventRow {
-        DeliveryStore.EventRow(releaseId: 0, at: entry.at.timeIntervalSince1970, kind: entry.kind.rawValue, summary: entry.summary,
-                               detail: String(decoding: try encoder.encode(entry.detail), as: UTF8.self))
+        DeliveryStore.EventRow(
+            releaseId: 0, at: entry.at.timeIntervalSince1970, kind: entry.kind.rawValue, summary: entry.summary,
+            detail: String(decoding: try encoder.encode(entry.detail), as: UTF8.self))
     }
 
     // MARK: SyncHistory
@@ -90,8 +102,10 @@ public struct ReleaseLog: SyncHistory, Sendable {
         guard let data = try? Self.encoder.encode(record) else { return }
         let detail = String(decoding: data, as: UTF8.self)
         // A sync record that cannot be written is lost to history, not to the sync: the sync already happened.
-        try? store.append(DeliveryStore.SyncRow(application: record.application, revision: record.revision,
-                                                startedAt: record.startedAt.timeIntervalSince1970, phase: record.phase.rawValue, detail: detail))
+        try? store.append(
+            DeliveryStore.SyncRow(
+                application: record.application, revision: record.revision,
+                startedAt: record.startedAt.timeIntervalSince1970, phase: record.phase.rawValue, detail: detail))
     }
 
     public func records(application: String?, limit: Int) -> [SyncRecord] {
@@ -107,7 +121,9 @@ public struct ReleaseLog: SyncHistory, Sendable {
     }
 
     func hold(_ application: String, revision: String, reason: String, release: Int64?) {
-        try? store.addHold(DeliveryStore.HoldRow(application: application, revision: revision, reason: reason, releaseId: release,
-                                                 createdAt: Date().timeIntervalSince1970))
+        try? store.addHold(
+            DeliveryStore.HoldRow(
+                application: application, revision: revision, reason: reason, releaseId: release,
+                createdAt: Date().timeIntervalSince1970))
     }
 }

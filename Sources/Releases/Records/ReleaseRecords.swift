@@ -31,7 +31,9 @@ public struct ReleaseRecords: Sendable {
     }
 
     public func syncs(application: String? = nil, limit: Int = 100) throws -> [SyncRecord] {
-        try store.syncs(application: application, limit: limit).compactMap { try? Self.decoder.decode(SyncRecord.self, from: Data($0.detail.utf8)) }
+        try store.syncs(application: application, limit: limit).compactMap {
+            try? Self.decoder.decode(SyncRecord.self, from: Data($0.detail.utf8))
+        }
     }
 
     /// Records a decision for the application's release in progress; a promote needs a waiting gate.
@@ -40,8 +42,10 @@ public struct ReleaseRecords: Sendable {
         guard let release = try active(application) else { throw GateError.noRelease(application) }
         if action == .promote, !release.waitingAtGate { throw GateError.notAtGate(application, release) }
         if case .aborting = release.state { throw GateError.ending(application, release) }
-        let recorded = try store.record(DeliveryStore.GateRow(application: application, releaseId: release.id, action: action.rawValue,
-                                                               actor: actor, reason: reason, at: Date().timeIntervalSince1970))
+        let recorded = try store.record(
+            DeliveryStore.GateRow(
+                application: application, releaseId: release.id, action: action.rawValue,
+                actor: actor, reason: reason, at: Date().timeIntervalSince1970))
         guard recorded else { throw GateError.noRelease(application) }
         return release
     }
@@ -62,7 +66,8 @@ public struct ReleaseRecords: Sendable {
     }
 
     static func entry(_ row: DeliveryStore.EventRow) -> TimelineEntry {
-        TimelineEntry(at: Date(timeIntervalSince1970: row.at), kind: TimelineEntry.Kind(rawValue: row.kind) ?? .note, summary: row.summary,
-                      detail: (try? decoder.decode([String: String].self, from: Data(row.detail.utf8))) ?? [:])
+        TimelineEntry(
+            at: Date(timeIntervalSince1970: row.at), kind: TimelineEntry.Kind(rawValue: row.kind) ?? .note, summary: row.summary,
+            detail: (try? decoder.decode([String: String].self, from: Data(row.detail.utf8))) ?? [:])
     }
 }

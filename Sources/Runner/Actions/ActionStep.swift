@@ -49,10 +49,13 @@ public struct ActionStep: Sendable {
 
     /// Runs a script as a step process: the job's environment, `extraEnvironment` on top, the step's file commands
     /// (`GITHUB_OUTPUT`, `GITHUB_ENV`, `GITHUB_PATH`), masking, the step's timeout and cancellation.
-    public func runScript(_ script: String, shell: String = "bash", environment extraEnvironment: [String: String] = [:],
-                          workingDirectory: String? = nil) async throws -> StepOutcome {
-        try await executor.execute(script: script, shell: shell, workingDirectory: workingDirectory, stepID: stepID, context: context,
-                                   stepEnv: stepEnv, extraEnv: extraEnvironment, state: state, timeout: timeout)
+    public func runScript(
+        _ script: String, shell: String = "bash", environment extraEnvironment: [String: String] = [:],
+        workingDirectory: String? = nil
+    ) async throws -> StepOutcome {
+        try await executor.execute(
+            script: script, shell: shell, workingDirectory: workingDirectory, stepID: stepID, context: context,
+            stepEnv: stepEnv, extraEnv: extraEnvironment, state: state, timeout: timeout)
     }
 
     /// Sets an environment variable for the job's later steps, as a line in `GITHUB_ENV` does.

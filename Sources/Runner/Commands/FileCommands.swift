@@ -29,7 +29,10 @@ public enum FileCommands {
                 while index < lines.count {
                     let next = lines[index]
                     index += 1
-                    if next == delimiter { closed = true; break }
+                    if next == delimiter {
+                        closed = true
+                        break
+                    }
                     valueLines.append(next)
                 }
                 guard closed else {

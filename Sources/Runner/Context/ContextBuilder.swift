@@ -21,7 +21,8 @@ struct ContextBuilder {
             payload = payload.setting("inputs", .object(ExpressionObject(inputs.pairs.map { ($0.0, .string($0.1.coercedString)) })))
         }
         let eventPath = "\(options.stateDirectory)/runs/\(options.runID)/event.json"
-        try? FileManager.default.createDirectory(atPath: "\(options.stateDirectory)/runs/\(options.runID)", withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: "\(options.stateDirectory)/runs/\(options.runID)", withIntermediateDirectories: true)
         try? JSON.serialize(.object(payload)).write(toFile: eventPath, atomically: true, encoding: .utf8)
         let refType = event.isTag ? "tag" : "branch"
         let github: [(String, ExpressionValue)] = [
@@ -40,13 +41,17 @@ struct ContextBuilder {
         context["github"] = .object(ExpressionObject(github))
         context["inputs"] = .object(inputs)
         context["vars"] = .object(ExpressionObject(options.vars.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-        context["secrets"] = .object(ExpressionObject(
-            [("GITHUB_TOKEN", ExpressionValue.string(""))] + options.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
-        ))
-        context["runner"] = .object(ExpressionObject([
-            ("os", "Linux"), ("arch", .string(RunnerPlatform.architecture)), ("name", "slipway"), ("environment", "self-hosted"),
-            ("temp", .string("\(options.stateDirectory)/tmp")), ("tool_cache", .string("\(options.stateDirectory)/toolcache")), ("debug", ""),
-        ]))
+        context["secrets"] = .object(
+            ExpressionObject(
+                [("GITHUB_TOKEN", ExpressionValue.string(""))]
+                    + options.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+            ))
+        context["runner"] = .object(
+            ExpressionObject([
+                ("os", "Linux"), ("arch", .string(RunnerPlatform.architecture)), ("name", "slipway"), ("environment", "self-hosted"),
+                ("temp", .string("\(options.stateDirectory)/tmp")), ("tool_cache", .string("\(options.stateDirectory)/toolcache")),
+                ("debug", ""),
+            ]))
         context["env"] = .object(ExpressionObject([]))
         context["matrix"] = .object(ExpressionObject([]))
         context["strategy"] = .object(ExpressionObject([]))

@@ -14,7 +14,9 @@ public enum HashFiles {
         while let relative = enumerator.nextObject() as? String {
             if relative.hasPrefix(".git/") || relative == ".git" || relative.hasPrefix(".slipway") { continue }
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: "\(root)/\(relative)", isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: "\(root)/\(relative)", isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             if FilterPattern.matches(compiled, relative) { matches.append(relative) }
         }
         guard !matches.isEmpty else { return "" }

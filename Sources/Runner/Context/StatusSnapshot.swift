@@ -1,5 +1,5 @@
-import Foundation
 import Expressions
+import Foundation
 
 /// Values behind the status functions at one point of a run.
 struct StatusSnapshot: Sendable {
@@ -10,7 +10,10 @@ struct StatusSnapshot: Sendable {
     var jobResults: [String: Conclusion] = [:]
 
     func install(into context: inout ExpressionContext) {
-        let s = success, f = failure, c = cancelled, results = jobResults
+        let s = success
+        let f = failure
+        let c = cancelled
+        let results = jobResults
         // With arguments (job level only), the functions look at the named jobs instead of all needs.
         @Sendable func named(_ arguments: [ExpressionValue]) -> [Conclusion?] {
             arguments.map { results[$0.coercedString.lowercased()] }

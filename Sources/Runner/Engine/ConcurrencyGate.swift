@@ -25,7 +25,9 @@ public actor ConcurrencyGate {
 
     /// Waits until the caller may run in `group`. `onCancelRunning` is how a later arrival with
     /// cancel-in-progress stops this holder once it runs. Returns a token to release, or nil when cancelled.
-    public func acquire(group name: String, cancelInProgress: Bool, queueMax: Bool, onCancelRunning: @escaping @Sendable () -> Void) async -> Int? {
+    public func acquire(group name: String, cancelInProgress: Bool, queueMax: Bool, onCancelRunning: @escaping @Sendable () -> Void) async
+        -> Int?
+    {
         let key = name.uppercased()
         nextID += 1
         let id = nextID

@@ -5,7 +5,9 @@ import Workflows
 
 extension JobExecutor {
     /// Runs a `uses:` step: built-in actions, local composite or JavaScript actions, or mapped ones.
-    func runAction(_ step: Step, uses: String, context: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?) async throws -> StepOutcome {
+    func runAction(_ step: Step, uses: String, context: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?)
+        async throws -> StepOutcome
+    {
         var inputs: [(String, String)] = []
         for (key, node) in step.with {
             do { inputs.append((key, try TemplateValue.string(node, in: context))) } catch {
@@ -14,8 +16,9 @@ extension JobExecutor {
         }
         let (name, ref) = Self.splitReference(uses)
         if !uses.hasPrefix("./"), let action = options.actions.action(named: name) {
-            let invocation = ActionStep(name: name.lowercased(), ref: ref, stepID: step.id, inputs: inputs.map { (name: $0.0, value: $0.1) },
-                                        timeout: timeout, executor: self, state: state, context: context, stepEnv: stepEnv)
+            let invocation = ActionStep(
+                name: name.lowercased(), ref: ref, stepID: step.id, inputs: inputs.map { (name: $0.0, value: $0.1) },
+                timeout: timeout, executor: self, state: state, context: context, stepEnv: stepEnv)
             return try await action.run(invocation)
         }
         let directory: String
@@ -24,13 +27,25 @@ extension JobExecutor {
         } else if let mapped = options.actionMap[uses] ?? options.actionMap[name] {
             directory = mapped
         } else if uses.hasPrefix("docker://") {
-            return StepOutcome(success: false, outputs: [:], message: "'\(uses)': Docker actions need a container runtime, which Slipway's local runner does not use")
+            return StepOutcome(
+                success: false, outputs: [:],
+                message: "'\(uses)': Docker actions need a container runtime, which Slipway's local runner does not use")
         } else {
-            return StepOutcome(success: false, outputs: [:], message: "action '\(uses)' is neither built in nor mapped; map it to a local checkout with --action-map \(name)@\(ref ?? "REF")=PATH (Slipway never fetches actions from the network)")
+            return StepOutcome(
+                success: false, outputs: [:],
+                message:
+                    "action '\(uses)' is neither built in nor mapped; map it to a local checkout with --action-map "
+                    + "\(name)@\(ref ?? "REF")=PATH (Slipway never fetches actions from the network)"
+            )
         }
         let manifest = ["action.yml", "action.yaml"].map { "\(directory)/\($0)" }.first { FileManager.default.fileExists(atPath: $0) }
         guard let manifest, let text = try? String(contentsOfFile: manifest, encoding: .utf8) else {
-            return StepOutcome(success: false, outputs: [:], message: "Can't find 'action.yml' or 'action.yaml' under '\(directory)'. Did you forget to run actions/checkout before running your local action?")
+            return StepOutcome(
+                success: false, outputs: [:],
+                message:
+                    "Can't find 'action.yml' or 'action.yaml' under '\(directory)'. Did you forget to run actions/checkout before "
+                    + "running your local action?"
+            )
         }
         let action: ActionManifest
         do {
@@ -55,7 +70,9 @@ extension JobExecutor {
         }
         switch action.using {
         case "composite":
-            return try await runComposite(action, directory: directory, inputs: inputValues, inputEnv: inputEnv, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
+            return try await runComposite(
+                action, directory: directory, inputs: inputValues, inputEnv: inputEnv, context: context, stepEnv: stepEnv, state: state,
+                timeout: timeout)
         case let using where using.hasPrefix("node"):
             guard let main = action.main else {
                 return StepOutcome(success: false, outputs: [:], message: "\(manifest): runs.main is required for \(using) actions")
@@ -67,7 +84,8 @@ extension JobExecutor {
                 stepEnv: stepEnv, extraEnv: extra, state: state, timeout: timeout
             )
         default:
-            return StepOutcome(success: false, outputs: [:], message: "\(manifest): runs.using '\(action.using)' is not supported by the local runner")
+            return StepOutcome(
+                success: false, outputs: [:], message: "\(manifest): runs.using '\(action.using)' is not supported by the local runner")
         }
     }
 
@@ -81,8 +99,10 @@ extension JobExecutor {
         return (String(uses[..<at]), String(uses[uses.index(after: at)...]))
     }
 
-    func runComposite(_ action: ActionManifest, directory: String, inputs: [(String, ExpressionValue)], inputEnv: [String: String],
-                      context outer: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?) async throws -> StepOutcome {
+    func runComposite(
+        _ action: ActionManifest, directory: String, inputs: [(String, ExpressionValue)], inputEnv: [String: String],
+        context outer: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?
+    ) async throws -> StepOutcome {
         // A composite action has its own steps context; its env does not leak back to the caller.
         var inner = outer
         inner["inputs"] = .object(ExpressionObject(inputs))
@@ -95,13 +115,21 @@ extension JobExecutor {
         var failed = false
         for (index, step) in action.steps.enumerated() {
             inner["steps"] = .object(ExpressionObject(steps))
-            StatusSnapshot(success: !failed && !state.failed, failure: failed || state.failed, cancelled: state.cancelled).install(into: &inner)
+            StatusSnapshot(success: !failed && !state.failed, failure: failed || state.failed, cancelled: state.cancelled).install(
+                into: &inner)
             var stepEnvObject = callerEnv
             inner["env"] = .object(stepEnvObject)
             let id = step.id.isEmpty ? "__composite_\(index)" : step.id
             let run = try effectiveCondition(step.condition).evaluate(in: inner).isTruthy
             guard run else {
-                steps.append((id, .object(ExpressionObject([("outputs", .object(ExpressionObject([]))), ("outcome", "skipped"), ("conclusion", "skipped")]))))
+                steps.append(
+                    (
+                        id,
+                        .object(
+                            ExpressionObject([
+                                ("outputs", .object(ExpressionObject([]))), ("outcome", "skipped"), ("conclusion", "skipped"),
+                            ]))
+                    ))
                 continue
             }
             var env = stepEnv
@@ -118,7 +146,9 @@ extension JobExecutor {
                 let wd = step.workingDirectory.flatMap { try? TemplateValue.string($0, in: inner) }
                 var extra = inputEnv
                 extra["GITHUB_ACTION_PATH"] = directory
-                outcome = try await execute(script: script, shell: shell, workingDirectory: wd, stepID: id, context: inner, stepEnv: env, extraEnv: extra, state: state, timeout: timeout)
+                outcome = try await execute(
+                    script: script, shell: shell, workingDirectory: wd, stepID: id, context: inner, stepEnv: env, extraEnv: extra,
+                    state: state, timeout: timeout)
             } else if let uses = step.uses {
                 var nested = step
                 if uses.hasPrefix("./") { nested.uses = uses }
@@ -130,7 +160,14 @@ extension JobExecutor {
             let outcomeName = outcome.success ? "success" : "failure"
             let conclusion = outcome.success || continueOnError ? "success" : "failure"
             let outputs = ExpressionObject(outcome.outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
-            steps.append((id, .object(ExpressionObject([("outputs", .object(outputs)), ("outcome", .string(outcomeName)), ("conclusion", .string(conclusion))]))))
+            steps.append(
+                (
+                    id,
+                    .object(
+                        ExpressionObject([
+                            ("outputs", .object(outputs)), ("outcome", .string(outcomeName)), ("conclusion", .string(conclusion)),
+                        ]))
+                ))
             if !outcome.success {
                 if let message = outcome.message { await emit(state, "❌ \(message)") }
                 if !continueOnError { failed = true }

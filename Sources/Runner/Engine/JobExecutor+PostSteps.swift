@@ -7,7 +7,9 @@ extension JobExecutor {
         for (index, post) in state.postSteps.enumerated().reversed() {
             let started = ContinuousClock.now
             guard !post.onlyOnSuccess || (!state.failed && !state.cancelled) else {
-                state.records.append(StepRecord(id: "post-\(index)", name: "Post \(post.name)", outcome: .skipped, conclusion: .skipped, outputs: [:], duration: 0))
+                state.records.append(
+                    StepRecord(
+                        id: "post-\(index)", name: "Post \(post.name)", outcome: .skipped, conclusion: .skipped, outputs: [:], duration: 0))
                 continue
             }
             await emit(state, "⭐ Post \(post.name)")
@@ -17,9 +19,10 @@ extension JobExecutor {
                 if let message = outcome.message { await emit(state, "❌ \(message)") }
             }
             let result: Conclusion = outcome.success ? .success : .failure
-            state.records.append(StepRecord(
-                id: "post-\(index)", name: "Post \(post.name)", outcome: result, conclusion: result, outputs: [:],
-                duration: (ContinuousClock.now - started).seconds))
+            state.records.append(
+                StepRecord(
+                    id: "post-\(index)", name: "Post \(post.name)", outcome: result, conclusion: result, outputs: [:],
+                    duration: (ContinuousClock.now - started).seconds))
         }
     }
 }

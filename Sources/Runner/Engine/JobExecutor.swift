@@ -52,7 +52,9 @@ struct JobExecutor {
             await runStep(step, state: state)
         }
         await runPostSteps(state)
-        var context = stepContext(state: state, status: StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled))
+        var context = stepContext(
+            state: state,
+            status: StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled))
         context["env"] = envContext(state: state, stepEnv: [])
         var outputs: [String: String] = [:]
         for (key, node) in job.outputs {
@@ -83,7 +85,11 @@ struct JobExecutor {
     func stepContext(state: State, status: StatusSnapshot) -> ExpressionContext {
         var context = baseContext
         context["steps"] = stepsContext(state)
-        context["job"] = .object(ExpressionObject([("status", .string(state.cancelled ? "cancelled" : (state.failed ? "failure" : "success"))), ("container", .object(ExpressionObject([]))), ("services", .object(ExpressionObject([])))]))
+        context["job"] = .object(
+            ExpressionObject([
+                ("status", .string(state.cancelled ? "cancelled" : (state.failed ? "failure" : "success"))),
+                ("container", .object(ExpressionObject([]))), ("services", .object(ExpressionObject([]))),
+            ]))
         status.install(into: &context)
         let workspace = self.workspace
         context.setFunction("hashFiles") { args throws(ExpressionError) in
@@ -122,11 +128,20 @@ struct JobExecutor {
         let startedAt = ContinuousClock.now
 
         func record(_ outcome: Conclusion, _ conclusion: Conclusion, _ outputs: [String: String]) {
-            state.records.append(StepRecord(id: step.id, name: masker.mask(name), outcome: outcome, conclusion: conclusion, outputs: outputs.mapValues { masker.mask($0) }, duration: (ContinuousClock.now - startedAt).seconds))
+            state.records.append(
+                StepRecord(
+                    id: step.id, name: masker.mask(name), outcome: outcome, conclusion: conclusion,
+                    outputs: outputs.mapValues { masker.mask($0) }, duration: (ContinuousClock.now - startedAt).seconds))
             let outputObject = ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
-            state.steps.append((step.id, .object(ExpressionObject([
-                ("outputs", .object(outputObject)), ("outcome", .string(outcome.rawValue)), ("conclusion", .string(conclusion.rawValue)),
-            ]))))
+            state.steps.append(
+                (
+                    step.id,
+                    .object(
+                        ExpressionObject([
+                            ("outputs", .object(outputObject)), ("outcome", .string(outcome.rawValue)),
+                            ("conclusion", .string(conclusion.rawValue)),
+                        ]))
+                ))
         }
 
         // Condition.
@@ -164,7 +179,9 @@ struct JobExecutor {
 
         let continueOnError = TemplateValue.flag(step.continueOnError, in: context)
         var timeout: Duration?
-        if let node = step.timeoutMinutes, let minutes = (try? TemplateValue.evaluate(node, in: context))?.coercedNumber, minutes > 0, minutes.isFinite {
+        if let node = step.timeoutMinutes, let minutes = (try? TemplateValue.evaluate(node, in: context))?.coercedNumber, minutes > 0,
+            minutes.isFinite
+        {
             timeout = .milliseconds(Int64(minutes * 60_000))
         }
         if let deadline {
@@ -179,7 +196,12 @@ struct JobExecutor {
             } else if let uses = step.uses {
                 outcome = try await runAction(step, uses: uses, context: context, stepEnv: stepEnv, state: state, timeout: timeout)
             } else {
-                outcome = StepOutcome(success: false, outputs: [:], message: "\(step.location): background-step control (wait, wait-all, cancel, parallel) is not supported yet; steps marked background: true run in the foreground")
+                outcome = StepOutcome(
+                    success: false, outputs: [:],
+                    message:
+                        "\(step.location): background-step control (wait, wait-all, cancel, parallel) is not supported yet; steps marked "
+                        + "background: true run in the foreground"
+                )
             }
         } catch {
             outcome = StepOutcome(success: false, outputs: [:], message: "\(error)")
@@ -243,7 +265,9 @@ struct JobExecutor {
         }
     }
 
-    func runScript(_ step: Step, run: YAMLNode, context: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?) async throws -> StepOutcome {
+    func runScript(_ step: Step, run: YAMLNode, context: ExpressionContext, stepEnv: [(String, String)], state: State, timeout: Duration?)
+        async throws -> StepOutcome
+    {
         let script: String
         do {
             script = try TemplateValue.string(run, in: context)
@@ -258,8 +282,10 @@ struct JobExecutor {
     }
 
     /// Writes the script, runs it in its own process group and applies its file commands.
-    func execute(script: String, shell: String?, workingDirectory: String?, stepID: String, context: ExpressionContext,
-                 stepEnv: [(String, String)], extraEnv: [String: String], state: State, timeout: Duration?) async throws -> StepOutcome {
+    func execute(
+        script: String, shell: String?, workingDirectory: String?, stepID: String, context: ExpressionContext,
+        stepEnv: [(String, String)], extraEnv: [String: String], state: State, timeout: Duration?
+    ) async throws -> StepOutcome {
         let fm = FileManager.default
         let stepDir = "\(scratchDirectory)/\(stepID)-\(state.records.count)"
         try fm.createDirectory(atPath: stepDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -268,7 +294,10 @@ struct JobExecutor {
         let scriptPath = "\(stepDir)/script\(probe.fileExtension)"
         try Self.writeScratchFile(scriptPath, script)
         let invocation = Self.shellInvocation(shell, scriptPath: scriptPath)
-        let files = ["GITHUB_OUTPUT": "output", "GITHUB_ENV": "env", "GITHUB_PATH": "path", "GITHUB_STEP_SUMMARY": "summary", "GITHUB_STATE": "state"]
+        let files = [
+            "GITHUB_OUTPUT": "output", "GITHUB_ENV": "env", "GITHUB_PATH": "path", "GITHUB_STEP_SUMMARY": "summary",
+            "GITHUB_STATE": "state",
+        ]
         var env = environment(context: context, state: state, stepEnv: stepEnv)
         for (variable, file) in files {
             let path = "\(stepDir)/\(file)"
@@ -325,7 +354,9 @@ struct JobExecutor {
                 case "error", "warning", "notice":
                     var location = ""
                     if let file = command.properties["file"] {
-                        location = file + (command.properties["line"].map { ":\($0)" } ?? "") + (command.properties["col"].map { ":\($0)" } ?? "") + ": "
+                        location =
+                            file + (command.properties["line"].map { ":\($0)" } ?? "") + (command.properties["col"].map { ":\($0)" } ?? "")
+                            + ": "
                     }
                     await emit(state, "\(command.name): \(location)\(command.message)")
                     return
@@ -382,9 +413,11 @@ struct JobExecutor {
         env["PATH"] = path
         for (k, v) in options.env { env[k] = v }
         if case .object(let github)? = context["github"] {
-            let keys = ["sha", "ref", "ref_name", "ref_type", "repository", "repository_owner", "actor", "event_name", "run_id",
-                        "run_number", "run_attempt", "workflow", "server_url", "api_url", "graphql_url", "workspace", "event_path",
-                        "base_ref", "head_ref", "job", "triggering_actor", "workflow_ref", "action"]
+            let keys = [
+                "sha", "ref", "ref_name", "ref_type", "repository", "repository_owner", "actor", "event_name", "run_id",
+                "run_number", "run_attempt", "workflow", "server_url", "api_url", "graphql_url", "workspace", "event_path",
+                "base_ref", "head_ref", "job", "triggering_actor", "workflow_ref", "action",
+            ]
             for key in keys {
                 if let value = github[key] { env["GITHUB_" + key.uppercased()] = value.coercedString }
             }

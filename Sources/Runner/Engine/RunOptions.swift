@@ -37,9 +37,11 @@ public struct RunOptions: Sendable {
     /// Where finished runs are recorded (none by default).
     public var recorder: (any RunRecorder)?
 
-    public init(repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
-                env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,
-                actionMap: [String: String] = [:], repoMap: [String: String] = [:], stateDirectory: String, maxParallelJobs: Int? = nil) {
+    public init(
+        repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],
+        env: [String: String] = [:], jobFilter: String? = nil, dryRun: Bool = false, runID: Int = 1, runNumber: Int = 1,
+        actionMap: [String: String] = [:], repoMap: [String: String] = [:], stateDirectory: String, maxParallelJobs: Int? = nil
+    ) {
         self.repositoryRoot = repositoryRoot
         self.event = event
         self.secrets = secrets

@@ -3,9 +3,9 @@ public enum RunnerPlatform {
     /// `X64` or `ARM64`, as GitHub names runner architectures.
     public static var architecture: String {
         #if arch(arm64)
-        "ARM64"
+            "ARM64"
         #else
-        "X64"
+            "X64"
         #endif
     }
 }

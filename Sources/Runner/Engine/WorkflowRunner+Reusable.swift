@@ -14,7 +14,9 @@ extension WorkflowRunner {
             let text = masker.mask(message)
             await reporter.line(name, "❌ \(text)")
             await reporter.jobFinished(name, .failure, duration: 0)
-            return JobRecord(jobID: job.id, name: name, result: .failure, outputs: [:], steps: [], startedAt: started, duration: 0, log: [text], failureReason: text)
+            return JobRecord(
+                jobID: job.id, name: name, result: .failure, outputs: [:], steps: [], startedAt: started, duration: 0, log: [text],
+                failureReason: text)
         }
         guard let uses = job.uses, let called = job.called?.workflow else {
             return await failed(ReusableWorkflowResolver.Failure.notMapped(job.uses ?? "").description)
@@ -61,10 +63,15 @@ extension WorkflowRunner {
             let result = instances.isEmpty ? Conclusion.skipped : Conclusion.combined(instances.map(\.result))
             var outputs: [String: String] = [:]
             for instance in instances { outputs.merge(instance.outputs) { _, new in new } }
-            jobs.append((id, .object(ExpressionObject([
-                ("result", .string(result.rawValue)),
-                ("outputs", .object(ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
-            ]))))
+            jobs.append(
+                (
+                    id,
+                    .object(
+                        ExpressionObject([
+                            ("result", .string(result.rawValue)),
+                            ("outputs", .object(ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
+                        ]))
+                ))
         }
         var outputContext = context
         outputContext["inputs"] = .object(ExpressionObject(inputs))
@@ -94,7 +101,8 @@ extension WorkflowRunner {
             return .string(value.coercedString)
         default:
             throw Diagnostic(
-                "The input '\(spec.name)' is declared as \(spec.kind.rawValue) but was given \(value.kind.rawValue.lowercased()) '\(value.coercedString)'",
+                "The input '\(spec.name)' is declared as \(spec.kind.rawValue) but was given \(value.kind.rawValue.lowercased()) "
+                    + "'\(value.coercedString)'",
                 at: location)
         }
     }

@@ -46,9 +46,13 @@ public struct WorkflowRunner: Sendable {
             let cancel = TemplateValue.flag(spec.cancelInProgress, in: rootContext)
             if !group.isEmpty {
                 let task = CancellationHandle()
-                guard let token = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { task.cancel() }) else {
-                    return RunRecord(workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
-                                     sha: options.event.sha, result: .cancelled, jobs: [], startedAt: started, duration: 0, runID: options.runID)
+                guard
+                    let token = await gate.acquire(
+                        group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { task.cancel() })
+                else {
+                    return RunRecord(
+                        workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
+                        sha: options.event.sha, result: .cancelled, jobs: [], startedAt: started, duration: 0, runID: options.runID)
                 }
                 concurrencyToken = (group, token)
             }
@@ -56,7 +60,8 @@ public struct WorkflowRunner: Sendable {
         // Workflow env, evaluated once.
         // ACT=true lets workflows written for act detect a local run (`if: ${{ !env.ACT }}`).
         // Values given with --env / --env-file are part of the env context too, as in act.
-        var workflowEnv: [(String, ExpressionValue)] = [("ACT", "true")] + options.env.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+        var workflowEnv: [(String, ExpressionValue)] =
+            [("ACT", "true")] + options.env.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
         for (key, node) in workflow.env {
             let value = (try? TemplateValue.string(node, in: rootContext)) ?? ""
             workflowEnv.append((key, .string(value)))
@@ -85,11 +90,13 @@ public struct WorkflowRunner: Sendable {
                         success: transitive.allSatisfy { results[$0]?.0 == .success },
                         failure: transitive.contains { results[$0]?.0 == .failure },
                         cancelled: Task.isCancelled,
-                        jobResults: Dictionary(transitive.compactMap { id in results[id].map { (id.lowercased(), $0.0) } }, uniquingKeysWith: { a, _ in a })
+                        jobResults: Dictionary(
+                            transitive.compactMap { id in results[id].map { (id.lowercased(), $0.0) } }, uniquingKeysWith: { a, _ in a })
                     )
                     let context = rootContext
                     group.addTask {
-                        let (instances, result, outputs) = await self.runJob(job, context: context, needs: needsContext, status: status, limiter: limiter)
+                        let (instances, result, outputs) = await self.runJob(
+                            job, context: context, needs: needsContext, status: status, limiter: limiter)
                         return (id, instances, result, outputs)
                     }
                 }
@@ -105,7 +112,8 @@ public struct WorkflowRunner: Sendable {
         let result: Conclusion = conclusions.contains(.failure) ? .failure : (conclusions.contains(.cancelled) ? .cancelled : .success)
         return RunRecord(
             workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
-            sha: options.event.sha, result: result, jobs: records, startedAt: started, duration: (ContinuousClock.now - clock).seconds, runID: options.runID
+            sha: options.event.sha, result: result, jobs: records, startedAt: started, duration: (ContinuousClock.now - clock).seconds,
+            runID: options.runID
         )
     }
 
@@ -120,15 +128,20 @@ public struct WorkflowRunner: Sendable {
     }
 
     func needsContext(_ job: Job, _ results: [String: (Conclusion, [String: String])]) -> ExpressionValue {
-        .object(ExpressionObject(job.needs.map { id in
-            let (result, outputs) = results[id] ?? (.skipped, [:])
-            let outputObject = ExpressionObject(outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
-            return (id, .object(ExpressionObject([("result", .string(result.rawValue)), ("outputs", .object(outputObject))])))
-        }))
+        .object(
+            ExpressionObject(
+                job.needs.map { id in
+                    let (result, outputs) = results[id] ?? (.skipped, [:])
+                    let outputObject = ExpressionObject(
+                        outputs.sorted { $0.key < $1.key }.map { ($0.key, ExpressionValue.string($0.value)) })
+                    return (id, .object(ExpressionObject([("result", .string(result.rawValue)), ("outputs", .object(outputObject))])))
+                }))
     }
 
     /// Runs all instances of a job; returns their records, the aggregated result and outputs.
-    func runJob(_ job: Job, context root: ExpressionContext, needs: ExpressionValue, status: StatusSnapshot, limiter: ParallelLimiter) async -> ([JobRecord], Conclusion, [String: String]) {
+    func runJob(_ job: Job, context root: ExpressionContext, needs: ExpressionValue, status: StatusSnapshot, limiter: ParallelLimiter) async
+        -> ([JobRecord], Conclusion, [String: String])
+    {
         var context = root
         context["needs"] = needs
         status.install(into: &context)
@@ -137,13 +150,25 @@ public struct WorkflowRunner: Sendable {
             await reporter.jobStarted(baseName)
             if let reason { await reporter.line(baseName, reason) }
             await reporter.jobFinished(baseName, .skipped, duration: 0)
-            return ([JobRecord(jobID: job.id, name: baseName, result: .skipped, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: reason.map { [$0] } ?? [], failureReason: nil)], .skipped, [:])
+            return (
+                [
+                    JobRecord(
+                        jobID: job.id, name: baseName, result: .skipped, outputs: [:], steps: [], startedAt: Date(), duration: 0,
+                        log: reason.map { [$0] } ?? [], failureReason: nil)
+                ], .skipped, [:]
+            )
         }
         func failed(_ message: String) async -> ([JobRecord], Conclusion, [String: String]) {
             await reporter.jobStarted(baseName)
             await reporter.line(baseName, "❌ \(message)")
             await reporter.jobFinished(baseName, .failure, duration: 0)
-            return ([JobRecord(jobID: job.id, name: baseName, result: .failure, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message], failureReason: message)], .failure, [:])
+            return (
+                [
+                    JobRecord(
+                        jobID: job.id, name: baseName, result: .failure, outputs: [:], steps: [], startedAt: Date(), duration: 0,
+                        log: [message], failureReason: message)
+                ], .failure, [:]
+            )
         }
         do {
             guard try effectiveCondition(job.condition).evaluate(in: context).isTruthy else { return await skipped() }
@@ -208,14 +233,17 @@ public struct WorkflowRunner: Sendable {
         return (records, aggregate, outputs)
     }
 
-    func runMatrixInstance(_ job: Job, combination: Matrix.Combination, index: Int, total: Int, baseName: String, context: ExpressionContext,
-                           failFast: Bool, maxParallel: Int?, fastFail: CancellationHandle) async -> (Int, JobRecord) {
+    func runMatrixInstance(
+        _ job: Job, combination: Matrix.Combination, index: Int, total: Int, baseName: String, context: ExpressionContext,
+        failFast: Bool, maxParallel: Int?, fastFail: CancellationHandle
+    ) async -> (Int, JobRecord) {
         var instanceContext = context
         instanceContext["matrix"] = .object(ExpressionObject(combination.map { ($0.key, $0.value) }))
-        instanceContext["strategy"] = .object(ExpressionObject([
-            ("fail-fast", .bool(failFast)), ("job-index", .number(Double(index))), ("job-total", .number(Double(total))),
-            ("max-parallel", .number(Double(maxParallel ?? total))),
-        ]))
+        instanceContext["strategy"] = .object(
+            ExpressionObject([
+                ("fail-fast", .bool(failFast)), ("job-index", .number(Double(index))), ("job-total", .number(Double(total))),
+                ("max-parallel", .number(Double(maxParallel ?? total))),
+            ]))
         var name = combination.isEmpty ? baseName : Matrix.displayName(job.id, combination)
         if let node = job.name, let evaluated = try? TemplateValue.string(node, in: instanceContext) {
             name = (!combination.isEmpty && node.scalar?.contains("${{") != true) ? Matrix.displayName(evaluated, combination) : evaluated
@@ -224,7 +252,12 @@ public struct WorkflowRunner: Sendable {
             await reporter.jobStarted(name)
             await reporter.line(name, "cancelled by fail-fast: another matrix job failed")
             await reporter.jobFinished(name, .cancelled, duration: 0)
-            return (index, JobRecord(jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: ["cancelled by fail-fast"], failureReason: nil))
+            return (
+                index,
+                JobRecord(
+                    jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0,
+                    log: ["cancelled by fail-fast"], failureReason: nil)
+            )
         }
         let record = await runInstance(job, name: name, context: instanceContext, index: index, failFast: failFast ? fastFail : nil)
         if record.result == .failure, failFast {
@@ -237,7 +270,9 @@ public struct WorkflowRunner: Sendable {
 
     /// Runs one job instance. `failFast`, when given, is the matrix's fail-fast signal: once another instance fails,
     /// this one is cancelled even if it is already running.
-    func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int, failFast: CancellationHandle? = nil) async -> JobRecord {
+    func runInstance(_ job: Job, name: String, context: ExpressionContext, index: Int, failFast: CancellationHandle? = nil) async
+        -> JobRecord
+    {
         await reporter.jobStarted(name)
         if job.uses != nil { return await runCalledWorkflow(job, name: name, context: context, index: index) }
         var context = context
@@ -246,10 +281,15 @@ public struct WorkflowRunner: Sendable {
         let handle = CancellationHandle()
         if let spec = job.concurrency, let group = try? TemplateValue.string(spec.group, in: context), !group.isEmpty {
             let cancel = TemplateValue.flag(spec.cancelInProgress, in: context)
-            guard let acquired = await gate.acquire(group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { handle.cancel() }) else {
+            guard
+                let acquired = await gate.acquire(
+                    group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { handle.cancel() })
+            else {
                 await reporter.line(name, "Canceling since a higher priority waiting request for '\(group)' exists")
                 await reporter.jobFinished(name, .cancelled, duration: 0)
-                return JobRecord(jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [], failureReason: "cancelled by concurrency group \(group)")
+                return JobRecord(
+                    jobID: job.id, name: name, result: .cancelled, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [],
+                    failureReason: "cancelled by concurrency group \(group)")
             }
             token = (group, acquired)
         }
@@ -288,7 +328,8 @@ public struct WorkflowRunner: Sendable {
         await workspaces.release(workspace)
         var final = record
         if let deadline, ContinuousClock.now >= deadline, final.result != .success {
-            final.failureReason = "The job running on runner slipway has exceeded the maximum execution time of \(NumberSyntax.format(minutes)) minutes."
+            final.failureReason =
+                "The job running on runner slipway has exceeded the maximum execution time of \(NumberSyntax.format(minutes)) minutes."
             final.result = .failure
             await reporter.line(name, "❌ \(final.failureReason ?? "")")
         }

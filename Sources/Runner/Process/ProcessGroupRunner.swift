@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Subprocess
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// How a child process ended.
 public struct ProcessOutcome: Sendable, Equatable {
@@ -62,7 +63,8 @@ public enum ProcessGroupRunner {
         let flags = OutcomeFlags()
         let status: TerminationStatus = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
             group.addTask {
-                let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .combinedWithOutput) { execution in
+                let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .combinedWithOutput) {
+                    execution in
                     flags.setPID(execution.processIdentifier.value)
                     for try await line in execution.standardOutput.strings() {
                         await onLine(line.hasSuffix("\n") ? String(line.dropLast()) : line)

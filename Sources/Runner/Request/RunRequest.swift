@@ -103,8 +103,9 @@ extension RunRequest {
             for workflow in workflows { problems += Self.inputProblems(workflow, event.inputs) }
             guard problems.isEmpty else { throw RunRequestError(problems) }
         }
-        var options = RunOptions(repositoryRoot: root, event: event, secrets: secretValues, vars: vars, env: environment, jobFilter: jobFilter,
-                                 dryRun: dryRun, actionMap: actionMap, repoMap: repoMap, stateDirectory: root + "/.slipway")
+        var options = RunOptions(
+            repositoryRoot: root, event: event, secrets: secretValues, vars: vars, env: environment, jobFilter: jobFilter,
+            dryRun: dryRun, actionMap: actionMap, repoMap: repoMap, stateDirectory: root + "/.slipway")
         options.repository = git
         options.workspaceMode = workspaceMode
         let matching = workflows.filter { $0.triggers.contains { $0.matches(event) } }
@@ -122,15 +123,24 @@ extension RunRequest {
             if let pusher = commit["committer"] { payload.append(("pusher", pusher)) }
         }
         if event == "pull_request" || event == "pull_request_target" {
-            payload = [("action", .string(action ?? "opened")), ("pull_request", .object(ExpressionObject([
-                ("base", .object(ExpressionObject([("ref", .string(baseRef ?? "main"))]))),
-                ("head", .object(ExpressionObject([("ref", .string(eventRef)), ("sha", .string(eventSHA))]))),
-            ])))]
+            payload = [
+                ("action", .string(action ?? "opened")),
+                (
+                    "pull_request",
+                    .object(
+                        ExpressionObject([
+                            ("base", .object(ExpressionObject([("ref", .string(baseRef ?? "main"))]))),
+                            ("head", .object(ExpressionObject([("ref", .string(eventRef)), ("sha", .string(eventSHA))]))),
+                        ]))
+                ),
+            ]
         }
         if let payloadJSON {
             let parsed: ExpressionValue
             do { parsed = try JSON.parse(payloadJSON) } catch { throw RunRequestError(["\(payloadSource): \(error)"]) }
-            guard case .object(let given) = parsed else { throw RunRequestError(["\(payloadSource): the event payload must be a JSON object"]) }
+            guard case .object(let given) = parsed else {
+                throw RunRequestError(["\(payloadSource): the event payload must be a JSON object"])
+            }
             var merged = ExpressionObject(payload)
             for (key, value) in given.pairs { merged = merged.setting(key, value) }
             payload = merged.pairs
@@ -167,7 +177,8 @@ extension RunRequest {
             case .number where NumberSyntax.parseLenient(value).isNaN:
                 problems.append("\(spec.location): input '\(spec.name)' must be a number, got '\(value)'")
             case .choice where !spec.options.contains(value):
-                problems.append("\(spec.location): input '\(spec.name)' must be one of \(spec.options.joined(separator: ", ")), got '\(value)'")
+                problems.append(
+                    "\(spec.location): input '\(spec.name)' must be one of \(spec.options.joined(separator: ", ")), got '\(value)'")
             default: break
             }
         }
@@ -179,7 +190,9 @@ extension RunRequest {
     }
 
     static func dotenv(_ file: String, what: String) throws(RunRequestError) -> [(String, String)] {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RunRequestError(["cannot read \(what) file '\(file)'"]) }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw RunRequestError(["cannot read \(what) file '\(file)'"])
+        }
         do { return try DotEnv.parse(text, file: file) } catch { throw RunRequestError([error.description]) }
     }
 }

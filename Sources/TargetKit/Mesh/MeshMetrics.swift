@@ -27,8 +27,10 @@ public struct SubsetMetrics: Sendable, Hashable {
     public var latencySum: Double
     public var latencyCount: Int
 
-    public init(namespace: String, service: String, subset: String?, version: String, workload: String, responses: [Int: Int],
-                latencyBuckets: [Bucket], latencySum: Double, latencyCount: Int) {
+    public init(
+        namespace: String, service: String, subset: String?, version: String, workload: String, responses: [Int: Int],
+        latencyBuckets: [Bucket], latencySum: Double, latencyCount: Int
+    ) {
         self.namespace = namespace
         self.service = service
         self.subset = subset
@@ -49,7 +51,9 @@ public struct SubsetMetrics: Sendable, Hashable {
 public enum MeshMetricsFormat {
     /// One sample line: `name{labels} value`.
     package static func sample(_ line: Substring) -> (name: String, labels: [String: String], value: Double)? {
-        guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
+        guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+            return nil
+        }
         let head = line[..<space]
         guard let brace = head.firstIndex(of: "{") else { return (String(head), [:], value) }
         var labels: [String: String] = [:]
@@ -103,6 +107,7 @@ public enum MeshMetricsFormat {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "\n", with: "\\n")
     }
 }

@@ -9,13 +9,16 @@ extension MeshMetricsFormat {
         var order: [Identity] = []
         for line in text.split(separator: "\n") {
             guard let (name, labels, value) = sample(line), labels["reporter"] == "destination",
-                  let namespace = labels["destination_service_namespace"], let service = labels["destination_service_name"] else { continue }
-            let identity = Identity(namespace: namespace, service: service, version: labels["destination_version"] ?? "unknown",
-                                    workload: labels["destination_workload"] ?? "unknown")
+                let namespace = labels["destination_service_namespace"], let service = labels["destination_service_name"]
+            else { continue }
+            let identity = Identity(
+                namespace: namespace, service: service, version: labels["destination_version"] ?? "unknown",
+                workload: labels["destination_workload"] ?? "unknown")
             if found[identity] == nil {
                 order.append(identity)
-                found[identity] = SubsetMetrics(namespace: namespace, service: service, subset: nil, version: identity.version,
-                                                workload: identity.workload, responses: [:], latencyBuckets: [], latencySum: 0, latencyCount: 0)
+                found[identity] = SubsetMetrics(
+                    namespace: namespace, service: service, subset: nil, version: identity.version,
+                    workload: identity.workload, responses: [:], latencyBuckets: [], latencySum: 0, latencyCount: 0)
             }
             switch name {
             case "istio_requests_total":

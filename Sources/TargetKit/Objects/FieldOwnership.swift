@@ -15,8 +15,10 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
             guard let first = path.first else { return false }
             if ["apiVersion", "kind", "status"].contains(first) { return false }
             if first == "metadata", path.count >= 2 {
-                return !["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp"]
-                    .contains(path[1])
+                return ![
+                    "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp",
+                ]
+                .contains(path[1])
             }
             return true
         }
@@ -44,7 +46,9 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
     /// Applies `config` as `manager` to `live`: sets every field of the configuration, removes the fields this
     /// manager set before and no longer sets (unless another manager owns them too), and records ownership.
     /// Conflicting fields fail the apply unless `force` takes them over.
-    package mutating func apply(_ config: ManifestValue, to live: ManifestValue, manager: String, force: Bool) -> Result<ManifestValue, Conflicts> {
+    package mutating func apply(_ config: ManifestValue, to live: ManifestValue, manager: String, force: Bool) -> Result<
+        ManifestValue, Conflicts
+    > {
         let applied = Self.fields(of: config)
         var conflicts: [Conflict] = []
         for (other, owned) in managers where other != manager {
@@ -53,7 +57,10 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
             }
         }
         if !conflicts.isEmpty, !force {
-            return .failure(Conflicts(list: conflicts.sorted { ($0.manager, $0.field.joined(separator: ".")) < ($1.manager, $1.field.joined(separator: ".")) }))
+            return .failure(
+                Conflicts(
+                    list: conflicts.sorted { ($0.manager, $0.field.joined(separator: ".")) < ($1.manager, $1.field.joined(separator: ".")) }
+                ))
         }
         for conflict in conflicts { managers[conflict.manager]?.remove(conflict.field) }
         var result = live

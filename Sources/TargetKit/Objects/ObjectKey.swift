@@ -23,8 +23,9 @@ extension ObjectKey {
     /// kinds the target does not know or objects without a name.
     public static func of(_ object: ManifestValue, defaultNamespace: String = "default") -> ObjectKey? {
         guard let apiVersion = object["apiVersion"]?.string, let kindName = object["kind"]?.string,
-              let kind = ObjectKind.resolve(apiVersion: apiVersion, kind: kindName),
-              let name = object.value(at: ["metadata", "name"])?.string, !name.isEmpty else { return nil }
+            let kind = ObjectKind.resolve(apiVersion: apiVersion, kind: kindName),
+            let name = object.value(at: ["metadata", "name"])?.string, !name.isEmpty
+        else { return nil }
         return ObjectKey(kind, namespace: object.value(at: ["metadata", "namespace"])?.string ?? defaultNamespace, name: name)
     }
 }

@@ -28,7 +28,8 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
         ObjectKind(group: "networking.k8s.io", kind: "Ingress"), ObjectKind(group: "networking.k8s.io", kind: "NetworkPolicy"),
         ObjectKind(group: "policy", kind: "PodDisruptionBudget"), ObjectKind(group: "autoscaling", kind: "HorizontalPodAutoscaler"),
         ObjectKind(group: "rbac.authorization.k8s.io", kind: "Role"), ObjectKind(group: "rbac.authorization.k8s.io", kind: "RoleBinding"),
-        ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRole"), ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding"),
+        ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRole"),
+        ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding"),
         ObjectKind(group: "networking.istio.io", kind: "ServiceEntry"), ObjectKind(group: "security.istio.io", kind: "PeerAuthentication"),
     ]
 
@@ -36,7 +37,8 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
         var map: [ObjectKind: [String]] = [
             .namespace: ["v1"], .configMap: ["v1"], .secret: ["v1"], .service: ["v1"], .pod: ["v1"],
             .deployment: ["v1"], .replicaSet: ["v1"],
-            .virtualService: ["v1", "v1beta1", "v1alpha3"], .destinationRule: ["v1", "v1beta1", "v1alpha3"], .gateway: ["v1", "v1beta1", "v1alpha3"],
+            .virtualService: ["v1", "v1beta1", "v1alpha3"], .destinationRule: ["v1", "v1beta1", "v1alpha3"],
+            .gateway: ["v1", "v1beta1", "v1alpha3"],
         ]
         for kind in keptOnly {
             switch kind.group {

@@ -25,7 +25,8 @@ public actor ObjectStore {
         if let file, let data = FileManager.default.contents(atPath: file) {
             do {
                 let saved = try JSONDecoder().decode(Saved.self, from: data)
-                entries = Dictionary(uniqueKeysWithValues: saved.entries.map { ($0.key, Entry(object: $0.object, ownership: $0.ownership)) })
+                entries = Dictionary(
+                    uniqueKeysWithValues: saved.entries.map { ($0.key, Entry(object: $0.object, ownership: $0.ownership)) })
                 resourceVersion = saved.resourceVersion
             } catch {
                 throw TargetError.invalid("\(file): the local target's object store cannot be read (\(error)); move it away to start empty")
@@ -49,8 +50,12 @@ public actor ObjectStore {
 
     /// Every store has the `default` namespace, as every API server does.
     private static func defaultNamespace(version: Int, now: Date) -> (ObjectKey, Entry) {
-        let object: ManifestValue = .object(["apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("default")])])
-        return (ObjectKey(.namespace, name: "default"), Entry(object: stamp(object, version: version, now: now), ownership: FieldOwnership()))
+        let object: ManifestValue = .object([
+            "apiVersion": .string("v1"), "kind": .string("Namespace"), "metadata": .object(["name": .string("default")]),
+        ])
+        return (
+            ObjectKey(.namespace, name: "default"), Entry(object: stamp(object, version: version, now: now), ownership: FieldOwnership())
+        )
     }
 
     // MARK: Reading
@@ -84,7 +89,9 @@ public actor ObjectStore {
     // MARK: Writing
 
     /// Server-side apply of `objects` (already checked) as `manager`. All objects or none.
-    public func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(ObjectKey, AppliedObject.Outcome)] {
+    public func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(
+        ObjectKey, AppliedObject.Outcome
+    )] {
         var staged: [ObjectKey: Entry] = [:]
         var outcomes: [(ObjectKey, AppliedObject.Outcome)] = []
         var problems: [String] = []
@@ -96,8 +103,9 @@ public actor ObjectStore {
             case .failure(let failure):
                 let conflicts = failure.list
                 let list = conflicts.map { "conflict with \"\($0.manager)\": .\($0.field.joined(separator: "."))" }
-                problems.append("Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): " + list.joined(separator: "; ")
-                                + " (\(key)); re-apply with --force-conflicts to take the fields over")
+                problems.append(
+                    "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): " + list.joined(separator: "; ")
+                        + " (\(key)); re-apply with --force-conflicts to take the fields over")
             case .success(var merged):
                 merged["apiVersion"] = .string(key.kind.preferredAPIVersion)
                 merged["kind"] = .string(key.kind.kind)
@@ -110,7 +118,8 @@ public actor ObjectStore {
                         continue
                     }
                     if Self.specChanged(existing.object, merged) {
-                        merged.set(.int((existing.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1), at: ["metadata", "generation"])
+                        merged.set(
+                            .int((existing.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1), at: ["metadata", "generation"])
                     }
                     outcomes.append((key, .configured))
                 } else {
@@ -218,7 +227,8 @@ public actor ObjectStore {
 
     /// Anything but metadata and status changed: the object's generation moves.
     static func specChanged(_ old: ManifestValue, _ new: ManifestValue) -> Bool {
-        var a = old, b = new
+        var a = old
+        var b = new
         for key in ["metadata", "status", "apiVersion"] {
             a[key] = nil
             b[key] = nil
@@ -254,8 +264,11 @@ public actor ObjectStore {
     public func flush() {
         guard let file, dirty else { return }
         dirty = false
-        let saved = Saved(resourceVersion: resourceVersion,
-                          entries: entries.sorted { $0.key < $1.key }.map { Saved.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership) })
+        let saved = Saved(
+            resourceVersion: resourceVersion,
+            entries: entries.sorted { $0.key < $1.key }.map {
+                Saved.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(saved) else { return }

@@ -19,7 +19,8 @@ public struct LocalTargetAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        let target = self.target, shutdown = self.shutdown
+        let target = self.target
+        let shutdown = self.shutdown
         router.post("/v1/apply") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 64 << 20)
             let objects: [ManifestValue]
@@ -30,11 +31,16 @@ public struct LocalTargetAPI: Sendable {
             let force = request.uri.queryParameters["force"] == "true"
             do {
                 let results = try await target.apply(objects, fieldManager: manager, force: force)
-                return Self.json(.array(results.map { result in
-                    .object(["kind": .string(result.key.kind.kind), "group": .string(result.key.kind.group), "namespace": .string(result.key.namespace),
-                             "name": .string(result.key.name), "outcome": .string(result.outcome.rawValue),
-                             "warnings": .array(result.warnings.map(ManifestValue.string))])
-                }))
+                return Self.json(
+                    .array(
+                        results.map { result in
+                            .object([
+                                "kind": .string(result.key.kind.kind), "group": .string(result.key.kind.group),
+                                "namespace": .string(result.key.namespace),
+                                "name": .string(result.key.name), "outcome": .string(result.outcome.rawValue),
+                                "warnings": .array(result.warnings.map(ManifestValue.string)),
+                            ])
+                        }))
             } catch let error as TargetError {
                 if case .notFound = error { return Self.error(.notFound, error.description) }
                 return Self.error(.unprocessableContent, error.description)
@@ -43,14 +49,17 @@ public struct LocalTargetAPI: Sendable {
         router.get("/v1/objects") { request, _ -> Response in
             let parameters = request.uri.queryParameters
             guard let kindName = parameters["kind"].map(String.init), let kind = ObjectKind.named(kindName) else {
-                return Self.error(.badRequest, "error: the server doesn't have a resource type \"\(parameters["kind"].map(String.init) ?? "")\"")
+                return Self.error(
+                    .badRequest, "error: the server doesn't have a resource type \"\(parameters["kind"].map(String.init) ?? "")\"")
             }
             let namespace = parameters["namespace"].map(String.init)
             if let name = parameters["name"].map(String.init) {
                 let key = ObjectKey(kind, namespace: namespace ?? "default", name: name)
                 guard let object = try await target.get(key) else {
-                    return Self.error(.notFound, "Error from server (NotFound): \(kind.resource).\(kind.group.isEmpty ? "" : kind.group) \"\(name)\" not found"
-                        .replacingOccurrences(of: ". \"", with: " \""))
+                    return Self.error(
+                        .notFound,
+                        "Error from server (NotFound): \(kind.resource).\(kind.group.isEmpty ? "" : kind.group) \"\(name)\" not found"
+                            .replacingOccurrences(of: ". \"", with: " \""))
                 }
                 return Self.json(.array([object]))
             }
@@ -58,7 +67,8 @@ public struct LocalTargetAPI: Sendable {
         }
         router.delete("/v1/objects") { request, _ -> Response in
             let parameters = request.uri.queryParameters
-            guard let kind = parameters["kind"].flatMap({ ObjectKind.named(String($0)) }), let name = parameters["name"].map(String.init) else {
+            guard let kind = parameters["kind"].flatMap({ ObjectKind.named(String($0)) }), let name = parameters["name"].map(String.init)
+            else {
                 return Self.error(.badRequest, "kind and name are required")
             }
             let key = ObjectKey(kind, namespace: parameters["namespace"].map(String.init) ?? "default", name: name)
@@ -75,49 +85,61 @@ public struct LocalTargetAPI: Sendable {
             let key = ObjectKey(.pod, namespace: parameters["namespace"].map(String.init) ?? "default", name: name)
             guard try await target.get(key) != nil else { return Self.error(.notFound, "pods \"\(name)\" not found") }
             let text = (try? String(contentsOfFile: await target.logFile(of: key), encoding: .utf8)) ?? ""
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/v1/status") { _, _ -> Response in
             let configuration = target.configuration
             let pods = try await target.list(.pod, namespace: nil)
-            let ready = pods.filter { ($0.value(at: ["status", "conditions"])?.array ?? []).contains { $0["type"]?.string == "Ready" && $0["status"]?.string == "True" } }
+            let ready = pods.filter {
+                ($0.value(at: ["status", "conditions"])?.array ?? []).contains {
+                    $0["type"]?.string == "Ready" && $0["status"]?.string == "True"
+                }
+            }
             let listen = await target.mesh.boundListenPort ?? configuration.listenPort
             let admin = await target.mesh.boundAdminPort ?? configuration.adminPort
-            return Self.json(.object([
-                "listen": .string("http://127.0.0.1:\(listen)"), "admin": .string("http://127.0.0.1:\(admin)"),
-                "subnet": .string(configuration.subnet.description), "bridge": .string(configuration.bridgeName),
-                "dataDirectory": .string(configuration.dataDirectory), "pid": .int(Int(getpid())),
-                "pods": .int(pods.count), "readyPods": .int(ready.count), "events": .array(await target.events.map(ManifestValue.string)),
-            ]))
+            return Self.json(
+                .object([
+                    "listen": .string("http://127.0.0.1:\(listen)"), "admin": .string("http://127.0.0.1:\(admin)"),
+                    "subnet": .string(configuration.subnet.description), "bridge": .string(configuration.bridgeName),
+                    "dataDirectory": .string(configuration.dataDirectory), "pid": .int(Int(getpid())),
+                    "pods": .int(pods.count), "readyPods": .int(ready.count),
+                    "events": .array(await target.events.map(ManifestValue.string)),
+                ]))
         }
         router.get("/v1/watch") { _, _ -> Response in
             // Newline-delimited JSON, one change per line, after a first BOOKMARK line that says the watch is in place.
             let events = await target.watch()
-            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "{\"type\":\"BOOKMARK\"}\n"))
-                // A watch lasts until the client goes or the server shuts down (which would otherwise wait for it for ever).
-                let (relay, relaySink) = AsyncStream.makeStream(of: ObjectEvent.self)
-                let forward = Task {
-                    for await event in events { relaySink.yield(event) }
-                    relaySink.finish()
-                }
-                defer { forward.cancel() }
-                try await withGracefulShutdownHandler {
-                    for await event in relay {
-                        let line: ManifestValue = .object(["type": .string(event.change.rawValue), "group": .string(event.key.kind.group),
-                                                           "kind": .string(event.key.kind.kind), "namespace": .string(event.key.namespace),
-                                                           "name": .string(event.key.name), "object": event.object])
-                        try await writer.write(ByteBuffer(string: line.jsonText + "\n"))
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "{\"type\":\"BOOKMARK\"}\n"))
+                    // A watch lasts until the client goes or the server shuts down (which would otherwise wait for it for ever).
+                    let (relay, relaySink) = AsyncStream.makeStream(of: ObjectEvent.self)
+                    let forward = Task {
+                        for await event in events { relaySink.yield(event) }
+                        relaySink.finish()
                     }
-                } onGracefulShutdown: {
-                    relaySink.finish()
-                }
-                try await writer.finish(nil)
-            })
+                    defer { forward.cancel() }
+                    try await withGracefulShutdownHandler {
+                        for await event in relay {
+                            let line: ManifestValue = .object([
+                                "type": .string(event.change.rawValue), "group": .string(event.key.kind.group),
+                                "kind": .string(event.key.kind.kind), "namespace": .string(event.key.namespace),
+                                "name": .string(event.key.name), "object": event.object,
+                            ])
+                            try await writer.write(ByteBuffer(string: line.jsonText + "\n"))
+                        }
+                    } onGracefulShutdown: {
+                        relaySink.finish()
+                    }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/metrics") { _, _ -> Response in
             let text = try await target.prometheusMetrics()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/v1/shutdown") { _, _ -> Response in
             shutdown()

@@ -19,7 +19,8 @@ public struct LocalTargetConnection: Target {
     /// The daemon whose data directory is `dataDirectory` (it writes its port to `api.json` once it listens).
     public init(dataDirectory: String) throws(TargetError) {
         guard let data = FileManager.default.contents(atPath: "\(dataDirectory)/api.json"), let info = try? ManifestValue(json: data),
-              let port = info["port"]?.int else {
+            let port = info["port"]?.int
+        else {
             throw .invalid("the local target is not running (no \(dataDirectory)/api.json; start it with `slipway local up`)")
         }
         self.init(baseURL: "http://127.0.0.1:\(port)")
@@ -32,8 +33,11 @@ public struct LocalTargetConnection: Target {
         }
         return results.compactMap { result in
             guard let kind = result["kind"]?.string, let name = result["name"]?.string,
-                  let outcome = result["outcome"]?.string.flatMap(AppliedObject.Outcome.init(rawValue:)) else { return nil }
-            let key = ObjectKey(ObjectKind(group: result["group"]?.string ?? "", kind: kind), namespace: result["namespace"]?.string ?? "default", name: name)
+                let outcome = result["outcome"]?.string.flatMap(AppliedObject.Outcome.init(rawValue:))
+            else { return nil }
+            let key = ObjectKey(
+                ObjectKind(group: result["group"]?.string ?? "", kind: kind), namespace: result["namespace"]?.string ?? "default",
+                name: name)
             return AppliedObject(key: key, outcome: outcome, warnings: result["warnings"]?.array?.compactMap(\.string) ?? [])
         }
     }
@@ -108,7 +112,9 @@ public struct LocalTargetConnection: Target {
         request.method = .GET
         let response = try await execute(request)
         let text = String(buffer: try await response.body.collect(upTo: 64 << 20))
-        guard response.status == .ok else { throw TargetError.invalid("the local target's /metrics answered \(response.status.code): \(text.prefix(200))") }
+        guard response.status == .ok else {
+            throw TargetError.invalid("the local target's /metrics answered \(response.status.code): \(text.prefix(200))")
+        }
         return MeshMetricsFormat.subsets(fromIstio: text)
     }
 
@@ -125,14 +131,18 @@ public struct LocalTargetConnection: Target {
 
     static func event(from line: Data) -> ObjectEvent? {
         guard let value = try? ManifestValue(json: line), let change = value["type"]?.string.flatMap(ObjectEvent.Change.init(rawValue:)),
-              let kind = value["kind"]?.string, let name = value["name"]?.string else { return nil }
-        let key = ObjectKey(ObjectKind(group: value["group"]?.string ?? "", kind: kind), namespace: value["namespace"]?.string ?? "", name: name)
+            let kind = value["kind"]?.string, let name = value["name"]?.string
+        else { return nil }
+        let key = ObjectKey(
+            ObjectKind(group: value["group"]?.string ?? "", kind: kind), namespace: value["namespace"]?.string ?? "", name: name)
         return ObjectEvent(change: change, key: key, object: value["object"] ?? .null)
     }
 
     /// Sends a request and answers its JSON; the API's error message becomes a `TargetError`, except that a 404
     /// answers nil when `absentIfNotFound`.
-    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, absentIfNotFound: Bool = false) async throws -> ManifestValue? {
+    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, absentIfNotFound: Bool = false) async throws
+        -> ManifestValue?
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let body {
@@ -147,7 +157,10 @@ public struct LocalTargetConnection: Target {
             if response.status == .notFound && absentIfNotFound { return nil }
             throw TargetError.invalid(message)
         }
-        guard let value else { throw TargetError.invalid("the local target answered something that is not JSON: \(String(decoding: data.prefix(200), as: UTF8.self))") }
+        guard let value else {
+            throw TargetError.invalid(
+                "the local target answered something that is not JSON: \(String(decoding: data.prefix(200), as: UTF8.self))")
+        }
         return value
     }
 
@@ -163,7 +176,9 @@ public struct LocalTargetConnection: Target {
     /// A query string from pairs (nil values left out), escaped for the API's parameters.
     public static func query(_ pairs: [(String, String?)]) -> String {
         let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
-        let parts = pairs.compactMap { key, value in value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0)" } }
+        let parts = pairs.compactMap { key, value in
+            value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0)" }
+        }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 }

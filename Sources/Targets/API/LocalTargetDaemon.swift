@@ -12,7 +12,8 @@ public enum LocalTargetDaemon {
         public var description: String
     }
 
-    public static func run(dataDirectory: String, subnet: IPv4Subnet, bridge: String, port: Int, adminPort: Int, apiPort: Int) async throws {
+    public static func run(dataDirectory: String, subnet: IPv4Subnet, bridge: String, port: Int, adminPort: Int, apiPort: Int) async throws
+    {
         // Timestamps are UTC anyway; a fixed GMT zone keeps Foundation from loading ICU's time-zone data when the
         // HTTP server formats its Date header.
         setenv("TZ", "GMT", 1)
@@ -21,8 +22,9 @@ public enum LocalTargetDaemon {
         }
         let store: ImageStore
         do { store = try ImageStore(root: ImageStore.defaultRoot) } catch { throw Failure(description: "\(error)") }
-        let configuration = LocalTarget.Configuration(dataDirectory: dataDirectory, subnet: subnet, bridgeName: bridge, envoyExecutable: envoy,
-                                                      listenPort: port, adminPort: adminPort, imageStore: store)
+        let configuration = LocalTarget.Configuration(
+            dataDirectory: dataDirectory, subnet: subnet, bridgeName: bridge, envoyExecutable: envoy,
+            listenPort: port, adminPort: adminPort, imageStore: store)
         let target = try LocalTarget(configuration: configuration)
         let (stop, stopSink) = AsyncStream<Void>.makeStream()
         let api = LocalTargetAPI(target: target) { stopSink.yield() }
@@ -30,13 +32,14 @@ public enum LocalTargetDaemon {
         logger.logLevel = .critical
         // `api.json` says where the API is once the target serves: clients that find it reach a target whose Envoy is
         // ready and whose ports are known (the kernel chooses them for port 0).
-        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "slipway-local"),
-                              onServerRunning: { channel in
-                                  let port = channel.localAddress?.port ?? apiPort
-                                  await target.ready()
-                                  let info = "{\"port\":\(port),\"pid\":\(getpid())}"
-                                  try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
-                              }, logger: logger)
+        let app = Application(
+            router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort), serverName: "slipway-local"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? apiPort
+                await target.ready()
+                let info = "{\"port\":\(port),\"pid\":\(getpid())}"
+                try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
+            }, logger: logger)
         let signals = TerminationSignals()
         var failure: (any Error)?
         do {

@@ -13,7 +13,9 @@ public struct LocalTargetLauncher: Sendable {
         public var adminPort: Int
         public var apiPort: Int
 
-        public init(subnet: String = "10.213.0.0/24", bridge: String = "slipway0", port: Int = 15080, adminPort: Int = 15000, apiPort: Int = 15090) {
+        public init(
+            subnet: String = "10.213.0.0/24", bridge: String = "slipway0", port: Int = 15080, adminPort: Int = 15000, apiPort: Int = 15090
+        ) {
             self.subnet = subnet
             self.bridge = bridge
             self.port = port
@@ -40,14 +42,19 @@ public struct LocalTargetLauncher: Sendable {
     /// `executable` is the `slipway` binary: the small `slipway-local` next to it runs the daemon when present.
     public func ensureRunning(_ settings: Settings, executable: String, timeout: Duration = .seconds(30)) async throws -> ManifestValue {
         if let status = await status() { return status }
-        guard IPv4Subnet(settings.subnet) != nil else { throw Failure(description: "the subnet must be a network like 10.213.0.0/24, not '\(settings.subnet)'") }
+        guard IPv4Subnet(settings.subnet) != nil else {
+            throw Failure(description: "the subnet must be a network like 10.213.0.0/24, not '\(settings.subnet)'")
+        }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         // A file left by a daemon that did not stop cleanly must not be mistaken for the new one's.
         try? FileManager.default.removeItem(atPath: "\(dataDirectory)/api.json")
         let daemon = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("slipway-local").path
         let command = FileManager.default.isExecutableFile(atPath: daemon) ? [daemon] : [executable, "local", "serve"]
-        let arguments = command + ["--data-dir", dataDirectory, "--subnet", settings.subnet, "--bridge", settings.bridge,
-                                   "--port", String(settings.port), "--admin-port", String(settings.adminPort), "--api-port", String(settings.apiPort)]
+        let arguments =
+            command + [
+                "--data-dir", dataDirectory, "--subnet", settings.subnet, "--bridge", settings.bridge,
+                "--port", String(settings.port), "--admin-port", String(settings.adminPort), "--api-port", String(settings.apiPort),
+            ]
         let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         let log = "\(dataDirectory)/daemon.log"
         let started = try await CapturedCommand.run("sh", ["-c", "setsid \(quoted) >>'\(log)' 2>&1 </dev/null &"], timeout: .seconds(10))
@@ -71,7 +78,9 @@ public struct LocalTargetLauncher: Sendable {
         await connection.shutdown()
         let deadline = ContinuousClock.now + timeout
         while pid > 0, kill(pid, 0) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        guard pid <= 0 || kill(pid, 0) != 0 else { throw Failure(description: "the local target (pid \(pid)) did not stop within \(timeout)") }
+        guard pid <= 0 || kill(pid, 0) != 0 else {
+            throw Failure(description: "the local target (pid \(pid)) did not stop within \(timeout)")
+        }
         return true
     }
 
@@ -80,7 +89,8 @@ public struct LocalTargetLauncher: Sendable {
         var lines = [
             "local target running (pid \(status["pid"]?.int ?? 0)), data in \(status["dataDirectory"]?.string ?? "?")",
             "  services and gateway hosts: \(status["listen"]?.string ?? "?")  (Host header selects the service)",
-            "  pods: \(status["readyPods"]?.int ?? 0) ready of \(status["pods"]?.int ?? 0), subnet \(status["subnet"]?.string ?? "?") on \(status["bridge"]?.string ?? "?")",
+            "  pods: \(status["readyPods"]?.int ?? 0) ready of \(status["pods"]?.int ?? 0), subnet \(status["subnet"]?.string ?? "?") on "
+                + "\(status["bridge"]?.string ?? "?")",
             "  Envoy admin: \(status["admin"]?.string ?? "?")",
         ]
         for event in status["events"]?.array?.suffix(5) ?? [] { lines.append("  event: \(event.string ?? "")") }

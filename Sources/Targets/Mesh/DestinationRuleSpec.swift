@@ -15,11 +15,12 @@ public struct DestinationRuleSpec: Sendable, Hashable {
         /// Fields set in `other` win.
         func overridden(by other: TrafficPolicy?) -> TrafficPolicy {
             guard let other else { return self }
-            return TrafficPolicy(loadBalancer: other.loadBalancer ?? loadBalancer, connectTimeout: other.connectTimeout ?? connectTimeout,
-                                 consecutive5xxErrors: other.consecutive5xxErrors ?? consecutive5xxErrors,
-                                 consecutiveGatewayErrors: other.consecutiveGatewayErrors ?? consecutiveGatewayErrors,
-                                 interval: other.interval ?? interval, baseEjectionTime: other.baseEjectionTime ?? baseEjectionTime,
-                                 maxEjectionPercent: other.maxEjectionPercent ?? maxEjectionPercent)
+            return TrafficPolicy(
+                loadBalancer: other.loadBalancer ?? loadBalancer, connectTimeout: other.connectTimeout ?? connectTimeout,
+                consecutive5xxErrors: other.consecutive5xxErrors ?? consecutive5xxErrors,
+                consecutiveGatewayErrors: other.consecutiveGatewayErrors ?? consecutiveGatewayErrors,
+                interval: other.interval ?? interval, baseEjectionTime: other.baseEjectionTime ?? baseEjectionTime,
+                maxEjectionPercent: other.maxEjectionPercent ?? maxEjectionPercent)
         }
 
         public var hasOutlierDetection: Bool { consecutive5xxErrors != nil || consecutiveGatewayErrors != nil }
@@ -39,7 +40,10 @@ public struct DestinationRuleSpec: Sendable, Hashable {
         let name = object.value(at: ["metadata", "name"])?.string ?? ""
         let reader = FieldReader(kind: "DestinationRule.networking.istio.io", name: name)
         func istio(_ detail: String) -> TargetError {
-            .invalid("admission webhook \"validation.istio.io\" denied the request: configuration is invalid: \(detail) (DestinationRule \(name))")
+            .invalid(
+                "admission webhook \"validation.istio.io\" denied the request: configuration is invalid: \(detail) (DestinationRule "
+                    + "\(name))"
+            )
         }
         let spec = object["spec"] ?? .object([:])
         guard let host = try reader.string(spec["host"], "spec.host"), !host.isEmpty else { throw istio("host must be specified") }
@@ -48,7 +52,9 @@ public struct DestinationRuleSpec: Sendable, Hashable {
             guard let value else { return nil }
             func duration(_ field: [String]) throws(TargetError) -> Duration? {
                 guard let text = value.value(at: field)?.string else { return nil }
-                guard let parsed = IstioDuration.parse(text) else { throw istio("\(path).\(field.joined(separator: ".")): invalid duration \"\(text)\"") }
+                guard let parsed = IstioDuration.parse(text) else {
+                    throw istio("\(path).\(field.joined(separator: ".")): invalid duration \"\(text)\"")
+                }
                 return parsed
             }
             let simple = value.value(at: ["loadBalancer", "simple"])?.string
@@ -56,11 +62,13 @@ public struct DestinationRuleSpec: Sendable, Hashable {
                 throw istio("\(path).loadBalancer.simple: unknown load balancer \"\(simple)\"")
             }
             let outlier = value["outlierDetection"]
-            return TrafficPolicy(loadBalancer: simple, connectTimeout: try duration(["connectionPool", "tcp", "connectTimeout"]),
-                                 consecutive5xxErrors: outlier?["consecutive5xxErrors"]?.int ?? outlier?["consecutiveErrors"]?.int,
-                                 consecutiveGatewayErrors: outlier?["consecutiveGatewayErrors"]?.int,
-                                 interval: try duration(["outlierDetection", "interval"]), baseEjectionTime: try duration(["outlierDetection", "baseEjectionTime"]),
-                                 maxEjectionPercent: outlier?["maxEjectionPercent"]?.int)
+            return TrafficPolicy(
+                loadBalancer: simple, connectTimeout: try duration(["connectionPool", "tcp", "connectTimeout"]),
+                consecutive5xxErrors: outlier?["consecutive5xxErrors"]?.int ?? outlier?["consecutiveErrors"]?.int,
+                consecutiveGatewayErrors: outlier?["consecutiveGatewayErrors"]?.int,
+                interval: try duration(["outlierDetection", "interval"]),
+                baseEjectionTime: try duration(["outlierDetection", "baseEjectionTime"]),
+                maxEjectionPercent: outlier?["maxEjectionPercent"]?.int)
         }
         trafficPolicy = try policy(spec["trafficPolicy"], "spec.trafficPolicy") ?? TrafficPolicy()
         var subsets: [Subset] = []
@@ -70,8 +78,10 @@ public struct DestinationRuleSpec: Sendable, Hashable {
                 throw istio("spec.subsets[\(index)]: subset name is invalid: must be a DNS-1123 label")
             }
             guard names.insert(subset).inserted else { throw istio("duplicate subset names: \(subset)") }
-            subsets.append(Subset(name: subset, labels: try reader.labels(item["labels"], "spec.subsets[\(index)].labels"),
-                                  trafficPolicy: try policy(item["trafficPolicy"], "spec.subsets[\(index)].trafficPolicy")))
+            subsets.append(
+                Subset(
+                    name: subset, labels: try reader.labels(item["labels"], "spec.subsets[\(index)].labels"),
+                    trafficPolicy: try policy(item["trafficPolicy"], "spec.subsets[\(index)].trafficPolicy")))
         }
         self.subsets = subsets
     }

@@ -48,16 +48,21 @@ public struct EnvoyConfig: Sendable, Hashable {
                 continue
             }
             let id = "\(service.name).\(service.namespace)"
-            if rules[id] == nil { rules[id] = rule } else {
+            if rules[id] == nil {
+                rules[id] = rule
+            } else {
                 warnings.append("Multiple DestinationRules for host \(rule.spec.host): \(rule.namespace)/\(rule.name) is ignored")
             }
         }
         // Clusters and their endpoints.
         for service in snapshot.services.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
             let rule = rules["\(service.name).\(service.namespace)"]
-            let selected = service.spec.selector.isEmpty ? [] : snapshot.endpoints.filter { endpoint in
-                endpoint.namespace == service.namespace && service.spec.selector.allSatisfy { endpoint.labels[$0.key] == $0.value }
-            }
+            let selected =
+                service.spec.selector.isEmpty
+                ? []
+                : snapshot.endpoints.filter { endpoint in
+                    endpoint.namespace == service.namespace && service.spec.selector.allSatisfy { endpoint.labels[$0.key] == $0.value }
+                }
             for port in service.spec.ports {
                 let base = rule?.spec.trafficPolicy ?? DestinationRuleSpec.TrafficPolicy()
                 var groups: [(String?, [MeshSnapshot.Endpoint], DestinationRuleSpec.TrafficPolicy)] = [(nil, selected, base)]
@@ -67,17 +72,20 @@ public struct EnvoyConfig: Sendable, Hashable {
                 }
                 for (subset, members, policy) in groups {
                     let name = Self.clusterName(namespace: service.namespace, service: service.name, port: port.port, subset: subset)
-                    let versions = Set(members.compactMap { $0.labels["version"] }), workloads = Set(members.compactMap(\.workload))
+                    let versions = Set(members.compactMap { $0.labels["version"] })
+                    let workloads = Set(members.compactMap(\.workload))
                     let subsetVersion = rule?.spec.subsets.first { $0.name == subset }?.labels["version"]
-                    identities[name] = ClusterIdentity(namespace: service.namespace, service: service.name, port: port.port, subset: subset,
-                                                       version: subsetVersion ?? (versions.count == 1 ? versions.first ?? "unknown" : subset ?? "unknown"),
-                                                       workload: workloads.count == 1 ? workloads.first ?? "unknown" : "unknown")
+                    identities[name] = ClusterIdentity(
+                        namespace: service.namespace, service: service.name, port: port.port, subset: subset,
+                        version: subsetVersion ?? (versions.count == 1 ? versions.first ?? "unknown" : subset ?? "unknown"),
+                        workload: workloads.count == 1 ? workloads.first ?? "unknown" : "unknown")
                     clusters[name] = Self.cluster(name, policy: policy)
                     endpoints[name] = members.compactMap { endpoint in
-                        let number: Int? = switch port.targetPort {
-                        case .number(let number): number
-                        case .name(let portName): endpoint.namedPorts[portName]
-                        }
+                        let number: Int? =
+                            switch port.targetPort {
+                            case .number(let number): number
+                            case .name(let portName): endpoint.namedPorts[portName]
+                            }
                         return number.map { Endpoint(address: endpoint.address.description, port: $0) }
                     }.sorted()
                 }
@@ -100,24 +108,34 @@ public struct EnvoyConfig: Sendable, Hashable {
             }
             let fresh = domains.filter { !claimed.contains($0) }
             if fresh.count < domains.count {
-                warnings.append("Host \(domains.filter(claimed.contains).joined(separator: ", ")) is already routed by an earlier VirtualService; VirtualService \(virtualService.namespace)/\(virtualService.name) is ignored for it")
+                warnings.append(
+                    "Host \(domains.filter(claimed.contains).joined(separator: ", ")) is already routed by an earlier VirtualService; "
+                        + "VirtualService \(virtualService.namespace)/\(virtualService.name) is ignored for it"
+                )
             }
             guard !fresh.isEmpty else { continue }
             claimed.formUnion(fresh)
             var routes: [ManifestValue] = []
             for route in spec.http {
-                let action = routeAction(route, namespace: virtualService.namespace, services: services, rules: rules, source: "\(virtualService.namespace)/\(virtualService.name)")
+                let action = routeAction(
+                    route, namespace: virtualService.namespace, services: services, rules: rules,
+                    source: "\(virtualService.namespace)/\(virtualService.name)")
                 let matches = route.matches.isEmpty ? [ManifestValue.object(["prefix": .string("/")])] : route.matches.map(Self.match)
                 for match in matches {
                     var entry: [String: ManifestValue] = ["match": match, "route": action]
-                    if let fault = route.fault { entry["typed_per_filter_config"] = .object(["envoy.filters.http.fault": Self.fault(fault)]) }
+                    if let fault = route.fault {
+                        entry["typed_per_filter_config"] = .object(["envoy.filters.http.fault": Self.fault(fault)])
+                    }
                     if let name = route.name { entry["name"] = .string(name) }
                     routes.append(.object(entry))
                 }
                 if route.matches.isEmpty { break }
             }
-            virtualHosts.append(.object(["name": .string("vs_\(virtualService.namespace)_\(virtualService.name)"),
-                                         "domains": .array(fresh.map(ManifestValue.string)), "routes": .array(routes)]))
+            virtualHosts.append(
+                .object([
+                    "name": .string("vs_\(virtualService.namespace)_\(virtualService.name)"),
+                    "domains": .array(fresh.map(ManifestValue.string)), "routes": .array(routes),
+                ]))
         }
         for service in snapshot.services.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) })
         where !routedServices.contains("\(service.name).\(service.namespace)") {
@@ -126,17 +144,24 @@ public struct EnvoyConfig: Sendable, Hashable {
             guard !domains.isEmpty else { continue }
             claimed.formUnion(domains)
             let cluster = Self.clusterName(namespace: service.namespace, service: service.name, port: port.port, subset: nil)
-            let action: [String: ManifestValue] = ["cluster": .string(cluster), "timeout": .string("0s"), "retry_policy": Self.retryPolicy(nil)]
-            virtualHosts.append(.object(["name": .string("svc_\(service.namespace)_\(service.name)"), "domains": .array(domains.map(ManifestValue.string)),
-                                         "routes": .array([.object(["match": .object(["prefix": .string("/")]), "route": .object(action)])])]))
+            let action: [String: ManifestValue] = [
+                "cluster": .string(cluster), "timeout": .string("0s"), "retry_policy": Self.retryPolicy(nil),
+            ]
+            virtualHosts.append(
+                .object([
+                    "name": .string("svc_\(service.namespace)_\(service.name)"), "domains": .array(domains.map(ManifestValue.string)),
+                    "routes": .array([.object(["match": .object(["prefix": .string("/")]), "route": .object(action)])]),
+                ]))
         }
         warnings.sort()
     }
 
     /// The route configuration resource.
     public var routeConfiguration: ManifestValue {
-        .object(["@type": .string("type.googleapis.com/envoy.config.route.v3.RouteConfiguration"), "name": .string(Self.routeName),
-                 "virtual_hosts": .array(virtualHosts)])
+        .object([
+            "@type": .string("type.googleapis.com/envoy.config.route.v3.RouteConfiguration"), "name": .string(Self.routeName),
+            "virtual_hosts": .array(virtualHosts),
+        ])
     }
 
     /// Services by `name.namespace`.
@@ -154,7 +179,8 @@ public struct EnvoyConfig: Sendable, Hashable {
     }
 
     static func domains(of service: MeshSnapshot.Service) -> [String] {
-        let base = service.name, namespace = service.namespace
+        let base = service.name
+        let namespace = service.namespace
         return [base, "\(base).\(namespace)", "\(base).\(namespace).svc", "\(base).\(namespace).svc.cluster.local"]
     }
 
@@ -165,8 +191,14 @@ public struct EnvoyConfig: Sendable, Hashable {
             "name": .string(name), "type": .string("EDS"),
             "connect_timeout": .string(IstioDuration.envoy(policy.connectTimeout ?? .seconds(10))),
             "lb_policy": .string(Self.lbPolicy(policy.loadBalancer)),
-            "circuit_breakers": .object(["thresholds": .array([.object(["max_connections": maximum, "max_pending_requests": maximum,
-                                                                        "max_requests": maximum, "max_retries": maximum])])]),
+            "circuit_breakers": .object([
+                "thresholds": .array([
+                    .object([
+                        "max_connections": maximum, "max_pending_requests": maximum,
+                        "max_requests": maximum, "max_retries": maximum,
+                    ])
+                ])
+            ]),
         ]
         if policy.hasOutlierDetection {
             var outlier: [String: ManifestValue] = ["enforcing_success_rate": .int(0)]
@@ -212,8 +244,14 @@ public struct EnvoyConfig: Sendable, Hashable {
         }
         var policy: [String: ManifestValue] = [
             "retry_on": .string(retryOn), "num_retries": .int(attempts),
-            "retry_host_predicate": .array([.object(["name": .string("envoy.retry_host_predicates.previous_hosts"),
-                                                     "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate")])])]),
+            "retry_host_predicate": .array([
+                .object([
+                    "name": .string("envoy.retry_host_predicates.previous_hosts"),
+                    "typed_config": .object([
+                        "@type": .string("type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate")
+                    ]),
+                ])
+            ]),
             "host_selection_retry_max_attempts": .int(5),
         ]
         if !codes.isEmpty { policy["retriable_status_codes"] = .array(codes) }
@@ -221,8 +259,10 @@ public struct EnvoyConfig: Sendable, Hashable {
         return .object(policy)
     }
 
-    func routeAction(_ route: VirtualServiceSpec.HTTPRoute, namespace: String, services: [String: MeshSnapshot.Service],
-                     rules: [String: MeshSnapshot.Named<DestinationRuleSpec>], source: String) -> ManifestValue {
+    func routeAction(
+        _ route: VirtualServiceSpec.HTTPRoute, namespace: String, services: [String: MeshSnapshot.Service],
+        rules: [String: MeshSnapshot.Named<DestinationRuleSpec>], source: String
+    ) -> ManifestValue {
         func cluster(for destination: VirtualServiceSpec.Destination) -> String {
             guard let service = Self.service(destination.host, namespace: namespace, in: services) else {
                 return "unknown_\(destination.host)"
@@ -230,18 +270,24 @@ public struct EnvoyConfig: Sendable, Hashable {
             let port = destination.port ?? service.spec.ports.first?.port ?? 0
             return Self.clusterName(namespace: service.namespace, service: service.name, port: port, subset: destination.subset)
         }
-        var action: [String: ManifestValue] = ["timeout": .string(IstioDuration.envoy(route.timeout ?? .zero)), "retry_policy": Self.retryPolicy(route.retries)]
+        var action: [String: ManifestValue] = [
+            "timeout": .string(IstioDuration.envoy(route.timeout ?? .zero)), "retry_policy": Self.retryPolicy(route.retries),
+        ]
         let live = route.destinations.filter { $0.weight > 0 }
         if live.count == 1, let only = live.first {
             action["cluster"] = .string(cluster(for: only))
         } else {
-            action["weighted_clusters"] = .object(["clusters": .array(live.map { .object(["name": .string(cluster(for: $0)), "weight": .int($0.weight)]) })])
+            action["weighted_clusters"] = .object([
+                "clusters": .array(live.map { .object(["name": .string(cluster(for: $0)), "weight": .int($0.weight)]) })
+            ])
         }
         if let mirror = route.mirror {
-            action["request_mirror_policies"] = .array([.object([
-                "cluster": .string(cluster(for: mirror)), "trace_sampled": .bool(false),
-                "runtime_fraction": .object(["default_value": Self.fraction(route.mirrorPercent)]),
-            ])])
+            action["request_mirror_policies"] = .array([
+                .object([
+                    "cluster": .string(cluster(for: mirror)), "trace_sampled": .bool(false),
+                    "runtime_fraction": .object(["default_value": Self.fraction(route.mirrorPercent)]),
+                ])
+            ])
         }
         return .object(action)
     }
@@ -258,7 +304,8 @@ public struct EnvoyConfig: Sendable, Hashable {
                 }
                 guard let subset = destination.subset else { continue }
                 let known = snapshot.destinationRules.contains { rule in
-                    Self.service(rule.spec.host, namespace: rule.namespace, in: services) == service && rule.spec.subsets.contains { $0.name == subset }
+                    Self.service(rule.spec.host, namespace: rule.namespace, in: services) == service
+                        && rule.spec.subsets.contains { $0.name == subset }
                 }
                 if !known { warnings.append("Referenced host+subset in destinationrule not found: \"\(destination.host)+\(subset)\"") }
             }
@@ -314,10 +361,12 @@ public struct EnvoyConfig: Sendable, Hashable {
         if let authority = match.authority { headers.append(header(":authority", authority, invert: false)) }
         if !headers.isEmpty { fields["headers"] = .array(headers) }
         if !match.queryParams.isEmpty {
-            fields["query_parameters"] = .array(match.queryParams.sorted(by: { $0.key < $1.key }).map { name, value in
-                value.kind == .regex && value.value == "*" ? .object(["name": .string(name), "present_match": .bool(true)])
-                    : .object(["name": .string(name), "string_match": stringMatch(value)])
-            })
+            fields["query_parameters"] = .array(
+                match.queryParams.sorted(by: { $0.key < $1.key }).map { name, value in
+                    value.kind == .regex && value.value == "*"
+                        ? .object(["name": .string(name), "present_match": .bool(true)])
+                        : .object(["name": .string(name), "string_match": stringMatch(value)])
+                })
         }
         return .object(fields)
     }

@@ -63,7 +63,9 @@ public actor EnvoyMesh {
             let status = try await runOnce()
             if Task.isCancelled { break }
             failures = ContinuousClock.now - started > .seconds(30) ? 1 : failures + 1
-            let log = (try? String(contentsOfFile: path("envoy.log"), encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: "\n") ?? ""
+            let log =
+                (try? String(contentsOfFile: path("envoy.log"), encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: "\n")
+                ?? ""
             FileHandle.standardError.write(Data("slipway: envoy exited (\(status)); restarting. \(log)\n".utf8))
             try await Task.sleep(for: .milliseconds(min(5000, 200 * (1 << min(failures, 5)))))
         }
@@ -75,9 +77,11 @@ public actor EnvoyMesh {
         options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(2))]
         let result = try await Subprocess.run(
             .path(FilePath(configuration.executable)),
-            arguments: Arguments(["-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
-                                  "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2",
-                                  "--admin-address-path", path("admin.address")]),
+            arguments: Arguments([
+                "-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
+                "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2",
+                "--admin-address-path", path("admin.address"),
+            ]),
             platformOptions: options, input: .none, output: .discarded, error: .discarded
         ) { execution in
             // `run` waits for the process after this returns, and tears it down when the caller is cancelled.
@@ -101,7 +105,8 @@ public actor EnvoyMesh {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if boundAdminPort == nil, let text = try? String(contentsOfFile: path("admin.address"), encoding: .utf8),
-               let port = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }), port > 0 {
+                let port = text.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }), port > 0
+            {
                 boundAdminPort = port
             }
             if boundAdminPort != nil, let text = try? await get("/ready"), text.hasPrefix("LIVE") {
@@ -123,8 +128,10 @@ public actor EnvoyMesh {
 
     /// Kills an Envoy a previous run left behind (same state directory).
     func stopLeftover() {
-        guard let text = try? String(contentsOfFile: path("envoy.pid"), encoding: .utf8), let old = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let command = try? String(contentsOfFile: "/proc/\(old)/cmdline", encoding: .utf8), command.contains(path("bootstrap.json")) else { return }
+        guard let text = try? String(contentsOfFile: path("envoy.pid"), encoding: .utf8),
+            let old = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let command = try? String(contentsOfFile: "/proc/\(old)/cmdline", encoding: .utf8), command.contains(path("bootstrap.json"))
+        else { return }
         kill(old, SIGKILL)
     }
 
@@ -134,23 +141,35 @@ public actor EnvoyMesh {
         stopLeftover()
         try? fm.removeItem(atPath: path("envoy.log"))
         try? fm.removeItem(atPath: path("admin.address"))
-        let source = { (file: String) -> ManifestValue in .object(["resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(file)])]) }
-        let buckets: [Double] = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10000, 30000]
+        let source = { (file: String) -> ManifestValue in
+            .object(["resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(file)])])
+        }
+        let buckets: [Double] = [
+            0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 2000, 5000, 10000, 30000,
+        ]
         let bootstrap: ManifestValue = .object([
             "node": .object(["id": .string("slipway-local"), "cluster": .string("slipway")]),
             "admin": .object(["address": Self.socket("127.0.0.1", configuration.adminPort)]),
             "stats_flush_interval": .string("1s"),
-            "stats_config": .object(["histogram_bucket_settings": .array([.object([
-                "match": .object(["prefix": .string("cluster.")]), "buckets": .array(buckets.map { .float($0) }),
-            ])])]),
+            "stats_config": .object([
+                "histogram_bucket_settings": .array([
+                    .object([
+                        "match": .object(["prefix": .string("cluster.")]), "buckets": .array(buckets.map { .float($0) }),
+                    ])
+                ])
+            ]),
             "dynamic_resources": .object(["lds_config": source(path("lds.json")), "cds_config": source(path("cds.json"))]),
         ])
         try write(bootstrap.jsonText, to: path("bootstrap.json"))
         let filters: ManifestValue = .array([
-            .object(["name": .string("envoy.filters.http.fault"),
-                     "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault")])]),
-            .object(["name": .string("envoy.filters.http.router"),
-                     "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.router.v3.Router")])]),
+            .object([
+                "name": .string("envoy.filters.http.fault"),
+                "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault")]),
+            ]),
+            .object([
+                "name": .string("envoy.filters.http.router"),
+                "typed_config": .object(["@type": .string("type.googleapis.com/envoy.extensions.filters.http.router.v3.Router")]),
+            ]),
         ])
         let manager: ManifestValue = .object([
             "@type": .string("type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"),
@@ -161,8 +180,16 @@ public actor EnvoyMesh {
         let listener: ManifestValue = .object([
             "@type": .string("type.googleapis.com/envoy.config.listener.v3.Listener"), "name": .string("ingress"),
             "address": Self.socket("127.0.0.1", configuration.listenPort),
-            "filter_chains": .array([.object(["filters": .array([.object(["name": .string("envoy.filters.network.http_connection_manager"),
-                                                                          "typed_config": manager])])])]),
+            "filter_chains": .array([
+                .object([
+                    "filters": .array([
+                        .object([
+                            "name": .string("envoy.filters.network.http_connection_manager"),
+                            "typed_config": manager,
+                        ])
+                    ])
+                ])
+            ]),
         ])
         try write(Self.discovery([listener], version: nextVersion()), to: path("lds.json"))
         // Start from what was published before (a restart keeps serving), or from nothing.
@@ -209,7 +236,9 @@ public actor EnvoyMesh {
             var union = old?.clusters ?? [:]
             for (name, cluster) in config.clusters { union[name] = cluster }
             let version = nextVersion()
-            try write(Self.discovery(union.keys.sorted().compactMap { name in union[name].map { withSource(name, $0) } }, version: version), to: path("cds.json"))
+            try write(
+                Self.discovery(union.keys.sorted().compactMap { name in union[name].map { withSource(name, $0) } }, version: version),
+                to: path("cds.json"))
             expected["cluster_manager.cds"] = version
             changes.insert("clusters")
         }
@@ -234,8 +263,11 @@ public actor EnvoyMesh {
         // 5. Clusters no route uses any more.
         if !removed.isEmpty {
             let version = nextVersion()
-            try write(Self.discovery(config.clusters.keys.sorted().compactMap { name in config.clusters[name].map { withSource(name, $0) } }, version: version),
-                      to: path("cds.json"))
+            try write(
+                Self.discovery(
+                    config.clusters.keys.sorted().compactMap { name in config.clusters[name].map { withSource(name, $0) } },
+                    version: version),
+                to: path("cds.json"))
             try await acknowledge(["cluster_manager.cds": version])
             for name in removed {
                 unlink(edsPath(name))
@@ -249,18 +281,28 @@ public actor EnvoyMesh {
 
     private func withSource(_ name: String, _ cluster: ManifestValue) -> ManifestValue {
         var cluster = cluster
-        cluster["eds_cluster_config"] = .object(["eds_config": .object([
-            "resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(edsPath(name))]),
-        ])])
+        cluster["eds_cluster_config"] = .object([
+            "eds_config": .object([
+                "resource_api_version": .string("V3"), "path_config_source": .object(["path": .string(edsPath(name))]),
+            ])
+        ])
         return cluster
     }
 
     private func edsDocument(_ cluster: String, _ endpoints: [EnvoyConfig.Endpoint], version: String) -> String {
         let assignment: ManifestValue = .object([
             "@type": .string("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment"), "cluster_name": .string(cluster),
-            "endpoints": .array(endpoints.isEmpty ? [] : [.object(["lb_endpoints": .array(endpoints.map { endpoint in
-                .object(["endpoint": .object(["address": Self.socket(endpoint.address, endpoint.port)])])
-            })])]),
+            "endpoints": .array(
+                endpoints.isEmpty
+                    ? []
+                    : [
+                        .object([
+                            "lb_endpoints": .array(
+                                endpoints.map { endpoint in
+                                    .object(["endpoint": .object(["address": Self.socket(endpoint.address, endpoint.port)])])
+                                })
+                        ])
+                    ]),
         ])
         return Self.discovery([assignment], version: version)
     }
@@ -281,13 +323,15 @@ public actor EnvoyMesh {
             var pending: [String] = []
             for (prefix, version) in expected where stats["\(prefix).version_text"] != version {
                 if let rejected = Int(stats["\(prefix).update_rejected"] ?? "0"), rejected > rejectedBefore[prefix] ?? 0 {
-                    throw TargetError.mesh("Envoy rejected the \(prefix) update; the previous configuration keeps serving: \(lastRejection())")
+                    throw TargetError.mesh(
+                        "Envoy rejected the \(prefix) update; the previous configuration keeps serving: \(lastRejection())")
                 }
                 pending.append(prefix)
             }
             if pending.isEmpty { return }
             if ContinuousClock.now > deadline {
-                throw TargetError.mesh("Envoy did not confirm \(pending.sorted().joined(separator: ", ")) within \(timeout) (log: \(path("envoy.log")))")
+                throw TargetError.mesh(
+                    "Envoy did not confirm \(pending.sorted().joined(separator: ", ")) within \(timeout) (log: \(path("envoy.log")))")
             }
             try await Task.sleep(for: .milliseconds(2))
         }
@@ -331,9 +375,10 @@ extension EnvoyMesh {
         let stats = EnvoyStats.clusters(fromEnvoy: text)
         return config.identities.sorted { $0.key < $1.key }.map { name, identity in
             let cluster = stats[name] ?? EnvoyStats.ClusterStats()
-            return SubsetMetrics(namespace: identity.namespace, service: identity.service, subset: identity.subset, version: identity.version,
-                                 workload: identity.workload, responses: cluster.responses, latencyBuckets: cluster.buckets,
-                                 latencySum: cluster.sum, latencyCount: cluster.count)
+            return SubsetMetrics(
+                namespace: identity.namespace, service: identity.service, subset: identity.subset, version: identity.version,
+                workload: identity.workload, responses: cluster.responses, latencyBuckets: cluster.buckets,
+                latencySum: cluster.sum, latencyCount: cluster.count)
         }
     }
 }

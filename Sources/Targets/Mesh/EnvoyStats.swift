@@ -16,7 +16,9 @@ enum EnvoyStats {
             guard let (name, labels, value) = MeshMetricsFormat.sample(line), let cluster = labels["envoy_cluster_name"] else { continue }
             switch name {
             case "envoy_cluster_upstream_rq":
-                if let code = labels["envoy_response_code"].flatMap({ Int($0) }) { result[cluster, default: ClusterStats()].responses[code] = Int(value) }
+                if let code = labels["envoy_response_code"].flatMap({ Int($0) }) {
+                    result[cluster, default: ClusterStats()].responses[code] = Int(value)
+                }
             case "envoy_cluster_upstream_rq_time_bucket":
                 if let bound = labels["le"].flatMap({ $0 == "+Inf" ? Double.infinity : Double($0) }) {
                     result[cluster, default: ClusterStats()].buckets.append(SubsetMetrics.Bucket(upperBound: bound, count: Int(value)))

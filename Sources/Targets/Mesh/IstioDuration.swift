@@ -1,8 +1,11 @@
 import TargetKit
+
 /// Durations as Istio writes them (`5s`, `250ms`, `1m`, `1.5s`, `1h`).
 enum IstioDuration {
     static func parse(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("us", 0.000_001), ("µs", 0.000_001), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [
+            ("ms", 0.001), ("us", 0.000_001), ("µs", 0.000_001), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600),
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number >= 0 else { return nil }
             return .nanoseconds(Int64((number * scale * 1e9).rounded()))

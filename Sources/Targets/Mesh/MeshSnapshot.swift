@@ -1,4 +1,5 @@
 import TargetKit
+
 /// What the data plane must reflect: Services with their ready endpoints, and Istio's routing objects.
 public struct MeshSnapshot: Sendable, Hashable {
     /// A Service by namespace and name.
@@ -12,7 +13,9 @@ public struct MeshSnapshot: Sendable, Hashable {
         public var namedPorts: [String: Int]
         /// The Deployment the pod belongs to.
         public var workload: String?
-        public init(namespace: String, labels: [String: String], address: IPv4Address, namedPorts: [String: Int] = [:], workload: String? = nil) {
+        public init(
+            namespace: String, labels: [String: String], address: IPv4Address, namedPorts: [String: Int] = [:], workload: String? = nil
+        ) {
             self.workload = workload
             self.namespace = namespace
             self.labels = labels

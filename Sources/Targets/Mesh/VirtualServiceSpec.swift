@@ -58,7 +58,9 @@ public struct VirtualServiceSpec: Sendable, Hashable {
         let name = object.value(at: ["metadata", "name"])?.string ?? ""
         let reader = FieldReader(kind: "VirtualService.networking.istio.io", name: name)
         func istio(_ detail: String) -> TargetError {
-            .invalid("admission webhook \"validation.istio.io\" denied the request: configuration is invalid: \(detail) (VirtualService \(name))")
+            .invalid(
+                "admission webhook \"validation.istio.io\" denied the request: configuration is invalid: \(detail) (VirtualService \(name))"
+            )
         }
         let spec = object["spec"] ?? .object([:])
         hosts = try reader.strings(spec["hosts"], "spec.hosts") ?? []
@@ -67,7 +69,9 @@ public struct VirtualServiceSpec: Sendable, Hashable {
         func stringMatch(_ value: ManifestValue?, _ field: String) throws(TargetError) -> StringMatch? {
             guard let value, let fields = value.object else { return nil }
             for kind in [StringMatch.Kind.exact, .prefix, .regex] {
-                if let text = try reader.string(fields[kind.rawValue], "\(field).\(kind.rawValue)") { return StringMatch(kind: kind, value: text) }
+                if let text = try reader.string(fields[kind.rawValue], "\(field).\(kind.rawValue)") {
+                    return StringMatch(kind: kind, value: text)
+                }
             }
             return fields.isEmpty ? StringMatch(kind: .regex, value: "*") : nil
         }
@@ -89,9 +93,12 @@ public struct VirtualServiceSpec: Sendable, Hashable {
             return value.int.map(Double.init)
         }
         func destination(_ value: ManifestValue?, weight: Int, _ field: String) throws(TargetError) -> Destination {
-            guard let host = try reader.string(value?["host"], "\(field).host"), !host.isEmpty else { throw istio("\(field): destination.host is required") }
-            return Destination(host: host, subset: try reader.string(value?["subset"], "\(field).subset"),
-                               port: value?.value(at: ["port", "number"])?.int, weight: weight)
+            guard let host = try reader.string(value?["host"], "\(field).host"), !host.isEmpty else {
+                throw istio("\(field): destination.host is required")
+            }
+            return Destination(
+                host: host, subset: try reader.string(value?["subset"], "\(field).subset"),
+                port: value?.value(at: ["port", "number"])?.int, weight: weight)
         }
         var routes: [HTTPRoute] = []
         for (index, item) in (spec["http"]?.array ?? []).enumerated() {
@@ -99,12 +106,14 @@ public struct VirtualServiceSpec: Sendable, Hashable {
             var matches: [Match] = []
             for (m, match) in (item["match"]?.array ?? []).enumerated() {
                 let field = "\(path).match[\(m)]"
-                matches.append(Match(uri: try stringMatch(match["uri"], "\(field).uri"), ignoreUriCase: match["ignoreUriCase"]?.bool ?? false,
-                                     headers: try stringMatches(match["headers"], "\(field).headers"),
-                                     withoutHeaders: try stringMatches(match["withoutHeaders"], "\(field).withoutHeaders"),
-                                     method: try stringMatch(match["method"], "\(field).method"),
-                                     authority: try stringMatch(match["authority"], "\(field).authority"),
-                                     queryParams: try stringMatches(match["queryParams"], "\(field).queryParams")))
+                matches.append(
+                    Match(
+                        uri: try stringMatch(match["uri"], "\(field).uri"), ignoreUriCase: match["ignoreUriCase"]?.bool ?? false,
+                        headers: try stringMatches(match["headers"], "\(field).headers"),
+                        withoutHeaders: try stringMatches(match["withoutHeaders"], "\(field).withoutHeaders"),
+                        method: try stringMatch(match["method"], "\(field).method"),
+                        authority: try stringMatch(match["authority"], "\(field).authority"),
+                        queryParams: try stringMatches(match["queryParams"], "\(field).queryParams")))
             }
             let list = item["route"]?.array ?? []
             guard !list.isEmpty else { throw istio("\(path): HTTP route or redirect is required") }
@@ -115,26 +124,34 @@ public struct VirtualServiceSpec: Sendable, Hashable {
                 destinations.append(try destination(route["destination"], weight: weight, "\(path).route[\(r)].destination"))
             }
             let total = destinations.reduce(0) { $0 + $1.weight }
-            if list.count > 1 || list.first?["weight"] != nil, total != 100 { throw istio("\(path): total destination weight \(total) != 100") }
+            if list.count > 1 || list.first?["weight"] != nil, total != 100 {
+                throw istio("\(path): total destination weight \(total) != 100")
+            }
             var retries: Retries?
             if let value = item["retries"] {
-                retries = Retries(attempts: try reader.int(value["attempts"], "\(path).retries.attempts", default: 2, minimum: 0),
-                                  perTryTimeout: try duration(value["perTryTimeout"], "\(path).retries.perTryTimeout"),
-                                  retryOn: try reader.string(value["retryOn"], "\(path).retries.retryOn"))
+                retries = Retries(
+                    attempts: try reader.int(value["attempts"], "\(path).retries.attempts", default: 2, minimum: 0),
+                    perTryTimeout: try duration(value["perTryTimeout"], "\(path).retries.perTryTimeout"),
+                    retryOn: try reader.string(value["retryOn"], "\(path).retries.retryOn"))
             }
             var fault: Fault?
             if let value = item["fault"] {
                 let abortStatus = value.value(at: ["abort", "httpStatus"])?.int
-                if let abortStatus, !(200...599).contains(abortStatus) { throw istio("\(path).fault.abort: httpStatus \(abortStatus) must be in range 200..599") }
-                fault = Fault(delay: try duration(value.value(at: ["delay", "fixedDelay"]), "\(path).fault.delay.fixedDelay"),
-                              delayPercent: percent(value.value(at: ["delay", "percentage"])) ?? 100,
-                              abortStatus: abortStatus, abortPercent: percent(value.value(at: ["abort", "percentage"])) ?? 100)
+                if let abortStatus, !(200...599).contains(abortStatus) {
+                    throw istio("\(path).fault.abort: httpStatus \(abortStatus) must be in range 200..599")
+                }
+                fault = Fault(
+                    delay: try duration(value.value(at: ["delay", "fixedDelay"]), "\(path).fault.delay.fixedDelay"),
+                    delayPercent: percent(value.value(at: ["delay", "percentage"])) ?? 100,
+                    abortStatus: abortStatus, abortPercent: percent(value.value(at: ["abort", "percentage"])) ?? 100)
             }
             var mirror: Destination?
             if let value = item["mirror"] { mirror = try destination(value, weight: 100, "\(path).mirror") }
-            routes.append(HTTPRoute(name: item["name"]?.string, matches: matches, destinations: destinations,
-                                    timeout: try duration(item["timeout"], "\(path).timeout"), retries: retries, fault: fault,
-                                    mirror: mirror, mirrorPercent: percent(item["mirrorPercentage"]) ?? 100))
+            routes.append(
+                HTTPRoute(
+                    name: item["name"]?.string, matches: matches, destinations: destinations,
+                    timeout: try duration(item["timeout"], "\(path).timeout"), retries: retries, fault: fault,
+                    mirror: mirror, mirrorPercent: percent(item["mirrorPercentage"]) ?? 100))
         }
         http = routes
     }

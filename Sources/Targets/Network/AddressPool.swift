@@ -1,4 +1,5 @@
 import TargetKit
+
 /// Pod addresses handed out from a subnet, like CNI's host-local IPAM: the next free address after the last one
 /// handed out, so a released address is not reused at once (the host's neighbour cache may still point at the old
 /// pod's link for a while).

@@ -1,4 +1,5 @@
 import TargetKit
+
 /// An IPv4 address.
 public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var value: UInt32
@@ -32,7 +33,9 @@ public struct IPv4Subnet: Sendable, Hashable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = IPv4Address(String(parts[0])), let length = Int(parts[1]), (8...30).contains(length) else { return nil }
+        guard parts.count == 2, let address = IPv4Address(String(parts[0])), let length = Int(parts[1]), (8...30).contains(length) else {
+            return nil
+        }
         let mask = Self.mask(length)
         guard address.value & ~mask == 0 else { return nil }
         network = address

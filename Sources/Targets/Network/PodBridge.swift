@@ -14,7 +14,9 @@ public struct PodBridge: Sendable {
         guard (1...15).contains(name.utf8.count), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw .invalid("bridge name '\(name)': expected 1–15 letters, digits, '-' or '_'")
         }
-        guard subnet.isPrivate else { throw .invalid("pod subnet \(subnet) is not a private range (10/8, 172.16/12, 192.168/16, 100.64/10)") }
+        guard subnet.isPrivate else {
+            throw .invalid("pod subnet \(subnet) is not a private range (10/8, 172.16/12, 192.168/16, 100.64/10)")
+        }
         self.name = name
         self.subnet = subnet
     }
@@ -51,15 +53,21 @@ public struct PodBridge: Sendable {
         }
         // An address used before may still sit in the host's neighbour cache with the old pod's MAC.
         _ = try? await ip(["neigh", "flush", "to", address.description, "dev", name], allowFailure: true)
-        let inside = "ip link set \(peer) name eth0 && ip addr add \(address)/\(subnet.prefixLength) dev eth0 && ip link set eth0 up"
+        let inside =
+            "ip link set \(peer) name eth0 && ip addr add \(address)/\(subnet.prefixLength) dev eth0 && ip link set eth0 up"
             + " && ip link set lo up && ip route add default via \(subnet.gateway)"
         let result = try await CapturedCommand.run("nsenter", ["--net=/proc/\(pid)/ns/net", "sh", "-c", inside], timeout: .seconds(10))
-        guard result.succeeded else { throw TargetError.network("configuring eth0 in pod process \(pid): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        guard result.succeeded else {
+            throw TargetError.network(
+                "configuring eth0 in pod process \(pid): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
     }
 
     /// Deletes every link still enslaved to the bridge (pods that ended without their namespace going away).
     public func removeAttachedLinks() async {
-        guard let result = try? await CapturedCommand.run("ip", ["-o", "link", "show", "master", name], timeout: .seconds(10)), result.succeeded else { return }
+        guard let result = try? await CapturedCommand.run("ip", ["-o", "link", "show", "master", name], timeout: .seconds(10)),
+            result.succeeded
+        else { return }
         for line in result.standardOutput.split(separator: "\n") {
             let fields = line.split(separator: ":", maxSplits: 2)
             guard fields.count >= 2 else { continue }
@@ -77,7 +85,8 @@ public struct PodBridge: Sendable {
     func ip(_ arguments: [String], allowFailure: Bool = false) async throws -> Bool {
         let result = try await CapturedCommand.run("ip", arguments, timeout: .seconds(10))
         if !result.succeeded, !allowFailure {
-            throw TargetError.network("ip \(arguments.joined(separator: " ")): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw TargetError.network(
+                "ip \(arguments.joined(separator: " ")): \(result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return result.succeeded
     }

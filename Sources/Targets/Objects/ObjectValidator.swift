@@ -20,12 +20,19 @@ struct ObjectValidator {
             throw .invalid("error validating data: [apiVersion not set, kind not set]; every object needs apiVersion and kind")
         }
         guard let kind = ObjectKind.resolve(apiVersion: apiVersion, kind: kindName) else {
-            throw .invalid("resource mapping not found for name: \"\(name)\": no matches for kind \"\(kindName)\" in version \"\(apiVersion)\"")
+            throw .invalid(
+                "resource mapping not found for name: \"\(name)\": no matches for kind \"\(kindName)\" in version \"\(apiVersion)\"")
         }
-        guard !name.isEmpty else { throw .invalid("The \(kindName) \"\" is invalid: metadata.name: Required value: name or generateName is required") }
+        guard !name.isEmpty else {
+            throw .invalid("The \(kindName) \"\" is invalid: metadata.name: Required value: name or generateName is required")
+        }
         let validName = kind == .service || kind == .namespace ? Names.isLabel(name) : Names.isSubdomain(name)
         guard validName else {
-            throw .invalid("The \(kindName) \"\(name)\" is invalid: metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 \(kind == .service || kind == .namespace ? "label" : "subdomain") must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+            throw .invalid(
+                "The \(kindName) \"\(name)\" is invalid: metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 "
+                    + "\(kind == .service || kind == .namespace ? "label" : "subdomain") must consist of lower case alphanumeric "
+                    + "characters, '-' or '.', and must start and end with an alphanumeric character"
+            )
         }
         let namespace = object.value(at: ["metadata", "namespace"])?.string ?? "default"
         let reader = FieldReader(kind: kind.group.isEmpty ? kindName : "\(kindName).\(kind.group)", name: name)
@@ -41,14 +48,18 @@ struct ObjectValidator {
             _ = try ServiceSpec(object)
             let type = object.value(at: ["spec", "type"])?.string ?? "ClusterIP"
             guard ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"].contains(type) else {
-                throw reader.invalid("spec.type", "Unsupported value: \"\(type)\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"")
+                throw reader.invalid(
+                    "spec.type",
+                    "Unsupported value: \"\(type)\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"")
             }
         case .virtualService:
             _ = try VirtualServiceSpec(object)
         case .destinationRule:
             _ = try DestinationRuleSpec(object)
         case .configMap:
-            if let data = object["data"], data.stringMap == nil { throw reader.invalid("data", "Invalid value: every value must be a string") }
+            if let data = object["data"], data.stringMap == nil {
+                throw reader.invalid("data", "Invalid value: every value must be a string")
+            }
         case .secret:
             var data = object["data"]?.object ?? [:]
             for (key, value) in data {

@@ -17,7 +17,9 @@ public enum ContainerState: Sendable, Hashable {
         case .running(let startedAt):
             return .object(["running": .object(["startedAt": .string(Timestamp.format(startedAt))])])
         case .terminated(let code, let reason, let startedAt, let finishedAt):
-            var fields: [String: ManifestValue] = ["exitCode": .int(Int(code)), "reason": .string(reason), "finishedAt": .string(Timestamp.format(finishedAt))]
+            var fields: [String: ManifestValue] = [
+                "exitCode": .int(Int(code)), "reason": .string(reason), "finishedAt": .string(Timestamp.format(finishedAt)),
+            ]
             if let startedAt { fields["startedAt"] = .string(Timestamp.format(startedAt)) }
             if code > 128 { fields["signal"] = .int(Int(code) - 128) }
             return .object(["terminated": .object(fields)])
@@ -83,8 +85,10 @@ public struct PodRunState: Sendable, Hashable {
         if let lastState { container["lastState"] = lastState.manifest }
         var status: [String: ManifestValue] = [
             "phase": .string(phase), "startTime": time, "hostIP": .string("127.0.0.1"),
-            "conditions": .array([condition("PodScheduled", true), condition("Initialized", true), condition("ContainersReady", ready),
-                                  condition("Ready", ready)]),
+            "conditions": .array([
+                condition("PodScheduled", true), condition("Initialized", true), condition("ContainersReady", ready),
+                condition("Ready", ready),
+            ]),
             "containerStatuses": .array([.object(container)]),
         ]
         if let podIP {

@@ -42,7 +42,9 @@ public actor ImageResolver {
             throw PodFailure(reason: "ErrImageNeverPull", message: "Container image \"\(name)\" is not present with pull policy of Never")
         }
         do {
-            return Resolved(layers: try cache.layers(of: image.manifest), config: image.config, imageID: "\(reference.familiar)@\(image.descriptor.digest)")
+            return Resolved(
+                layers: try cache.layers(of: image.manifest), config: image.config,
+                imageID: "\(reference.familiar)@\(image.descriptor.digest)")
         } catch {
             throw PodFailure(reason: "CreateContainerError", message: "unpacking \(name): \(error)")
         }

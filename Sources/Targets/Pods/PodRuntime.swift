@@ -27,7 +27,9 @@ public actor PodRuntime {
     private var states: [ObjectKey: PodRunState] = [:]
     private var finished: Set<ObjectKey> = []
 
-    public init(bridge: PodBridge, resolver: ImageResolver, root: String, report: @escaping @Sendable (ObjectKey, PodRunState) async -> Void) {
+    public init(
+        bridge: PodBridge, resolver: ImageResolver, root: String, report: @escaping @Sendable (ObjectKey, PodRunState) async -> Void
+    ) {
         sandbox = PodSandbox(bridge: bridge)
         self.resolver = resolver
         self.root = root
@@ -93,7 +95,9 @@ public actor PodRuntime {
                 pullFailures += 1
                 await update(key) { $0.state = .waiting(reason: error.reason, message: error.message) }
                 guard await control.sleep(for: .seconds(1)) else { break }
-                await update(key) { $0.state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(request.container.image)\"") }
+                await update(key) {
+                    $0.state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(request.container.image)\"")
+                }
                 _ = await control.sleep(for: CrashLoopBackOff.delay(restarts: pullFailures) - .seconds(1))
             }
         }
@@ -118,8 +122,10 @@ public actor PodRuntime {
                 continue
             }
             let launch = PodSandbox.Launch(
-                layers: image.layers, stateDirectory: directory, command: Self.command(request.container, image.config.config, environment: environment),
-                environment: Self.merge(image: image.config.config.env ?? [], environment), workingDirectory: request.container.workingDir ?? image.config.config.workingDir ?? "/",
+                layers: image.layers, stateDirectory: directory,
+                command: Self.command(request.container, image.config.config, environment: environment),
+                environment: Self.merge(image: image.config.config.env ?? [], environment),
+                workingDirectory: request.container.workingDir ?? image.config.config.workingDir ?? "/",
                 address: address, interface: interface, hostname: key.name)
             let startedAt = Date()
             let outcome = await runContainer(request, launch: launch, control: control, drain: drain)
@@ -139,8 +145,10 @@ public actor PodRuntime {
             restarts += 1
             if delay > .zero {
                 await update(key) {
-                    $0.state = .waiting(reason: "CrashLoopBackOff",
-                                        message: "back-off \(delay.components.seconds)s restarting failed container=\(request.container.name) pod=\(key.name)")
+                    $0.state = .waiting(
+                        reason: "CrashLoopBackOff",
+                        message:
+                            "back-off \(delay.components.seconds)s restarting failed container=\(request.container.name) pod=\(key.name)")
                 }
                 guard await control.sleep(for: delay) else { break }
             }
@@ -162,7 +170,10 @@ public actor PodRuntime {
         let key = request.key
         let sandbox = self.sandbox
         /// What each child task ended with; only the container's end stops the group.
-        enum Finished: Sendable { case exited(Int32), failedToStart, helperDone }
+        enum Finished: Sendable {
+            case exited(Int32)
+            case failedToStart, helperDone
+        }
         return await withTaskGroup(of: Finished.self) { group in
             group.addTask {
                 do {
@@ -234,7 +245,8 @@ public actor PodRuntime {
                     await self.update(key) { $0.ready = true }
                     return
                 }
-                var successes = 0, failures = 0
+                var successes = 0
+                var failures = 0
                 if readiness.initialDelaySeconds > 0 {
                     do { try await Task.sleep(for: .seconds(readiness.initialDelaySeconds)) } catch { return }
                 }

@@ -21,8 +21,11 @@ public struct PodSandbox: Sendable {
         public var interface: String
         public var hostname: String?
 
-        public init(layers: [String], stateDirectory: String, command: [String], environment: [String: String] = [:], workingDirectory: String = "/",
-                    address: IPv4Address, interface: String, hostname: String? = nil) {
+        public init(
+            layers: [String], stateDirectory: String, command: [String], environment: [String: String] = [:],
+            workingDirectory: String = "/",
+            address: IPv4Address, interface: String, hostname: String? = nil
+        ) {
             self.hostname = hostname
             self.layers = layers
             self.stateDirectory = stateDirectory
@@ -55,11 +58,17 @@ public struct PodSandbox: Sendable {
         let state = launch.stateDirectory
         for sub in ["upper", "work", "merged"] { try fm.createDirectory(atPath: "\(state)/\(sub)", withIntermediateDirectories: true) }
         for file in ["info", "block"] { try? fm.removeItem(atPath: "\(state)/\(file)") }
-        guard mkfifo("\(state)/block", 0o600) == 0 else { throw TargetError.sandbox("mkfifo \(state)/block: \(String(cString: strerror(errno)))") }
+        guard mkfifo("\(state)/block", 0o600) == 0 else {
+            throw TargetError.sandbox("mkfifo \(state)/block: \(String(cString: strerror(errno)))")
+        }
         // overlayfs lists the upper layers first.
         let lower = launch.layers.reversed().joined(separator: ":")
-        var bwrap = ["bwrap", "--bind", "\(state)/merged", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--as-pid-1", "--die-with-parent",
-                     "--hostname", String((launch.hostname ?? launch.interface).prefix(63)), "--clearenv", "--info-fd", "5", "--block-fd", "6", "--chdir", launch.workingDirectory]
+        var bwrap = [
+            "bwrap", "--bind", "\(state)/merged", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-all", "--as-pid-1",
+            "--die-with-parent",
+            "--hostname", String((launch.hostname ?? launch.interface).prefix(63)), "--clearenv", "--info-fd", "5", "--block-fd", "6",
+            "--chdir", launch.workingDirectory,
+        ]
         for (key, value) in launch.environment.sorted(by: { $0.key < $1.key }) { bwrap += ["--setenv", key, value] }
         bwrap += ["--"] + launch.command
         let script = """
@@ -96,7 +105,9 @@ public struct PodSandbox: Sendable {
         let early = result.closureResult
         switch result.terminationStatus {
         case .exited(let code):
-            if code == 125 { throw TargetError.sandbox("mounting the pod's root failed: \(early.trimmingCharacters(in: .whitespacesAndNewlines))") }
+            if code == 125 {
+                throw TargetError.sandbox("mounting the pod's root failed: \(early.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
             return code
         case .signaled(let signal): return 128 + signal
         }
@@ -107,7 +118,8 @@ public struct PodSandbox: Sendable {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let data = FileManager.default.contents(atPath: infoFile), !data.isEmpty,
-               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let pid = object["child-pid"] as? Int {
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let pid = object["child-pid"] as? Int
+            {
                 return Int32(pid)
             }
             try await Task.sleep(for: .milliseconds(5))
@@ -121,7 +133,9 @@ extension PodSandbox {
     public static func killLeftovers(under podsRoot: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
         for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else {
+                continue
+            }
             let arguments = String(decoding: data, as: UTF8.self)
             if arguments.hasPrefix("bwrap\0"), arguments.contains("\0\(podsRoot)/") {
                 kill(pid, SIGKILL)

@@ -21,7 +21,8 @@ struct ProbeRunner: Sendable {
             request.headers.add(name: "Connection", value: "close")
             for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+                let response = try await HTTPClient.shared.execute(
+                    request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
                 _ = try? await response.body.collect(upTo: 10 << 10)
                 return (200..<400).contains(Int(response.status.code))
             } catch {
@@ -31,7 +32,8 @@ struct ProbeRunner: Sendable {
             guard let number = container.resolve(port) else { return false }
             return TCPConnect.succeeds(host: address.description, port: number, timeout: timeout)
         case .exec(let command):
-            let arguments = ["--target", String(processes.container), "--mount", "--uts", "--ipc", "--net", "--pid", "--root", "--wd", "--"] + command
+            let arguments =
+                ["--target", String(processes.container), "--mount", "--uts", "--ipc", "--net", "--pid", "--root", "--wd", "--"] + command
             let result = try? await CapturedCommand.run("nsenter", arguments, timeout: timeout)
             return result?.succeeded ?? false
         }

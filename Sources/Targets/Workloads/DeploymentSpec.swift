@@ -26,23 +26,28 @@ public struct DeploymentSpec: Sendable, Hashable {
         replicas = try reader.int(spec["replicas"], "spec.replicas", default: 1, minimum: 0)
         guard let selectorValue = spec["selector"] else { throw reader.required("spec.selector") }
         selector = try LabelSelector(selectorValue, path: "spec.selector", reader: reader)
-        guard !selector.isEmpty else { throw reader.invalid("spec.selector", "Invalid value: \"null\": empty selector is invalid for deployment") }
+        guard !selector.isEmpty else {
+            throw reader.invalid("spec.selector", "Invalid value: \"null\": empty selector is invalid for deployment")
+        }
         guard let template = spec["template"] else { throw reader.required("spec.template") }
         self.template = template
         templateLabels = try reader.labels(template.value(at: ["metadata", "labels"]), "spec.template.metadata.labels")
         guard selector.matches(templateLabels) else {
             let shown = templateLabels.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")
-            throw reader.invalid("spec.template.metadata.labels", "Invalid value: map[string]string{\(shown)}: `selector` does not match template `labels`")
+            throw reader.invalid(
+                "spec.template.metadata.labels", "Invalid value: map[string]string{\(shown)}: `selector` does not match template `labels`")
         }
         guard let podValue = template["spec"] else { throw reader.required("spec.template.spec.containers") }
         pod = try PodSpec(podValue, path: "spec.template.spec", reader: reader)
         guard pod.restartPolicy == "Always" else {
-            throw reader.invalid("spec.template.spec.restartPolicy", "Unsupported value: \"\(pod.restartPolicy)\": supported values: \"Always\"")
+            throw reader.invalid(
+                "spec.template.spec.restartPolicy", "Unsupported value: \"\(pod.restartPolicy)\": supported values: \"Always\"")
         }
         minReadySeconds = try reader.int(spec["minReadySeconds"], "spec.minReadySeconds", default: 0, minimum: 0)
         progressDeadlineSeconds = try reader.int(spec["progressDeadlineSeconds"], "spec.progressDeadlineSeconds", default: 600, minimum: 1)
         guard progressDeadlineSeconds > minReadySeconds else {
-            throw reader.invalid("spec.progressDeadlineSeconds", "Invalid value: \(progressDeadlineSeconds): must be greater than minReadySeconds")
+            throw reader.invalid(
+                "spec.progressDeadlineSeconds", "Invalid value: \(progressDeadlineSeconds): must be greater than minReadySeconds")
         }
         revisionHistoryLimit = try reader.int(spec["revisionHistoryLimit"], "spec.revisionHistoryLimit", default: 10, minimum: 0)
         paused = spec["paused"]?.bool ?? false
@@ -61,12 +66,15 @@ public struct DeploymentSpec: Sendable, Hashable {
                     throw reader.invalid("spec.strategy.rollingUpdate.\(key)", "Invalid value: \(value.jsonText): \(error.description)")
                 }
             }
-            let surge = try bound("maxSurge"), unavailable = try bound("maxUnavailable")
+            let surge = try bound("maxSurge")
+            let unavailable = try bound("maxUnavailable")
             if case .percent(let value) = unavailable, value > 100 {
-                throw reader.invalid("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: \"\(value)%\": must not be greater than 100%")
+                throw reader.invalid(
+                    "spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: \"\(value)%\": must not be greater than 100%")
             }
             if surge.resolve(total: 100, roundUp: true) == 0, unavailable.resolve(total: 100, roundUp: false) == 0,
-               case .count = surge, case .count = unavailable {
+                case .count = surge, case .count = unavailable
+            {
                 throw reader.invalid("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: 0: may not be 0 when `maxSurge` is 0")
             }
             strategy = .rollingUpdate(maxSurge: surge, maxUnavailable: unavailable)
@@ -110,9 +118,13 @@ public struct LabelSelector: Sendable, Hashable {
             let values = try reader.strings(item["values"], "\(field).values") ?? []
             switch op {
             case "In", "NotIn":
-                guard !values.isEmpty else { throw reader.invalid("\(field).values", "Required value: must be specified when `operator` is 'In' or 'NotIn'") }
+                guard !values.isEmpty else {
+                    throw reader.invalid("\(field).values", "Required value: must be specified when `operator` is 'In' or 'NotIn'")
+                }
             case "Exists", "DoesNotExist":
-                guard values.isEmpty else { throw reader.invalid("\(field).values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'") }
+                guard values.isEmpty else {
+                    throw reader.invalid("\(field).values", "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                }
             default:
                 throw reader.invalid("\(field).operator", "Invalid value: \"\(op)\": not a valid selector operator")
             }

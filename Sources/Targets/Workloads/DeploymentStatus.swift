@@ -54,8 +54,10 @@ public struct DeploymentObservation: Sendable, Hashable {
     public var updated: ReplicaCounts
     public var old: ReplicaCounts
 
-    public init(generation: Int, desiredReplicas: Int, maxUnavailable: Int, progressDeadline: Duration = .seconds(600), newRevision: String,
-                createdNewRevision: Bool = false, updated: ReplicaCounts, old: ReplicaCounts = .none) {
+    public init(
+        generation: Int, desiredReplicas: Int, maxUnavailable: Int, progressDeadline: Duration = .seconds(600), newRevision: String,
+        createdNewRevision: Bool = false, updated: ReplicaCounts, old: ReplicaCounts = .none
+    ) {
         self.generation = generation
         self.desiredReplicas = desiredReplicas
         self.maxUnavailable = maxUnavailable
@@ -82,24 +84,34 @@ extension DeploymentStatus {
         status.conditions = conditions
 
         let available = status.availableReplicas >= observation.desiredReplicas - observation.maxUnavailable
-        status.set(type: "Available", status: available, reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                   message: available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now: now)
+        status.set(
+            type: "Available", status: available, reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            message: available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now: now)
 
         let name = observation.newRevision
-        let complete = observation.updated.replicas == observation.desiredReplicas && observation.updated.available == observation.desiredReplicas
+        let complete =
+            observation.updated.replicas == observation.desiredReplicas && observation.updated.available == observation.desiredReplicas
             && observation.old.replicas == 0
         let progressing = condition("Progressing")
         if complete {
-            status.set(type: "Progressing", status: true, reason: "NewReplicaSetAvailable", message: "ReplicaSet \"\(name)\" has successfully progressed.", now: now)
+            status.set(
+                type: "Progressing", status: true, reason: "NewReplicaSetAvailable",
+                message: "ReplicaSet \"\(name)\" has successfully progressed.", now: now)
         } else if observation.createdNewRevision {
-            status.set(type: "Progressing", status: true, reason: "NewReplicaSetCreated", message: "Created new replica set \"\(name)\"", now: now)
+            status.set(
+                type: "Progressing", status: true, reason: "NewReplicaSetCreated", message: "Created new replica set \"\(name)\"", now: now)
         } else if progressing == nil || progressing?.message.contains("\"\(name)\"") == false {
-            status.set(type: "Progressing", status: true, reason: "FoundNewReplicaSet", message: "Found new replica set \"\(name)\"", now: now)
+            status.set(
+                type: "Progressing", status: true, reason: "FoundNewReplicaSet", message: "Found new replica set \"\(name)\"", now: now)
         } else if madeProgress(to: status) {
-            status.set(type: "Progressing", status: true, reason: "ReplicaSetUpdated", message: "ReplicaSet \"\(name)\" is progressing.", now: now)
+            status.set(
+                type: "Progressing", status: true, reason: "ReplicaSetUpdated", message: "ReplicaSet \"\(name)\" is progressing.", now: now)
         } else if let progressing, progressing.reason != "ProgressDeadlineExceeded",
-                  now.timeIntervalSince(progressing.lastUpdateTime) > observation.progressDeadline.seconds {
-            status.set(type: "Progressing", status: false, reason: "ProgressDeadlineExceeded", message: "ReplicaSet \"\(name)\" has timed out progressing.", now: now)
+            now.timeIntervalSince(progressing.lastUpdateTime) > observation.progressDeadline.seconds
+        {
+            status.set(
+                type: "Progressing", status: false, reason: "ProgressDeadlineExceeded",
+                message: "ReplicaSet \"\(name)\" has timed out progressing.", now: now)
         }
         return status
     }
@@ -117,10 +129,12 @@ extension DeploymentStatus {
             let previous = conditions[index]
             // Unchanged conditions keep their times; only progress (ReplicaSetUpdated) moves the update time again.
             if previous.status == text, previous.reason == reason, previous.message == message, reason != "ReplicaSetUpdated" { return }
-            conditions[index] = Condition(type: type, status: text, reason: reason, message: message, lastUpdateTime: now,
-                                          lastTransitionTime: previous.status == text ? previous.lastTransitionTime : now)
+            conditions[index] = Condition(
+                type: type, status: text, reason: reason, message: message, lastUpdateTime: now,
+                lastTransitionTime: previous.status == text ? previous.lastTransitionTime : now)
         } else {
-            conditions.append(Condition(type: type, status: text, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now))
+            conditions.append(
+                Condition(type: type, status: text, reason: reason, message: message, lastUpdateTime: now, lastTransitionTime: now))
         }
     }
 }

@@ -30,7 +30,9 @@ struct FieldReader: Sendable {
         return result
     }
 
-    func int(_ value: ManifestValue?, _ field: String, default fallback: Int, minimum: Int? = nil, maximum: Int? = nil) throws(TargetError) -> Int {
+    func int(_ value: ManifestValue?, _ field: String, default fallback: Int, minimum: Int? = nil, maximum: Int? = nil) throws(TargetError)
+        -> Int
+    {
         guard let value, !value.isNull else { return fallback }
         guard let number = value.int else { throw invalid(field, "Invalid value: \(value.jsonText): expected an integer") }
         if let minimum, number < minimum { throw invalid(field, "Invalid value: \(number): must be greater than or equal to \(minimum)") }
@@ -42,8 +44,20 @@ struct FieldReader: Sendable {
         guard let value, !value.isNull else { return [:] }
         guard let map = value.stringMap else { throw invalid(field, "Invalid value: \(value.jsonText): expected a map of strings") }
         for (key, text) in map {
-            guard Names.isQualifiedName(key) else { throw invalid(field, "Invalid value: \"\(key)\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character") }
-            guard Names.isLabelValue(text) else { throw invalid(field, "Invalid value: \"\(text)\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character") }
+            guard Names.isQualifiedName(key) else {
+                throw invalid(
+                    field,
+                    "Invalid value: \"\(key)\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and "
+                        + "end with an alphanumeric character"
+                )
+            }
+            guard Names.isLabelValue(text) else {
+                throw invalid(
+                    field,
+                    "Invalid value: \"\(text)\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+                        + "or '.', and must start and end with an alphanumeric character"
+                )
+            }
         }
         return map
     }

@@ -1,4 +1,5 @@
 import TargetKit
+
 /// Kubernetes' `IntOrString` for `maxSurge`/`maxUnavailable`: a count or a percentage of the desired replicas.
 public enum IntOrPercent: Sendable, Hashable, Codable {
     case count(Int)

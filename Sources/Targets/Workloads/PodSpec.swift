@@ -29,10 +29,12 @@ public struct PodSpec: Sendable, Hashable {
             throw reader.invalid("\(path).containers", "the local target runs one container per pod (found \(containers.count))")
         }
         self.containers = containers
-        terminationGracePeriodSeconds = try reader.int(fields["terminationGracePeriodSeconds"], "\(path).terminationGracePeriodSeconds", default: 30, minimum: 0)
+        terminationGracePeriodSeconds = try reader.int(
+            fields["terminationGracePeriodSeconds"], "\(path).terminationGracePeriodSeconds", default: 30, minimum: 0)
         restartPolicy = try reader.string(fields["restartPolicy"], "\(path).restartPolicy") ?? "Always"
         guard ["Always", "OnFailure", "Never"].contains(restartPolicy) else {
-            throw reader.invalid("\(path).restartPolicy", "Unsupported value: \"\(restartPolicy)\": supported values: \"Always\", \"OnFailure\", \"Never\"")
+            throw reader.invalid(
+                "\(path).restartPolicy", "Unsupported value: \"\(restartPolicy)\": supported values: \"Always\", \"OnFailure\", \"Never\"")
         }
         ignoredFields = ignored
     }
@@ -54,13 +56,17 @@ public struct ContainerSpec: Sendable, Hashable {
     public var imagePullPolicy: String
     public var ignoredFields: [String]
 
-    static let honoured: Set<String> = ["name", "image", "command", "args", "workingDir", "env", "envFrom", "ports", "readinessProbe",
-                                        "livenessProbe", "startupProbe", "imagePullPolicy"]
+    static let honoured: Set<String> = [
+        "name", "image", "command", "args", "workingDir", "env", "envFrom", "ports", "readinessProbe",
+        "livenessProbe", "startupProbe", "imagePullPolicy",
+    ]
 
     init(_ value: ManifestValue, path: String, reader: FieldReader) throws(TargetError) {
         guard let fields = value.object else { throw reader.invalid(path, "must be an object") }
         guard let name = try reader.string(fields["name"], "\(path).name"), !name.isEmpty else { throw reader.required("\(path).name") }
-        guard let image = try reader.string(fields["image"], "\(path).image"), !image.isEmpty else { throw reader.required("\(path).image") }
+        guard let image = try reader.string(fields["image"], "\(path).image"), !image.isEmpty else {
+            throw reader.required("\(path).image")
+        }
         self.name = name
         self.image = image
         command = try reader.strings(fields["command"], "\(path).command")
@@ -75,17 +81,25 @@ public struct ContainerSpec: Sendable, Hashable {
         ports = try (fields["ports"]?.array ?? []).enumerated().map { (index, item) throws(TargetError) in
             let port = "\(path).ports[\(index)]"
             let number = try reader.int(item["containerPort"], "\(port).containerPort", default: 0, minimum: 1, maximum: 65535)
-            return ContainerPort(name: try reader.string(item["name"], "\(port).name"), containerPort: number,
-                                 protocolName: try reader.string(item["protocol"], "\(port).protocol") ?? "TCP")
+            return ContainerPort(
+                name: try reader.string(item["name"], "\(port).name"), containerPort: number,
+                protocolName: try reader.string(item["protocol"], "\(port).protocol") ?? "TCP")
         }
-        readinessProbe = try fields["readinessProbe"].map { v throws(TargetError) in try Probe(v, path: "\(path).readinessProbe", reader: reader) }
-        livenessProbe = try fields["livenessProbe"].map { v throws(TargetError) in try Probe(v, path: "\(path).livenessProbe", reader: reader) }
-        startupProbe = try fields["startupProbe"].map { v throws(TargetError) in try Probe(v, path: "\(path).startupProbe", reader: reader) }
+        readinessProbe = try fields["readinessProbe"].map { v throws(TargetError) in
+            try Probe(v, path: "\(path).readinessProbe", reader: reader)
+        }
+        livenessProbe = try fields["livenessProbe"].map { v throws(TargetError) in
+            try Probe(v, path: "\(path).livenessProbe", reader: reader)
+        }
+        startupProbe = try fields["startupProbe"].map { v throws(TargetError) in try Probe(v, path: "\(path).startupProbe", reader: reader)
+        }
         let tag = image.split(separator: "/").last.flatMap { $0.split(separator: "@").first }.map { $0.split(separator: ":") }
         let latest = image.contains("@") ? false : (tag.map { $0.count < 2 || $0.last == "latest" } ?? true)
         imagePullPolicy = try reader.string(fields["imagePullPolicy"], "\(path).imagePullPolicy") ?? (latest ? "Always" : "IfNotPresent")
         guard ["Always", "IfNotPresent", "Never"].contains(imagePullPolicy) else {
-            throw reader.invalid("\(path).imagePullPolicy", "Unsupported value: \"\(imagePullPolicy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
+            throw reader.invalid(
+                "\(path).imagePullPolicy",
+                "Unsupported value: \"\(imagePullPolicy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
         }
         ignoredFields = fields.keys.filter { !Self.honoured.contains($0) }.sorted().map { "\(path).\($0)" }
     }
@@ -122,19 +136,28 @@ public struct EnvVar: Sendable, Hashable {
         self.name = name
         if let from = value["valueFrom"] {
             if let ref = from["configMapKeyRef"] {
-                source = .configMapKey(name: try reader.string(ref["name"], "\(path).valueFrom.configMapKeyRef.name") ?? "",
-                                       key: try reader.string(ref["key"], "\(path).valueFrom.configMapKeyRef.key") ?? "", optional: ref["optional"]?.bool ?? false)
+                source = .configMapKey(
+                    name: try reader.string(ref["name"], "\(path).valueFrom.configMapKeyRef.name") ?? "",
+                    key: try reader.string(ref["key"], "\(path).valueFrom.configMapKeyRef.key") ?? "",
+                    optional: ref["optional"]?.bool ?? false)
             } else if let ref = from["secretKeyRef"] {
-                source = .secretKey(name: try reader.string(ref["name"], "\(path).valueFrom.secretKeyRef.name") ?? "",
-                                    key: try reader.string(ref["key"], "\(path).valueFrom.secretKeyRef.key") ?? "", optional: ref["optional"]?.bool ?? false)
+                source = .secretKey(
+                    name: try reader.string(ref["name"], "\(path).valueFrom.secretKeyRef.name") ?? "",
+                    key: try reader.string(ref["key"], "\(path).valueFrom.secretKeyRef.key") ?? "", optional: ref["optional"]?.bool ?? false
+                )
             } else if let ref = from["fieldRef"], let field = try reader.string(ref["fieldPath"], "\(path).valueFrom.fieldRef.fieldPath") {
-                let supported = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.podIP", "status.podIPs"]
+                let supported = [
+                    "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP",
+                    "status.podIP", "status.podIPs",
+                ]
                 guard supported.contains(field) || field.hasPrefix("metadata.labels['") || field.hasPrefix("metadata.annotations['") else {
                     throw reader.invalid("\(path).valueFrom.fieldRef.fieldPath", "Unsupported value: \"\(field)\"")
                 }
                 source = .field(field)
             } else {
-                throw reader.invalid("\(path).valueFrom", "must specify one of: `fieldRef`, `configMapKeyRef` or `secretKeyRef` (`resourceFieldRef` is not supported locally)")
+                throw reader.invalid(
+                    "\(path).valueFrom",
+                    "must specify one of: `fieldRef`, `configMapKeyRef` or `secretKeyRef` (`resourceFieldRef` is not supported locally)")
             }
         } else {
             source = .value(try reader.string(value["value"], "\(path).value") ?? "")
@@ -154,7 +177,9 @@ public struct EnvFromSource: Sendable, Hashable {
         configMap = try reader.string(value["configMapRef"]?["name"], "\(path).configMapRef.name")
         secret = try reader.string(value["secretRef"]?["name"], "\(path).secretRef.name")
         optional = (value["configMapRef"]?["optional"] ?? value["secretRef"]?["optional"])?.bool ?? false
-        guard (configMap == nil) != (secret == nil) else { throw reader.invalid(path, "must specify one of: `configMapRef` or `secretRef`") }
+        guard (configMap == nil) != (secret == nil) else {
+            throw reader.invalid(path, "must specify one of: `configMapRef` or `secretRef`")
+        }
     }
 }
 
@@ -181,7 +206,9 @@ public struct Probe: Sendable, Hashable {
     init(_ value: ManifestValue, path: String, reader: FieldReader) throws(TargetError) {
         func port(_ value: ManifestValue?, _ field: String) throws(TargetError) -> PortReference {
             if let number = value?.int {
-                guard (1...65535).contains(number) else { throw reader.invalid(field, "Invalid value: \(number): must be between 1 and 65535, inclusive") }
+                guard (1...65535).contains(number) else {
+                    throw reader.invalid(field, "Invalid value: \(number): must be between 1 and 65535, inclusive")
+                }
                 return .number(number)
             }
             if let name = value?.string, !name.isEmpty { return Int(name).map(PortReference.number) ?? .name(name) }
@@ -194,18 +221,26 @@ public struct Probe: Sendable, Hashable {
                 if let name = header["name"]?.string { headers[name] = header["value"]?.string ?? "" }
             }
             let scheme = try reader.string(get["scheme"], "\(path).httpGet.scheme") ?? "HTTP"
-            guard scheme == "HTTP" else { throw reader.invalid("\(path).httpGet.scheme", "Unsupported value: \"\(scheme)\": the local target probes over HTTP") }
-            handlers.append(.httpGet(path: try reader.string(get["path"], "\(path).httpGet.path") ?? "/",
-                                     port: try port(get["port"], "\(path).httpGet.port"), scheme: scheme, headers: headers))
+            guard scheme == "HTTP" else {
+                throw reader.invalid("\(path).httpGet.scheme", "Unsupported value: \"\(scheme)\": the local target probes over HTTP")
+            }
+            handlers.append(
+                .httpGet(
+                    path: try reader.string(get["path"], "\(path).httpGet.path") ?? "/",
+                    port: try port(get["port"], "\(path).httpGet.port"), scheme: scheme, headers: headers))
         }
         if let tcp = value["tcpSocket"] { handlers.append(.tcpSocket(port: try port(tcp["port"], "\(path).tcpSocket.port"))) }
         if let exec = value["exec"] {
-            guard let command = try reader.strings(exec["command"], "\(path).exec.command"), !command.isEmpty else { throw reader.required("\(path).exec.command") }
+            guard let command = try reader.strings(exec["command"], "\(path).exec.command"), !command.isEmpty else {
+                throw reader.required("\(path).exec.command")
+            }
             handlers.append(.exec(command: command))
         }
         if value["grpc"] != nil { throw reader.invalid("\(path).grpc", "gRPC probes are not supported by the local target") }
         guard handlers.count == 1, let handler = handlers.first else {
-            throw reader.invalid(path, handlers.isEmpty ? "Required value: must specify a handler type" : "Forbidden: may not specify more than 1 handler type")
+            throw reader.invalid(
+                path,
+                handlers.isEmpty ? "Required value: must specify a handler type" : "Forbidden: may not specify more than 1 handler type")
         }
         self.handler = handler
         initialDelaySeconds = try reader.int(value["initialDelaySeconds"], "\(path).initialDelaySeconds", default: 0, minimum: 0)

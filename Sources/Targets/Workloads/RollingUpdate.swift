@@ -1,4 +1,5 @@
 import TargetKit
+
 /// One step of a Deployment's rolling update, as Kubernetes' deployment controller computes it: how far the new
 /// revision may scale up (never beyond `replicas + maxSurge` pods in all) and how far the old ones may scale down
 /// (never below `replicas - maxUnavailable` available pods), unhealthy old pods first.

@@ -16,7 +16,11 @@ public struct ServiceSpec: Sendable, Hashable {
         let name = object.value(at: ["metadata", "name"])?.string ?? ""
         let reader = FieldReader(kind: "Service", name: name)
         guard Names.isLabel(name) else {
-            throw reader.invalid("metadata.name", "Invalid value: \"\(name)\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character")
+            throw reader.invalid(
+                "metadata.name",
+                "Invalid value: \"\(name)\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+                    + "alphabetic character, and end with an alphanumeric character"
+            )
         }
         let spec = object["spec"] ?? .object([:])
         selector = try reader.labels(spec["selector"], "spec.selector")
@@ -27,7 +31,9 @@ public struct ServiceSpec: Sendable, Hashable {
             let port = try reader.int(item["port"], "\(path).port", default: 0, minimum: 1, maximum: 65535)
             let target: PortReference
             if let number = item["targetPort"]?.int {
-                guard (1...65535).contains(number) else { throw reader.invalid("\(path).targetPort", "Invalid value: \(number): must be between 1 and 65535, inclusive") }
+                guard (1...65535).contains(number) else {
+                    throw reader.invalid("\(path).targetPort", "Invalid value: \(number): must be between 1 and 65535, inclusive")
+                }
                 target = .number(number)
             } else if let text = item["targetPort"]?.string {
                 target = Int(text).map(PortReference.number) ?? .name(text)

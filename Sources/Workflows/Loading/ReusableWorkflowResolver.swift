@@ -43,7 +43,9 @@ public struct ReusableWorkflowResolver: Sendable {
     }
 
     /// Resolves `./path` inside `root` and `owner/repo/path@ref` inside `repositories["owner/repo"]`.
-    public static func files(root: String, repositories: [String: String], read: @escaping @Sendable (String) -> String?) -> ReusableWorkflowResolver {
+    public static func files(root: String, repositories: [String: String], read: @escaping @Sendable (String) -> String?)
+        -> ReusableWorkflowResolver
+    {
         ReusableWorkflowResolver { reference throws(Failure) in
             if reference.hasPrefix("./") {
                 let relative = String(reference.dropFirst(2))
@@ -54,7 +56,8 @@ public struct ReusableWorkflowResolver: Sendable {
             let parts = withoutRef.split(separator: "/", maxSplits: 2).map(String.init)
             guard parts.count == 3 else { throw .notFound(reference, reason: "expected owner/repo/path@ref") }
             let slug = parts[0] + "/" + parts[1]
-            guard let directory = repositories[slug] ?? repositories.first(where: { $0.key.lowercased() == slug.lowercased() })?.value else {
+            guard let directory = repositories[slug] ?? repositories.first(where: { $0.key.lowercased() == slug.lowercased() })?.value
+            else {
                 throw .notMapped(reference)
             }
             guard let text = read(directory + "/" + parts[2]) else {

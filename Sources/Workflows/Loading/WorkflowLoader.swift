@@ -27,7 +27,9 @@ public struct WorkflowLoader {
         try load(text: text, path: path, resolver: resolver ?? .none, resolves: resolver != nil, depth: 0)
     }
 
-    static func load(text: String, path: String, resolver: ReusableWorkflowResolver, resolves: Bool, depth: Int) throws(Diagnostics) -> Workflow {
+    static func load(text: String, path: String, resolver: ReusableWorkflowResolver, resolves: Bool, depth: Int) throws(Diagnostics)
+        -> Workflow
+    {
         var loader = WorkflowLoader(file: path, resolver: resolver, resolves: resolves, depth: depth)
         let root: YAMLNode?
         do {
@@ -190,10 +192,14 @@ public struct WorkflowLoader {
         if event == "schedule" { return trigger }
         guard node.mapping != nil else { return trigger }
         if let types = node["types"] { trigger.types = stringList(types) }
-        for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")] where node[a] != nil && node[b] != nil {
+        for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")]
+        where node[a] != nil && node[b] != nil {
             // GitHub's parser accepts this; GitHub then refuses to trigger. Say so without failing validation.
             if let n = node[b] {
-                diagnostics.append(Diagnostic("\(a) and \(b) cannot be used together for the same event; GitHub will not start this workflow for '\(event)'", at: n.location, severity: .warning))
+                diagnostics.append(
+                    Diagnostic(
+                        "\(a) and \(b) cannot be used together for the same event; GitHub will not start this workflow for '\(event)'",
+                        at: n.location, severity: .warning))
             }
         }
         trigger.branches = patterns(node["branches"], "branches")
@@ -221,7 +227,8 @@ public struct WorkflowLoader {
 
     mutating func input(_ key: YAMLNode, _ node: YAMLNode) -> InputSpec? {
         guard let name = key.scalar else { return nil }
-        var spec = InputSpec(name: name, kind: .string, required: false, defaultValue: nil, options: [], description: nil, location: key.location)
+        var spec = InputSpec(
+            name: name, kind: .string, required: false, defaultValue: nil, options: [], description: nil, location: key.location)
         if node.isNull { return spec }
         guard node.mapping != nil else { return nil }
         if let type = node["type"]?.scalar, let kind = InputSpec.Kind(rawValue: type) { spec.kind = kind }
@@ -246,9 +253,15 @@ public struct WorkflowLoader {
     }
 
     mutating func job(_ key: YAMLNode, _ node: YAMLNode) -> Job? {
-        guard let id = key.scalar else { error("job ids must be strings", key); return nil }
+        guard let id = key.scalar else {
+            error("job ids must be strings", key)
+            return nil
+        }
         if !Self.isValidIdentifier(id) {
-            error("The identifier '\(id)' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than 100 characters.", key)
+            error(
+                "The identifier '\(id)' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a "
+                    + "letter or '_' and and must be less than 100 characters.",
+                key)
         } else if id.hasPrefix("__") {
             error("The identifier '\(id)' is invalid. IDs starting with '__' are reserved.", key)
         }
@@ -264,7 +277,9 @@ public struct WorkflowLoader {
                 needLocations.append(item.location)
             }
         }
-        if let group = node["runs-on"]?["group"], let name = group.scalar, !name.contains("${{"), let message = Self.runnerGroupProblem(name) {
+        if let group = node["runs-on"]?["group"], let name = group.scalar, !name.contains("${{"),
+            let message = Self.runnerGroupProblem(name)
+        {
             error(message, group)
         }
         for (name, image) in containerImages(node) where image.isEmpty {
@@ -331,7 +346,10 @@ public struct WorkflowLoader {
             var explicit = false
             if let idNode = item["id"], let text = idNode.scalar {
                 if !Self.isValidIdentifier(text) {
-                    error("The identifier '\(text)' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than 100 characters.", idNode)
+                    error(
+                        "The identifier '\(text)' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start "
+                            + "with a letter or '_' and and must be less than 100 characters.",
+                        idNode)
                 } else if text.hasPrefix("__") {
                     error("The identifier '\(text)' is invalid. IDs starting with '__' are reserved.", idNode)
                 } else if ids.contains(text.lowercased()) {
@@ -379,7 +397,8 @@ public struct WorkflowLoader {
     /// A `runs-on.group` with a `/` must name one group: `organization/NAME` or `enterprise/NAME` (`org/`, `ent/`).
     static func runnerGroupProblem(_ name: String) -> String? {
         guard let slash = name.firstIndex(of: "/") else { return nil }
-        let prefix = name[..<slash], rest = name[name.index(after: slash)...]
+        let prefix = name[..<slash]
+        let rest = name[name.index(after: slash)...]
         if rest.isEmpty { return "Invalid runs-on group name '\(name)'." }
         if ["organization", "enterprise", "org", "ent"].contains(prefix), !rest.contains("/") { return nil }
         return "Invalid runs-on group name '\(name)'. Please use 'organization/' or 'enterprise/' prefix to target a single runner group."
@@ -426,11 +445,12 @@ public struct WorkflowLoader {
             // A literal must fit the declared type; expressions are checked when the job runs.
             if let text = pair.value.scalar, !text.contains("${{") {
                 let typed = pair.value.isPlainScalar ? TemplateValue.typedPlainScalar(text) : .string(text)
-                let fits = switch (spec.kind, typed) {
-                case (.boolean, .bool), (.number, .number): true
-                case (.boolean, _), (.number, _): false
-                default: true
-                }
+                let fits =
+                    switch (spec.kind, typed) {
+                    case (.boolean, .bool), (.number, .number): true
+                    case (.boolean, _), (.number, _): false
+                    default: true
+                    }
                 if !fits { error("Unexpected value '\(text)'", pair.value) }
             }
         }
@@ -489,9 +509,10 @@ public struct WorkflowLoader {
         for job in jobs {
             for (index, need) in job.needs.enumerated() where ids.contains(need) {
                 guard let a = components[job.id], let b = components[need], a == b else { continue }
-                diagnostics.append(Diagnostic(
-                    "Job '\(job.id)' depends on job '\(need)' which creates a cycle in the dependency graph.",
-                    at: job.needLocation(index)))
+                diagnostics.append(
+                    Diagnostic(
+                        "Job '\(job.id)' depends on job '\(need)' which creates a cycle in the dependency graph.",
+                        at: job.needLocation(index)))
             }
         }
     }

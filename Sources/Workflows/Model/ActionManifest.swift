@@ -40,6 +40,7 @@ public struct ActionManifest: Sendable {
             steps = loader.steps(items)
         }
         if !loader.diagnostics.isEmpty { throw Diagnostics(loader.diagnostics) }
-        return ActionManifest(name: root["name"]?.scalar, inputs: inputs, outputs: outputs, using: using, main: runs["main"]?.scalar, steps: steps)
+        return ActionManifest(
+            name: root["name"]?.scalar, inputs: inputs, outputs: outputs, using: using, main: runs["main"]?.scalar, steps: steps)
     }
 }

@@ -37,10 +37,12 @@ struct SchemaValidator {
             }
             readLiteral(node, text: text, leaves: leaves)
         case .sequence(let items):
-            guard let itemType = leaves.lazy.compactMap({ leaf -> String? in
-                if case .sequence(let itemType) = leaf.kind { return itemType }
-                return nil
-            }).first else {
+            guard
+                let itemType = leaves.lazy.compactMap({ leaf -> String? in
+                    if case .sequence(let itemType) = leaf.kind { return itemType }
+                    return nil
+                }).first
+            else {
                 error("A sequence was not expected", node)
                 return
             }
@@ -69,7 +71,11 @@ struct SchemaValidator {
             error("Unexpected tag '\(tag)'", node)
             return false
         }
-        if !fits { error("The value '\(text)' on line \(node.location.line) and column \(node.location.column) is invalid for the type '\(tag)'", node) }
+        if !fits {
+            error(
+                "The value '\(text)' on line \(node.location.line) and column \(node.location.column) is invalid for the type '\(tag)'",
+                node)
+        }
         return fits
     }
 
@@ -196,7 +202,10 @@ struct SchemaValidator {
             }
             // Background-step keys are left out of the hint, as GitHub does while they are in preview.
             let distinguishing = order.filter { hits[$0] == 1 && !Self.previewKeys.contains($0) }.sorted()
-            error("There's not enough info to determine what you meant. Add one of these properties: \(distinguishing.joined(separator: ", "))", node)
+            error(
+                "There's not enough info to determine what you meant. Add one of these properties: "
+                    + "\(distinguishing.joined(separator: ", "))",
+                node)
             return
         }
         guard !hasExpressionKey, let only = candidates.first, case .mapping(let properties, let order, _, _) = only.kind else { return }

@@ -44,7 +44,7 @@ public struct WorkflowSchema: Sendable {
         for source in sources {
             // The generated source is known-good JSON; a line that fails to parse is skipped rather than trapping.
             guard let object = try? JSON.parse(source).objectValue, let (name, body) = object.pairs.first,
-                  let fields = body.objectValue, let definition = Self.definition(fields)
+                let fields = body.objectValue, let definition = Self.definition(fields)
             else { continue }
             definitions[name] = definition
         }
@@ -64,7 +64,8 @@ public struct WorkflowSchema: Sendable {
         }
         if let string = fields["string"]?.objectValue {
             let constant = string["constant"]?.stringValue
-            return Definition(kind: .string(constant: constant, requireNonEmpty: string["require-non-empty"]?.boolValue == true), context: context)
+            return Definition(
+                kind: .string(constant: constant, requireNonEmpty: string["require-non-empty"]?.boolValue == true), context: context)
         }
         if let sequence = fields["sequence"]?.objectValue {
             return Definition(kind: .sequence(itemType: sequence["item-type"]?.stringValue ?? "any"), context: context)
@@ -76,15 +77,17 @@ public struct WorkflowSchema: Sendable {
                 if let type = value.stringValue {
                     properties[key] = Property(type: type, isRequired: false)
                 } else if let object = value.objectValue {
-                    properties[key] = Property(type: object["type"]?.stringValue ?? "any", isRequired: object["required"]?.boolValue == true)
+                    properties[key] = Property(
+                        type: object["type"]?.stringValue ?? "any", isRequired: object["required"]?.boolValue == true)
                 } else {
                     continue
                 }
                 order.append(key)
             }
             return Definition(
-                kind: .mapping(properties: properties, order: order, looseKeyType: mapping["loose-key-type"]?.stringValue,
-                               looseValueType: mapping["loose-value-type"]?.stringValue),
+                kind: .mapping(
+                    properties: properties, order: order, looseKeyType: mapping["loose-key-type"]?.stringValue,
+                    looseValueType: mapping["loose-value-type"]?.stringValue),
                 context: context)
         }
         for scalar in ["null", "boolean", "number"] where fields[scalar] != nil {

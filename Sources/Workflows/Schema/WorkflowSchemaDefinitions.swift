@@ -2,311 +2,3782 @@
 // (actions/languageservices @ 4043eda1, MIT). Do not edit by hand.
 
 extension WorkflowSchema {
-    /// One JSON object per line, each holding one definition.
+    /// One JSON object per element, each holding one definition.
     static let definitionsSource: [String] = [
-        #"{"workflow-root":{"mapping":{"properties":{"on":"on","name":"workflow-name","description":"workflow-description","run-name":"run-name","defaults":"workflow-defaults","env":"workflow-env","permissions":"permissions","concurrency":"workflow-concurrency","jobs":{"type":"jobs","required":true}}}}}"#,
-        #"{"workflow-root-strict":{"mapping":{"properties":{"on":{"type":"on-strict","required":true},"name":"workflow-name","description":"workflow-description","run-name":"run-name","defaults":"workflow-defaults","env":"workflow-env","permissions":"permissions","concurrency":"workflow-concurrency","jobs":{"type":"jobs","required":true}}}}}"#,
-        #"{"workflow-name":{"string":{}}}"#,
-        #"{"workflow-description":{"string":{}}}"#,
-        #"{"run-name":{"context":["github","inputs","vars"],"string":{}}}"#,
-        #"{"on":{"one-of":["string","sequence","on-mapping"]}}"#,
-        #"{"on-mapping":{"mapping":{"properties":{"workflow_call":"workflow-call"},"loose-key-type":"non-empty-string","loose-value-type":"any"}}}"#,
-        #"{"on-strict":{"one-of":["on-string-strict","on-sequence-strict","on-mapping-strict"]}}"#,
-        #"{"on-mapping-strict":{"mapping":{"properties":{"branch_protection_rule":"branch-protection-rule","check_run":"check-run","check_suite":"check-suite","create":"create","delete":"delete","deployment":"deployment","deployment_status":"deployment-status","discussion":"discussion","discussion_comment":"discussion-comment","fork":"fork","gollum":"gollum","image_version":"image-version","issue_comment":"issue-comment","issues":"issues","label":"label","merge_group":"merge-group","milestone":"milestone","page_build":"page-build","project":"project","project_card":"project-card","project_column":"project-column","public":"public","pull_request":"pull-request","pull_request_comment":"pull-request-comment","pull_request_review":"pull-request-review","pull_request_review_comment":"pull-request-review-comment","pull_request_target":"pull-request-target","push":"push","registry_package":"registry-package","release":"release","repository_dispatch":"repository-dispatch","schedule":"schedule","status":"status","watch":"watch","workflow_call":"workflow-call","workflow_dispatch":"workflow-dispatch","workflow_run":"workflow-run"}}}}"#,
-        #"{"on-string-strict":{"one-of":["branch-protection-rule-string","check-run-string","check-suite-string","create-string","delete-string","deployment-string","deployment-status-string","discussion-string","discussion-comment-string","fork-string","gollum-string","image-version-string","issue-comment-string","issues-string","label-string","merge-group-string","milestone-string","page-build-string","project-string","project-card-string","project-column-string","public-string","pull-request-string","pull-request-comment-string","pull-request-review-string","pull-request-review-comment-string","pull-request-target-string","push-string","registry-package-string","release-string","repository-dispatch-string","schedule-string","status-string","watch-string","workflow-call-string","workflow-dispatch-string","workflow-run-string"]}}"#,
-        #"{"on-sequence-strict":{"sequence":{"item-type":"on-string-strict"}}}"#,
-        #"{"branch-protection-rule-string":{"string":{"constant":"branch_protection_rule"}}}"#,
-        #"{"branch-protection-rule":{"one-of":["null","branch-protection-rule-mapping"]}}"#,
-        #"{"branch-protection-rule-mapping":{"mapping":{"properties":{"types":"branch-protection-rule-activity"}}}}"#,
-        #"{"branch-protection-rule-activity":{"one-of":["branch-protection-rule-activity-type","branch-protection-rule-activity-types"]}}"#,
-        #"{"branch-protection-rule-activity-types":{"sequence":{"item-type":"branch-protection-rule-activity-type"}}}"#,
-        #"{"branch-protection-rule-activity-type":{"allowed-values":["created","edited","deleted"]}}"#,
-        #"{"check-run-string":{"string":{"constant":"check_run"}}}"#,
-        #"{"check-run":{"one-of":["null","check-run-mapping"]}}"#,
-        #"{"check-run-mapping":{"mapping":{"properties":{"types":"check-run-activity"}}}}"#,
-        #"{"check-run-activity":{"one-of":["check-run-activity-type","check-run-activity-types"]}}"#,
-        #"{"check-run-activity-types":{"sequence":{"item-type":"check-run-activity-type"}}}"#,
-        #"{"check-run-activity-type":{"allowed-values":["completed","created","rerequested","requested_action"]}}"#,
-        #"{"check-suite-string":{"string":{"constant":"check_suite"}}}"#,
-        #"{"check-suite":{"one-of":["null","check-suite-mapping"]}}"#,
-        #"{"check-suite-mapping":{"mapping":{"properties":{"types":"check-suite-activity"}}}}"#,
-        #"{"check-suite-activity":{"one-of":["check-suite-activity-type","check-suite-activity-types"]}}"#,
-        #"{"check-suite-activity-types":{"sequence":{"item-type":"check-suite-activity-type"}}}"#,
-        #"{"check-suite-activity-type":{"allowed-values":["completed"]}}"#,
-        #"{"create-string":{"string":{"constant":"create"}}}"#,
-        #"{"create":{"null":{}}}"#,
-        #"{"delete-string":{"string":{"constant":"delete"}}}"#,
-        #"{"delete":{"null":{}}}"#,
-        #"{"deployment-string":{"string":{"constant":"deployment"}}}"#,
-        #"{"deployment":{"null":{}}}"#,
-        #"{"deployment-status-string":{"string":{"constant":"deployment_status"}}}"#,
-        #"{"deployment-status":{"null":{}}}"#,
-        #"{"discussion-string":{"string":{"constant":"discussion"}}}"#,
-        #"{"discussion":{"one-of":["null","discussion-mapping"]}}"#,
-        #"{"discussion-mapping":{"mapping":{"properties":{"types":"discussion-activity"}}}}"#,
-        #"{"discussion-activity":{"one-of":["discussion-activity-type","discussion-activity-types"]}}"#,
-        #"{"discussion-activity-types":{"sequence":{"item-type":"discussion-activity-type"}}}"#,
-        #"{"discussion-activity-type":{"allowed-values":["created","edited","deleted","transferred","pinned","unpinned","labeled","unlabeled","locked","unlocked","category_changed","answered","unanswered"]}}"#,
-        #"{"discussion-comment-string":{"string":{"constant":"discussion_comment"}}}"#,
-        #"{"discussion-comment":{"one-of":["null","discussion-comment-mapping"]}}"#,
-        #"{"discussion-comment-mapping":{"mapping":{"properties":{"types":"discussion-comment-activity"}}}}"#,
-        #"{"discussion-comment-activity":{"one-of":["discussion-comment-activity-type","discussion-comment-activity-types"]}}"#,
-        #"{"discussion-comment-activity-types":{"sequence":{"item-type":"discussion-comment-activity-type"}}}"#,
-        #"{"discussion-comment-activity-type":{"allowed-values":["created","edited","deleted"]}}"#,
-        #"{"fork-string":{"string":{"constant":"fork"}}}"#,
-        #"{"fork":{"null":{}}}"#,
-        #"{"gollum-string":{"string":{"constant":"gollum"}}}"#,
-        #"{"gollum":{"null":{}}}"#,
-        #"{"image-version-string":{"string":{"constant":"image_version"}}}"#,
-        #"{"image-version":{"one-of":["null","image-version-mapping"]}}"#,
-        #"{"image-version-mapping":{"mapping":{"properties":{"types":"image-version-activity","names":"event-names","versions":"event-versions"}}}}"#,
-        #"{"image-version-activity":{"one-of":["image-version-activity-type","image-version-activity-types"]}}"#,
-        #"{"image-version-activity-types":{"sequence":{"item-type":"image-version-activity-type"}}}"#,
-        #"{"image-version-activity-type":{"allowed-values":["created","ready","deleted"]}}"#,
-        #"{"issue-comment-string":{"string":{"constant":"issue_comment"}}}"#,
-        #"{"issue-comment":{"one-of":["null","issue-comment-mapping"]}}"#,
-        #"{"issue-comment-mapping":{"mapping":{"properties":{"types":"issue-comment-activity"}}}}"#,
-        #"{"issue-comment-activity":{"one-of":["issue-comment-activity-type","issue-comment-activity-types"]}}"#,
-        #"{"issue-comment-activity-types":{"sequence":{"item-type":"issue-comment-activity-type"}}}"#,
-        #"{"issue-comment-activity-type":{"allowed-values":["created","edited","deleted"]}}"#,
-        #"{"issues-string":{"string":{"constant":"issues"}}}"#,
-        #"{"issues":{"one-of":["null","issues-mapping"]}}"#,
-        #"{"issues-mapping":{"mapping":{"properties":{"types":"issues-activity"}}}}"#,
-        #"{"issues-activity":{"one-of":["issues-activity-type","issues-activity-types"]}}"#,
-        #"{"issues-activity-types":{"sequence":{"item-type":"issues-activity-type"}}}"#,
-        #"{"issues-activity-type":{"allowed-values":["opened","edited","deleted","transferred","pinned","unpinned","closed","reopened","assigned","unassigned","labeled","unlabeled","locked","unlocked","milestoned","demilestoned","field_added","field_removed","typed","untyped"]}}"#,
-        #"{"label-string":{"string":{"constant":"label"}}}"#,
-        #"{"label":{"one-of":["null","label-mapping"]}}"#,
-        #"{"label-mapping":{"mapping":{"properties":{"types":"label-activity"}}}}"#,
-        #"{"label-activity":{"one-of":["label-activity-type","label-activity-types"]}}"#,
-        #"{"label-activity-types":{"sequence":{"item-type":"label-activity-type"}}}"#,
-        #"{"label-activity-type":{"allowed-values":["created","edited","deleted"]}}"#,
-        #"{"merge-group-string":{"string":{"constant":"merge_group"}}}"#,
-        #"{"merge-group":{"one-of":["null","merge-group-mapping"]}}"#,
-        #"{"merge-group-mapping":{"mapping":{"properties":{"types":"merge-group-activity","branches":"event-branches","branches-ignore":"event-branches-ignore"}}}}"#,
-        #"{"merge-group-activity":{"one-of":["merge-group-activity-type","merge-group-activity-types"]}}"#,
-        #"{"merge-group-activity-types":{"sequence":{"item-type":"merge-group-activity-type"}}}"#,
-        #"{"merge-group-activity-type":{"allowed-values":["checks_requested"]}}"#,
-        #"{"milestone-string":{"string":{"constant":"milestone"}}}"#,
-        #"{"milestone":{"one-of":["null","milestone-mapping"]}}"#,
-        #"{"milestone-mapping":{"mapping":{"properties":{"types":"milestone-activity"}}}}"#,
-        #"{"milestone-activity":{"one-of":["milestone-activity-type","milestone-activity-types"]}}"#,
-        #"{"milestone-activity-types":{"sequence":{"item-type":"milestone-activity-type"}}}"#,
-        #"{"milestone-activity-type":{"allowed-values":["created","closed","opened","edited","deleted"]}}"#,
-        #"{"page-build-string":{"string":{"constant":"page_build"}}}"#,
-        #"{"page-build":{"null":{}}}"#,
-        #"{"project-string":{"string":{"constant":"project"}}}"#,
-        #"{"project":{"one-of":["null","project-mapping"]}}"#,
-        #"{"project-mapping":{"mapping":{"properties":{"types":"project-activity"}}}}"#,
-        #"{"project-activity":{"one-of":["project-activity-type","project-activity-types"]}}"#,
-        #"{"project-activity-types":{"sequence":{"item-type":"project-activity-type"}}}"#,
-        #"{"project-activity-type":{"allowed-values":["created","closed","reopened","edited","deleted"]}}"#,
-        #"{"project-card-string":{"string":{"constant":"project_card"}}}"#,
-        #"{"project-card":{"one-of":["null","project-card-mapping"]}}"#,
-        #"{"project-card-mapping":{"mapping":{"properties":{"types":"project-card-activity"}}}}"#,
-        #"{"project-card-activity":{"one-of":["project-card-activity-type","project-card-activity-types"]}}"#,
-        #"{"project-card-activity-types":{"sequence":{"item-type":"project-card-activity-type"}}}"#,
-        #"{"project-card-activity-type":{"allowed-values":["created","moved","converted","edited","deleted"]}}"#,
-        #"{"project-column-string":{"string":{"constant":"project_column"}}}"#,
-        #"{"project-column":{"one-of":["null","project-column-mapping"]}}"#,
-        #"{"project-column-mapping":{"mapping":{"properties":{"types":"project-column-activity"}}}}"#,
-        #"{"project-column-activity":{"one-of":["project-column-activity-type","project-column-activity-types"]}}"#,
-        #"{"project-column-activity-types":{"sequence":{"item-type":"project-column-activity-type"}}}"#,
-        #"{"project-column-activity-type":{"allowed-values":["created","updated","moved","deleted"]}}"#,
-        #"{"public-string":{"string":{"constant":"public"}}}"#,
-        #"{"public":{"null":{}}}"#,
-        #"{"pull-request-string":{"string":{"constant":"pull_request"}}}"#,
-        #"{"pull-request":{"one-of":["null","pull-request-mapping"]}}"#,
-        #"{"pull-request-mapping":{"mapping":{"properties":{"types":"pull-request-activity","branches":"event-branches","branches-ignore":"event-branches-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}}}"#,
-        #"{"pull-request-activity":{"one-of":["pull-request-activity-type","pull-request-activity-types"]}}"#,
-        #"{"pull-request-activity-types":{"sequence":{"item-type":"pull-request-activity-type"}}}"#,
-        #"{"pull-request-activity-type":{"allowed-values":["assigned","unassigned","labeled","unlabeled","opened","edited","closed","reopened","synchronize","converted_to_draft","locked","unlocked","enqueued","dequeued","milestoned","demilestoned","ready_for_review","review_requested","review_request_removed","auto_merge_enabled","auto_merge_disabled","stacked"]}}"#,
-        #"{"pull-request-comment-string":{"string":{"constant":"pull_request_comment"}}}"#,
-        #"{"pull-request-comment":{"one-of":["null","issue-comment-mapping"]}}"#,
-        #"{"pull-request-review-string":{"string":{"constant":"pull_request_review"}}}"#,
-        #"{"pull-request-review":{"one-of":["null","pull-request-review-mapping"]}}"#,
-        #"{"pull-request-review-mapping":{"mapping":{"properties":{"types":"pull-request-review-activity"}}}}"#,
-        #"{"pull-request-review-activity":{"one-of":["pull-request-review-activity-type","pull-request-review-activity-types"]}}"#,
-        #"{"pull-request-review-activity-types":{"sequence":{"item-type":"pull-request-review-activity-type"}}}"#,
-        #"{"pull-request-review-activity-type":{"allowed-values":["submitted","edited","dismissed"]}}"#,
-        #"{"pull-request-review-comment-string":{"string":{"constant":"pull_request_review_comment"}}}"#,
-        #"{"pull-request-review-comment":{"one-of":["null","pull-request-review-comment-mapping"]}}"#,
-        #"{"pull-request-review-comment-mapping":{"mapping":{"properties":{"types":"pull-request-review-comment-activity"}}}}"#,
-        #"{"pull-request-review-comment-activity":{"one-of":["pull-request-review-comment-activity-type","pull-request-review-comment-activity-types"]}}"#,
-        #"{"pull-request-review-comment-activity-types":{"sequence":{"item-type":"pull-request-review-comment-activity-type"}}}"#,
-        #"{"pull-request-review-comment-activity-type":{"allowed-values":["created","edited","deleted"]}}"#,
-        #"{"pull-request-target-string":{"string":{"constant":"pull_request_target"}}}"#,
-        #"{"pull-request-target":{"one-of":["null","pull-request-target-mapping"]}}"#,
-        #"{"pull-request-target-mapping":{"mapping":{"properties":{"types":"pull-request-target-activity","branches":"event-branches","branches-ignore":"event-branches-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}}}"#,
-        #"{"pull-request-target-activity":{"one-of":["pull-request-target-activity-type","pull-request-target-activity-types"]}}"#,
-        #"{"pull-request-target-activity-types":{"sequence":{"item-type":"pull-request-target-activity-type"}}}"#,
-        #"{"pull-request-target-activity-type":{"allowed-values":["assigned","unassigned","labeled","unlabeled","opened","edited","closed","reopened","synchronize","converted_to_draft","locked","unlocked","enqueued","dequeued","milestoned","demilestoned","ready_for_review","review_requested","review_request_removed","auto_merge_enabled","auto_merge_disabled","stacked"]}}"#,
-        #"{"push-string":{"string":{"constant":"push"}}}"#,
-        #"{"push":{"one-of":["null","push-mapping"]}}"#,
-        #"{"push-mapping":{"mapping":{"properties":{"branches":"event-branches","branches-ignore":"event-branches-ignore","tags":"event-tags","tags-ignore":"event-tags-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}}}"#,
-        #"{"registry-package-string":{"string":{"constant":"registry_package"}}}"#,
-        #"{"registry-package":{"one-of":["null","registry-package-mapping"]}}"#,
-        #"{"registry-package-mapping":{"mapping":{"properties":{"types":"registry-package-activity"}}}}"#,
-        #"{"registry-package-activity":{"one-of":["registry-package-activity-type","registry-package-activity-types"]}}"#,
-        #"{"registry-package-activity-types":{"sequence":{"item-type":"registry-package-activity-type"}}}"#,
-        #"{"registry-package-activity-type":{"allowed-values":["published","updated"]}}"#,
-        #"{"release-string":{"string":{"constant":"release"}}}"#,
-        #"{"release":{"one-of":["null","release-mapping"]}}"#,
-        #"{"release-mapping":{"mapping":{"properties":{"types":"release-activity"}}}}"#,
-        #"{"release-activity":{"one-of":["release-activity-type","release-activity-types"]}}"#,
-        #"{"release-activity-types":{"sequence":{"item-type":"release-activity-type"}}}"#,
-        #"{"release-activity-type":{"allowed-values":["published","unpublished","created","edited","deleted","prereleased","released"]}}"#,
-        #"{"schedule-string":{"string":{"constant":"schedule"}}}"#,
-        #"{"schedule":{"sequence":{"item-type":"cron-mapping"}}}"#,
-        #"{"status-string":{"string":{"constant":"status"}}}"#,
-        #"{"status":{"null":{}}}"#,
-        #"{"watch-string":{"string":{"constant":"watch"}}}"#,
-        #"{"watch":{"one-of":["null","watch-mapping"]}}"#,
-        #"{"watch-mapping":{"mapping":{"properties":{"types":"watch-activity"}}}}"#,
-        #"{"watch-activity":{"one-of":["watch-activity-type","watch-activity-types"]}}"#,
-        #"{"watch-activity-types":{"sequence":{"item-type":"watch-activity-type"}}}"#,
-        #"{"watch-activity-type":{"allowed-values":["started"]}}"#,
-        #"{"workflow-run-string":{"string":{"constant":"workflow_run"}}}"#,
-        #"{"workflow-run":{"one-of":["null","workflow-run-mapping"]}}"#,
-        #"{"workflow-run-mapping":{"mapping":{"properties":{"types":"workflow-run-activity","workflows":"workflow-run-workflows","branches":"event-branches","branches-ignore":"event-branches-ignore"}}}}"#,
-        #"{"workflow-run-workflows":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"workflow-run-activity":{"one-of":["workflow-run-activity-type","workflow-run-activity-types"]}}"#,
-        #"{"workflow-run-activity-types":{"sequence":{"item-type":"workflow-run-activity-type"}}}"#,
-        #"{"workflow-run-activity-type":{"allowed-values":["requested","completed","in_progress"]}}"#,
-        #"{"event-branches":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-branches-ignore":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-names":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-tags":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-tags-ignore":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-paths":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-paths-ignore":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"event-versions":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"repository-dispatch-string":{"string":{"constant":"branch_protection_rule"}}}"#,
-        #"{"repository-dispatch":{"one-of":["null","repository-dispatch-mapping"]}}"#,
-        #"{"repository-dispatch-mapping":{"mapping":{"properties":{"types":"sequence-of-non-empty-string"}}}}"#,
-        #"{"workflow-call-string":{"string":{"constant":"workflow_call"}}}"#,
-        #"{"workflow-call":{"one-of":["null","workflow-call-mapping"]}}"#,
-        #"{"workflow-call-mapping":{"mapping":{"properties":{"inputs":"workflow-call-inputs","secrets":"workflow-call-secrets","outputs":"workflow-call-outputs"}}}}"#,
-        #"{"workflow-call-inputs":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"workflow-call-input-definition"}}}"#,
-        #"{"workflow-call-input-definition":{"mapping":{"properties":{"description":{"type":"string"},"type":{"type":"workflow-call-input-type","required":true},"required":{"type":"boolean"},"default":"workflow-call-input-default"}}}}"#,
-        #"{"workflow-call-input-type":{"one-of":["input-type-string","input-type-boolean","input-type-number"]}}"#,
-        #"{"input-type-string":{"string":{"constant":"string"}}}"#,
-        #"{"input-type-boolean":{"string":{"constant":"boolean"}}}"#,
-        #"{"input-type-number":{"string":{"constant":"number"}}}"#,
-        #"{"input-type-choice":{"string":{"constant":"choice"}}}"#,
-        #"{"input-type-environment":{"string":{"constant":"environment"}}}"#,
-        #"{"workflow-call-input-default":{"context":["github","inputs","vars"],"one-of":["string","boolean","number"]}}"#,
-        #"{"workflow-call-secrets":{"mapping":{"loose-key-type":"workflow-call-secret-name","loose-value-type":"workflow-call-secret-definition"}}}"#,
-        #"{"workflow-call-secret-name":{"string":{"require-non-empty":true}}}"#,
-        #"{"workflow-call-secret-definition":{"one-of":["null","workflow-call-secret-mapping-definition"]}}"#,
-        #"{"workflow-call-secret-mapping-definition":{"mapping":{"properties":{"description":{"type":"string"},"required":{"type":"boolean"}}}}}"#,
-        #"{"workflow-call-outputs":{"mapping":{"loose-key-type":"workflow-call-output-name","loose-value-type":"workflow-call-output-definition"}}}"#,
-        #"{"workflow-call-output-name":{"string":{"require-non-empty":true}}}"#,
-        #"{"workflow-call-output-definition":{"mapping":{"properties":{"description":{"type":"string"},"value":{"type":"workflow-output-context","required":true}}}}}"#,
-        #"{"workflow-output-context":{"context":["github","inputs","vars","jobs"],"string":{}}}"#,
-        #"{"workflow-dispatch-string":{"string":{"constant":"workflow_dispatch"}}}"#,
-        #"{"workflow-dispatch":{"one-of":["null","workflow-dispatch-mapping"]}}"#,
-        #"{"workflow-dispatch-mapping":{"mapping":{"properties":{"inputs":"workflow-dispatch-inputs"}}}}"#,
-        #"{"workflow-dispatch-inputs":{"mapping":{"loose-key-type":"workflow-dispatch-input-name","loose-value-type":"workflow-dispatch-input"}}}"#,
-        #"{"workflow-dispatch-input-name":{"string":{"require-non-empty":true}}}"#,
-        #"{"workflow-dispatch-input":{"mapping":{"properties":{"description":{"type":"string"},"type":{"type":"workflow-dispatch-input-type"},"required":{"type":"boolean"},"default":"workflow-dispatch-input-default","options":{"type":"sequence-of-string"}}}}}"#,
-        #"{"workflow-dispatch-input-type":{"one-of":["input-type-string","input-type-boolean","input-type-number","input-type-environment","input-type-choice"]}}"#,
-        #"{"workflow-dispatch-input-default":{"one-of":["string","boolean","number"]}}"#,
-        #"{"permissions":{"one-of":["permissions-mapping","permission-level-shorthand-read-all","permission-level-shorthand-write-all"]}}"#,
-        #"{"permissions-mapping":{"mapping":{"properties":{"actions":{"type":"permission-level-any"},"artifact-metadata":{"type":"permission-level-any"},"attestations":{"type":"permission-level-any"},"checks":{"type":"permission-level-any"},"code-quality":{"type":"permission-level-any"},"contents":{"type":"permission-level-any"},"copilot-requests":{"type":"permission-level-write-or-no-access"},"deployments":{"type":"permission-level-any"},"discussions":{"type":"permission-level-any"},"drives":{"type":"permission-level-any"},"id-token":{"type":"permission-level-write-or-no-access"},"issues":{"type":"permission-level-any"},"models":{"type":"permission-level-read-or-no-access"},"packages":{"type":"permission-level-any"},"pages":{"type":"permission-level-any"},"pull-requests":{"type":"permission-level-any"},"repository-projects":{"type":"permission-level-any"},"security-events":{"type":"permission-level-any"},"statuses":{"type":"permission-level-any"},"vulnerability-alerts":{"type":"permission-level-read-or-no-access"}}}}}"#,
-        #"{"permission-level-any":{"one-of":["permission-level-read","permission-level-write","permission-level-no-access"]}}"#,
-        #"{"permission-level-read-or-no-access":{"one-of":["permission-level-read","permission-level-no-access"]}}"#,
-        #"{"permission-level-write-or-no-access":{"one-of":["permission-level-write","permission-level-no-access"]}}"#,
-        #"{"permission-level-read":{"string":{"constant":"read"}}}"#,
-        #"{"permission-level-write":{"string":{"constant":"write"}}}"#,
-        #"{"permission-level-no-access":{"string":{"constant":"none"}}}"#,
-        #"{"permission-level-shorthand-read-all":{"string":{"constant":"read-all"}}}"#,
-        #"{"permission-level-shorthand-write-all":{"string":{"constant":"write-all"}}}"#,
-        #"{"workflow-defaults":{"mapping":{"properties":{"run":"workflow-defaults-run"}}}}"#,
-        #"{"workflow-defaults-run":{"mapping":{"properties":{"shell":"shell","working-directory":"working-directory"}}}}"#,
-        #"{"workflow-env":{"context":["github","inputs","vars","secrets"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}}}"#,
-        #"{"jobs":{"mapping":{"loose-key-type":"job-id","loose-value-type":"job"}}}"#,
-        #"{"job-id":{"string":{"require-non-empty":true}}}"#,
-        #"{"job":{"one-of":["job-factory","workflow-job"]}}"#,
-        #"{"job-factory":{"mapping":{"properties":{"needs":"needs","if":"job-if","strategy":"strategy","name":{"type":"string-strategy-context"},"runs-on":{"type":"runs-on","required":true},"timeout-minutes":{"type":"number-strategy-context"},"cancel-timeout-minutes":"number-strategy-context","continue-on-error":{"type":"boolean-strategy-context"},"container":"container","services":"services","env":"job-env","environment":"job-environment","permissions":"permissions","concurrency":"job-concurrency","outputs":"job-outputs","defaults":"job-defaults","steps":"steps","snapshot":"snapshot"}}}}"#,
-        #"{"workflow-job":{"mapping":{"properties":{"name":{"type":"string-strategy-context"},"uses":{"type":"non-empty-string","required":true},"with":"workflow-job-with","secrets":"workflow-job-secrets","needs":"needs","if":"job-if","permissions":"permissions","concurrency":"job-concurrency","strategy":"strategy"}}}}"#,
-        #"{"workflow-job-with":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"scalar-needs-context"}}}"#,
-        #"{"workflow-job-secrets":{"one-of":["workflow-job-secrets-mapping","workflow-job-secrets-inherit"]}}"#,
-        #"{"workflow-job-secrets-mapping":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"scalar-needs-context-with-secrets"}}}"#,
-        #"{"workflow-job-secrets-inherit":{"string":{"constant":"inherit"}}}"#,
-        #"{"needs":{"one-of":["sequence-of-non-empty-string","non-empty-string"]}}"#,
-        #"{"job-if":{"context":["github","inputs","vars","needs","always(0,0)","failure(0,MAX)","cancelled(0,0)","success(0,MAX)"],"string":{}}}"#,
-        #"{"job-if-result":{"context":["github","inputs","vars","needs","always(0,0)","failure(0,MAX)","cancelled(0,0)","success(0,MAX)"],"one-of":["null","boolean","number","string","sequence","mapping"]}}"#,
-        #"{"strategy":{"context":["github","inputs","vars","needs"],"mapping":{"properties":{"fail-fast":{"type":"boolean"},"max-parallel":{"type":"number"},"matrix":"matrix"}}}}"#,
-        #"{"matrix":{"mapping":{"properties":{"include":{"type":"matrix-filter"},"exclude":{"type":"matrix-filter"}},"loose-key-type":"non-empty-string","loose-value-type":"sequence"}}}"#,
-        #"{"matrix-filter":{"sequence":{"item-type":"matrix-filter-item"}}}"#,
-        #"{"matrix-filter-item":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"any"}}}"#,
-        #"{"snapshot":{"one-of":["non-empty-string","snapshot-mapping"]}}"#,
-        #"{"snapshot-mapping":{"mapping":{"properties":{"image-name":{"type":"non-empty-string","required":true},"if":"snapshot-if","version":{"type":"non-empty-string"}}}}}"#,
-        #"{"snapshot-if":{"context":["github","inputs","vars","needs","strategy","matrix"],"string":{}}}"#,
-        #"{"runs-on":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","sequence-of-non-empty-string","runs-on-mapping"]}}"#,
-        #"{"runs-on-mapping":{"mapping":{"properties":{"group":{"type":"non-empty-string"},"labels":"runs-on-labels"}}}}"#,
-        #"{"runs-on-labels":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"job-env":{"context":["github","inputs","vars","needs","strategy","matrix","secrets"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}}}"#,
-        #"{"workflow-concurrency":{"context":["github","inputs","vars"],"one-of":["string","concurrency-mapping"]}}"#,
-        #"{"job-concurrency":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","concurrency-mapping"]}}"#,
-        #"{"concurrency-mapping":{"mapping":{"properties":{"group":{"type":"non-empty-string","required":true},"cancel-in-progress":{"type":"boolean"},"queue":{"type":"concurrency-queue"}}}}}"#,
-        #"{"concurrency-queue":{"allowed-values":["single","max"]}}"#,
-        #"{"job-environment":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","job-environment-mapping"]}}"#,
-        #"{"job-environment-mapping":{"mapping":{"properties":{"name":{"type":"job-environment-name","required":true},"url":{"type":"string-runner-context-no-secrets"},"deployment":{"type":"boolean"}}}}}"#,
-        #"{"job-environment-name":{"context":["github","inputs","vars","needs","strategy","matrix"],"string":{}}}"#,
-        #"{"job-defaults":{"mapping":{"properties":{"run":"job-defaults-run"}}}}"#,
-        #"{"job-defaults-run":{"context":["github","inputs","vars","strategy","matrix","needs","env"],"mapping":{"properties":{"shell":"shell","working-directory":"working-directory"}}}}"#,
-        #"{"job-outputs":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string-runner-context"}}}"#,
-        #"{"steps":{"sequence":{"item-type":"steps-item"}}}"#,
-        #"{"steps-item":{"one-of":["run-step","regular-step","wait-step","wait-all-step","cancel-step","parallel-step"]}}"#,
-        #"{"run-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","if":"step-if","timeout-minutes":"step-timeout-minutes","run":{"type":"string-steps-context","required":true},"continue-on-error":"step-continue-on-error","env":"step-env","working-directory":"string-steps-context","shell":"shell","background":"step-background"}}}}"#,
-        #"{"regular-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","if":"step-if","continue-on-error":"step-continue-on-error","timeout-minutes":"step-timeout-minutes","uses":{"type":"step-uses","required":true},"with":"step-with","env":"step-env","background":"step-background"}}}}"#,
-        #"{"wait-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","wait":{"type":"step-wait-target","required":true}}}}}"#,
-        #"{"wait-all-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","wait-all":{"type":"step-wait-all-value","required":true}}}}}"#,
-        #"{"cancel-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","cancel":{"type":"step-cancel-target","required":true}}}}}"#,
-        #"{"parallel-step":{"mapping":{"properties":{"parallel":{"type":"parallel-steps","required":true}}}}}"#,
-        #"{"parallel-steps":{"sequence":{"item-type":"steps-item"}}}"#,
-        #"{"step-uses":{"string":{"require-non-empty":true}}}"#,
-        #"{"step-background":{"boolean":{}}}"#,
-        #"{"step-wait-target":{"one-of":["non-empty-string","sequence-of-non-empty-string"]}}"#,
-        #"{"step-wait-all-value":{"one-of":["null","boolean"]}}"#,
-        #"{"step-cancel-target":{"string":{"require-non-empty":true}}}"#,
-        #"{"step-continue-on-error":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"boolean":{}}}"#,
-        #"{"step-id":{"string":{"require-non-empty":true}}}"#,
-        #"{"step-if":{"context":["github","inputs","vars","needs","strategy","matrix","steps","job","runner","env","always(0,0)","failure(0,0)","cancelled(0,0)","success(0,0)","hashFiles(1,255)"],"string":{}}}"#,
-        #"{"step-if-result":{"context":["github","inputs","vars","strategy","matrix","steps","job","runner","env","always(0,0)","failure(0,0)","cancelled(0,0)","success(0,0)","hashFiles(1,255)"],"one-of":["null","boolean","number","string","sequence","mapping"]}}"#,
-        #"{"step-env":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}}}"#,
-        #"{"step-name":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"string":{}}}"#,
-        #"{"step-timeout-minutes":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"number":{}}}"#,
-        #"{"step-with":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}}}"#,
-        #"{"container":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","container-mapping"]}}"#,
-        #"{"container-mapping":{"mapping":{"properties":{"image":{"type":"non-empty-string"},"options":{"type":"string"},"env":"container-env","ports":{"type":"sequence-of-non-empty-string"},"volumes":{"type":"sequence-of-non-empty-string"},"credentials":"container-registry-credentials"}}}}"#,
-        #"{"services":{"context":["github","inputs","vars","needs","strategy","matrix"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"services-container"}}}"#,
-        #"{"services-container":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","service-container-mapping"]}}"#,
-        #"{"container-registry-credentials":{"context":["github","inputs","vars","secrets","env"],"mapping":{"properties":{"username":"non-empty-string","password":"non-empty-string"}}}}"#,
-        #"{"container-env":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string-runner-context"}}}"#,
-        #"{"non-empty-string":{"string":{"require-non-empty":true}}}"#,
-        #"{"sequence-of-non-empty-string":{"sequence":{"item-type":"non-empty-string"}}}"#,
-        #"{"sequence-of-string":{"sequence":{"item-type":"string"}}}"#,
-        #"{"boolean-needs-context":{"context":["github","inputs","vars","needs"],"boolean":{}}}"#,
-        #"{"number-needs-context":{"context":["github","inputs","vars","needs"],"number":{}}}"#,
-        #"{"string-needs-context":{"context":["github","inputs","vars","needs"],"string":{}}}"#,
-        #"{"scalar-needs-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","boolean","number"]}}"#,
-        #"{"scalar-needs-context-with-secrets":{"context":["github","inputs","vars","needs","secrets","strategy","matrix"],"one-of":["string","boolean","number"]}}"#,
-        #"{"boolean-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"boolean":{}}}"#,
-        #"{"number-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"number":{}}}"#,
-        #"{"string-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"string":{}}}"#,
-        #"{"boolean-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"boolean":{}}}"#,
-        #"{"number-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"number":{}}}"#,
-        #"{"string-runner-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env"],"string":{}}}"#,
-        #"{"string-runner-context-no-secrets":{"context":["github","inputs","vars","needs","strategy","matrix","steps","job","runner","env"],"string":{}}}"#,
-        #"{"string-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"string":{}}}"#,
-        #"{"shell":{"string":{"require-non-empty":true}}}"#,
-        #"{"working-directory":{"string":{"require-non-empty":true}}}"#,
-        #"{"cron-mapping":{"mapping":{"properties":{"cron":{"type":"cron-pattern","required":true},"timezone":"timezone-string"}}}}"#,
-        #"{"cron-pattern":{"string":{"require-non-empty":true}}}"#,
-        #"{"timezone-string":{"string":{"require-non-empty":true}}}"#,
-        #"{"service-container-mapping":{"mapping":{"properties":{"image":{"type":"non-empty-string"},"options":{"type":"string"},"env":"container-env","ports":{"type":"sequence-of-non-empty-string"},"volumes":{"type":"sequence-of-non-empty-string"},"credentials":"container-registry-credentials","entrypoint":{"type":"string"},"command":{"type":"string"}}}}}"#,
+        #"""
+        {
+         "workflow-root": {
+          "mapping": {
+           "properties": {
+            "on": "on",
+            "name": "workflow-name",
+            "description": "workflow-description",
+            "run-name": "run-name",
+            "defaults": "workflow-defaults",
+            "env": "workflow-env",
+            "permissions": "permissions",
+            "concurrency": "workflow-concurrency",
+            "jobs": {
+             "type": "jobs",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-root-strict": {
+          "mapping": {
+           "properties": {
+            "on": {
+             "type": "on-strict",
+             "required": true
+            },
+            "name": "workflow-name",
+            "description": "workflow-description",
+            "run-name": "run-name",
+            "defaults": "workflow-defaults",
+            "env": "workflow-env",
+            "permissions": "permissions",
+            "concurrency": "workflow-concurrency",
+            "jobs": {
+             "type": "jobs",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-name": {
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-description": {
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "run-name": {
+          "context": [
+           "github",
+           "inputs",
+           "vars"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "on": {
+          "one-of": [
+           "string",
+           "sequence",
+           "on-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "on-mapping": {
+          "mapping": {
+           "properties": {
+            "workflow_call": "workflow-call"
+           },
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "any"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "on-strict": {
+          "one-of": [
+           "on-string-strict",
+           "on-sequence-strict",
+           "on-mapping-strict"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "on-mapping-strict": {
+          "mapping": {
+           "properties": {
+            "branch_protection_rule": "branch-protection-rule",
+            "check_run": "check-run",
+            "check_suite": "check-suite",
+            "create": "create",
+            "delete": "delete",
+            "deployment": "deployment",
+            "deployment_status": "deployment-status",
+            "discussion": "discussion",
+            "discussion_comment": "discussion-comment",
+            "fork": "fork",
+            "gollum": "gollum",
+            "image_version": "image-version",
+            "issue_comment": "issue-comment",
+            "issues": "issues",
+            "label": "label",
+            "merge_group": "merge-group",
+            "milestone": "milestone",
+            "page_build": "page-build",
+            "project": "project",
+            "project_card": "project-card",
+            "project_column": "project-column",
+            "public": "public",
+            "pull_request": "pull-request",
+            "pull_request_comment": "pull-request-comment",
+            "pull_request_review": "pull-request-review",
+            "pull_request_review_comment": "pull-request-review-comment",
+            "pull_request_target": "pull-request-target",
+            "push": "push",
+            "registry_package": "registry-package",
+            "release": "release",
+            "repository_dispatch": "repository-dispatch",
+            "schedule": "schedule",
+            "status": "status",
+            "watch": "watch",
+            "workflow_call": "workflow-call",
+            "workflow_dispatch": "workflow-dispatch",
+            "workflow_run": "workflow-run"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "on-string-strict": {
+          "one-of": [
+           "branch-protection-rule-string",
+           "check-run-string",
+           "check-suite-string",
+           "create-string",
+           "delete-string",
+           "deployment-string",
+           "deployment-status-string",
+           "discussion-string",
+           "discussion-comment-string",
+           "fork-string",
+           "gollum-string",
+           "image-version-string",
+           "issue-comment-string",
+           "issues-string",
+           "label-string",
+           "merge-group-string",
+           "milestone-string",
+           "page-build-string",
+           "project-string",
+           "project-card-string",
+           "project-column-string",
+           "public-string",
+           "pull-request-string",
+           "pull-request-comment-string",
+           "pull-request-review-string",
+           "pull-request-review-comment-string",
+           "pull-request-target-string",
+           "push-string",
+           "registry-package-string",
+           "release-string",
+           "repository-dispatch-string",
+           "schedule-string",
+           "status-string",
+           "watch-string",
+           "workflow-call-string",
+           "workflow-dispatch-string",
+           "workflow-run-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "on-sequence-strict": {
+          "sequence": {
+           "item-type": "on-string-strict"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule-string": {
+          "string": {
+           "constant": "branch_protection_rule"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule": {
+          "one-of": [
+           "null",
+           "branch-protection-rule-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "branch-protection-rule-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule-activity": {
+          "one-of": [
+           "branch-protection-rule-activity-type",
+           "branch-protection-rule-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule-activity-types": {
+          "sequence": {
+           "item-type": "branch-protection-rule-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "branch-protection-rule-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run-string": {
+          "string": {
+           "constant": "check_run"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run": {
+          "one-of": [
+           "null",
+           "check-run-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "check-run-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run-activity": {
+          "one-of": [
+           "check-run-activity-type",
+           "check-run-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run-activity-types": {
+          "sequence": {
+           "item-type": "check-run-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-run-activity-type": {
+          "allowed-values": [
+           "completed",
+           "created",
+           "rerequested",
+           "requested_action"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite-string": {
+          "string": {
+           "constant": "check_suite"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite": {
+          "one-of": [
+           "null",
+           "check-suite-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "check-suite-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite-activity": {
+          "one-of": [
+           "check-suite-activity-type",
+           "check-suite-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite-activity-types": {
+          "sequence": {
+           "item-type": "check-suite-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "check-suite-activity-type": {
+          "allowed-values": [
+           "completed"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "create-string": {
+          "string": {
+           "constant": "create"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "create": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "delete-string": {
+          "string": {
+           "constant": "delete"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "delete": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "deployment-string": {
+          "string": {
+           "constant": "deployment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "deployment": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "deployment-status-string": {
+          "string": {
+           "constant": "deployment_status"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "deployment-status": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-string": {
+          "string": {
+           "constant": "discussion"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion": {
+          "one-of": [
+           "null",
+           "discussion-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "discussion-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-activity": {
+          "one-of": [
+           "discussion-activity-type",
+           "discussion-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-activity-types": {
+          "sequence": {
+           "item-type": "discussion-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted",
+           "transferred",
+           "pinned",
+           "unpinned",
+           "labeled",
+           "unlabeled",
+           "locked",
+           "unlocked",
+           "category_changed",
+           "answered",
+           "unanswered"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment-string": {
+          "string": {
+           "constant": "discussion_comment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment": {
+          "one-of": [
+           "null",
+           "discussion-comment-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "discussion-comment-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment-activity": {
+          "one-of": [
+           "discussion-comment-activity-type",
+           "discussion-comment-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment-activity-types": {
+          "sequence": {
+           "item-type": "discussion-comment-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "discussion-comment-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "fork-string": {
+          "string": {
+           "constant": "fork"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "fork": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "gollum-string": {
+          "string": {
+           "constant": "gollum"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "gollum": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version-string": {
+          "string": {
+           "constant": "image_version"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version": {
+          "one-of": [
+           "null",
+           "image-version-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "image-version-activity",
+            "names": "event-names",
+            "versions": "event-versions"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version-activity": {
+          "one-of": [
+           "image-version-activity-type",
+           "image-version-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version-activity-types": {
+          "sequence": {
+           "item-type": "image-version-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "image-version-activity-type": {
+          "allowed-values": [
+           "created",
+           "ready",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment-string": {
+          "string": {
+           "constant": "issue_comment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment": {
+          "one-of": [
+           "null",
+           "issue-comment-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "issue-comment-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment-activity": {
+          "one-of": [
+           "issue-comment-activity-type",
+           "issue-comment-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment-activity-types": {
+          "sequence": {
+           "item-type": "issue-comment-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issue-comment-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues-string": {
+          "string": {
+           "constant": "issues"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues": {
+          "one-of": [
+           "null",
+           "issues-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "issues-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues-activity": {
+          "one-of": [
+           "issues-activity-type",
+           "issues-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues-activity-types": {
+          "sequence": {
+           "item-type": "issues-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "issues-activity-type": {
+          "allowed-values": [
+           "opened",
+           "edited",
+           "deleted",
+           "transferred",
+           "pinned",
+           "unpinned",
+           "closed",
+           "reopened",
+           "assigned",
+           "unassigned",
+           "labeled",
+           "unlabeled",
+           "locked",
+           "unlocked",
+           "milestoned",
+           "demilestoned",
+           "field_added",
+           "field_removed",
+           "typed",
+           "untyped"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "label-string": {
+          "string": {
+           "constant": "label"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "label": {
+          "one-of": [
+           "null",
+           "label-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "label-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "label-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "label-activity": {
+          "one-of": [
+           "label-activity-type",
+           "label-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "label-activity-types": {
+          "sequence": {
+           "item-type": "label-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "label-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group-string": {
+          "string": {
+           "constant": "merge_group"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group": {
+          "one-of": [
+           "null",
+           "merge-group-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "merge-group-activity",
+            "branches": "event-branches",
+            "branches-ignore": "event-branches-ignore"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group-activity": {
+          "one-of": [
+           "merge-group-activity-type",
+           "merge-group-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group-activity-types": {
+          "sequence": {
+           "item-type": "merge-group-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "merge-group-activity-type": {
+          "allowed-values": [
+           "checks_requested"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone-string": {
+          "string": {
+           "constant": "milestone"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone": {
+          "one-of": [
+           "null",
+           "milestone-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "milestone-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone-activity": {
+          "one-of": [
+           "milestone-activity-type",
+           "milestone-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone-activity-types": {
+          "sequence": {
+           "item-type": "milestone-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "milestone-activity-type": {
+          "allowed-values": [
+           "created",
+           "closed",
+           "opened",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "page-build-string": {
+          "string": {
+           "constant": "page_build"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "page-build": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-string": {
+          "string": {
+           "constant": "project"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project": {
+          "one-of": [
+           "null",
+           "project-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "project-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-activity": {
+          "one-of": [
+           "project-activity-type",
+           "project-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-activity-types": {
+          "sequence": {
+           "item-type": "project-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-activity-type": {
+          "allowed-values": [
+           "created",
+           "closed",
+           "reopened",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card-string": {
+          "string": {
+           "constant": "project_card"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card": {
+          "one-of": [
+           "null",
+           "project-card-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "project-card-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card-activity": {
+          "one-of": [
+           "project-card-activity-type",
+           "project-card-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card-activity-types": {
+          "sequence": {
+           "item-type": "project-card-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-card-activity-type": {
+          "allowed-values": [
+           "created",
+           "moved",
+           "converted",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column-string": {
+          "string": {
+           "constant": "project_column"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column": {
+          "one-of": [
+           "null",
+           "project-column-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "project-column-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column-activity": {
+          "one-of": [
+           "project-column-activity-type",
+           "project-column-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column-activity-types": {
+          "sequence": {
+           "item-type": "project-column-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "project-column-activity-type": {
+          "allowed-values": [
+           "created",
+           "updated",
+           "moved",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "public-string": {
+          "string": {
+           "constant": "public"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "public": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-string": {
+          "string": {
+           "constant": "pull_request"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request": {
+          "one-of": [
+           "null",
+           "pull-request-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "pull-request-activity",
+            "branches": "event-branches",
+            "branches-ignore": "event-branches-ignore",
+            "paths": "event-paths",
+            "paths-ignore": "event-paths-ignore"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-activity": {
+          "one-of": [
+           "pull-request-activity-type",
+           "pull-request-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-activity-types": {
+          "sequence": {
+           "item-type": "pull-request-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-activity-type": {
+          "allowed-values": [
+           "assigned",
+           "unassigned",
+           "labeled",
+           "unlabeled",
+           "opened",
+           "edited",
+           "closed",
+           "reopened",
+           "synchronize",
+           "converted_to_draft",
+           "locked",
+           "unlocked",
+           "enqueued",
+           "dequeued",
+           "milestoned",
+           "demilestoned",
+           "ready_for_review",
+           "review_requested",
+           "review_request_removed",
+           "auto_merge_enabled",
+           "auto_merge_disabled",
+           "stacked"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-comment-string": {
+          "string": {
+           "constant": "pull_request_comment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-comment": {
+          "one-of": [
+           "null",
+           "issue-comment-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-string": {
+          "string": {
+           "constant": "pull_request_review"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review": {
+          "one-of": [
+           "null",
+           "pull-request-review-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "pull-request-review-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-activity": {
+          "one-of": [
+           "pull-request-review-activity-type",
+           "pull-request-review-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-activity-types": {
+          "sequence": {
+           "item-type": "pull-request-review-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-activity-type": {
+          "allowed-values": [
+           "submitted",
+           "edited",
+           "dismissed"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment-string": {
+          "string": {
+           "constant": "pull_request_review_comment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment": {
+          "one-of": [
+           "null",
+           "pull-request-review-comment-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "pull-request-review-comment-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment-activity": {
+          "one-of": [
+           "pull-request-review-comment-activity-type",
+           "pull-request-review-comment-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment-activity-types": {
+          "sequence": {
+           "item-type": "pull-request-review-comment-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-review-comment-activity-type": {
+          "allowed-values": [
+           "created",
+           "edited",
+           "deleted"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target-string": {
+          "string": {
+           "constant": "pull_request_target"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target": {
+          "one-of": [
+           "null",
+           "pull-request-target-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "pull-request-target-activity",
+            "branches": "event-branches",
+            "branches-ignore": "event-branches-ignore",
+            "paths": "event-paths",
+            "paths-ignore": "event-paths-ignore"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target-activity": {
+          "one-of": [
+           "pull-request-target-activity-type",
+           "pull-request-target-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target-activity-types": {
+          "sequence": {
+           "item-type": "pull-request-target-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "pull-request-target-activity-type": {
+          "allowed-values": [
+           "assigned",
+           "unassigned",
+           "labeled",
+           "unlabeled",
+           "opened",
+           "edited",
+           "closed",
+           "reopened",
+           "synchronize",
+           "converted_to_draft",
+           "locked",
+           "unlocked",
+           "enqueued",
+           "dequeued",
+           "milestoned",
+           "demilestoned",
+           "ready_for_review",
+           "review_requested",
+           "review_request_removed",
+           "auto_merge_enabled",
+           "auto_merge_disabled",
+           "stacked"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "push-string": {
+          "string": {
+           "constant": "push"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "push": {
+          "one-of": [
+           "null",
+           "push-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "push-mapping": {
+          "mapping": {
+           "properties": {
+            "branches": "event-branches",
+            "branches-ignore": "event-branches-ignore",
+            "tags": "event-tags",
+            "tags-ignore": "event-tags-ignore",
+            "paths": "event-paths",
+            "paths-ignore": "event-paths-ignore"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package-string": {
+          "string": {
+           "constant": "registry_package"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package": {
+          "one-of": [
+           "null",
+           "registry-package-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "registry-package-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package-activity": {
+          "one-of": [
+           "registry-package-activity-type",
+           "registry-package-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package-activity-types": {
+          "sequence": {
+           "item-type": "registry-package-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "registry-package-activity-type": {
+          "allowed-values": [
+           "published",
+           "updated"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "release-string": {
+          "string": {
+           "constant": "release"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "release": {
+          "one-of": [
+           "null",
+           "release-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "release-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "release-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "release-activity": {
+          "one-of": [
+           "release-activity-type",
+           "release-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "release-activity-types": {
+          "sequence": {
+           "item-type": "release-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "release-activity-type": {
+          "allowed-values": [
+           "published",
+           "unpublished",
+           "created",
+           "edited",
+           "deleted",
+           "prereleased",
+           "released"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "schedule-string": {
+          "string": {
+           "constant": "schedule"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "schedule": {
+          "sequence": {
+           "item-type": "cron-mapping"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "status-string": {
+          "string": {
+           "constant": "status"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "status": {
+          "null": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch-string": {
+          "string": {
+           "constant": "watch"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch": {
+          "one-of": [
+           "null",
+           "watch-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "watch-activity"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch-activity": {
+          "one-of": [
+           "watch-activity-type",
+           "watch-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch-activity-types": {
+          "sequence": {
+           "item-type": "watch-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "watch-activity-type": {
+          "allowed-values": [
+           "started"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-string": {
+          "string": {
+           "constant": "workflow_run"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run": {
+          "one-of": [
+           "null",
+           "workflow-run-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "workflow-run-activity",
+            "workflows": "workflow-run-workflows",
+            "branches": "event-branches",
+            "branches-ignore": "event-branches-ignore"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-workflows": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-activity": {
+          "one-of": [
+           "workflow-run-activity-type",
+           "workflow-run-activity-types"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-activity-types": {
+          "sequence": {
+           "item-type": "workflow-run-activity-type"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-run-activity-type": {
+          "allowed-values": [
+           "requested",
+           "completed",
+           "in_progress"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-branches": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-branches-ignore": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-names": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-tags": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-tags-ignore": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-paths": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-paths-ignore": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "event-versions": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "repository-dispatch-string": {
+          "string": {
+           "constant": "branch_protection_rule"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "repository-dispatch": {
+          "one-of": [
+           "null",
+           "repository-dispatch-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "repository-dispatch-mapping": {
+          "mapping": {
+           "properties": {
+            "types": "sequence-of-non-empty-string"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-string": {
+          "string": {
+           "constant": "workflow_call"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call": {
+          "one-of": [
+           "null",
+           "workflow-call-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-mapping": {
+          "mapping": {
+           "properties": {
+            "inputs": "workflow-call-inputs",
+            "secrets": "workflow-call-secrets",
+            "outputs": "workflow-call-outputs"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-inputs": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "workflow-call-input-definition"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-input-definition": {
+          "mapping": {
+           "properties": {
+            "description": {
+             "type": "string"
+            },
+            "type": {
+             "type": "workflow-call-input-type",
+             "required": true
+            },
+            "required": {
+             "type": "boolean"
+            },
+            "default": "workflow-call-input-default"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-input-type": {
+          "one-of": [
+           "input-type-string",
+           "input-type-boolean",
+           "input-type-number"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "input-type-string": {
+          "string": {
+           "constant": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "input-type-boolean": {
+          "string": {
+           "constant": "boolean"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "input-type-number": {
+          "string": {
+           "constant": "number"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "input-type-choice": {
+          "string": {
+           "constant": "choice"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "input-type-environment": {
+          "string": {
+           "constant": "environment"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-input-default": {
+          "context": [
+           "github",
+           "inputs",
+           "vars"
+          ],
+          "one-of": [
+           "string",
+           "boolean",
+           "number"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-secrets": {
+          "mapping": {
+           "loose-key-type": "workflow-call-secret-name",
+           "loose-value-type": "workflow-call-secret-definition"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-secret-name": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-secret-definition": {
+          "one-of": [
+           "null",
+           "workflow-call-secret-mapping-definition"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-secret-mapping-definition": {
+          "mapping": {
+           "properties": {
+            "description": {
+             "type": "string"
+            },
+            "required": {
+             "type": "boolean"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-outputs": {
+          "mapping": {
+           "loose-key-type": "workflow-call-output-name",
+           "loose-value-type": "workflow-call-output-definition"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-output-name": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-call-output-definition": {
+          "mapping": {
+           "properties": {
+            "description": {
+             "type": "string"
+            },
+            "value": {
+             "type": "workflow-output-context",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-output-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "jobs"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-string": {
+          "string": {
+           "constant": "workflow_dispatch"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch": {
+          "one-of": [
+           "null",
+           "workflow-dispatch-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-mapping": {
+          "mapping": {
+           "properties": {
+            "inputs": "workflow-dispatch-inputs"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-inputs": {
+          "mapping": {
+           "loose-key-type": "workflow-dispatch-input-name",
+           "loose-value-type": "workflow-dispatch-input"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-input-name": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-input": {
+          "mapping": {
+           "properties": {
+            "description": {
+             "type": "string"
+            },
+            "type": {
+             "type": "workflow-dispatch-input-type"
+            },
+            "required": {
+             "type": "boolean"
+            },
+            "default": "workflow-dispatch-input-default",
+            "options": {
+             "type": "sequence-of-string"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-input-type": {
+          "one-of": [
+           "input-type-string",
+           "input-type-boolean",
+           "input-type-number",
+           "input-type-environment",
+           "input-type-choice"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-dispatch-input-default": {
+          "one-of": [
+           "string",
+           "boolean",
+           "number"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "permissions": {
+          "one-of": [
+           "permissions-mapping",
+           "permission-level-shorthand-read-all",
+           "permission-level-shorthand-write-all"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "permissions-mapping": {
+          "mapping": {
+           "properties": {
+            "actions": {
+             "type": "permission-level-any"
+            },
+            "artifact-metadata": {
+             "type": "permission-level-any"
+            },
+            "attestations": {
+             "type": "permission-level-any"
+            },
+            "checks": {
+             "type": "permission-level-any"
+            },
+            "code-quality": {
+             "type": "permission-level-any"
+            },
+            "contents": {
+             "type": "permission-level-any"
+            },
+            "copilot-requests": {
+             "type": "permission-level-write-or-no-access"
+            },
+            "deployments": {
+             "type": "permission-level-any"
+            },
+            "discussions": {
+             "type": "permission-level-any"
+            },
+            "drives": {
+             "type": "permission-level-any"
+            },
+            "id-token": {
+             "type": "permission-level-write-or-no-access"
+            },
+            "issues": {
+             "type": "permission-level-any"
+            },
+            "models": {
+             "type": "permission-level-read-or-no-access"
+            },
+            "packages": {
+             "type": "permission-level-any"
+            },
+            "pages": {
+             "type": "permission-level-any"
+            },
+            "pull-requests": {
+             "type": "permission-level-any"
+            },
+            "repository-projects": {
+             "type": "permission-level-any"
+            },
+            "security-events": {
+             "type": "permission-level-any"
+            },
+            "statuses": {
+             "type": "permission-level-any"
+            },
+            "vulnerability-alerts": {
+             "type": "permission-level-read-or-no-access"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-any": {
+          "one-of": [
+           "permission-level-read",
+           "permission-level-write",
+           "permission-level-no-access"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-read-or-no-access": {
+          "one-of": [
+           "permission-level-read",
+           "permission-level-no-access"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-write-or-no-access": {
+          "one-of": [
+           "permission-level-write",
+           "permission-level-no-access"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-read": {
+          "string": {
+           "constant": "read"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-write": {
+          "string": {
+           "constant": "write"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-no-access": {
+          "string": {
+           "constant": "none"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-shorthand-read-all": {
+          "string": {
+           "constant": "read-all"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "permission-level-shorthand-write-all": {
+          "string": {
+           "constant": "write-all"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-defaults": {
+          "mapping": {
+           "properties": {
+            "run": "workflow-defaults-run"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-defaults-run": {
+          "mapping": {
+           "properties": {
+            "shell": "shell",
+            "working-directory": "working-directory"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-env": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "secrets"
+          ],
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "jobs": {
+          "mapping": {
+           "loose-key-type": "job-id",
+           "loose-value-type": "job"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-id": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "job": {
+          "one-of": [
+           "job-factory",
+           "workflow-job"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-factory": {
+          "mapping": {
+           "properties": {
+            "needs": "needs",
+            "if": "job-if",
+            "strategy": "strategy",
+            "name": {
+             "type": "string-strategy-context"
+            },
+            "runs-on": {
+             "type": "runs-on",
+             "required": true
+            },
+            "timeout-minutes": {
+             "type": "number-strategy-context"
+            },
+            "cancel-timeout-minutes": "number-strategy-context",
+            "continue-on-error": {
+             "type": "boolean-strategy-context"
+            },
+            "container": "container",
+            "services": "services",
+            "env": "job-env",
+            "environment": "job-environment",
+            "permissions": "permissions",
+            "concurrency": "job-concurrency",
+            "outputs": "job-outputs",
+            "defaults": "job-defaults",
+            "steps": "steps",
+            "snapshot": "snapshot"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-job": {
+          "mapping": {
+           "properties": {
+            "name": {
+             "type": "string-strategy-context"
+            },
+            "uses": {
+             "type": "non-empty-string",
+             "required": true
+            },
+            "with": "workflow-job-with",
+            "secrets": "workflow-job-secrets",
+            "needs": "needs",
+            "if": "job-if",
+            "permissions": "permissions",
+            "concurrency": "job-concurrency",
+            "strategy": "strategy"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-job-with": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "scalar-needs-context"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-job-secrets": {
+          "one-of": [
+           "workflow-job-secrets-mapping",
+           "workflow-job-secrets-inherit"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-job-secrets-mapping": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "scalar-needs-context-with-secrets"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-job-secrets-inherit": {
+          "string": {
+           "constant": "inherit"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "needs": {
+          "one-of": [
+           "sequence-of-non-empty-string",
+           "non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-if": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "always(0,0)",
+           "failure(0,MAX)",
+           "cancelled(0,0)",
+           "success(0,MAX)"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-if-result": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "always(0,0)",
+           "failure(0,MAX)",
+           "cancelled(0,0)",
+           "success(0,MAX)"
+          ],
+          "one-of": [
+           "null",
+           "boolean",
+           "number",
+           "string",
+           "sequence",
+           "mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "strategy": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs"
+          ],
+          "mapping": {
+           "properties": {
+            "fail-fast": {
+             "type": "boolean"
+            },
+            "max-parallel": {
+             "type": "number"
+            },
+            "matrix": "matrix"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "matrix": {
+          "mapping": {
+           "properties": {
+            "include": {
+             "type": "matrix-filter"
+            },
+            "exclude": {
+             "type": "matrix-filter"
+            }
+           },
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "sequence"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "matrix-filter": {
+          "sequence": {
+           "item-type": "matrix-filter-item"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "matrix-filter-item": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "any"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "snapshot": {
+          "one-of": [
+           "non-empty-string",
+           "snapshot-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "snapshot-mapping": {
+          "mapping": {
+           "properties": {
+            "image-name": {
+             "type": "non-empty-string",
+             "required": true
+            },
+            "if": "snapshot-if",
+            "version": {
+             "type": "non-empty-string"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "snapshot-if": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "runs-on": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string",
+           "runs-on-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "runs-on-mapping": {
+          "mapping": {
+           "properties": {
+            "group": {
+             "type": "non-empty-string"
+            },
+            "labels": "runs-on-labels"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "runs-on-labels": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-env": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets"
+          ],
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "workflow-concurrency": {
+          "context": [
+           "github",
+           "inputs",
+           "vars"
+          ],
+          "one-of": [
+           "string",
+           "concurrency-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-concurrency": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "non-empty-string",
+           "concurrency-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "concurrency-mapping": {
+          "mapping": {
+           "properties": {
+            "group": {
+             "type": "non-empty-string",
+             "required": true
+            },
+            "cancel-in-progress": {
+             "type": "boolean"
+            },
+            "queue": {
+             "type": "concurrency-queue"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "concurrency-queue": {
+          "allowed-values": [
+           "single",
+           "max"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-environment": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "string",
+           "job-environment-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-environment-mapping": {
+          "mapping": {
+           "properties": {
+            "name": {
+             "type": "job-environment-name",
+             "required": true
+            },
+            "url": {
+             "type": "string-runner-context-no-secrets"
+            },
+            "deployment": {
+             "type": "boolean"
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-environment-name": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-defaults": {
+          "mapping": {
+           "properties": {
+            "run": "job-defaults-run"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-defaults-run": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "strategy",
+           "matrix",
+           "needs",
+           "env"
+          ],
+          "mapping": {
+           "properties": {
+            "shell": "shell",
+            "working-directory": "working-directory"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "job-outputs": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string-runner-context"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "steps": {
+          "sequence": {
+           "item-type": "steps-item"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "steps-item": {
+          "one-of": [
+           "run-step",
+           "regular-step",
+           "wait-step",
+           "wait-all-step",
+           "cancel-step",
+           "parallel-step"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "run-step": {
+          "mapping": {
+           "properties": {
+            "name": "step-name",
+            "id": "step-id",
+            "if": "step-if",
+            "timeout-minutes": "step-timeout-minutes",
+            "run": {
+             "type": "string-steps-context",
+             "required": true
+            },
+            "continue-on-error": "step-continue-on-error",
+            "env": "step-env",
+            "working-directory": "string-steps-context",
+            "shell": "shell",
+            "background": "step-background"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "regular-step": {
+          "mapping": {
+           "properties": {
+            "name": "step-name",
+            "id": "step-id",
+            "if": "step-if",
+            "continue-on-error": "step-continue-on-error",
+            "timeout-minutes": "step-timeout-minutes",
+            "uses": {
+             "type": "step-uses",
+             "required": true
+            },
+            "with": "step-with",
+            "env": "step-env",
+            "background": "step-background"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "wait-step": {
+          "mapping": {
+           "properties": {
+            "name": "step-name",
+            "id": "step-id",
+            "continue-on-error": "step-continue-on-error",
+            "wait": {
+             "type": "step-wait-target",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "wait-all-step": {
+          "mapping": {
+           "properties": {
+            "name": "step-name",
+            "id": "step-id",
+            "continue-on-error": "step-continue-on-error",
+            "wait-all": {
+             "type": "step-wait-all-value",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "cancel-step": {
+          "mapping": {
+           "properties": {
+            "name": "step-name",
+            "id": "step-id",
+            "continue-on-error": "step-continue-on-error",
+            "cancel": {
+             "type": "step-cancel-target",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "parallel-step": {
+          "mapping": {
+           "properties": {
+            "parallel": {
+             "type": "parallel-steps",
+             "required": true
+            }
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "parallel-steps": {
+          "sequence": {
+           "item-type": "steps-item"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-uses": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-background": {
+          "boolean": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-wait-target": {
+          "one-of": [
+           "non-empty-string",
+           "sequence-of-non-empty-string"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-wait-all-value": {
+          "one-of": [
+           "null",
+           "boolean"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-cancel-target": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-continue-on-error": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "boolean": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-id": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-if": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "always(0,0)",
+           "failure(0,0)",
+           "cancelled(0,0)",
+           "success(0,0)",
+           "hashFiles(1,255)"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-if-result": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "strategy",
+           "matrix",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "always(0,0)",
+           "failure(0,0)",
+           "cancelled(0,0)",
+           "success(0,0)",
+           "hashFiles(1,255)"
+          ],
+          "one-of": [
+           "null",
+           "boolean",
+           "number",
+           "string",
+           "sequence",
+           "mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-env": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-name": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-timeout-minutes": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "number": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "step-with": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "container": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "string",
+           "container-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "container-mapping": {
+          "mapping": {
+           "properties": {
+            "image": {
+             "type": "non-empty-string"
+            },
+            "options": {
+             "type": "string"
+            },
+            "env": "container-env",
+            "ports": {
+             "type": "sequence-of-non-empty-string"
+            },
+            "volumes": {
+             "type": "sequence-of-non-empty-string"
+            },
+            "credentials": "container-registry-credentials"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "services": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "services-container"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "services-container": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "non-empty-string",
+           "service-container-mapping"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "container-registry-credentials": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "secrets",
+           "env"
+          ],
+          "mapping": {
+           "properties": {
+            "username": "non-empty-string",
+            "password": "non-empty-string"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "container-env": {
+          "mapping": {
+           "loose-key-type": "non-empty-string",
+           "loose-value-type": "string-runner-context"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "non-empty-string": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "sequence-of-non-empty-string": {
+          "sequence": {
+           "item-type": "non-empty-string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "sequence-of-string": {
+          "sequence": {
+           "item-type": "string"
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "boolean-needs-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs"
+          ],
+          "boolean": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "number-needs-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs"
+          ],
+          "number": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "string-needs-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "scalar-needs-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "string",
+           "boolean",
+           "number"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "scalar-needs-context-with-secrets": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "secrets",
+           "strategy",
+           "matrix"
+          ],
+          "one-of": [
+           "string",
+           "boolean",
+           "number"
+          ]
+         }
+        }
+        """#,
+        #"""
+        {
+         "boolean-strategy-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "boolean": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "number-strategy-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "number": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "string-strategy-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "boolean-steps-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "boolean": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "number-steps-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "number": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "string-runner-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "string-runner-context-no-secrets": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "steps",
+           "job",
+           "runner",
+           "env"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "string-steps-context": {
+          "context": [
+           "github",
+           "inputs",
+           "vars",
+           "needs",
+           "strategy",
+           "matrix",
+           "secrets",
+           "steps",
+           "job",
+           "runner",
+           "env",
+           "hashFiles(1,255)"
+          ],
+          "string": {}
+         }
+        }
+        """#,
+        #"""
+        {
+         "shell": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "working-directory": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "cron-mapping": {
+          "mapping": {
+           "properties": {
+            "cron": {
+             "type": "cron-pattern",
+             "required": true
+            },
+            "timezone": "timezone-string"
+           }
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "cron-pattern": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "timezone-string": {
+          "string": {
+           "require-non-empty": true
+          }
+         }
+        }
+        """#,
+        #"""
+        {
+         "service-container-mapping": {
+          "mapping": {
+           "properties": {
+            "image": {
+             "type": "non-empty-string"
+            },
+            "options": {
+             "type": "string"
+            },
+            "env": "container-env",
+            "ports": {
+             "type": "sequence-of-non-empty-string"
+            },
+            "volumes": {
+             "type": "sequence-of-non-empty-string"
+            },
+            "credentials": "container-registry-credentials",
+            "entrypoint": {
+             "type": "string"
+            },
+            "command": {
+             "type": "string"
+            }
+           }
+          }
+         }
+        }
+        """#,
     ]
 }

@@ -15,7 +15,9 @@ public struct TemplateString: Sendable {
     public let source: String
 
     /// Parses the `${{ }}` segments in `text`; the closing `}}` is searched outside single-quoted strings.
-    public init(_ text: String, namedValues: Set<String>?, hostFunctions: [FunctionSignature] = FunctionSignature.statusFunctions + [.hashFiles]) throws(ExpressionError) {
+    public init(
+        _ text: String, namedValues: Set<String>?, hostFunctions: [FunctionSignature] = FunctionSignature.statusFunctions + [.hashFiles]
+    ) throws(ExpressionError) {
         source = text
         var segments: [Segment] = []
         let scalars = Array(text.unicodeScalars)
@@ -36,7 +38,11 @@ public struct TemplateString: Sendable {
                     j += 1
                 }
                 guard let close else {
-                    throw ExpressionError(kind: .parsing, message: "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.", expression: text)
+                    throw ExpressionError(
+                        kind: .parsing,
+                        message:
+                            "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.",
+                        expression: text)
                 }
                 let inner = String(String.UnicodeScalarView(scalars[(i + 3)..<close]))
                 if inner.allSatisfy({ $0.isWhitespace }) {
@@ -60,7 +66,9 @@ public struct TemplateString: Sendable {
         self.segments = segments
     }
 
-    static let insertNotAllowed = "The directive 'insert' is not allowed in this context. Directives are not supported for expressions that are embedded within a string. Directives are only supported when the entire value is an expression."
+    static let insertNotAllowed =
+        "The directive 'insert' is not allowed in this context. Directives are not supported for expressions that are embedded within a "
+        + "string. Directives are only supported when the entire value is an expression."
 
     /// True when the text contains at least one expression.
     public var hasExpressions: Bool {

@@ -36,13 +36,17 @@ public enum TemplateValue {
         if text.hasPrefix("0x"), bytes.count > 2, let v = Int64(text.dropFirst(2), radix: 16) { return Double(v) }
         if text.hasPrefix("0o"), bytes.count > 2, let v = Int64(text.dropFirst(2), radix: 8) { return Double(v) }
         // YAML 1.2 core floats and ints are plain decimal syntax; words such as `Infinity` stay strings.
-        let decimalCharacters = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }
+        let decimalCharacters = bytes.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E || $0 == 0x65 || $0 == 0x45
+        }
         guard decimalCharacters, first != 0x65, first != 0x45 else { return nil }
         return NumberSyntax.parseDecimal(text)
     }
 
     /// Evaluates a YAML value: scalars with `${{ }}` are evaluated, others typed; mappings and sequences recursively.
-    public static func evaluate(_ node: YAMLNode, in context: ExpressionContext, namedValues: Set<String>? = nil) throws(Diagnostic) -> ExpressionValue {
+    public static func evaluate(_ node: YAMLNode, in context: ExpressionContext, namedValues: Set<String>? = nil) throws(Diagnostic)
+        -> ExpressionValue
+    {
         switch node.content {
         case .scalar(let text, _):
             guard text.contains("${{") else { return literal(node) }

@@ -20,9 +20,11 @@ public struct WorkflowEvent: Sendable {
     /// The full payload exposed as `github.event`.
     public var payload: ExpressionObject
 
-    public init(name: String, ref: String, sha: String, changedPaths: [String]? = nil, action: String? = nil,
-                baseRef: String? = nil, headRef: String? = nil, inputs: [String: String] = [:],
-                workflowRun: ExpressionObject? = nil, payload: ExpressionObject = ExpressionObject([])) {
+    public init(
+        name: String, ref: String, sha: String, changedPaths: [String]? = nil, action: String? = nil,
+        baseRef: String? = nil, headRef: String? = nil, inputs: [String: String] = [:],
+        workflowRun: ExpressionObject? = nil, payload: ExpressionObject = ExpressionObject([])
+    ) {
         self.name = name
         self.ref = ref
         self.sha = sha

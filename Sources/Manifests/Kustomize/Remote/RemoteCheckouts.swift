@@ -67,7 +67,10 @@ final class RemoteCheckouts: Sendable {
                 memo.withLock { $0[memoKey] = Memo(checkout: checkout, resolvedAt: now) }
                 return Resolution(
                     checkout: checkout,
-                    warning: "# Warning: could not fetch \(spec.scrub(spec.cloneURL)) \(reference) (\(reason)); using the cached commit \(commit)")
+                    warning:
+                        "# Warning: could not fetch \(spec.scrub(spec.cloneURL)) \(reference) (\(reason)); using the cached commit "
+                        + "\(commit)"
+                )
             }
             throw .build(reason)
         }

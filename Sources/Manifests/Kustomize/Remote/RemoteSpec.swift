@@ -29,9 +29,10 @@ public struct RemoteSpec: Hashable, Sendable {
     /// malformed.
     public static func parse(_ entry: String) -> Result<RemoteSpec, ParseError>? {
         if entry.hasPrefix("/") { return nil }
-        let (location, query) = entry.firstRange(of: "?").map {
-            (String(entry[..<$0.lowerBound]), String(entry[$0.upperBound...]))
-        } ?? (entry, "")
+        let (location, query) =
+            entry.firstRange(of: "?").map {
+                (String(entry[..<$0.lowerBound]), String(entry[$0.upperBound...]))
+            } ?? (entry, "")
         guard let (host, rest) = splitHost(location) else { return nil }
         let lowered = location.lowercased()
         if lowered.hasPrefix("http"), !rest.contains("//"), !rest.contains(".git"), !rest.contains("_git/"),
@@ -39,7 +40,10 @@ public struct RemoteSpec: Hashable, Sendable {
         {
             return .failure(
                 ParseError(
-                    description: "'\(redactingPasswords(entry))': plain HTTP file resources are not supported; name a git repository and directory instead (https://host/org/repo//path?ref=...)"))
+                    description:
+                        "'\(redactingPasswords(entry))': plain HTTP file resources are not supported; name a git repository and "
+                        + "directory instead (https://host/org/repo//path?ref=...)"
+                ))
         }
         let repositoryPath: String
         let path: String

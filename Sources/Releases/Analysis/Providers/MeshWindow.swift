@@ -54,15 +54,17 @@ public actor MeshWindow {
 
     static func select(_ metrics: [SubsetMetrics], _ measure: MetricProvider.LocalMeasure) -> [SubsetMetrics] {
         metrics.filter {
-            $0.namespace == measure.namespace && (measure.service.isEmpty || $0.service == measure.service) && $0.workload == measure.workload
+            $0.namespace == measure.namespace && (measure.service.isEmpty || $0.service == measure.service)
+                && $0.workload == measure.workload
         }
     }
 
     /// The sum over the selected series of current minus baseline; a counter that went down (Envoy restarted)
     /// counts from zero.
     static func delta(_ current: [SubsetMetrics], since baseline: [SubsetMetrics]?) -> SubsetMetrics {
-        var total = SubsetMetrics(namespace: "", service: "", subset: nil, version: "", workload: "", responses: [:], latencyBuckets: [],
-                                  latencySum: 0, latencyCount: 0)
+        var total = SubsetMetrics(
+            namespace: "", service: "", subset: nil, version: "", workload: "", responses: [:], latencyBuckets: [],
+            latencySum: 0, latencyCount: 0)
         var buckets: [Double: Int] = [:]
         for series in current {
             let before = baseline?.first { $0.service == series.service && $0.subset == series.subset && $0.version == series.version }

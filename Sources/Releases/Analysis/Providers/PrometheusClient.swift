@@ -46,7 +46,8 @@ public struct PrometheusClient: Sendable {
         }
         guard json["status"] as? String == "success" else {
             let kind = json["errorType"] as? String ?? "error"
-            throw AnalysisError.queryFailed(address: address, reason: "\(kind): \(json["error"] as? String ?? "HTTP \(response.status.code)")")
+            throw AnalysisError.queryFailed(
+                address: address, reason: "\(kind): \(json["error"] as? String ?? "HTTP \(response.status.code)")")
         }
         guard let data = json["data"] as? [String: Any], let type = data["resultType"] as? String else {
             throw AnalysisError.unexpectedResponse(address: address, reason: "no data.resultType")
@@ -57,7 +58,9 @@ public struct PrometheusClient: Sendable {
         }
         switch type {
         case "scalar":
-            guard let number = value(data["result"]) else { throw AnalysisError.unexpectedResponse(address: address, reason: "malformed scalar") }
+            guard let number = value(data["result"]) else {
+                throw AnalysisError.unexpectedResponse(address: address, reason: "malformed scalar")
+            }
             return (.scalar, [number])
         case "vector":
             let series = data["result"] as? [[String: Any]] ?? []
