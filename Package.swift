@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "Images",
             dependencies: [
-                "Core", "OCI", "OCIClient",
+                "Core", "OCI",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "BuiltinActions",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "OCI", "OCIClient", "Images",
+                "Core", "Workflows", "Runner", "OCI", "OCIClient", "Images",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
+                "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

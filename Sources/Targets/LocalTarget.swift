@@ -1,5 +1,4 @@
 import Foundation
-import Images
 import Manifests
 import OCI
 import OCIClient

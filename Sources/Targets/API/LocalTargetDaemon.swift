@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Images
 import Logging
 import OCI
 import TargetKit

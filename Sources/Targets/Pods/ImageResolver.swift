@@ -1,5 +1,4 @@
 import Foundation
-import Images
 import OCI
 import OCIClient
 import TargetKit

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Images
 import Manifests
 import OCI
 import TargetKit
