@@ -26,6 +26,15 @@ public struct RegistryServer: Sendable {
         host: String, port: Int, logLevel: Logger.Level = .warning,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        var logger = Logger(label: "slipway.registry")
+        logger.logLevel = logLevel
+        return Application(
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// The Distribution API's routes, for a host that mounts them (a server next to its own API, a test in process).
+    public func router() -> Router<BasicRequestContext> {
         let router = Router()
         let handler = self
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
@@ -34,11 +43,7 @@ public struct RegistryServer: Sendable {
                 try await handler.handle(request, path: context.parameters.getCatchAll().map(String.init))
             }
         }
-        var logger = Logger(label: "slipway.registry")
-        logger.logLevel = logLevel
-        return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway-registry"),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) }, logger: logger)
+        return router
     }
 
     // MARK: Dispatch

@@ -109,4 +109,29 @@ import Testing
         #expect(await exitCode(["gitops", "holds", "remove", "my-app", "abc", "--reason", "x", "--store", root + "/delivery.sqlite"]) == 1)
         #expect(await exitCode(["local", "status", "--data-dir", root + "/no-target"]) == 3)
     }
+
+    @Test func holdsAreListedAndLiftedWithAReason() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-cli-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try DeliveryStore(path: root + "/delivery.sqlite")
+        let revision = "0123456789abcdef0123456789abcdef01234567"
+        try store.addHold(
+            DeliveryStore.HoldRow(
+                application: "my-app", revision: revision, reason: "release #3 rolled back", releaseId: 3,
+                createdAt: 1_800_000_000))
+        #expect(await exitCode(["gitops", "holds", "my-app", "--store", root + "/delivery.sqlite"]) == 0)
+        #expect(
+            await exitCode(["gitops", "holds", "remove", "my-app", "fff", "--reason", "x", "--store", root + "/delivery.sqlite"]) == 1,
+            "no hold on a revision starting with fff")
+        #expect(
+            await exitCode([
+                "gitops", "holds", "remove", "my-app", "0123456", "--reason", "fixed upstream", "--as", "erin",
+                "--store", root + "/delivery.sqlite",
+            ]) == 0)
+        #expect(try store.holds(application: "my-app").isEmpty)
+        let lifted = try #require(try store.holds(application: "my-app", includeRemoved: true).first)
+        #expect(lifted.removedBy == "erin" && lifted.removedReason == "fixed upstream" && lifted.revision == revision)
+        #expect(await exitCode(["gitops", "holds", "--all", "--store", root + "/delivery.sqlite"]) == 0)
+    }
 }

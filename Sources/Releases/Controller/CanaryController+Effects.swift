@@ -29,11 +29,9 @@ extension CanaryController {
             _ = try await target.apply([previous], fieldManager: SyncEngine.fieldManager, force: true)
         case .holdRevision:
             let reason = "release #\(release.id) rolled back: \(release.message)"
-            if let engine {
-                await engine.hold(release.application, revision: release.revision, reason: reason)
-            } else {
-                log.hold(release.application, revision: release.revision, reason: reason, release: release.id)
-            }
+            log.hold(release.application, revision: release.revision, reason: reason, release: release.id)
+            // The engine keeps its holds in its own history (the same store, unless a host gave it another).
+            await engine?.hold(release.application, revision: release.revision, reason: reason)
         case .revertCommit:
             let outcome = try await revert.revert(
                 repository: plan.application.repository, branch: plan.application.branch, revision: release.revision,

@@ -50,7 +50,10 @@ extension CanaryController {
     /// it — this one then neither starts nor moves releases, so no effect is ever carried out by two processes.
     @discardableResult
     func lead() async throws -> Bool {
+        // Renewed at most once a second (the lease lasts 10 s): a sync pass asks once per application.
+        if holdsLease, loaded, let renewed = leaseRenewedAt, ContinuousClock.now - renewed < .seconds(1) { return true }
         let lease = try log.store.acquireLease(Self.leaseName, holder: holder, ttl: Self.leaseTTL, now: clock().timeIntervalSince1970)
+        leaseRenewedAt = lease.holder == holder ? ContinuousClock.now : nil
         guard lease.holder == holder else {
             if holdsLease || !warnedAboutLease {
                 logger.warning("another controller (\(lease.holder)) runs the releases of this store; waiting")

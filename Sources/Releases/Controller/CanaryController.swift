@@ -35,6 +35,7 @@ public actor CanaryController: SyncDelegate, Service {
     var loaded = false
     var holdsLease = false
     var warnedAboutLease = false
+    var leaseRenewedAt: ContinuousClock.Instant?
     /// When each failing effect first failed, by release.
     var failingSince: [Int64: (effect: ReleaseEffect, since: Date)] = [:]
     var wakeUp: AsyncStream<Void>.Continuation?
@@ -129,9 +130,9 @@ public actor CanaryController: SyncDelegate, Service {
     }
 
     public func synced(_ record: SyncRecord) async {
-        let matching = log.all().last {
-            $0.application == record.application && ($0.revision == record.revision || $0.revertRevision == record.revision)
-        }
+        // The application's recent releases only: a sync of an application without one costs one indexed query.
+        let recent = (try? ReleaseRecords(store: log.store).list(application: record.application, limit: 10)) ?? []
+        let matching = recent.first { $0.revision == record.revision || $0.revertRevision == record.revision }
         guard let release = matching else { return }
         let what = record.revision == release.revertRevision ? "revert" : "revision"
         let entry = TimelineEntry(
