@@ -24,13 +24,14 @@ public struct PrometheusProcess: Sendable {
             [
                 "-c",
                 "prometheus --config.file=\(directory)/prometheus.yml --web.listen-address=127.0.0.1:0 "
-                    + "--storage.tsdb.path=\(directory)/tsdb --log.level=warn >\(directory)/prometheus.log 2>&1 & echo $!",
+                    + "--storage.tsdb.path=\(directory)/tsdb --log.level=info >\(directory)/prometheus.log 2>&1 & echo $!",
             ], timeout: .seconds(10))
         guard let pid = Int32(started.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw NotStarted(description: "prometheus did not start: \(started.standardError)")
         }
         do {
-            return PrometheusProcess(port: try await ListeningPorts.first(of: pid), pid: pid)
+            // A loaded machine (another copy of the suite beside this one) may take its time to start it.
+            return PrometheusProcess(port: try await ListeningPorts.first(of: pid, within: .seconds(120)), pid: pid)
         } catch {
             kill(pid, SIGTERM)
             let log = (try? String(contentsOfFile: "\(directory)/prometheus.log", encoding: .utf8)) ?? ""

@@ -42,6 +42,13 @@ extension CanaryController {
             logger.warning("the release store: \(error)")
             return
         }
+        // Releases another controller left are told so (their timelines show the restart) when this one starts on them.
+        for id in takenOver.sorted() {
+            do { try apply(id, .resumed(note: "taken over by a new controller (\(holder)) after the previous one stopped")) } catch {
+                logger.warning("release #\(id): \(error)")
+            }
+        }
+        takenOver = []
         for id in releases.keys.sorted() { await advance(id) }
         releases = releases.filter { $0.value.isActive }
     }
@@ -62,6 +69,7 @@ extension CanaryController {
             holdsLease = false
             loaded = false
             releases = [:]
+            takenOver = []
             return false
         }
         if !holdsLease { loaded = false }
@@ -70,14 +78,15 @@ extension CanaryController {
         return true
     }
 
-    /// Takes over the active releases the store holds (once per lease): each hears that it was resumed.
+    /// Takes over the active releases the store holds (once per lease); the service's next pass tells each that it was
+    /// resumed (a one-off sync that only starts releases does not).
     func load() async throws {
         guard !loaded else { return }
         loaded = true
         let stored = try log.activeReleases()
         for release in stored where releases[release.id] == nil {
             releases[release.id] = release
-            try apply(release.id, .resumed(note: "taken over by a new controller (\(holder)) after the previous one stopped"))
+            takenOver.insert(release.id)
         }
         if !stored.isEmpty { _ = try? await mesh?.snapshot() }
     }

@@ -36,6 +36,8 @@ public actor CanaryController: SyncDelegate, Service {
     var holdsLease = false
     var warnedAboutLease = false
     var leaseRenewedAt: ContinuousClock.Instant?
+    /// Releases read from the store that this controller has not yet told they were resumed.
+    var takenOver: Set<Int64> = []
     /// When each failing effect first failed, by release.
     var failingSince: [Int64: (effect: ReleaseEffect, since: Date)] = [:]
     var wakeUp: AsyncStream<Void>.Continuation?
