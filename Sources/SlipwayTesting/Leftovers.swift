@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// What a test's processes left behind on the host.
@@ -6,7 +7,7 @@ public enum Leftovers {
     public static func processes(mentioning text: String) -> [String] {
         var found: [String] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            guard let data = ProcFile.bytes("/proc/\(entry)/cmdline") else { continue }
             let command = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
             if command.contains(text) { found.append("\(entry): \(command.prefix(120))") }
         }
@@ -15,7 +16,7 @@ public enum Leftovers {
 
     /// Mount points of this mount namespace under `path`.
     public static func mounts(under path: String) -> [String] {
-        let table = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let table = ProcFile.text("/proc/self/mountinfo") ?? ""
         return table.split(separator: "\n").filter { $0.contains(path) }.map(String.init)
     }
 }
@@ -23,7 +24,7 @@ public enum Leftovers {
 extension Leftovers {
     /// Whether a process has ended: gone from `/proc`, or a zombie waiting to be reaped (it runs nothing any more).
     public static func hasEnded(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        guard let stat = ProcFile.text("/proc/\(pid)/stat") else { return true }
         // pid (comm) state …: the state follows the last ')' (the command name may contain one).
         guard let close = stat.lastIndex(of: ")") else { return true }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")

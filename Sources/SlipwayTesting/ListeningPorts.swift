@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The TCP ports a process listens on, read from `/proc` (its socket descriptors matched against the kernel's table),
@@ -17,7 +18,7 @@ public enum ListeningPorts {
         }
         var ports: [Int] = []
         for table in ["tcp", "tcp6"] {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
+            let text = ProcFile.text("/proc/\(pid)/net/\(table)") ?? ""
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode

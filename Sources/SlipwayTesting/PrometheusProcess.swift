@@ -30,8 +30,7 @@ public struct PrometheusProcess: Sendable {
             throw NotStarted(description: "prometheus did not start: \(started.standardError)")
         }
         do {
-            // A loaded machine (another copy of the suite beside this one) may take its time to start it.
-            return PrometheusProcess(port: try await ListeningPorts.first(of: pid, within: .seconds(120)), pid: pid)
+            return PrometheusProcess(port: try await ListeningPorts.first(of: pid, within: .seconds(60)), pid: pid)
         } catch {
             kill(pid, SIGTERM)
             let log = (try? String(contentsOfFile: "\(directory)/prometheus.log", encoding: .utf8)) ?? ""

@@ -45,28 +45,31 @@ import Testing
         // The local target first, then Prometheus scraping its API every second; `slipway up` finds the target running.
         let started = try await CapturedCommand.run(Self.slipway, ["local", "up"] + local, environment: environment, timeout: .seconds(60))
         try #require(started.succeeded, "\(started.standardOutput)\(started.standardError)")
-        let connection = try LocalTargetConnection(dataDirectory: "\(root)/data/local")
-        let api = try #require(URL(string: connection.baseURL)?.port)
-        let listen = try #require(URL(string: try await connection.status()["listen"]?.string ?? "")?.port)
-        let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
-        defer { prometheus.stop() }
-        let prometheusPort = prometheus.port
-
-        let up = try await CapturedCommand.run(
-            Self.slipway,
-            [
-                "up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheusPort)",
-                "--registry-port", "0",
-            ] + local,
-            environment: environment, timeout: .seconds(300))
-        // Checked first, the local target stopped whatever they find.
+        // Whatever fails from here on, the local target is stopped after it (then the failure is reported).
         let checked: Result<Void, any Error>
-        do { checked = .success(try await check(up, root: root, listen: listen)) } catch { checked = .failure(error) }
+        do {
+            checked = .success(try await runAndCheck(root: root, environment: environment, local: local))
+        } catch {
+            checked = .failure(error)
+        }
         let down = try await CapturedCommand.run(Self.slipway, ["local", "down"], environment: environment, timeout: .seconds(60))
         #expect(down.succeeded, "\(down.standardError)")
         let leftovers = Leftovers.processes(mentioning: root).filter { !$0.contains("prometheus") }
         #expect(leftovers.isEmpty, "no process outlives `local down`: \(leftovers)")
         try checked.get()
+    }
+
+    func runAndCheck(root: String, environment: [String: String], local: [String]) async throws {
+        let connection = try LocalTargetConnection(dataDirectory: "\(root)/data/local")
+        let api = try #require(URL(string: connection.baseURL)?.port)
+        let listen = try #require(URL(string: try await connection.status()["listen"]?.string ?? "")?.port)
+        let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
+        defer { prometheus.stop() }
+        let up = try await CapturedCommand.run(
+            Self.slipway,
+            ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheus.port)", "--registry-port", "0"] + local,
+            environment: environment, timeout: .seconds(300))
+        try await check(up, root: root, listen: listen)
     }
 
     func check(_ up: CapturedCommand.Result, root: String, listen: Int) async throws {

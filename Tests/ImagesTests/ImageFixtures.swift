@@ -61,7 +61,7 @@ enum ImageFixtures {
         let store = try ImageStore(root: "\(directory)/store")
         let root = try busyboxRoot(in: directory)
         for name in ["golang:1.23-alpine", "node:18", "alpine:3.20"] {
-            try ImageImporter(store: store).importImage(from: root, tag: try ImageReference(parsing: name), sourceDateEpoch: 0)
+            _ = try ImageImporter(store: store).importImage(from: root, tag: try ImageReference(parsing: name), sourceDateEpoch: 0)
         }
         return store
     }
@@ -133,8 +133,14 @@ struct DistributionRegistry {
             throw ImageError.unsupported("could not start docker-registry")
         }
         // Port 0: the kernel chooses, /proc says which once it listens.
-        let port = try await ListeningPorts.first(of: pid)
-        return DistributionRegistry(port: port, pid: pid, directory: directory)
+        do {
+            let port = try await ListeningPorts.first(of: pid)
+            return DistributionRegistry(port: port, pid: pid, directory: directory)
+        } catch {
+            let log = (try? String(contentsOfFile: "\(directory)/log", encoding: .utf8)) ?? ""
+            DistributionRegistry(port: 0, pid: pid, directory: directory).stop()
+            throw ImageError.unsupported("docker-registry: \(error); its log: \(log.suffix(500))")
+        }
     }
 
     func stop() {

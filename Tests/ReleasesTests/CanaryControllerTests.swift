@@ -386,6 +386,29 @@ import Testing
         #expect(timeline.contains { $0.kind == .gate && $0.summary == "promoted by erin: checked the dashboards" })
     }
 
+    @Test func aReleaseStoredButNotYetNumberedIsReadWithItsRowsId() async throws {
+        let first = try await Fixture.make()
+        defer { first.remove() }
+        try await running(first) { try await first.releaseToGate() }
+        // A release is inserted before its id is known and updated with it next: a reader in between (or a
+        // controller after a crash in between) sees detail that says id 0.
+        let stored = try #require(first.releaseLog.release(1))
+        var unnumbered = stored
+        unnumbered.id = 0
+        var row = try ReleaseLog.row(stored)
+        row.detail = try ReleaseLog.row(unnumbered).detail
+        try first.releaseLog.store.update(row)
+        #expect(row.detail.contains("\"id\":0"), "the row holds the unnumbered detail")
+        #expect(first.releaseLog.release(1)?.id == 1 && first.releaseLog.all().map(\.id) == [1])
+
+        let second = try await first.restarted()
+        _ = try ReleaseRecords(store: second.releaseLog.store).decide(.promote, application: "demo-qa", actor: "erin", reason: "ok")
+        try await running(second) {
+            _ = try await second.waitFor("the promotion") { $0?.phase == .succeeded }
+        }
+        #expect(second.releaseLog.all().map(\.id) == [1] && second.releaseLog.release(1)?.phase == .succeeded)
+    }
+
     @Test func holdsAndMeasurementsOutliveTheController() async throws {
         let first = try await Fixture.make()
         defer { first.remove() }

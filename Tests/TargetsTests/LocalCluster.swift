@@ -32,7 +32,7 @@ final class LocalCluster: Sendable {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-local-\(UUID().uuidString.prefix(8))").path
         store = try ImageStore(root: "\(root)/images")
         let base = try BusyboxRoot.make(at: "\(root)/base")
-        try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
+        _ = try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
         var dockerfiles: [String: String] = [:]
         for version in versions {
             dockerfiles["local/app:\(version)"] = """

@@ -17,7 +17,7 @@ struct PodImageTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let base = try BusyboxRoot.make(at: "\(root)/base")
         let store = try ImageStore(root: "\(root)/store")
-        try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
+        _ = try ImageImporter(store: store).importImage(from: base, tag: try ImageReference(parsing: "local/busybox:1"), sourceDateEpoch: 0)
         try FileManager.default.createDirectory(atPath: "\(root)/context", withIntermediateDirectories: true)
         try """
         FROM local/busybox:1

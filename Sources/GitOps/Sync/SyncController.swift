@@ -58,10 +58,11 @@ public actor SyncController: Service {
         wakeUp = continuation
         let events = await engine.target.watch()
         try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            await withTaskGroup(of: Void.self) { group in
                 group.addTask { [watchInterval] in
                     while !Task.isCancelled {
-                        try await Task.sleep(for: watchInterval)
+                        // A cancelled sleep is the end of the loop, not an error.
+                        guard (try? await Task.sleep(for: watchInterval)) != nil else { return }
                         continuation.yield()
                     }
                 }

@@ -29,7 +29,7 @@ extension CanaryController {
             _ = try await target.apply([previous], fieldManager: SyncEngine.fieldManager, force: true)
         case .holdRevision:
             let reason = "release #\(release.id) rolled back: \(release.message)"
-            log.hold(release.application, revision: release.revision, reason: reason, release: release.id)
+            try log.hold(release.application, revision: release.revision, reason: reason, release: release.id)
             // The engine keeps its holds in its own history (the same store, unless a host gave it another).
             await engine?.hold(release.application, revision: release.revision, reason: reason)
         case .revertCommit:

@@ -119,7 +119,7 @@ struct ReleaseTransition {
     }
 
     mutating func tick() {
-        guard release.pending.isEmpty, let spec else { return }
+        guard release.pending.isEmpty, spec != nil else { return }
         switch release.state {
         case .startingCanary:
             ask(.checkCanary)

@@ -117,11 +117,13 @@ public struct ReleaseLog: SyncHistory, Sendable {
     }
 
     public func hold(_ application: String, revision: String, reason: String) {
-        hold(application, revision: revision, reason: reason, release: nil)
+        // The sync engine's own holds come with the rollback it just made; the release's durable effect (below) is
+        // the one that must not be lost, and it throws so the controller retries it.
+        try? hold(application, revision: revision, reason: reason, release: nil)
     }
 
-    func hold(_ application: String, revision: String, reason: String, release: Int64?) {
-        try? store.addHold(
+    func hold(_ application: String, revision: String, reason: String, release: Int64?) throws {
+        try store.addHold(
             DeliveryStore.HoldRow(
                 application: application, revision: revision, reason: reason, releaseId: release,
                 createdAt: Date().timeIntervalSince1970))

@@ -61,8 +61,12 @@ public struct ReleaseRecords: Sendable {
         try store.removeHold(application: application, revision: revision, by: actor, reason: reason, at: Date().timeIntervalSince1970)
     }
 
+    /// The row's id is the release's id: a release is stored before its id is known, so the detail written with
+    /// the insert says 0 until the update that follows it (or for ever, if the process died in between).
     static func release(_ row: DeliveryStore.ReleaseRow) -> Release? {
-        try? decoder.decode(Release.self, from: Data(row.detail.utf8))
+        guard var release = try? decoder.decode(Release.self, from: Data(row.detail.utf8)) else { return nil }
+        if let id = row.id { release.id = id }
+        return release
     }
 
     static func entry(_ row: DeliveryStore.EventRow) -> TimelineEntry {

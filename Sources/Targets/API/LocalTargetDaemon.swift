@@ -37,7 +37,13 @@ public enum LocalTargetDaemon {
                 let port = channel.localAddress?.port ?? apiPort
                 await target.ready()
                 let info = "{\"port\":\(port),\"pid\":\(getpid())}"
-                try? info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
+                do {
+                    try info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
+                } catch {
+                    // Without api.json no client finds this daemon: say why in its log (which the launcher shows) and stop.
+                    FileHandle.standardError.write(Data("slipway-local: cannot write \(dataDirectory)/api.json: \(error)\n".utf8))
+                    stopSink.yield()
+                }
             }, logger: logger)
         let signals = TerminationSignals()
         var failure: (any Error)?

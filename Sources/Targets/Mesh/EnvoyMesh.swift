@@ -130,7 +130,7 @@ public actor EnvoyMesh {
     func stopLeftover() {
         guard let text = try? String(contentsOfFile: path("envoy.pid"), encoding: .utf8),
             let old = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            let command = try? String(contentsOfFile: "/proc/\(old)/cmdline", encoding: .utf8), command.contains(path("bootstrap.json"))
+            let command = ProcFile.text("/proc/\(old)/cmdline"), command.contains(path("bootstrap.json"))
         else { return }
         kill(old, SIGKILL)
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Subprocess
 import SystemPackage
@@ -133,9 +134,7 @@ extension PodSandbox {
     public static func killLeftovers(under podsRoot: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
         for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else {
-                continue
-            }
+            guard let pid = Int32(entry), pid != getpid(), let data = ProcFile.bytes("/proc/\(entry)/cmdline") else { continue }
             let arguments = String(decoding: data, as: UTF8.self)
             if arguments.hasPrefix("bwrap\0"), arguments.contains("\0\(podsRoot)/") {
                 kill(pid, SIGKILL)
