@@ -222,14 +222,12 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
         .testTarget(
             name: "ExpressionsTests",
-            dependencies: ["Expressions"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["Expressions", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "WorkflowsTests",
-            dependencies: ["Workflows", "Expressions", "Core"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["Workflows", "Expressions", "Core", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -278,7 +276,6 @@ let package = Package(
         .testTarget(
             name: "RunnerTests",
             dependencies: ["Runner", "BuiltinActions", "Workflows", "Core", "Expressions", "SlipwayTesting"],
-            resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
         .testTarget(

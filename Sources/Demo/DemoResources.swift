@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The demo's workspace files, built into Slipway from `Examples/slipway-up` (the `Demo` module's resources): the
@@ -25,7 +26,7 @@ enum DemoResources {
     static func copy(_ name: String, to destination: String) throws {
         let source = try root() + "/" + name
         let fm = FileManager.default
-        try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: FilePathText.parent(of: destination), withIntermediateDirectories: true)
         try fm.copyItem(atPath: source, toPath: destination)
         for relative in fm.subpaths(atPath: destination) ?? [] where relative.hasSuffix(".sh") || relative.hasSuffix(".cgi") {
             chmod(destination + "/" + relative, 0o755)

@@ -59,7 +59,7 @@ struct DemoWorkspace {
         try fm.removeItem(atPath: scratch + "/gitops-src")
         try DemoResources.text("slipway.yaml").write(toFile: scratch + "/slipway.yaml", atomically: true, encoding: .utf8)
         try? fm.removeItem(atPath: root)
-        try fm.createDirectory(atPath: (root as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: FilePathText.parent(of: root), withIntermediateDirectories: true)
         try fm.moveItem(atPath: scratch, toPath: root)
     }
 
@@ -112,7 +112,7 @@ struct DemoWorkspace {
     static func write(_ files: [String: String], into directory: String) throws {
         for (path, text) in files {
             let file = directory + "/" + path
-            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: FilePathText.parent(of: file), withIntermediateDirectories: true)
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             if path.hasSuffix(".cgi") || path.hasSuffix(".sh") { chmod(file, 0o755) }
         }

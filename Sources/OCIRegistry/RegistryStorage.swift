@@ -51,7 +51,7 @@ public struct RegistryStorage: Sendable {
             try? FileManager.default.removeItem(atPath: uploadPath(id))
         } else {
             try FileManager.default.createDirectory(
-                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: FilePathText.parent(of: destination), withIntermediateDirectories: true)
             guard rename(uploadPath(id), destination) == 0 else { throw ImageError.io(destination, String(cString: strerror(errno))) }
         }
         try link(name, digest)

@@ -96,6 +96,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         for warning in prepared.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+        if prepared.matching.isEmpty {
+            print("no workflow matches event '\(event)' on \(prepared.event.ref)")
+            return
+        }
         if list || graph {
             for workflow in prepared.matching {
                 print("\(workflow.displayName) (\(workflow.path))")
@@ -103,10 +107,6 @@ struct RunCommand: AsyncParsableCommand {
                     print(graph && !job.needs.isEmpty ? "  \(job.id) ← \(job.needs.joined(separator: ", "))" : "  \(job.id)")
                 }
             }
-            return
-        }
-        if prepared.matching.isEmpty {
-            print("no workflow matches event '\(event)' on \(prepared.event.ref)")
             return
         }
         if prepared.options.workspaceMode == .worktree, !dryRun,

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import GRDB
 
@@ -104,7 +105,7 @@ public struct DeliveryStore: Sendable {
     let database: DatabaseQueue
 
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // Write-ahead logging: a sync record per application per pass must not cost two fsyncs each, and readers

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import GRDB
 
@@ -78,7 +79,7 @@ public struct RunStore: Sendable {
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
         database = try DatabaseQueue(path: path)
         try StoreSchema.migrator().migrate(database)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTesting
 import Testing
 
 @testable import Expressions
@@ -17,10 +18,11 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(file) \(group)#\(index): \(expression.prefix(80))" }
 
+    /// GitHub's expression cases inside the shared conformance data.
+    static let dataDirectory = "languageservices-expressions"
+
     static func load() throws -> [ConformanceCase] {
-        guard let directory = Bundle.module.url(forResource: "Fixtures/languageservices", withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile)
-        }
+        let directory = URL(fileURLWithPath: try ConformanceData.require(dataDirectory))
         var cases: [ConformanceCase] = []
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         for file in files {

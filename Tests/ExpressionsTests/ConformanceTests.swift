@@ -1,12 +1,19 @@
+import SlipwayTesting
 import Testing
 
 @testable import Expressions
 
 /// GitHub's 1,020 expression conformance cases (actions/languageservices), each its own test case.
-@Suite struct ConformanceTests {
+@Suite(
+    .enabled(
+        if: ConformanceData.shouldRun(ConformanceCase.dataDirectory),
+        "GitHub's expression cases are not here (../shared/conformance/languageservices-expressions; set SLIPWAY_CONFORMANCE_DIR)")
+)
+struct ConformanceTests {
     static let cases: [ConformanceCase] = (try? ConformanceCase.load()) ?? []
 
-    @Test func corpusIsComplete() {
+    @Test func corpusIsComplete() throws {
+        _ = try ConformanceData.require(ConformanceCase.dataDirectory)
         #expect(Self.cases.count == 1020)
     }
 

@@ -8,7 +8,13 @@ import Testing
 import Workflows
 
 /// act's own runner scenarios that need no Docker, run by Slipway with the outcome act's tests expect.
-@Suite(.serialized) struct ActScenarioTests {
+@Suite(
+    .serialized,
+    .enabled(
+        if: ConformanceData.shouldRun("act-testdata"),
+        "act's test data is not here (../shared/conformance/act-testdata; set SLIPWAY_CONFORMANCE_DIR)")
+)
+struct ActScenarioTests {
     struct Scenario: Sendable, CustomTestStringConvertible {
         let directory: String
         let event: String
@@ -77,13 +83,12 @@ import Workflows
         .init(directory: "uses-github-noref", event: "push", succeeds: false, rejected: true),
     ]
 
-    static var fixtures: String {
-        Bundle.module.url(forResource: "Fixtures/act-testdata", withExtension: nil)?.path ?? ""
-    }
+    /// act's scenarios inside the shared conformance data.
+    static let dataDirectory = "act-testdata"
 
     @Test(arguments: scenarios)
     func scenario(_ scenario: Scenario) async throws {
-        let repo = try TemporaryRepository.make(copying: Self.fixtures)
+        let repo = try TemporaryRepository.make(copying: try ConformanceData.require(Self.dataDirectory))
         defer { repo.remove() }
         if scenario.insideNektosAct {
             try repo.git(["remote", "add", "origin", "https://github.com/nektos/act.git"])

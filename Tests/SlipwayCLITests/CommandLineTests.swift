@@ -49,6 +49,13 @@ import Testing
         #expect(remove.revision == "abc123" && remove.reason == "fixed")
     }
 
+    @Test func helpSaysWhatSlipwayIsAndPointsAtTheDemo() {
+        let help = SlipwayMain.helpMessage().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("from git push to a verified canary"), "\(help)")
+        #expect(help.contains("`slipway up`"))
+        #expect(!help.contains("run workflows locally, render and edit kustomizations"), "the introduction from before the engine")
+    }
+
     @Test func aCommandLineThatDoesNotParseOrValidateIs64() async {
         #expect(await exitCode(["run", "--no-such-flag"]) == 64)
         #expect(await exitCode(["no-such-command"]) == 64)

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import SlipwayTesting
 import Testing
 
 @testable import Workflows
@@ -61,7 +62,13 @@ import Testing
         try WorkflowParserCase.load().map(\.workflow)
     }
 
-    @Test func tenThousandMutationsNeverCrash() throws {
+    /// Mutates GitHub's parser corpus, so it needs the shared conformance data.
+    @Test(
+        .enabled(
+            if: ConformanceData.shouldRun(WorkflowParserCase.dataDirectory),
+            "GitHub's workflow-parser cases are not here (../shared/conformance/languageservices-workflow-parser)")
+    )
+    func tenThousandMutationsNeverCrash() throws {
         let corpus = try Self.corpus().filter { !$0.isEmpty }
         try #require(corpus.count > 100)
         var random = Random(state: 0x5EED)

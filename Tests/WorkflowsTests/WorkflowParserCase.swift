@@ -1,5 +1,6 @@
 import Expressions
 import Foundation
+import SlipwayTesting
 import Testing
 
 /// One file of GitHub's workflow-parser conformance corpus, split into its documents.
@@ -21,11 +22,11 @@ struct WorkflowParserCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
+    /// GitHub's workflow-parser cases inside the shared conformance data.
+    static let dataDirectory = "languageservices-workflow-parser"
+
     static func directory() throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/workflow-parser", withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return url
+        URL(fileURLWithPath: try ConformanceData.require(dataDirectory))
     }
 
     static func load() throws -> [WorkflowParserCase] {

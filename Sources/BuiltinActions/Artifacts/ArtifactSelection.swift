@@ -44,7 +44,7 @@ struct ArtifactSelection {
         found = found.filter { file in !excludes.contains { $0.matchesSelfOrAncestor(file) } }
         guard !found.isEmpty else { return }
         root = Self.commonRoot(searchPaths)
-        if searchPaths.count == 1, found == [searchPaths[0]] { root = (searchPaths[0] as NSString).deletingLastPathComponent }
+        if searchPaths.count == 1, found == [searchPaths[0]] { root = FilePathText.parent(of: searchPaths[0]) }
         for file in found.sorted() {
             let relative = String(file.dropFirst(root == "/" ? 1 : root.count + 1))
             if !includeHidden, relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }

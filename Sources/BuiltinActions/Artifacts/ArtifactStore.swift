@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -65,7 +66,7 @@ struct ArtifactStore: Sendable {
             for file in files {
                 let target = scratch + "/files/" + file.path
                 try fm.createDirectory(
-                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    atPath: FilePathText.parent(of: target), withIntermediateDirectories: true)
                 try fm.copyItem(atPath: file.source, toPath: target)
                 let data = try Data(contentsOf: URL(fileURLWithPath: target))
                 entries.append(.init(path: file.path, size: data.count, sha256: Self.hex(SHA256.hash(data: data))))
@@ -119,7 +120,7 @@ struct ArtifactStore: Sendable {
         do {
             for file in manifest.files {
                 let target = destination + "/" + file.path
-                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: FilePathText.parent(of: target), withIntermediateDirectories: true)
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: source + file.path, toPath: target)
             }

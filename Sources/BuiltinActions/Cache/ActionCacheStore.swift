@@ -66,7 +66,7 @@ struct ActionCacheStore: Sendable {
         var size = 0
         for file in files {
             let destination = scratch + "/files/" + file.path
-            try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: FilePathText.parent(of: destination), withIntermediateDirectories: true)
             try fm.copyItem(atPath: file.source, toPath: destination)
             size += (try? fm.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
         }
@@ -97,7 +97,7 @@ struct ActionCacheStore: Sendable {
             } else {
                 continue
             }
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: FilePathText.parent(of: target), withIntermediateDirectories: true)
             if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
             try fm.copyItem(atPath: base + "/" + relative, toPath: target)
             count += 1

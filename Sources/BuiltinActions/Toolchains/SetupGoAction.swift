@@ -62,7 +62,7 @@ struct SetupGoAction: BuiltinAction {
         let goEnvironment = try await CapturedCommand.run(
             goBinary, ["env", "GOPATH", "GOMODCACHE", "GOCACHE"], environment: environment, timeout: .seconds(30))
         let lines = goEnvironment.standardOutput.split(separator: "\n").map(String.init)
-        let root = ((goBinary as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let root = FilePathText.parent(of: FilePathText.parent(of: goBinary))
         step.prependPath(root + "/bin")
         if let goPath = lines.first, !goPath.isEmpty { step.prependPath(goPath + "/bin") }
         step.exportVariable("GOTOOLCHAIN", "local")

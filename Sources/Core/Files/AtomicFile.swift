@@ -13,7 +13,7 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String, permissions: Int = 0o644) throws(Failure) {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FilePathText.parent(of: path)
         let temporary = "\(directory)/.tmp-\((path as NSString).lastPathComponent)-\(UUID().uuidString.prefix(8))"
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw Failure(path: directory, reason: error.localizedDescription)

@@ -3,9 +3,17 @@ import Yams
 /// Parses YAML text into `YAMLNode`s with positions, reporting syntax errors as diagnostics.
 public enum YAMLDocument {
     public struct Options: Sendable {
-        /// Reject anchors and aliases (GitHub workflows do not support them).
+        /// Reject anchors and aliases (GitHub refused them until 2025-09).
         public var allowAnchors: Bool
-        public init(allowAnchors: Bool = true) { self.allowAnchors = allowAnchors }
+        /// Accept `<<` merge keys as plain keys; when false they are refused (GitHub still refuses them).
+        public var allowMergeKeys: Bool
+        /// The most nodes a document may expand to through aliases (a small file can otherwise expand without end).
+        public var nodeBudget: Int
+        public init(allowAnchors: Bool = true, allowMergeKeys: Bool = true, nodeBudget: Int = 1_000_000) {
+            self.allowAnchors = allowAnchors
+            self.allowMergeKeys = allowMergeKeys
+            self.nodeBudget = nodeBudget
+        }
     }
 
     /// Parses the first document of `text`; an empty document yields nil.
@@ -24,7 +32,8 @@ public enum YAMLDocument {
         // Yams holds anchors weakly from the nodes and strongly from the parser: keep the parser alive while
         // converting, or anchors vanish before they can be reported.
         defer { withExtendedLifetime(parser) {} }
-        return try convert(root, file: file, options: options, depth: 0)
+        var budget = options.nodeBudget
+        return try convert(root, file: file, options: options, depth: 0, budget: &budget)
     }
 
     /// The tag the author wrote (`!!bool`), nil for implicit ones. Read before anything resolves the tag.
@@ -79,9 +88,13 @@ public enum YAMLDocument {
         return nil
     }
 
-    static func convert(_ node: Node, file: String, options: Options, depth: Int) throws(Diagnostic) -> YAMLNode {
+    static func convert(_ node: Node, file: String, options: Options, depth: Int, budget: inout Int) throws(Diagnostic) -> YAMLNode {
         let loc = location(node.mark, file: file)
         guard depth < 256 else { throw Diagnostic("YAML nesting is too deep", at: loc) }
+        budget -= 1
+        guard budget >= 0 else {
+            throw Diagnostic("the document expands to more than \(options.nodeBudget) nodes (too many aliases)", at: loc)
+        }
         switch node {
         case .scalar(let scalar):
             if !options.allowAnchors, scalar.anchor != nil {
@@ -103,14 +116,18 @@ public enum YAMLDocument {
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             var seen: [String: SourceLocation] = [:]
             for (key, value) in mapping {
-                let k = try convert(key, file: file, options: options, depth: depth + 1)
+                let k = try convert(key, file: file, options: options, depth: depth + 1, budget: &budget)
+                if !options.allowMergeKeys, k.scalar == "<<", k.isPlainScalar {
+                    throw Diagnostic(
+                        "YAML merge keys ('<<') are not supported: repeat the keys, or alias the whole mapping", at: k.location)
+                }
                 if let text = k.scalar {
                     if seen[text] != nil {
                         throw Diagnostic("'\(text)' is already defined", at: k.location)
                     }
                     seen[text] = k.location
                 }
-                pairs.append((k, try convert(value, file: file, options: options, depth: depth + 1)))
+                pairs.append((k, try convert(value, file: file, options: options, depth: depth + 1, budget: &budget)))
             }
             return YAMLNode(.mapping(pairs), at: loc)
         case .sequence(let sequence):
@@ -118,7 +135,7 @@ public enum YAMLDocument {
                 throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
             }
             var items: [YAMLNode] = []
-            for item in sequence { items.append(try convert(item, file: file, options: options, depth: depth + 1)) }
+            for item in sequence { items.append(try convert(item, file: file, options: options, depth: depth + 1, budget: &budget)) }
             return YAMLNode(.sequence(items), at: loc)
         case .alias(let alias):
             if !options.allowAnchors {

@@ -47,7 +47,7 @@ public struct ApplicationConfig: Sendable, Hashable {
             problems.append(Diagnostic("applications must be a list, got \(list.kindName)", at: list.location))
             throw Diagnostics(problems)
         }
-        let base = (file as NSString).deletingLastPathComponent
+        let base = FilePathText.parent(of: file)
         var applications: [Application] = []
         var names: Set<String> = []
         for item in items {

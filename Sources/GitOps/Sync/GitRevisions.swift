@@ -63,7 +63,7 @@ public actor GitRevisions {
             checkouts[key] = directory
             return directory
         }
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = FilePathText.parent(of: directory)
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let staging = directory + ".tmp-\(UUID().uuidString.prefix(8))"
         do {

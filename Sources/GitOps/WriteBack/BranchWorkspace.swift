@@ -28,7 +28,7 @@ enum BranchWorkspace {
             try await git.run(["clean", "--quiet", "-fdx"])
             return
         }
-        let parent = (workspace as NSString).deletingLastPathComponent
+        let parent = FilePathText.parent(of: workspace)
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let staging = workspace + ".clone-\(UUID().uuidString)"
         do {

@@ -43,6 +43,12 @@ struct BuildContext {
         return parts.joined(separator: "/")
     }
 
+    /// Whether an excluded directory may still hold files a later `!` pattern lets through, so a copy must look
+    /// inside it (`dir` then `!dir/keep`).
+    func mayIncludeBelow(_ directory: String) -> Bool {
+        rules.contains { !$0.exclude && ($0.glob.description.hasPrefix(directory + "/") || $0.glob.description.contains("**")) }
+    }
+
     func isExcluded(_ relative: String) -> Bool {
         var excluded = false
         for rule in rules where rule.glob.matchesSelfOrAncestor(relative) { excluded = rule.exclude }

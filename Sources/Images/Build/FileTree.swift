@@ -1,4 +1,5 @@
 import CDispatch
+import Core
 import Foundation
 import Glibc
 import OCI
@@ -75,7 +76,7 @@ struct FileTree {
         }
         var removed: [String] = []
         for path in nodes.keys where after.nodes[path] == nil {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = FilePathText.parent(of: path)
             if parent.isEmpty || after.nodes[parent] != nil { removed.append(path) }
         }
         return (FileTree.sorted(changed), FileTree.sorted(removed))

@@ -151,8 +151,15 @@ public final class ImageBuilder {
                 addEmptyHistory(&state, instruction)
             case "WORKDIR":
                 let directory = Substitution.expand(instruction.arguments, environment: env)
-                state.config.config.workingDir = ImageBuilder.absolute(directory, relativeTo: state.config.config.workingDir ?? "/")
-                addEmptyHistory(&state, instruction)
+                let workdir = ImageBuilder.absolute(directory, relativeTo: state.config.config.workingDir ?? "/")
+                state.config.config.workingDir = workdir
+                // Docker creates the working directory even when nothing later uses it, owned by the current USER.
+                let user = state.config.config.user ?? ""
+                if try await !makeDirectories(
+                    [workdir], owner: user, instruction: instruction, state: &state, session: session, options: options)
+                {
+                    addEmptyHistory(&state, instruction)
+                }
             case "USER":
                 state.config.config.user = Substitution.expand(instruction.arguments, environment: env)
                 addEmptyHistory(&state, instruction)
@@ -227,11 +234,106 @@ public final class ImageBuilder {
         return state
     }
 
+    /// What a RUN executes. With here-documents: a RUN that is only `<<EOF` runs the document as a shell script;
+    /// otherwise the shell gets the line with its documents, as it would read them from a script (`cat <<EOF > f`).
+    static func runCommand(_ instruction: Instruction, shell: [String], path: String) throws(DockerfileError) -> [String] {
+        if let json = instruction.json { return json }
+        guard !instruction.heredocs.isEmpty else { return shell + [instruction.arguments] }
+        if instruction.heredocs.count == 1, instruction.arguments.trimmingCharacters(in: .whitespaces) == instruction.heredocs[0].marker {
+            let body = instruction.heredocs[0].body
+            if body.hasPrefix("#!") {
+                throw DockerfileError(
+                    path: path, line: instruction.line,
+                    message: "RUN \(instruction.heredocs[0].marker) with a #! line is not supported by Slipway's builder; name the "
+                        + "interpreter on the RUN line instead (RUN python3 \(instruction.heredocs[0].marker))")
+            }
+            return shell + [body]
+        }
+        var script = instruction.arguments + "\n"
+        for document in instruction.heredocs {
+            script += document.body + document.word + "\n"
+        }
+        return shell + [script]
+    }
+
+    // MARK: Ownership around RUN
+
+    /// As root: gives the files `user` owns to root for the time of a RUN (the sandbox shows root's files as the
+    /// user's); answers each one's owner and mode. Not root: nothing can be lent.
+    static func lendFiles(of user: (uid: Int, gid: Int), in rootfs: String, tree: FileTree) -> [String: FileTree.Node] {
+        guard getuid() == 0 else { return [:] }
+        var lent: [String: FileTree.Node] = [:]
+        for (path, node) in tree.nodes where Int(node.uid) == user.uid || Int(node.gid) == user.gid {
+            if lchown("\(rootfs)/\(path)", 0, 0) == 0 { lent[path] = node }
+        }
+        return lent
+    }
+
+    /// Hands lent files back (their owners and the mode bits a chown clears), and as root gives the files the command
+    /// created (ours on disk) to `creator`.
+    static func returnFiles(_ lent: [String: FileTree.Node], in rootfs: String, creator: (uid: Int, gid: Int)?, before: FileTree) {
+        for (path, node) in lent {
+            let full = "\(rootfs)/\(path)"
+            guard let now = FileTree.stat(of: full) else { continue }
+            _ = lchown(full, node.uid, node.gid)
+            if now.mode & S_IFMT != S_IFLNK { _ = chmod(full, mode_t(now.mode & 0o7777)) }
+        }
+        guard let creator, getuid() == 0 else { return }
+        for (path, node) in FileTree.scan(rootfs, skip: ["proc", "dev"]).nodes where before.nodes[path] == nil && node.uid == 0 {
+            let full = "\(rootfs)/\(path)"
+            _ = lchown(full, uid_t(creator.uid), gid_t(creator.gid))
+            if node.mode & S_IFMT != S_IFLNK { _ = chmod(full, mode_t(node.mode & 0o7777)) }
+        }
+    }
+
+    // MARK: Directories
+
+    /// Creates the directories of `paths` that the stage lacks (0755, owned by `owner` as a USER value) in a layer of
+    /// their own; answers false, adding no layer, when all of them exist.
+    func makeDirectories(
+        _ paths: [String], owner: String, instruction: Instruction, state: inout StageState, session: Session, options: BuildOptions
+    ) async throws -> Bool {
+        let key = chainKey(state.key, "MKDIR", paths + [owner])
+        if !options.noCache, let hit = cache.lookup(key) {
+            appendLayer(&state, hit, key: key)
+            session.hits += 1
+            return true
+        }
+        let rootfs = try materialize(&state, session: session)
+        var missing: [String] = []
+        for path in paths {
+            var current = ""
+            for component in path.split(separator: "/") {
+                current += "/" + component
+                if FileTree.stat(of: rootfs + current) == nil, !missing.contains(current) { missing.append(current) }
+            }
+        }
+        guard !missing.isEmpty else { return false }
+        let identity = try ImageBuilder.resolveUser(owner, rootfs: rootfs)
+        let writer = try LayerWriter(store: store, clampTime: options.sourceDateEpoch)
+        do {
+            for directory in missing {
+                try writer.addEntry(
+                    TarEntry(
+                        path: String(directory.dropFirst()), kind: .directory, mode: 0o755, uid: identity?.uid ?? 0,
+                        gid: identity?.gid ?? 0,
+                        modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
+            }
+            try commitLayer(
+                writer, key: key, createdBy: instruction.original, epoch: options.sourceDateEpoch, state: &state, session: session)
+            state.appliedLayers = state.manifestLayers.count - 1
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return true
+    }
+
     // MARK: RUN
 
     func run(_ instruction: Instruction, state: inout StageState, session: Session, path: String, epoch: Int64?, noCache: Bool) async throws
     {
-        let command = instruction.json ?? state.shell + [instruction.arguments]
+        let command = try ImageBuilder.runCommand(instruction, shell: state.shell, path: path)
         var environment = state.config.config.env ?? []
         let argEnvironment = state.args.filter { key, _ in state.config.config.environment(key) == nil }.sorted { $0.key < $1.key }
         for (key, value) in argEnvironment { environment.append("\(key)=\(value)") }
@@ -263,24 +365,40 @@ public final class ImageBuilder {
         let mountPoints = ["proc", "dev"].filter { !FileManager.default.fileExists(atPath: "\(rootfs)/\($0)") }
         let before = FileTree.scan(rootfs, skip: ["proc", "dev"])
         let identity = try ImageBuilder.resolveUser(user, rootfs: rootfs)
-        let status = try await sandbox.run(
-            rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: identity
-        ) { [log] line in
-            log("    | \(line)")
+        // Under a non-root USER the sandbox maps that user (and group) to our own ids, so their files must be ours on
+        // disk while it runs, or the user could not write to what it owns; as root we hand them back afterwards.
+        let creator = identity.flatMap { $0.uid == 0 ? nil : $0 }
+        let lent = creator.map { ImageBuilder.lendFiles(of: $0, in: rootfs, tree: before) } ?? [:]
+        let status: Int32
+        do {
+            status = try await sandbox.run(
+                rootfs: rootfs, command: command, environment: environment, workingDirectory: workdir, user: identity
+            ) { [log] line in
+                log("    | \(line)")
+            }
+        } catch {
+            ImageBuilder.returnFiles(lent, in: rootfs, creator: nil, before: before)
+            throw error
         }
         for point in mountPoints { rmdir("\(rootfs)/\(point)") }
+        ImageBuilder.returnFiles(lent, in: rootfs, creator: creator, before: before)
         guard status == 0 else {
             throw DockerfileError(
                 path: path, line: instruction.line, message: "RUN \(instruction.arguments.prefix(200)) failed with exit code \(status)")
         }
         let after = FileTree.scan(rootfs, skip: ["proc", "dev"])
-        let (changed, removed) = before.changes(to: after)
+        var (changed, removed) = before.changes(to: after)
+        // Files only lent and given back differ in their change time alone.
+        changed.removeAll { path in
+            guard lent[path] != nil, var old = before.nodes[path], let new = after.nodes[path] else { return false }
+            old.changed = new.changed
+            return old == new
+        }
         let writer = try LayerWriter(store: store, clampTime: epoch)
         do {
             for path in removed { try writer.addWhiteout(path) }
-            // Under a non-root USER the command runs in a user namespace that maps that user to our own uid, so
-            // the files it creates are ours on disk; the layer records them as the user's, as Docker would.
-            let creator = identity.flatMap { $0.uid == 0 ? nil : $0 }
+            // Files the command created are ours on disk unless we could give them to the user (as root); the layer
+            // records them as the user's, as Docker would.
             let ownUID = getuid()
             for path in changed {
                 if let creator, before.nodes[path] == nil, after.nodes[path]?.uid == ownUID {
@@ -332,6 +450,11 @@ public final class ImageBuilder {
                 message: "\(instruction.keyword) requires at least two arguments, but only \(words.count) provided")
         }
         let sources = Array(words.dropLast())
+        if !instruction.heredocs.isEmpty {
+            try await copyHeredocs(
+                instruction, destinationWord: destinationWord, state: &state, options: options, session: session, path: path)
+            return
+        }
         if instruction.keyword == "ADD",
             let remote = sources.first(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("git@") })
         {
@@ -350,8 +473,10 @@ public final class ImageBuilder {
         }
         let workdir = state.config.config.workingDir ?? "/"
         var destination = ImageBuilder.absolute(destinationWord, relativeTo: workdir)
-        let destinationIsDirectory = destinationWord.hasSuffix("/") || sources.count > 1 || sources.contains(where: PathGlob.hasMagic)
-        if destinationWord.hasSuffix("/"), !destination.hasSuffix("/") { destination += "/" }
+        // Several sources make a directory; a glob does not (each match is copied to the destination in turn, as
+        // Docker does), nor does a single directory source (its contents go to the destination).
+        var destinationIsDirectory = ImageBuilder.namesDirectory(destinationWord) || sources.count > 1
+        if ImageBuilder.namesDirectory(destinationWord), !destination.hasSuffix("/") { destination += "/" }
         let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
         let chmod = instruction.flag("chmod")
         var chmodValue: UInt32?
@@ -363,7 +488,7 @@ public final class ImageBuilder {
             chmodValue = value
         }
         // Selection and the key: from the context, by content; from a stage or image, by that stage's key or digest.
-        var selection: [(source: String, destination: String)] = []
+        var selection: [(source: String, name: String, destination: String)] = []
         var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", origin.identity]
         if origin.isContext {
             selection = try selectFromContext(
@@ -405,6 +530,18 @@ public final class ImageBuilder {
                 path: path)
         }
         let rootfs = try materialize(&state, session: session)
+        // A destination that already is a directory in the stage receives the sources inside it, as in Docker. The
+        // stage's key fixes its files, so the cache key above already decides this.
+        if !destinationIsDirectory, FileTree.stat(of: rootfs + destination)?.isDirectory == true {
+            destinationIsDirectory = true
+            destination += "/"
+            selection = selection.map { item in
+                (
+                    item.source, item.name,
+                    ImageBuilder.target(item.source, name: item.name, root: sourceRoot, destination: destination, directory: true)
+                )
+            }
+        }
         var owner: (Int, Int)?
         if let chown { owner = try ImageBuilder.resolveOwner(chown, rootfs: rootfs, line: instruction.line, path: path) }
         let writer = try LayerWriter(store: store, clampTime: options.sourceDateEpoch)
@@ -412,10 +549,10 @@ public final class ImageBuilder {
             // Parents of every destination, as they are in the stage (or new: 0755, owned like the files when chowned).
             var parents: Set<String> = []
             for item in selection {
-                var parent = (item.destination as NSString).deletingLastPathComponent
+                var parent = FilePathText.parent(of: item.destination)
                 while !parent.isEmpty, parent != "/" {
                     parents.insert(String(parent.dropFirst()))
-                    parent = (parent as NSString).deletingLastPathComponent
+                    parent = FilePathText.parent(of: parent)
                 }
             }
             for parent in FileTree.sorted(Array(parents)) {
@@ -440,10 +577,26 @@ public final class ImageBuilder {
                         "\(sourceRoot)/\(item.source)", format: format, destination: String(directory.dropFirst()), owner: owner)
                     continue
                 }
-                try addTree(
-                    writer, root: sourceRoot, source: item.source, destination: String(item.destination.dropFirst()),
-                    owner: owner ?? (0, 0), mode: chmodValue,
-                    context: origin.isContext ? context : nil)
+                // Files from the context belong to root unless chowned; from a stage or image they keep their owners.
+                let destinationPath = String(item.destination.dropFirst())
+                let sourceNode = FileTree.stat(of: "\(sourceRoot)/\(item.source)")
+                if sourceNode?.isDirectory == true {
+                    // The directory a directory's contents go to: kept as it is when the stage has it, else made 0755.
+                    if FileTree.stat(of: "\(rootfs)/\(destinationPath)")?.isDirectory != true, !destinationPath.isEmpty {
+                        let dirOwner = owner ?? (origin.isContext ? (0, 0) : (Int(sourceNode?.uid ?? 0), Int(sourceNode?.gid ?? 0)))
+                        try writer.addEntry(
+                            TarEntry(
+                                path: destinationPath, kind: .directory, mode: 0o755, uid: dirOwner.0, gid: dirOwner.1,
+                                modificationTime: options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)))
+                    }
+                    try addChildren(
+                        writer, root: sourceRoot, source: item.source, destination: destinationPath,
+                        owner: owner ?? (origin.isContext ? (0, 0) : nil), mode: chmodValue, context: origin.isContext ? context : nil)
+                } else {
+                    try addTree(
+                        writer, root: sourceRoot, source: item.source, destination: destinationPath,
+                        owner: owner ?? (origin.isContext ? (0, 0) : nil), mode: chmodValue, context: origin.isContext ? context : nil)
+                }
             }
             try commitLayer(writer, key: key, createdBy: createdBy, epoch: options.sourceDateEpoch, state: &state, session: session)
         } catch {
@@ -452,28 +605,129 @@ public final class ImageBuilder {
         }
     }
 
+    /// Whether `.dockerignore` lets any path below the (excluded) directory through.
+    static func includesSomething(below directory: String, root: String, context: BuildContext) -> Bool {
+        FileTree.scan("\(root)/\(directory)").nodes.keys.contains { !context.isExcluded("\(directory)/\($0)") }
+    }
+
+    /// Adds `source` (and everything below it) as `destination`; `owner` nil keeps each file's own.
+    /// `COPY <<EOF /dest`: each here-document becomes a file (0644 unless `--chmod`, root's unless `--chown`), its
+    /// variables expanded unless the delimiter is quoted; `/dest/` or an existing directory takes the delimiter as name.
+    func copyHeredocs(
+        _ instruction: Instruction, destinationWord: String, state: inout StageState, options: BuildOptions, session: Session, path: String
+    ) async throws {
+        let env = environment(state)
+        let words = Substitution.words(instruction.arguments, environment: env).dropLast()
+        // The word splitter has removed a quoted delimiter's quotes.
+        let markers = Set(instruction.heredocs.map { $0.marker.filter { $0 != "\"" && $0 != "'" } })
+        guard words.allSatisfy({ markers.contains($0) }) else {
+            throw DockerfileError(
+                path: path, line: instruction.line,
+                message: "\(instruction.keyword) mixes here-documents with other sources; Slipway's builder copies either one or the other")
+        }
+        let documents = instruction.heredocs.map { document in
+            (name: document.word, text: document.isQuoted ? document.body : Substitution.expand(document.body, environment: env))
+        }
+        let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
+        let chmod = instruction.flag("chmod")
+        var mode: UInt32 = 0o644
+        if let chmod {
+            guard let value = UInt32(chmod, radix: 8), value <= 0o7777 else {
+                throw DockerfileError(
+                    path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
+            }
+            mode = value
+        }
+        var destination = ImageBuilder.absolute(destinationWord, relativeTo: state.config.config.workingDir ?? "/")
+        let key = chainKey(
+            state.key, "COPY-HEREDOC", [destinationWord, destination, chown ?? "", chmod ?? ""] + documents.flatMap { [$0.name, $0.text] })
+        if !options.noCache, let hit = cache.lookup(key) {
+            log("  ✓ cached  \(instruction.original.prefix(80))")
+            appendLayer(&state, hit, key: key)
+            session.hits += 1
+            return
+        }
+        log("  ▶ \(instruction.original.prefix(120))")
+        let rootfs = try materialize(&state, session: session)
+        let intoDirectory =
+            ImageBuilder.namesDirectory(destinationWord) || documents.count > 1
+            || FileTree.stat(of: rootfs + destination)?.isDirectory == true
+        if destination.hasSuffix("/.") { destination.removeLast(2) }
+        while destination.count > 1, destination.hasSuffix("/") { destination.removeLast() }
+        let owner = try chown.map { try ImageBuilder.resolveOwner($0, rootfs: rootfs, line: instruction.line, path: path) } ?? (0, 0)
+        let scratch = "\(session.scratch)/heredoc-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let writer = try LayerWriter(store: store, clampTime: options.sourceDateEpoch)
+        do {
+            let now = options.sourceDateEpoch ?? Int64(Date().timeIntervalSince1970)
+            let targets = documents.map { intoDirectory ? (destination == "/" ? "" : destination) + "/" + $0.name : destination }
+            var parents: [String] = []
+            for target in targets {
+                var parent = FilePathText.parent(of: target)
+                var chain: [String] = []
+                while !parent.isEmpty, parent != "/" {
+                    chain.insert(parent, at: 0)
+                    parent = FilePathText.parent(of: parent)
+                }
+                for directory in chain where !parents.contains(directory) && FileTree.stat(of: rootfs + directory) == nil {
+                    parents.append(directory)
+                    try writer.addEntry(
+                        TarEntry(
+                            path: String(directory.dropFirst()), kind: .directory, mode: 0o755, uid: owner.0, gid: owner.1,
+                            modificationTime: now))
+                }
+            }
+            for (document, target) in zip(documents, targets) {
+                try document.text.write(toFile: "\(scratch)/\(document.name)", atomically: false, encoding: .utf8)
+                try writer.addFromDisk(
+                    root: scratch, path: document.name, name: String(target.dropFirst()), uid: owner.0, gid: owner.1, mode: mode)
+            }
+            try commitLayer(
+                writer, key: key, createdBy: instruction.original, epoch: options.sourceDateEpoch, state: &state, session: session)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
     func addTree(
-        _ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int), mode: UInt32?, context: BuildContext?
+        _ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int)?, mode: UInt32?, context: BuildContext?
     ) throws {
         guard let node = FileTree.stat(of: "\(root)/\(source)") else { return }
-        try writer.addFromDisk(root: root, path: source, name: destination, uid: owner.0, gid: owner.1, mode: mode)
+        try writer.addFromDisk(root: root, path: source, name: destination, uid: owner?.0, gid: owner?.1, mode: mode)
         guard node.isDirectory else { return }
+        try addChildren(writer, root: root, source: source, destination: destination, owner: owner, mode: mode, context: context)
+    }
+
+    func addChildren(
+        _ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int)?, mode: UInt32?, context: BuildContext?
+    ) throws {
         let children = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(source)")) ?? []).sorted {
             Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
         }
         for child in children {
             let childSource = source.isEmpty ? child : "\(source)/\(child)"
-            if let context, context.isExcluded(childSource) { continue }
-            try addTree(
-                writer, root: root, source: childSource, destination: "\(destination)/\(child)", owner: owner, mode: mode, context: context)
+            let childDestination = destination.isEmpty ? child : "\(destination)/\(child)"
+            if let context, context.isExcluded(childSource) {
+                // An excluded directory is still entered when a later `!` pattern may let something below it through.
+                guard FileTree.stat(of: "\(root)/\(childSource)")?.isDirectory == true, context.mayIncludeBelow(childSource),
+                    ImageBuilder.includesSomething(below: childSource, root: root, context: context)
+                else { continue }
+                try writer.addFromDisk(root: root, path: childSource, name: childDestination, uid: owner?.0, gid: owner?.1, mode: mode)
+                try addChildren(
+                    writer, root: root, source: childSource, destination: childDestination, owner: owner, mode: mode, context: context)
+                continue
+            }
+            try addTree(writer, root: root, source: childSource, destination: childDestination, owner: owner, mode: mode, context: context)
         }
     }
 
     /// Context files selected by COPY sources (globs allowed), with their destinations.
     func selectFromContext(
         _ sources: [String], context: BuildContext, destination: String, directoryDestination: Bool, line: Int, path: String
-    ) throws -> [(source: String, destination: String)] {
-        var result: [(String, String)] = []
+    ) throws -> [(source: String, name: String, destination: String)] {
+        var result: [(String, String, String)] = []
         for source in sources {
             let cleaned = BuildContext.clean(source)
             var matches: [String] = []
@@ -493,35 +747,81 @@ public final class ImageBuilder {
                 )
             }
             for match in matches {
+                let resolved = ImageBuilder.followingLinks(match, root: context.root)
+                guard resolved == match || !context.isExcluded(resolved) else { continue }
                 result.append(
-                    (match, ImageBuilder.target(match, root: context.root, destination: destination, directory: directoryDestination)))
+                    (
+                        resolved, match,
+                        ImageBuilder.target(
+                            resolved, name: match, root: context.root, destination: destination, directory: directoryDestination)
+                    ))
             }
         }
         return result
     }
 
     func selectFromRoot(_ sources: [String], root: String, destination: String, directoryDestination: Bool, line: Int, path: String) throws
-        -> [(source: String, destination: String)]
+        -> [(source: String, name: String, destination: String)]
     {
-        var result: [(String, String)] = []
+        var result: [(String, String, String)] = []
         for source in sources {
             let cleaned = BuildContext.clean(source)
-            guard FileManager.default.fileExists(atPath: "\(root)/\(cleaned)") || FileTree.stat(of: "\(root)/\(cleaned)") != nil else {
+            var matches = [cleaned]
+            if PathGlob.hasMagic(cleaned) {
+                // Only the directory above the first wildcard is listed, not the whole stage.
+                let segments = cleaned.split(separator: "/").map(String.init)
+                let fixed = segments.prefix { !PathGlob.hasMagic($0) }.joined(separator: "/")
+                let glob = PathGlob(cleaned)
+                let base = fixed.isEmpty ? root : "\(root)/\(fixed)"
+                matches = ImageBuilder.listFiles(base).map { fixed.isEmpty ? $0 : "\(fixed)/\($0)" }.filter { glob.matches($0) }
+            } else if FileTree.stat(of: "\(root)/\(cleaned)") == nil {
+                matches = []
+            }
+            guard !matches.isEmpty else {
                 throw DockerfileError(path: path, line: line, message: "COPY --from source '\(source)' not found")
             }
-            result.append((cleaned, ImageBuilder.target(cleaned, root: root, destination: destination, directory: directoryDestination)))
+            for match in matches {
+                let resolved = ImageBuilder.followingLinks(match, root: root)
+                guard FileTree.stat(of: "\(root)/\(resolved)") != nil else {
+                    throw DockerfileError(path: path, line: line, message: "COPY --from source '\(source)' is a link to nothing")
+                }
+                result.append(
+                    (
+                        resolved, match,
+                        ImageBuilder.target(resolved, name: match, root: root, destination: destination, directory: directoryDestination)
+                    ))
+            }
         }
         return result
     }
 
+    /// Whether a COPY/ADD destination as written names a directory: it ends in `/` or `/.`, or is `.` (the working
+    /// directory). Any other destination is a directory only when it already is one in the stage.
+    static func namesDirectory(_ word: String) -> Bool {
+        word.hasSuffix("/") || word == "." || word.hasSuffix("/.")
+    }
+
     /// A directory source copies its contents into the destination; a file goes to `dest/name` when the
     /// destination is a directory, else to `dest`.
-    static func target(_ source: String, root: String, destination: String, directory: Bool) -> String {
+    static func target(_ source: String, name: String? = nil, root: String, destination: String, directory: Bool) -> String {
         let isDirectory = FileTree.stat(of: "\(root)/\(source)")?.isDirectory ?? false
         var dest = destination
         while dest.count > 1, dest.hasSuffix("/") { dest.removeLast() }
+        if dest.hasSuffix("/.") { dest.removeLast(dest == "/." ? 1 : 2) }
         if isDirectory { return dest }
-        return directory || destination.hasSuffix("/") ? (dest == "/" ? "/" : dest + "/") + (source as NSString).lastPathComponent : dest
+        let file = FilePathText.lastComponent(of: name ?? source)
+        return directory || destination.hasSuffix("/") ? (dest == "/" ? "/" : dest + "/") + file : dest
+    }
+
+    /// A source named by a COPY is read through symlinks, as Docker does (`COPY link /x` copies the file it points
+    /// to); links are resolved inside `root` and may never lead out of it. Links below a copied directory stay links.
+    static func followingLinks(_ relative: String, root: String) -> String {
+        var current = relative
+        for _ in 0..<40 {
+            guard let node = FileTree.stat(of: "\(root)/\(current)"), let link = node.linkTarget else { return current }
+            current = BuildContext.clean(link.hasPrefix("/") ? link : FilePathText.parent(of: current) + "/" + link)
+        }
+        return current
     }
 
     static func listFiles(_ root: String) -> [String] {
@@ -817,23 +1117,27 @@ public final class ImageBuilder {
     }
 
     /// `USER` as numeric ids, looking names up in the stage's `/etc/passwd` and `/etc/group`.
-    static func resolveUser(_ user: String, rootfs: String) throws -> (uid: Int, gid: Int)? {
+    /// A numeric user takes its primary group from `/etc/passwd` when listed there, else group 0 (as a container runtime
+    /// does); `--chown` with only a number uses it as the group too (`numericOwnerGroup`), as Docker does.
+    static func resolveUser(_ user: String, rootfs: String, numericOwnerGroup: Bool = false) throws -> (uid: Int, gid: Int)? {
         guard !user.isEmpty else { return nil }
         let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
         let passwd = (try? String(contentsOfFile: "\(rootfs)/etc/passwd", encoding: .utf8)) ?? ""
         let group = (try? String(contentsOfFile: "\(rootfs)/etc/group", encoding: .utf8)) ?? ""
         func lookup(_ name: String, in table: String) -> (Int, Int?)? {
-            if let id = Int(name) { return (id, nil) }
+            let numeric = Int(name)
             for line in table.split(separator: "\n") {
                 let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-                if fields.count >= 3, fields[0] == name, let id = Int(fields[2]) { return (id, fields.count >= 4 ? Int(fields[3]) : nil) }
+                guard fields.count >= 3, let id = Int(fields[2]) else { continue }
+                if fields[0] == name || numeric == id { return (id, fields.count >= 4 ? Int(fields[3]) : nil) }
             }
-            return nil
+            return numeric.map { ($0, nil) }
         }
         guard let (uid, primary) = lookup(parts[0], in: passwd) else {
             throw ImageError.unsupported("USER \(parts[0]): no such user in the image's /etc/passwd")
         }
-        var gid = primary ?? uid
+        var gid = primary ?? (numericOwnerGroup ? uid : 0)
+        if numericOwnerGroup, Int(parts[0]) != nil { gid = uid }
         if parts.count > 1 {
             guard let (id, _) = lookup(parts[1], in: group) else {
                 throw ImageError.unsupported("USER \(user): no such group in the image's /etc/group")
@@ -846,7 +1150,7 @@ public final class ImageBuilder {
 
     static func resolveOwner(_ chown: String, rootfs: String, line: Int, path: String) throws -> (Int, Int) {
         do {
-            return try resolveUser(chown, rootfs: rootfs).map { ($0.uid, $0.gid) } ?? (0, 0)
+            return try resolveUser(chown, rootfs: rootfs, numericOwnerGroup: true).map { ($0.uid, $0.gid) } ?? (0, 0)
         } catch {
             throw DockerfileError(path: path, line: line, message: "--chown=\(chown): \(error)")
         }

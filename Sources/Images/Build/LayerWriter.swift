@@ -1,4 +1,5 @@
 import CDispatch
+import Core
 import Foundation
 import Glibc
 import OCI
@@ -66,7 +67,7 @@ final class LayerWriter {
 
     /// Adds `.wh.<name>` for a path removed from the lower layers.
     func addWhiteout(_ path: String) throws {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = FilePathText.parent(of: path)
         let name = (path as NSString).lastPathComponent
         try tar.writeHeader(
             TarEntry(

@@ -39,9 +39,25 @@ public struct Instruction: Hashable, Sendable {
     /// The instruction as written (continuations joined), for history and messages.
     public var original: String
 
+    /// Here-documents (`<<EOF` … `EOF`) of a RUN, COPY or ADD, in the order their markers appear.
+    public var heredocs: [Heredoc] = []
+
     public struct Flag: Hashable, Sendable {
         public var name: String
         public var value: String?
+    }
+
+    /// One here-document: its delimiter word, its lines, and how it was introduced.
+    public struct Heredoc: Hashable, Sendable {
+        /// The marker as written in the instruction (`<<EOF`, `<<-"EOF"`).
+        public var marker: String
+        public var word: String
+        /// The lines between the marker's line and the delimiter, each ending in a newline (leading tabs removed for `<<-`).
+        public var body: String
+        /// `<<-`: leading tabs were removed.
+        public var stripsTabs: Bool
+        /// A quoted delimiter: the body is taken literally, with no variable expansion.
+        public var isQuoted: Bool
     }
 
     public func flag(_ name: String) -> String? { flags.last { $0.name == name }?.value }

@@ -70,10 +70,39 @@ public enum DockerfileParser {
                     break
                 }
             }
-            instructions.append(try parseInstruction(logical, line: startLine, path: path, escape: escape))
+            var instruction = try parseInstruction(logical, line: startLine, path: path, escape: escape)
+            if ["RUN", "COPY", "ADD"].contains(instruction.keyword), instruction.json == nil {
+                for match in instruction.arguments.matches(of: heredocMarker) {
+                    let stripsTabs = !match.1.isEmpty
+                    let word = String(match.3)
+                    var body = ""
+                    var terminated = false
+                    while index < lines.count {
+                        var bodyLine = Substring(lines[index])
+                        index += 1
+                        if stripsTabs { bodyLine = bodyLine.drop { $0 == "\t" } }
+                        if bodyLine == word {
+                            terminated = true
+                            break
+                        }
+                        body += bodyLine + "\n"
+                    }
+                    guard terminated else {
+                        throw DockerfileError(
+                            path: path, line: startLine,
+                            message: "here-document \(match.0) of \(instruction.keyword) is not terminated: expected a line '\(word)'")
+                    }
+                    instruction.heredocs.append(
+                        .init(marker: String(match.0), word: word, body: body, stripsTabs: stripsTabs, isQuoted: !match.2.isEmpty))
+                }
+            }
+            instructions.append(instruction)
         }
         return try assemble(instructions, path: path)
     }
+
+    /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`: a here-document whose lines follow the instruction.
+    nonisolated(unsafe) static let heredocMarker = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/
 
     static func parseInstruction(_ logical: String, line: Int, path: String, escape: Character) throws(DockerfileError) -> Instruction {
         let text = logical.trimmingCharacters(in: .whitespaces)

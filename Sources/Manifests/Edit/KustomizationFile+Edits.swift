@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The edits of `kustomize edit`: `set image`, `set namespace`, `add resource`.
@@ -81,7 +82,7 @@ extension KustomizationFile {
     /// skipped.
     public mutating func addResources(_ patterns: [String]) throws(KustomizeError) -> [String] {
         guard !patterns.isEmpty else { throw .build("must specify a resource file") }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FilePathText.parent(of: path)
         var resources = (fields["resources"]?.array ?? []).compactMap(\.string)
         var skipped: [String] = []
         for pattern in patterns {
@@ -105,7 +106,7 @@ extension KustomizationFile {
             let full = pattern.hasPrefix("/") ? pattern : directory + "/" + pattern
             return FileManager.default.fileExists(atPath: full) || pattern.contains("://") ? [pattern] : []
         }
-        let parent = (pattern as NSString).deletingLastPathComponent
+        let parent = FilePathText.parent(of: pattern)
         let leaf = (pattern as NSString).lastPathComponent
         let base = parent.isEmpty ? directory : (parent.hasPrefix("/") ? parent : directory + "/" + parent)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []

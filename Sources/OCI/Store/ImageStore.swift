@@ -72,7 +72,7 @@ public struct ImageStore: Sendable {
     func moveIntoPlace(_ temporary: String, _ digest: Digest) throws {
         let destination = blobPath(digest)
         try FileManager.default.createDirectory(
-            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: FilePathText.parent(of: destination), withIntermediateDirectories: true)
         if rename(temporary, destination) != 0 {
             throw ImageError.io(destination, String(cString: strerror(errno)))
         }

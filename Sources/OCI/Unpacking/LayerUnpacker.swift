@@ -1,5 +1,6 @@
 import CDispatch
 import CLinuxSupport
+import Core
 import Foundation
 import Glibc
 
@@ -29,7 +30,7 @@ package struct LayerUnpacker {
                     let name = entry.path
                     guard !name.isEmpty else { return }
                     guard !name.split(separator: "/").contains("..") else { throw ImageError.layer("entry '\(name)' escapes the root") }
-                    let parent = (name as NSString).deletingLastPathComponent
+                    let parent = FilePathText.parent(of: name)
                     let base = (name as NSString).lastPathComponent
                     if base == TarEntry.opaqueWhiteout, whiteouts == .overlay {
                         let directory = root + (parent.isEmpty ? "" : "/" + parent)
@@ -66,7 +67,7 @@ package struct LayerUnpacker {
                     createdInThisLayer.insert(name)
                     let destination = try resolve(parent) + "/" + base
                     try FileManager.default.createDirectory(
-                        atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                        atPath: FilePathText.parent(of: destination), withIntermediateDirectories: true)
                     var existing = Glibc.stat()
                     let exists = lstat(destination, &existing) == 0
                     if exists, !(entry.kind == .directory && existing.st_mode & S_IFMT == S_IFDIR) {

@@ -33,7 +33,7 @@ public struct WorkflowLoader {
         var loader = WorkflowLoader(file: path, resolver: resolver, resolves: resolves, depth: depth)
         let root: YAMLNode?
         do {
-            root = try YAMLDocument.parse(text, file: path, options: .init(allowAnchors: false))
+            root = try YAMLDocument.parse(text, file: path, options: .init(allowAnchors: true, allowMergeKeys: false))
         } catch {
             throw Diagnostics([error])
         }
@@ -43,7 +43,7 @@ public struct WorkflowLoader {
         var validator = SchemaValidator(schema: .workflow)
         validator.validate(root, as: "workflow-root-strict")
         let workflow = loader.workflow(root)
-        let all = Self.merged(validator.diagnostics + loader.diagnostics)
+        let all = Self.merged(Self.tolerating(validator.diagnostics, shapes: Self.toleratedShapes(in: root)) + loader.diagnostics)
         let errors = all.filter { $0.severity == .error }
         guard errors.isEmpty, var workflow else { throw Diagnostics(all) }
         workflow.warnings = all.filter { $0.severity == .warning }
@@ -89,6 +89,15 @@ public struct WorkflowLoader {
         do {
             if text.contains("${{") && !Self.isWholeExpression(text) {
                 _ = try TemplateString(text, namedValues: names, hostFunctions: functions)
+                // GitHub reads such an `if:` as a string template; its result is a non-empty string, so true. With a
+                // status function inside, GitHub adds no implicit success(): it runs whatever happened before.
+                let statusFunction = ["success()", "failure()", "always()", "cancelled()"].contains { text.contains($0) }
+                diagnostics.append(
+                    Diagnostic(
+                        "this 'if:' mixes text and ${{ }}: GitHub evaluates it as a string, which is never empty, so it is always true"
+                            + (statusFunction ? "" : " once earlier steps succeeded") + "; write the whole condition inside one ${{ }}",
+                        at: node.location, severity: .warning))
+                return statusFunction ? "always()" : "success()"
             } else {
                 _ = try Expression(stripped, namedValues: names, hostFunctions: functions)
             }
@@ -175,7 +184,7 @@ public struct WorkflowLoader {
     }
 
     mutating func patterns(_ node: YAMLNode?, _ what: String) -> [FilterPattern]? {
-        guard let node else { return nil }
+        guard let node, !node.isNull else { return nil }  // an empty filter is ignored, as GitHub does
         var result: [FilterPattern] = []
         for text in stringList(node) {
             do { result.append(try FilterPattern(text)) } catch { self.error(error.description, node) }
@@ -266,7 +275,7 @@ public struct WorkflowLoader {
             error("The identifier '\(id)' is invalid. IDs starting with '__' are reserved.", key)
         }
         guard node.mapping != nil else { return nil }
-        let uses = node["uses"]?.scalar
+        let uses = node["uses"]?.scalar.map(Self.resolvingSelfRepository)
         var needs: [String] = []
         var needLocations: [SourceLocation] = []
         if let needsNode = node["needs"] {
@@ -337,7 +346,7 @@ public struct WorkflowLoader {
         var generated: [Step] = []
         for item in items {
             guard item.mapping != nil else { continue }
-            let uses = item["uses"]?.scalar
+            let uses = item["uses"]?.scalar.map(Self.resolvingSelfRepository)
             let run = item["run"]
             if let uses, !uses.hasPrefix("./"), !uses.hasPrefix("docker://"), !Self.isRemoteActionReference(uses) {
                 error("Expected format {org}/{repo}[/path]@ref. Actual '\(uses)'", item["uses"] ?? item)
@@ -405,6 +414,12 @@ public struct WorkflowLoader {
     }
 
     /// `owner/repo[/path]@ref`.
+    /// `$/path` names a file of the workflow's own repository at the commit being run (GitHub, 2026-07), which is
+    /// what `./path` already means here.
+    static func resolvingSelfRepository(_ uses: String) -> String {
+        uses.hasPrefix("$/") ? "./" + uses.dropFirst(2) : uses
+    }
+
     static func isRemoteActionReference(_ uses: String) -> Bool {
         guard let at = uses.firstIndex(of: "@"), uses.index(after: at) < uses.endIndex else { return false }
         let parts = uses[..<at].split(separator: "/", omittingEmptySubsequences: false)

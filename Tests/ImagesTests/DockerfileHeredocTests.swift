@@ -1,0 +1,70 @@
+import Core
+import Foundation
+import Images
+import OCI
+import Testing
+
+/// Here-documents in RUN and COPY (BuildKit's syntax; Debian's buildah 1.28 predates them, so the expectations are
+/// Docker's documented behaviour, written out).
+@Suite struct DockerfileHeredocTests {
+    @Test(.timeLimit(.minutes(2))) func heredocsRunAsScriptsAndCopyAsFiles() async throws {
+        let directory = try ImageFixtures.temporaryDirectory("heredoc")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ImageFixtures.storeWithBases(in: directory)
+        let context = "\(directory)/ctx"
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        try """
+        FROM alpine:3.20
+        ARG NAME=world
+        RUN <<EOF
+        mkdir -p /out
+        echo "script line one" > /out/script
+        echo "script line two" >> /out/script
+        EOF
+        RUN cat <<EOF > /out/piped
+        hello $NAME
+        EOF
+        COPY <<EOF /out/expanded
+        hello $NAME
+        EOF
+        COPY <<"EOF" /out/literal
+        hello $NAME
+        EOF
+        COPY --chmod=755 <<-EOF /out/
+        \t#!/bin/sh
+        \techo tabs removed
+        \tEOF
+        RUN echo after > /out/after
+
+        """.write(toFile: "\(context)/Dockerfile", atomically: false, encoding: .utf8)
+        let tag = try ImageReference(parsing: "heredoc:1")
+        _ = try await ImageBuilder(store: store, log: { _ in }).build(
+            BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+        let rootfs = try unpack(tag, store: store, into: "\(directory)/rootfs")
+        func read(_ path: String) -> String? { try? String(contentsOfFile: rootfs + path, encoding: .utf8) }
+        #expect(read("/out/script") == "script line one\nscript line two\n")
+        #expect(read("/out/piped") == "hello world\n", "the shell reads the document and expands it")
+        #expect(read("/out/expanded") == "hello world\n")
+        #expect(read("/out/literal") == "hello $NAME\n", "a quoted delimiter keeps the text as written")
+        #expect(read("/out/EOF") == "#!/bin/sh\necho tabs removed\n", "<<- strips leading tabs; a directory takes the delimiter as name")
+        let mode = try FileManager.default.attributesOfItem(atPath: rootfs + "/out/EOF")[.posixPermissions] as? Int
+        #expect(mode == 0o755)
+        #expect(read("/out/after") == "after\n", "the lines after a document are instructions again")
+    }
+
+    @Test func anUnterminatedHeredocIsRefusedWithItsLine() throws {
+        #expect {
+            _ = try DockerfileParser.parse("FROM scratch\nRUN <<EOF\necho never closed\n", path: "Dockerfile")
+        } throws: { error in
+            "\(error)".contains("Dockerfile:2") && "\(error)".contains("not terminated")
+        }
+    }
+
+    func unpack(_ reference: ImageReference, store: ImageStore, into rootfs: String) throws -> String {
+        guard let image = try store.image(reference) else { throw ImageError.notFound(reference.familiar) }
+        try FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: true)
+        let unpacker = LayerUnpacker(root: rootfs)
+        for layer in image.manifest.layers { try unpacker.apply(blob: store.blobPath(layer.digest), mediaType: layer.mediaType) }
+        return rootfs
+    }
+}
