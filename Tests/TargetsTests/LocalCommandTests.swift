@@ -130,6 +130,8 @@ struct LocalCommandTests {
         try await anotherProcessDrivesTheTarget(dataDirectory: "\(root)/data/local")
         let missing = try await slipway(["local", "get", "deployment", "nope"])
         #expect(!missing.succeeded && missing.standardError.contains("\"nope\" not found"))
+        let none = try await slipway(["local", "get", "pods", "-n", "empty"])
+        #expect(none.succeeded && none.standardError == "No resources found in empty namespace.\n", "a line of its own")
 
         // Down and up again: the stored objects run again.
         let down = try await slipway(["local", "down"])

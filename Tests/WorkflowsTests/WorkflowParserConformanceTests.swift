@@ -36,10 +36,13 @@ struct WorkflowParserConformanceTests {
 
     /// Cases whose expectation GitHub itself no longer meets: the corpus predates the change.
     static let outdated: [String: String] = [
-        "errors-anchor-tag.yml": "GitHub accepts YAML anchors and aliases since 2025-09 (merge keys are still refused)"
+        "errors-anchor-tag.yml": "GitHub accepts YAML anchors and aliases since 2025-09 (merge keys are still refused)",
+        "events-single-invalid.yml":
+            "an expectation of the TypeScript parser alone (Go and C# skip it): GitHub's own parser ignores unknown "
+            + "workflow_dispatch keys, as on-workflow_dispatch-unknown-keys-ignored.yml records; Slipway warns",
     ]
 
-    @Test(arguments: cases.filter { !$0.isKnownDivergence && outdated[$0.name] == nil })
+    @Test(arguments: cases.filter { outdated[$0.name] == nil && notAsserted[$0.name] == nil })
     func conformance(_ c: WorkflowParserCase) {
         let result = Self.load(c)
         switch (result, c.errors) {
@@ -51,7 +54,12 @@ struct WorkflowParserConformanceTests {
             Issue.record("accepted, expected \(expected.map(\.message))")
         case (.failure(let diagnostics), .some(let expected)):
             for error in expected {
-                guard let line = error.line, let column = error.column else { continue }
+                guard let line = error.line, let column = error.column else {
+                    // Cases that drop positions (include-source: false) still name the problem.
+                    let message = error.message.replacingOccurrences(of: ".github/workflows/\(c.name): ", with: "")
+                    #expect(diagnostics.items.contains { $0.message == message }, "\(message)\n got: \(diagnostics)")
+                    continue
+                }
                 let here = diagnostics.items.filter { $0.location?.line == line && $0.location?.column == column }
                 #expect(here.contains { $0.message == error.message }, "\(line):\(column) \(error.message)\n got: \(diagnostics)")
             }
@@ -97,22 +105,35 @@ struct WorkflowParserConformanceTests {
         #expect(job.steps.count == 2 && job.steps.allSatisfy { $0.run?.scalar == "echo $LEVEL" })
     }
 
-    /// Cases GitHub's TypeScript parser fails too (mostly limits set by test options Slipway does not take, and
-    /// nested-permission checks for GitHub-hosted tokens). 57 of the other 92 hold; the count guards against regressions.
-    @Test func knownDivergencesMostlyHold() {
-        let divergent = Self.cases.filter { $0.isKnownDivergence && Self.outdated[$0.name] == nil }
-        let holding = divergent.filter { c in
-            switch (Self.load(c), c.errors) {
-            case (.success, nil): true
-            case (.failure(let d), .some(let expected)):
-                expected.allSatisfy { e in
-                    e.line == nil || d.items.contains { $0.location?.line == e.line && $0.location?.column == e.column }
-                }
-            default: false
-            }
+    /// Of the 93 cases upstream's TypeScript runner skips (skipped-tests.txt), the ones whose outcome Slipway does
+    /// not assert, each with why; every other skipped case runs in `conformance` like the rest.
+    static let notAsserted: [String: String] = {
+        var reasons: [String: String] = [:]
+        let limits =
+            "sets a limit through its test options (max depth, file or result size, job count, nesting) standing for "
+            + "a GitHub server setting; Slipway applies GitHub's defaults, which this small file does not reach"
+        for name in [
+            "errors-matrix-max-depth.yml", "errors-max-depth.yml", "errors-max-file-size.yml", "errors-max-result-size.yml",
+            "errors-max-job-limit-with-reusable-workflow.yml", "errors-reusable-workflow-job-nested-depth-exceeded.yml",
+            "errors-reusable-workflow-max-result-size.yml",
+        ] { reasons[name] = limits }
+        let permissions =
+            "checks the GITHUB_TOKEN permissions a caller grants a called workflow; Slipway's runs have no "
+            + "GitHub-issued token whose scopes could be enforced"
+        for name in cases.map(\.name) where name.hasPrefix("errors-reusable-workflow-") && name.contains("permissions-not-allowed") {
+            reasons[name] = permissions
         }
-        #expect(divergent.count == 92)
-        #expect(holding.count >= 57, "not holding: \(divergent.filter { c in !holding.contains { $0.name == c.name } }.map(\.name))")
+        return reasons
+    }()
+
+    @Test func everySkippedCaseRunsOrIsListedWithAReason() {
+        let skipped = Self.cases.filter(\.isKnownDivergence).map(\.name)
+        #expect(skipped.count == 93)
+        #expect(Set(Self.notAsserted.keys).isSubset(of: skipped), "only skipped cases may go unasserted")
+        #expect(Self.notAsserted.count == 33, "\(Self.notAsserted.keys.sorted())")
+        for name in ["mvp.yml", "job-basic.yml", "matrix-basic.yml"] {
+            #expect(skipped.contains(name) && Self.notAsserted[name] == nil, "\(name) runs")
+        }
     }
 
     @Test func everyErrorHasAPosition() {

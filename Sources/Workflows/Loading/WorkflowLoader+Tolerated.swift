@@ -26,6 +26,12 @@ extension WorkflowLoader {
                         .init(node: list, warning: "an empty '\(filter)' filter is ignored: GitHub treats '\(event)' as unfiltered"))
                 }
             }
+            if event == "workflow_dispatch", let settings = value.mapping {
+                for (name, _) in settings where name.scalar != "inputs" {
+                    shapes.append(
+                        .init(node: name, warning: "'\(name.scalar ?? "")' is not a workflow_dispatch setting: GitHub ignores it"))
+                }
+            }
             if event == "workflow_dispatch", let inputs = value["inputs"]?.mapping {
                 for (_, input) in inputs {
                     if let type = input["type"], type.scalar == "int" {

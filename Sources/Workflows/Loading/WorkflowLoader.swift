@@ -115,7 +115,7 @@ public struct WorkflowLoader {
     static func stripCondition(_ text: String, style node: YAMLNode) -> String {
         let trimmed = text.trimmingCharacters(in: " \t\n\r")
         if isWholeExpression(trimmed) {
-            return String(trimmed.dropFirst(3).dropLast(2))
+            return String(trimmed.dropFirst(3).dropLast(2)).trimmingCharacters(in: " \t\n\r")
         }
         if node.isPlainScalar, case .bool = TemplateValue.typedPlainScalar(trimmed) { return trimmed }
         return trimmed.isEmpty ? "success()" : trimmed

@@ -32,7 +32,8 @@ struct SchemaValidator {
         case .scalar(let text, _):
             if let tag = node.explicitTag, !checkTag(tag, node: node, text: text) { return }
             if text.contains("${{") {
-                checkExpression(node, text: text, context: context)
+                // A value whose expression does not parse is kept as its text, which must then fit as a literal.
+                if !checkExpression(node, text: text, context: context) { readLiteral(node, text: text, leaves: leaves) }
                 return
             }
             readLiteral(node, text: text, leaves: leaves)
@@ -71,6 +72,16 @@ struct SchemaValidator {
             error("Unexpected tag '\(tag)'", node)
             return false
         }
+        // A number, boolean or null is written plain: quoting says "string", which contradicts the tag (YAML 1.2 core).
+        if case .scalar(_, let style) = node.content, style != .plain {
+            let names: [YAMLNode.ScalarStyle: String] = [
+                .singleQuoted: "SingleQuoted", .doubleQuoted: "DoubleQuoted", .literal: "Literal", .folded: "Folded",
+            ]
+            error(
+                "The scalar style '\(names[style] ?? "\(style)")' on line \(node.location.line) and column \(node.location.column) is not "
+                    + "valid with the tag '\(tag)'", node)
+            return false
+        }
         if !fits {
             error(
                 "The value '\(text)' on line \(node.location.line) and column \(node.location.column) is invalid for the type '\(tag)'",
@@ -84,22 +95,25 @@ struct SchemaValidator {
     /// GitHub's limit on the length of one `${{ }}` expression.
     static let maximumExpressionLength = 21_000
 
-    private mutating func checkExpression(_ node: YAMLNode, text: String, context: [String]) {
+    /// Answers false only when the expression itself does not parse (the other refusals stand alone).
+    private mutating func checkExpression(_ node: YAMLNode, text: String, context: [String]) -> Bool {
         guard !context.isEmpty else {
             error("A template expression is not allowed in this context", node)
-            return
+            return true
         }
         // GitHub measures the whole value holding the expression, not the expression alone.
         if text.count > Self.maximumExpressionLength {
             error("Exceeded max expression length \(Self.maximumExpressionLength)", node)
-            return
+            return true
         }
         let (names, functions) = WorkflowSchema.contextParts(context)
         do {
             _ = try TemplateString(text, namedValues: names, hostFunctions: functions)
         } catch {
             self.error(error.description, node)
+            return error.kind == .evaluation
         }
+        return true
     }
 
     /// A scalar typed the way GitHub's reader types it (YAML 1.2 core schema for plain scalars), then matched;
@@ -188,7 +202,8 @@ struct SchemaValidator {
                 read(pair.value, type: loose.value, inherited: context)
                 continue
             }
-            error("Unexpected value '\(key)'", pair.key)
+            // A null key (`null:`, `~:`) reads as the empty string, as GitHub prints it.
+            error("Unexpected value '\(pair.key.isPlainScalar && ["~", "null", "Null", "NULL"].contains(key) ? "" : key)'", pair.key)
         }
         if candidates.count > 1, loose == nil {
             var hits: [String: Int] = [:]

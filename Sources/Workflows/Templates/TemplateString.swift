@@ -55,7 +55,9 @@ public struct TemplateString: Sendable {
                     segments.append(.literal(String(literal)))
                     literal = String.UnicodeScalarView()
                 }
-                segments.append(.expression(try Expression(inner, namedValues: namedValues, hostFunctions: hostFunctions)))
+                // GitHub parses the text between the braces without its surrounding blanks (positions in messages count so).
+                let trimmed = inner.trimmingCharacters(in: " \t\n\r")
+                segments.append(.expression(try Expression(trimmed, namedValues: namedValues, hostFunctions: hostFunctions)))
                 i = close + 2
             } else {
                 literal.append(scalars[i])
