@@ -288,7 +288,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BuiltinActionsTests",
-            dependencies: ["BuiltinActions", "Runner", "Workflows", "Core", "Expressions", "SlipwayTesting"],
+            dependencies: ["BuiltinActions", "Runner", "Workflows", "Core", "Expressions", "OCI", "Images", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

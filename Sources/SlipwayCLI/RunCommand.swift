@@ -68,6 +68,11 @@ struct RunCommand: AsyncParsableCommand {
     var repoMaps: [String] = []
 
     @Option(
+        name: .customLong("registry-mirror"),
+        help: "Pull container: and services: images of REGISTRY from MIRROR first: docker.io=127.0.0.1:5000 (repeatable).")
+    var registryMirrors: [String] = []
+
+    @Option(
         help: """
             Where jobs run: 'worktree' (each job in its own git worktree of the event's commit, the default) or 'shared' \
             (the working tree, uncommitted changes included).
@@ -89,6 +94,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let prepared: PreparedRun
+        // Whether the working tree has uncommitted changes (for a note), asked while the run is being prepared.
+        let current = FileManager.default.currentDirectoryPath
+        let root = directory.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 } ?? current
+        let uncommitted = Task {
+            try? await CapturedCommand.run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"])
+        }
         do {
             prepared = try await request().prepare()
         } catch {
@@ -109,10 +120,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        if prepared.options.workspaceMode == .worktree, !dryRun,
-            let status = try? await CapturedCommand.run(
-                "git", ["-C", prepared.options.repositoryRoot, "status", "--porcelain", "--untracked-files=no"]),
-            status.succeeded, !status.standardOutput.isEmpty
+        if prepared.options.workspaceMode == .worktree, !dryRun, let status = await uncommitted.value, status.succeeded,
+            !status.standardOutput.isEmpty
         {
             let note =
                 "note: jobs run on commit \(prepared.event.sha.prefix(12)); uncommitted changes are not part of the run "
@@ -174,6 +183,7 @@ struct RunCommand: AsyncParsableCommand {
         request.inputs = try Self.pairs(inputs, "--input")
         request.actionMap = try Self.pairs(actionMaps, "--action-map")
         request.repoMap = try Self.pairs(repoMaps, "--repo-map")
+        request.registryMirrors = try Self.pairs(registryMirrors, "--registry-mirror")
         request.jobFilter = job
         guard let mode = WorkspaceMode(rawValue: workspace) else {
             throw RunRequestError(["--workspace must be 'worktree' or 'shared', not '\(workspace)'"])

@@ -12,6 +12,7 @@ public enum WorkflowRuns {
     {
         var options = prepared.options
         options.actions = StandardActions.registry
+        if options.containers == nil { options.containers = StoreContainerProvider(mirrors: options.registryMirrors) }
         if !options.dryRun {
             options.recorder = RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
         }

@@ -18,13 +18,13 @@ public struct GitRepository: Sendable {
             let text = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
+        // Side by side: each is a process of its own, and a run waits for all of them before its first job.
+        async let headSHA = git(["rev-parse", "HEAD"])
+        async let headRef = git(["symbolic-ref", "-q", "HEAD"])
+        async let originURL = git(["config", "--get", "remote.origin.url"])
+        async let userName = git(["config", "user.name"])
         return GitRepository(
-            root: root,
-            headSHA: await git(["rev-parse", "HEAD"]),
-            headRef: await git(["symbolic-ref", "-q", "HEAD"]),
-            originURL: await git(["config", "--get", "remote.origin.url"]),
-            userName: await git(["config", "user.name"])
-        )
+            root: root, headSHA: await headSHA, headRef: await headRef, originURL: await originURL, userName: await userName)
     }
 
     /// `owner/name` from the origin URL (https, ssh or a local path), or the directory name.

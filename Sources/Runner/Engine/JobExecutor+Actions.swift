@@ -79,6 +79,10 @@ extension JobExecutor {
             }
             var extra = inputEnv
             extra["GITHUB_ACTION_PATH"] = directory
+            if state.container != nil {
+                await emit(
+                    state, "warning: \(using) action in a container job: it runs with the image's own node (GitHub mounts its runner's)")
+            }
             return try await execute(
                 script: "", shell: "node \(directory)/\(main)", workingDirectory: nil, stepID: step.id, context: context,
                 stepEnv: stepEnv, extraEnv: extra, state: state, timeout: timeout

@@ -30,6 +30,15 @@ struct JobExecutor {
         var failureReason: String?
         var groupDepth = 0
         var postSteps: [PostStep] = []
+        /// Set for a `container:` job: where its steps run.
+        var container: ContainerSandbox?
+        /// The container's environment: the image's, then `container.env`.
+        var containerEnv: [(String, String)] = []
+        /// Directories to remove and processes to stop when the job ends.
+        var containerRoots: [String] = []
+        var services: [ServiceProcess] = []
+        /// `job.services.<id>.ports`: each container port is served as is on this machine.
+        var servicePorts: [(String, [String])] = []
     }
 
     func emit(_ state: State, _ text: String) async {
@@ -45,13 +54,18 @@ struct JobExecutor {
         let state = State()
         try? FileManager.default.createDirectory(atPath: "\(jobDirectory)/tmp", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchDirectory) }
-        for step in job.steps {
+        // A job whose container or services cannot start runs none of its steps.
+        var ready = true
+        if !options.dryRun, job.container != nil || job.services != nil { ready = await startContainers(state) }
+        if !ready { state.failed = true }
+        for step in job.steps where ready {
             if Task.isCancelled || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
                 state.cancelled = true
             }
             await runStep(step, state: state)
         }
         await runPostSteps(state)
+        await stopContainers(state)
         var context = stepContext(
             state: state,
             status: StatusSnapshot(success: !state.failed && !state.cancelled, failure: state.failed, cancelled: state.cancelled))
@@ -88,7 +102,15 @@ struct JobExecutor {
         context["job"] = .object(
             ExpressionObject([
                 ("status", .string(state.cancelled ? "cancelled" : (state.failed ? "failure" : "success"))),
-                ("container", .object(ExpressionObject([]))), ("services", .object(ExpressionObject([]))),
+                ("container", .object(ExpressionObject([]))),
+                (
+                    "services",
+                    .object(
+                        ExpressionObject(
+                            state.servicePorts.map { name, ports in
+                                (name, .object(ExpressionObject([("ports", .object(ExpressionObject(ports.map { ($0, .string($0)) })))])))
+                            }))
+                ),
             ]))
         status.install(into: &context)
         let workspace = self.workspace
@@ -293,7 +315,9 @@ struct JobExecutor {
         let probe = Self.shellInvocation(shell, scriptPath: "")
         let scriptPath = "\(stepDir)/script\(probe.fileExtension)"
         try Self.writeScratchFile(scriptPath, script)
-        let invocation = Self.shellInvocation(shell, scriptPath: scriptPath)
+        var invocation = Self.shellInvocation(shell, scriptPath: scriptPath)
+        // In a container job the default shell is bash -e when the image has bash, else sh -e, as on GitHub.
+        if shell == nil, let container = state.container { invocation.executable = container.defaultShell }
         let files = [
             "GITHUB_OUTPUT": "output", "GITHUB_ENV": "env", "GITHUB_PATH": "path", "GITHUB_STEP_SUMMARY": "summary",
             "GITHUB_STATE": "state",
@@ -318,8 +342,17 @@ struct JobExecutor {
         let commandOutputs = OutputCollector()
         let stopToken = OutputCollector()
         let masker = self.masker
+        var executable = invocation.executable
+        var arguments = invocation.arguments
+        if let container = state.container {
+            env = containerEnvironment(env, state: state)
+            guard let bubblewrap = ContainerSandbox.bubblewrap else {
+                return StepOutcome(success: false, outputs: [:], message: "container jobs need bubblewrap (Debian bubblewrap)")
+            }
+            (executable, arguments) = container.command(executable, arguments, workingDirectory: directory, bubblewrap: bubblewrap)
+        }
         let process = try await ProcessGroupRunner.run(
-            executable: invocation.executable, arguments: invocation.arguments, environment: env,
+            executable: executable, arguments: arguments, environment: env,
             workingDirectory: directory, timeout: timeout
         ) { line in
             if let command = WorkflowCommand.parse(line) {

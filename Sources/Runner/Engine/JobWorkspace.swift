@@ -115,9 +115,23 @@ actor WorkspacePool {
     /// Deletes every worktree of the run and drops git's records of them.
     func drain() async {
         guard created > 0 || FileManager.default.fileExists(atPath: directory) else { return }
+        // git's record of each worktree is the directory its `.git` file names; removing both is what
+        // `git worktree prune` would do for them, without a git process at the end of every run.
+        var records: [String] = []
+        var unknown = false
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let pointer = (try? String(contentsOfFile: "\(directory)/\(name)/.git", encoding: .utf8)) ?? ""
+            guard pointer.hasPrefix("gitdir: ") else {
+                unknown = true
+                continue
+            }
+            let record = pointer.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+            if record.contains("/worktrees/") { records.append(record) } else { unknown = true }
+        }
         try? FileManager.default.removeItem(atPath: directory)
+        for record in records { try? FileManager.default.removeItem(atPath: record) }
         free.removeAll()
         created = 0
-        _ = await Git(directory: options.repositoryRoot).succeeds(["worktree", "prune"])
+        if unknown { _ = await Git(directory: options.repositoryRoot).succeeds(["worktree", "prune"]) }
     }
 }

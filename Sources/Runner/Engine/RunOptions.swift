@@ -36,6 +36,10 @@ public struct RunOptions: Sendable {
     public var actions: ActionRegistry = .none
     /// Where finished runs are recorded (none by default).
     public var recorder: (any RunRecorder)?
+    /// Images for `container:` jobs and `services:` (none: such jobs fail with a message saying so).
+    public var containers: (any JobContainerProvider)?
+    /// `docker.io` → `127.0.0.1:5000`: where container and service images are pulled from first.
+    public var registryMirrors: [String: String] = [:]
 
     public init(
         repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],

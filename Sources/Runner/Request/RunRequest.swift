@@ -42,6 +42,8 @@ public struct RunRequest: Sendable {
     public var jobFilter: String?
     public var workspaceMode: WorkspaceMode = .worktree
     public var dryRun = false
+    /// `docker.io` → `127.0.0.1:5000`: where `container:` and `services:` images are pulled from first.
+    public var registryMirrors: [String: String] = [:]
 
     public init(repositoryRoot: String, event: String = "push") {
         self.repositoryRoot = repositoryRoot
@@ -108,6 +110,7 @@ extension RunRequest {
             dryRun: dryRun, actionMap: actionMap, repoMap: repoMap, stateDirectory: root + "/.slipway")
         options.repository = git
         options.workspaceMode = workspaceMode
+        options.registryMirrors = registryMirrors
         let matching = workflows.filter { $0.triggers.contains { $0.matches(event) } }
         return PreparedRun(workflows: workflows, matching: matching, options: options, warnings: warnings)
     }
