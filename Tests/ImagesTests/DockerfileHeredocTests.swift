@@ -34,12 +34,14 @@ import Testing
         \t#!/bin/sh
         \techo tabs removed
         \tEOF
-        RUN echo after > /out/after
+        RUN --mount=type=cache,target=/cache echo after > /out/after
 
         """.write(toFile: "\(context)/Dockerfile", atomically: false, encoding: .utf8)
         let tag = try ImageReference(parsing: "heredoc:1")
-        _ = try await ImageBuilder(store: store, log: { _ in }).build(
+        let log = Lines()
+        _ = try await ImageBuilder(store: store, log: { log.append($0) }).build(
             BuildOptions(context: context, dockerfile: "\(context)/Dockerfile", tags: [tag]))
+        #expect(log.all.contains { $0.contains("warning: RUN --mount=type=cache,target=/cache is not honoured") }, "\(log.all)")
         let rootfs = try unpack(tag, store: store, into: "\(directory)/rootfs")
         func read(_ path: String) -> String? { try? String(contentsOfFile: rootfs + path, encoding: .utf8) }
         #expect(read("/out/script") == "script line one\nscript line two\n")
@@ -60,11 +62,40 @@ import Testing
         }
     }
 
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func append(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
     func unpack(_ reference: ImageReference, store: ImageStore, into rootfs: String) throws -> String {
         guard let image = try store.image(reference) else { throw ImageError.notFound(reference.familiar) }
         try FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: true)
         let unpacker = LayerUnpacker(root: rootfs)
         for layer in image.manifest.layers { try unpacker.apply(blob: store.blobPath(layer.digest), mediaType: layer.mediaType) }
         return rootfs
+    }
+}
+
+/// Flags the builder does not implement are refused by name (or, for RUN, reported), never silently ignored.
+@Suite struct DockerfileFlagTests {
+    @Test func unsupportedAndUnknownFlagsAreRefusedWithTheirLine() {
+        for (text, expected) in [
+            ("FROM scratch\nCOPY --parents a/b.txt /x/\n", "Dockerfile:2:1: COPY --parents is not supported"),
+            ("FROM scratch\nCOPY --exclude=*.md . /x/\n", "Dockerfile:2:1: COPY --exclude is not supported"),
+            ("FROM scratch\nCOPY --chwon=1 a /x\n", "Dockerfile:2:1: COPY: unknown flag --chwon"),
+            ("FROM scratch\nRUN --privileged true\n", "Dockerfile:2:1: RUN: unknown flag --privileged"),
+        ] {
+            #expect(throws: DockerfileError.self) { _ = try DockerfileParser.parse(text, path: "Dockerfile") }
+            do {
+                _ = try DockerfileParser.parse(text, path: "Dockerfile")
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
+        }
+        #expect(
+            (try? DockerfileParser.parse("FROM scratch\nCOPY --link --chmod=644 a /x\nRUN --mount=type=cache,target=/c true\n", path: "D"))
+                != nil)
     }
 }

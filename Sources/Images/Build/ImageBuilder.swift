@@ -359,6 +359,10 @@ public final class ImageBuilder {
             return
         }
         log("  ▶ RUN \(instruction.arguments.prefix(120))")
+        // RUN has no network and no mounts here: a cache mount only costs time, the others may fail the command.
+        for flag in instruction.flags where !(flag.name == "network" && flag.value == "none") {
+            log("  warning: RUN --\(flag.name)\(flag.value.map { "=\($0)" } ?? "") is not honoured: RUN runs offline with no extra mounts")
+        }
         let rootfs = try materialize(&state, session: session)
         let absoluteWorkdir = rootfs + workdir
         try? FileManager.default.createDirectory(atPath: absoluteWorkdir, withIntermediateDirectories: true)

@@ -104,6 +104,25 @@ public enum DockerfileParser {
     /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`: a here-document whose lines follow the instruction.
     nonisolated(unsafe) static let heredocMarker = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/
 
+    /// The flags each instruction takes (as Docker's parser knows them); the ones Slipway's builder does not
+    /// implement are refused by name rather than ignored, since ignoring them would build something else.
+    static func unsupportedFlag(_ keyword: String, _ name: String) -> String? {
+        let known: [String: Set<String>] = [
+            "FROM": ["platform"], "RUN": ["mount", "network", "security"],
+            "COPY": ["from", "chown", "chmod", "link", "parents", "exclude"],
+            "ADD": ["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude"],
+            "HEALTHCHECK": ["interval", "timeout", "start-period", "start-interval", "retries"],
+        ]
+        guard let flags = known[keyword] else { return nil }
+        guard flags.contains(name) else { return "\(keyword): unknown flag --\(name)" }
+        switch (keyword, name) {
+        case ("COPY", "parents"), ("COPY", "exclude"), ("ADD", "exclude"):
+            return "\(keyword) --\(name) is not supported by Slipway's builder (it would copy other files than asked)"
+        default:
+            return nil
+        }
+    }
+
     static func parseInstruction(_ logical: String, line: Int, path: String, escape: Character) throws(DockerfileError) -> Instruction {
         let text = logical.trimmingCharacters(in: .whitespaces)
         let keywordEnd = text.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? text.endIndex
@@ -125,6 +144,11 @@ public enum DockerfileParser {
                     flags.append(.init(name: String(token), value: nil))
                 }
                 rest = rest[end...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        for flag in flags {
+            if let refusal = unsupportedFlag(keyword, flag.name) {
+                throw DockerfileError(path: path, line: line, column: column, message: refusal)
             }
         }
         if rest.isEmpty, keyword != "HEALTHCHECK" || flags.isEmpty {
