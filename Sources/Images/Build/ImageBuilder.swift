@@ -614,7 +614,6 @@ public final class ImageBuilder {
         FileTree.scan("\(root)/\(directory)").nodes.keys.contains { !context.isExcluded("\(directory)/\($0)") }
     }
 
-    /// Adds `source` (and everything below it) as `destination`; `owner` nil keeps each file's own.
     /// `COPY <<EOF /dest`: each here-document becomes a file (0644 unless `--chmod`, root's unless `--chown`), its
     /// variables expanded unless the delimiter is quoted; `/dest/` or an existing directory takes the delimiter as name.
     func copyHeredocs(
@@ -695,6 +694,7 @@ public final class ImageBuilder {
         }
     }
 
+    /// Adds `source` (and everything below it) as `destination`; `owner` nil keeps each file's own.
     func addTree(
         _ writer: LayerWriter, root: String, source: String, destination: String, owner: (Int, Int)?, mode: UInt32?, context: BuildContext?
     ) throws {
@@ -844,7 +844,12 @@ public final class ImageBuilder {
         } else if node.isDirectory {
             for child in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
                 let childPath = relative.isEmpty ? child : "\(relative)/\(child)"
-                if context.isExcluded(childPath) { continue }
+                // An excluded directory counts when a `!` pattern may let something below it through (a copy enters it).
+                if context.isExcluded(childPath),
+                    !(context.mayIncludeBelow(childPath) && FileTree.stat(of: "\(path)/\(child)")?.isDirectory == true)
+                {
+                    continue
+                }
                 parts.append("\(child)=\(contentIdentity(childPath, context: context))")
             }
         }
