@@ -29,20 +29,12 @@ struct DockerfileOracleTests {
 
         // SLIPWAY_ORACLE_CASES=name,name runs only those (while working on a rule).
         let only = Set((ProcessInfo.processInfo.environment["SLIPWAY_ORACLE_CASES"] ?? "").split(separator: ",").map(String.init))
-        // Two at a time: each case is a few processes, and buildah serialises on its storage lock anyway.
+        // One at a time: Slipway's side of a case is blocking work (unpacking, walking trees) on one of the few
+        // cooperative threads the whole suite shares; two at once could starve the tests running beside this one.
+        // buildah serialises on its storage lock anyway.
         var outcomes: [(DockerfileOracleCase, [String])] = []
-        try await withThrowingTaskGroup(of: (DockerfileOracleCase, [String]).self) { group in
-            var pending = DockerfileOracleCase.all.filter { only.isEmpty || only.contains($0.name) }[...]
-            for _ in 0..<2 {
-                guard let next = pending.popFirst() else { break }
-                group.addTask { (next, try await Self.compare(next, in: directory, store: store, oracle: oracle)) }
-            }
-            while let outcome = try await group.next() {
-                outcomes.append(outcome)
-                if let next = pending.popFirst() {
-                    group.addTask { (next, try await Self.compare(next, in: directory, store: store, oracle: oracle)) }
-                }
-            }
+        for c in DockerfileOracleCase.all where only.isEmpty || only.contains(c.name) {
+            outcomes.append((c, try await Self.compare(c, in: directory, store: store, oracle: oracle)))
         }
         for (c, problems) in outcomes.sorted(by: { $0.0.name < $1.0.name }) where !problems.isEmpty {
             Issue.record("\(c.name):\n\(c.fullDockerfile)\(problems.joined(separator: "\n"))")

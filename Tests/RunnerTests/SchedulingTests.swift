@@ -17,7 +17,8 @@ import Workflows
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         // `fast-child` needs only `fast`; it must run while `slow` is still running (no stage barrier). `slow` waits
-        // for the child's file (10 s at most), so the order does not depend on how loaded the machine is.
+        // for the child's file (60 s at most: the whole suite runs beside it), so the order does not depend on how
+        // loaded the machine is.
         let record = try await run(
             """
             on: push
@@ -26,7 +27,7 @@ import Workflows
                 runs-on: ubuntu-latest
                 steps:
                   - run: |
-                      for i in $(seq 100); do [ -e "$GITHUB_WORKSPACE/child" ] && break; sleep 0.1; done
+                      for i in $(seq 600); do [ -e "$GITHUB_WORKSPACE/child" ] && break; sleep 0.1; done
                       date +%s.%N > "$GITHUB_WORKSPACE/slow"
               fast:
                 runs-on: ubuntu-latest

@@ -294,11 +294,7 @@ public final class ImageBuilder {
         _ paths: [String], owner: String, instruction: Instruction, state: inout StageState, session: Session, options: BuildOptions
     ) async throws -> Bool {
         let key = chainKey(state.key, "MKDIR", paths + [owner])
-        if !options.noCache, let hit = cache.lookup(key) {
-            appendLayer(&state, hit, key: key)
-            session.hits += 1
-            return true
-        }
+        if reuseCachedLayer(key, noCache: options.noCache, state: &state, session: session, note: nil) { return true }
         let rootfs = try materialize(&state, session: session)
         var missing: [String] = []
         for path in paths {
@@ -352,12 +348,7 @@ public final class ImageBuilder {
                 command.joined(separator: "\u{0}"), environment.joined(separator: "\u{0}"), workdir, user,
                 instruction.flags.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: " "),
             ])
-        if !noCache, let hit = cache.lookup(key) {
-            log("  ✓ cached  RUN \(instruction.arguments.prefix(80))")
-            appendLayer(&state, hit, key: key)
-            session.hits += 1
-            return
-        }
+        if reuseCachedLayer(key, noCache: noCache, state: &state, session: session, note: "RUN \(instruction.arguments)") { return }
         log("  ▶ RUN \(instruction.arguments.prefix(120))")
         // RUN has no network and no mounts here: a cache mount only costs time, the others may fail the command.
         for flag in instruction.flags where !(flag.name == "network" && flag.value == "none") {
@@ -483,14 +474,7 @@ public final class ImageBuilder {
         if ImageBuilder.namesDirectory(destinationWord), !destination.hasSuffix("/") { destination += "/" }
         let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
         let chmod = instruction.flag("chmod")
-        var chmodValue: UInt32?
-        if let chmod {
-            guard let value = UInt32(chmod, radix: 8), value <= 0o7777 else {
-                throw DockerfileError(
-                    path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
-            }
-            chmodValue = value
-        }
+        let chmodValue = try chmod.map { try ImageBuilder.octalMode($0, instruction: instruction, path: path) }
         // Selection and the key: from the context, by content; from a stage or image, by that stage's key or digest.
         var selection: [(source: String, name: String, destination: String)] = []
         var keyParts = [instruction.keyword, destination, chown ?? "", chmod ?? "", origin.identity]
@@ -509,12 +493,7 @@ public final class ImageBuilder {
         let createdBy =
             "\(instruction.keyword) \(instruction.flags.map { "--\($0.name)\($0.value.map { "=\($0)" } ?? "")" }.joined(separator: " ")) "
             + "\(sources.joined(separator: " ")) \(destinationWord)"
-        if !options.noCache, let hit = cache.lookup(key) {
-            log("  ✓ cached  \(instruction.original.prefix(80))")
-            appendLayer(&state, hit, key: key)
-            session.hits += 1
-            return
-        }
+        if reuseCachedLayer(key, noCache: options.noCache, state: &state, session: session, note: instruction.original) { return }
         log("  ▶ \(instruction.original.prefix(120))")
         var sourceRoot = context.root
         switch origin {
@@ -633,23 +612,11 @@ public final class ImageBuilder {
         }
         let chown = instruction.flag("chown").map { Substitution.expand($0, environment: env) }
         let chmod = instruction.flag("chmod")
-        var mode: UInt32 = 0o644
-        if let chmod {
-            guard let value = UInt32(chmod, radix: 8), value <= 0o7777 else {
-                throw DockerfileError(
-                    path: path, line: instruction.line, message: "invalid --chmod=\(chmod): expected an octal mode such as 755")
-            }
-            mode = value
-        }
+        let mode = try chmod.map { try ImageBuilder.octalMode($0, instruction: instruction, path: path) } ?? 0o644
         var destination = ImageBuilder.absolute(destinationWord, relativeTo: state.config.config.workingDir ?? "/")
         let key = chainKey(
             state.key, "COPY-HEREDOC", [destinationWord, destination, chown ?? "", chmod ?? ""] + documents.flatMap { [$0.name, $0.text] })
-        if !options.noCache, let hit = cache.lookup(key) {
-            log("  ✓ cached  \(instruction.original.prefix(80))")
-            appendLayer(&state, hit, key: key)
-            session.hits += 1
-            return
-        }
+        if reuseCachedLayer(key, noCache: options.noCache, state: &state, session: session, note: instruction.original) { return }
         log("  ▶ \(instruction.original.prefix(120))")
         let rootfs = try materialize(&state, session: session)
         let intoDirectory =
@@ -922,6 +889,25 @@ public final class ImageBuilder {
 
     /// `SOURCE_DATE_EPOCH` when set, else now, in RFC 3339.
     static func creationTime(_ epoch: Int64?) -> String { timestamp(epoch ?? Int64(Date().timeIntervalSince1970)) }
+
+    /// Uses the layer cached under `key` (saying so with `note`, when given); false when there is none or the build
+    /// asks for no cache.
+    func reuseCachedLayer(_ key: Digest, noCache: Bool, state: inout StageState, session: Session, note: String?) -> Bool {
+        guard !noCache, let hit = cache.lookup(key) else { return false }
+        if let note { log("  ✓ cached  \(note.prefix(80))") }
+        appendLayer(&state, hit, key: key)
+        session.hits += 1
+        return true
+    }
+
+    /// A `--chmod` value: octal, at most 7777.
+    static func octalMode(_ text: String, instruction: Instruction, path: String) throws(DockerfileError) -> UInt32 {
+        guard let value = UInt32(text, radix: 8), value <= 0o7777 else {
+            throw DockerfileError(
+                path: path, line: instruction.line, message: "invalid --chmod=\(text): expected an octal mode such as 755")
+        }
+        return value
+    }
 
     func appendLayer(_ state: inout StageState, _ entry: BuildCache.Entry, key: Digest) {
         state.manifestLayers.append(entry.layer)
