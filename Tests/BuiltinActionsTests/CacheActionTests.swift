@@ -115,4 +115,35 @@ import Workflows
         #expect(again.jobs.first?.steps.first?.outputs["cache-hit"] == "true")
         #expect(try String(contentsOfFile: repo.path + "/out.bin", encoding: .utf8) == "data\n")
     }
+
+    @Test func aCacheHoldingASecretIsNotSaved() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        defer { Self.removeEntries(of: repo) }
+        let text = """
+            on: push
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$TOKEN" > leak.txt
+                    env:
+                      TOKEN: ${{ secrets.TOKEN }}
+                  - uses: actions/cache/save@v4
+                    with: { path: leak.txt, key: leak-1 }
+            """
+        let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/leak.yml")
+        var options = RunOptions(
+            repositoryRoot: repo.path, event: WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "d", count: 40)),
+            secrets: ["TOKEN": "tok/en with+spaces&more"], stateDirectory: repo.path + "/.slipway")
+        options.actions = StandardActions.registry
+        let record = await WorkflowRunner(workflow: workflow, options: options, reporter: SilentReporter()).run()
+        #expect(try String(contentsOfFile: repo.path + "/leak.txt", encoding: .utf8) == "tok%2Fen%20with%2Bspaces%26more\n")
+        #expect(record.result == .success, "not saving a cache is a warning, as on GitHub")
+        #expect(record.jobs.flatMap(\.log).contains { $0.contains("not saving cache leak-1: ws/leak.txt contains a secret value") })
+        // The store belongs to this test's repository alone: it must hold no entry.
+        let store = ActionCacheStore(repository: "local/" + URL(fileURLWithPath: repo.path).lastPathComponent)
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: store.root)) ?? []
+        #expect(listed.filter { !$0.hasPrefix(".") }.isEmpty, "nothing stored: \(listed)")
+    }
 }

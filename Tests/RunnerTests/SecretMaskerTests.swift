@@ -24,6 +24,30 @@ import Testing
         #expect(!json.contains("s3cr3t-line-one") && !json.contains("second-line-value") && json.contains("***"), "\(json)")
     }
 
+    /// Every percent-encoding of a secret: each byte literal or `%XX` (either case), `+` for a space — what
+    /// `urllib.parse.quote(s, safe="")`, `quote_plus`, `encodeURIComponent` and `curl --data-urlencode` print.
+    @Test func masksEveryPercentEncoding() {
+        let secret = "p@ss w0rd/&=?é~x"
+        let masker = SecretMasker(secrets: [secret])
+        func encode(_ escape: (UInt8, Int) -> String?) -> String {
+            Array(secret.utf8).enumerated().map { index, byte in escape(byte, index) ?? String(UnicodeScalar(byte)) }.joined()
+        }
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8)
+        let forms = [
+            encode { byte, _ in String(format: "%%%02X", byte) },  // everything escaped
+            encode { byte, _ in String(format: "%%%02x", byte) },  // lower-case hex
+            encode { byte, _ in unreserved.contains(byte) ? nil : String(format: "%%%02X", byte) },  // quote(s, safe="")
+            encode { byte, _ in byte == 32 ? "+" : (unreserved.contains(byte) ? nil : String(format: "%%%02X", byte)) },  // quote_plus
+            encode { byte, index in byte >= 0x80 || index % 2 == 0 ? String(format: "%%%02x", byte) : nil },  // a mix
+        ]
+        for form in forms {
+            let masked = masker.mask("token=\(form)&next=1")
+            #expect(masked == "token=***&next=1", "\(form) → \(masked)")
+            #expect(masker.isFound(in: Data("x\(form)y".utf8)), "stored files: \(form)")
+        }
+        #expect(masker.mask("p%40ss w0rd and more") == "p%40ss w0rd and more", "a part of the secret is not the secret")
+    }
+
     @Test func addMaskAppliesFromThenOn() {
         let masker = SecretMasker()
         #expect(masker.mask("hello world") == "hello world")

@@ -75,5 +75,7 @@ struct RealWorkflowsTests {
         #expect(workflow.jobs.first { $0.id == "b" }?.called != nil, "$/ reusable workflows resolve like ./")
         let push = try #require(workflow.triggers.first { $0.event == "push" })
         #expect(push.branches == nil, "an empty filter filters nothing")
+        let create = try #require(workflow.triggers.first { $0.event == "create" })
+        #expect(create.tags == nil, "create's filters are ignored, as GitHub ignores them")
     }
 }

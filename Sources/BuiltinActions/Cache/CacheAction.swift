@@ -76,6 +76,14 @@ struct CacheAction: BuiltinAction {
                 path: file.source.hasPrefix(root + "/") ? "ws/" + file.source.dropFirst(root.count + 1) : "abs" + file.source
             )
         }
+        // Stored files cannot be masked: a cache holding a secret in any encoding is not saved (as for artifacts).
+        for file in files {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file.source), options: .alwaysMapped) else { continue }
+            if step.containsSecret(data) {
+                await step.log("Warning: not saving cache \(key): \(file.path) contains a secret value (stored files cannot be masked)")
+                return StepOutcome(success: true, outputs: [:])
+            }
+        }
         do {
             switch try store.save(key: key, version: version, files: files) {
             case .saved(let size):

@@ -66,9 +66,14 @@ public enum ProcessGroupRunner {
                 let result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .combinedWithOutput) {
                     execution in
                     flags.setPID(execution.processIdentifier.value)
-                    for try await line in execution.standardOutput.strings() {
-                        await onLine(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+                    // Split here, not with the library's line sequence: that one throws (and fails the step) on a line
+                    // over 128 KiB.
+                    var splitter = OutputLineSplitter()
+                    for try await buffer in execution.standardOutput {
+                        let bytes = buffer.withUnsafeBytes { Array($0) }
+                        for line in splitter.feed(bytes) { await onLine(line) }
                     }
+                    if let last = splitter.finish() { await onLine(last) }
                 }
                 if let pid = flags.pid { kill(-pid, SIGKILL) }
                 return result.terminationStatus

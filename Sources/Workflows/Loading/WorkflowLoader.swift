@@ -198,7 +198,8 @@ public struct WorkflowLoader {
     mutating func trigger(_ event: String, _ node: YAMLNode, at location: SourceLocation) -> EventTrigger {
         var trigger = EventTrigger(event: event, location: location)
         if node.isNull { return trigger }
-        if event == "schedule" { return trigger }
+        // `create` and `delete` take no filters: GitHub ignores any given (a warning says so), and so does Slipway.
+        if event == "schedule" || event == "create" || event == "delete" { return trigger }
         guard node.mapping != nil else { return trigger }
         if let types = node["types"] { trigger.types = stringList(types) }
         for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")]

@@ -83,10 +83,17 @@ public enum Matrix {
                 if conflicts { continue }
                 merged = true
                 var updated = combination
+                // Keys by position, so an entry with thousands of keys merges in linear time.
+                var positions: [String: Int] = [:]
+                for (position, pair) in updated.enumerated() where positions[pair.key.lowercased()] == nil {
+                    positions[pair.key.lowercased()] = position
+                }
                 for (key, value) in include.pairs {
-                    if let position = updated.firstIndex(where: { $0.key.lowercased() == key.lowercased() }) {
+                    let folded = key.lowercased()
+                    if let position = positions[folded] {
                         updated[position].value = value
                     } else {
+                        positions[folded] = updated.count
                         updated.append((key, value))
                     }
                 }

@@ -96,6 +96,7 @@ struct SchemaValidator {
     static let maximumExpressionLength = 21_000
 
     /// Answers false only when the expression itself does not parse (the other refusals stand alone).
+    @discardableResult
     private mutating func checkExpression(_ node: YAMLNode, text: String, context: [String]) -> Bool {
         guard !context.isEmpty else {
             error("A template expression is not allowed in this context", node)
