@@ -44,6 +44,9 @@ public final class RegistryClient: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+        // A connection that cannot be made fails the request at once (the client's own backoff would retry it until
+        // the connect timeout: 43 s for a name that does not resolve); `send` decides what is worth retrying.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         self.configuration = configuration
         locations = store.map { BlobLocations(path: "\($0.root)/blob-locations.json") }
@@ -96,6 +99,12 @@ public final class RegistryClient: Sendable {
             } catch let error as ImageError {
                 throw error
             } catch {
+                if let reason = Self.unreachable(error) {
+                    throw ImageError.transport(
+                        "\(method) \(url)",
+                        "cannot reach \(registry) (\(reason)); offline? pull the image while online, or point at a registry that has "
+                            + "it with --registry-mirror \(registry)=MIRROR")
+                }
                 guard retryable, attempt < configuration.retries, !(error is CancellationError) else {
                     throw ImageError.transport("\(method) \(url)", "\(error)")
                 }
@@ -103,6 +112,19 @@ public final class RegistryClient: Sendable {
                 try await Task.sleep(for: .milliseconds(250 << attempt))
             }
         }
+    }
+
+    /// Why a connection could not be made at all (the name does not resolve, nothing listens, no route), or nil for
+    /// failures worth retrying. Read from the description: the error types live in NIOPosix, which this module does
+    /// not link.
+    static func unreachable(_ error: any Error) -> String? {
+        let text = "\(error)"
+        if text.contains("UnknownHost") || text.contains("DNS error") || text.contains("Name or service not known") {
+            return "its name does not resolve"
+        }
+        if text.contains("Connection refused") { return "nothing accepts connections there" }
+        if text.contains("Network is unreachable") || text.contains("No route to host") { return "no route to it" }
+        return nil
     }
 
     private func sendAuthenticated(

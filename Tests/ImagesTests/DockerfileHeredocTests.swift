@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Images
 import OCI
+import OCIClient
+import SlipwayTesting
 import Testing
 
 /// Here-documents in RUN and COPY (BuildKit's syntax; Debian's buildah 1.28 predates them, so the expectations are
@@ -97,5 +99,30 @@ import Testing
         #expect(
             (try? DockerfileParser.parse("FROM scratch\nCOPY --link --chmod=644 a /x\nRUN --mount=type=cache,target=/c true\n", path: "D"))
                 != nil)
+    }
+}
+
+/// A base image that cannot be had fails the build at once with what to do, not after the HTTP client's backoff.
+@Suite struct UnreachableBaseImageTests {
+    @Test func anUnresolvableOrClosedRegistryFailsAtOnceAndSaysWhy() async throws {
+        let directory = try ImageFixtures.temporaryDirectory("unreachable")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ImageStore(root: "\(directory)/store")
+        for (base, reason) in [("registry.nowhere.invalid/app:1", "its name does not resolve"), ("127.0.0.1:1/app:1", "nothing accepts")] {
+            try "FROM \(base)\n".write(toFile: "\(directory)/Dockerfile", atomically: false, encoding: .utf8)
+            let client = ImageFixtures.client(store: store)
+            defer { client.shutdown() }
+            // A bound, not a timing: it was 43 s before (retries until the connect timeout); now it is immediate.
+            let message = try await Deadline.within(.seconds(20), "the build of FROM \(base) to fail") {
+                let builder = ImageBuilder(store: store, fetchBase: { _ = try await client.pull($0, into: store) }, log: { _ in })
+                do {
+                    _ = try await builder.build(BuildOptions(context: directory, dockerfile: "\(directory)/Dockerfile"))
+                    return "built"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            #expect(message.contains("Dockerfile:1:1") && message.contains(reason) && message.contains("--registry-mirror"), "\(message)")
+        }
     }
 }
