@@ -100,6 +100,18 @@ import Testing
             (try? DockerfileParser.parse("FROM scratch\nCOPY --link --chmod=644 a /x\nRUN --mount=type=cache,target=/c true\n", path: "D"))
                 != nil)
     }
+
+    @Test func anInstructionOverOneMebibyteIsRefusedWithItsLine() {
+        let huge = "FROM scratch\nLABEL a=b\nRUN echo " + String(repeating: "x", count: 2 << 20) + "\n"
+        #expect {
+            _ = try DockerfileParser.parse(huge, path: "Dockerfile")
+        } throws: { error in
+            "\(error)".hasPrefix("Dockerfile:3:1: the instruction is 2097161 bytes long")
+        }
+        // Continuation lines count together.
+        let continued = "FROM scratch\nRUN echo \\\n" + String(repeating: "y \\\n", count: 600_000) + "done\n"
+        #expect(throws: DockerfileError.self) { _ = try DockerfileParser.parse(continued, path: "Dockerfile") }
+    }
 }
 
 /// A base image that cannot be had fails the build at once with what to do, not after the HTTP client's backoff.

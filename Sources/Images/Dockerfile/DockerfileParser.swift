@@ -70,6 +70,13 @@ public enum DockerfileParser {
                     break
                 }
             }
+            // No real instruction comes near this; multi-megabyte ones cost seconds and hundreds of megabytes below.
+            guard logical.utf8.count <= maximumInstructionLength else {
+                throw DockerfileError(
+                    path: path, line: startLine, column: 1,
+                    message: "the instruction is \(logical.utf8.count) bytes long; Slipway's builder takes at most "
+                        + "\(maximumInstructionLength) (put long content in a file and COPY it)")
+            }
             var instruction = try parseInstruction(logical, line: startLine, path: path, escape: escape)
             if ["RUN", "COPY", "ADD"].contains(instruction.keyword), instruction.json == nil {
                 for match in instruction.arguments.matches(of: heredocMarker) {
@@ -100,6 +107,9 @@ public enum DockerfileParser {
         }
         return try assemble(instructions, path: path)
     }
+
+    /// The longest instruction (continuation lines joined) the parser accepts: 1 MiB.
+    public static let maximumInstructionLength = 1 << 20
 
     /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`: a here-document whose lines follow the instruction.
     nonisolated(unsafe) static let heredocMarker = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/
