@@ -112,7 +112,7 @@ public enum DockerfileParser {
     public static let maximumInstructionLength = 1 << 20
 
     /// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`: a here-document whose lines follow the instruction.
-    nonisolated(unsafe) static let heredocMarker = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/
+    static var heredocMarker: Regex<(Substring, Substring, Substring, Substring)> { /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/ }
 
     /// The flags each instruction takes (as Docker's parser knows them); the ones Slipway's builder does not
     /// implement are refused by name rather than ignored, since ignoring them would build something else.
