@@ -65,7 +65,12 @@ import Testing
             what: "the rollback finished", ends: .aborted),
     ]
 
-    @Test(.timeLimit(.minutes(12))) func everyCrashPointConvergesAfterARestart() async throws {
+    @Test(.timeLimit(.minutes(20))) func everyCrashPointConvergesAfterARestart() async throws {
+        let suite = self
+        try await HeavyTests.exclusively { try await suite.runEveryCrashPoint() }
+    }
+
+    func runEveryCrashPoint() async throws {
         if let reason = Self.unavailableReason {
             Issue.record(Comment(rawValue: reason))
             return

@@ -26,7 +26,12 @@ import Testing
         return nil
     }
 
-    @Test(.timeLimit(.minutes(6))) func goodAndBadReleaseAnalysedByPrometheus() async throws {
+    @Test(.timeLimit(.minutes(15))) func goodAndBadReleaseAnalysedByPrometheus() async throws {
+        let suite = self
+        try await HeavyTests.exclusively { try await suite.runGoodAndBadRelease() }
+    }
+
+    func runGoodAndBadRelease() async throws {
         if let reason = Self.unavailableReason {
             Issue.record(Comment(rawValue: reason))
             return

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Images
 import OCI
+import SlipwayTesting
 import Testing
 
 /// Every instruction's filesystem rules checked against buildah: each case of ``DockerfileOracleCase/all`` is built
@@ -14,7 +15,12 @@ struct DockerfileOracleTests {
         #expect(Set(DockerfileOracleCase.all.map(\.name)).count == DockerfileOracleCase.all.count)
     }
 
-    @Test(.timeLimit(.minutes(20))) func everyCaseBuildsAsBuildahBuildsIt() async throws {
+    @Test(.timeLimit(.minutes(30))) func everyCaseBuildsAsBuildahBuildsIt() async throws {
+        let suite = self
+        try await HeavyTests.exclusively { try await suite.runEveryCase() }
+    }
+
+    func runEveryCase() async throws {
         // Lower case: buildah names what it pulls from an OCI layout after the layout's path.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "slipway-oracle-\(UUID().uuidString.prefix(8).lowercased())"
