@@ -1,4 +1,5 @@
 import CDispatch
+import Core
 import Foundation
 import Glibc
 import OCI
@@ -11,12 +12,7 @@ public struct Sandbox: Sendable {
     public init() {}
 
     /// The `bwrap` executable, or nil when it is not installed.
-    public static var executable: String? {
-        for directory in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(directory)/bwrap") {
-            return "\(directory)/bwrap"
-        }
-        return nil
-    }
+    public static var executable: String? { HostExecutable.bubblewrap }
 
     /// Runs `command`; returns the exit status (128 + signal when killed). Output lines go to `onLine`.
     public func run(

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Glibc
 
@@ -11,10 +12,6 @@ struct ContainerSandbox: Sendable {
     let volumes: [(host: String, container: String)]
     /// Replaces the image's /etc/hosts (service names → 127.0.0.1), when there are services.
     let hostsFile: String?
-
-    static var bubblewrap: String? {
-        ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
 
     /// The bwrap command line that runs `executable arguments` in `workingDirectory` inside the image.
     func command(_ executable: String, _ arguments: [String], workingDirectory: String, bubblewrap: String) -> (String, [String]) {

@@ -1,5 +1,4 @@
 /// A `services:` entry running as a sandboxed process beside the job, until the job ends.
 struct ServiceProcess: Sendable {
-    var name: String
     var task: Task<ProcessOutcome, any Error>
 }

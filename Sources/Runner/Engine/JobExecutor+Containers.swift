@@ -94,7 +94,7 @@ extension JobExecutor {
             return false
         }
         let command = settings.entrypoint + settings.cmd
-        guard let executable = command.first, let bubblewrap = ContainerSandbox.bubblewrap else {
+        guard let executable = command.first, let bubblewrap = HostExecutable.bubblewrap else {
             await emit(state, "❌ service '\(name)': its image says no command to run")
             state.failureReason = "service '\(name)' has no command"
             return false
@@ -119,7 +119,7 @@ extension JobExecutor {
                 await reporter.line(displayName, masker.mask("  [\(name)] \(line)"))
             }
         }
-        state.services.append(ServiceProcess(name: name, task: task))
+        state.services.append(ServiceProcess(task: task))
         let containerPorts = spec.ports.compactMap { port in
             port.split(separator: ":").last.flatMap { $0.split(separator: "/").first }.map(String.init)
         }

@@ -346,7 +346,7 @@ struct JobExecutor {
         var arguments = invocation.arguments
         if let container = state.container {
             env = containerEnvironment(env, state: state)
-            guard let bubblewrap = ContainerSandbox.bubblewrap else {
+            guard let bubblewrap = HostExecutable.bubblewrap else {
                 return StepOutcome(success: false, outputs: [:], message: "container jobs need bubblewrap (Debian bubblewrap)")
             }
             (executable, arguments) = container.command(executable, arguments, workingDirectory: directory, bubblewrap: bubblewrap)
