@@ -51,6 +51,8 @@ struct ContainerJobTests {
         _ = try await ImageBuilder(store: store, log: { _ in }).build(
             BuildOptions(context: context, dockerfile: context + "/Dockerfile", tags: [try ImageReference(parsing: "localhost/web:1")]))
         let port = try Self.freePort()
+        try FileManager.default.createDirectory(atPath: repo.path + "/.shared", withIntermediateDirectories: true)
+        try "from the host\n".write(toFile: repo.path + "/.shared/from-host", atomically: false, encoding: .utf8)
         let workflow = try WorkflowLoader.load(
             text: """
                 on: push
@@ -62,6 +64,8 @@ struct ContainerJobTests {
                       env:
                         FROM_CONTAINER: set
                       options: --cpus 1
+                      volumes:
+                        - \(repo.path)/.shared:/shared:ro
                     services:
                       web:
                         image: localhost/web:1
@@ -73,6 +77,8 @@ struct ContainerJobTests {
                       - id: probe
                         run: |
                           cat /etc/image-marker
+                          cat /shared/from-host
+                          if touch /shared/written 2>/dev/null; then echo "read-only volume written"; exit 1; fi
                           echo "home=$HOME user=$(id -u) container-env=$FROM_CONTAINER"
                           echo written > in-workspace.txt
                           for i in $(seq 100); do wget -qO- http://web:${{ job.services.web.ports[\(port)] }}/ && break; sleep 0.1; done
@@ -93,6 +99,7 @@ struct ContainerJobTests {
         let inside = try #require(record.jobs.first { $0.jobID == "inside" })
         #expect(inside.result == .success, "\(output)")
         #expect(output.contains("  | marker from the image"), "the step ran in the image's root filesystem")
+        #expect(output.contains("  | from the host"), "a host directory mounted read-only, as `volumes: [HOST:PATH:ro]` asks")
         #expect(output.contains("  | home=/github/home user=0 container-env=set"), "\(output)")
         #expect(inside.steps.first?.outputs["answer"] == "hello from the service", "the service answered by its name")
         #expect(output.contains { $0.hasPrefix("warning: container options '--cpus 1' are not honoured") })

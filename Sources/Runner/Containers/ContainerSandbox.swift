@@ -9,7 +9,7 @@ struct ContainerSandbox: Sendable {
     let rootfs: String
     /// Host directories visible inside at the same path (workspace, runner temp, step scripts and command files).
     let sharedPaths: [String]
-    let volumes: [(host: String, container: String)]
+    let volumes: [Volume]
     /// Replaces the image's /etc/hosts (service names → 127.0.0.1), when there are services.
     let hostsFile: String?
 
@@ -18,11 +18,18 @@ struct ContainerSandbox: Sendable {
         var args = ["--bind", rootfs, "/", "--dev", "/dev", "--proc", "/proc", "--die-with-parent", "--unshare-pid", "--unshare-ipc"]
         if getuid() != 0 { args += ["--unshare-user", "--uid", "0", "--gid", "0"] }
         for path in sharedPaths where FileManager.default.fileExists(atPath: path) { args += ["--bind", path, path] }
-        for volume in volumes { args += ["--bind", volume.host, volume.container] }
+        for volume in volumes { args += [volume.readOnly ? "--ro-bind" : "--bind", volume.host, volume.container] }
         if FileManager.default.fileExists(atPath: "/etc/resolv.conf") { args += ["--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"] }
         if let hostsFile { args += ["--ro-bind", hostsFile, "/etc/hosts"] }
         args += ["--chdir", workingDirectory, "--", executable] + arguments
         return (bubblewrap, args)
+    }
+
+    /// A `volumes:` entry: a directory of this machine seen inside at `container`.
+    struct Volume: Sendable {
+        var host: String
+        var container: String
+        var readOnly: Bool
     }
 
     /// The shell a container step uses by default: bash when the image has it, else sh (as GitHub's runner does).

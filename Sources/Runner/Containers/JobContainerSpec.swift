@@ -8,8 +8,8 @@ struct JobContainerSpec: Sendable {
     var image: String
     var env: [(String, String)] = []
     var credentials: RegistryLogin?
-    /// `host:container` bind mounts.
-    var volumes: [(host: String, container: String)] = []
+    /// `host:container[:ro]` bind mounts.
+    var volumes: [ContainerSandbox.Volume] = []
     /// `ports:` as written (services share this machine's network, so a port is reached as the service serves it).
     var ports: [String] = []
     /// Keys Slipway reads but does not honour, each with why (reported in the job's log).
@@ -36,10 +36,12 @@ struct JobContainerSpec: Sendable {
         for item in node["volumes"]?.sequence ?? [] {
             let text = try TemplateValue.string(item, in: context)
             let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
-            if parts.count >= 2, parts[0].hasPrefix("/"), parts[1].hasPrefix("/") {
-                spec.volumes.append((parts[0], parts[1]))
+            let options = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
+            if parts.count >= 2, parts[0].hasPrefix("/"), parts[1].hasPrefix("/"), options.allSatisfy({ ["ro", "rw"].contains($0) }) {
+                spec.volumes.append(.init(host: parts[0], container: parts[1], readOnly: options.contains("ro")))
             } else {
-                spec.notHonoured.append("\(what) volume '\(text)': only HOST_PATH:CONTAINER_PATH binds are made (no named volumes)")
+                spec.notHonoured.append(
+                    "\(what) volume '\(text)': only HOST_PATH:CONTAINER_PATH[:ro] binds are made (no named volumes or other options)")
             }
         }
         for item in node["ports"]?.sequence ?? [] { spec.ports.append(try TemplateValue.string(item, in: context)) }
