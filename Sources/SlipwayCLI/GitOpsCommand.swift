@@ -20,7 +20,9 @@ struct GitOpsSetImageCommand: AsyncParsableCommand {
             Clones or fetches the repository into Slipway's cache, edits <path>/kustomization.yaml exactly as
             `kustomize edit set image` would, and commits only when an image changed ("no change, skipped"
             otherwise). With --push, a push rejected because someone else pushed first is retried after fetching
-            and rebasing. Concurrent writers to one repository and branch are serialised.
+            and rebasing, with jittered back-off, for up to --retry-deadline seconds. Writers to one repository and
+            branch on this machine are serialised whatever cache each uses (a lock in SLIPWAY_LOCK_DIR, by default
+            /run/lock/slipway).
             """
     )
 
@@ -42,6 +44,9 @@ struct GitOpsSetImageCommand: AsyncParsableCommand {
     @Flag(help: "Push the commit to the remote branch.")
     var push = false
 
+    @Option(help: "Seconds to keep fetching, rebasing and pushing again while other writers push first.")
+    var retryDeadline: Int = 120
+
     @Argument(help: "Images as for kustomize edit set image, e.g. my-app=ghcr.io/acme/my-app:3f2c1ab.")
     var images: [String]
 
@@ -53,7 +58,7 @@ struct GitOpsSetImageCommand: AsyncParsableCommand {
             repository: repo, branch: branch, path: path, images: images, environment: environment, runID: runID,
             push: push)
         do {
-            switch try await ImageWriteBack().apply(request) {
+            switch try await ImageWriteBack(retry: PushRetry(deadline: .seconds(max(1, retryDeadline)))).apply(request) {
             case .unchanged:
                 print("no change, skipped")
             case .committed(let sha, let attempts, let workspace):

@@ -5,11 +5,14 @@ import Foundation
 /// with image write-back on the same repository and retried when someone pushed first.
 public struct GitRevert: Sendable {
     public var cacheRoot: String
-    public var maxAttempts: Int
+    /// Shared with image write-back on this machine (see ``ImageWriteBack/lockDirectory``).
+    public var lockDirectory: String
+    public var retry: PushRetry
 
-    public init(cacheRoot: String, maxAttempts: Int = 8) {
+    public init(cacheRoot: String, lockDirectory: String = MachineLockDirectory.path(), retry: PushRetry = PushRetry()) {
         self.cacheRoot = cacheRoot
-        self.maxAttempts = maxAttempts
+        self.lockDirectory = lockDirectory
+        self.retry = retry
     }
 
     /// A revert, and whether it was pushed earlier (by this release, before a restart) rather than now.
@@ -22,7 +25,8 @@ public struct GitRevert: Sendable {
     /// commit carries it as a `Slipway-Release-Key:` trailer and a revert already on the branch with that key is
     /// answered instead of making another: whoever asks again after a crash gets the same commit, never a second.
     public func revert(repository: String, branch: String, revision: String, reason: String, key: String? = nil) async throws -> Outcome {
-        try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: repository, branch: branch) { _, git in
+        try await BranchWorkspace.withLock(cacheRoot: cacheRoot, lockDirectory: lockDirectory, repository: repository, branch: branch) {
+            _, git in
             try await locked(branch: branch, revision: revision, reason: reason, key: key, git: git)
         }
     }
@@ -36,7 +40,10 @@ public struct GitRevert: Sendable {
         let trailer = key.map { "\nSlipway-Release-Key: \($0)" } ?? ""
         let message = "Revert \"\(subject)\"\n\nThis reverts commit \(revision).\n\n\(reason)\(trailer)\n"
         var lastError = ""
-        for attempt in 1...maxAttempts {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
                 try await git.run(["revert", "--no-edit", "--no-commit", revision], environment: ImageWriteBack.identity)
                 try await git.run(["commit", "--quiet", "-m", message], environment: ImageWriteBack.identity)
@@ -50,6 +57,9 @@ public struct GitRevert: Sendable {
                 try await git.run(["push", "--quiet", "origin", "HEAD:refs/heads/\(branch)"])
                 return Outcome(revision: sha, alreadyPushed: false)
             } catch let failure as Git.Failure {
+                guard PushRetry.isRace(failure.output) else {
+                    throw WriteBackError.git("push to \(branch) refused: \(failure.output)")
+                }
                 lastError = failure.output
             }
             try await git.run(["fetch", "--quiet", "origin", branch])
@@ -57,9 +67,12 @@ public struct GitRevert: Sendable {
             if let key, let earlier = try await Self.revert(withKey: key, git: git) {
                 return Outcome(revision: earlier, alreadyPushed: true)
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
+            let elapsed = ContinuousClock.now - started
+            guard elapsed < retry.deadline else {
+                throw WriteBackError.pushRejected(branch: branch, attempts: attempt, elapsed: elapsed, lastError: lastError)
+            }
+            try await Task.sleep(for: retry.backoff(after: attempt))
         }
-        throw WriteBackError.pushRejected(branch: branch, attempts: maxAttempts, lastError: lastError)
     }
 
     /// The commit on the branch (HEAD, freshly fetched) whose message carries `Slipway-Release-Key: key`.

@@ -6,13 +6,14 @@ import Foundation
 enum BranchWorkspace {
     /// Runs `body` holding the branch's writer lock, in the workspace brought exactly to the remote branch.
     static func withLock<T: Sendable>(
-        cacheRoot: String, repository: String, branch: String,
+        cacheRoot: String, lockDirectory: String, repository: String, branch: String,
         _ body: @Sendable @escaping (String, Git) async throws -> T
     ) async throws -> T {
-        let key = ImageWriteBack.digest(ImageWriteBack.canonicalRepository(repository) + "\n" + branch)
-        try FileManager.default.createDirectory(atPath: cacheRoot + "/locks", withIntermediateDirectories: true)
+        let key = ImageWriteBack.digest(RepositoryIdentity.normalised(repository) + "\n" + branch)
+        let locks: String
+        do { locks = try MachineLockDirectory.prepare(lockDirectory) } catch { throw WriteBackError.lock(lockDirectory, "\(error)") }
         let workspace = cacheRoot + "/workspaces/" + key
-        return try await WriterLock.shared.withLock(cacheRoot + "/locks/" + key + ".lock") {
+        return try await WriterLock.shared.withLock(locks + "/gitops-" + key + ".lock") {
             let git = Git(directory: workspace)
             try await prepare(repository: repository, branch: branch, workspace: workspace, git: git)
             return try await body(workspace, git)

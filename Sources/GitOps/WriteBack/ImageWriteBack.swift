@@ -5,8 +5,8 @@ import Manifests
 
 /// Writes image tags into a GitOps repository the way CD pipelines do with `kustomize edit set image` + commit + push,
 /// but safely: writers to one repository and branch are serialised, nothing is committed when nothing changed, and a
-/// push rejected because someone else pushed first is retried after fetching and rebasing (or re-applying the edit),
-/// a bounded number of times.
+/// push rejected because someone else pushed first is retried after fetching and rebasing (or re-applying the edit)
+/// until `retry`'s deadline.
 public struct ImageWriteBack: Sendable {
     public struct Request: Sendable {
         /// A URL or a local path (bare repository or working tree).
@@ -48,13 +48,20 @@ public struct ImageWriteBack: Sendable {
         case unchanged
     }
 
-    /// Where clones and lock files live.
+    /// Where clones live.
     public var cacheRoot: String
-    public var maxAttempts: Int
+    /// Where the per-branch writer locks live: one directory for the machine, so that writers with different caches
+    /// (separate CI runners) are serialised too.
+    public var lockDirectory: String
+    public var retry: PushRetry
 
-    public init(cacheRoot: String = ImageWriteBack.defaultCacheRoot, maxAttempts: Int = 8) {
+    public init(
+        cacheRoot: String = ImageWriteBack.defaultCacheRoot, lockDirectory: String = MachineLockDirectory.path(),
+        retry: PushRetry = PushRetry()
+    ) {
         self.cacheRoot = cacheRoot
-        self.maxAttempts = maxAttempts
+        self.lockDirectory = lockDirectory
+        self.retry = retry
     }
 
     public static var defaultCacheRoot: String { CacheDirectory.path(for: "gitops") }
@@ -63,8 +70,9 @@ public struct ImageWriteBack: Sendable {
         for argument in request.images {
             do { _ = try KustomizationFile.parseImageArgument(argument) } catch { throw WriteBackError.edit("\(argument): \(error)") }
         }
-        return try await BranchWorkspace.withLock(cacheRoot: cacheRoot, repository: request.repository, branch: request.branch) {
-            workspace, git in
+        return try await BranchWorkspace.withLock(
+            cacheRoot: cacheRoot, lockDirectory: lockDirectory, repository: request.repository, branch: request.branch
+        ) { workspace, git in
             try await self.locked(request, workspace: workspace, git: git)
         }
     }
@@ -72,7 +80,10 @@ public struct ImageWriteBack: Sendable {
     func locked(_ request: Request, workspace: String, git: Git) async throws -> Outcome {
         var needsEdit = true
         var lastError = ""
-        for attempt in 1...maxAttempts {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
             if needsEdit {
                 guard try edit(request, workspace: workspace) else {
                     return .unchanged
@@ -86,6 +97,9 @@ public struct ImageWriteBack: Sendable {
                 try await git.run(["push", "--quiet", "origin", "HEAD:refs/heads/\(request.branch)"])
                 return .committed(sha: sha, attempts: attempt, workspace: workspace)
             } catch let failure as Git.Failure {
+                guard PushRetry.isRace(failure.output) else {
+                    throw WriteBackError.git("push to \(request.branch) refused: \(failure.output)")
+                }
                 lastError = failure.output
             }
             // Someone pushed first: take their commits, put ours on top (or redo the edit if that conflicts).
@@ -97,9 +111,12 @@ public struct ImageWriteBack: Sendable {
                 try await git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"])
                 needsEdit = true
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
+            let elapsed = ContinuousClock.now - started
+            guard elapsed < retry.deadline else {
+                throw WriteBackError.pushRejected(branch: request.branch, attempts: attempt, elapsed: elapsed, lastError: lastError)
+            }
+            try await Task.sleep(for: retry.backoff(after: attempt))
         }
-        throw WriteBackError.pushRejected(branch: request.branch, attempts: maxAttempts, lastError: lastError)
     }
 
     /// Applies the image arguments; false when the overlay already has exactly those images.
@@ -143,6 +160,7 @@ public struct ImageWriteBack: Sendable {
         "GIT_COMMITTER_NAME": "Slipway", "GIT_COMMITTER_EMAIL": "slipway@localhost",
     ]
 
+    /// The repository as git is given it: a URL as written, a local path made absolute.
     static func canonicalRepository(_ repository: String) -> String {
         if repository.contains("://") || repository.contains("@") { return repository }
         return URL(fileURLWithPath: repository).standardizedFileURL.path

@@ -11,11 +11,13 @@ actor WriterLock {
     /// Runs `body` while holding the lock at `path`.
     func withLock<T: Sendable>(_ path: String, _ body: @Sendable () async throws -> T) async throws -> T {
         await acquire(path)
-        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        // Never through a symlink someone planted in the shared directory; readable and lockable by every user.
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o666)
         guard descriptor >= 0 else {
             release(path)
             throw WriteBackError.lock(path, String(cString: strerror(errno)))
         }
+        _ = fchmod(descriptor, 0o666)
         defer {
             flock(descriptor, LOCK_UN)
             close(descriptor)
