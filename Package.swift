@@ -58,6 +58,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
+                "CLinuxSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -68,14 +68,14 @@ struct LocalDownCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard try await LocalTargetLauncher(dataDirectory: options.dataDirectory).stop() else {
-                print("the local target is not running")
-                return
+            switch try await LocalTargetLauncher(dataDirectory: options.dataDirectory).stop() {
+            case .stopped: print("local target stopped")
+            case .notRunning: print("the local target is not running")
+            case .cleanedUpAfterCrash(let what): print("the local target was not running: \(what)")
             }
         } catch let failure as LocalTargetLauncher.Failure {
             throw CommandFailure(failure.description)
         }
-        print("local target stopped")
     }
 }
 

@@ -11,12 +11,15 @@ struct LocalTargetClient: Sendable {
     var dataDirectory: String
 
     struct NotRunning: Error, CustomStringConvertible {
-        var description: String { "the local target is not running (start it with `slipway local up`)" }
+        var description = "the local target is not running (start it with `slipway local up`)"
     }
 
     func base() throws -> String {
-        guard let connection = try? LocalTargetConnection(dataDirectory: dataDirectory) else { throw NotRunning() }
-        return connection.baseURL
+        do {
+            return try LocalTargetConnection(dataDirectory: dataDirectory).baseURL
+        } catch {
+            throw NotRunning(description: error.description)
+        }
     }
 
     /// Sends a request; answers with status and body. Failing to reach the API means the target is not running; an
@@ -29,7 +32,7 @@ struct LocalTargetClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
         }
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let response = try await LocalTargetConnection.http.execute(request, timeout: .seconds(120))
             let text = String(buffer: try await response.body.collect(upTo: 256 << 20))
             return (Int(response.status.code), text)
         } catch let error as HTTPClientError where error == .deadlineExceeded {

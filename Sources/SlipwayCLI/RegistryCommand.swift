@@ -29,6 +29,7 @@ struct RegistryServeCommand: AsyncParsableCommand {
     func run() async throws {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--address must be HOST:PORT, not '\(address)'") }
+        do { try PortClaim.check(port, host: String(parts[0]), purpose: "the registry") } catch { throw CommandFailure(error.description) }
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: root) } catch { throw imageFailure(error) }
         try await RegistryServer(storage: storage).run(host: String(parts[0]), port: port) { bound in

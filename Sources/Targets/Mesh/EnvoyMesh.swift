@@ -3,8 +3,6 @@ import Core
 import Foundation
 import Manifests
 import NIOCore
-import Subprocess
-import SystemPackage
 import TargetKit
 
 /// The runtime's one Envoy: started as its child with file-based xDS, restarted when it dies, and fed by renaming
@@ -32,7 +30,6 @@ public actor EnvoyMesh {
     private var published: EnvoyConfig?
     private var publishedEndpoints: [String: [EnvoyConfig.Endpoint]] = [:]
     private var version: UInt64
-    private var pid: Int32?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -71,32 +68,23 @@ public actor EnvoyMesh {
         }
     }
 
-    private func runOnce() async throws -> TerminationStatus {
-        var options = PlatformOptions()
-        options.createSession = true
-        options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(2))]
-        let result = try await Subprocess.run(
-            .path(FilePath(configuration.executable)),
-            arguments: Arguments([
-                "-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
-                "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2",
-                "--admin-address-path", path("admin.address"),
-            ]),
-            platformOptions: options, input: .none, output: .discarded, error: .discarded
-        ) { execution in
-            // `run` waits for the process after this returns, and tears it down when the caller is cancelled.
-            self.started(execution.processIdentifier.value)
-        }
-        pid = nil
-        return result.terminationStatus
-    }
-
-    private func started(_ pid: Int32) {
-        self.pid = pid
+    /// One Envoy process, bound to this one: it gets SIGKILL if the daemon dies, even by `kill -9`, so it never keeps
+    /// the gateway port for a daemon that is gone.
+    private func runOnce() async throws -> BoundChildProcess.End {
         // A new process binds again: with port 0 the kernel may choose other ports.
         boundAdminPort = configuration.adminPort == 0 ? nil : configuration.adminPort
         boundListenPort = configuration.listenPort == 0 ? nil : configuration.listenPort
-        try? "\(pid)".write(toFile: path("envoy.pid"), atomically: true, encoding: .utf8)
+        let pidFile = path("envoy.pid")
+        return try await BoundChildProcess.run(
+            configuration.executable,
+            [
+                "-c", path("bootstrap.json"), "--disable-hot-restart", "--reject-unknown-dynamic-fields",
+                "--log-level", "warn", "--log-path", path("envoy.log"), "--concurrency", "2",
+                "--admin-address-path", path("admin.address"),
+            ]
+        ) { pid in
+            try? "\(pid)".write(toFile: pidFile, atomically: true, encoding: .utf8)
+        }
     }
 
     /// Waits until Envoy answers `/ready` with LIVE and the ports it listens on are known (for port 0, the admin
@@ -126,19 +114,21 @@ public actor EnvoyMesh {
         return listener?.value(at: ["local_address", "socket_address", "port_value"])?.int
     }
 
-    /// Kills an Envoy a previous run left behind (same state directory).
-    func stopLeftover() {
-        guard let text = try? String(contentsOfFile: path("envoy.pid"), encoding: .utf8),
+    /// Kills an Envoy a previous run left behind (same state directory); its pid, or nil when none was running.
+    @discardableResult
+    static func stopLeftover(directory: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: directory + "/envoy.pid", encoding: .utf8),
             let old = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-            let command = ProcFile.text("/proc/\(old)/cmdline"), command.contains(path("bootstrap.json"))
-        else { return }
+            let command = ProcFile.text("/proc/\(old)/cmdline"), command.contains(directory + "/bootstrap.json")
+        else { return nil }
         kill(old, SIGKILL)
+        return old
     }
 
     private func prepare() throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: path("eds"), withIntermediateDirectories: true)
-        stopLeftover()
+        Self.stopLeftover(directory: configuration.directory)
         try? fm.removeItem(atPath: path("envoy.log"))
         try? fm.removeItem(atPath: path("admin.address"))
         let source = { (file: String) -> ManifestValue in
@@ -180,6 +170,9 @@ public actor EnvoyMesh {
         let listener: ManifestValue = .object([
             "@type": .string("type.googleapis.com/envoy.config.listener.v3.Listener"), "name": .string("ingress"),
             "address": Self.socket("127.0.0.1", configuration.listenPort),
+            // Envoy's default (SO_REUSEPORT) would let it share a port another process listens on, splitting users'
+            // connections between the two.
+            "enable_reuse_port": .bool(false),
             "filter_chains": .array([
                 .object([
                     "filters": .array([
@@ -214,9 +207,31 @@ public actor EnvoyMesh {
 
     // MARK: Publishing
 
-    /// Makes Envoy serve `config`, waiting for its acknowledgement of each step. Returns what changed.
+    /// Makes Envoy serve `config`, waiting for its acknowledgement of each step. Returns what changed. When Envoy
+    /// rejects a step the files are put back to the configuration it still serves (so a restarted Envoy starts from
+    /// that, not from what it refused) and the rejection is thrown.
     @discardableResult
     public func publish(_ config: EnvoyConfig) async throws -> Set<String> {
+        do {
+            return try await publishSteps(config)
+        } catch {
+            restoreFiles()
+            throw error
+        }
+    }
+
+    /// Writes the clusters and routes of the last published configuration again, with new versions.
+    private func restoreFiles() {
+        let serving = published ?? EnvoyConfig(MeshSnapshot())
+        try? write(
+            Self.discovery(
+                serving.clusters.keys.sorted().compactMap { name in serving.clusters[name].map { withSource(name, $0) } },
+                version: nextVersion()),
+            to: path("cds.json"))
+        try? write(Self.discovery([serving.routeConfiguration], version: nextVersion()), to: path("rds.json"))
+    }
+
+    private func publishSteps(_ config: EnvoyConfig) async throws -> Set<String> {
         var changes: Set<String> = []
         let old = published
         let oldClusters = Set(old?.clusters.keys.map { $0 } ?? [])
@@ -225,6 +240,8 @@ public actor EnvoyMesh {
         let changedDefinitions = newClusters.intersection(oldClusters).filter { old?.clusters[$0] != config.clusters[$0] }
         let removed = oldClusters.subtracting(newClusters)
         var expected: [String: String] = [:]
+        // Rejections counted before anything is written: a fast rejection must not become the baseline.
+        var baseline = try await rejections()
         // 1. Endpoints of new clusters exist before the clusters do.
         for name in added.sorted() {
             let version = nextVersion()
@@ -242,7 +259,8 @@ public actor EnvoyMesh {
             expected["cluster_manager.cds"] = version
             changes.insert("clusters")
         }
-        try await acknowledge(expected)
+        try await acknowledge(expected, baseline: baseline)
+        if !expected.isEmpty { baseline = try await rejections() }
         expected = [:]
         // 3. Endpoints of existing clusters.
         for name in newClusters.subtracting(added).sorted() where publishedEndpoints[name] != config.endpoints[name] ?? [] {
@@ -259,7 +277,8 @@ public actor EnvoyMesh {
             expected["http.ingress.rds.\(EnvoyConfig.routeName)"] = version
             changes.insert("routes")
         }
-        try await acknowledge(expected)
+        try await acknowledge(expected, baseline: baseline)
+        if !expected.isEmpty { baseline = try await rejections() }
         // 5. Clusters no route uses any more.
         if !removed.isEmpty {
             let version = nextVersion()
@@ -268,7 +287,7 @@ public actor EnvoyMesh {
                     config.clusters.keys.sorted().compactMap { name in config.clusters[name].map { withSource(name, $0) } },
                     version: version),
                 to: path("cds.json"))
-            try await acknowledge(["cluster_manager.cds": version])
+            try await acknowledge(["cluster_manager.cds": version], baseline: baseline)
             for name in removed {
                 unlink(edsPath(name))
                 publishedEndpoints[name] = nil
@@ -307,22 +326,16 @@ public actor EnvoyMesh {
         return Self.discovery([assignment], version: version)
     }
 
-    /// Polls the admin stats until every `<prefix>.version_text` shows its version; an `update_rejected` that moves
-    /// is Envoy refusing the file.
-    private func acknowledge(_ expected: [String: String], timeout: Duration = .seconds(10)) async throws {
+    /// Polls the admin stats until every `<prefix>.version_text` shows its version; an `update_rejected` above its
+    /// `baseline` (counted before the files were written) is Envoy refusing the file.
+    private func acknowledge(_ expected: [String: String], baseline: [String: Int], timeout: Duration = .seconds(10)) async throws {
         guard !expected.isEmpty else { return }
         let deadline = ContinuousClock.now + timeout
-        var rejectedBefore: [String: Int] = [:]
-        var first = true
         while true {
             let stats = (try? await versionStats()) ?? [:]
-            if first {
-                for prefix in expected.keys { rejectedBefore[prefix] = Int(stats["\(prefix).update_rejected"] ?? "0") ?? 0 }
-                first = false
-            }
             var pending: [String] = []
             for (prefix, version) in expected where stats["\(prefix).version_text"] != version {
-                if let rejected = Int(stats["\(prefix).update_rejected"] ?? "0"), rejected > rejectedBefore[prefix] ?? 0 {
+                if let rejected = Int(stats["\(prefix).update_rejected"] ?? "0"), rejected > baseline[prefix] ?? 0 {
                     throw TargetError.mesh(
                         "Envoy rejected the \(prefix) update; the previous configuration keeps serving: \(lastRejection())")
                 }
@@ -335,6 +348,15 @@ public actor EnvoyMesh {
             }
             try await Task.sleep(for: .milliseconds(2))
         }
+    }
+
+    /// Every `update_rejected` counter by its prefix.
+    private func rejections() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (name, value) in try await versionStats() where name.hasSuffix(".update_rejected") {
+            counts[String(name.dropLast(".update_rejected".count))] = Int(value) ?? 0
+        }
+        return counts
     }
 
     private func lastRejection() -> String {

@@ -130,15 +130,20 @@ public struct PodSandbox: Sendable {
 }
 
 extension PodSandbox {
-    /// Kills sandboxes a previous run left behind under `podsRoot` (found by their bind mount on the command line).
-    public static func killLeftovers(under podsRoot: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+    /// Kills sandboxes a previous run left behind under `podsRoot` (found by their bind mount on the command line);
+    /// answers how many.
+    @discardableResult
+    public static func killLeftovers(under podsRoot: String) -> Int {
+        var killed = 0
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
         for entry in entries {
             guard let pid = Int32(entry), pid != getpid(), let data = ProcFile.bytes("/proc/\(entry)/cmdline") else { continue }
             let arguments = String(decoding: data, as: UTF8.self)
             if arguments.hasPrefix("bwrap\0"), arguments.contains("\0\(podsRoot)/") {
                 kill(pid, SIGKILL)
+                killed += 1
             }
         }
+        return killed
     }
 }
