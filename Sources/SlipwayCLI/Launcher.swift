@@ -1,6 +1,9 @@
 import ArgumentParser
+import Core
 import Dispatch
 import Foundation
+import Runner
+import Synchronization
 
 /// Entry point used by the thin `slipway` executable.
 ///
@@ -15,15 +18,63 @@ public enum Launcher {
             return
         }
         let command = Task { await SlipwayMain.main() }
+        let allowance = shutdownAllowance(Array(CommandLine.arguments.dropFirst()))
+        let signalled = Mutex(0)
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
-            source.setEventHandler { command.cancel() }
+            source.setEventHandler {
+                let count = signalled.withLock {
+                    $0 += 1
+                    return $0
+                }
+                // A second signal, or a command that does not finish within its allowance (a computation that never
+                // looks at cancellation), ends the process: Slipway never ignores SIGTERM or SIGINT.
+                if count > 1 { exit(128 + sig) }
+                command.cancel()
+                Thread.detachNewThread {
+                    let start = Date()
+                    // With no child process left to tear down, a second is plenty for cooperative code to finish.
+                    while Date().timeIntervalSince(start) < allowance.seconds {
+                        Thread.sleep(forTimeInterval: 0.1)
+                        if !allowance.isService, Date().timeIntervalSince(start) >= 1, !hasChildProcesses() { break }
+                    }
+                    FileHandle.standardError.write(Data("slipway: stopped by signal \(sig)\n".utf8))
+                    exit(128 + sig)
+                }
+            }
             source.resume()
             sources.append(source)
         }
         await command.value
         for source in sources { source.cancel() }
+    }
+
+    /// How long a cancelled command may take to stop cleanly: long enough for steps' process groups to get SIGTERM,
+    /// their grace period and SIGKILL; longer for the services that stop pods or finish work in progress.
+    struct ShutdownAllowance: Sendable {
+        var seconds: TimeInterval
+        var isService: Bool
+    }
+
+    static func shutdownAllowance(_ arguments: [String]) -> ShutdownAllowance {
+        let words = arguments.prefix { !$0.hasPrefix("-") }
+        let services: [[String]] = [["local", "serve"], ["local", "up"], ["gitops", "watch"], ["registry", "serve"], ["up"]]
+        if services.contains(where: { words.starts(with: $0) }) { return ShutdownAllowance(seconds: 60, isService: true) }
+        let grace = ProcessGroupRunner.gracePeriod.components
+        return ShutdownAllowance(seconds: Double(grace.seconds) + Double(grace.attoseconds) / 1e18 + 2, isService: false)
+    }
+
+    /// Whether any process has this one as its parent (steps still being torn down).
+    static func hasChildProcesses() -> Bool {
+        let me = getpid()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard Int32(entry) != nil, let stat = ProcFile.text("/proc/\(entry)/stat"), let close = stat.lastIndex(of: ")") else { continue }
+            // "pid (comm) state ppid …"
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == me { return true }
+        }
+        return false
     }
 }

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Runner
+@testable import Runner
 import SlipwayTesting
 import Testing
 import Workflows
@@ -54,5 +54,43 @@ import Workflows
         #expect(results["broken"] == .failure, "a matrix that cannot be computed at all still fails")
         let output = await lines.all
         #expect(output.contains { $0.hasPrefix("[build] ❔ matrix unknown in a dry run") }, "\(output)")
+    }
+
+    /// A chain of 400 jobs, each needing the one before: every job runs once, in order. Looking jobs up by scanning on
+    /// every completion made this cubic (21 s); the bound only turns such a regression into a failure, not a hang.
+    @Test func aLongChainOfNeedsRunsInOrder() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        var text = "on: push\njobs:\n"
+        for index in 0..<400 {
+            text += "  j\(index):\n    runs-on: ubuntu-latest\n"
+            if index > 0 { text += "    needs: [j\(index - 1)]\n" }
+            text += "    steps:\n      - run: echo \(index)\n"
+        }
+        let workflow = try WorkflowLoader.load(text: text, path: ".github/workflows/chain.yml")
+        let event = WorkflowEvent(name: "push", ref: "refs/heads/main", sha: String(repeating: "c", count: 40))
+        let options = RunOptions(repositoryRoot: repo.path, event: event, dryRun: true, stateDirectory: "\(repo.path)/.slipway")
+        let record = try await Deadline.within(.seconds(60), "a dry run of 400 chained jobs") {
+            await WorkflowRunner(workflow: workflow, options: options, reporter: Lines()).run()
+        }
+        #expect(record.result == .success)
+        #expect(record.jobs.map(\.jobID) == (0..<400).map { "j\($0)" })
+    }
+
+    @Test func transitiveNeedsFollowEveryPath() throws {
+        func job(_ id: String, _ needs: [String]) throws -> (String, Job) {
+            var text = "on: push\njobs:\n  \(id):\n    runs-on: ubuntu-latest\n"
+            if !needs.isEmpty { text += "    needs: [\(needs.joined(separator: ", "))]\n" }
+            text += "    steps: [{run: 'true'}]\n"
+            for need in needs { text += "  \(need):\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n" }
+            let workflow = try WorkflowLoader.load(text: text, path: "w.yml")
+            return (id, try #require(workflow.job(id)))
+        }
+        let jobs = Dictionary(
+            uniqueKeysWithValues: [try job("d", ["b", "c"]), try job("b", ["a"]), try job("c", ["a"]), try job("a", []), try job("e", [])])
+        let closure = WorkflowRunner.transitiveNeeds(of: jobs)
+        #expect(closure["d"] == ["a", "b", "c"])
+        #expect(closure["b"] == ["a"] && closure["c"] == ["a"])
+        #expect(closure["a"] == [] && closure["e"] == [])
     }
 }

@@ -69,23 +69,30 @@ public struct WorkflowRunner: Sendable {
         rootContext["env"] = .object(ExpressionObject(workflowEnv))
 
         let jobs = selectedJobs()
+        // By id, and each job's transitive needs once: with thousands of chained jobs, looking them up by scanning on
+        // every completion made a run cubic in the number of jobs.
+        let jobsByID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let transitiveNeeds = Self.transitiveNeeds(of: jobsByID)
         var results: [String: (Conclusion, [String: String])] = [:]
         var records: [JobRecord] = []
-        var pending = jobs.map(\.id)
+        // Unmet needs per job, and who waits for whom: a completion starts its dependents without scanning the rest.
+        var unmet: [String: Int] = [:]
+        var dependents: [String: [String]] = [:]
+        for job in jobs {
+            let needs = Set(job.needs.filter { jobsByID[$0] != nil })
+            unmet[job.id] = needs.count
+            for need in needs { dependents[need, default: []].append(job.id) }
+        }
+        var ready = jobs.map(\.id).filter { unmet[$0] == 0 }
         let limiter = ParallelLimiter(limit: options.maxParallelJobs)
         await withTaskGroup(of: (String, [JobRecord], Conclusion, [String: String]).self) { group in
             var running: Set<String> = []
-            while !pending.isEmpty || !running.isEmpty {
-                // Start every job whose needs are all done.
-                let ready = pending.filter { id in
-                    workflow.job(id)?.needs.allSatisfy { results[$0] != nil || !jobs.contains(where: { $0.id == id }) } ?? false
-                }
+            while !ready.isEmpty || !running.isEmpty {
                 for id in ready {
-                    pending.removeAll { $0 == id }
-                    guard let job = workflow.job(id) else { continue }
+                    guard let job = jobsByID[id] else { continue }
                     running.insert(id)
                     let needsContext = self.needsContext(job, results)
-                    let transitive = self.transitiveNeeds(job)
+                    let transitive = transitiveNeeds[id] ?? []
                     let status = StatusSnapshot(
                         success: transitive.allSatisfy { results[$0]?.0 == .success },
                         failure: transitive.contains { results[$0]?.0 == .failure },
@@ -100,10 +107,15 @@ public struct WorkflowRunner: Sendable {
                         return (id, instances, result, outputs)
                     }
                 }
+                ready = []
                 guard let (id, instances, result, outputs) = await group.next() else { break }
                 running.remove(id)
                 results[id] = (result, outputs)
                 records.append(contentsOf: instances)
+                for dependent in dependents[id] ?? [] {
+                    unmet[dependent, default: 0] -= 1
+                    if unmet[dependent] == 0 { ready.append(dependent) }
+                }
             }
         }
         if let (group, token) = concurrencyToken { await gate.release(group: group, token: token) }
@@ -117,14 +129,29 @@ public struct WorkflowRunner: Sendable {
         )
     }
 
-    func transitiveNeeds(_ job: Job) -> Set<String> {
-        var seen: Set<String> = []
-        var stack = job.needs
-        while let id = stack.popLast() {
-            guard seen.insert(id).inserted else { continue }
-            stack.append(contentsOf: workflow.job(id)?.needs ?? [])
+    /// Every job's needs, direct and indirect, each computed once from its needs' (iteratively: a chain of thousands
+    /// of jobs must not exhaust a thread's stack). Needs form no cycle — the loader refuses one — and a job caught in
+    /// one anyway only loses the part of its closure the cycle hides.
+    static func transitiveNeeds(of jobs: [String: Job]) -> [String: Set<String>] {
+        var closure: [String: Set<String>] = [:]
+        var visiting: Set<String> = []
+        for root in jobs.keys.sorted() where closure[root] == nil {
+            var stack: [(id: String, expanded: Bool)] = [(root, false)]
+            while let (id, expanded) = stack.popLast() {
+                if closure[id] != nil { continue }
+                let needs = jobs[id]?.needs ?? []
+                if expanded {
+                    var all = Set(needs)
+                    for need in needs { all.formUnion(closure[need] ?? []) }
+                    closure[id] = all
+                    visiting.remove(id)
+                } else if visiting.insert(id).inserted {
+                    stack.append((id, true))
+                    for need in needs where closure[need] == nil && !visiting.contains(need) { stack.append((need, false)) }
+                }
+            }
         }
-        return seen
+        return closure
     }
 
     func needsContext(_ job: Job, _ results: [String: (Conclusion, [String: String])]) -> ExpressionValue {

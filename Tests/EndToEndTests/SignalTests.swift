@@ -1,0 +1,69 @@
+import Core
+import Foundation
+import SlipwayTesting
+import Testing
+
+/// Slipway never ignores SIGTERM or SIGINT: a command busy in a long computation that does not look at cancellation
+/// still ends promptly, with 128 + the signal, and a second signal ends it at once.
+@Suite struct SignalTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../..").standardizedFileURL.path
+    static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
+
+    /// A repository whose workflow has 20,000 jobs: planning them all takes many seconds.
+    static func busyRepository() throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-signal-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root + "/.github/workflows", withIntermediateDirectories: true)
+        var text = "on: push\njobs:\n"
+        for index in 0..<20_000 { text += "  j\(index):\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.sha }}\n" }
+        try text.write(toFile: root + "/.github/workflows/many.yml", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: [SIGTERM, SIGINT])
+    func aSignalEndsALongComputationPromptly(_ signal: Int32) async throws {
+        let root = try Self.busyRepository()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let process = try await ChildProcess.start(Self.slipway, ["run", "push", "--dry-run", "-C", root], log: root + "/out.log")
+        // Busy for a second first, so the signal lands mid-way.
+        try await Task.sleep(for: .seconds(1))
+        #expect(!Leftovers.hasEnded(process.pid), "20,000 jobs must keep the dry run busy for more than a second")
+        let signalled = ContinuousClock.now
+        kill(process.pid, signal)
+        let end = try await process.end(within: .seconds(30))
+        let took = ContinuousClock.now - signalled
+        #expect(end == .exited(128 + signal), "\(end): \(process.output.suffix(300))")
+        #expect(took < .seconds(3), "stopped \(took) after the signal")
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aSecondSignalEndsAtOnce() async throws {
+        let root = try Self.busyRepository()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // A step that ignores SIGTERM keeps the first signal's clean stop waiting for its grace period. Its sleep has a
+        // duration of its own, so that what it leaves behind can be found without touching anyone else's processes.
+        let duration = "60.\(UInt32.random(in: 100_000...999_999))"
+        try """
+        on: push
+        jobs:
+          stubborn:
+            runs-on: ubuntu-latest
+            steps:
+              - run: trap '' TERM; echo started; sleep \(duration)
+
+        """.write(toFile: root + "/.github/workflows/many.yml", atomically: true, encoding: .utf8)
+        let process = try await ChildProcess.start(Self.slipway, ["run", "push", "-C", root], log: root + "/out.log")
+        try await Deadline.within(.seconds(60), "the step to start") {
+            while !process.output.contains("started") { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        kill(process.pid, SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
+        let signalled = ContinuousClock.now
+        kill(process.pid, SIGTERM)
+        let end = try await process.end(within: .seconds(30))
+        #expect(end == .exited(128 + SIGTERM), "\(end)")
+        #expect(ContinuousClock.now - signalled < .seconds(2), "the second signal is not waited on")
+        for line in Leftovers.processes(mentioning: "sleep \(duration)") {
+            if let pid = Int32(line.prefix { $0 != ":" }) { kill(pid, SIGKILL) }
+        }
+    }
+}
