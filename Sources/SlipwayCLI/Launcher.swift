@@ -70,7 +70,9 @@ public enum Launcher {
     static func hasChildProcesses() -> Bool {
         let me = getpid()
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard Int32(entry) != nil, let stat = ProcFile.text("/proc/\(entry)/stat"), let close = stat.lastIndex(of: ")") else { continue }
+            guard Int32(entry) != nil, let stat = ProcFile.text("/proc/\(entry)/stat"), let close = stat.lastIndex(of: ")") else {
+                continue
+            }
             // "pid (comm) state ppid …"
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             if fields.count > 1, Int32(fields[1]) == me { return true }

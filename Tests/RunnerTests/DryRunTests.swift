@@ -1,9 +1,10 @@
 import Core
 import Foundation
-@testable import Runner
 import SlipwayTesting
 import Testing
 import Workflows
+
+@testable import Runner
 
 /// `--dry-run`: what would run, with values that only exist once jobs have run shown as unknown, never as failures.
 @Suite struct DryRunTests {

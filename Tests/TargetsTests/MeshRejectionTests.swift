@@ -59,7 +59,8 @@ struct MeshRejectionTests {
         try await Deadline.within(.seconds(30), "app.example.com to answer \(version)") {
             while true {
                 let answer = try await CapturedCommand.run(
-                    "curl", ["-s", "-m", "2", "-H", "Host: app.example.com", "http://127.0.0.1:\(cluster.listenPort)/"], timeout: .seconds(5))
+                    "curl", ["-s", "-m", "2", "-H", "Host: app.example.com", "http://127.0.0.1:\(cluster.listenPort)/"],
+                    timeout: .seconds(5))
                 if answer.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == version { return }
                 try await Task.sleep(for: .milliseconds(50))
             }

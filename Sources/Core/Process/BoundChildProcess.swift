@@ -40,7 +40,8 @@ public enum BoundChildProcess {
                     let pid = spawn(executable, [executable] + arguments, environment, output: output, newSession: newSession)
                     close(output)
                     guard pid > 0 else {
-                        continuation.resume(throwing: Failure(description: "cannot start \(executable): \(String(cString: strerror(errno)))"))
+                        continuation.resume(
+                            throwing: Failure(description: "cannot start \(executable): \(String(cString: strerror(errno)))"))
                         return
                     }
                     spawned.pid.withLock { $0 = pid }
@@ -69,7 +70,9 @@ public enum BoundChildProcess {
         let pid = Mutex<pid_t?>(nil)
     }
 
-    private static func spawn(_ path: String, _ arguments: [String], _ environment: [String: String], output: Int32, newSession: Bool) -> pid_t {
+    private static func spawn(_ path: String, _ arguments: [String], _ environment: [String: String], output: Int32, newSession: Bool)
+        -> pid_t
+    {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -51,8 +51,13 @@ public final class ImageBuilder {
 
     public func build(_ options: BuildOptions) async throws -> BuildResult {
         let text: String
-        do { text = try String(contentsOfFile: options.dockerfile, encoding: .utf8) } catch {
-            throw ImageError.io(options.dockerfile, "cannot read the Dockerfile")
+        guard let data = FileManager.default.contents(atPath: options.dockerfile) else {
+            let reason = access(options.dockerfile, F_OK) == 0 ? "permission denied or not a file" : "no such file"
+            throw ImageError.io(options.dockerfile, "cannot read the Dockerfile (\(reason))")
+        }
+        do { text = try SourceText.decode(data, file: options.dockerfile) } catch {
+            throw DockerfileError(
+                path: options.dockerfile, line: error.location.line, column: error.location.column, message: error.message)
         }
         let dockerfile = try DockerfileParser.parse(text, path: options.dockerfile)
         var globalArgs: [String: String] = [:]
@@ -236,6 +241,9 @@ public final class ImageBuilder {
 
     /// What a RUN executes. With here-documents: a RUN that is only `<<EOF` runs the document as a shell script;
     /// otherwise the shell gets the line with its documents, as it would read them from a script (`cat <<EOF > f`).
+    /// MAX_ARG_STRLEN: the longest single argument (terminating NUL included) `execve` accepts.
+    static let maximumArgumentLength = 32 * 4096
+
     static func runCommand(_ instruction: Instruction, shell: [String], path: String) throws(DockerfileError) -> [String] {
         if let json = instruction.json { return json }
         guard !instruction.heredocs.isEmpty else { return shell + [instruction.arguments] }
@@ -330,6 +338,13 @@ public final class ImageBuilder {
     func run(_ instruction: Instruction, state: inout StageState, session: Session, path: String, epoch: Int64?, noCache: Bool) async throws
     {
         let command = try ImageBuilder.runCommand(instruction, shell: state.shell, path: path)
+        // Linux refuses to exec an argument longer than MAX_ARG_STRLEN ("Argument list too long"): say so at the line.
+        if let longest = command.map(\.utf8.count).max(), longest >= Self.maximumArgumentLength {
+            throw DockerfileError(
+                path: path, line: instruction.line,
+                message: "RUN: the command is \(longest) bytes, but Linux passes at most \(Self.maximumArgumentLength - 1) bytes in one "
+                    + "argument; put the script in a file (COPY it, then RUN it)")
+        }
         var environment = state.config.config.env ?? []
         let argEnvironment = state.args.filter { key, _ in state.config.config.environment(key) == nil }.sorted { $0.key < $1.key }
         for (key, value) in argEnvironment { environment.append("\(key)=\(value)") }

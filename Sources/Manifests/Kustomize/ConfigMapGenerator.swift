@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -87,8 +88,9 @@ struct ConfigMapGenerator {
     static func envPairs(
         _ bytes: Data, source: String, file: String, field: String
     ) throws(KustomizeError) -> [(String, String)] {
-        guard var text = String(data: bytes, encoding: .utf8) else {
-            throw .kustomization(file: file, message: "\(field): env file \(source) is not valid UTF-8")
+        var text: String
+        do { text = try SourceText.decode(bytes, file: source) } catch {
+            throw .kustomization(file: file, message: "\(field): env file \(error)")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var pairs: [(String, String)] = []

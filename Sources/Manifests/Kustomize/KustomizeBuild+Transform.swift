@@ -68,10 +68,10 @@ extension Build {
                 throw .kustomization(file: file, message: "\(patch.field): patch and path can't be set at the same time")
             }
             source = try restrictedFile(patch.path, in: directory, kustomization: file, field: patch.field)
-            guard let decoded = String(data: try read(source), encoding: .utf8) else {
-                throw .resource(file: source, message: "not valid UTF-8")
+            let data = try read(source)
+            do { text = try SourceText.decode(data, file: source, yaml: true) } catch {
+                throw .resource(file: error.location.description, message: error.message)
             }
-            text = decoded
         } else if !patch.patch.isEmpty {
             source = file
             text = patch.patch

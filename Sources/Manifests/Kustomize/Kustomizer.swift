@@ -105,8 +105,9 @@ public final class Kustomizer: Sendable {
         if dialect == .yaml12, let cached = state.withLock({ $0.documents[data] }) {
             return cached.map { ($0.value, SourceLocation(file: file, line: $0.location.line, column: $0.location.column)) }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .resource(file: file, message: "not valid UTF-8")
+        let text: String
+        do { text = try SourceText.decode(data, file: file, yaml: true) } catch {
+            throw .resource(file: error.location.description, message: error.message)
         }
         let normalized = text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         do {

@@ -73,7 +73,8 @@ public struct LocalTargetLauncher: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw Failure(description: "the local target did not come up within \(timeout); \(log) says:\n\(Self.tail(of: log, from: logStart))")
+        throw Failure(
+            description: "the local target did not come up within \(timeout); \(log) says:\n\(Self.tail(of: log, from: logStart))")
     }
 
     /// What the daemon wrote to its log since `offset`, last lines first trimmed to five.
@@ -116,7 +117,9 @@ public struct LocalTargetLauncher: Sendable {
         if let envoy = EnvoyMesh.stopLeftover(directory: "\(dataDirectory)/mesh") { removed.append("Envoy (pid \(envoy))") }
         let pods = PodSandbox.killLeftovers(under: "\(dataDirectory)/pods")
         if pods > 0 { removed.append("\(pods) pod\(pods == 1 ? "" : "s")") }
-        if let name = record?.bridge, let subnet = record?.subnet.flatMap(IPv4Subnet.init), let bridge = try? PodBridge(name: name, subnet: subnet) {
+        if let name = record?.bridge, let subnet = record?.subnet.flatMap(IPv4Subnet.init),
+            let bridge = try? PodBridge(name: name, subnet: subnet)
+        {
             await bridge.removeAttachedLinks()
             if await bridge.hasLink(name) {
                 await bridge.remove()

@@ -29,8 +29,9 @@ public enum WorkflowDiscovery {
                 diagnostics.append(Diagnostic("cannot read the file", at: SourceLocation(file: display, line: 1, column: 1)))
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic("the file is not valid UTF-8", at: SourceLocation(file: display, line: 1, column: 1)))
+            let text: String
+            do { text = try SourceText.decode(data, file: display, yaml: true) } catch {
+                diagnostics.append(Diagnostic(error.message, at: error.location))
                 continue
             }
             do {
