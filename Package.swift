@@ -233,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "Core"],
+            dependencies: ["Manifests", "Core", "SlipwayTesting"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

@@ -33,7 +33,8 @@ import Testing
         let end = try await process.end(within: .seconds(30))
         let took = ContinuousClock.now - signalled
         #expect(end == .exited(128 + signal), "\(end): \(process.output.suffix(300))")
-        #expect(took < .seconds(3), "stopped \(took) after the signal")
+        // Not a performance bound: without the watchdog the dry run goes on for many seconds (15 s here).
+        #expect(took < .seconds(5), "stopped \(took) after the signal")
     }
 
     @Test(.timeLimit(.minutes(2))) func aSecondSignalEndsAtOnce() async throws {
@@ -61,7 +62,8 @@ import Testing
         kill(process.pid, SIGTERM)
         let end = try await process.end(within: .seconds(30))
         #expect(end == .exited(128 + SIGTERM), "\(end)")
-        #expect(ContinuousClock.now - signalled < .seconds(2), "the second signal is not waited on")
+        // The first signal alone waits out the step's 5 s grace period.
+        #expect(ContinuousClock.now - signalled < .seconds(4), "the second signal is not waited on")
         for line in Leftovers.processes(mentioning: "sleep \(duration)") {
             if let pid = Int32(line.prefix { $0 != ":" }) { kill(pid, SIGKILL) }
         }

@@ -121,7 +121,10 @@ struct LocalDaemonCrashTests {
             var again: CapturedCommand.Result?
             let upTime = try await clock.measure { again = try await world.slipway(world.up) }
             #expect(again?.succeeded == true, "\(again?.standardError ?? "")")
-            #expect(upTime < .seconds(10), "local up after kill -9 took \(upTime)")
+            // Under 10 s on a quiet machine (about 2 s); the bound leaves room for the suite's load, and still fails the
+            // 105 s a dead daemon's API used to cost.
+            #expect(upTime < .seconds(20), "local up after kill -9 took \(upTime)")
+            print("local up after kill -9: \(upTime)")
             let restarted = try await LocalTargetConnection(dataDirectory: world.data).status()
             try await world.expectHello(try #require(URL(string: restarted["listen"]?.string ?? "")?.port))
         } catch {

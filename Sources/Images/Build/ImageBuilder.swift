@@ -135,87 +135,99 @@ public final class ImageBuilder {
         let epoch = options.sourceDateEpoch
         for instruction in stage.instructions {
             let env = environment(state)
-            switch instruction.keyword {
-            case "ARG":
-                for (name, value) in try argDeclarations(instruction, path: path) {
-                    state.args[name] =
-                        options.buildArgs[name] ?? globalArgs[name].flatMap { value == nil ? $0 : nil }
-                        ?? value.map { Substitution.expand($0, environment: env) } ?? ImageBuilder.predefined(name)
-                }
-                addEmptyHistory(&state, instruction)
-            case "ENV":
-                for (key, value) in try pairs(instruction, environment: env, path: path) { state.config.config.setEnvironment(key, value) }
-                addEmptyHistory(&state, instruction)
-            case "LABEL":
-                var labels = state.config.config.labels ?? [:]
-                for (key, value) in try pairs(instruction, environment: env, path: path) { labels[key] = value }
-                state.config.config.labels = labels
-                addEmptyHistory(&state, instruction)
-            case "MAINTAINER":
-                state.config.author = instruction.arguments
-                addEmptyHistory(&state, instruction)
-            case "WORKDIR":
-                let directory = Substitution.expand(instruction.arguments, environment: env)
-                let workdir = ImageBuilder.absolute(directory, relativeTo: state.config.config.workingDir ?? "/")
-                state.config.config.workingDir = workdir
-                // Docker creates the working directory even when nothing later uses it, owned by the current USER.
-                let user = state.config.config.user ?? ""
-                if try await !makeDirectories(
-                    [workdir], owner: user, instruction: instruction, state: &state, session: session, options: options)
-                {
+            // Whatever goes wrong names the instruction's line (a missing user, a file the layer cannot hold, ...).
+            do {
+                switch instruction.keyword {
+                case "ARG":
+                    for (name, value) in try argDeclarations(instruction, path: path) {
+                        state.args[name] =
+                            options.buildArgs[name] ?? globalArgs[name].flatMap { value == nil ? $0 : nil }
+                            ?? value.map { Substitution.expand($0, environment: env) } ?? ImageBuilder.predefined(name)
+                    }
                     addEmptyHistory(&state, instruction)
+                case "ENV":
+                    for (key, value) in try pairs(instruction, environment: env, path: path) {
+                        state.config.config.setEnvironment(key, value)
+                    }
+                    addEmptyHistory(&state, instruction)
+                case "LABEL":
+                    var labels = state.config.config.labels ?? [:]
+                    for (key, value) in try pairs(instruction, environment: env, path: path) { labels[key] = value }
+                    state.config.config.labels = labels
+                    addEmptyHistory(&state, instruction)
+                case "MAINTAINER":
+                    state.config.author = instruction.arguments
+                    addEmptyHistory(&state, instruction)
+                case "WORKDIR":
+                    let directory = Substitution.expand(instruction.arguments, environment: env)
+                    let workdir = ImageBuilder.absolute(directory, relativeTo: state.config.config.workingDir ?? "/")
+                    state.config.config.workingDir = workdir
+                    // Docker creates the working directory even when nothing later uses it, owned by the current USER.
+                    let user = state.config.config.user ?? ""
+                    if try await !makeDirectories(
+                        [workdir], owner: user, instruction: instruction, state: &state, session: session, options: options)
+                    {
+                        addEmptyHistory(&state, instruction)
+                    }
+                case "USER":
+                    state.config.config.user = Substitution.expand(instruction.arguments, environment: env)
+                    addEmptyHistory(&state, instruction)
+                case "EXPOSE":
+                    var ports = state.config.config.exposedPorts ?? [:]
+                    for word in Substitution.words(instruction.arguments, environment: env) {
+                        ports[word.contains("/") ? word.lowercased() : "\(word)/tcp"] = EmptyObject()
+                    }
+                    state.config.config.exposedPorts = ports
+                    addEmptyHistory(&state, instruction)
+                case "VOLUME":
+                    var volumes = state.config.config.volumes ?? [:]
+                    for word in instruction.json ?? Substitution.words(instruction.arguments, environment: env) {
+                        volumes[word] = EmptyObject()
+                    }
+                    state.config.config.volumes = volumes
+                    addEmptyHistory(&state, instruction)
+                case "STOPSIGNAL":
+                    state.config.config.stopSignal = Substitution.expand(instruction.arguments, environment: env)
+                    addEmptyHistory(&state, instruction)
+                case "SHELL":
+                    guard let json = instruction.json, !json.isEmpty else {
+                        throw DockerfileError(
+                            path: path, line: instruction.line, message: "SHELL requires the arguments to be in JSON form")
+                    }
+                    state.shell = json
+                    state.config.config.shell = json
+                    addEmptyHistory(&state, instruction)
+                case "CMD":
+                    state.config.config.cmd = instruction.json ?? state.shell + [instruction.arguments]
+                    addEmptyHistory(&state, instruction)
+                case "ENTRYPOINT":
+                    state.config.config.entrypoint = instruction.json ?? state.shell + [instruction.arguments]
+                    // Setting ENTRYPOINT resets a CMD inherited from the base.
+                    if !stage.instructions.contains(where: { $0.keyword == "CMD" && $0.line < instruction.line }) {
+                        state.config.config.cmd = nil
+                    }
+                    addEmptyHistory(&state, instruction)
+                case "HEALTHCHECK":
+                    state.config.config.healthcheck = try healthcheck(instruction, shell: state.shell, path: path)
+                    addEmptyHistory(&state, instruction)
+                case "ONBUILD":
+                    state.config.config.onBuild = (state.config.config.onBuild ?? []) + [instruction.arguments]
+                    addEmptyHistory(&state, instruction)
+                case "RUN":
+                    try await run(instruction, state: &state, session: session, path: path, epoch: epoch, noCache: options.noCache)
+                case "COPY", "ADD":
+                    try await copy(
+                        instruction, state: &state, stageIndex: index, dockerfile: dockerfile, globalArgs: globalArgs, options: options,
+                        context: context, session: session)
+                default:
+                    throw DockerfileError(path: path, line: instruction.line, message: "unsupported instruction \(instruction.keyword)")
                 }
-            case "USER":
-                state.config.config.user = Substitution.expand(instruction.arguments, environment: env)
-                addEmptyHistory(&state, instruction)
-            case "EXPOSE":
-                var ports = state.config.config.exposedPorts ?? [:]
-                for word in Substitution.words(instruction.arguments, environment: env) {
-                    ports[word.contains("/") ? word.lowercased() : "\(word)/tcp"] = EmptyObject()
-                }
-                state.config.config.exposedPorts = ports
-                addEmptyHistory(&state, instruction)
-            case "VOLUME":
-                var volumes = state.config.config.volumes ?? [:]
-                for word in instruction.json ?? Substitution.words(instruction.arguments, environment: env) {
-                    volumes[word] = EmptyObject()
-                }
-                state.config.config.volumes = volumes
-                addEmptyHistory(&state, instruction)
-            case "STOPSIGNAL":
-                state.config.config.stopSignal = Substitution.expand(instruction.arguments, environment: env)
-                addEmptyHistory(&state, instruction)
-            case "SHELL":
-                guard let json = instruction.json, !json.isEmpty else {
-                    throw DockerfileError(path: path, line: instruction.line, message: "SHELL requires the arguments to be in JSON form")
-                }
-                state.shell = json
-                state.config.config.shell = json
-                addEmptyHistory(&state, instruction)
-            case "CMD":
-                state.config.config.cmd = instruction.json ?? state.shell + [instruction.arguments]
-                addEmptyHistory(&state, instruction)
-            case "ENTRYPOINT":
-                state.config.config.entrypoint = instruction.json ?? state.shell + [instruction.arguments]
-                // Setting ENTRYPOINT resets a CMD inherited from the base.
-                if !stage.instructions.contains(where: { $0.keyword == "CMD" && $0.line < instruction.line }) {
-                    state.config.config.cmd = nil
-                }
-                addEmptyHistory(&state, instruction)
-            case "HEALTHCHECK":
-                state.config.config.healthcheck = try healthcheck(instruction, shell: state.shell, path: path)
-                addEmptyHistory(&state, instruction)
-            case "ONBUILD":
-                state.config.config.onBuild = (state.config.config.onBuild ?? []) + [instruction.arguments]
-                addEmptyHistory(&state, instruction)
-            case "RUN":
-                try await run(instruction, state: &state, session: session, path: path, epoch: epoch, noCache: options.noCache)
-            case "COPY", "ADD":
-                try await copy(
-                    instruction, state: &state, stageIndex: index, dockerfile: dockerfile, globalArgs: globalArgs, options: options,
-                    context: context, session: session)
-            default:
-                throw DockerfileError(path: path, line: instruction.line, message: "unsupported instruction \(instruction.keyword)")
+            } catch let error as DockerfileError {
+                throw error
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                throw DockerfileError(path: path, line: instruction.line, message: "\(instruction.keyword): \(error)")
             }
         }
         session.stages[index] = state
