@@ -12,8 +12,14 @@ import OCI
 /// lists with `n`/`last` pagination, deletes, and digest validation that answers 400, never 500.
 public struct RegistryServer: Sendable {
     public let storage: RegistryStorage
+    /// An upload untouched this long is abandoned: its session ends and its partial data is removed.
+    public var uploadExpiry: TimeInterval
+    let uploads = UploadLocks()
 
-    public init(storage: RegistryStorage) { self.storage = storage }
+    public init(storage: RegistryStorage, uploadExpiry: TimeInterval = 3600) {
+        self.storage = storage
+        self.uploadExpiry = uploadExpiry
+    }
 
     /// Serves on `host:port` until cancelled; `onReady` gets the bound port (useful with port 0).
     public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
@@ -101,7 +107,11 @@ public struct RegistryServer: Sendable {
                 body: ResponseBody(asyncSequence: FileChunks(path: storage.blobPath(digest), offset: 0, length: size)))
         case .delete:
             guard storage.hasBlob(name, digest) else { return error(.notFound, "BLOB_UNKNOWN", "blob unknown to registry", headers) }
-            try? FileManager.default.removeItem(atPath: storage.layerLink(name, digest))
+            // A manifest still naming it would point at nothing: delete the manifest first.
+            if let user = storage.manifests(of: name, referencing: digest).first {
+                return error(.conflict, "DENIED", "blob \(digest) is referenced by manifest \(user); delete that manifest first", headers)
+            }
+            storage.deleteBlob(name, digest)
             return Response(status: .accepted, headers: headers)
         default:
             return error(.methodNotAllowed, "UNSUPPORTED", "\(request.method) is not supported on blobs", headers)
@@ -126,6 +136,7 @@ public struct RegistryServer: Sendable {
                 return Response(status: .created, headers: fields)
             }
         }
+        storage.expireUploads(olderThan: uploadExpiry)
         let id = UUID().uuidString.lowercased()
         guard FileManager.default.createFile(atPath: storage.uploadPath(id), contents: nil) else {
             return error(.internalServerError, "BLOB_UPLOAD_INVALID", "cannot start an upload in the registry's storage", headers)
@@ -143,10 +154,23 @@ public struct RegistryServer: Sendable {
     }
 
     func upload(_ request: Request, name: String, id: String, _ headers: HTTPFields) async throws -> Response {
-        guard id.range(of: "^[0-9a-f-]{36}$", options: .regularExpression) != nil,
-            FileManager.default.fileExists(atPath: storage.uploadPath(id))
+        guard id.range(of: "^[0-9a-f-]{36}$", options: .regularExpression) != nil else {
+            return error(.notFound, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", headers)
+        }
+        // One request at a time per session: concurrent chunks would interleave their bytes.
+        return try await uploads.withLock(id) {
+            try await uploadLocked(request, name: name, id: id, headers)
+        }
+    }
+
+    func uploadLocked(_ request: Request, name: String, id: String, _ headers: HTTPFields) async throws -> Response {
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: storage.uploadPath(id)))?[.modificationDate] as? Date
         else {
             return error(.notFound, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", headers)
+        }
+        guard Date().timeIntervalSince(modified) <= uploadExpiry else {
+            try? FileManager.default.removeItem(atPath: storage.uploadPath(id))
+            return error(.notFound, "BLOB_UPLOAD_UNKNOWN", "blob upload expired", headers)
         }
         switch request.method {
         case .get:
@@ -156,18 +180,26 @@ public struct RegistryServer: Sendable {
             return Response(status: .noContent, headers: headers)
         case .patch:
             let current = storage.size(storage.uploadPath(id)) ?? 0
+            func refuse(_ message: String) -> Response {
+                var fields = headers
+                fields[.location] = "/v2/\(name)/blobs/uploads/\(id)"
+                fields[.range] = "0-\(max(current - 1, 0))"
+                return Response(status: .rangeNotSatisfiable, headers: fields, body: errorBody("BLOB_UPLOAD_INVALID", message))
+            }
+            var expectedLength: Int64?
             if let range = request.headers[.init("Content-Range")!] {
                 let parts = range.split(separator: "-").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
                 guard parts.count == 2, parts[0] == current, parts[1] >= parts[0] else {
-                    var fields = headers
-                    fields[.location] = "/v2/\(name)/blobs/uploads/\(id)"
-                    fields[.range] = "0-\(max(current - 1, 0))"
-                    return Response(
-                        status: .rangeNotSatisfiable, headers: fields,
-                        body: errorBody("BLOB_UPLOAD_INVALID", "chunk must start at byte \(current)"))
+                    return refuse("chunk must start at byte \(current)")
                 }
+                expectedLength = parts[1] - parts[0] + 1
             }
-            _ = try await append(request, id: id)
+            let written = try await append(request, id: id)
+            // A range that does not describe the body: take nothing of it.
+            if let expectedLength, written != expectedLength {
+                truncate(storage.uploadPath(id), off_t(current))
+                return refuse("Content-Range announces \(expectedLength) bytes but the body has \(written)")
+            }
             return uploadStatus(name: name, id: id, status: .accepted, headers)
         case .put:
             guard let digestText = queryItems(request)["digest"] else {
@@ -266,30 +298,18 @@ public struct RegistryServer: Sendable {
                 }
             }
             let data = Data(body.readableBytesView)
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                return error(.badRequest, "MANIFEST_INVALID", "manifest is not a JSON object", headers)
+            let checked: ManifestValidator.Checked
+            do { checked = try ManifestValidator.validate(data, contentType: request.headers[.contentType]) } catch let problem {
+                return error(.badRequest, "MANIFEST_INVALID", "manifest invalid: \(problem)", headers)
             }
-            let mediaType = (object["mediaType"] as? String) ?? request.headers[.contentType] ?? MediaType.ociManifest
             if let expected = try? Digest(parsing: reference), expected != Digest.sha256(of: data), expected.algorithm == "sha256" {
                 return error(.badRequest, "DIGEST_INVALID", "manifest digest does not match the reference", headers)
             }
-            // Every blob and child manifest it names must already be in this repository.
-            var referenced: [String] = []
-            if let config = object["config"] as? [String: Any], let digest = config["digest"] as? String { referenced.append(digest) }
-            for key in ["layers", "manifests"] {
-                for item in object[key] as? [[String: Any]] ?? [] {
-                    if let digest = item["digest"] as? String { referenced.append(digest) }
-                }
+            // Every blob and child manifest it names must already be in this repository (its subject may come later).
+            for digest in checked.references where !storage.hasBlob(name, digest) {
+                return error(.badRequest, "MANIFEST_BLOB_UNKNOWN", "blob \(digest) unknown to registry", headers)
             }
-            for text in referenced {
-                guard let digest = try? Digest(parsing: text) else {
-                    return error(.badRequest, "MANIFEST_INVALID", "invalid digest '\(text)' in manifest", headers)
-                }
-                guard storage.hasBlob(name, digest) else {
-                    return error(.badRequest, "MANIFEST_BLOB_UNKNOWN", "blob \(digest) unknown to registry", headers)
-                }
-            }
-            let digest = try storage.storeManifest(name, data: data, mediaType: mediaType, reference: reference)
+            let digest = try storage.storeManifest(name, data: data, mediaType: checked.mediaType, reference: reference)
             var fields = headers
             fields[.location] = "/v2/\(name)/manifests/\(digest)"
             fields[.init("Docker-Content-Digest")!] = digest.description
@@ -334,7 +354,7 @@ public struct RegistryServer: Sendable {
 
     func errorBody(_ code: String, _ message: String) -> ResponseBody {
         let object: [String: Any] = ["errors": [["code": code, "message": message, "detail": NSNull()]]]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return .init(byteBuffer: ByteBuffer(bytes: data))
     }
 

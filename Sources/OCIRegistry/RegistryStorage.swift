@@ -118,4 +118,41 @@ public struct RegistryStorage: Sendable {
         }
         return names.sorted()
     }
+
+    /// The manifests of `name` that name `digest` (as config, layer, child or subject).
+    func manifests(of name: String, referencing digest: Digest) -> [Digest] {
+        let directory = "\(repository(name))/_manifests/revisions/sha256"
+        var found: [Digest] = []
+        for hex in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted() {
+            guard let manifest = try? Digest(parsing: "sha256:\(hex)"), let data = FileManager.default.contents(atPath: blobPath(manifest)),
+                let type = try? String(contentsOfFile: manifestPath(name, manifest), encoding: .utf8),
+                let checked = try? ManifestValidator.validate(data, contentType: type)
+            else { continue }
+            if checked.references.contains(digest) || checked.subject == digest { found.append(manifest) }
+        }
+        return found
+    }
+
+    /// Unlinks a blob from `name` and, when no repository links it any more, removes its data (the garbage
+    /// collection distribution runs offline, done at once for one blob).
+    func deleteBlob(_ name: String, _ digest: Digest) {
+        try? FileManager.default.removeItem(atPath: layerLink(name, digest))
+        let stillLinked = repositories().contains { FileManager.default.fileExists(atPath: layerLink($0, digest)) }
+        if !stillLinked { try? FileManager.default.removeItem(atPath: blobPath(digest)) }
+    }
+
+    /// Removes uploads untouched for `age` (abandoned or aborted sessions) with their partial data; answers how many.
+    @discardableResult
+    func expireUploads(olderThan age: TimeInterval, now: Date = Date()) -> Int {
+        let directory = "\(root)/uploads"
+        var removed = 0
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let path = "\(directory)/\(id)"
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                now.timeIntervalSince(modified) > age
+            else { continue }
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
 }
