@@ -1,4 +1,5 @@
 import CDispatch
+import Core
 import Foundation
 import Glibc
 import HTTPTypes
@@ -14,11 +15,14 @@ public struct RegistryServer: Sendable {
     public let storage: RegistryStorage
     /// An upload untouched this long is abandoned: its session ends and its partial data is removed.
     public var uploadExpiry: TimeInterval
+    /// Who may pull and push; open by default (for a registry on loopback).
+    public var access: RegistryAccess
     let uploads = UploadLocks()
 
-    public init(storage: RegistryStorage, uploadExpiry: TimeInterval = 3600) {
+    public init(storage: RegistryStorage, uploadExpiry: TimeInterval = 3600, access: RegistryAccess = .open) {
         self.storage = storage
         self.uploadExpiry = uploadExpiry
+        self.access = access
     }
 
     /// Serves on `host:port` until cancelled; `onReady` gets the bound port (useful with port 0).
@@ -43,6 +47,7 @@ public struct RegistryServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         let handler = self
+        router.on("/token", method: .get) { request, _ in handler.token(request) }
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
             router.on("/v2", method: method) { request, _ in try await handler.handle(request, path: []) }
             router.on("/v2/**", method: method) { request, context in
@@ -57,7 +62,26 @@ public struct RegistryServer: Sendable {
     func handle(_ request: Request, path: [String]) async throws -> Response {
         var headers = HTTPFields()
         headers[.init("Docker-Distribution-API-Version")!] = "registry/2.0"
-        if path.isEmpty || path == [""] {
+        // Access first, before anything about what exists is looked at.
+        let (repository, action) = Self.target(of: request, path: path)
+        guard let identity = access.identify(request.headers[.authorization]) else {
+            return unauthorized(request, repository: repository, action: action, headers, message: "invalid credentials or token")
+        }
+        let base = path.isEmpty || path == [""]
+        let allowed =
+            base
+            ? (access.anonymous == .everything || { if case .anonymous = identity { false } else { true } }())
+            : access.allows(identity, action, repository: repository)
+        guard allowed else {
+            return unauthorized(request, repository: repository, action: action, headers, message: "authentication required")
+        }
+        if request.method == .post, path.last == "uploads" || path.last == "", let from = queryItems(request)["from"],
+            !access.allows(identity, "pull", repository: from)
+        {
+            // A mount from a repository this client may not read is a plain upload (as distribution does).
+            return try await startUpload(request, name: repository ?? "", mountAllowed: false, headers)
+        }
+        if base {
             return Response(
                 status: .ok, headers: headers + [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
@@ -66,7 +90,7 @@ public struct RegistryServer: Sendable {
         }
         // <name>/blobs/uploads/[id], <name>/blobs/<digest>, <name>/manifests/<ref>, <name>/tags/list
         if path.count >= 3, path[path.count - 2] == "blobs", path[path.count - 1] == "uploads" || path.last == "" {
-            return try await startUpload(request, name: path.dropLast(2).joined(separator: "/"), headers)
+            return try await startUpload(request, name: path.dropLast(2).joined(separator: "/"), mountAllowed: true, headers)
         }
         if path.count >= 4, path[path.count - 3] == "blobs", path[path.count - 2] == "uploads" {
             return try await upload(request, name: path.dropLast(3).joined(separator: "/"), id: path[path.count - 1], headers)
@@ -118,13 +142,13 @@ public struct RegistryServer: Sendable {
         }
     }
 
-    func startUpload(_ request: Request, name: String, _ headers: HTTPFields) async throws -> Response {
+    func startUpload(_ request: Request, name: String, mountAllowed: Bool, _ headers: HTTPFields) async throws -> Response {
         guard request.method == .post else {
             return error(.methodNotAllowed, "UNSUPPORTED", "\(request.method) is not supported here", headers)
         }
         guard ImageReference.isValidRepository(name) else { return error(.badRequest, "NAME_INVALID", "invalid repository name", headers) }
         let query = queryItems(request)
-        if let mount = query["mount"] {
+        if mountAllowed, let mount = query["mount"] {
             guard let digest = try? Digest(parsing: mount) else {
                 return error(.badRequest, "DIGEST_INVALID", "invalid digest '\(mount)'", headers)
             }
@@ -334,6 +358,67 @@ public struct RegistryServer: Sendable {
             if let final = tags.last { fields[.init("Link")!] = "</v2/\(name)/tags/list?n=\(n)&last=\(final)>; rel=\"next\"" }
         }
         return json(["name": name, "tags": tags], fields)
+    }
+
+    // MARK: Access
+
+    /// The repository a request is about (nil for the base and the catalog) and the action it takes.
+    static func target(of request: Request, path: [String]) -> (repository: String?, action: String) {
+        let action: String =
+            switch request.method {
+            case .get, .head: "pull"
+            case .delete: "delete"
+            default: "push"
+            }
+        for marker in ["blobs", "manifests", "tags"] {
+            if let index = path.lastIndex(of: marker), index > 0 { return (path[..<index].joined(separator: "/"), action) }
+        }
+        return (nil, action)
+    }
+
+    /// 401 with the challenge clients answer: a bearer token from this registry's `/token` for the scope needed.
+    func unauthorized(_ request: Request, repository: String?, action: String, _ headers: HTTPFields, message: String) -> Response {
+        var fields = headers
+        let host = request.head.authority ?? "localhost"
+        var challenge = "Bearer realm=\"http://\(host)/token\",service=\"slipway-registry\""
+        if let repository {
+            challenge += ",scope=\"repository:\(repository):\(action == "pull" ? "pull" : "pull,push")\""
+        } else if request.head.path?.contains("_catalog") == true {
+            challenge += ",scope=\"registry:catalog:*\""
+        }
+        fields[.wwwAuthenticate] = challenge
+        return error(.unauthorized, "UNAUTHORIZED", message, fields)
+    }
+
+    /// `GET /token?service=…&scope=…`: a token for what the signed-in user (or anyone, where anonymous access allows
+    /// it) may do of what the scopes ask.
+    func token(_ request: Request) -> Response {
+        var headers = HTTPFields()
+        guard let identity = access.identify(request.headers[.authorization]) else {
+            headers[.wwwAuthenticate] = "Basic realm=\"slipway-registry\""
+            return error(.unauthorized, "UNAUTHORIZED", "invalid credentials", headers)
+        }
+        let subject: String
+        switch identity {
+        case .user(let name): subject = name
+        case .anonymous:
+            guard access.anonymous != .none else {
+                headers[.wwwAuthenticate] = "Basic realm=\"slipway-registry\""
+                return error(.unauthorized, "UNAUTHORIZED", "authentication required", headers)
+            }
+            subject = ""
+        case .token:
+            return error(.unauthorized, "UNAUTHORIZED", "sign in with a user name and password to get a token", headers)
+        }
+        let scopes =
+            (URLComponents(string: "http://x" + (request.head.path ?? ""))?.queryItems ?? []).filter { $0.name == "scope" }
+            .compactMap(\.value).flatMap { $0.split(separator: " ").map(String.init) }
+        let token = access.issue(subject: subject, grants: access.grants(for: scopes, identity: identity))
+        return json(
+            [
+                "token": token, "access_token": token, "expires_in": Int(access.tokenLifetime),
+                "issued_at": ISO8601DateFormatter().string(from: Date()),
+            ], headers)
     }
 
     // MARK: Helpers

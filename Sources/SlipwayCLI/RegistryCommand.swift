@@ -17,8 +17,23 @@ struct RegistryCommand: AsyncParsableCommand {
 struct RegistryServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the OCI Distribution API over a directory (no auth; bind to loopback or put it behind a proxy)."
+        abstract: "Serve the OCI Distribution API over a directory.",
+        discussion: """
+            With --htpasswd (bcrypt entries, as `htpasswd -B` writes them) users sign in with Basic credentials or with \
+            bearer tokens this registry issues at /token; nothing is served anonymously unless --anonymous-pull. \
+            Without it, a registry on loopback is open to every local process, and one bound beyond loopback serves \
+            anonymous pulls only (pushes and deletes are refused) unless --allow-anonymous-push.
+            """
     )
+
+    @Option(help: "An htpasswd file of users (bcrypt hashes only).")
+    var htpasswd: String?
+
+    @Flag(help: "Let anyone pull without signing in (with --htpasswd).")
+    var anonymousPull = false
+
+    @Flag(help: "Let anyone push and delete without signing in, even when bound beyond loopback.")
+    var allowAnonymousPush = false
 
     @Option(help: "Address to listen on.")
     var address: String = "127.0.0.1:5000"
@@ -30,9 +45,22 @@ struct RegistryServeCommand: AsyncParsableCommand {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--address must be HOST:PORT, not '\(address)'") }
         do { try PortClaim.check(port, host: String(parts[0]), purpose: "the registry") } catch { throw CommandFailure(error.description) }
+        let host = String(parts[0])
+        let access: RegistryAccess
+        if let htpasswd {
+            let users: [String: String]
+            do { users = try RegistryAccess.users(htpasswd: htpasswd) } catch { throw CommandFailure(error.description) }
+            access = RegistryAccess(users: users, anonymous: allowAnonymousPush ? .everything : (anonymousPull ? .pull : .none))
+        } else if allowAnonymousPush || ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") {
+            access = .open
+        } else {
+            FileHandle.standardError.write(
+                Data("registry: bound beyond loopback without --htpasswd: anonymous pulls only; pushes and deletes are refused\n".utf8))
+            access = RegistryAccess(anonymous: .pull)
+        }
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: root) } catch { throw imageFailure(error) }
-        try await RegistryServer(storage: storage).run(host: String(parts[0]), port: port) { bound in
+        try await RegistryServer(storage: storage, access: access).run(host: host, port: port) { bound in
             FileHandle.standardError.write(Data("registry listening on \(parts[0]):\(bound), storage \(root)\n".utf8))
         }
     }
