@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Subprocess
 import SystemPackage
@@ -5,17 +6,7 @@ import SystemPackage
 /// A long-running process a test starts, talks to, and stops by PID (SIGTERM, or SIGKILL as `kill -9` would): its
 /// output goes to a log file and its end — exit code or signal — can be awaited with a deadline.
 public final class ChildProcess: Sendable {
-    public enum End: Sendable, Equatable, CustomStringConvertible {
-        case exited(Int32)
-        case signaled(Int32)
-
-        public var description: String {
-            switch self {
-            case .exited(let code): "exited with \(code)"
-            case .signaled(let signal): "killed by signal \(signal)"
-            }
-        }
-    }
+    public typealias End = ProcessEnd
 
     public let pid: pid_t
     public let log: String

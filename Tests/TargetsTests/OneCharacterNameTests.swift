@@ -1,15 +1,17 @@
 import Core
 import Foundation
+import Images
 import Manifests
 import OCI
 import SlipwayTesting
+import Synchronization
 import TargetKit
 import Targets
 import Testing
 
 /// An image whose root holds one-character names (`/x` a file, `/y` a directory) — which once crashed unpacking
-/// (SIGILL) in `image build`, in later steps of the build, and in the local target's daemon running a Deployment of
-/// it — builds, unpacks and runs.
+/// (SIGILL) in `image build`, in later steps of the build, in `image run` and in the local target's daemon running a
+/// Deployment of it — builds, unpacks and runs.
 struct OneCharacterNameTests {
     @Test(.timeLimit(.minutes(3))) func anImageWithOneCharacterNamesBuildsAndRunsAsADeployment() async throws {
         if let reason = LocalCluster.unavailableReason {
@@ -28,6 +30,14 @@ struct OneCharacterNameTests {
                 """
             ])
         try await cluster.use { cluster in
+            // `image run`: the image unpacked and its command run once.
+            let lines = Mutex<[String]>([])
+            let status = try await ImageRunner(store: cluster.store).run(
+                try ImageReference(parsing: "local/x:1"), arguments: ["cat", "/x"]
+            ) {
+                line in lines.withLock { $0.append(line) }
+            }
+            #expect(status == 0 && lines.withLock { $0 } == ["one"], "\(lines.withLock { $0 })")
             try await cluster.apply(
                 [
                     LocalTargetMeshTests.service(),

@@ -8,17 +8,7 @@ import Synchronization
 /// gone. (Pool threads cannot start such children: the kernel signals the child when the *thread* that forked it
 /// exits, and idle pool threads do.)
 public enum BoundChildProcess {
-    public enum End: Sendable, Equatable, CustomStringConvertible {
-        case exited(Int32)
-        case signaled(Int32)
-
-        public var description: String {
-            switch self {
-            case .exited(let code): "exited with \(code)"
-            case .signaled(let signal): "killed by signal \(signal)"
-            }
-        }
-    }
+    public typealias End = ProcessEnd
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String

@@ -83,17 +83,34 @@ enum BuiltinFieldSpecs {
         ("Deployment", ""), ("ReplicationController", ""), ("ReplicaSet", ""), ("StatefulSet", ""),
     ]
 
-    /// Kinds the namespace transformer leaves alone.
-    static let clusterScopedKinds: Set<String> = [
-        "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
-        "ClusterTrustBundle", "ComponentStatus", "CustomResourceDefinition", "FlowSchema", "IngressClass",
-        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "Namespace", "Node",
-        "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass",
-        "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview", "StorageClass", "StorageVersion",
-        "StorageVersionMigration", "SubjectAccessReview", "TokenReview", "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment",
-        "VolumeAttributesClass", "IPAddress", "ServiceCIDR", "DeviceClass",
-    ]
+    /// Group/version/kinds the namespace transformer leaves alone: the cluster-scoped types of kustomize v5.5's
+    /// built-in schema. Other versions of the same kinds — newer (`flowcontrol.apiserver.k8s.io/v1` FlowSchema,
+    /// `admissionregistration.k8s.io/v1` ValidatingAdmissionPolicy) or alpha ones — are unknown to that schema and so,
+    /// like custom kinds, namespaced; `kubectl kustomize` gives them the namespace, and so does Slipway.
+    static let clusterScoped: [String: Set<String>] = {
+        let stable = ["v1", "v1beta1"]
+        func versions(_ group: String, _ versions: [String] = stable) -> Set<String> {
+            Set(versions.map { group.isEmpty ? $0 : "\(group)/\($0)" })
+        }
+        return [
+            "Namespace": versions("", ["v1"]), "Node": versions("", ["v1"]), "PersistentVolume": versions("", ["v1"]),
+            "ComponentStatus": versions("", ["v1"]),
+            "StorageClass": versions("storage.k8s.io"), "CSIDriver": versions("storage.k8s.io"), "CSINode": versions("storage.k8s.io"),
+            "VolumeAttachment": versions("storage.k8s.io"),
+            "CustomResourceDefinition": versions("apiextensions.k8s.io"),
+            "PodSecurityPolicy": versions("policy", ["v1beta1"]),
+            "ClusterRole": versions("rbac.authorization.k8s.io"), "ClusterRoleBinding": versions("rbac.authorization.k8s.io"),
+            "PriorityClass": versions("scheduling.k8s.io"),
+            "APIService": versions("apiregistration.k8s.io"),
+            "CertificateSigningRequest": versions("certificates.k8s.io"),
+            "FlowSchema": versions("flowcontrol.apiserver.k8s.io", ["v1beta1"]),
+            "PriorityLevelConfiguration": versions("flowcontrol.apiserver.k8s.io", ["v1beta1"]),
+            "IngressClass": versions("networking.k8s.io"),
+            "RuntimeClass": versions("node.k8s.io"),
+            "MutatingWebhookConfiguration": versions("admissionregistration.k8s.io"),
+            "ValidatingWebhookConfiguration": versions("admissionregistration.k8s.io"),
+        ]
+    }()
 
     /// A name-reference rule: fields of referrers that name an object of `kind`.
     struct NameReference: Sendable {

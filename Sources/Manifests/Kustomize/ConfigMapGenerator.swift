@@ -74,7 +74,9 @@ struct ConfigMapGenerator {
         var object: [String: ManifestValue] = [
             "apiVersion": .string("v1"), "kind": .string(secret ? "Secret" : "ConfigMap"), "metadata": .object(metadata),
         ]
-        if !data.isEmpty { object["data"] = .object(data) }
+        // kustomize always gives a generated Secret a data map, empty or not (and hashes it so); a ConfigMap only when
+        // it has entries.
+        if !data.isEmpty || secret { object["data"] = .object(data) }
         if !binary.isEmpty { object["binaryData"] = .object(binary) }
         if secret { object["type"] = .string(generator.type.isEmpty ? "Opaque" : generator.type) }
         if global?.immutable == true || generator.options?.immutable == true { object["immutable"] = .bool(true) }

@@ -5,10 +5,14 @@ public struct FieldSpec: Sendable, Hashable {
     public var version = ""
     public var kind = ""
     public var path: [String]
+    /// Indices of the segments written `name[]`: lists, which `create` never makes (a StatefulSet without
+    /// `volumeClaimTemplates` gets none from a label).
+    public var listSegments: Set<Int> = []
     public var create = false
 
     public init(_ path: String, kind: String = "", group: String = "", version: String = "", create: Bool = false) {
         self.path = Self.segments(path)
+        listSegments = Set(path.split(separator: "/").enumerated().filter { $0.element.hasSuffix("[]") }.map(\.offset))
         self.kind = kind
         self.group = group
         self.version = version
@@ -35,10 +39,11 @@ public struct FieldSpec: Sendable, Hashable {
 }
 
 extension ManifestValue {
-    /// Runs `body` on every value at `path` (through lists), creating missing maps when `create` is set.
-    /// `body` receives `.null` for a field it is creating.
+    /// Runs `body` on every value at `path` (through lists), creating missing maps when `create` is set — but never
+    /// a missing list (`lists`: indices into the whole path of segments that name one). `body` receives `.null` for a
+    /// field it is creating.
     mutating func visit(
-        _ path: ArraySlice<String>, create: Bool, _ body: (inout ManifestValue) throws(KustomizeError) -> Void
+        _ path: ArraySlice<String>, create: Bool, lists: Set<Int> = [], _ body: (inout ManifestValue) throws(KustomizeError) -> Void
     ) throws(KustomizeError) {
         guard let key = path.first else {
             try body(&self)
@@ -47,17 +52,17 @@ extension ManifestValue {
         if case .null = self, create { self = .object([:]) }
         switch self {
         case .array(var items):
-            for index in items.indices { try items[index].visit(path, create: create, body) }
+            for index in items.indices { try items[index].visit(path, create: create, lists: lists, body) }
             self = .array(items)
         case .object(var fields):
             if var child = fields[key] {
                 fields[key] = nil  // keep the child uniquely referenced while it changes
-                try child.visit(path.dropFirst(), create: create, body)
+                try child.visit(path.dropFirst(), create: create, lists: lists, body)
                 fields[key] = child
-            } else if create {
+            } else if create, !lists.contains(path.startIndex) {
                 var child = ManifestValue.null
                 if path.count > 1 { child = .object([:]) }
-                try child.visit(path.dropFirst(), create: create, body)
+                try child.visit(path.dropFirst(), create: create, lists: lists, body)
                 fields[key] = child
             }
             self = .object(fields)

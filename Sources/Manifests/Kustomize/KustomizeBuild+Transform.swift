@@ -179,7 +179,10 @@ extension Build {
             $0.annotations["config.kubernetes.io/local-config"] != "true"
         }
         for index in resources.indices {
-            if resources[index].object.value(at: ["metadata", "annotations"]) == .object([:]) {
+            // kustomize strips its own annotations from every object and removes the map when that leaves it empty
+            // (or it was null).
+            let annotations = resources[index].object.value(at: ["metadata", "annotations"])
+            if annotations == .object([:]) || annotations == .null {
                 resources[index].setMetadata("annotations", nil)
             }
         }

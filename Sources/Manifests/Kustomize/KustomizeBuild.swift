@@ -296,13 +296,11 @@ struct Build {
                 (entry) throws(KustomizeError) in
                 try read(try restrictedFile(entry, in: directory, kustomization: file, field: args.field))
             }
-            let behavior = args.behavior.isEmpty ? "create" : args.behavior
+            // kustomize reads any other value (`add`, a typo) as unspecified, which creates.
+            let behavior = ["merge", "replace"].contains(args.behavior) ? args.behavior : "create"
             if behavior == "create" {
                 try set.append(generated)
                 continue
-            }
-            guard behavior == "merge" || behavior == "replace" else {
-                throw .kustomization(file: file, message: "\(args.field): unknown generator behavior '\(behavior)'")
             }
             guard
                 let index = set.resources.firstIndex(where: {
@@ -333,10 +331,15 @@ struct Build {
             } else {
                 let history = existing.nameHistory
                 let name = existing.name
+                // The replacement keeps the labels and annotations the original carries (a base's `labels:`), its own
+                // winning where both set one, as kustomize's CopyMergeMetaDataFieldsFrom does.
                 generated.object["metadata"] = existing.object["metadata"].map { metadata in
                     var metadata = metadata
-                    metadata["labels"] = generated.object.value(at: ["metadata", "labels"])
-                    metadata["annotations"] = generated.object.value(at: ["metadata", "annotations"])
+                    for key in ["labels", "annotations"] {
+                        var fields = existing.object.value(at: ["metadata", key])?.object ?? [:]
+                        for (name, value) in generated.object.value(at: ["metadata", key])?.object ?? [:] { fields[name] = value }
+                        metadata[key] = fields.isEmpty ? nil : .object(fields)
+                    }
                     return metadata
                 }
                 existing.object = generated.object

@@ -58,7 +58,9 @@ public struct Resource: Sendable {
         nameHistory.append(newName)
     }
 
-    var isClusterScoped: Bool { BuiltinFieldSpecs.clusterScopedKinds.contains(kind) }
+    var isClusterScoped: Bool {
+        BuiltinFieldSpecs.clusterScoped[kind]?.contains(apiVersion) ?? false
+    }
 
     /// kustomize's id text: `ConfigMap.v1.[noGrp]/name.[noNs]`.
     public var idText: String { Self.idText(kind: kind, group: group, version: version, name: name, namespace: namespace) }

@@ -51,12 +51,24 @@ extension ResourceSet {
         }
     }
 
-    /// kustomize copies only the text into an existing scalar and keeps that node's style, so a plain target is
-    /// re-typed from the new text (`"6"` copied into a plain field becomes the number 6). A string target whose old
-    /// text would not read back as a string must have been quoted, so it stays a string.
+    /// kustomize copies only the text into an existing scalar and keeps that node's type (its resolved tag): a string
+    /// target stays a string (`"3306"`, `"false"`, `""`), while a number, boolean or null target is read again from the
+    /// new text (`"6"` copied into `replicas: 1` becomes the number 6).
     static func retyped(_ text: String, replacing target: ManifestValue) -> ManifestValue {
-        if let old = target.string, ScalarResolver.resolve(old, dialect: .yaml12) != .string { return .string(text) }
+        if target.string != nil { return .string(text) }
         return ManifestYAML.resolvedValue(text, dialect: .yaml12)
+    }
+
+    /// A scalar's text as its YAML node holds it (`3`, `false`, `0.5`); nil for maps and lists.
+    static func scalarText(_ value: ManifestValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .integer(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .float(let number): GoFloat.yamlText(number)
+        case .null: nil
+        case .array, .object: nil
+        }
     }
 
     static func describe(_ selector: Kustomization.Selector) -> String {
@@ -130,7 +142,7 @@ extension ResourceSet {
                     parts[options.index] = replacement
                 }
                 target = .string(parts.joined(separator: options.delimiter))
-            } else if let text = value.string, target.isScalar {
+            } else if let text = Self.scalarText(value), target.isScalar {
                 target = Self.retyped(text, replacing: target)
             } else {
                 target = value

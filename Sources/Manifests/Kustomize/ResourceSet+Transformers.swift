@@ -30,7 +30,9 @@ extension ResourceSet {
                 resource.object["subjects"] = .array(subjects)
             }
             for spec in config.namespace where spec.applies(to: resource) {
-                try resource.object.visit(spec.path[...], create: spec.create) { value in value = .string(namespace) }
+                try resource.object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in
+                    value = .string(namespace)
+                }
             }
             resources[index] = resource
         }
@@ -61,7 +63,7 @@ extension ResourceSet {
         for index in resources.indices {
             var object = resources[index].object
             for spec in specs where spec.applies(to: resources[index]) {
-                try object.visit(spec.path[...], create: spec.create) { value in
+                try object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in
                     var fields = value.object ?? [:]
                     for (key, text) in pairs { fields[key] = .string(text) }
                     value = .object(fields)
@@ -85,7 +87,7 @@ extension ResourceSet {
                 guard !specs.isEmpty else { continue }
                 found = true
                 for spec in specs {
-                    try resources[index].object.visit(spec.path[...], create: spec.create) { value in
+                    try resources[index].object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in
                         value = .integer(String(replica.count))
                     }
                 }

@@ -4,9 +4,11 @@
 /// has no schema — are replaced. `$setElementOrder/...` directives are not interpreted and stay in the output.
 enum StrategicMerge {
     /// The merged object, or nil when the patch deletes it.
+    /// Fields the merged object holds as null — its own or the target's — are gone afterwards, as kyaml's merge
+    /// leaves no null behind (a map emptied so stays, as `{}`).
     static func apply(_ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String) -> ManifestValue? {
         guard let patchFields = patch.object else { return patch }
-        return mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))
+        return mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))?.droppingNullFields()
     }
 
     struct Context {
@@ -102,6 +104,8 @@ enum StrategicMerge {
         case "ownerReferences": return "uid"
         case "readinessGates": return "conditionType"
         case "secrets": return context.kind == "ServiceAccount" ? "name" : nil
+        case "webhooks":
+            return ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"].contains(context.kind) ? "name" : nil
         default: return nil
         }
     }

@@ -33,6 +33,18 @@ public enum ManifestValue: Sendable, Hashable {
         }
     }
 
+    /// The value with every map entry whose value is null removed, at any depth (list items stay).
+    public func droppingNullFields() -> ManifestValue {
+        switch self {
+        case .object(let fields):
+            var kept: [String: ManifestValue] = [:]
+            for (key, value) in fields where !value.isNull { kept[key] = value.droppingNullFields() }
+            return .object(kept)
+        case .array(let items): return .array(items.map { $0.droppingNullFields() })
+        default: return self
+        }
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
