@@ -25,8 +25,10 @@ public enum Launcher {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
             source.setEventHandler {
+                // Signals that arrive before the handler runs are delivered as one event: `data` counts them.
+                let received = max(1, Int(source.data))
                 let count = signalled.withLock {
-                    $0 += 1
+                    $0 += received
                     return $0
                 }
                 // A second signal, or a command that does not finish within its allowance (a computation that never

@@ -49,12 +49,13 @@ import Testing
           stubborn:
             runs-on: ubuntu-latest
             steps:
-              - run: trap '' TERM; echo started; sleep \(duration)
+              - run: trap '' TERM; echo "$((6 * 7)) ready"; sleep \(duration)
 
         """.write(toFile: root + "/.github/workflows/many.yml", atomically: true, encoding: .utf8)
         let process = try await ChildProcess.start(Self.slipway, ["run", "push", "-C", root], log: root + "/out.log")
         try await Deadline.within(.seconds(60), "the step to start") {
-            while !process.output.contains("started") { try await Task.sleep(for: .milliseconds(50)) }
+            // What the step prints, not its script (which the log shows first): the trap is set by then.
+            while !process.output.contains("42 ready") { try await Task.sleep(for: .milliseconds(50)) }
         }
         kill(process.pid, SIGTERM)
         try await Task.sleep(for: .milliseconds(200))

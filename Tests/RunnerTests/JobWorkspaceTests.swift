@@ -50,7 +50,7 @@ import Workflows
     /// More instances than worktree slots: reused worktrees come back clean (no file of an earlier job), and when no
     /// worktree can be made (the commit is not in the repository) every instance runs in the working tree instead of
     /// waiting for a slot that never opens.
-    @Test(.timeLimit(.minutes(1))) func worktreesAreReusedCleanAndMissingCommitsNeverBlock() async throws {
+    @Test(.timeLimit(.minutes(3))) func worktreesAreReusedCleanAndMissingCommitsNeverBlock() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         try repo.write("data.txt", "committed\n")

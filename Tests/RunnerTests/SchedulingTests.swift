@@ -121,7 +121,7 @@ import Workflows
         #expect(record.jobs.map(\.result) == [.failure, .cancelled])
     }
 
-    @Test(.timeLimit(.minutes(1))) func failFastCancelsRunningInstancesAndKillsTheirProcesses() async throws {
+    @Test(.timeLimit(.minutes(3))) func failFastCancelsRunningInstancesAndKillsTheirProcesses() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         let marker = "\(repo.path)/survived"
@@ -158,7 +158,7 @@ import Workflows
         #expect(!FileManager.default.fileExists(atPath: "\(marker)-3"))
     }
 
-    @Test(.timeLimit(.minutes(1))) func withoutFailFastTheOtherInstancesFinish() async throws {
+    @Test(.timeLimit(.minutes(3))) func withoutFailFastTheOtherInstancesFinish() async throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         let record = try await run(

@@ -8,7 +8,7 @@ import Testing
 
 /// A pod started from an image: its layers unpacked once per digest and stacked with overlayfs, whiteouts included.
 struct PodImageTests {
-    @Test(.timeLimit(.minutes(1))) func aPodRunsTheImagesLayersWithTheirWhiteouts() async throws {
+    @Test(.timeLimit(.minutes(3))) func aPodRunsTheImagesLayersWithTheirWhiteouts() async throws {
         guard getuid() == 0, BusyboxRoot.executable != nil else {
             Issue.record("pods need root (bridge, veth, overlay) and busybox-static (scripts/setup installs it)")
             return

@@ -43,7 +43,7 @@ struct PodNetworkTests {
 
     /// Two replicas listen on the same port, each at its own address; each writes into its own upper layer; stopped,
     /// they leave no link and no mount behind.
-    @Test(.timeLimit(.minutes(1))) func podsShareAPortAtTheirOwnAddresses() async throws {
+    @Test(.timeLimit(.minutes(3))) func podsShareAPortAtTheirOwnAddresses() async throws {
         guard getuid() == 0, BusyboxRoot.executable != nil else {
             Issue.record("pods need root (bridge, veth, overlay) and busybox-static (scripts/setup installs it)")
             return
