@@ -17,13 +17,16 @@ public enum Launcher {
             await KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
             return
         }
-        let command = Task { await SlipwayMain.main() }
+        // Off the main actor, and the signal handlers on a queue of their own: a command busy on the main thread must
+        // not keep a signal from being handled.
+        let command = Task.detached { await SlipwayMain.main() }
+        let signalQueue = DispatchQueue(label: "slipway.signals")
         let allowance = shutdownAllowance(Array(CommandLine.arguments.dropFirst()))
         let signalled = Mutex(0)
         var sources: [any DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)
             source.setEventHandler {
                 // Signals that arrive before the handler runs are delivered as one event: `data` counts them.
                 let received = max(1, Int(source.data))
