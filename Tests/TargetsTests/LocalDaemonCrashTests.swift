@@ -104,14 +104,28 @@ struct LocalDaemonCrashTests {
         let world = try await World.make()
         defer { try? FileManager.default.removeItem(atPath: world.root) }
         do {
-            _ = try await world.deployHello()
+            let listen = try await world.deployHello()
             let daemon = try #require(LocalTargetDaemonRecord.read(world.data)?.pid)
             let envoy = try #require(world.envoyPID())
+            // Users' requests keep coming while the daemon is killed: none may hang past its own timeout.
+            let traffic = Task {
+                var answered = 0
+                while !Task.isCancelled {
+                    let answer = try? await CapturedCommand.run(
+                        "curl", ["-s", "-m", "2", "-H", "Host: web", "http://127.0.0.1:\(listen)/"], timeout: .seconds(5))
+                    if answer?.standardOutput == "hello\n" { answered += 1 }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                return answered
+            }
+            try await Task.sleep(for: .milliseconds(300))
             kill(daemon, SIGKILL)
             // Envoy goes with its daemon: nothing keeps accepting on the gateway port for a target that is gone.
             try await Deadline.within(.seconds(5), "Envoy to die with its daemon") {
                 while !Leftovers.hasEnded(envoy) { try await Task.sleep(for: .milliseconds(20)) }
             }
+            traffic.cancel()
+            #expect(await traffic.value > 0, "requests were answered before the kill")
             // The CLI sees a dead daemon at once.
             let clock = ContinuousClock()
             var status: CapturedCommand.Result?
