@@ -23,12 +23,7 @@ public enum Leftovers {
 
 extension Leftovers {
     /// Whether a process has ended: gone from `/proc`, or a zombie waiting to be reaped (it runs nothing any more).
-    public static func hasEnded(_ pid: pid_t) -> Bool {
-        guard let stat = ProcFile.text("/proc/\(pid)/stat") else { return true }
-        // pid (comm) state …: the state follows the last ')' (the command name may contain one).
-        guard let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
-    }
+    public static func hasEnded(_ pid: pid_t) -> Bool { !ProcessLiveness.isAlive(pid) }
 
     /// Waits (at most `timeout`) until every process of `pids` has ended; answers those still running then.
     public static func waitUntilEnded(_ pids: [pid_t], within timeout: Duration = .seconds(10)) async -> [pid_t] {

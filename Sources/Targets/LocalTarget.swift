@@ -211,7 +211,10 @@ public actor LocalTarget: Target {
                 throw TargetError.notFound("namespaces \"\(item.key.namespace)\"")
             }
         }
-        let meshBefore = EnvoyConfig(await meshSnapshot())
+        // Only these kinds change routing at once (pods change it later, through the runtime): other applies skip the
+        // snapshot.
+        let routingKinds: Set<ObjectKind> = [.service, .virtualService, .destinationRule]
+        let meshBefore = checked.contains { routingKinds.contains($0.key.kind) } ? EnvoyConfig(await meshSnapshot()) : nil
         let saved = await store.save(checked.map(\.key))
         let outcomes = try await store.apply(checked.map { ($0.key, $0.object) }, manager: fieldManager, force: force)
         // The stored state, this apply included, for the references VirtualServices make.
@@ -231,7 +234,7 @@ public actor LocalTarget: Target {
         }
         await waitForPass(requestReconcile())
         // Envoy refused the routing this apply makes: undo it whole, so what was served before is what is stored.
-        if let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
+        if let meshBefore, let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
             await store.restore(saved)
             await waitForPass(requestReconcile())
             throw TargetError.mesh("the apply was undone: \(rejection)")
