@@ -4,6 +4,7 @@ import Images
 import Manifests
 import SlipwayTesting
 import Targets
+import Synchronization
 import Testing
 
 /// What a user sees when the local target's daemon dies (`kill -9`) or cannot start: Envoy dies with the daemon, the
@@ -108,17 +109,20 @@ struct LocalDaemonCrashTests {
             let daemon = try #require(LocalTargetDaemonRecord.read(world.data)?.pid)
             let envoy = try #require(world.envoyPID())
             // Users' requests keep coming while the daemon is killed: none may hang past its own timeout.
+            let answered = Shared(0)
             let traffic = Task {
-                var answered = 0
                 while !Task.isCancelled {
                     let answer = try? await CapturedCommand.run(
                         "curl", ["-s", "-m", "2", "-H", "Host: web", "http://127.0.0.1:\(listen)/"], timeout: .seconds(5))
-                    if answer?.standardOutput == "hello\n" { answered += 1 }
+                    if answer?.standardOutput == "hello\n" { answered.value.withLock { $0 += 1 } }
                     try? await Task.sleep(for: .milliseconds(20))
                 }
-                return answered
+                return answered.value.withLock { $0 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // The kill lands while requests flow: after the first answer, however slow the machine is to start curl.
+            try await Deadline.within(.seconds(30), "the first request through the mesh before the kill") {
+                while answered.value.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
             kill(daemon, SIGKILL)
             // Envoy goes with its daemon: nothing keeps accepting on the gateway port for a target that is gone.
             try await Deadline.within(.seconds(5), "Envoy to die with its daemon") {
