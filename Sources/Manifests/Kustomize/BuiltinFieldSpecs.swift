@@ -74,6 +74,36 @@ enum BuiltinFieldSpecs {
         FieldSpec("spec/jobTemplate/spec/template/metadata/annotations", kind: "CronJob", group: "batch", create: true),
     ]
 
+    /// Namespace fields besides `metadata/namespace` (which every namespaced kind takes) and a Namespace's name.
+    static let namespace: [FieldSpec] = [
+        FieldSpec("spec/service/namespace", kind: "APIService", group: "apiregistration.k8s.io", create: true),
+        FieldSpec("spec/conversion/webhook/clientConfig/service/namespace", kind: "CustomResourceDefinition", group: "apiextensions.k8s.io"),
+    ]
+
+    /// Where `$(VAR)` is expanded (kustomize's `varReference` table; its CronJob NFS path lacks a `spec`, as there).
+    static let varReferences: [FieldSpec] = {
+        let containerPaths = ["args", "command", "env/value", "volumeMounts/mountPath"].flatMap { ["containers/" + $0, "initContainers/" + $0] }
+        var specs = ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "StatefulSet"].flatMap { holder in
+            containerPaths.map { FieldSpec((podSpecPrefixes[holder] ?? "spec") + "/" + $0, kind: holder) }
+        }
+        specs += [
+            FieldSpec("spec/jobTemplate/spec/template/volumes/nfs/server", kind: "CronJob"),
+            FieldSpec("spec/template/spec/volumes/nfs/server", kind: "DaemonSet"),
+            FieldSpec("spec/template/spec/volumes/nfs/server", kind: "Deployment"),
+            FieldSpec("spec/template/spec/volumes/nfs/server", kind: "Job"),
+            FieldSpec("spec/template/spec/volumes/nfs/server", kind: "ReplicaSet"),
+            FieldSpec("spec/volumes/nfs/server", kind: "Pod"),
+            FieldSpec("spec/volumeClaimTemplates/spec/nfs/server", kind: "StatefulSet"),
+            FieldSpec("spec/nfs/server", kind: "PersistentVolume"),
+            FieldSpec("spec/template/metadata/annotations", kind: "Deployment"),
+            FieldSpec("spec/rules/host", kind: "Ingress"), FieldSpec("spec/tls/hosts", kind: "Ingress"),
+            FieldSpec("spec/tls/secretName", kind: "Ingress"),
+            FieldSpec("spec/ports/port", kind: "Service"), FieldSpec("spec/ports/targetPort", kind: "Service"),
+            FieldSpec("metadata/labels"), FieldSpec("metadata/annotations"),
+        ]
+        return specs
+    }()
+
     static let images: [FieldSpec] = [
         FieldSpec("spec/containers[]/image"), FieldSpec("spec/initContainers[]/image"),
         FieldSpec("spec/template/spec/containers[]/image"), FieldSpec("spec/template/spec/initContainers[]/image"),
@@ -112,105 +142,141 @@ enum BuiltinFieldSpecs {
         ]
     }()
 
-    /// A name-reference rule: fields of referrers that name an object of `kind`.
+    /// A name-reference rule: fields of referrers that name an object of `kind` (and, where set, `group` and `version`).
     struct NameReference: Sendable {
         var kind: String
         var group = ""
+        var version = ""
         var referrers: [FieldSpec]
-    }
 
-    static let podSpecHolders: [(kind: String, group: String, version: String, prefix: String)] = [
-        ("Pod", "", "v1", "spec"), ("Deployment", "", "", "spec/template/spec"),
-        ("ReplicaSet", "", "", "spec/template/spec"), ("DaemonSet", "", "", "spec/template/spec"),
-        ("StatefulSet", "apps", "", "spec/template/spec"), ("Job", "batch", "", "spec/template/spec"),
-        ("CronJob", "batch", "", "spec/jobTemplate/spec/template/spec"),
-        ("ReplicationController", "", "v1", "spec/template/spec"),
-    ]
-
-    static func inPodSpecs(_ paths: [String]) -> [FieldSpec] {
-        podSpecHolders.flatMap { holder in
-            paths.map { FieldSpec(holder.prefix + "/" + $0, kind: holder.kind, group: holder.group, version: holder.version) }
+        /// Whether an object of this group/version and (possibly earlier) kind is what the rule refers to.
+        func targets(kind: String, group: String, version: String) -> Bool {
+            kind == self.kind && (self.group.isEmpty || group == self.group) && (self.version.isEmpty || version == self.version)
         }
     }
 
-    static let nameReferences: [NameReference] = [
-        NameReference(
-            kind: "Deployment",
-            referrers: [FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")]),
-        NameReference(
-            kind: "ReplicationController",
-            referrers: [FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")]),
-        NameReference(
-            kind: "ReplicaSet", referrers: [FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")]),
-        NameReference(
-            kind: "StatefulSet", referrers: [FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")]),
-        NameReference(
-            kind: "ConfigMap",
-            referrers: inPodSpecs([
-                "volumes/configMap/name", "containers/env/valueFrom/configMapKeyRef/name",
-                "initContainers/env/valueFrom/configMapKeyRef/name", "containers/envFrom/configMapRef/name",
-                "initContainers/envFrom/configMapRef/name", "volumes/projected/sources/configMap/name",
-                "ephemeralContainers/env/valueFrom/configMapKeyRef/name",
-                "ephemeralContainers/envFrom/configMapRef/name",
-            ]) + [
-                FieldSpec("rules/resourceNames", kind: "Role", group: "rbac.authorization.k8s.io"),
-                FieldSpec("rules/resourceNames", kind: "ClusterRole", group: "rbac.authorization.k8s.io"),
-                FieldSpec("spec/configSource/configMap", kind: "Node", version: "v1"),
-            ]),
-        NameReference(
-            kind: "Secret",
-            referrers: inPodSpecs([
-                "volumes/secret/secretName", "containers/env/valueFrom/secretKeyRef/name",
-                "initContainers/env/valueFrom/secretKeyRef/name", "containers/envFrom/secretRef/name",
-                "initContainers/envFrom/secretRef/name", "imagePullSecrets/name",
-                "volumes/projected/sources/secret/name",
-                "ephemeralContainers/env/valueFrom/secretKeyRef/name", "ephemeralContainers/envFrom/secretRef/name",
-            ]) + [
-                FieldSpec("spec/tls/secretName", kind: "Ingress"),
-                FieldSpec("imagePullSecrets/name", kind: "ServiceAccount"),
-                FieldSpec("secrets/name", kind: "ServiceAccount"),
-                FieldSpec("rules/resourceNames", kind: "Role", group: "rbac.authorization.k8s.io"),
-                FieldSpec("rules/resourceNames", kind: "ClusterRole", group: "rbac.authorization.k8s.io"),
-            ]),
-        NameReference(
-            kind: "Service",
-            referrers: [
-                FieldSpec("spec/serviceName", kind: "StatefulSet", group: "apps"),
-                FieldSpec("spec/rules/http/paths/backend/serviceName", kind: "Ingress"),
-                FieldSpec("spec/backend/serviceName", kind: "Ingress"),
-                FieldSpec("spec/rules/http/paths/backend/service/name", kind: "Ingress"),
-                FieldSpec("spec/defaultBackend/service/name", kind: "Ingress"),
-                FieldSpec("spec/service/name", kind: "APIService", group: "apiregistration.k8s.io"),
-                FieldSpec("webhooks/clientConfig/service", kind: "ValidatingWebhookConfiguration"),
-                FieldSpec("webhooks/clientConfig/service", kind: "MutatingWebhookConfiguration"),
-            ]),
-        NameReference(
-            kind: "Role", group: "rbac.authorization.k8s.io",
-            referrers: [FieldSpec("roleRef/name", kind: "RoleBinding", group: "rbac.authorization.k8s.io")]),
-        NameReference(
-            kind: "ClusterRole", group: "rbac.authorization.k8s.io",
-            referrers: [
-                FieldSpec("roleRef/name", kind: "RoleBinding", group: "rbac.authorization.k8s.io"),
-                FieldSpec("roleRef/name", kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io"),
-            ]),
-        NameReference(
-            kind: "ServiceAccount",
-            referrers: inPodSpecs(["serviceAccountName"]) + [
-                FieldSpec("subjects", kind: "RoleBinding", group: "rbac.authorization.k8s.io"),
-                FieldSpec("subjects", kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io"),
-            ]),
-        NameReference(
-            kind: "PersistentVolumeClaim",
-            referrers: inPodSpecs(["volumes/persistentVolumeClaim/claimName"])),
-        NameReference(kind: "PersistentVolume", referrers: [FieldSpec("spec/volumeName", kind: "PersistentVolumeClaim")]),
-        NameReference(
-            kind: "StorageClass",
-            referrers: [
-                FieldSpec("spec/storageClassName", kind: "PersistentVolume"),
-                FieldSpec("spec/storageClassName", kind: "PersistentVolumeClaim"),
-                FieldSpec("spec/volumeClaimTemplates/spec/storageClassName", kind: "StatefulSet"),
-            ]),
-        NameReference(kind: "PriorityClass", referrers: inPodSpecs(["priorityClassName"])),
-        NameReference(kind: "IngressClass", referrers: [FieldSpec("spec/ingressClassName", kind: "Ingress")]),
+    /// Where each workload kind keeps its pod spec, for the reference tables.
+    static let podSpecPrefixes: [String: String] = [
+        "Pod": "spec", "PodTemplate": "template/spec", "Deployment": "spec/template/spec", "ReplicaSet": "spec/template/spec",
+        "DaemonSet": "spec/template/spec", "StatefulSet": "spec/template/spec", "Job": "spec/template/spec",
+        "CronJob": "spec/jobTemplate/spec/template/spec", "ReplicationController": "spec/template/spec",
     ]
+
+    /// The pod-spec fields `paths` in each of `holders`; kustomize's table pins only the Pod's version, and only for
+    /// configuration references.
+    static func inPodSpecs(_ holders: [String], _ paths: [String], podVersion: String = "") -> [FieldSpec] {
+        holders.flatMap { holder in
+            paths.map { path in
+                FieldSpec(
+                    (podSpecPrefixes[holder] ?? "spec") + "/" + path, kind: holder, version: holder == "Pod" ? podVersion : "")
+            }
+        }
+    }
+
+    /// Holders of configuration (ConfigMap, Secret) references, and of the other pod-spec references.
+    static let configHolders = ["Pod", "PodTemplate", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob"]
+    static let workloadHolders = ["Pod", "Deployment", "ReplicationController", "DaemonSet", "StatefulSet", "Job", "CronJob"]
+
+    /// kustomize v5.5's name-reference table, rule for rule (its IngressClass rule names the group with its version, so
+    /// it never matches; kept as kustomize has it, since output must be the same).
+    static let nameReferences: [NameReference] = {
+        let scaleTarget = [FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")]
+        let rbac = "rbac.authorization.k8s.io"
+        return [
+            NameReference(kind: "Deployment", referrers: scaleTarget),
+            NameReference(kind: "ReplicationController", referrers: scaleTarget),
+            NameReference(kind: "ReplicaSet", referrers: scaleTarget),
+            NameReference(kind: "StatefulSet", referrers: scaleTarget),
+            NameReference(
+                kind: "ConfigMap", version: "v1",
+                referrers: inPodSpecs(
+                    configHolders,
+                    [
+                        "volumes/configMap/name", "containers/env/valueFrom/configMapKeyRef/name",
+                        "initContainers/env/valueFrom/configMapKeyRef/name", "containers/envFrom/configMapRef/name",
+                        "initContainers/envFrom/configMapRef/name", "volumes/projected/sources/configMap/name",
+                    ], podVersion: "v1")
+                    + [
+                        FieldSpec("metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap", kind: "Ingress"),
+                        FieldSpec("spec/configSource/configMap", kind: "Node"),
+                        FieldSpec("rules/resourceNames", kind: "Role"),
+                        FieldSpec("rules/resourceNames", kind: "ClusterRole"),
+                    ]),
+            NameReference(
+                kind: "Secret", version: "v1",
+                referrers: inPodSpecs(
+                    configHolders,
+                    [
+                        "volumes/secret/secretName", "containers/env/valueFrom/secretKeyRef/name",
+                        "initContainers/env/valueFrom/secretKeyRef/name", "containers/envFrom/secretRef/name",
+                        "initContainers/envFrom/secretRef/name", "imagePullSecrets/name", "volumes/projected/sources/secret/name",
+                    ], podVersion: "v1")
+                    + [
+                        FieldSpec(
+                            "spec/template/spec/containers/env/valueFrom/secretKeyRef/name", kind: "Service",
+                            group: "serving.knative.dev", version: "v1"),
+                        FieldSpec("spec/azureFile/secretName", kind: "PersistentVolume"),
+                        FieldSpec("metadata/annotations/ingress.kubernetes.io\\/auth-secret", kind: "Ingress"),
+                        FieldSpec("metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret", kind: "Ingress"),
+                        FieldSpec("metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret", kind: "Ingress"),
+                        FieldSpec("spec/tls/secretName", kind: "Ingress"),
+                        FieldSpec("imagePullSecrets/name", kind: "ServiceAccount"),
+                        FieldSpec("parameters/secretName", kind: "StorageClass"),
+                        FieldSpec("parameters/adminSecretName", kind: "StorageClass"),
+                        FieldSpec("parameters/userSecretName", kind: "StorageClass"),
+                        FieldSpec("parameters/secretRef", kind: "StorageClass"),
+                        FieldSpec("rules/resourceNames", kind: "Role"),
+                        FieldSpec("rules/resourceNames", kind: "ClusterRole"),
+                    ]),
+            NameReference(
+                kind: "Service", version: "v1",
+                referrers: [
+                    FieldSpec("spec/service/name", kind: "APIService", group: "apiregistration.k8s.io"),
+                    FieldSpec("spec/serviceName", kind: "StatefulSet", group: "apps"),
+                    FieldSpec("spec/rules/http/paths/backend/serviceName", kind: "Ingress"),
+                    FieldSpec("spec/backend/serviceName", kind: "Ingress"),
+                    FieldSpec("spec/rules/http/paths/backend/service/name", kind: "Ingress"),
+                    FieldSpec("spec/defaultBackend/service/name", kind: "Ingress"),
+                    FieldSpec("webhooks/clientConfig/service", kind: "ValidatingWebhookConfiguration", group: "admissionregistration.k8s.io"),
+                    FieldSpec("webhooks/clientConfig/service", kind: "MutatingWebhookConfiguration", group: "admissionregistration.k8s.io"),
+                ]),
+            NameReference(kind: "Role", group: rbac, referrers: [FieldSpec("roleRef/name", kind: "RoleBinding", group: rbac)]),
+            NameReference(
+                kind: "ClusterRole", group: rbac,
+                referrers: [
+                    FieldSpec("roleRef/name", kind: "RoleBinding", group: rbac),
+                    FieldSpec("roleRef/name", kind: "ClusterRoleBinding", group: rbac),
+                ]),
+            NameReference(
+                kind: "ServiceAccount", version: "v1",
+                referrers: [
+                    FieldSpec("subjects", kind: "RoleBinding", group: rbac),
+                    FieldSpec("subjects", kind: "ClusterRoleBinding", group: rbac),
+                ] + inPodSpecs(workloadHolders, ["serviceAccountName"])),
+            NameReference(
+                kind: "PersistentVolumeClaim", version: "v1",
+                referrers: inPodSpecs(workloadHolders, ["volumes/persistentVolumeClaim/claimName"])),
+            NameReference(
+                kind: "PersistentVolume", version: "v1",
+                referrers: [
+                    FieldSpec("spec/volumeName", kind: "PersistentVolumeClaim"), FieldSpec("rules/resourceNames", kind: "ClusterRole"),
+                ]),
+            NameReference(
+                kind: "StorageClass", group: "storage.k8s.io", version: "v1",
+                referrers: [
+                    FieldSpec("spec/storageClassName", kind: "PersistentVolume"),
+                    FieldSpec("spec/storageClassName", kind: "PersistentVolumeClaim"),
+                    FieldSpec("spec/volumeClaimTemplates/spec/storageClassName", kind: "StatefulSet"),
+                ]),
+            NameReference(
+                kind: "PriorityClass", group: "scheduling.k8s.io", version: "v1",
+                referrers: inPodSpecs(workloadHolders, ["priorityClassName"])),
+            NameReference(
+                kind: "IngressClass", group: "networking.k8s.io/v1", version: "v1",
+                referrers: [FieldSpec("spec/ingressClassName", kind: "Ingress")]),
+            NameReference(
+                kind: "ValidatingAdmissionPolicy", group: "admissionregistration.k8s.io",
+                referrers: [FieldSpec("spec/policyName", kind: "ValidatingAdmissionPolicyBinding", group: "admissionregistration.k8s.io")]),
+        ]
+    }()
 }

@@ -11,8 +11,9 @@ public struct FieldSpec: Sendable, Hashable {
     public var create = false
 
     public init(_ path: String, kind: String = "", group: String = "", version: String = "", create: Bool = false) {
-        self.path = Self.segments(path)
-        listSegments = Set(path.split(separator: "/").enumerated().filter { $0.element.hasSuffix("[]") }.map(\.offset))
+        let raw = Self.rawSegments(path)
+        self.path = raw.map { $0.hasSuffix("[]") ? String($0.dropLast(2)) : $0 }
+        listSegments = Set(raw.enumerated().filter { $0.element.hasSuffix("[]") }.map(\.offset))
         self.kind = kind
         self.group = group
         self.version = version
@@ -26,14 +27,35 @@ public struct FieldSpec: Sendable, Hashable {
             version: try f["version"]?.string() ?? "", create: try f["create"]?.bool() ?? false)
     }
 
-    static func segments(_ path: String) -> [String] {
-        path.split(separator: "/").map { segment in
-            segment.hasSuffix("[]") ? String(segment.dropLast(2)) : String(segment)
+    /// The path's segments; `\\/` is a slash inside one (`metadata/annotations/example.com\\/key`), as in kustomize.
+    static func rawSegments(_ path: String) -> [String] {
+        var segments: [String] = []
+        var current = ""
+        var escaped = false
+        for character in path {
+            if escaped {
+                if character != "/" { current.append("\\") }
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "/" {
+                if !current.isEmpty { segments.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
         }
+        if escaped { current.append("\\") }
+        if !current.isEmpty { segments.append(current) }
+        return segments
     }
 
-    func applies(to resource: Resource) -> Bool {
-        (kind.isEmpty || kind == resource.kind) && (group.isEmpty || group == resource.group)
+    func applies(to resource: Resource) -> Bool { applies(to: resource, kind: resource.kind) }
+
+    /// Whether it applies to `resource` taken as being of `kind` (kustomize selects referrers by their original kind).
+    func applies(to resource: Resource, kind: String) -> Bool {
+        (self.kind.isEmpty || self.kind == kind) && (group.isEmpty || group == resource.group)
             && (version.isEmpty || version == resource.version)
     }
 }

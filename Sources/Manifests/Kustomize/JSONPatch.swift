@@ -132,7 +132,13 @@ struct JSONPatch {
         switch value {
         case .object(var fields):
             guard var child = fields[key] else {
-                throw .decode("replace operation does not apply: doc is missing key: \(raw)")
+                // evanphx/json-patch v4 (kustomize's) sets a missing last key of an object instead of failing.
+                guard path.count == 1 else {
+                    throw .decode("replace operation does not apply: doc is missing path: \(raw)")
+                }
+                fields[key] = new
+                value = .object(fields)
+                return
             }
             fields[key] = nil
             try replace(new, at: path.dropFirst(), in: &child, raw: raw)

@@ -58,6 +58,14 @@ public struct Kustomization: Sendable {
         public var targets: [Target] = []
     }
 
+    /// A `vars` entry: `$(name)` in the fields of the var-reference table becomes a field of the object `objref`
+    /// names (deprecated in kustomize, still common).
+    public struct Var: Sendable, Hashable {
+        public var name = ""
+        public var group = "", version = "", kind = "", objectName = "", namespace = ""
+        public var fieldPath = "metadata.name"
+    }
+
     public enum ReplacementSource: Sendable {
         case inline(Replacement)
         case path(String)
@@ -79,6 +87,7 @@ public struct Kustomization: Sendable {
     public var secretGenerator: [Generator] = []
     public var generatorOptions: GeneratorOptions?
     public var replacements: [ReplacementSource] = []
+    public var vars: [Var] = []
     public var configurations: [String] = []
     public var crds: [String] = []
     public var sortOrder: String?
@@ -189,13 +198,43 @@ public struct Kustomization: Sendable {
                 legacyOrderLast = try lf["orderLast"]?.strings()
             }
         }
-        if f["vars"] != nil { deprecated.append("vars") }
+        if let entries = f["vars"] {
+            for item in try entries.array() { vars.append(try Self.variable(item)) }
+            if !entries.value.isNull { deprecated.append("vars") }
+        }
         for name in [
-            "vars", "helmCharts", "helmChartInflationGenerator", "helmGlobals", "generators", "transformers",
+            "helmCharts", "helmChartInflationGenerator", "helmGlobals", "generators", "transformers",
             "validators", "openapi",
         ] where f[name].map({ !$0.value.isNull && $0.value != .array([]) }) ?? false {
             unsupported.append(name)
         }
+    }
+
+    static func variable(_ item: StrictDecoder) throws(KustomizeError) -> Var {
+        let f = try item.fields(known: ["name", "objref", "fieldref"])
+        var variable = Var()
+        variable.name = try f["name"]?.string() ?? ""
+        if let reference = f["objref"] {
+            let rf = try reference.fields(known: ["apiVersion", "group", "version", "kind", "name", "namespace"])
+            variable.group = try rf["group"]?.string() ?? ""
+            variable.version = try rf["version"]?.string() ?? ""
+            // An apiVersion, when given, decides both.
+            let apiVersion = try rf["apiVersion"]?.string() ?? ""
+            let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2 {
+                (variable.group, variable.version) = (parts[0], parts[1])
+            } else if parts.count == 1, !apiVersion.isEmpty {
+                variable.version = parts[0]
+            }
+            variable.kind = try rf["kind"]?.string() ?? ""
+            variable.objectName = try rf["name"]?.string() ?? ""
+            variable.namespace = try rf["namespace"]?.string() ?? ""
+        }
+        if let field = f["fieldref"] {
+            let path = try field.fields(known: ["fieldPath"])["fieldPath"]?.string() ?? ""
+            if !path.isEmpty { variable.fieldPath = path }
+        }
+        return variable
     }
 
     static func image(_ item: StrictDecoder) throws(KustomizeError) -> Image {

@@ -94,6 +94,7 @@ extension Build {
             }
             let selector = try ResourceSelector(target)
             for index in set.resources.indices where selector.matches(set.resources[index]) {
+                set.resources[index].storePreviousID()
                 do {
                     set.resources[index].object = try jsonPatch.apply(to: set.resources[index].object)
                 } catch {
@@ -119,12 +120,7 @@ extension Build {
                 }
             } else {
                 let probe = Resource(object: document.value, origin: source)
-                let candidates = set.resources.indices.filter { i in
-                    let r = set.resources[i]
-                    return r.kind == probe.kind && r.group == probe.group
-                        && (r.name == probe.name || r.nameHistory.contains(probe.name))
-                        && (probe.namespace.isEmpty || probe.namespace == r.namespace)
-                }
+                let candidates = set.resources.indices.filter { set.resources[$0].isOrWas(probe) }
                 guard let index = candidates.first else {
                     throw .resource(
                         file: source,
@@ -155,8 +151,18 @@ extension Build {
             patch["kind"] = .string(resource.kind)
             if patch["apiVersion"] != nil { patch["apiVersion"] = .string(resource.apiVersion) }
         }
+        if options["allowNameChange"] == true || options["allowKindChange"] == true { set.resources[index].storePreviousID() }
         let builtin = StrategicMerge.isBuiltin(group: resource.group)
-        guard let merged = StrategicMerge.apply(patch, to: resource.object, builtin: builtin, kind: resource.kind) else {
+        var explicitNulls: Set<[String]> = []
+        if resource.object.containsNullField, let document = resource.documentIndex, let data = inputs[resource.origin],
+            let text = String(data: data, encoding: .utf8)
+        {
+            explicitNulls = ManifestYAML.explicitNullPaths(text, document: document)
+        }
+        guard
+            let merged = StrategicMerge.apply(
+                patch, to: resource.object, builtin: builtin, kind: resource.kind, explicitNulls: explicitNulls)
+        else {
             set.remove(at: index)
             return false
         }
@@ -172,9 +178,11 @@ extension Build {
         for index in set.resources.indices {
             guard let generator = set.resources[index].generator, generator.appendHash else { continue }
             let hash = ConfigMapGenerator.hash(set.resources[index])
+            set.resources[index].storePreviousID()
             set.resources[index].rename(set.resources[index].name + "-" + hash)
         }
         try set.fixNameReferences()
+        warnings += try set.resolveVars()
         var resources = set.resources.filter {
             $0.annotations["config.kubernetes.io/local-config"] != "true"
         }

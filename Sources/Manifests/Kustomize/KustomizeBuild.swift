@@ -96,7 +96,8 @@ struct Build {
         let file = try kustomizationFile(in: directory)
         let kustomization = try loadKustomization(file)
         if visiting.isEmpty { topKustomization = kustomization }
-        if kustomization.kind == "Component" && !component {
+        // A Component built as the root renders like a Kustomization; only as another's resource is it refused.
+        if kustomization.kind == "Component" && !component && !visiting.isEmpty {
             throw .kustomization(file: file, message: "expected kind != 'Component' for path '\(directory)'")
         }
         if component && kustomization.kind != "Component" {
@@ -157,6 +158,7 @@ struct Build {
             }
         }
         try transform(&set, kustomization, directory: directory, file: file)
+        try set.mergeVars(kustomization.vars, file: file)
         return set
     }
 
@@ -237,14 +239,26 @@ struct Build {
     mutating func loadResources(_ path: String) throws(KustomizeError) -> [Resource] {
         let data = try read(path)
         var result: [Resource] = []
-        for document in try kustomizer.documents(data, file: path, dialect: .yaml12) {
-            guard let fields = document.value.object else {
-                throw .resource(file: path, message: "line \(document.location.line): expected a mapping (a Kubernetes object)")
+        // Any `…List` kind with `items` (List, ConfigMapList, RoleList) is its items, queued after the file's other
+        // documents as kustomize queues them; a list without `items` is an object like any other.
+        var queue = try kustomizer.documents(data, file: path, dialect: .yaml12).enumerated().map {
+            (value: $0.element.value, line: $0.element.location.line, document: Optional($0.offset))
+        }[...]
+        while let (value, line, document) = queue.popFirst() {
+            guard let fields = value.object else {
+                throw .resource(file: path, message: "line \(line): expected a mapping (a Kubernetes object)")
             }
-            if fields["kind"]?.string == "List", let items = fields["items"]?.array {
-                for item in items { result.append(try Self.resource(item, file: path, line: document.location.line)) }
-            } else {
-                result.append(try Self.resource(document.value, file: path, line: document.location.line))
+            guard let kind = fields["kind"]?.string, kind.hasSuffix("List"), let items = fields["items"] else {
+                var resource = try Self.resource(value, file: path, line: line)
+                resource.documentIndex = document
+                result.append(resource)
+                continue
+            }
+            switch items {
+            case .null: continue
+            case .array(let elements): queue.append(contentsOf: elements.map { ($0, line, nil) })
+            default:
+                throw .resource(file: path, message: "line \(line): expected array in \(kind)/items, but found \(items.jsonTypeName)")
             }
         }
         return result

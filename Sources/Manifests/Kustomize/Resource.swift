@@ -7,6 +7,25 @@ public struct Resource: Sendable {
     public var nameHistory: [String]
     /// Set for objects from `configMapGenerator` / `secretGenerator`.
     public var generator: GeneratorInfo?
+    /// The identities it had before each transformer that may move or rename it (namespace, prefix, suffix, hash, JSON
+    /// patch), oldest first, as kustomize records them: name references are resolved against these.
+    var previousIDs: [PreviousID] = []
+    /// The name prefixes and suffixes applied to it, innermost level first; they break ties between references.
+    var namePrefixes: [String] = []
+    var nameSuffixes: [String] = []
+    /// Its position among the documents of `origin`, when it is one of them (not a list item, not generated).
+    var documentIndex: Int?
+    /// The `vars` whose `objref` names this object.
+    var varNames: [String] = []
+
+    /// An earlier identity; `namespace` is effective (`default` for none, a marker for cluster-scoped kinds).
+    struct PreviousID: Sendable, Hashable {
+        var kind: String
+        var name: String
+        var namespace: String
+    }
+
+    static let clusterScopeMarker = "_non_namespaceable_"
 
     public struct GeneratorInfo: Sendable {
         public var appendHash: Bool
@@ -58,6 +77,26 @@ public struct Resource: Sendable {
         nameHistory.append(newName)
     }
 
+    /// Records the current identity before a transformer may change it.
+    mutating func storePreviousID() {
+        previousIDs.append(PreviousID(kind: kind, name: name, namespace: effectiveNamespace))
+    }
+
+    /// The namespace as kustomize compares them: `default` for none, a marker for cluster-scoped kinds.
+    var effectiveNamespace: String {
+        if isClusterScoped { return Self.clusterScopeMarker }
+        return namespace.isEmpty ? "default" : namespace
+    }
+
+    /// The effective namespace it was first given.
+    var originalEffectiveNamespace: String {
+        guard let first = previousIDs.first else { return effectiveNamespace }
+        return isClusterScoped ? Self.clusterScopeMarker : first.namespace
+    }
+
+    /// The kind it was first given.
+    var originalKind: String { previousIDs.first?.kind ?? kind }
+
     var isClusterScoped: Bool {
         BuiltinFieldSpecs.clusterScoped[kind]?.contains(apiVersion) ?? false
     }
@@ -71,6 +110,15 @@ public struct Resource: Sendable {
         return "\(kind).\(version).\(group)/\(name).\(namespace.isEmpty ? "[noNs]" : namespace)"
     }
 
-    /// The identity a build may hold once: group, kind, namespace and name (the version does not count).
-    var identity: String { "\(group)|\(kind)|\(namespace)|\(name)" }
+    /// The identity a build may hold once: group, version, kind, effective namespace and name (the same kind and name
+    /// in two API versions are two objects, as in kustomize).
+    var identity: String { "\(group)|\(version)|\(kind)|\(effectiveNamespace)|\(name)" }
+
+    /// Whether this object is, or once was, the one a strategic-merge patch names (kustomize's `GetById` on the
+    /// patch's own identity: group, version, kind, name and effective namespace).
+    func isOrWas(_ patch: Resource) -> Bool {
+        guard group == patch.group, version == patch.version else { return false }
+        let wanted = PreviousID(kind: patch.kind, name: patch.name, namespace: patch.effectiveNamespace)
+        return PreviousID(kind: kind, name: name, namespace: effectiveNamespace) == wanted || previousIDs.contains(wanted)
+    }
 }

@@ -1,67 +1,153 @@
-/// Back-reference fixing after prefixes, suffixes and hashes renamed objects: a field that names an object in the
-/// build by any of its earlier names is rewritten to its final name. Only the fields of the name-reference table (plus
-/// `configurations:`) are touched; free-form strings are not.
+/// Back-reference fixing once the build is complete, as kustomize's name-reference transformer does it: a field of the
+/// name-reference table (plus `configurations:`) naming an object by one of its earlier names is rewritten to its final
+/// name — and, where the reference is a map with a namespace (RBAC subjects, webhook services), to its final namespace.
+/// Only objects some transformer moved or renamed are candidates; a reference reaches only objects it could name from
+/// its own namespace. Free-form strings are never touched.
 extension ResourceSet {
     mutating func fixNameReferences() throws(KustomizeError) {
-        let renamed = resources.filter { $0.nameHistory.count > 1 || $0.nameHistory.first != $0.name }
-        guard !renamed.isEmpty else { return }
-        var byKind: [String: [Resource]] = [:]
-        for resource in renamed { byKind[resource.kind, default: []].append(resource) }
-        for rule in config.nameReferences {
-            guard let candidates = byKind[rule.kind] else { continue }
-            let matching = candidates.filter { rule.group.isEmpty || $0.group == rule.group }
-            guard !matching.isEmpty else { continue }
-            for index in resources.indices {
-                let referrer = resources[index]
-                var object = referrer.object
-                for spec in rule.referrers where spec.applies(to: referrer) {
+        let candidates = resources.filter { !$0.previousIDs.isEmpty }
+        guard !candidates.isEmpty else { return }
+        // Each rule with the objects it could resolve to; rules nothing in the build answers are skipped.
+        let rules: [(rule: BuiltinFieldSpecs.NameReference, targets: [Resource])] = config.nameReferences.compactMap { rule in
+            let targets = candidates.filter { candidate in
+                candidate.previousIDs.contains { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) }
+            }
+            return targets.isEmpty ? nil : (rule, targets)
+        }
+        guard !rules.isEmpty else { return }
+        for index in resources.indices {
+            let referrer = resources[index]
+            var object = referrer.object
+            for (rule, targets) in rules {
+                let specs = rule.referrers.filter { $0.applies(to: referrer, kind: referrer.originalKind) }
+                guard !specs.isEmpty else { continue }
+                let visible = targets.filter { Self.couldBeReferenced($0, by: referrer) }
+                guard !visible.isEmpty else { continue }
+                for spec in specs {
+                    let reference = NameReferenceFix(referrer: referrer, rule: rule, path: spec.path, candidates: visible)
                     try object.visit(spec.path[...], create: false) { (value: inout ManifestValue) throws(KustomizeError) in
-                        value = try Self.rewrite(value, referrer: referrer, kind: rule.kind, candidates: matching)
+                        try reference.fix(&value)
                     }
                 }
-                resources[index].object = object
             }
+            resources[index].object = object
         }
     }
 
-    static func rewrite(
-        _ value: ManifestValue, referrer: Resource, kind: String, candidates: [Resource]
-    ) throws(KustomizeError) -> ManifestValue {
+    /// kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees cluster-scoped objects, those
+    /// of its own namespace and, for a RoleBinding, those in the namespaces its ServiceAccount subjects name.
+    static func couldBeReferenced(_ target: Resource, by referrer: Resource) -> Bool {
+        if referrer.isClusterScoped || target.isClusterScoped { return true }
+        if target.effectiveNamespace == referrer.effectiveNamespace { return true }
+        guard referrer.kind == "RoleBinding", case .array(let subjects)? = referrer.object["subjects"] else { return false }
+        return subjects.contains { subject in
+            subject["kind"]?.string == "ServiceAccount" && subject["namespace"]?.string == target.namespace
+        }
+    }
+}
+
+/// One reference field of one referrer under one rule.
+struct NameReferenceFix {
+    let referrer: Resource
+    let rule: BuiltinFieldSpecs.NameReference
+    let path: [String]
+    let candidates: [Resource]
+
+    func fix(_ value: inout ManifestValue) throws(KustomizeError) {
         switch value {
-        case .string(let name):
-            return .string(try newName(for: name, namespace: referrer.namespace, referrer: referrer, candidates: candidates))
-        case .array(let items):
-            var result: [ManifestValue] = []
-            for item in items {
-                result.append(try rewrite(item, referrer: referrer, kind: kind, candidates: candidates))
+        case .null:
+            return
+        case .array(var items):
+            for index in items.indices {
+                switch items[index] {
+                case .null: continue
+                case .object: try fixMapping(&items[index])
+                case .array: throw failure("\(items[index]) is expected to be either a string or a map of string")
+                default: try fixScalar(&items[index])
+                }
             }
-            return .array(result)
-        case .object(var fields):
-            // Typed references (`roleRef`, `scaleTargetRef`, subjects, webhook services) name their kind or namespace.
-            if let referredKind = fields["kind"]?.string, referredKind != kind { return value }
-            guard let name = fields["name"]?.string else { return value }
-            let namespace = fields["namespace"]?.string ?? referrer.namespace
-            let updated = try newName(for: name, namespace: namespace, referrer: referrer, candidates: candidates)
-            fields["name"] = .string(updated)
-            return .object(fields)
+            value = .array(items)
+        case .object:
+            try fixMapping(&value)
         default:
-            return value
+            try fixScalar(&value)
         }
     }
 
-    static func newName(
-        for name: String, namespace: String, referrer: Resource, candidates: [Resource]
-    ) throws(KustomizeError) -> String {
-        let named = candidates.filter { $0.nameHistory.contains(name) }
-        guard !named.isEmpty else { return name }
-        let scoped = named.filter { $0.isClusterScoped || $0.namespace == namespace || referrer.isClusterScoped }
-        let chosen = scoped.isEmpty ? named : scoped
-        let names = Set(chosen.map(\.name))
-        guard names.count == 1, let only = names.first else {
-            throw .build(
-                "found multiple possible referrals for \(name) from \(referrer.idText): "
-                    + chosen.map(\.idText).sorted().joined(separator: ", "))
+    func fixScalar(_ value: inout ManifestValue) throws(KustomizeError) {
+        guard let name = value.scalarText else { return }
+        guard let referral = try select(name, from: candidates, sameIdentity: { Set($0.map(\.name)).count == 1 }) else { return }
+        if referral.name != name { value = .string(referral.name) }
+    }
+
+    /// A map naming its target by `name` and perhaps `namespace`: both come from the object it resolves to.
+    func fixMapping(_ value: inout ManifestValue) throws(KustomizeError) {
+        guard case .object(var fields) = value else { return }
+        guard let nameValue = fields["name"] else { throw failure("path config error; no 'name' field in node") }
+        guard let name = nameValue.scalarText else { return }
+        var pool = candidates
+        if let namespaceValue = fields["namespace"] {
+            let namespace = namespaceValue.scalarText ?? ""
+            let original = candidates.filter { $0.originalEffectiveNamespace == namespace }
+            pool = original.isEmpty ? candidates.filter { $0.effectiveNamespace == namespace } : original
         }
-        return only
+        let same: ([Resource]) -> Bool = { Set($0.map { "\($0.namespace)/\($0.name)" }).count == 1 }
+        guard let referral = try select(name, from: pool, sameIdentity: same) else { return }
+        if referral.name == name && referral.namespace.isEmpty { return }
+        fields["name"] = .string(referral.name)
+        if !referral.namespace.isEmpty { fields["namespace"] = .string(referral.namespace) }
+        value = .object(fields)
+    }
+
+    /// kustomize's `selectReferral`: objects once called `name`, of the rule's kind (a `roleRef` also by its own kind
+    /// and group), reachable from the referrer's namespace; ties go to the one whose prefixes and suffixes match the
+    /// referrer's.
+    func select(
+        _ name: String, from pool: [Resource], sameIdentity: ([Resource]) -> Bool
+    ) throws(KustomizeError) -> Resource? {
+        var chosen = pool.filter { candidate in
+            candidate.previousIDs.contains { $0.name == name }
+                && candidate.previousIDs.contains { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) }
+        }
+        if path.count >= 2, path.suffix(2) == ["roleRef", "name"], let roleRef = referrer.object["roleRef"]?.object,
+            let group = roleRef["apiGroup"].flatMap({ $0.isNull ? nil : $0.scalarText }),
+            let kind = roleRef["kind"].flatMap({ $0.isNull ? nil : $0.scalarText })
+        {
+            chosen = chosen.filter { candidate in
+                candidate.previousIDs.contains { ($0.kind == kind || kind.isEmpty) && (group.isEmpty || candidate.group == group) }
+            }
+        }
+        if !referrer.isClusterScoped {
+            chosen = chosen.filter {
+                $0.isClusterScoped || $0.kind == "ServiceAccount" || $0.effectiveNamespace == referrer.effectiveNamespace
+            }
+        }
+        if chosen.count == 1 { return chosen[0] }
+        chosen = chosen.filter { Self.affixesMatch($0, referrer, allowEmpty: true) }
+        if chosen.count > 1 { chosen = chosen.filter { Self.affixesMatch($0, referrer, allowEmpty: false) } }
+        if chosen.count <= 1 { return chosen.first }
+        if sameIdentity(chosen) { return chosen[0] }
+        throw .build(
+            "updating name reference in '\(path.joined(separator: "/"))' field of '\(referrer.idText)': found multiple possible "
+                + "referrals: \(chosen.map(\.idText).joined(separator: ", "))")
+    }
+
+    func failure(_ message: String) -> KustomizeError {
+        .build("updating name reference in '\(path.joined(separator: "/"))' field of '\(referrer.idText)': \(message)")
+    }
+
+    static func affixesMatch(_ a: Resource, _ b: Resource, allowEmpty: Bool) -> Bool {
+        func matches(_ x: [String], _ y: [String]) -> Bool {
+            if allowEmpty && (x.isEmpty || y.isEmpty) { return true }
+            return sameEnding(x, y)
+        }
+        return matches(a.namePrefixes, b.namePrefixes) && matches(a.nameSuffixes, b.nameSuffixes)
+    }
+
+    /// Whether the shorter list is the end of the longer one (two empty lists match; one empty one does not).
+    static func sameEnding(_ x: [String], _ y: [String]) -> Bool {
+        let (shorter, longer) = x.count <= y.count ? (x, y) : (y, x)
+        if shorter.isEmpty { return longer.isEmpty }
+        return Array(longer.suffix(shorter.count)) == shorter
     }
 }

@@ -59,18 +59,6 @@ extension ResourceSet {
         return ManifestYAML.resolvedValue(text, dialect: .yaml12)
     }
 
-    /// A scalar's text as its YAML node holds it (`3`, `false`, `0.5`); nil for maps and lists.
-    static func scalarText(_ value: ManifestValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .integer(let text): text
-        case .bool(let flag): flag ? "true" : "false"
-        case .float(let number): GoFloat.yamlText(number)
-        case .null: nil
-        case .array, .object: nil
-        }
-    }
-
     static func describe(_ selector: Kustomization.Selector) -> String {
         var parts: [String] = []
         if !selector.kind.isEmpty { parts.append("kind \(selector.kind)") }
@@ -142,7 +130,7 @@ extension ResourceSet {
                     parts[options.index] = replacement
                 }
                 target = .string(parts.joined(separator: options.delimiter))
-            } else if let text = Self.scalarText(value), target.isScalar {
+            } else if let text = value.scalarText, target.isScalar {
                 target = Self.retyped(text, replacing: target)
             } else {
                 target = value

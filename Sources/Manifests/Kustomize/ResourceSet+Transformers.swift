@@ -2,30 +2,22 @@
 extension ResourceSet {
     mutating func setNamespace(_ namespace: String) throws(KustomizeError) {
         guard !namespace.isEmpty else { return }
-        // Service accounts moving with this namespace: role-binding subjects naming them follow.
-        var movedAccounts: Set<String> = []
-        for resource in resources where resource.kind == "ServiceAccount" {
-            movedAccounts.insert("\(resource.namespace)|\(resource.name)")
-        }
         for index in resources.indices {
             var resource = resources[index]
+            resource.storePreviousID()
             if !resource.isClusterScoped {
                 resource.setMetadata("namespace", .string(namespace))
             }
-            if resource.kind == "Namespace" { resource.rename(namespace) }
+            if resource.kind == "Namespace" && resource.apiVersion == "v1" { resource.rename(namespace) }
+            // Only subjects named `default` take the namespace here; a subject naming a ServiceAccount of the build
+            // follows that account through the name references at the end, as in kustomize.
             if resource.kind == "RoleBinding" || resource.kind == "ClusterRoleBinding",
                 case .array(var subjects)? = resource.object["subjects"]
             {
                 for i in subjects.indices {
-                    guard var subject = subjects[i].object, subject["kind"]?.string == "ServiceAccount" else {
-                        continue
-                    }
-                    let name = subject["name"]?.string ?? ""
-                    let current = subject["namespace"]?.string ?? ""
-                    if name == "default" || movedAccounts.contains("\(current)|\(name)") {
-                        subject["namespace"] = .string(namespace)
-                        subjects[i] = .object(subject)
-                    }
+                    guard var subject = subjects[i].object, subject["name"]?.string == "default" else { continue }
+                    subject["namespace"] = .string(namespace)
+                    subjects[i] = .object(subject)
                 }
                 resource.object["subjects"] = .array(subjects)
             }
@@ -44,7 +36,16 @@ extension ResourceSet {
         for index in resources.indices {
             let kind = resources[index].kind
             guard kind != "CustomResourceDefinition", kind != "APIService", kind != "Namespace" else { continue }
-            resources[index].rename(prefix + resources[index].name + suffix)
+            if !prefix.isEmpty {
+                resources[index].namePrefixes.append(prefix)
+                resources[index].storePreviousID()
+                resources[index].rename(prefix + resources[index].name)
+            }
+            if !suffix.isEmpty {
+                resources[index].nameSuffixes.append(suffix)
+                resources[index].storePreviousID()
+                resources[index].rename(resources[index].name + suffix)
+            }
         }
         reindex()
     }

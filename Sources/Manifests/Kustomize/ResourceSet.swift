@@ -3,6 +3,8 @@
 struct ResourceSet: Sendable {
     var resources: [Resource] = []
     var config = TransformerConfig()
+    /// The `vars` of this level and those below it, each name once.
+    var vars: [Kustomization.Var] = []
     private var identities: Set<String> = []
 
     /// Adds a resource; a second object with the same group, kind, namespace and name is an error, as in kustomize.
@@ -20,6 +22,10 @@ struct ResourceSet: Sendable {
     mutating func append(contentsOf other: ResourceSet) throws(KustomizeError) {
         for resource in other.resources { try append(resource) }
         config.merge(other.config)
+        for variable in other.vars {
+            guard !vars.contains(where: { $0.name == variable.name }) else { throw .build("var '\(variable.name)' already encountered") }
+            vars.append(variable)
+        }
     }
 
     /// Recomputes identities after transformers renamed or moved resources.

@@ -4,11 +4,17 @@
 /// has no schema — are replaced. `$setElementOrder/...` directives are not interpreted and stay in the output.
 enum StrategicMerge {
     /// The merged object, or nil when the patch deletes it.
-    /// Fields the merged object holds as null — its own or the target's — are gone afterwards, as kyaml's merge
-    /// leaves no null behind (a map emptied so stays, as `{}`).
-    static func apply(_ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String) -> ManifestValue? {
+    /// Fields the merged object holds as null are gone afterwards, as kyaml's merge leaves none behind (a map emptied
+    /// so stays, as `{}`) — except the target's nulls written out as `null` or `~` (`explicitNulls`, by path), which
+    /// kyaml keeps.
+    static func apply(
+        _ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String, explicitNulls: Set<[String]> = []
+    ) -> ManifestValue? {
         guard let patchFields = patch.object else { return patch }
-        return mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))?.droppingNullFields()
+        let merged = mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))
+        guard !explicitNulls.isEmpty else { return merged?.droppingNullFields() }
+        var path: [String] = []
+        return merged?.droppingNullFields(keeping: explicitNulls, path: &path)
     }
 
     struct Context {

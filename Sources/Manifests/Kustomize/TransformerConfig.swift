@@ -6,8 +6,9 @@ struct TransformerConfig: Sendable {
     var templateLabels = BuiltinFieldSpecs.templateLabels
     var commonAnnotations = BuiltinFieldSpecs.commonAnnotations
     var images: [FieldSpec] = []
-    var namespace: [FieldSpec] = []
+    var namespace = BuiltinFieldSpecs.namespace
     var replicas: [FieldSpec] = []
+    var varReferences = BuiltinFieldSpecs.varReferences
 
     mutating func merge(_ other: TransformerConfig) {
         func union(_ a: [FieldSpec], _ b: [FieldSpec]) -> [FieldSpec] { a + b.filter { !a.contains($0) } }
@@ -17,6 +18,7 @@ struct TransformerConfig: Sendable {
         images = union(images, other.images)
         namespace = union(namespace, other.namespace)
         replicas = union(replicas, other.replicas)
+        varReferences = union(varReferences, other.varReferences)
         for reference in other.nameReferences {
             if let index = nameReferences.firstIndex(where: { $0.kind == reference.kind && $0.group == reference.group }) {
                 let extra = reference.referrers.filter { !nameReferences[index].referrers.contains($0) }
@@ -48,6 +50,7 @@ struct TransformerConfig: Sendable {
         images = try specs("images")
         namespace = try specs("namespace")
         replicas = try specs("replicas")
+        varReferences = try specs("varReference")
         for item in try f["nameReference"]?.array() ?? [] {
             let rf = try item.fields(known: ["kind", "group", "version", "fieldSpecs"])
             var referrers: [FieldSpec] = []

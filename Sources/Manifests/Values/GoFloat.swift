@@ -93,6 +93,14 @@ enum GoFloat {
         return fixed(d)
     }
 
+    /// `fmt.Sprintf("%v", f)`: shortest digits, exponential only below 1e-4 or from 1e21.
+    static func formatV(_ value: Double) -> String {
+        let d = decimal(value)
+        let exponent = d.digits.isEmpty ? 0 : d.point - 1
+        if exponent < -4 || exponent >= 21 { return exponential(d) }
+        return fixed(d)
+    }
+
     /// How go-yaml prints a float that went through `encoding/json`: integral values come back as integers.
     static func yamlText(_ value: Double) -> String {
         let json = json(value)

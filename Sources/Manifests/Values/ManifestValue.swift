@@ -45,6 +45,43 @@ public enum ManifestValue: Sendable, Hashable {
         }
     }
 
+    /// `droppingNullFields()`, except the nulls at the paths in `kept` (keys, and list positions as decimal text).
+    func droppingNullFields(keeping kept: Set<[String]>, path: inout [String]) -> ManifestValue {
+        switch self {
+        case .object(let fields):
+            var result: [String: ManifestValue] = [:]
+            for (key, value) in fields {
+                path.append(key)
+                defer { path.removeLast() }
+                if value.isNull {
+                    if kept.contains(path) { result[key] = value }
+                } else {
+                    result[key] = value.droppingNullFields(keeping: kept, path: &path)
+                }
+            }
+            return .object(result)
+        case .array(let items):
+            var result: [ManifestValue] = []
+            for (offset, item) in items.enumerated() {
+                path.append(String(offset))
+                result.append(item.droppingNullFields(keeping: kept, path: &path))
+                path.removeLast()
+            }
+            return .array(result)
+        default:
+            return self
+        }
+    }
+
+    /// Whether a null appears anywhere as a map's value.
+    var containsNullField: Bool {
+        switch self {
+        case .object(let fields): fields.values.contains { $0.isNull || $0.containsNullField }
+        case .array(let items): items.contains { $0.containsNullField }
+        default: false
+        }
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
@@ -78,6 +115,17 @@ public enum ManifestValue: Sendable, Hashable {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        }
+    }
+
+    /// A scalar's text as its YAML node holds it (`3`, `false`, `0.5`); nil for null, maps and lists.
+    public var scalarText: String? {
+        switch self {
+        case .string(let text): text
+        case .integer(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .float(let number): GoFloat.yamlText(number)
+        case .null, .array, .object: nil
         }
     }
 }

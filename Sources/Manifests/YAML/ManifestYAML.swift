@@ -29,6 +29,55 @@ public enum ManifestYAML {
         return result
     }
 
+    /// The paths (keys, and list positions as decimal text) of the nulls written out (`null`, `~`) in the
+    /// `index`th non-empty document of `text`; nulls left empty (`key:`) are not among them. kyaml keeps the first kind
+    /// through a strategic merge and drops the second.
+    static func explicitNullPaths(_ text: String, document index: Int) -> Set<[String]> {
+        guard let parser = try? Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8) else { return [] }
+        var current = 0
+        while let root = try? parser.nextRoot() {
+            if case .scalar(let scalar) = root, scalar.string.isEmpty || ScalarResolver.resolve(scalar.string, dialect: .yaml12) == .null {
+                continue
+            }
+            if current == index {
+                var found: Set<[String]> = []
+                var path: [String] = []
+                collectExplicitNulls(root, path: &path, into: &found, depth: 0)
+                return found
+            }
+            current += 1
+        }
+        return []
+    }
+
+    private static func collectExplicitNulls(_ node: Node, path: inout [String], into found: inout Set<[String]>, depth: Int) {
+        guard depth < 512 else { return }
+        switch node {
+        case .scalar(let scalar):
+            let plain = scalar.style == .plain || scalar.style == .any
+            if plain, !scalar.string.isEmpty, YAMLDocument.explicitTag(scalar.tag) == nil,
+                ScalarResolver.resolve(scalar.string, dialect: .yaml12) == .null
+            {
+                found.insert(path)
+            }
+        case .sequence(let sequence):
+            for (offset, item) in sequence.enumerated() {
+                path.append(String(offset))
+                collectExplicitNulls(item, path: &path, into: &found, depth: depth + 1)
+                path.removeLast()
+            }
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else { continue }
+                path.append(name)
+                collectExplicitNulls(value, path: &path, into: &found, depth: depth + 1)
+                path.removeLast()
+            }
+        case .alias:
+            return
+        }
+    }
+
     /// Aliases are expanded, so a small document can stand for a huge one ("billion laughs"); stop well before that.
     static let nodeBudget = 2_000_000
 
