@@ -88,6 +88,11 @@ public struct Kustomization: Sendable {
     public var generatorOptions: GeneratorOptions?
     public var replacements: [ReplacementSource] = []
     public var vars: [Var] = []
+    /// Plugin configurations (`transformers:`, `generators:`, `validators:`): paths to files or kustomizations, or
+    /// inline YAML. Only kustomize's built-in plugins run.
+    public var transformers: [String] = []
+    public var generators: [String] = []
+    public var validators: [String] = []
     public var configurations: [String] = []
     public var crds: [String] = []
     public var sortOrder: String?
@@ -202,9 +207,11 @@ public struct Kustomization: Sendable {
             for item in try entries.array() { vars.append(try Self.variable(item)) }
             if !entries.value.isNull { deprecated.append("vars") }
         }
+        transformers = try f["transformers"]?.strings() ?? []
+        generators = try f["generators"]?.strings() ?? []
+        validators = try f["validators"]?.strings() ?? []
         for name in [
-            "helmCharts", "helmChartInflationGenerator", "helmGlobals", "generators", "transformers",
-            "validators", "openapi",
+            "helmCharts", "helmChartInflationGenerator", "helmGlobals", "openapi",
         ] where f[name].map({ !$0.value.isNull && $0.value != .array([]) }) ?? false {
             unsupported.append(name)
         }
@@ -280,10 +287,13 @@ public struct Kustomization: Sendable {
         return options
     }
 
-    static func generator(_ item: StrictDecoder, secret: Bool, field: String) throws(KustomizeError) -> Generator {
+    /// A generator entry; `lenient` for a plugin configuration (its own apiVersion, kind and metadata; unknown fields
+    /// ignored).
+    static func generator(_ item: StrictDecoder, secret: Bool, field: String, lenient: Bool = false) throws(KustomizeError) -> Generator {
         var known = ["name", "namespace", "behavior", "literals", "files", "envs", "env", "options"]
         if secret { known.append("type") }
-        let f = try item.fields(known: known)
+        if lenient { known += ["apiVersion", "kind", "metadata"] }
+        let f = try item.fields(known: known, ignoringUnknown: lenient)
         var generator = Generator(field: field)
         generator.name = try f["name"]?.string() ?? ""
         generator.namespace = try f["namespace"]?.string() ?? ""

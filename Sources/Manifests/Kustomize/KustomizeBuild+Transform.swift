@@ -16,7 +16,7 @@ extension Build {
             try applyPatch(patch, to: &set, directory: directory, file: file, jsonOnly: false)
         }
         try set.setNamespace(k.namespace)
-        set.addNamePrefixSuffix(prefix: k.namePrefix, suffix: k.nameSuffix)
+        try set.addNamePrefixSuffix(prefix: k.namePrefix, suffix: k.nameSuffix)
         for label in k.labels {
             var specs: [FieldSpec] = [FieldSpec("metadata/labels", create: true)]
             if label.includeSelectors {
@@ -34,26 +34,32 @@ extension Build {
         try set.setReplicas(k.replicas, file: file)
         try set.setImages(k.images)
         for (index, source) in k.replacements.enumerated() {
-            let field = "replacements[\(index)]"
-            switch source {
-            case .inline(let replacement):
-                try set.replace(replacement, file: file, field: field)
-            case .path(let entry):
-                let path = try restrictedFile(entry, in: directory, kustomization: file, field: field)
-                for document in try kustomizer.documents(try read(path), file: path, dialect: .yaml11) {
-                    let items = document.value.array ?? [document.value]
-                    for item in items {
-                        do {
-                            let fields = try StrictDecoder(item, path: ["Replacement"]).fields(known: ["source", "targets"])
-                            try set.replace(try Kustomization.replacement(fields), file: path, field: field)
-                        } catch .decode(let message) {
-                            throw .resource(file: path, message: message)
-                        }
+            try replace(source, in: &set, directory: directory, file: file, field: "replacements[\(index)]")
+        }
+        set.reindex()
+    }
+
+    /// One `replacements` entry: inline, or a file of one or more.
+    mutating func replace(
+        _ source: Kustomization.ReplacementSource, in set: inout ResourceSet, directory: String, file: String, field: String
+    ) throws(KustomizeError) {
+        switch source {
+        case .inline(let replacement):
+            try set.replace(replacement, file: file, field: field)
+        case .path(let entry):
+            let path = try restrictedFile(entry, in: directory, kustomization: file, field: field)
+            for document in try kustomizer.documents(try read(path), file: path, dialect: .yaml11) {
+                let items = document.value.array ?? [document.value]
+                for item in items {
+                    do {
+                        let fields = try StrictDecoder(item, path: ["Replacement"]).fields(known: ["source", "targets"])
+                        try set.replace(try Kustomization.replacement(fields), file: path, field: field)
+                    } catch .decode(let message) {
+                        throw .resource(file: path, message: message)
                     }
                 }
             }
         }
-        set.reindex()
     }
 
     // MARK: - Patches
@@ -95,6 +101,11 @@ extension Build {
             let selector = try ResourceSelector(target)
             for index in set.resources.indices where selector.matches(set.resources[index]) {
                 set.resources[index].storePreviousID()
+                // kustomize records the previous id as annotations before patching, so the patch always finds
+                // `/metadata/annotations` (an empty map left is dropped at the end).
+                if set.resources[index].object.value(at: ["metadata", "annotations"])?.object == nil {
+                    set.resources[index].setMetadata("annotations", .object([:]))
+                }
                 do {
                     set.resources[index].object = try jsonPatch.apply(to: set.resources[index].object)
                 } catch {
@@ -181,8 +192,12 @@ extension Build {
             set.resources[index].storePreviousID()
             set.resources[index].rename(set.resources[index].name + "-" + hash)
         }
-        try set.fixNameReferences()
-        warnings += try set.resolveVars()
+        do {
+            try set.fixNameReferences()
+            warnings += try set.resolveVars()
+        } catch .build(let message) {
+            throw .kustomization(file: topFile, message: message)
+        }
         var resources = set.resources.filter {
             $0.annotations["config.kubernetes.io/local-config"] != "true"
         }

@@ -8,6 +8,8 @@ struct Build {
     var inputs: [String: Data] = [:]
     var warnings: [String] = []
     var topKustomization: Kustomization?
+    /// The root's kustomization file: what errors found only once the build is complete (references, vars) name.
+    var topFile = ""
     /// The commit each remote base resolved to, so a cached render is reused only while they stay the same.
     var remoteCommits: [RemoteSpec: String] = [:]
     /// The checkout of the remote base being built, if any: nothing it names may lie outside it.
@@ -95,7 +97,7 @@ struct Build {
         }
         let file = try kustomizationFile(in: directory)
         let kustomization = try loadKustomization(file)
-        if visiting.isEmpty { topKustomization = kustomization }
+        if visiting.isEmpty { (topKustomization, topFile) = (kustomization, file) }
         // A Component built as the root renders like a Kustomization; only as another's resource is it refused.
         if kustomization.kind == "Component" && !component && !visiting.isEmpty {
             throw .kustomization(file: file, message: "expected kind != 'Component' for path '\(directory)'")
@@ -108,7 +110,7 @@ struct Build {
             throw .kustomization(file: file, message: "kustomization.yaml is empty")
         }
         if let field = kustomization.unsupported.first {
-            throw .kustomization(file: file, message: "'\(field)' is not supported by slipway yet")
+            throw .kustomization(file: file, message: Self.refusal(field))
         }
         for field in kustomization.deprecated { warnings.append(Self.deprecationWarning(field)) }
         let visiting = visiting + [directory]
@@ -144,6 +146,15 @@ struct Build {
             }
         }
         try generate(kustomization, directory: directory, file: file, into: &set)
+        if !kustomization.generators.isEmpty {
+            do {
+                let configs = try await pluginConfigs(
+                    kustomization.generators, field: "generators", directory: directory, file: file, visiting: visiting)
+                try runGenerators(configs, directory: directory, file: file, into: &set)
+            } catch .build(let message) {
+                throw .kustomization(file: file, message: "generators: \(message)")
+            }
+        }
         for (index, entry) in kustomization.components.enumerated() {
             let path = Self.resolve(entry, in: directory)
             if Self.isDirectory(path) {
@@ -158,6 +169,26 @@ struct Build {
             }
         }
         try transform(&set, kustomization, directory: directory, file: file)
+        if !kustomization.transformers.isEmpty {
+            do {
+                let configs = try await pluginConfigs(
+                    kustomization.transformers, field: "transformers", directory: directory, file: file, visiting: visiting)
+                try runTransformers(configs, directory: directory, file: file, into: &set)
+            } catch .build(let message) {
+                throw .kustomization(file: file, message: "transformers: \(message)")
+            }
+        }
+        if !kustomization.validators.isEmpty {
+            do throws(KustomizeError) {
+                let configs = try await pluginConfigs(
+                    kustomization.validators, field: "validators", directory: directory, file: file, visiting: visiting)
+                let before = set.resources.map(\.object)
+                try runTransformers(configs, directory: directory, file: file, into: &set)
+                guard set.resources.map(\.object) == before else { throw KustomizeError.build("validator shouldn't modify the resource map") }
+            } catch .build(let message) {
+                throw .kustomization(file: file, message: "validators: \(message)")
+            }
+        }
         try set.mergeVars(kustomization.vars, file: file)
         return set
     }
@@ -220,6 +251,15 @@ struct Build {
                     + "is outside '\(repositoryRoot)'"
             )
         }
+    }
+
+    /// Why a field Slipway leaves alone fails the build.
+    static func refusal(_ field: String) -> String {
+        if field.hasPrefix("helm") {
+            return "'\(field)': Slipway does not inflate Helm charts (kubectl kustomize refuses them too: \"must specify "
+                + "--enable-helm\"); render the chart with `helm template` and list the output under resources"
+        }
+        return "'\(field)' is not supported by slipway (a custom OpenAPI schema for strategic merges)"
     }
 
     static func deprecationWarning(_ field: String) -> String {
@@ -303,10 +343,19 @@ struct Build {
         _ kustomization: Kustomization, directory: String, file: String, into set: inout ResourceSet
     ) throws(KustomizeError) {
         let all = kustomization.configMapGenerator.map { ($0, false) } + kustomization.secretGenerator.map { ($0, true) }
+        try generate(all, global: kustomization.generatorOptions, directory: directory, file: file, into: &set)
+    }
+
+    /// Runs ConfigMap (`secret` false) and Secret generators: each output is added, or merged into or replaces the
+    /// object it names.
+    mutating func generate(
+        _ all: [(Kustomization.Generator, Bool)], global: Kustomization.GeneratorOptions?, directory: String, file: String,
+        into set: inout ResourceSet
+    ) throws(KustomizeError) {
         guard !all.isEmpty else { return }
         let generator = ConfigMapGenerator(file: file)
         for (args, secret) in all {
-            var generated = try generator.generate(args, secret: secret, global: kustomization.generatorOptions) {
+            var generated = try generator.generate(args, secret: secret, global: global) {
                 (entry) throws(KustomizeError) in
                 try read(try restrictedFile(entry, in: directory, kustomization: file, field: args.field))
             }

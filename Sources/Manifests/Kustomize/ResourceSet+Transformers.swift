@@ -1,50 +1,90 @@
 /// The built-in transformers without patches, in the order kustomize runs them for one level.
 extension ResourceSet {
-    mutating func setNamespace(_ namespace: String) throws(KustomizeError) {
+    /// Which role-binding subjects the namespace transformer moves (its `setRoleBindingSubjects`).
+    enum SubjectNamespaces: String, Sendable {
+        case defaultOnly, allServiceAccounts, none
+    }
+
+    /// `namespace:` — or a NamespaceTransformer, whose `fieldSpecs` replace the built-in ones (a Namespace object is
+    /// renamed only when they name `metadata/name`).
+    mutating func setNamespace(
+        _ namespace: String, specs: [FieldSpec]? = nil, unsetOnly: Bool = false, subjects: SubjectNamespaces = .defaultOnly
+    ) throws(KustomizeError) {
         guard !namespace.isEmpty else { return }
+        let specs = (specs ?? [FieldSpec("metadata/name", kind: "Namespace", create: true)] + config.namespace).filter {
+            $0.path != ["metadata", "namespace"] && !(($0.kind == "RoleBinding" || $0.kind == "ClusterRoleBinding") && $0.path == ["subjects", "namespace"])
+        }
+        func set(_ value: inout ManifestValue) {
+            if unsetOnly, let current = value.scalarText, !current.isEmpty { return }
+            value = .string(namespace)
+        }
         for index in resources.indices {
             var resource = resources[index]
             resource.storePreviousID()
             if !resource.isClusterScoped {
-                resource.setMetadata("namespace", .string(namespace))
+                var current = resource.object.value(at: ["metadata", "namespace"]) ?? .null
+                set(&current)
+                resource.setMetadata("namespace", current)
             }
-            if resource.kind == "Namespace" && resource.apiVersion == "v1" { resource.rename(namespace) }
-            // Only subjects named `default` take the namespace here; a subject naming a ServiceAccount of the build
-            // follows that account through the name references at the end, as in kustomize.
-            if resource.kind == "RoleBinding" || resource.kind == "ClusterRoleBinding",
-                case .array(var subjects)? = resource.object["subjects"]
+            // Only subjects named `default` (or, when asked, every ServiceAccount) take the namespace here; a subject
+            // naming a ServiceAccount of the build follows that account through the name references at the end.
+            if subjects != .none, resource.kind == "RoleBinding" || resource.kind == "ClusterRoleBinding",
+                case .array(var list)? = resource.object["subjects"]
             {
-                for i in subjects.indices {
-                    guard var subject = subjects[i].object, subject["name"]?.string == "default" else { continue }
-                    subject["namespace"] = .string(namespace)
-                    subjects[i] = .object(subject)
+                for i in list.indices {
+                    guard var subject = list[i].object else { continue }
+                    let chosen =
+                        subjects == .defaultOnly ? subject["name"]?.string == "default" : subject["kind"]?.string == "ServiceAccount"
+                    guard chosen else { continue }
+                    var current = subject["namespace"] ?? .null
+                    set(&current)
+                    subject["namespace"] = current
+                    list[i] = .object(subject)
                 }
-                resource.object["subjects"] = .array(subjects)
+                resource.object["subjects"] = .array(list)
             }
-            for spec in config.namespace where spec.applies(to: resource) {
-                try resource.object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in
-                    value = .string(namespace)
+            for spec in specs where spec.applies(to: resource) {
+                // A Namespace's name is its namespace only in the core API's Namespace.
+                if spec.path == ["metadata", "name"] {
+                    guard resource.apiVersion == "v1", !unsetOnly || resource.name.isEmpty else { continue }
+                    resource.rename(namespace)
+                    continue
                 }
+                try resource.object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in set(&value) }
             }
             resources[index] = resource
         }
         reindex()
     }
 
-    mutating func addNamePrefixSuffix(prefix: String, suffix: String) {
-        guard !prefix.isEmpty || !suffix.isEmpty else { return }
+    mutating func addNamePrefixSuffix(prefix: String, suffix: String) throws(KustomizeError) {
+        try addAffix(prefix, prefix: true, specs: [FieldSpec("metadata/name")])
+        try addAffix(suffix, prefix: false, specs: [FieldSpec("metadata/name")])
+    }
+
+    /// A prefix or suffix on the fields `specs` name; on `metadata/name` it renames (CRDs, APIServices and Namespaces
+    /// keep their names) and is remembered for name references.
+    mutating func addAffix(_ affix: String, prefix: Bool, specs: [FieldSpec]) throws(KustomizeError) {
+        guard !affix.isEmpty else { return }
         for index in resources.indices {
-            let kind = resources[index].kind
-            guard kind != "CustomResourceDefinition", kind != "APIService", kind != "Namespace" else { continue }
-            if !prefix.isEmpty {
-                resources[index].namePrefixes.append(prefix)
-                resources[index].storePreviousID()
-                resources[index].rename(prefix + resources[index].name)
+            let resource = resources[index]
+            if resource.originalKind == "CustomResourceDefinition" || resource.originalKind == "Namespace"
+                || (resource.originalKind == "APIService" && resource.group == "apiregistration.k8s.io")
+            {
+                continue
             }
-            if !suffix.isEmpty {
-                resources[index].nameSuffixes.append(suffix)
-                resources[index].storePreviousID()
-                resources[index].rename(resources[index].name + suffix)
+            for spec in specs where spec.applies(to: resources[index], kind: resource.originalKind) {
+                if spec.path == ["metadata", "name"] {
+                    if prefix { resources[index].namePrefixes.append(affix) } else { resources[index].nameSuffixes.append(affix) }
+                    resources[index].storePreviousID()
+                    let name = resources[index].name
+                    resources[index].rename(prefix ? affix + name : name + affix)
+                    continue
+                }
+                try resources[index].object.visit(spec.path[...], create: spec.create, lists: spec.listSegments) { value in
+                    let text = value.scalarText ?? ""
+                    value = .string(prefix ? affix + text : text + affix)
+                }
             }
         }
         reindex()
@@ -55,9 +95,9 @@ extension ResourceSet {
         try addPairs(pairs, specs: specs)
     }
 
-    mutating func addAnnotations(_ pairs: [String: String]) throws(KustomizeError) {
+    mutating func addAnnotations(_ pairs: [String: String], specs: [FieldSpec]? = nil) throws(KustomizeError) {
         guard !pairs.isEmpty else { return }
-        try addPairs(pairs, specs: config.commonAnnotations)
+        try addPairs(pairs, specs: specs ?? config.commonAnnotations)
     }
 
     private mutating func addPairs(_ pairs: [String: String], specs: [FieldSpec]) throws(KustomizeError) {
@@ -74,15 +114,16 @@ extension ResourceSet {
         }
     }
 
-    mutating func setReplicas(_ replicas: [Kustomization.Replica], file: String) throws(KustomizeError) {
+    /// `replicas:` — or a ReplicaCountTransformer, whose `fieldSpecs` replace the built-in ones.
+    mutating func setReplicas(_ replicas: [Kustomization.Replica], file: String, specs given: [FieldSpec]? = nil) throws(KustomizeError) {
         for replica in replicas {
             var found = false
             for index in resources.indices {
                 let resource = resources[index]
                 guard resource.name == replica.name || resource.nameHistory.contains(replica.name) else { continue }
                 // Built-in workloads take `spec/replicas`; `configurations:` may name other kinds and paths.
-                var specs = config.replicas.filter { $0.applies(to: resource) }
-                if BuiltinFieldSpecs.replicaKinds.contains(where: { $0.kind == resource.kind }) {
+                var specs = (given ?? config.replicas).filter { $0.applies(to: resource) }
+                if given == nil, BuiltinFieldSpecs.replicaKinds.contains(where: { $0.kind == resource.kind }) {
                     specs.insert(FieldSpec("spec/replicas", create: true), at: 0)
                 }
                 guard !specs.isEmpty else { continue }
@@ -105,8 +146,10 @@ extension ResourceSet {
         }
     }
 
-    mutating func setImages(_ images: [Kustomization.Image]) throws(KustomizeError) {
-        let imageSpecs = BuiltinFieldSpecs.images + config.images
+    /// `images:` — or an ImageTagTransformer, whose `fieldSpecs` replace the built-in ones (the walk over every
+    /// `containers` list runs either way, as kustomize's legacy filter does).
+    mutating func setImages(_ images: [Kustomization.Image], specs given: [FieldSpec]? = nil) throws(KustomizeError) {
+        let imageSpecs = given ?? (BuiltinFieldSpecs.images + config.images)
         for image in images {
             let matcher = ImageMatcher(name: image.name)
             for index in resources.indices {

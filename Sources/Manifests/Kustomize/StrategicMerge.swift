@@ -4,17 +4,47 @@
 /// has no schema — are replaced. `$setElementOrder/...` directives are not interpreted and stay in the output.
 enum StrategicMerge {
     /// The merged object, or nil when the patch deletes it.
-    /// Fields the merged object holds as null are gone afterwards, as kyaml's merge leaves none behind (a map emptied
-    /// so stays, as `{}`) — except the target's nulls written out as `null` or `~` (`explicitNulls`, by path), which
+    /// Fields the merged object holds as null are gone afterwards where kyaml's walk reaches them (a map emptied so
+    /// stays, as `{}`) — except the target's nulls written out as `null` or `~` (`explicitNulls`, by path), which
     /// kyaml keeps.
     static func apply(
         _ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String, explicitNulls: Set<[String]> = []
     ) -> ManifestValue? {
         guard let patchFields = patch.object else { return patch }
-        let merged = mergeMap(target.object, patchFields, context: Context(builtin: builtin, kind: kind, path: []))
-        guard !explicitNulls.isEmpty else { return merged?.droppingNullFields() }
+        let context = Context(builtin: builtin, kind: kind, path: [])
+        guard let merged = mergeMap(target.object, patchFields, context: context) else { return nil }
         var path: [String] = []
-        return merged?.droppingNullFields(keeping: explicitNulls, path: &path)
+        return droppingNulls(merged, context: context, keeping: explicitNulls, path: &path)
+    }
+
+    /// The null fields a merge leaves behind dropped, as kyaml's walk does: maps are walked throughout and lists with
+    /// a merge key element by element; other lists are taken whole. Nulls written out (`null`, `~`: the paths in
+    /// `kept`, list positions as decimal text) survive.
+    static func droppingNulls(_ value: ManifestValue, context: Context, keeping kept: Set<[String]>, path: inout [String]) -> ManifestValue {
+        guard case .object(let fields) = value else { return value }
+        var result: [String: ManifestValue] = [:]
+        for (key, field) in fields {
+            path.append(key)
+            defer { path.removeLast() }
+            let inner = context.appending(key)
+            switch field {
+            case .null:
+                if kept.contains(path) { result[key] = field }
+            case .object:
+                result[key] = droppingNulls(field, context: inner, keeping: kept, path: &path)
+            case .array(let items) where mergeKey(field: key, context: inner) != nil:
+                var walked: [ManifestValue] = []
+                for (offset, item) in items.enumerated() {
+                    path.append(String(offset))
+                    walked.append(droppingNulls(item, context: inner, keeping: kept, path: &path))
+                    path.removeLast()
+                }
+                result[key] = .array(walked)
+            default:
+                result[key] = field
+            }
+        }
+        return .object(result)
     }
 
     struct Context {

@@ -16,18 +16,20 @@ struct StrictDecoder {
         .decode("json: cannot unmarshal \(value.jsonTypeName) into Go struct field \(pathText) of type \(expected)")
     }
 
-    /// The fields of an object, each known field looked up case-insensitively; unknown fields are errors.
-    func fields(known: [String]) throws(KustomizeError) -> [String: StrictDecoder] {
+    /// The fields of an object, each known field looked up case-insensitively; unknown fields are errors unless
+    /// `ignoringUnknown` (plugin configurations, which kustomize decodes without `DisallowUnknownFields`).
+    func fields(known: [String], ignoringUnknown: Bool = false) throws(KustomizeError) -> [String: StrictDecoder] {
         if value.isNull { return [:] }
         guard let object = value.object else { throw typeError("map") }
         var result: [String: StrictDecoder] = [:]
-        // encoding/json prefers an exact match, then a case-insensitive one; with duplicate keys the last one wins.
+        // encoding/json matches a key exactly, else case-insensitively, in the order of the JSON form's (sorted) keys:
+        // when two keys name one field the last one wins.
         for key in object.keys.sorted() {
             guard let field = known.first(where: { $0 == key }) ?? known.first(where: { $0.lowercased() == key.lowercased() })
             else {
+                if ignoringUnknown { continue }
                 throw .decode("json: unknown field \"\(key)\"")
             }
-            if result[field] != nil, key != field { continue }
             result[field] = StrictDecoder(object[key] ?? .null, path: path + [field])
         }
         return result

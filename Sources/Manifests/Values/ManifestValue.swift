@@ -33,46 +33,6 @@ public enum ManifestValue: Sendable, Hashable {
         }
     }
 
-    /// The value with every map entry whose value is null removed, at any depth (list items stay).
-    public func droppingNullFields() -> ManifestValue {
-        switch self {
-        case .object(let fields):
-            var kept: [String: ManifestValue] = [:]
-            for (key, value) in fields where !value.isNull { kept[key] = value.droppingNullFields() }
-            return .object(kept)
-        case .array(let items): return .array(items.map { $0.droppingNullFields() })
-        default: return self
-        }
-    }
-
-    /// `droppingNullFields()`, except the nulls at the paths in `kept` (keys, and list positions as decimal text).
-    func droppingNullFields(keeping kept: Set<[String]>, path: inout [String]) -> ManifestValue {
-        switch self {
-        case .object(let fields):
-            var result: [String: ManifestValue] = [:]
-            for (key, value) in fields {
-                path.append(key)
-                defer { path.removeLast() }
-                if value.isNull {
-                    if kept.contains(path) { result[key] = value }
-                } else {
-                    result[key] = value.droppingNullFields(keeping: kept, path: &path)
-                }
-            }
-            return .object(result)
-        case .array(let items):
-            var result: [ManifestValue] = []
-            for (offset, item) in items.enumerated() {
-                path.append(String(offset))
-                result.append(item.droppingNullFields(keeping: kept, path: &path))
-                path.removeLast()
-            }
-            return .array(result)
-        default:
-            return self
-        }
-    }
-
     /// Whether a null appears anywhere as a map's value.
     var containsNullField: Bool {
         switch self {

@@ -14,7 +14,7 @@ public enum ManifestYAML {
             parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             while let root = try parser.nextRoot() {
                 let location = YAMLDocument.location(root.mark, file: file)
-                var budget = nodeBudget
+                var budget = Budget(nodes: nodeBudget, bytes: max(textBudget, 4 * text.utf8.count))
                 let value = try convert(root, file: file, dialect: dialect, depth: 0, budget: &budget)
                 if !value.isNull { result.append((value, location)) }
             }
@@ -78,23 +78,37 @@ public enum ManifestYAML {
         }
     }
 
-    /// Aliases are expanded, so a small document can stand for a huge one ("billion laughs"); stop well before that.
+    /// Aliases are expanded, so a small document can stand for a huge one ("billion laughs"); stop well before that:
+    /// at two million nodes, or at scalar text beyond four times the file and 16 MiB (an anchored long string repeated
+    /// through aliases). A document without aliases never reaches either.
     static let nodeBudget = 2_000_000
+    static let textBudget = 16 << 20
+
+    struct Budget {
+        var nodes: Int
+        var bytes: Int
+    }
 
     static func convert(
-        _ node: Node, file: String, dialect: ScalarResolver.Dialect, depth: Int, budget: inout Int
+        _ node: Node, file: String, dialect: ScalarResolver.Dialect, depth: Int, budget: inout Budget
     ) throws(Diagnostic) -> ManifestValue {
         guard depth < 512 else {
             throw Diagnostic("YAML nesting is too deep", at: YAMLDocument.location(node.mark, file: file))
         }
-        budget -= 1
-        guard budget > 0 else {
+        budget.nodes -= 1
+        guard budget.nodes > 0 else {
             throw Diagnostic(
                 "the document expands to more than \(nodeBudget) nodes (too many aliases)",
                 at: YAMLDocument.location(node.mark, file: file))
         }
         switch node {
         case .scalar(let scalar):
+            budget.bytes -= scalar.string.utf8.count
+            guard budget.bytes > 0 else {
+                throw Diagnostic(
+                    "the document expands to more text than 4 times its file or \(textBudget >> 20) MiB (too many aliases)",
+                    at: YAMLDocument.location(node.mark, file: file))
+            }
             return typed(scalar, dialect: dialect)
         case .sequence(let sequence):
             var items: [ManifestValue] = []
