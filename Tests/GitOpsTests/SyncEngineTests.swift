@@ -185,6 +185,31 @@ import Testing
         #expect(try await engine.autoSync(fixture.application) == nil)
     }
 
+    /// An alias bomb pushed to the repository (1.4 KB expanding to about 600 MB of text) fails that sync, naming the
+    /// file, within seconds and without exhausting memory; the controller then syncs the next good commit.
+    @Test(.timeLimit(.minutes(3))) func anAliasBombFailsItsSyncAndTheNextCommitSyncs() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let target = MemoryTarget()
+        let engine = fixture.engine(target)
+        _ = try await engine.autoSync(fixture.application)
+        var bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a0: &a0 \(String(repeating: "x", count: 1000))\n"
+        for level in 1...6 {
+            bomb += "  a\(level): &a\(level) [\(Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ","))]\n"
+        }
+        _ = try await fixture.repository.push(
+            ["base/bomb.yaml": bomb, "base/kustomization.yaml": Fixture.base + "- bomb.yaml\n"], message: "bomb")
+        let record = try #require(try await engine.autoSync(fixture.application))
+        #expect(record.phase == .failed)
+        #expect(record.message.contains("base/bomb.yaml") && record.message.contains("too many aliases"), "\(record.message)")
+        #expect(await engine.inventory(of: "demo-qa").count == 3)
+        _ = try await fixture.repository.push(["base/kustomization.yaml": Fixture.base], message: "remove the bomb")
+        _ = try await fixture.setTag("v4")
+        let recovered = try #require(try await engine.autoSync(fixture.application))
+        #expect(recovered.phase == .succeeded, "\(recovered.message)")
+        #expect(image(try await target.get(Self.deployment)) == "registry.local/app:v4")
+    }
+
     @Test func rollbackRevertsTheCommitAndHoldsTheRevision() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }

@@ -3,8 +3,8 @@ import Foundation
 import Images
 import Manifests
 import SlipwayTesting
-import Targets
 import Synchronization
+import Targets
 import Testing
 
 /// What a user sees when the local target's daemon dies (`kill -9`) or cannot start: Envoy dies with the daemon, the

@@ -77,12 +77,15 @@ enum BuiltinFieldSpecs {
     /// Namespace fields besides `metadata/namespace` (which every namespaced kind takes) and a Namespace's name.
     static let namespace: [FieldSpec] = [
         FieldSpec("spec/service/namespace", kind: "APIService", group: "apiregistration.k8s.io", create: true),
-        FieldSpec("spec/conversion/webhook/clientConfig/service/namespace", kind: "CustomResourceDefinition", group: "apiextensions.k8s.io"),
+        FieldSpec(
+            "spec/conversion/webhook/clientConfig/service/namespace", kind: "CustomResourceDefinition", group: "apiextensions.k8s.io"),
     ]
 
     /// Where `$(VAR)` is expanded (kustomize's `varReference` table; its CronJob NFS path lacks a `spec`, as there).
     static let varReferences: [FieldSpec] = {
-        let containerPaths = ["args", "command", "env/value", "volumeMounts/mountPath"].flatMap { ["containers/" + $0, "initContainers/" + $0] }
+        let containerPaths = ["args", "command", "env/value", "volumeMounts/mountPath"].flatMap {
+            ["containers/" + $0, "initContainers/" + $0]
+        }
         var specs = ["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "StatefulSet"].flatMap { holder in
             containerPaths.map { FieldSpec((podSpecPrefixes[holder] ?? "spec") + "/" + $0, kind: holder) }
         }
@@ -237,7 +240,8 @@ enum BuiltinFieldSpecs {
                     FieldSpec("spec/backend/serviceName", kind: "Ingress"),
                     FieldSpec("spec/rules/http/paths/backend/service/name", kind: "Ingress"),
                     FieldSpec("spec/defaultBackend/service/name", kind: "Ingress"),
-                    FieldSpec("webhooks/clientConfig/service", kind: "ValidatingWebhookConfiguration", group: "admissionregistration.k8s.io"),
+                    FieldSpec(
+                        "webhooks/clientConfig/service", kind: "ValidatingWebhookConfiguration", group: "admissionregistration.k8s.io"),
                     FieldSpec("webhooks/clientConfig/service", kind: "MutatingWebhookConfiguration", group: "admissionregistration.k8s.io"),
                 ]),
             NameReference(kind: "Role", group: rbac, referrers: [FieldSpec("roleRef/name", kind: "RoleBinding", group: rbac)]),

@@ -102,6 +102,8 @@ public struct Kustomization: Sendable {
     public var deprecated: [String] = []
     /// Fields Slipway does not implement (helm, plugins, vars): building a kustomization that uses them fails.
     public var unsupported: [String] = []
+    /// Fields read but not honoured: each gets a warning naming it.
+    public var ignored: [String] = []
     /// True when the file held nothing but apiVersion and kind.
     public var isEmpty = false
 
@@ -207,6 +209,7 @@ public struct Kustomization: Sendable {
             for item in try entries.array() { vars.append(try Self.variable(item)) }
             if !entries.value.isNull { deprecated.append("vars") }
         }
+        if let metadata = f["buildMetadata"], !(try metadata.strings()).isEmpty { ignored.append("buildMetadata") }
         transformers = try f["transformers"]?.strings() ?? []
         generators = try f["generators"]?.strings() ?? []
         validators = try f["validators"]?.strings() ?? []

@@ -47,7 +47,9 @@ extension Build {
         return .build("external plugins disabled; unable to load external plugin '\(config.kind)'")
     }
 
-    static let builtinGenerators: Set<String> = ["ConfigMapGenerator", "SecretGenerator", "HelmChartInflationGenerator", "IAMPolicyGenerator"]
+    static let builtinGenerators: Set<String> = [
+        "ConfigMapGenerator", "SecretGenerator", "HelmChartInflationGenerator", "IAMPolicyGenerator",
+    ]
     static let builtinTransformers: Set<String> = [
         "AnnotationsTransformer", "HashTransformer", "ImageTagTransformer", "LabelTransformer", "NamespaceTransformer",
         "PatchJson6902Transformer", "PatchStrategicMergeTransformer", "PatchTransformer", "PrefixSuffixTransformer",
@@ -71,12 +73,14 @@ extension Build {
         }
     }
 
-    mutating func runGenerators(_ configs: [Resource], directory: String, file: String, into set: inout ResourceSet) throws(KustomizeError) {
+    mutating func runGenerators(_ configs: [Resource], directory: String, file: String, into set: inout ResourceSet) throws(KustomizeError)
+    {
         for config in configs {
             try Self.checkBuiltin(config, generator: true)
             let secret = config.kind == "SecretGenerator"
             let generator = try Self.decodePlugin(config) { (decoder) throws(KustomizeError) in
-                var args = try Kustomization.generator(decoder, secret: secret, field: "generators \(config.kind) '\(config.name)'", lenient: true)
+                var args = try Kustomization.generator(
+                    decoder, secret: secret, field: "generators \(config.kind) '\(config.name)'", lenient: true)
                 if args.name.isEmpty { args.name = config.name }
                 if args.namespace.isEmpty { args.namespace = config.namespace }
                 return args
@@ -85,7 +89,9 @@ extension Build {
         }
     }
 
-    mutating func runTransformers(_ configs: [Resource], directory: String, file: String, into set: inout ResourceSet) throws(KustomizeError) {
+    mutating func runTransformers(_ configs: [Resource], directory: String, file: String, into set: inout ResourceSet)
+        throws(KustomizeError)
+    {
         for config in configs {
             try Self.checkBuiltin(config, generator: false)
             try runTransformer(config, directory: directory, file: file, into: &set)
@@ -112,7 +118,9 @@ extension Build {
     mutating func runTransformer(_ config: Resource, directory: String, file: String, into set: inout ResourceSet) throws(KustomizeError) {
         let common = ["apiVersion", "kind", "metadata", "fieldSpecs"]
         func fields(_ known: [String]) throws(KustomizeError) -> [String: StrictDecoder] {
-            try Self.decodePlugin(config) { (decoder) throws(KustomizeError) in try decoder.fields(known: common + known, ignoringUnknown: true) }
+            try Self.decodePlugin(config) { (decoder) throws(KustomizeError) in
+                try decoder.fields(known: common + known, ignoringUnknown: true)
+            }
         }
         let field = "transformers \(config.kind) '\(config.name)'"
         switch config.kind {
@@ -141,7 +149,8 @@ extension Build {
             if config.kind != "PrefixTransformer" { try set.addAffix(try f["suffix"]?.string() ?? "", prefix: false, specs: specs) }
         case "ImageTagTransformer":
             let f = try fields(["imageTag"])
-            let image = try f["imageTag"].map { (decoder) throws(KustomizeError) in try Kustomization.image(decoder) } ?? Kustomization.Image()
+            let image =
+                try f["imageTag"].map { (decoder) throws(KustomizeError) in try Kustomization.image(decoder) } ?? Kustomization.Image()
             try set.setImages([image], specs: try Self.fieldSpecs(f) ?? [])
         case "ReplicaCountTransformer":
             let f = try fields(["replica"])

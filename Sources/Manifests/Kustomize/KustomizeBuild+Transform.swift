@@ -125,7 +125,7 @@ extension Build {
                 var index = 0
                 while index < set.resources.count {
                     if selector.matches(set.resources[index]) {
-                        if !merge(document.value, into: &set, at: index, options: patch.options) { continue }
+                        if !(try merge(document.value, into: &set, at: index, options: patch.options, source: source)) { continue }
                     }
                     index += 1
                 }
@@ -142,13 +142,15 @@ extension Build {
                         file: source,
                         message: "\(patch.field): multiple resources match strategic merge patch \"\(probe.idText)\"")
                 }
-                _ = merge(document.value, into: &set, at: index, options: patch.options)
+                _ = try merge(document.value, into: &set, at: index, options: patch.options, source: source)
             }
         }
     }
 
     /// Merges one strategic-merge patch document; false when the patch deleted the resource.
-    func merge(_ patch: ManifestValue, into set: inout ResourceSet, at index: Int, options: [String: Bool]) -> Bool {
+    func merge(
+        _ patch: ManifestValue, into set: inout ResourceSet, at index: Int, options: [String: Bool], source: String
+    ) throws(KustomizeError) -> Bool {
         let resource = set.resources[index]
         var patch = patch
         if options["allowNameChange"] != true {
@@ -170,10 +172,14 @@ extension Build {
         {
             explicitNulls = ManifestYAML.explicitNullPaths(text, document: document)
         }
-        guard
-            let merged = StrategicMerge.apply(
+        let result: ManifestValue?
+        do {
+            result = try StrategicMerge.apply(
                 patch, to: resource.object, builtin: builtin, kind: resource.kind, explicitNulls: explicitNulls)
-        else {
+        } catch .build(let message) {
+            throw .resource(file: source, message: "applying strategic merge patch to \(resource.idText): \(message)")
+        }
+        guard let merged = result else {
             set.remove(at: index)
             return false
         }

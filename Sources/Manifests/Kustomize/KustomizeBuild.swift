@@ -82,11 +82,25 @@ struct Build {
         let data = try read(file)
         let documents = try kustomizer.documents(data, file: file, dialect: .yaml11)
         let value = documents.first?.value ?? .object([:])
+        let kustomization: Kustomization
         do {
-            return try Kustomization(decoding: value)
+            kustomization = try Kustomization(decoding: value)
         } catch .decode(let message) {
             throw .kustomization(file: file, message: message)
         }
+        // kustomize's EnforceFields: the kind is Kustomization or Component, each with its own apiVersion.
+        var problems: [String] = []
+        if kustomization.kind != "Kustomization" && kustomization.kind != "Component" {
+            problems.append("kind should be Kustomization or Component")
+        }
+        let required = kustomization.kind == "Component" ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1"
+        if kustomization.apiVersion != required {
+            problems.append("apiVersion for \(kustomization.kind) should be \(required)")
+        }
+        guard problems.isEmpty else {
+            throw .kustomization(file: file, message: "Failed to read kustomization file: " + problems.joined(separator: "; "))
+        }
+        return kustomization
     }
 
     mutating func level(
@@ -113,6 +127,11 @@ struct Build {
             throw .kustomization(file: file, message: Self.refusal(field))
         }
         for field in kustomization.deprecated { warnings.append(Self.deprecationWarning(field)) }
+        for field in kustomization.ignored {
+            warnings.append(
+                "# Warning: '\(field)' in \(file) is not supported by slipway and is ignored: the output carries none of the "
+                    + "annotations or labels it asks for")
+        }
         let visiting = visiting + [directory]
 
         var set = initial ?? ResourceSet()
@@ -184,7 +203,9 @@ struct Build {
                     kustomization.validators, field: "validators", directory: directory, file: file, visiting: visiting)
                 let before = set.resources.map(\.object)
                 try runTransformers(configs, directory: directory, file: file, into: &set)
-                guard set.resources.map(\.object) == before else { throw KustomizeError.build("validator shouldn't modify the resource map") }
+                guard set.resources.map(\.object) == before else {
+                    throw KustomizeError.build("validator shouldn't modify the resource map")
+                }
             } catch .build(let message) {
                 throw .kustomization(file: file, message: "validators: \(message)")
             }

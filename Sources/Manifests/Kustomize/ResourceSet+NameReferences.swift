@@ -7,24 +7,26 @@ extension ResourceSet {
     mutating func fixNameReferences() throws(KustomizeError) {
         let candidates = resources.filter { !$0.previousIDs.isEmpty }
         guard !candidates.isEmpty else { return }
-        // Each rule with the objects it could resolve to; rules nothing in the build answers are skipped.
-        let rules: [(rule: BuiltinFieldSpecs.NameReference, targets: [Resource])] = config.nameReferences.compactMap { rule in
-            let targets = candidates.filter { candidate in
-                candidate.previousIDs.contains { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) }
+        // Each rule with the objects it could resolve to, by every earlier name; rules nothing answers are skipped.
+        var rules: [(rule: BuiltinFieldSpecs.NameReference, targets: [String: [Resource]])] = []
+        for rule in config.nameReferences {
+            var targets: [String: [Resource]] = [:]
+            for candidate in candidates
+            where candidate.previousIDs.contains(where: { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) })
+            {
+                for name in Set(candidate.previousIDs.map(\.name)) { targets[name, default: []].append(candidate) }
             }
-            return targets.isEmpty ? nil : (rule, targets)
+            if !targets.isEmpty { rules.append((rule, targets)) }
         }
         guard !rules.isEmpty else { return }
+        let everything = resources
         for index in resources.indices {
             let referrer = resources[index]
             var object = referrer.object
             for (rule, targets) in rules {
-                let specs = rule.referrers.filter { $0.applies(to: referrer, kind: referrer.originalKind) }
-                guard !specs.isEmpty else { continue }
-                let visible = targets.filter { Self.couldBeReferenced($0, by: referrer) }
-                guard !visible.isEmpty else { continue }
-                for spec in specs {
-                    let reference = NameReferenceFix(referrer: referrer, rule: rule, path: spec.path, candidates: visible)
+                for spec in rule.referrers where spec.applies(to: referrer, kind: referrer.originalKind) {
+                    let reference = NameReferenceFix(
+                        referrer: referrer, rule: rule, path: spec.path, targets: targets, everything: everything)
                     try object.visit(spec.path[...], create: false) { (value: inout ManifestValue) throws(KustomizeError) in
                         try reference.fix(&value)
                     }
@@ -51,7 +53,15 @@ struct NameReferenceFix {
     let referrer: Resource
     let rule: BuiltinFieldSpecs.NameReference
     let path: [String]
-    let candidates: [Resource]
+    /// The rule's possible targets by each name they have had.
+    let targets: [String: [Resource]]
+    /// Every object of the build (a reference's namespace is looked up among all it can reach).
+    let everything: [Resource]
+
+    /// The targets once called `name` that the referrer can reach.
+    func candidates(named name: String) -> [Resource] {
+        (targets[name] ?? []).filter { ResourceSet.couldBeReferenced($0, by: referrer) }
+    }
 
     func fix(_ value: inout ManifestValue) throws(KustomizeError) {
         switch value {
@@ -76,7 +86,9 @@ struct NameReferenceFix {
 
     func fixScalar(_ value: inout ManifestValue) throws(KustomizeError) {
         guard let name = value.scalarText else { return }
-        guard let referral = try select(name, from: candidates, sameIdentity: { Set($0.map(\.name)).count == 1 }) else { return }
+        guard let referral = try select(name, from: candidates(named: name), sameIdentity: { Set($0.map(\.name)).count == 1 }) else {
+            return
+        }
         if referral.name != name { value = .string(referral.name) }
     }
 
@@ -85,11 +97,17 @@ struct NameReferenceFix {
         guard case .object(var fields) = value else { return }
         guard let nameValue = fields["name"] else { throw failure("path config error; no 'name' field in node") }
         guard let name = nameValue.scalarText else { return }
-        var pool = candidates
+        let reachable = candidates(named: name)
+        var pool = reachable
         if let namespaceValue = fields["namespace"] {
+            // kustomize groups by namespace before it looks at names: by the first namespace objects had, else the
+            // current one.
             let namespace = namespaceValue.scalarText ?? ""
-            let original = candidates.filter { $0.originalEffectiveNamespace == namespace }
-            pool = original.isEmpty ? candidates.filter { $0.effectiveNamespace == namespace } : original
+            let original = reachable.filter { $0.originalEffectiveNamespace == namespace }
+            let anyOriginal = everything.contains {
+                $0.originalEffectiveNamespace == namespace && ResourceSet.couldBeReferenced($0, by: referrer)
+            }
+            pool = anyOriginal ? original : reachable.filter { $0.effectiveNamespace == namespace }
         }
         let same: ([Resource]) -> Bool = { Set($0.map { "\($0.namespace)/\($0.name)" }).count == 1 }
         guard let referral = try select(name, from: pool, sameIdentity: same) else { return }

@@ -12,7 +12,8 @@ extension ResourceSet {
     ) throws(KustomizeError) {
         guard !namespace.isEmpty else { return }
         let specs = (specs ?? [FieldSpec("metadata/name", kind: "Namespace", create: true)] + config.namespace).filter {
-            $0.path != ["metadata", "namespace"] && !(($0.kind == "RoleBinding" || $0.kind == "ClusterRoleBinding") && $0.path == ["subjects", "namespace"])
+            $0.path != ["metadata", "namespace"]
+                && !(($0.kind == "RoleBinding" || $0.kind == "ClusterRoleBinding") && $0.path == ["subjects", "namespace"])
         }
         func set(_ value: inout ManifestValue) {
             if unsetOnly, let current = value.scalarText, !current.isEmpty { return }

@@ -38,7 +38,8 @@ extension ResourceSet {
             let path = Self.varFieldPath(variable.fieldPath)
             guard let value = Self.values(at: path[...], in: holder.object).first else {
                 throw .build(
-                    "field specified in var '\(variable.name)' (\(variable.fieldPath)) not found in corresponding resource \(holder.idText)")
+                    "field specified in var '\(variable.name)' (\(variable.fieldPath)) not found in corresponding resource \(holder.idText)"
+                )
             }
             values[variable.name] = value
         }

@@ -9,10 +9,10 @@ enum StrategicMerge {
     /// kyaml keeps.
     static func apply(
         _ patch: ManifestValue, to target: ManifestValue, builtin: Bool, kind: String, explicitNulls: Set<[String]> = []
-    ) -> ManifestValue? {
+    ) throws(KustomizeError) -> ManifestValue? {
         guard let patchFields = patch.object else { return patch }
         let context = Context(builtin: builtin, kind: kind, path: [])
-        guard let merged = mergeMap(target.object, patchFields, context: context) else { return nil }
+        guard let merged = try mergeMap(target.object, patchFields, context: context) else { return nil }
         var path: [String] = []
         return droppingNulls(merged, context: context, keeping: explicitNulls, path: &path)
     }
@@ -20,7 +20,8 @@ enum StrategicMerge {
     /// The null fields a merge leaves behind dropped, as kyaml's walk does: maps are walked throughout and lists with
     /// a merge key element by element; other lists are taken whole. Nulls written out (`null`, `~`: the paths in
     /// `kept`, list positions as decimal text) survive.
-    static func droppingNulls(_ value: ManifestValue, context: Context, keeping kept: Set<[String]>, path: inout [String]) -> ManifestValue {
+    static func droppingNulls(_ value: ManifestValue, context: Context, keeping kept: Set<[String]>, path: inout [String]) -> ManifestValue
+    {
         guard case .object(let fields) = value else { return value }
         var result: [String: ManifestValue] = [:]
         for (key, field) in fields {
@@ -56,33 +57,47 @@ enum StrategicMerge {
 
     static func directive(_ fields: [String: ManifestValue]) -> String? { fields["$patch"]?.string }
 
+    /// kyaml's node kinds, for its "wrong node kind" error.
+    static func nodeKind(_ value: ManifestValue) -> String {
+        switch value {
+        case .object: "MappingNode"
+        case .array: "SequenceNode"
+        default: "ScalarNode"
+        }
+    }
+
     static func mergeMap(
         _ dest: [String: ManifestValue]?, _ patch: [String: ManifestValue], context: Context
-    ) -> ManifestValue? {
+    ) throws(KustomizeError) -> ManifestValue? {
         switch directive(patch) {
         case "delete":
             return nil
         case "replace":
             var replaced = patch
             replaced["$patch"] = nil
-            return mergeMap(nil, replaced, context: context)
+            return try mergeMap(nil, replaced, context: context)
         default:
             break
         }
         var result = dest ?? [:]
         for (key, value) in patch where key != "$patch" {
             let inner = context.appending(key)
+            // A patch may replace a field only with a value of the same kind (or null), as kyaml's walk requires.
+            if let existing = result[key], !existing.isNull, !value.isNull, nodeKind(existing) != nodeKind(value) {
+                throw .build(
+                    "wrong node kind at \(inner.path.joined(separator: ".")): expected \(nodeKind(existing)) but got \(nodeKind(value))")
+            }
             switch value {
             case .null:
                 result[key] = nil
             case .object(let fields):
-                if let merged = mergeMap(result[key]?.object, fields, context: inner) {
+                if let merged = try mergeMap(result[key]?.object, fields, context: inner) {
                     result[key] = merged
                 } else {
                     result[key] = nil
                 }
             case .array(let items):
-                result[key] = .array(mergeList(result[key]?.array ?? [], items, field: key, context: inner))
+                result[key] = .array(try mergeList(result[key]?.array ?? [], items, field: key, context: inner))
             default:
                 result[key] = value
             }
@@ -92,31 +107,41 @@ enum StrategicMerge {
 
     static func mergeList(
         _ dest: [ManifestValue], _ patch: [ManifestValue], field: String, context: Context
-    ) -> [ManifestValue] {
+    ) throws(KustomizeError) -> [ManifestValue] {
         let replace = patch.contains { $0.object.map { directive($0) == "replace" } ?? false }
         let elements = patch.filter { !($0.object.map { directive($0) == "replace" } ?? false) }
         guard !replace, let key = mergeKey(field: field, context: context),
             elements.allSatisfy({ $0.object != nil }), dest.allSatisfy({ $0.object != nil })
         else {
-            return elements.compactMap { element in
-                guard let fields = element.object else { return element }
-                return mergeMap(nil, fields, context: context)
+            var result: [ManifestValue] = []
+            for element in elements {
+                guard let fields = element.object else {
+                    result.append(element)
+                    continue
+                }
+                if let merged = try mergeMap(nil, fields, context: context) { result.append(merged) }
             }
+            return result
         }
         var remaining = dest
         var merged: [ManifestValue] = []
+        // kyaml merges by key value: a value the patch lists twice counts once, as its first element.
+        var seen: Set<ManifestValue> = []
         for element in elements {
             guard let fields = element.object else { continue }
             let keyValue = fields[key]
+            if let keyValue {
+                guard seen.insert(keyValue).inserted else { continue }
+            }
             let match = keyValue.flatMap { value in remaining.firstIndex { $0.object?[key] == value } }
             if directive(fields) == "delete" {
                 if let match { remaining.remove(at: match) }
                 continue
             }
             if let match {
-                if let result = mergeMap(remaining[match].object, fields, context: context) { merged.append(result) }
+                if let result = try mergeMap(remaining[match].object, fields, context: context) { merged.append(result) }
                 remaining.remove(at: match)
-            } else if let result = mergeMap(nil, fields, context: context) {
+            } else if let result = try mergeMap(nil, fields, context: context) {
                 merged.append(result)
             }
         }
