@@ -7,24 +7,30 @@ extension ResourceSet {
     mutating func fixNameReferences() throws(KustomizeError) {
         let candidates = resources.filter { !$0.previousIDs.isEmpty }
         guard !candidates.isEmpty else { return }
-        // Each rule with the objects it could resolve to, by every earlier name; rules nothing answers are skipped.
-        var rules: [(rule: BuiltinFieldSpecs.NameReference, targets: [String: [Resource]])] = []
+        let earlierKinds = candidates.map { Set($0.previousIDs.map(\.kind)) }
+        let earlierNames = candidates.map { Set($0.previousIDs.map(\.name)) }
+        // Each rule with the objects it could resolve to, by every earlier name, and its referrer specs by kind; rules
+        // nothing answers are skipped.
+        var rules: [(rule: BuiltinFieldSpecs.NameReference, targets: [String: [Resource]], specs: [String: [FieldSpec]])] = []
         for rule in config.nameReferences {
             var targets: [String: [Resource]] = [:]
-            for candidate in candidates
-            where candidate.previousIDs.contains(where: { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) })
+            for (offset, candidate) in candidates.enumerated()
+            where earlierKinds[offset].contains(rule.kind)
+                && rule.targets(kind: rule.kind, group: candidate.group, version: candidate.version)
             {
-                for name in Set(candidate.previousIDs.map(\.name)) { targets[name, default: []].append(candidate) }
+                for name in earlierNames[offset] { targets[name, default: []].append(candidate) }
             }
-            if !targets.isEmpty { rules.append((rule, targets)) }
+            guard !targets.isEmpty else { continue }
+            rules.append((rule, targets, Dictionary(grouping: rule.referrers, by: \.kind)))
         }
         guard !rules.isEmpty else { return }
         let everything = resources
-        for index in resources.indices {
-            let referrer = resources[index]
+        for index in everything.indices {
+            let referrer = everything[index]
+            let kind = referrer.originalKind
             var object = referrer.object
-            for (rule, targets) in rules {
-                for spec in rule.referrers where spec.applies(to: referrer, kind: referrer.originalKind) {
+            for (rule, targets, specsByKind) in rules {
+                for spec in (specsByKind[kind] ?? []) + (specsByKind[""] ?? []) where spec.applies(to: referrer, kind: kind) {
                     let reference = NameReferenceFix(
                         referrer: referrer, rule: rule, path: spec.path, targets: targets, everything: everything)
                     try object.visit(spec.path[...], create: false) { (value: inout ManifestValue) throws(KustomizeError) in

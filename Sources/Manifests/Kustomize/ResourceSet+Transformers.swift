@@ -150,18 +150,21 @@ extension ResourceSet {
     /// `images:` — or an ImageTagTransformer, whose `fieldSpecs` replace the built-in ones (the walk over every
     /// `containers` list runs either way, as kustomize's legacy filter does).
     mutating func setImages(_ images: [Kustomization.Image], specs given: [FieldSpec]? = nil) throws(KustomizeError) {
+        guard !images.isEmpty else { return }
         let imageSpecs = given ?? (BuiltinFieldSpecs.images + config.images)
-        for image in images {
-            let matcher = ImageMatcher(name: image.name)
-            for index in resources.indices {
-                let resource = resources[index]
-                // Most resources hold no matching image: look before copying anything.
-                let specs = imageSpecs.filter {
-                    $0.applies(to: resource) && resource.object.anyString(at: $0.path[...], where: matcher.matches)
-                }
-                let walk = resource.kind != "CustomResourceDefinition" && resource.object.hasContainerImage(matching: matcher)
+        let matchers = images.map { ImageMatcher(name: $0.name) }
+        // Resource by resource (each is independent), the entries in order: a resource's image strings are gathered
+        // once, so the many entries that match none of them cost a string comparison instead of a walk of the object.
+        for index in resources.indices {
+            let applicable = imageSpecs.filter { $0.applies(to: resources[index]) }
+            let walksContainers = resources[index].kind != "CustomResourceDefinition"
+            var object = resources[index].object
+            var strings = Self.imageStrings(in: object, specs: applicable, containers: walksContainers)
+            var changed = false
+            for (image, matcher) in zip(images, matchers) where strings.contains(where: matcher.matches) {
+                let specs = applicable.filter { object.anyString(at: $0.path[...], where: matcher.matches) }
+                let walk = walksContainers && object.hasContainerImage(matching: matcher)
                 guard !specs.isEmpty || walk else { continue }
-                var object = resource.object
                 // kustomize runs its field-spec pass and its legacy walker; both touch the standard pod-spec paths.
                 for spec in specs {
                     try object.visit(spec.path[...], create: false) { value in
@@ -171,13 +174,52 @@ extension ResourceSet {
                     }
                 }
                 if walk { object.updateContainerImages(matcher: matcher, image: image) }
-                resources[index].object = object
+                changed = true
+                strings = Self.imageStrings(in: object, specs: applicable, containers: walksContainers)
             }
+            if changed { resources[index].object = object }
         }
+    }
+
+    /// Every string an image entry could rewrite: at the image field specs, and every container's image.
+    static func imageStrings(in object: ManifestValue, specs: [FieldSpec], containers: Bool) -> [String] {
+        var strings: [String] = []
+        for spec in specs { object.collectStrings(at: spec.path[...], into: &strings) }
+        if containers { object.collectContainerImages(into: &strings) }
+        return strings
     }
 }
 
 extension ManifestValue {
+    /// The strings at `path` (through lists).
+    func collectStrings(at path: ArraySlice<String>, into strings: inout [String]) {
+        switch self {
+        case .string(let text): if path.isEmpty { strings.append(text) }
+        case .array(let items): for item in items { item.collectStrings(at: path, into: &strings) }
+        case .object(let fields):
+            guard let key = path.first, let child = fields[key] else { return }
+            child.collectStrings(at: path.dropFirst(), into: &strings)
+        default: return
+        }
+    }
+
+    /// The images of every `containers` / `initContainers` list at any depth.
+    func collectContainerImages(into strings: inout [String]) {
+        switch self {
+        case .object(let fields):
+            for (key, child) in fields {
+                if key == "containers" || key == "initContainers", case .array(let items) = child {
+                    for item in items { if let image = item.object?["image"]?.string { strings.append(image) } }
+                }
+                child.collectContainerImages(into: &strings)
+            }
+        case .array(let items):
+            for item in items { item.collectContainerImages(into: &strings) }
+        default:
+            return
+        }
+    }
+
     /// Whether a string at `path` (through lists) satisfies `predicate`, without copying anything.
     func anyString(at path: ArraySlice<String>, where predicate: (String) -> Bool) -> Bool {
         switch self {
