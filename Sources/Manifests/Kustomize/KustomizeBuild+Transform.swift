@@ -179,9 +179,15 @@ extension Build {
         } catch .build(let message) {
             throw .resource(file: source, message: "applying strategic merge patch to \(resource.idText): \(message)")
         }
-        guard let merged = result else {
+        guard var merged = result else {
             set.remove(at: index)
             return false
+        }
+        // A patch never moves its object: kustomize puts the namespace back (a patch names the object by the
+        // namespace it had, which may since have changed).
+        if case .object(var metadata)? = merged["metadata"] {
+            metadata["namespace"] = resource.namespace.isEmpty ? nil : .string(resource.namespace)
+            merged["metadata"] = .object(metadata)
         }
         set.resources[index].object = merged
         let newName = set.resources[index].name
