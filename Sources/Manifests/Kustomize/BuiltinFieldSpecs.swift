@@ -146,7 +146,7 @@ enum BuiltinFieldSpecs {
     }()
 
     /// A name-reference rule: fields of referrers that name an object of `kind` (and, where set, `group` and `version`).
-    struct NameReference: Sendable {
+    struct NameReference: Sendable, Hashable {
         var kind: String
         var group = ""
         var version = ""

@@ -172,6 +172,8 @@ struct Build {
                 try runGenerators(configs, directory: directory, file: file, into: &set)
             } catch .build(let message) {
                 throw .kustomization(file: file, message: "generators: \(message)")
+            } catch .decode(let message) {
+                throw .kustomization(file: file, message: "generators: \(message)")
             }
         }
         for (index, entry) in kustomization.components.enumerated() {
@@ -195,6 +197,8 @@ struct Build {
                 try runTransformers(configs, directory: directory, file: file, into: &set)
             } catch .build(let message) {
                 throw .kustomization(file: file, message: "transformers: \(message)")
+            } catch .decode(let message) {
+                throw .kustomization(file: file, message: "transformers: \(message)")
             }
         }
         if !kustomization.validators.isEmpty {
@@ -207,6 +211,8 @@ struct Build {
                     throw KustomizeError.build("validator shouldn't modify the resource map")
                 }
             } catch .build(let message) {
+                throw .kustomization(file: file, message: "validators: \(message)")
+            } catch .decode(let message) {
                 throw .kustomization(file: file, message: "validators: \(message)")
             }
         }

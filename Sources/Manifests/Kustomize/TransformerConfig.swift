@@ -11,7 +11,8 @@ struct TransformerConfig: Sendable {
     var varReferences = BuiltinFieldSpecs.varReferences
 
     mutating func merge(_ other: TransformerConfig) {
-        func union(_ a: [FieldSpec], _ b: [FieldSpec]) -> [FieldSpec] { a + b.filter { !a.contains($0) } }
+        // Most merges join two copies of the built-in tables (one storage, so `==` answers at once): nothing to add.
+        func union(_ a: [FieldSpec], _ b: [FieldSpec]) -> [FieldSpec] { b.isEmpty || a == b ? a : a + b.filter { !a.contains($0) } }
         commonLabels = union(commonLabels, other.commonLabels)
         templateLabels = union(templateLabels, other.templateLabels)
         commonAnnotations = union(commonAnnotations, other.commonAnnotations)
@@ -19,6 +20,7 @@ struct TransformerConfig: Sendable {
         namespace = union(namespace, other.namespace)
         replicas = union(replicas, other.replicas)
         varReferences = union(varReferences, other.varReferences)
+        guard other.nameReferences != nameReferences else { return }
         for reference in other.nameReferences {
             if let index = nameReferences.firstIndex(where: { $0.kind == reference.kind && $0.group == reference.group }) {
                 let extra = reference.referrers.filter { !nameReferences[index].referrers.contains($0) }
