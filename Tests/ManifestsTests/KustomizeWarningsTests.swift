@@ -22,6 +22,13 @@ struct KustomizeWarningsTests {
         #expect(try output.yaml().contains("config.kubernetes.io/origin") == false)
     }
 
+    @Test func crdsAreNamedAsIgnored() async throws {
+        let output = try await Self.build([
+            "kustomization.yaml": "resources: [cm.yaml]\ncrds: [widget-schema.json]\n", "cm.yaml": Self.configMap,
+        ])
+        #expect(output.warnings.contains { $0.contains("'crds'") && $0.contains("ignored") }, "\(output.warnings)")
+    }
+
     @Test func varsNeverReplacedAreNamed() async throws {
         let output = try await Self.build([
             "kustomization.yaml": "resources: [cm.yaml]\nvars:\n- name: UNUSED\n  objref: {kind: ConfigMap, name: c, apiVersion: v1}\n",

@@ -100,7 +100,8 @@ public struct Kustomization: Sendable {
     public var legacyOrderLast: [String]?
     /// Deprecated fields present, for kustomize's warnings.
     public var deprecated: [String] = []
-    /// Fields Slipway does not implement (helm, plugins, vars): building a kustomization that uses them fails.
+    /// Fields Slipway does not implement (helm charts, a custom OpenAPI schema): building a kustomization that uses them
+    /// fails.
     public var unsupported: [String] = []
     /// Fields read but not honoured: each gets a warning naming it.
     public var ignored: [String] = []
@@ -196,6 +197,7 @@ public struct Kustomization: Sendable {
         for item in try f["replacements"]?.array() ?? [] { replacements.append(try Self.replacementSource(item)) }
         configurations = try f["configurations"]?.strings() ?? []
         crds = try f["crds"]?.strings() ?? []
+        if !crds.isEmpty { ignored.append("crds") }
         if let sort = f["sortOptions"] {
             let sf = try sort.fields(known: ["order", "legacySortOptions"])
             sortOrder = try sf["order"]?.string()

@@ -128,9 +128,11 @@ struct Build {
         }
         for field in kustomization.deprecated { warnings.append(Self.deprecationWarning(field)) }
         for field in kustomization.ignored {
-            warnings.append(
-                "# Warning: '\(field)' in \(file) is not supported by slipway and is ignored: the output carries none of the "
-                    + "annotations or labels it asks for")
+            let consequence =
+                field == "crds"
+                ? "the name references those definitions declare are not followed"
+                : "the output carries none of the annotations or labels it asks for"
+            warnings.append("# Warning: '\(field)' in \(file) is not supported by slipway and is ignored: \(consequence)")
         }
         let visiting = visiting + [directory]
 
