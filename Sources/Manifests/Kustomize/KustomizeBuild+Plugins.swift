@@ -41,6 +41,17 @@ extension Build {
         return configs
     }
 
+    /// Runs one plugin phase of a level, naming the kustomization and the field in the errors that name no file.
+    static func naming(_ file: String, _ field: String, _ body: () async throws(KustomizeError) -> Void) async throws(KustomizeError) {
+        do {
+            try await body()
+        } catch .build(let message) {
+            throw .kustomization(file: file, message: "\(field): \(message)")
+        } catch .decode(let message) {
+            throw .kustomization(file: file, message: "\(field): \(message)")
+        }
+    }
+
     /// Rejects what kustomize would not load, naming the plugin; nil for a built-in one.
     static func externalPluginError(_ config: Resource) -> KustomizeError? {
         guard config.apiVersion != "builtin" else { return nil }
@@ -154,10 +165,8 @@ extension Build {
             try set.setImages([image], specs: try Self.fieldSpecs(f) ?? [])
         case "ReplicaCountTransformer":
             let f = try fields(["replica"])
-            let replica = try Self.decodePlugin(config) { (_) throws(KustomizeError) -> Kustomization.Replica in
-                let rf = try f["replica"]?.fields(known: ["name", "count"], ignoringUnknown: true) ?? [:]
-                return Kustomization.Replica(name: try rf["name"]?.string() ?? "", count: try rf["count"]?.int() ?? 0)
-            }
+            let rf = try f["replica"]?.fields(known: ["name", "count"], ignoringUnknown: true) ?? [:]
+            let replica = Kustomization.Replica(name: try rf["name"]?.string() ?? "", count: try rf["count"]?.int() ?? 0)
             try set.setReplicas([replica], file: file, specs: try Self.fieldSpecs(f) ?? [])
         case "PatchTransformer":
             let f = try fields(["path", "patch", "target", "options"])

@@ -148,7 +148,7 @@ extension Build {
     }
 
     /// Merges one strategic-merge patch document; false when the patch deleted the resource.
-    func merge(
+    mutating func merge(
         _ patch: ManifestValue, into set: inout ResourceSet, at index: Int, options: [String: Bool], source: String
     ) throws(KustomizeError) -> Bool {
         let resource = set.resources[index]
@@ -167,10 +167,13 @@ extension Build {
         if options["allowNameChange"] == true || options["allowKindChange"] == true { set.resources[index].storePreviousID() }
         let builtin = StrategicMerge.isBuiltin(group: resource.group)
         var explicitNulls: Set<[String]> = []
-        if resource.object.containsNullField, let document = resource.documentIndex, let data = inputs[resource.origin],
-            let text = String(data: data, encoding: .utf8)
-        {
-            explicitNulls = ManifestYAML.explicitNullPaths(text, document: document)
+        if resource.object.containsNullField, let document = resource.documentIndex {
+            if self.explicitNulls[resource.origin] == nil {
+                let text = inputs[resource.origin].flatMap { String(data: $0, encoding: .utf8) } ?? ""
+                self.explicitNulls[resource.origin] = ManifestYAML.explicitNullPaths(text)
+            }
+            let documents = self.explicitNulls[resource.origin] ?? []
+            if documents.indices.contains(document) { explicitNulls = documents[document] }
         }
         let result: ManifestValue?
         do {

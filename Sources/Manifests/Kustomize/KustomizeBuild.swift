@@ -10,6 +10,8 @@ struct Build {
     var topKustomization: Kustomization?
     /// The root's kustomization file: what errors found only once the build is complete (references, vars) name.
     var topFile = ""
+    /// Per resource file, the explicit nulls of each document (read again only when a strategic merge needs them).
+    var explicitNulls: [String: [Set<[String]>]] = [:]
     /// The commit each remote base resolved to, so a cached render is reused only while they stay the same.
     var remoteCommits: [RemoteSpec: String] = [:]
     /// The checkout of the remote base being built, if any: nothing it names may lie outside it.
@@ -168,14 +170,10 @@ struct Build {
         }
         try generate(kustomization, directory: directory, file: file, into: &set)
         if !kustomization.generators.isEmpty {
-            do {
+            try await Self.naming(file, "generators") { () async throws(KustomizeError) in
                 let configs = try await pluginConfigs(
                     kustomization.generators, field: "generators", directory: directory, file: file, visiting: visiting)
                 try runGenerators(configs, directory: directory, file: file, into: &set)
-            } catch .build(let message) {
-                throw .kustomization(file: file, message: "generators: \(message)")
-            } catch .decode(let message) {
-                throw .kustomization(file: file, message: "generators: \(message)")
             }
         }
         for (index, entry) in kustomization.components.enumerated() {
@@ -193,18 +191,14 @@ struct Build {
         }
         try transform(&set, kustomization, directory: directory, file: file)
         if !kustomization.transformers.isEmpty {
-            do {
+            try await Self.naming(file, "transformers") { () async throws(KustomizeError) in
                 let configs = try await pluginConfigs(
                     kustomization.transformers, field: "transformers", directory: directory, file: file, visiting: visiting)
                 try runTransformers(configs, directory: directory, file: file, into: &set)
-            } catch .build(let message) {
-                throw .kustomization(file: file, message: "transformers: \(message)")
-            } catch .decode(let message) {
-                throw .kustomization(file: file, message: "transformers: \(message)")
             }
         }
         if !kustomization.validators.isEmpty {
-            do throws(KustomizeError) {
+            try await Self.naming(file, "validators") { () async throws(KustomizeError) in
                 let configs = try await pluginConfigs(
                     kustomization.validators, field: "validators", directory: directory, file: file, visiting: visiting)
                 let before = set.resources.map(\.object)
@@ -212,10 +206,6 @@ struct Build {
                 guard set.resources.map(\.object) == before else {
                     throw KustomizeError.build("validator shouldn't modify the resource map")
                 }
-            } catch .build(let message) {
-                throw .kustomization(file: file, message: "validators: \(message)")
-            } catch .decode(let message) {
-                throw .kustomization(file: file, message: "validators: \(message)")
             }
         }
         try set.mergeVars(kustomization.vars, file: file)

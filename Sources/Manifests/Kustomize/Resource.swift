@@ -89,10 +89,7 @@ public struct Resource: Sendable {
     }
 
     /// The effective namespace it was first given.
-    var originalEffectiveNamespace: String {
-        guard let first = previousIDs.first else { return effectiveNamespace }
-        return isClusterScoped ? Self.clusterScopeMarker : first.namespace
-    }
+    var originalEffectiveNamespace: String { previousIDs.first?.namespace ?? effectiveNamespace }
 
     /// The kind it was first given.
     var originalKind: String { previousIDs.first?.kind ?? kind }

@@ -24,15 +24,16 @@ extension ResourceSet {
             rules.append((rule, targets, Dictionary(grouping: rule.referrers, by: \.kind)))
         }
         guard !rules.isEmpty else { return }
-        let everything = resources
-        for index in everything.indices {
-            let referrer = everything[index]
+        // A reference map's namespace is looked up among every object by the namespace it first had.
+        let byOriginalNamespace = Dictionary(grouping: resources, by: \.originalEffectiveNamespace)
+        for index in resources.indices {
+            let referrer = resources[index]
             let kind = referrer.originalKind
             var object = referrer.object
             for (rule, targets, specsByKind) in rules {
                 for spec in (specsByKind[kind] ?? []) + (specsByKind[""] ?? []) where spec.applies(to: referrer, kind: kind) {
                     let reference = NameReferenceFix(
-                        referrer: referrer, rule: rule, path: spec.path, targets: targets, everything: everything)
+                        referrer: referrer, rule: rule, path: spec.path, targets: targets, byOriginalNamespace: byOriginalNamespace)
                     try object.visit(spec.path[...], create: false) { (value: inout ManifestValue) throws(KustomizeError) in
                         try reference.fix(&value)
                     }
@@ -61,8 +62,8 @@ struct NameReferenceFix {
     let path: [String]
     /// The rule's possible targets by each name they have had.
     let targets: [String: [Resource]]
-    /// Every object of the build (a reference's namespace is looked up among all it can reach).
-    let everything: [Resource]
+    /// Every object of the build by the namespace it first had.
+    let byOriginalNamespace: [String: [Resource]]
 
     /// The targets once called `name` that the referrer can reach.
     func candidates(named name: String) -> [Resource] {
@@ -92,7 +93,7 @@ struct NameReferenceFix {
 
     func fixScalar(_ value: inout ManifestValue) throws(KustomizeError) {
         guard let name = value.scalarText else { return }
-        guard let referral = try select(name, from: candidates(named: name), sameIdentity: { Set($0.map(\.name)).count == 1 }) else {
+        guard let referral = try select(from: candidates(named: name), sameIdentity: { Set($0.map(\.name)).count == 1 }) else {
             return
         }
         if referral.name != name { value = .string(referral.name) }
@@ -110,29 +111,22 @@ struct NameReferenceFix {
             // current one.
             let namespace = namespaceValue.scalarText ?? ""
             let original = reachable.filter { $0.originalEffectiveNamespace == namespace }
-            let anyOriginal = everything.contains {
-                $0.originalEffectiveNamespace == namespace && ResourceSet.couldBeReferenced($0, by: referrer)
-            }
+            let anyOriginal = (byOriginalNamespace[namespace] ?? []).contains { ResourceSet.couldBeReferenced($0, by: referrer) }
             pool = anyOriginal ? original : reachable.filter { $0.effectiveNamespace == namespace }
         }
         let same: ([Resource]) -> Bool = { Set($0.map { "\($0.namespace)/\($0.name)" }).count == 1 }
-        guard let referral = try select(name, from: pool, sameIdentity: same) else { return }
+        guard let referral = try select(from: pool, sameIdentity: same) else { return }
         if referral.name == name && referral.namespace.isEmpty { return }
         fields["name"] = .string(referral.name)
         if !referral.namespace.isEmpty { fields["namespace"] = .string(referral.namespace) }
         value = .object(fields)
     }
 
-    /// kustomize's `selectReferral`: objects once called `name`, of the rule's kind (a `roleRef` also by its own kind
-    /// and group), reachable from the referrer's namespace; ties go to the one whose prefixes and suffixes match the
-    /// referrer's.
-    func select(
-        _ name: String, from pool: [Resource], sameIdentity: ([Resource]) -> Bool
-    ) throws(KustomizeError) -> Resource? {
-        var chosen = pool.filter { candidate in
-            candidate.previousIDs.contains { $0.name == name }
-                && candidate.previousIDs.contains { rule.targets(kind: $0.kind, group: candidate.group, version: candidate.version) }
-        }
+    /// kustomize's `selectReferral` over a pool already of objects once called `name` and of the rule's kind: a
+    /// `roleRef` also by its own kind and group, reachable from the referrer's namespace; ties go to the one whose
+    /// prefixes and suffixes match the referrer's.
+    func select(from pool: [Resource], sameIdentity: ([Resource]) -> Bool) throws(KustomizeError) -> Resource? {
+        var chosen = pool
         if path.count >= 2, path.suffix(2) == ["roleRef", "name"], let roleRef = referrer.object["roleRef"]?.object,
             let group = roleRef["apiGroup"].flatMap({ $0.isNull ? nil : $0.scalarText }),
             let kind = roleRef["kind"].flatMap({ $0.isNull ? nil : $0.scalarText })

@@ -13,14 +13,17 @@ extension ResourceSet {
             }
             if let index = matched.first { resources[index].varNames.append(variable.name) }
         }
-        try addVars(incoming, file: file)
+        do {
+            try addVars(incoming)
+        } catch .build(let message) {
+            throw .kustomization(file: file, message: "vars: \(message)")
+        }
     }
 
-    mutating func addVars(_ incoming: [Kustomization.Var], file: String) throws(KustomizeError) {
+    /// Adds vars to the set; each name may come once, from whichever level.
+    mutating func addVars(_ incoming: [Kustomization.Var]) throws(KustomizeError) {
         for variable in incoming {
-            guard !vars.contains(where: { $0.name == variable.name }) else {
-                throw .kustomization(file: file, message: "vars: var '\(variable.name)' already encountered")
-            }
+            guard !vars.contains(where: { $0.name == variable.name }) else { throw .build("var '\(variable.name)' already encountered") }
             vars.append(variable)
         }
     }

@@ -22,10 +22,7 @@ struct ResourceSet: Sendable {
     mutating func append(contentsOf other: ResourceSet) throws(KustomizeError) {
         for resource in other.resources { try append(resource) }
         config.merge(other.config)
-        for variable in other.vars {
-            guard !vars.contains(where: { $0.name == variable.name }) else { throw .build("var '\(variable.name)' already encountered") }
-            vars.append(variable)
-        }
+        try addVars(other.vars)
     }
 
     /// Recomputes identities after transformers renamed or moved resources.

@@ -29,25 +29,23 @@ public enum ManifestYAML {
         return result
     }
 
-    /// The paths (keys, and list positions as decimal text) of the nulls written out (`null`, `~`) in the
-    /// `index`th non-empty document of `text`; nulls left empty (`key:`) are not among them. kyaml keeps the first kind
-    /// through a strategic merge and drops the second.
-    static func explicitNullPaths(_ text: String, document index: Int) -> Set<[String]> {
+    /// For each non-empty document of `text` (numbered as `documents` numbers them), the paths (keys, and list
+    /// positions as decimal text) of the nulls written out (`null`, `~`); nulls left empty (`key:`) are not among them.
+    /// kyaml keeps the first kind through a strategic merge and drops the second. The text has been parsed once
+    /// already, so a failure here leaves what was found so far.
+    static func explicitNullPaths(_ text: String) -> [Set<[String]>] {
         guard let parser = try? Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8) else { return [] }
-        var current = 0
+        var result: [Set<[String]>] = []
         while let root = try? parser.nextRoot() {
             if case .scalar(let scalar) = root, scalar.string.isEmpty || ScalarResolver.resolve(scalar.string, dialect: .yaml12) == .null {
                 continue
             }
-            if current == index {
-                var found: Set<[String]> = []
-                var path: [String] = []
-                collectExplicitNulls(root, path: &path, into: &found, depth: 0)
-                return found
-            }
-            current += 1
+            var found: Set<[String]> = []
+            var path: [String] = []
+            collectExplicitNulls(root, path: &path, into: &found, depth: 0)
+            result.append(found)
         }
-        return []
+        return result
     }
 
     private static func collectExplicitNulls(_ node: Node, path: inout [String], into found: inout Set<[String]>, depth: Int) {
