@@ -1,5 +1,5 @@
-// Linux calls the Glibc module does not bring: extended attributes (overlayfs markers), and a spawn whose child
-// cannot outlive the thread that started it.
+// Linux calls the Glibc module does not bring: extended attributes (overlayfs markers), a spawn whose child cannot
+// outlive the thread that started it, and a signal handler (which Swift cannot write: it must be async-signal-safe).
 #include <sys/xattr.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -33,4 +33,41 @@ static inline pid_t slipway_spawn_bound(const char *path, char *const argv[], ch
     sigprocmask(SIG_SETMASK, &none, NULL);
     execve(path, argv, envp);
     _exit(127);
+}
+
+#include <errno.h>
+
+/// The write end of the pipe `slipway_signal_pipe` hands termination signals to; -1 until it is installed.
+static int slipway_signal_write_end = -1;
+
+/// Writes the signal's number to the pipe: write(2) is async-signal-safe, and errno is put back for the code the
+/// signal interrupted. A full pipe drops the byte rather than block inside a handler.
+static void slipway_signal_to_pipe(int number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)number;
+    ssize_t written = write(slipway_signal_write_end, &byte, 1);
+    (void)written;
+    errno = saved;
+}
+
+/// Handles SIGINT and SIGTERM with a real handler that writes each signal's number to a pipe, and returns the pipe's
+/// read end (or -1). Unlike ignoring a signal and waiting for it elsewhere, a handled signal is never discarded: the
+/// kernel delivers it to whichever thread does not block it. A handled signal goes back to its default action in a
+/// child at execve, so steps and helpers start with standard signal handling.
+static inline int slipway_signal_pipe(void) {
+    int ends[2];
+    if (pipe(ends) != 0) return -1;
+    if (fcntl(ends[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(ends[1], F_SETFD, FD_CLOEXEC) != 0
+        || fcntl(ends[1], F_SETFL, O_NONBLOCK) != 0) {
+        close(ends[0]);
+        close(ends[1]);
+        return -1;
+    }
+    slipway_signal_write_end = ends[1];
+    struct sigaction handled;
+    handled.sa_handler = slipway_signal_to_pipe;
+    handled.sa_flags = SA_RESTART;
+    sigemptyset(&handled.sa_mask);
+    if (sigaction(SIGINT, &handled, NULL) != 0 || sigaction(SIGTERM, &handled, NULL) != 0) return -1;
+    return ends[0];
 }

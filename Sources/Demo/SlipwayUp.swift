@@ -14,7 +14,6 @@ import ServiceLifecycle
 import Store
 import TargetKit
 import Targets
-import UnixSignals
 
 /// `slipway up`: the whole system on this machine, from `git push` to a verified canary — a demo workspace, Slipway's
 /// registry, the local target, the sync engine and the canary controller — then a good and a bad release, or (with
@@ -94,7 +93,7 @@ public struct SlipwayUp: Sendable {
             registryPortSink.finish()
         }
         let services = ServiceGroup(
-            services: [registryServer, sync, controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [registryServer, sync, controller], logger: logger)
 
         let listen = status["listen"]?.string ?? "http://127.0.0.1:\(options.localSettings.port)"
         let port = URL(string: listen)?.port ?? options.localSettings.port
@@ -131,7 +130,7 @@ public struct SlipwayUp: Sendable {
         }
         return try await withThrowingTaskGroup(of: Ended.self) { tasks in
             tasks.addTask {
-                do { try await services.run() } catch is CancellationError {
+                do { try await services.runUntilTerminationSignal() } catch is CancellationError {
                     // A signal's shutdown can surface as a service's cancellation: stopping is what was asked.
                 }
                 return .services

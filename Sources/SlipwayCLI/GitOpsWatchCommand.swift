@@ -5,7 +5,6 @@ import Foundation
 import GitOps
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
 /// `slipway gitops watch`: the sync controller and the canary controller as a long-running process.
 struct GitOpsWatchCommand: AsyncParsableCommand {
@@ -29,10 +28,10 @@ struct GitOpsWatchCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let records = await stack.sync.records()
         let services = ServiceGroup(
-            services: [stack.sync, stack.controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [stack.sync, stack.controller], logger: logger)
         print("watching \(applications.count) application\(applications.count == 1 ? "" : "s") from \(options.config)")
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
+            group.addTask { try await services.runUntilTerminationSignal() }
             group.addTask {
                 for await record in records {
                     let line =

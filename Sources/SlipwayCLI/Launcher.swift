@@ -1,6 +1,5 @@
 import ArgumentParser
 import Core
-import Dispatch
 import Foundation
 import Runner
 import Synchronization
@@ -17,43 +16,33 @@ public enum Launcher {
             await KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
             return
         }
-        // Off the main actor, and the signal handlers on a queue of their own: a command busy on the main thread must
+        // Off the main actor, and the signals heard on a thread of their own: a command busy on every thread it has must
         // not keep a signal from being handled.
+        let signals = TerminationSignals.shared
         let command = Task.detached { await SlipwayMain.main() }
-        let signalQueue = DispatchQueue(label: "slipway.signals")
         let allowance = shutdownAllowance(Array(CommandLine.arguments.dropFirst()))
         let signalled = Mutex(0)
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)
-            source.setEventHandler {
-                // Signals that arrive before the handler runs are delivered as one event: `data` counts them.
-                let received = max(1, Int(source.data))
-                let count = signalled.withLock {
-                    $0 += received
-                    return $0
-                }
-                // A second signal, or a command that does not finish within its allowance (a computation that never
-                // looks at cancellation), ends the process: Slipway never ignores SIGTERM or SIGINT.
-                if count > 1 { exit(128 + sig) }
-                command.cancel()
-                Thread.detachNewThread {
-                    let start = Date()
-                    // With no child process left to tear down, a second is plenty for cooperative code to finish.
-                    while Date().timeIntervalSince(start) < allowance.seconds {
-                        Thread.sleep(forTimeInterval: 0.1)
-                        if !allowance.isService, Date().timeIntervalSince(start) >= 1, !hasChildProcesses() { break }
-                    }
-                    FileHandle.standardError.write(Data("slipway: stopped by signal \(sig)\n".utf8))
-                    exit(128 + sig)
-                }
+        signals.onSignal { sig in
+            let count = signalled.withLock {
+                $0 += 1
+                return $0
             }
-            source.resume()
-            sources.append(source)
+            // A second signal, or a command that does not finish within its allowance (a computation that never looks
+            // at cancellation), ends the process: Slipway never ignores SIGTERM or SIGINT.
+            if count > 1 { exit(128 + sig) }
+            command.cancel()
+            Thread.detachNewThread {
+                let start = Date()
+                // With no child process left to tear down, a second is plenty for cooperative code to finish.
+                while Date().timeIntervalSince(start) < allowance.seconds {
+                    Thread.sleep(forTimeInterval: 0.1)
+                    if !allowance.isService, Date().timeIntervalSince(start) >= 1, !hasChildProcesses() { break }
+                }
+                FileHandle.standardError.write(Data("slipway: stopped by signal \(sig)\n".utf8))
+                exit(128 + sig)
+            }
         }
         await command.value
-        for source in sources { source.cancel() }
     }
 
     /// How long a cancelled command may take to stop cleanly: long enough for steps' process groups to get SIGTERM,

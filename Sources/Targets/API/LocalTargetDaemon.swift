@@ -17,6 +17,8 @@ public enum LocalTargetDaemon {
         // Timestamps are UTC anyway; a fixed GMT zone keeps Foundation from loading ICU's time-zone data when the
         // HTTP server formats its Date header.
         setenv("TZ", "GMT", 1)
+        // From the start, SIGTERM and SIGINT stop what has started (the pods, Envoy) before the daemon exits.
+        let signals = TerminationSignals.shared.stream()
         // Each port bound exclusively, checked before anything starts, so a busy one fails the start at once and
         // leaves nothing running.
         do {
@@ -54,14 +56,13 @@ public enum LocalTargetDaemon {
                     stopSink.yield()
                 }
             }, logger: logger)
-        let signals = TerminationSignals()
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await target.run() }
                 group.addTask { try await app.runService() }
                 group.addTask { for await _ in stop { return } }
-                group.addTask { for await _ in signals.stream { return } }
+                group.addTask { for await _ in signals { return } }
                 // The first to finish (a stop request, a signal, or a failure) ends them all.
                 defer { group.cancelAll() }
                 try await group.next()
@@ -72,23 +73,5 @@ public enum LocalTargetDaemon {
         await target.tearDown()
         try? FileManager.default.removeItem(atPath: "\(dataDirectory)/api.json")
         if let failure { throw Failure(description: "local target: \(failure)") }
-    }
-}
-
-/// SIGTERM and SIGINT as a stream, so the daemon stops its pods and Envoy before it exits.
-final class TerminationSignals: @unchecked Sendable {
-    let stream: AsyncStream<Void>
-    private var sources: [any DispatchSourceSignal] = []
-
-    init() {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        self.stream = stream
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            sources.append(source)
-        }
     }
 }
