@@ -41,7 +41,8 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Store", "Manifests", "GitOps", "OCI",
+                "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Server", "Store", "Manifests",
+                "GitOps", "OCI",
                 "OCIClient", "OCIRegistry", "Images",
                 "TargetKit", "Targets", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,6 +138,19 @@ let package = Package(
                 "Core", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Core", "Runner", "Store", "Delivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -289,6 +303,16 @@ let package = Package(
         .testTarget(
             name: "BuiltinActionsTests",
             dependencies: ["BuiltinActions", "Runner", "Workflows", "Core", "Expressions", "OCI", "Images", "SlipwayTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Store", "Core", "SlipwayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -71,3 +71,13 @@ static inline int slipway_signal_pipe(void) {
     if (sigaction(SIGINT, &handled, NULL) != 0 || sigaction(SIGTERM, &handled, NULL) != 0) return -1;
     return ends[0];
 }
+
+/// Unblocks SIGINT and SIGTERM in the calling thread. Threads inherit the mask of the thread that starts them, and the
+/// threads of Swift's cooperative pool block both: a thread that must receive them unblocks them first.
+static inline int slipway_unblock_termination_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}

@@ -17,7 +17,8 @@ public struct RegistryServer: Sendable {
     public var uploadExpiry: TimeInterval
     /// Who may pull and push; open by default (for a registry on loopback).
     public var access: RegistryAccess
-    let uploads = UploadLocks()
+    /// One request at a time per upload session.
+    let uploads = KeyedLock<String>()
 
     public init(storage: RegistryStorage, uploadExpiry: TimeInterval = 3600, access: RegistryAccess = .open) {
         self.storage = storage

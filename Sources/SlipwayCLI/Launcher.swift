@@ -54,7 +54,9 @@ public enum Launcher {
 
     static func shutdownAllowance(_ arguments: [String]) -> ShutdownAllowance {
         let words = arguments.prefix { !$0.hasPrefix("-") }
-        let services: [[String]] = [["local", "serve"], ["local", "up"], ["gitops", "watch"], ["registry", "serve"], ["up"]]
+        let services: [[String]] = [
+            ["local", "serve"], ["local", "up"], ["gitops", "watch"], ["registry", "serve"], ["server"], ["up"],
+        ]
         if services.contains(where: { words.starts(with: $0) }) { return ShutdownAllowance(seconds: 60, isService: true) }
         let grace = ProcessGroupRunner.gracePeriod.components
         return ShutdownAllowance(seconds: Double(grace.seconds) + Double(grace.attoseconds) / 1e18 + 2, isService: false)

@@ -16,7 +16,7 @@ public struct SlipwayMain: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, LintCommand.self, RunsCommand.self, LogsCommand.self, KustomizeCommand.self, GitOpsCommand.self,
             ImageCommand.self, RegistryCommand.self, LocalCommand.self, UpCommand.self, ReleaseCommand.self, RolloutCommand.self,
-            ActionCommand.self,
+            ServerCommand.self, ActionCommand.self,
         ]
     )
 

@@ -17,10 +17,13 @@ public struct RunStore: Sendable {
         public var result: String
         public var startedAt: Date
         public var duration: Double
+        /// The server's project and event that started the run; nil for a run started by `slipway run`.
+        public var projectId: Int64?
+        public var eventId: Int64?
 
         public init(
             workflowPath: String, workflowName: String, event: String, ref: String, sha: String, result: String,
-            startedAt: Date, duration: Double
+            startedAt: Date, duration: Double, projectId: Int64? = nil, eventId: Int64? = nil
         ) {
             self.workflowPath = workflowPath
             self.workflowName = workflowName
@@ -30,6 +33,8 @@ public struct RunStore: Sendable {
             self.result = result
             self.startedAt = startedAt
             self.duration = duration
+            self.projectId = projectId
+            self.eventId = eventId
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -83,6 +88,9 @@ public struct RunStore: Sendable {
         database = try DatabaseQueue(path: path)
         try StoreSchema.migrator().migrate(database)
     }
+
+    /// The runs of a store another type opened (the server's), sharing its connection.
+    init(database: DatabaseQueue) { self.database = database }
 
     /// The store of the repository at `root`: `ROOT/.slipway/slipway.sqlite`.
     public static func path(forRepository root: String) -> String { "\(root)/.slipway/slipway.sqlite" }

@@ -111,6 +111,57 @@ public enum StoreSchema {
                 t.column("heartbeatAt", .double).notNull()
             }
         }
+        // `slipway server`: projects, the durable queue of events that start runs (one row per accepted delivery,
+        // unique per source and delivery id), users and their API tokens (hashes only); runs name their event.
+        migrator.registerMigration("v6-server") { db in
+            try db.create(table: "project") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("name", .text).notNull().unique()
+                t.column("repository", .text).notNull()
+                t.column("defaultBranch", .text).notNull()
+                t.column("webhookSecret", .blob)
+                t.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "serverEvent") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("projectId", .integer).notNull().indexed().references("project", onDelete: .cascade)
+                t.column("source", .text).notNull()
+                t.column("deliveryId", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("action", .text)
+                t.column("ref", .text).notNull()
+                t.column("sha", .text).notNull()
+                t.column("baseRef", .text)
+                t.column("payload", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("reason", .text)
+                t.column("createdAt", .double).notNull()
+                t.column("startedAt", .double)
+                t.column("finishedAt", .double)
+                t.uniqueKey(["source", "deliveryId"])
+            }
+            try db.create(table: "user") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "apiToken") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("userId", .integer).notNull().indexed().references("user", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("createdAt", .double).notNull()
+                t.column("revokedAt", .double)
+            }
+            try db.alter(table: "run") { t in
+                t.add(column: "projectId", .integer)
+                t.add(column: "eventId", .integer)
+            }
+            try db.create(index: "run_event", on: "run", columns: ["eventId"])
+            try db.create(index: "run_project", on: "run", columns: ["projectId"])
+        }
         return migrator
     }
 }

@@ -20,8 +20,13 @@ import Testing
         return root
     }
 
-    @Test(.timeLimit(.minutes(2)), arguments: [SIGTERM, SIGINT])
+    @Test(.timeLimit(.minutes(20)), arguments: [SIGTERM, SIGINT])
     func aSignalEndsALongComputationPromptly(_ signal: Int32) async throws {
+        // Timed from outside: on a machine the rest of the suite loads most, the bound measures the load, not Slipway.
+        try await HeavyTests.exclusively { try await Self.signalEndsALongComputation(signal) }
+    }
+
+    static func signalEndsALongComputation(_ signal: Int32) async throws {
         let root = try Self.busyRepository()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let process = try await ChildProcess.start(Self.slipway, ["run", "push", "--dry-run", "-C", root], log: root + "/out.log")
@@ -37,7 +42,18 @@ import Testing
         #expect(took < .seconds(5), "stopped \(took) after the signal")
     }
 
-    @Test(.timeLimit(.minutes(2))) func aSecondSignalEndsAtOnce() async throws {
+    /// The signals pending for the whole process (`ShdPnd` in /proc/PID/status), as a mask.
+    static func pendingSignals(_ pid: pid_t) -> UInt64 {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("ShdPnd:") }
+        return line.flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? 0
+    }
+
+    @Test(.timeLimit(.minutes(20))) func aSecondSignalEndsAtOnce() async throws {
+        try await HeavyTests.exclusively { try await Self.secondSignalEndsAtOnce() }
+    }
+
+    static func secondSignalEndsAtOnce() async throws {
         let root = try Self.busyRepository()
         defer { try? FileManager.default.removeItem(atPath: root) }
         // A step that ignores SIGTERM keeps the first signal's clean stop waiting for its grace period. Its sleep has a
@@ -58,13 +74,18 @@ import Testing
             while !process.output.contains("42 ready") { try await Task.sleep(for: .milliseconds(50)) }
         }
         kill(process.pid, SIGTERM)
+        // A signal sent while the same one is still pending is merged with it (POSIX signals do not queue): on a loaded
+        // machine the first can wait to be delivered, so the second is sent once the kernel has delivered the first.
+        try await Deadline.within(.seconds(10), "the first SIGTERM to be delivered") {
+            while Self.pendingSignals(process.pid) & (1 << (UInt64(SIGTERM) - 1)) != 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
         try await Task.sleep(for: .milliseconds(200))
         let signalled = ContinuousClock.now
         kill(process.pid, SIGTERM)
         let end = try await process.end(within: .seconds(30))
         #expect(end == .exited(128 + SIGTERM), "\(end)")
         // The first signal alone waits out the step's 5 s grace period.
-        #expect(ContinuousClock.now - signalled < .seconds(4), "the second signal is not waited on")
+        #expect(ContinuousClock.now - signalled < .seconds(4), "the second signal is not waited on: \(process.output.suffix(500))")
         for line in Leftovers.processes(mentioning: "sleep \(duration)") {
             if let pid = Int32(line.prefix { $0 != ":" }) { kill(pid, SIGKILL) }
         }

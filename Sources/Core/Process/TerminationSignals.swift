@@ -15,6 +15,8 @@ public final class TerminationSignals: Sendable {
     private struct Subscribers {
         var handlers: [@Sendable (Int32) -> Void] = []
         var streams: [UUID: AsyncStream<Int32>.Continuation] = [:]
+        /// Signals that arrived before anyone listened, for the first handler.
+        var unheard: [Int32] = []
     }
 
     private let subscribers = Mutex(Subscribers())
@@ -35,7 +37,12 @@ public final class TerminationSignals: Sendable {
 
     /// Calls `handler` with each signal's number, on the signal thread: it must not block for long.
     public func onSignal(_ handler: @escaping @Sendable (Int32) -> Void) {
-        subscribers.withLock { $0.handlers.append(handler) }
+        let unheard = subscribers.withLock { subscribers in
+            subscribers.handlers.append(handler)
+            defer { subscribers.unheard = [] }
+            return subscribers.unheard
+        }
+        for signal in unheard { handler(signal) }
     }
 
     /// The signals that arrive from now on; iteration ends when the iterating task is cancelled.
@@ -50,6 +57,9 @@ public final class TerminationSignals: Sendable {
     }
 
     private func read(from readEnd: Int32) {
+        // Started from a thread that may block them (the cooperative pool's do): this one must receive them, so that a
+        // signal is handled at once even when every other thread blocks it.
+        _ = slipway_unblock_termination_signals()
         var byte: UInt8 = 0
         while true {
             let count = Foundation.read(readEnd, &byte, 1)
@@ -64,7 +74,10 @@ public final class TerminationSignals: Sendable {
     }
 
     private func deliver(_ signal: Int32) {
-        let (handlers, streams) = subscribers.withLock { ($0.handlers, Array($0.streams.values)) }
+        let (handlers, streams) = subscribers.withLock { subscribers in
+            if subscribers.handlers.isEmpty && subscribers.streams.isEmpty { subscribers.unheard.append(signal) }
+            return (subscribers.handlers, Array(subscribers.streams.values))
+        }
         for handler in handlers { handler(signal) }
         for stream in streams { stream.yield(signal) }
     }

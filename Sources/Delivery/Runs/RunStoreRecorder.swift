@@ -9,7 +9,20 @@ public final class RunStoreRecorder: RunRecorder {
     private let path: String
     private let store = Mutex<RunStore?>(nil)
 
-    public init(path: String) { self.path = path }
+    /// The server's project and event the runs belong to.
+    private let origin: (projectId: Int64, eventId: Int64)?
+
+    public init(path: String) {
+        self.path = path
+        origin = nil
+    }
+
+    /// Records in an open store (the server's), each run naming the project and the event that started it.
+    public init(store: RunStore, projectId: Int64, eventId: Int64) {
+        path = ""
+        self.store.withLock { $0 = store }
+        origin = (projectId, eventId)
+    }
 
     public func record(_ run: RunRecord) async throws -> Int64 {
         let store = try self.store.withLock { store in
@@ -18,7 +31,10 @@ public final class RunStoreRecorder: RunRecorder {
             store = opened
             return opened
         }
-        return try store.save(Self.row(run), jobs: try Self.rows(run.jobs, prefix: ""))
+        var row = Self.row(run)
+        row.projectId = origin?.projectId
+        row.eventId = origin?.eventId
+        return try store.save(row, jobs: try Self.rows(run.jobs, prefix: ""))
     }
 
     static let encoder: JSONEncoder = {

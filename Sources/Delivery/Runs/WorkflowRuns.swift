@@ -6,15 +6,16 @@ import Store
 /// Runs what a request prepared, as every host does: Slipway's built-in actions, each finished run recorded in the
 /// repository's run store (not for a dry run), then the `workflow_run` chain the runs start.
 public enum WorkflowRuns {
-    /// Runs the matching workflows and their chain; answers every run's record (with its `recordID`).
-    public static func run(_ prepared: PreparedRun, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) async
-        -> [RunRecord]
-    {
+    /// Runs the matching workflows and their chain; answers every run's record (with its `recordID`). Runs are recorded
+    /// by `recorder`, by default in the repository's own run store.
+    public static func run(
+        _ prepared: PreparedRun, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate(), recorder: (any RunRecorder)? = nil
+    ) async -> [RunRecord] {
         var options = prepared.options
         options.actions = StandardActions.registry
         if options.containers == nil { options.containers = StoreContainerProvider(mirrors: options.registryMirrors) }
         if !options.dryRun {
-            options.recorder = RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
+            options.recorder = recorder ?? RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
         }
         let dispatch = EventDispatch(
             workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,

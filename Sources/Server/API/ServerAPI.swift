@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Store
+
+/// The server's HTTP API: `/healthz` for anyone, webhooks authenticated by their signatures, everything else by a
+/// user's token (`Authorization: Bearer`). Anonymous and unknown callers learn nothing about what exists.
+public struct ServerAPI: Sendable {
+    let store: ServerStore
+    let tokens: TokenAuthority
+    let secrets: SecretBox
+    let worker: EventWorker
+    /// GitHub's limit: larger deliveries are refused with 413.
+    static let webhookLimit = 25 << 20
+
+    init(store: ServerStore, secrets: SecretBox, worker: EventWorker) {
+        self.store = store
+        tokens = TokenAuthority(store: store)
+        self.secrets = secrets
+        self.worker = worker
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let api = self
+        router.get("/healthz") { _, _ in APIReply.text("ok\n") }
+        for provider in WebhookProvider.allCases {
+            router.post("/api/v1/hooks/\(provider.rawValue)") { request, _ in await api.webhook(provider, request) }
+        }
+        router.get("/api/v1/me") { request, _ in
+            try api.authorized(request, .viewer, .read) { principal in
+                APIReply.json(["name": principal.userName, "role": principal.role.rawValue, "scope": principal.scope.rawValue])
+            }
+        }
+        router.get("/api/v1/projects") { request, _ in
+            try api.authorized(request, .viewer, .read) { _ in APIReply.json(try api.store.projects().map(ProjectJSON.init)) }
+        }
+        router.post("/api/v1/projects") { request, _ in
+            let principal = try api.principal(request)
+            guard let principal else { return APIReply.unauthorized }
+            guard principal.allows(.admin, .admin) else { return APIReply.forbidden }
+            return try await api.addProject(request)
+        }
+        router.get("/api/v1/projects/:id") { request, context in
+            try api.authorized(request, .viewer, .read) { _ in
+                guard let project = try api.project(context.parameters.get("id")) else { return APIReply.notFound }
+                return APIReply.json(ProjectJSON(project))
+            }
+        }
+        router.get("/api/v1/deliveries") { request, _ in
+            try api.authorized(request, .viewer, .read) { _ in
+                let query = request.uri.queryParameters
+                let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 50, 1), 500)
+                let rows = try api.store.events(
+                    projectId: query["project"].flatMap { Int64(String($0)) }, beforeId: query["before"].flatMap { Int64(String($0)) },
+                    limit: limit)
+                return APIReply.json(rows.map(DeliveryJSON.init))
+            }
+        }
+        router.get("/api/v1/deliveries/:id") { request, context in
+            try api.authorized(request, .viewer, .read) { _ in
+                guard let id = context.parameters.get("id").flatMap(Int64.init), let row = try api.store.event(id: id) else {
+                    return APIReply.notFound
+                }
+                return APIReply.json(DeliveryJSON(row))
+            }
+        }
+        addRunRoutes(to: router)
+        addUserRoutes(to: router)
+        return router
+    }
+
+    /// The principal of a request's token; nil when it has none or a bad one.
+    func principal(_ request: Request) throws -> Principal? {
+        try tokens.principal(bearer: request.headers[.authorization])
+    }
+
+    /// Runs `body` for a caller whose role and token scope allow it: 401 without a valid token, 403 without the rights.
+    func authorized(_ request: Request, _ role: Role, _ scope: TokenScope, _ body: (Principal) throws -> Response) throws -> Response {
+        guard let principal = try principal(request) else { return APIReply.unauthorized }
+        guard principal.allows(role, scope) else { return APIReply.forbidden }
+        return try body(principal)
+    }
+
+    /// A project by numeric id or by name.
+    func project(_ key: String?) throws -> ProjectRow? {
+        guard let key else { return nil }
+        if let id = Int64(key) { return try store.project(id: id) }
+        return try store.project(named: key)
+    }
+
+    func addProject(_ request: Request) async throws -> Response {
+        let body: NewProject
+        switch await APIReply.decode(NewProject.self, from: request) {
+        case .success(let decoded): body = decoded
+        case .failure(let failure): return failure.response
+        }
+        let name = body.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200, !name.contains("/"), Int64(name) == nil else {
+            return APIFailure(.badRequest, "'name' must be 1 to 200 characters, without '/', and not a number").response
+        }
+        guard !body.repository.isEmpty else { return APIFailure(.badRequest, "'repository' must not be empty").response }
+        if let secret = body.webhookSecret, secret.isEmpty {
+            return APIFailure(.badRequest, "'webhook_secret' must not be empty when given").response
+        }
+        let sealed = try body.webhookSecret.map { try secrets.seal($0) }
+        let row = ProjectRow(
+            name: name, repository: body.repository, defaultBranch: body.defaultBranch ?? "main", webhookSecret: sealed,
+            createdAt: Date().timeIntervalSince1970)
+        do {
+            return APIReply.json(ProjectJSON(try store.addProject(row)), status: .created)
+        } catch ServerStoreError.nameTaken {
+            return APIFailure(.conflict, "a project named '\(name)' exists").response
+        }
+    }
+}

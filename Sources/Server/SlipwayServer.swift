@@ -1,0 +1,78 @@
+import Core
+import Delivery
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Store
+
+/// `slipway server`: webhooks in, queued events run as workflow runs, and the API, in one process over one data
+/// directory (`server.sqlite`, the sealing key, the admin token, project mirrors). SIGTERM or SIGINT stops it: the
+/// listener closes, runs in progress are cancelled and their events failed with the reason.
+public struct SlipwayServer: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+    /// Events run at the same time.
+    public var workers: Int
+
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.workers = workers
+    }
+
+    /// Where the data directory keeps the admin token and, while serving, the server's address (`server.json`).
+    public var adminTokenPath: String { dataDirectory + "/admin-token" }
+    public var recordPath: String { dataDirectory + "/server.json" }
+
+    /// Serves until a signal or cancellation; `onReady` gets the address it listens on (the port the kernel chose for 0).
+    public func run(logger: Logger, onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let parts = try prepare()
+        let app = Application(
+            router: parts.api.router(), configuration: .init(address: .hostname(host, port: port), serverName: "slipway"),
+            onServerRunning: { channel in
+                let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? port)"
+                do {
+                    let record = try JSONSerialization.data(withJSONObject: ["url": url, "pid": Int(getpid())], options: [.sortedKeys])
+                    try AtomicFile.write(record, to: recordPath)
+                } catch {
+                    logger.error("cannot write \(recordPath): \(error)")
+                }
+                onReady(url)
+            }, logger: logger)
+        let group = ServiceGroup(services: [app, parts.worker], logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: recordPath) }
+        do { try await group.runUntilTerminationSignal() } catch is CancellationError {}
+    }
+
+    struct Parts {
+        var api: ServerAPI
+        var worker: EventWorker
+    }
+
+    /// Opens the store, the sealing key and the admin token (creating them on the first start).
+    func prepare() throws -> Parts {
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = try ServerStore(path: dataDirectory + "/server.sqlite")
+        let secrets = try SecretBox(keyFile: dataDirectory + "/secret.key")
+        try bootstrapAdmin(store)
+        var logger = Logger(label: "slipway.server.worker")
+        logger.logLevel = .warning
+        let worker = EventWorker(store: store, dataDirectory: dataDirectory, concurrency: workers, logger: logger)
+        return Parts(api: ServerAPI(store: store, secrets: secrets, worker: worker), worker: worker)
+    }
+
+    /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).
+    func bootstrapAdmin(_ store: ServerStore) throws {
+        guard !FileManager.default.fileExists(atPath: adminTokenPath) else { return }
+        let admin =
+            try store.user(named: "admin")
+            ?? store.addUser(UserRow(name: "admin", role: Role.admin.rawValue, createdAt: Date().timeIntervalSince1970))
+        guard let id = admin.id else { return }
+        let issued = try TokenAuthority(store: store).issue(userId: id, name: "admin-token", scope: .admin)
+        try AtomicFile.write(Data((issued.token + "\n").utf8), to: adminTokenPath, permissions: 0o600)
+    }
+}

@@ -1,0 +1,122 @@
+import Core
+import Delivery
+import Foundation
+import Logging
+import Runner
+import ServiceLifecycle
+import Store
+
+/// Runs queued events: fetches the project, checks out the event's commit, runs the workflows the event matches and
+/// records them. At start, events a killed server left running are failed once with the reason "server restarted"
+/// (never started twice); on graceful shutdown the runs in progress are cancelled and their events failed, saying so.
+public final class EventWorker: Service {
+    let store: ServerStore
+    let mirrors: ProjectMirrors
+    let workRoot: String
+    let concurrency: Int
+    let logger: Logger
+    let signal = WorkSignal()
+    /// Shared by every event, so concurrency groups work across events as on GitHub.
+    let gate = ConcurrencyGate()
+
+    public static let restartedReason = "server restarted"
+
+    init(store: ServerStore, dataDirectory: String, concurrency: Int, logger: Logger) {
+        self.store = store
+        mirrors = ProjectMirrors(root: dataDirectory + "/mirrors")
+        workRoot = dataDirectory + "/work"
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+    }
+
+    /// Work was queued.
+    func wake() { signal.signal() }
+
+    public func run() async throws {
+        let abandoned = try store.failAbandonedEvents(reason: Self.restartedReason)
+        if !abandoned.isEmpty { logger.warning("failed \(abandoned.count) event(s) a previous server left running: \(abandoned)") }
+        try? FileManager.default.removeItem(atPath: workRoot)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<self.concurrency { group.addTask { await self.work() } }
+            }
+        }
+    }
+
+    private func work() async {
+        while !Task.isCancelled {
+            let claimed: EventRow?
+            do { claimed = try store.claimNextEvent() } catch {
+                logger.error("cannot read the event queue: \(error)")
+                await signal.wait()
+                continue
+            }
+            guard let event = claimed else {
+                await signal.wait()
+                continue
+            }
+            await process(event)
+        }
+    }
+
+    func process(_ event: EventRow) async {
+        guard let id = event.id else { return }
+        let (state, reason) = await outcome(of: event, id: id)
+        do { try store.finishEvent(id, state: state, reason: reason) } catch {
+            logger.error("cannot record the end of event \(id): \(error)")
+        }
+    }
+
+    private func outcome(of event: EventRow, id: Int64) async -> (EventRow.State, String?) {
+        let directory = "\(workRoot)/event-\(id)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            guard let project = try store.project(id: event.projectId), let projectId = project.id else {
+                return (.failed, "the project was removed")
+            }
+            try await mirrors.refresh(project)
+            try await mirrors.checkout(project, sha: event.sha, at: directory)
+            var request = RunRequest(repositoryRoot: directory, event: event.event)
+            request.ref = event.ref
+            request.sha = event.sha
+            request.action = event.action
+            request.baseRef = event.baseRef
+            // GitHub and Gitea payloads are what `github.event` is on GitHub; GitLab's are not, so Slipway builds one.
+            if event.source != WebhookProvider.gitlab.rawValue {
+                request.payloadJSON = event.payload
+                request.payloadSource = "the \(event.source) delivery \(event.deliveryId)"
+            }
+            request.changedPaths = Self.changedPaths(event.payload)
+            let prepared: PreparedRun
+            do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
+            let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
+            let records = await WorkflowRuns.run(prepared, reporter: SilentReporter(), gate: gate, recorder: recorder)
+            if Task.isCancelled { return (.failed, "the server stopped while the event's runs were in progress") }
+            let unrecorded = records.filter { $0.recordID == nil }
+            if let first = unrecorded.first {
+                return (.failed, "\(unrecorded.count) run(s) could not be recorded: \(first.recordingError ?? "unknown error")")
+            }
+            return (.completed, records.isEmpty ? "no workflow matched" : nil)
+        } catch is CancellationError {
+            return (.failed, "the server stopped before the event's runs started")
+        } catch {
+            return (.failed, "\(error)")
+        }
+    }
+
+    /// The paths a push's commits touched, for `paths` filters; nil when the payload does not list them all.
+    static func changedPaths(_ payload: String) -> [String]? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any],
+            let commits = object["commits"] as? [[String: Any]], !commits.isEmpty, commits.count < 2048,
+            (object["total_commits_count"] as? Int).map({ $0 <= commits.count }) ?? true
+        else { return nil }
+        var paths: [String] = []
+        for commit in commits {
+            for key in ["added", "removed", "modified"] {
+                guard let list = commit[key] as? [String] else { return nil }
+                paths += list
+            }
+        }
+        return Array(Set(paths)).sorted()
+    }
+}

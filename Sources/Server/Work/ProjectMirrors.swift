@@ -1,0 +1,54 @@
+import Core
+import Foundation
+import Store
+
+/// A bare mirror of each project's repository under the data directory, fetched before each event, and a checkout of
+/// the event's commit for its runs. One git operation at a time per mirror.
+struct ProjectMirrors: Sendable {
+    let root: String
+    let locks = KeyedLock<Int64>()
+
+    init(root: String) { self.root = root }
+
+    func mirrorPath(_ projectId: Int64) -> String { "\(root)/\(projectId).git" }
+
+    /// Fetches the project's repository into its mirror (cloning it the first time).
+    func refresh(_ project: ProjectRow) async throws {
+        guard let id = project.id else { return }
+        let mirror = mirrorPath(id)
+        try await locks.withLock(id) {
+            do {
+                if FileManager.default.fileExists(atPath: mirror + "/HEAD") {
+                    try await Git(directory: mirror).run(
+                        ["fetch", "--quiet", "--prune", "--force", "origin", "+refs/*:refs/*"], timeout: .seconds(600))
+                } else {
+                    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+                    let partial = "\(mirror).partial-\(UUID().uuidString.prefix(8))"
+                    try await Git(directory: root).run(
+                        ["clone", "--quiet", "--mirror", project.repository, partial], timeout: .seconds(600))
+                    try FileManager.default.moveItem(atPath: partial, toPath: mirror)
+                }
+            } catch let failure as Git.Failure {
+                throw ServerError.git("cannot fetch \(project.repository): \(failure.output)")
+            }
+        }
+    }
+
+    /// A working tree of `sha` at `path`, sharing the mirror's objects; its `origin` is the project's repository.
+    func checkout(_ project: ProjectRow, sha: String, at path: String) async throws {
+        guard let id = project.id else { return }
+        let mirror = mirrorPath(id)
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
+        do {
+            try await locks.withLock(id) {
+                try await Git(directory: FilePathText.parent(of: path)).run(["clone", "--quiet", "--shared", "--no-checkout", mirror, path])
+            }
+            let tree = Git(directory: path)
+            try await tree.run(["checkout", "--quiet", "--detach", sha])
+            try await tree.run(["remote", "set-url", "origin", project.repository])
+        } catch let failure as Git.Failure {
+            throw ServerError.git("cannot check out \(sha) of \(project.repository): \(failure.output)")
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import GRDB
+
+/// A repository the server runs workflows for.
+public struct ProjectRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "project"
+    public var id: Int64?
+    public var name: String
+    /// A local path or a URL git can fetch.
+    public var repository: String
+    public var defaultBranch: String
+    /// The webhook secret, sealed by the server (never stored in clear).
+    public var webhookSecret: [UInt8]?
+    public var createdAt: Double
+
+    public init(name: String, repository: String, defaultBranch: String, webhookSecret: [UInt8]?, createdAt: Double) {
+        self.name = name
+        self.repository = repository
+        self.defaultBranch = defaultBranch
+        self.webhookSecret = webhookSecret
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,18 @@
+import GRDB
+
+/// A person or a machine that uses the server's API, with one role (`viewer`, `developer`, `approver`, `admin`).
+public struct UserRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "user"
+    public var id: Int64?
+    public var name: String
+    public var role: String
+    public var createdAt: Double
+
+    public init(name: String, role: String, createdAt: Double) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

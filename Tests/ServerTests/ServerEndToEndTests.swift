@@ -1,0 +1,183 @@
+import Core
+import Foundation
+import NIOHTTP1
+import SlipwayTesting
+import Testing
+
+/// `slipway server` as a team runs it: a real process on 127.0.0.1, a local repository, signed webhooks.
+@Suite struct ServerEndToEndTests {
+    static let secret = "e2e-hook-secret"
+
+    /// A scratch data directory and a repository whose workflow is `workflow`.
+    static func setUp(workflow: String) throws -> (data: String, repository: TemporaryRepository, sha: String) {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-e2e-\(UUID().uuidString.prefix(8))").path
+        let repository = try TemporaryRepository.make()
+        try repository.write(".github/workflows/ci.yml", workflow)
+        try repository.commitAll("ci")
+        let sha = try String(contentsOfFile: repository.path + "/.git/refs/heads/main", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        return (data, repository, sha)
+    }
+
+    static func addProject(_ server: ServerProcess, repository: String) async throws -> Int {
+        let body = #"{"name":"app","repository":"\#(repository)","webhook_secret":"\#(secret)"}"#
+        let answer = try await server.request(.POST, "/api/v1/projects", body: body)
+        #expect(answer.status == 201, "\(answer.body)")
+        return (answer.json as? [String: Any])?["id"] as? Int ?? 0
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aSignedPushRunsTheWorkflowsOnceAndTheAPIShowsTheRun() async throws {
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - run: echo "built ${{ github.sha }} from ${{ github.event.repository.full_name }}"
+                      - run: test -f .github/workflows/ci.yml
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await Self.addProject(server, repository: repository.path)
+        let first = try await server.push(repository: repository.path, sha: sha, delivery: "delivery-1", secret: Self.secret)
+        #expect(first.status == 202, "\(first.body)")
+        let runs = try await server.until("the run to finish", "/api/v1/runs?project=\(project)") { answer in
+            ((answer.json as? [[String: Any]])?.first?["conclusion"] as? String).map { $0 != "" } ?? false
+        }
+        let listed = runs.json as? [[String: Any]] ?? []
+        #expect(listed.count == 1)
+        #expect(listed.first?["conclusion"] as? String == "success", "\(runs.body) \(server.process.output.suffix(2000))")
+        #expect(listed.first?["sha"] as? String == sha)
+        #expect(listed.first?["ref"] as? String == "refs/heads/main")
+        let runId = listed.first?["id"] as? Int ?? 0
+        let logs = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
+        #expect(logs.body.contains("built \(sha) from team/app"), "\(logs.body)")
+        let detail = try await server.request(.GET, "/api/v1/runs/\(runId)")
+        let jobs = (detail.json as? [String: Any])?["jobs"] as? [[String: Any]] ?? []
+        #expect(jobs.map { $0["name"] as? String } == ["build"])
+        #expect((jobs.first?["steps"] as? [Any])?.count == 3)
+
+        // The same delivery again starts nothing; the delivery is completed.
+        let again = try await server.push(repository: repository.path, sha: sha, delivery: "delivery-1", secret: Self.secret)
+        #expect(again.status == 200 && again.body.contains(#""duplicate":true"#))
+        let deliveries = try await server.request(.GET, "/api/v1/deliveries?project=\(project)")
+        let rows = deliveries.json as? [[String: Any]] ?? []
+        #expect(rows.count == 1 && rows.first?["state"] as? String == "completed", "\(deliveries.body)")
+        // A wrong signature: 401, and nothing more is queued.
+        let forged = try await server.push(repository: repository.path, sha: sha, delivery: "delivery-2", secret: "guess")
+        #expect(forged.status == 401)
+        let after = try await server.request(.GET, "/api/v1/runs?project=\(project)")
+        #expect((after.json as? [Any])?.count == 1)
+
+        // SIGTERM stops the server with exit 0.
+        server.process.terminate()
+        #expect(try await server.process.end(within: .seconds(30)) == .exited(0))
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aRunCutByKillNineIsFailedOnceAfterTheRestart() async throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-marker-\(UUID().uuidString.prefix(8))")
+            .path
+        let duration = "60.\(UInt32.random(in: 100_000...999_999))"
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  slow:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: touch \(marker); sleep \(duration)
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: marker)
+            for line in Leftovers.processes(mentioning: "sleep \(duration)") {
+                if let pid = Int32(line.prefix { $0 != ":" }) { kill(pid, SIGKILL) }
+            }
+        }
+        let server = try await ServerProcess.start(data)
+        let project = try await Self.addProject(server, repository: repository.path)
+        #expect(try await server.push(repository: repository.path, sha: sha, delivery: "k-1", secret: Self.secret).status == 202)
+        try await Deadline.within(.seconds(60), "the step to start") {
+            while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        server.process.kill9()
+        _ = try await server.process.end(within: .seconds(10))
+
+        let restarted = try await ServerProcess.start(data)
+        defer { restarted.process.kill9() }
+        let deliveries = try await restarted.request(.GET, "/api/v1/deliveries?project=\(project)")
+        let rows = deliveries.json as? [[String: Any]] ?? []
+        #expect(rows.count == 1)
+        #expect(rows.first?["state"] as? String == "failed", "\(deliveries.body)")
+        #expect(rows.first?["reason"] as? String == "server restarted")
+        // Not started again: no run is recorded for it, and the step did not run a second time.
+        try FileManager.default.removeItem(atPath: marker)
+        let runs = try await restarted.request(.GET, "/api/v1/runs?project=\(project)")
+        #expect((runs.json as? [Any])?.count == 0)
+        // A new delivery after the restart runs (the queue works on).
+        #expect(try await restarted.push(repository: repository.path, sha: sha, delivery: "k-2", secret: Self.secret).status == 202)
+        try await Deadline.within(.seconds(60), "the new delivery's step to start") {
+            while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(20))) func twoHundredConcurrentDeliveriesStartExactlyTwoHundredRuns() async throws {
+        // 200 runs on four workers load the machine: not beside the tests that time what they see.
+        try await HeavyTests.exclusively { try await Self.twoHundredConcurrentDeliveries() }
+    }
+
+    static func twoHundredConcurrentDeliveries() async throws {
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  quick:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo quick
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data, workers: 4)
+        defer { server.process.kill9() }
+        let project = try await Self.addProject(server, repository: repository.path)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try await server.push(repository: repository.path, sha: sha, delivery: "c-\(index)", secret: Self.secret).status
+                }
+            }
+            var statuses: [Int] = []
+            for try await status in group { statuses.append(status) }
+            return statuses
+        }
+        #expect(statuses.filter { $0 == 202 }.count == 200)
+        let done = try await server.until(
+            "200 deliveries to finish", within: .seconds(240), "/api/v1/deliveries?project=\(project)&limit=500"
+        ) {
+            answer in
+            let rows = answer.json as? [[String: Any]] ?? []
+            return rows.count == 200 && rows.allSatisfy { ["completed", "failed"].contains($0["state"] as? String) }
+        }
+        let rows = done.json as? [[String: Any]] ?? []
+        #expect(Set(rows.compactMap { $0["delivery_id"] as? String }).count == 200)
+        #expect(
+            rows.allSatisfy { $0["state"] as? String == "completed" }, "\(rows.filter { $0["state"] as? String != "completed" }.prefix(3))")
+        let runs = try await server.request(.GET, "/api/v1/runs?project=\(project)&limit=500")
+        let listed = runs.json as? [[String: Any]] ?? []
+        #expect(listed.count == 200)
+        #expect(Set(listed.compactMap { $0["delivery_id"] as? Int }).count == 200, "one run per delivery, none twice")
+    }
+}
