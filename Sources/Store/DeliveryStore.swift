@@ -105,18 +105,7 @@ public struct DeliveryStore: Sendable {
     let database: DatabaseQueue
 
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        // Write-ahead logging: a sync record per application per pass must not cost two fsyncs each, and readers
-        // (`slipway release show`) never wait for the controller's writes. NORMAL keeps every commit across a crash
-        // of the process; only a power loss can take the last ones.
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try StoreSchema.migrator().migrate(database)
+        database = try StoreSchema.open(path)
     }
 
     @discardableResult

@@ -1,7 +1,27 @@
+import Core
+import Foundation
 import GRDB
 
 /// The SQLite schema for run records; migrations are append-only.
 public enum StoreSchema {
+    /// Opens (creating and migrating when needed) a store shared by several processes: the delivery store (the
+    /// controller writes releases while `slipway rollout promote` writes a decision) and the server's.
+    static func open(_ path: String) throws -> DatabaseQueue {
+        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        // Write-ahead logging: a sync record per application per pass must not cost two fsyncs each, and readers
+        // (`slipway release show`, the API) never wait for the writers. NORMAL keeps every commit across a crash of
+        // the process; only a power loss can take the last ones.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let database = try DatabaseQueue(path: path, configuration: configuration)
+        try migrator().migrate(database)
+        return database
+    }
+
     public static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-runs") { db in
@@ -161,6 +181,35 @@ public enum StoreSchema {
             }
             try db.create(index: "run_event", on: "run", columns: ["eventId"])
             try db.create(index: "run_project", on: "run", columns: ["projectId"])
+        }
+        // GitLab's pipeline trigger API: trigger tokens (hashes only) and the pipelines they create, numbered per project.
+        migrator.registerMigration("v7-gitlab-triggers") { db in
+            try db.create(table: "triggerToken") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("projectId", .integer).notNull().indexed().references("project", onDelete: .cascade)
+                t.column("ownerId", .integer).notNull()
+                t.column("description", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("prefix", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("lastUsedAt", .double)
+            }
+            try db.create(table: "pipeline") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("projectId", .integer).notNull().indexed().references("project", onDelete: .cascade)
+                t.column("iid", .integer).notNull()
+                t.column("ref", .text).notNull()
+                t.column("sha", .text).notNull()
+                t.column("tag", .boolean).notNull()
+                t.column("status", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("variables", .text).notNull()
+                t.column("triggerPayload", .text)
+                t.column("triggerId", .integer)
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.uniqueKey(["projectId", "iid"])
+            }
         }
         return migrator
     }

@@ -4,10 +4,11 @@ import Synchronization
 
 /// SIGINT and SIGTERM for the whole process, never lost.
 ///
-/// Ignoring a signal and watching for it with a dispatch source loses signals on Linux: the kernel discards an ignored
-/// signal when the thread it picks does not block it, and threads started before the source (the cooperative pool)
-/// do not. Here a real handler writes each signal to a pipe, and one thread of its own reads the pipe, so every signal
-/// is seen even while every other thread is busy.
+/// Ignoring a signal and watching for it with a dispatch source lost signals here: on Linux the kernel discards an
+/// ignored signal unless the thread it checks blocks it, and which threads block it depends on who started them. A
+/// handled signal is never discarded. Here a real handler writes each signal to a pipe, and a thread of its own (which
+/// unblocks both signals, so one thread always can take them) reads the pipe, so every signal is seen even while every
+/// other thread is busy.
 public final class TerminationSignals: Sendable {
     /// The process's one instance; the handler is installed on first use.
     public static let shared = TerminationSignals()

@@ -68,6 +68,7 @@ public struct ServerAPI: Sendable {
         }
         addRunRoutes(to: router)
         addUserRoutes(to: router)
+        addGitLabTriggerRoutes(to: router)
         return router
     }
 

@@ -11,9 +11,7 @@ public struct TokenAuthority: Sendable {
 
     /// A new token for a user: the token itself (shown once) and its row.
     public func issue(userId: Int64, name: String, scope: TokenScope) throws -> (token: String, row: TokenRow) {
-        var random = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let token = "slw_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = "slw_" + Self.randomHex(bytes: 32)
         let row = try store.addToken(
             TokenRow(userId: userId, name: name, scope: scope.rawValue, hash: Self.hash(token), createdAt: Date().timeIntervalSince1970))
         return (token, row)
@@ -33,6 +31,12 @@ public struct TokenAuthority: Sendable {
             let role = Role(rawValue: found.user.role), let scope = TokenScope(rawValue: found.token.scope)
         else { return nil }
         return Principal(userId: userId, userName: found.user.name, role: role, tokenId: tokenId, scope: scope)
+    }
+
+    /// `bytes` random bytes from the system's generator, in hex.
+    static func randomHex(bytes: Int) -> String {
+        var random = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &random)) }.joined()
     }
 
     static func hash(_ token: String) -> String {

@@ -34,6 +34,21 @@ struct ProjectMirrors: Sendable {
         }
     }
 
+    /// The commit a branch or tag name (or a full ref) points at in the freshly fetched mirror, and whether it is a tag;
+    /// nil when the repository has no such ref.
+    func resolve(_ project: ProjectRow, ref: String) async throws -> (sha: String, isTag: Bool)? {
+        guard let id = project.id else { return nil }
+        try await refresh(project)
+        let mirror = Git(directory: mirrorPath(id))
+        let candidates = ref.hasPrefix("refs/") ? [ref] : ["refs/heads/\(ref)", "refs/tags/\(ref)"]
+        for candidate in candidates {
+            if let sha = try? await mirror.run(["rev-parse", "--verify", "--quiet", "\(candidate)^{commit}"]), !sha.isEmpty {
+                return (sha, candidate.hasPrefix("refs/tags/"))
+            }
+        }
+        return nil
+    }
+
     /// A working tree of `sha` at `path`, sharing the mirror's objects; its `origin` is the project's repository.
     func checkout(_ project: ProjectRow, sha: String, at path: String) async throws {
         guard let id = project.id else { return }

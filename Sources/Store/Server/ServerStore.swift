@@ -10,15 +10,7 @@ public struct ServerStore: Sendable {
     public let runs: RunStore
 
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try StoreSchema.migrator().migrate(database)
+        database = try StoreSchema.open(path)
         runs = RunStore(database: database)
     }
 

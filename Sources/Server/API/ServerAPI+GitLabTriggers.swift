@@ -1,0 +1,135 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Store
+
+/// GitLab's pipeline trigger API, so that `curl --form token=… --form ref=main --form "variables[K]=v"
+/// https://HOST/api/v4/projects/ID/trigger/pipeline` works against Slipway: the trigger endpoints (form, multipart or
+/// JSON; `:id` numeric or the URL-encoded path, whose last part is the project's name) and the trigger tokens'
+/// endpoints (a Slipway token in `PRIVATE-TOKEN`). An unknown token, an unknown project and another project's token
+/// all get GitLab's `404 Not Found`.
+extension ServerAPI {
+    func addGitLabTriggerRoutes(to router: Router<BasicRequestContext>) {
+        let api = self
+        router.post("/api/v4/projects/:id/trigger/pipeline") { request, context in
+            await api.trigger(request, projectKey: context.parameters.get("id"), pathRef: nil)
+        }
+        router.post("/api/v4/projects/:id/ref/:ref/trigger/pipeline") { request, context in
+            await api.trigger(request, projectKey: context.parameters.get("id"), pathRef: context.parameters.get("ref"))
+        }
+        router.get("/api/v4/projects/:id/triggers") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .read, project: context.parameters.get("id")) { _, project in
+                let projectId = project.id ?? 0
+                let rows = try api.store.triggerTokens(projectId: projectId)
+                return APIReply.json(try rows.map { TriggerJSON(row: $0, token: $0.prefix, owner: try api.owner($0.ownerId)) })
+            }
+        }
+        router.post("/api/v4/projects/:id/triggers") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) {
+                principal, project in
+                let fields = FormFields(
+                    body: Data(body.readableBytesView), contentType: request.headers[.contentType], query: Self.query(request))
+                guard let description = fields.first("description"), !description.isEmpty else {
+                    return APIReply.json(["error": "description is missing"], status: .badRequest)
+                }
+                let token = "glptt-" + TokenAuthority.randomHex(bytes: 20)
+                let row = try api.store.addTriggerToken(
+                    TriggerTokenRow(
+                        projectId: project.id ?? 0, ownerId: principal.userId, description: description, hash: TokenAuthority.hash(token),
+                        prefix: String(token.prefix(10)), createdAt: Date().timeIntervalSince1970))
+                return APIReply.json(TriggerJSON(row: row, token: token, owner: try api.owner(principal.userId)), status: .created)
+            }
+        }
+        router.delete("/api/v4/projects/:id/triggers/:trigger") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { _, project in
+                guard let id = context.parameters.get("trigger").flatMap(Int64.init),
+                    try api.store.deleteTriggerToken(id, projectId: project.id ?? 0)
+                else { return APIReply.notFound }
+                return Response(status: .noContent)
+            }
+        }
+        router.get("/api/v4/projects/:id/pipelines/:pipeline") { request, context in
+            try await api.gitLabAuthorized(request, .viewer, .read, project: context.parameters.get("id")) { _, project in
+                guard let id = context.parameters.get("pipeline").flatMap(Int64.init),
+                    let row = try api.store.pipeline(id: id, projectId: project.id ?? 0)
+                else { return APIReply.notFound }
+                return APIReply.json(PipelineJSON(row: row, webURL: api.webURL(request, project, row), user: nil))
+            }
+        }
+    }
+
+    /// A project named by GitLab's `:id`: a number, or a URL-encoded path whose last part is the project's name.
+    func gitLabProject(_ key: String?) throws -> ProjectRow? {
+        guard let decoded = key?.removingPercentEncoding, !decoded.isEmpty else { return nil }
+        if let id = Int64(decoded) { return try store.project(id: id) }
+        return try store.project(named: String(decoded.split(separator: "/").last ?? Substring(decoded)))
+    }
+
+    /// GitLab's way: `PRIVATE-TOKEN` (or a bearer token); 401 without a valid one, 404 for a project that does not
+    /// exist, 403 without the rights.
+    func gitLabAuthorized(
+        _ request: Request, _ role: Role, _ scope: TokenScope, project key: String?,
+        _ body: (Principal, ProjectRow) async throws -> Response
+    ) async throws -> Response {
+        let header = Self.header("PRIVATE-TOKEN", request.headers) ?? request.headers[.authorization]
+        guard let principal = try tokens.principal(bearer: header) else { return APIReply.unauthorized }
+        guard let project = try gitLabProject(key) else { return APIReply.notFound }
+        guard principal.allows(role, scope) else { return APIReply.forbidden }
+        return try await body(principal, project)
+    }
+
+    func owner(_ userId: Int64) throws -> [String: AnyJSON]? {
+        guard let user = try store.user(id: userId) else { return nil }
+        return ["id": .number(Double(userId)), "username": .string(user.name), "name": .string(user.name)]
+    }
+
+    func webURL(_ request: Request, _ project: ProjectRow, _ pipeline: PipelineRow) -> String {
+        let host = request.head.authority ?? "127.0.0.1"
+        return "http://\(host)/\(project.name)/-/pipelines/\(pipeline.id ?? 0)"
+    }
+
+    static func query(_ request: Request) -> [(String, String)] {
+        request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+
+    func trigger(_ request: Request, projectKey: String?, pathRef: String?) async -> Response {
+        do {
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: Self.webhookLimit) } catch {
+                return APIReply.message("413 Request Entity Too Large", status: .contentTooLarge)
+            }
+            let body = Data(buffer.readableBytesView)
+            // The webhook form: the body is the payload, not fields.
+            let fields =
+                pathRef == nil
+                ? FormFields(body: body, contentType: request.headers[.contentType], query: Self.query(request))
+                : FormFields(body: Data(), contentType: nil, query: Self.query(request))
+            guard let token = fields.first("token"), !token.isEmpty else {
+                return APIReply.json(["error": "token is missing"], status: .badRequest)
+            }
+            guard let ref = pathRef?.removingPercentEncoding ?? fields.first("ref"), !ref.isEmpty else {
+                return APIReply.json(["error": "ref is missing"], status: .badRequest)
+            }
+            if fields.hasMalformedVariables { return APIReply.json(["error": "variables is invalid"], status: .badRequest) }
+            guard let project = try gitLabProject(projectKey), let projectId = project.id,
+                let trigger = try store.triggerToken(hash: TokenAuthority.hash(token), projectId: projectId)
+            else { return APIReply.notFound }
+            guard let resolved = try await worker.mirrors.resolve(project, ref: ref) else {
+                return APIReply.json(["message": ["base": ["Reference not found"]]], status: .badRequest)
+            }
+            let variables = try JSONSerialization.data(withJSONObject: fields.variables, options: [.sortedKeys])
+            let row = try store.addPipeline(
+                PipelineRow(
+                    projectId: projectId, ref: ref, sha: resolved.sha, tag: resolved.isTag, status: "created", source: "trigger",
+                    variables: String(decoding: variables, as: UTF8.self),
+                    triggerPayload: pathRef == nil ? nil : String(decoding: body, as: UTF8.self), triggerId: trigger.id,
+                    createdAt: Date().timeIntervalSince1970))
+            return APIReply.json(
+                PipelineJSON(row: row, webURL: webURL(request, project, row), user: try owner(trigger.ownerId)), status: .created)
+        } catch {
+            return APIReply.message("500 Internal Server Error", status: .internalServerError)
+        }
+    }
+}
