@@ -211,6 +211,18 @@ public enum StoreSchema {
                 t.uniqueKey(["projectId", "iid"])
             }
         }
+        // Log lines as runs print them (masked), for live logs: the row id is the line's event id in the stream, so a
+        // client that reconnects with the last id it saw gets every later line once.
+        migrator.registerMigration("v8-live-logs") { db in
+            try db.create(table: "logLine") { t in
+                t.column("id", .integer).primaryKey(autoincrement: true)
+                t.column("eventId", .integer).notNull().references("serverEvent", onDelete: .cascade)
+                t.column("job", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("at", .double).notNull()
+            }
+            try db.create(index: "logLine_event", on: "logLine", columns: ["eventId", "id"])
+        }
         return migrator
     }
 }

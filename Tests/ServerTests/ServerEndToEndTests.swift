@@ -81,6 +81,54 @@ import Testing
         #expect(try await server.process.end(within: .seconds(30)) == .exited(0))
     }
 
+    @Test(.timeLimit(.minutes(3))) func aLiveLogReaderThatReconnectsWithLastEventIDGetsEveryLineOnce() async throws {
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-gate-\(UUID().uuidString.prefix(8))").path
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  talk:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: |
+                          for i in $(seq 1 10); do echo "line $i"; done
+                          while [ ! -f \(gate) ]; do sleep 0.05; done
+                          for i in $(seq 11 30); do echo "line $i"; done
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: gate)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        _ = try await Self.addProject(server, repository: repository.path)
+        let accepted = try await server.push(repository: repository.path, sha: sha, delivery: "live-1", secret: Self.secret)
+        let delivery = (accepted.json as? [String: Any])?["delivery_id"] as? Int ?? 0
+        let url = server.url + "/api/v1/deliveries/\(delivery)/logs"
+        // First connection: up to line 10 (the step waits for the gate after it), then the client goes away.
+        let first = try await EventStreamReader.read(url, token: server.adminToken) { $0.data.contains("line 10\"") }
+        #expect(first.status == 200 && first.contentType == "text/event-stream")
+        FileManager.default.createFile(atPath: gate, contents: Data())
+        let lastID = first.events.last?.id
+        #expect(lastID != nil)
+        // Reconnected after the last id seen: the rest, then `done`.
+        let second = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: lastID) { $0.name == "done" }
+        let texts = (first.events + second.events).filter { $0.name == "log" }.compactMap { event -> String? in
+            let object = try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any]
+            // A step's output lines are shown as `  | TEXT` under the step's header.
+            return (object?["text"] as? String).flatMap { $0.hasPrefix("  | line ") ? String($0.dropFirst(4)) : nil }
+        }
+        #expect(texts == (1...30).map { "line \($0)" }, "\(texts)")
+        #expect(second.events.last?.name == "done" && second.events.last?.data.contains(#""state":"completed""#) == true)
+        let ids = (first.events + second.events).compactMap { $0.id.flatMap(Int.init) }
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count, "ids increase, none twice")
+        // Without a token: 401, as everywhere.
+        let stranger = try await server.request(.GET, "/api/v1/deliveries/\(delivery)/logs", headers: [("Accept", "text/event-stream")])
+        #expect(stranger.status == 401)
+    }
+
     @Test(.timeLimit(.minutes(3))) func aRunCutByKillNineIsFailedOnceAfterTheRestart() async throws {
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-marker-\(UUID().uuidString.prefix(8))")
             .path

@@ -69,6 +69,7 @@ public struct ServerAPI: Sendable {
         addRunRoutes(to: router)
         addUserRoutes(to: router)
         addGitLabTriggerRoutes(to: router)
+        addLiveLogRoutes(to: router)
         return router
     }
 

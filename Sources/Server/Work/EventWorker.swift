@@ -18,6 +18,8 @@ public final class EventWorker: Service {
     let signal = WorkSignal()
     /// Shared by every event, so concurrency groups work across events as on GitHub.
     let gate = ConcurrencyGate()
+    /// What runs print, as they print it.
+    let liveLog: LiveLog
 
     public static let restartedReason = "server restarted"
 
@@ -27,6 +29,7 @@ public final class EventWorker: Service {
         workRoot = dataDirectory + "/work"
         self.concurrency = max(1, concurrency)
         self.logger = logger
+        liveLog = LiveLog(store: store, logger: logger)
     }
 
     /// Work was queued.
@@ -62,9 +65,12 @@ public final class EventWorker: Service {
     func process(_ event: EventRow) async {
         guard let id = event.id else { return }
         let (state, reason) = await outcome(of: event, id: id)
+        // Every line is stored before the delivery is seen to end, so a live reader that sees the end has had them all.
+        await liveLog.flush()
         do { try store.finishEvent(id, state: state, reason: reason) } catch {
             logger.error("cannot record the end of event \(id): \(error)")
         }
+        liveLog.changes.bump()
     }
 
     private func outcome(of event: EventRow, id: Int64) async -> (EventRow.State, String?) {
@@ -90,7 +96,8 @@ public final class EventWorker: Service {
             let prepared: PreparedRun
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
             let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
-            let records = await WorkflowRuns.run(prepared, reporter: SilentReporter(), gate: gate, recorder: recorder)
+            let reporter = LiveLogReporter(log: liveLog, eventId: id)
+            let records = await WorkflowRuns.run(prepared, reporter: reporter, gate: gate, recorder: recorder)
             if Task.isCancelled { return (.failed, "the server stopped while the event's runs were in progress") }
             let unrecorded = records.filter { $0.recordID == nil }
             if let first = unrecorded.first {

@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Store
+
+extension ServerAPI {
+    /// `GET /api/v1/deliveries/:id/logs`: what the delivery's runs print, as they print it. With
+    /// `Accept: text/event-stream`, server-sent events — one `log` event per line (`id:` the line's id, `data:` JSON
+    /// `{"job", "text"}`), resumed after `Last-Event-ID`, then a `done` event with the delivery's state; otherwise the
+    /// lines so far as text.
+    func addLiveLogRoutes(to router: Router<BasicRequestContext>) {
+        let api = self
+        router.get("/api/v1/deliveries/:id/logs") { request, context in
+            guard let principal = try api.principal(request) else { return APIReply.unauthorized }
+            guard principal.allows(.viewer, .read) else { return APIReply.forbidden }
+            guard let id = context.parameters.get("id").flatMap(Int64.init), try api.store.event(id: id) != nil else { return APIReply.notFound }
+            if request.headers[.accept]?.contains("text/event-stream") == true {
+                let last = Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+                return api.eventStream(delivery: id, after: last)
+            }
+            var text = ""
+            var after: Int64 = 0
+            while true {
+                let lines = try api.store.logLines(eventId: id, afterId: after)
+                guard let last = lines.last?.id else { break }
+                for line in lines { text += "\(line.job) | \(line.text)\n" }
+                after = last
+            }
+            return APIReply.text(text)
+        }
+    }
+
+    func eventStream(delivery id: Int64, after start: Int64) -> Response {
+        let store = self.store
+        let changes = worker.liveLog.changes
+        let body = ResponseBody { writer in
+            var last = start
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            func send(_ lines: [LogLineRow]) async throws {
+                guard !lines.isEmpty else { return }
+                var text = ""
+                for line in lines {
+                    let data = (try? APIReply.encoder.encode(["job": line.job, "text": line.text])) ?? Data("{}".utf8)
+                    text += "id: \(line.id ?? 0)\nevent: log\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+                    last = line.id ?? last
+                }
+                try await writer.write(ByteBuffer(string: text))
+            }
+            while !Task.isCancelled {
+                let seen = changes.value
+                let lines = try store.logLines(eventId: id, afterId: last)
+                if !lines.isEmpty {
+                    try await send(lines)
+                    continue
+                }
+                // The worker stores every line before it records the end: once the end is seen, one more read has them all.
+                if let event = try store.event(id: id), event.state == EventRow.State.completed.rawValue || event.state == EventRow.State.failed.rawValue {
+                    var rest = try store.logLines(eventId: id, afterId: last)
+                    while !rest.isEmpty {
+                        try await send(rest)
+                        rest = try store.logLines(eventId: id, afterId: last)
+                    }
+                    let done = (try? APIReply.encoder.encode(DeliveryJSON(event))) ?? Data("{}".utf8)
+                    try await writer.write(ByteBuffer(string: "event: done\ndata: \(String(decoding: done, as: UTF8.self))\n\n"))
+                    break
+                }
+                // Wait for the next batch; a comment every 15 s keeps proxies from closing a quiet stream.
+                let changed = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        await changes.wait(beyond: seen)
+                        return true
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(15))
+                        return false
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                if !changed { try await writer.write(ByteBuffer(string: ": ping\n\n")) }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+}

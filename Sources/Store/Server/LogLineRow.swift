@@ -1,0 +1,20 @@
+import GRDB
+
+/// One line a run printed (already masked), in the order the server received it.
+public struct LogLineRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "logLine"
+    public var id: Int64?
+    public var eventId: Int64
+    public var job: String
+    public var text: String
+    public var at: Double
+
+    public init(eventId: Int64, job: String, text: String, at: Double) {
+        self.eventId = eventId
+        self.job = job
+        self.text = text
+        self.at = at
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
