@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Runner", "Store", "Delivery",
+                "Core", "Runner", "Store", "Releases", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -308,7 +308,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Core", "SlipwayTesting",
+                "Server", "Store", "Releases", "Core", "SlipwayTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),

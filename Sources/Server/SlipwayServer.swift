@@ -3,6 +3,7 @@ import Delivery
 import Foundation
 import Hummingbird
 import Logging
+import Releases
 import ServiceLifecycle
 import Store
 
@@ -15,9 +16,13 @@ public struct SlipwayServer: Sendable {
     public var port: Int
     /// Events run at the same time.
     public var workers: Int
+    /// The delivery store whose releases the API shows and where gate decisions go (the one `slipway gitops watch`
+    /// writes, to share it); `DATA-DIR/delivery.sqlite` by default.
+    public var deliveryStorePath: String
 
-    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2) {
+    public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2, deliveryStorePath: String? = nil) {
         self.dataDirectory = dataDirectory
+        self.deliveryStorePath = deliveryStorePath ?? dataDirectory + "/delivery.sqlite"
         self.host = host
         self.port = port
         self.workers = workers
@@ -62,7 +67,8 @@ public struct SlipwayServer: Sendable {
         var logger = Logger(label: "slipway.server.worker")
         logger.logLevel = .warning
         let worker = EventWorker(store: store, dataDirectory: dataDirectory, concurrency: workers, logger: logger)
-        return Parts(api: ServerAPI(store: store, secrets: secrets, worker: worker), worker: worker)
+        let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
+        return Parts(api: ServerAPI(store: store, secrets: secrets, worker: worker, releases: releases), worker: worker)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

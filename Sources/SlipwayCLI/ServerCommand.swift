@@ -28,6 +28,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Events run at the same time.")
     var workers: Int = 2
 
+    @Option(
+        help:
+            "The delivery store of releases and gate decisions (share the one `slipway gitops watch` uses; default DATA-DIR/delivery.sqlite)."
+    )
+    var deliveryStore: String?
+
     func run() async throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port)
         else {
@@ -38,7 +44,7 @@ struct ServerCommand: AsyncParsableCommand {
         if port != 0 {
             do { try PortClaim.check(port, host: host, purpose: "the server") } catch { throw CommandFailure(error.description) }
         }
-        let server = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers)
+        let server = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers, deliveryStorePath: deliveryStore)
         var logger = Logger(label: "slipway.server")
         logger.logLevel = .warning
         do {

@@ -47,11 +47,15 @@ enum APIReply {
     }
 
     /// A request's JSON body, at most `limit` bytes, decoded; nil with the reply to send when it is not.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async -> Result<T, APIFailure> {
-        let buffer: ByteBuffer
+    /// An empty body reads as `{}` when `allowEmpty`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20, allowEmpty: Bool = false) async
+        -> Result<T, APIFailure>
+    {
+        var buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch {
             return .failure(APIFailure(.contentTooLarge, "the body is over \(limit) bytes"))
         }
+        if allowEmpty, buffer.readableBytes == 0 { buffer = ByteBuffer(string: "{}") }
         do { return .success(try decoder.decode(T.self, from: Data(buffer.readableBytesView))) } catch {
             return .failure(APIFailure(.badRequest, "the body is not the JSON expected: \(APIFailure.describe(error))"))
         }

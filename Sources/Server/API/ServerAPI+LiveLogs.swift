@@ -14,7 +14,9 @@ extension ServerAPI {
         router.get("/api/v1/deliveries/:id/logs") { request, context in
             guard let principal = try api.principal(request) else { return APIReply.unauthorized }
             guard principal.allows(.viewer, .read) else { return APIReply.forbidden }
-            guard let id = context.parameters.get("id").flatMap(Int64.init), try api.store.event(id: id) != nil else { return APIReply.notFound }
+            guard let id = context.parameters.get("id").flatMap(Int64.init), try api.store.event(id: id) != nil else {
+                return APIReply.notFound
+            }
             if request.headers[.accept]?.contains("text/event-stream") == true {
                 let last = Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
                 return api.eventStream(delivery: id, after: last)
@@ -55,7 +57,9 @@ extension ServerAPI {
                     continue
                 }
                 // The worker stores every line before it records the end: once the end is seen, one more read has them all.
-                if let event = try store.event(id: id), event.state == EventRow.State.completed.rawValue || event.state == EventRow.State.failed.rawValue {
+                if let event = try store.event(id: id),
+                    event.state == EventRow.State.completed.rawValue || event.state == EventRow.State.failed.rawValue
+                {
                     var rest = try store.logLines(eventId: id, afterId: last)
                     while !rest.isEmpty {
                         try await send(rest)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Releases
 import Store
 
 /// The server's HTTP API: `/healthz` for anyone, webhooks authenticated by their signatures, everything else by a
@@ -11,11 +12,14 @@ public struct ServerAPI: Sendable {
     let tokens: TokenAuthority
     let secrets: SecretBox
     let worker: EventWorker
+    /// The releases of the delivery store the canary controller writes, and where gate decisions go.
+    let releases: ReleaseRecords
     /// GitHub's limit: larger deliveries are refused with 413.
     static let webhookLimit = 25 << 20
 
-    init(store: ServerStore, secrets: SecretBox, worker: EventWorker) {
+    init(store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords) {
         self.store = store
+        self.releases = releases
         tokens = TokenAuthority(store: store)
         self.secrets = secrets
         self.worker = worker
@@ -70,6 +74,7 @@ public struct ServerAPI: Sendable {
         addUserRoutes(to: router)
         addGitLabTriggerRoutes(to: router)
         addLiveLogRoutes(to: router)
+        addReleaseRoutes(to: router)
         return router
     }
 

@@ -41,4 +41,3 @@ actor LiveLog {
         changes.bump()
     }
 }
-
