@@ -19,10 +19,15 @@ public struct SlipwayServer: Sendable {
     /// The delivery store whose releases the API shows and where gate decisions go (the one `slipway gitops watch`
     /// writes, to share it); `DATA-DIR/delivery.sqlite` by default.
     public var deliveryStorePath: String
+    /// How often every project is fetched to find pushes no webhook reported; nil: never (push hooks still work).
+    public var pollInterval: Duration?
+    /// The `slipway` executable push hooks run (`slipway server notify`); nil: no hooks are installed.
+    public var hookExecutable: String?
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2, deliveryStorePath: String? = nil) {
         self.dataDirectory = dataDirectory
         self.deliveryStorePath = deliveryStorePath ?? dataDirectory + "/delivery.sqlite"
+        pollInterval = .seconds(60)
         self.host = host
         self.port = port
         self.workers = workers
@@ -47,7 +52,7 @@ public struct SlipwayServer: Sendable {
                 }
                 onReady(url)
             }, logger: logger)
-        let group = ServiceGroup(services: [app, parts.worker], logger: logger)
+        let group = ServiceGroup(services: [app, parts.worker, parts.poller], logger: logger)
         defer { try? FileManager.default.removeItem(atPath: recordPath) }
         do { try await group.runUntilTerminationSignal() } catch is CancellationError {}
     }
@@ -55,6 +60,7 @@ public struct SlipwayServer: Sendable {
     struct Parts {
         var api: ServerAPI
         var worker: EventWorker
+        var poller: ProjectPoller
     }
 
     /// Opens the store, the sealing key and the admin token (creating them on the first start).
@@ -68,7 +74,10 @@ public struct SlipwayServer: Sendable {
         logger.logLevel = .warning
         let worker = EventWorker(store: store, dataDirectory: dataDirectory, concurrency: workers, logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
-        return Parts(api: ServerAPI(store: store, secrets: secrets, worker: worker, releases: releases), worker: worker)
+        let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
+        let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
+        let api = ServerAPI(store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, hooks: hooks)
+        return Parts(api: api, worker: worker, poller: poller)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

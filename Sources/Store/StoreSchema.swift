@@ -223,6 +223,20 @@ public enum StoreSchema {
             }
             try db.create(index: "logLine_event", on: "logLine", columns: ["eventId", "id"])
         }
+        // Branch and tag heads each project had when last looked at (polling and push hooks), and the hash of the token
+        // a project's post-receive hook sends.
+        migrator.registerMigration("v9-project-heads") { db in
+            try db.create(table: "projectHead") { t in
+                t.column("projectId", .integer).notNull().references("project", onDelete: .cascade)
+                t.column("ref", .text).notNull()
+                t.column("sha", .text).notNull()
+                t.primaryKey(["projectId", "ref"])
+            }
+            try db.alter(table: "project") { t in
+                t.add(column: "hookTokenHash", .text)
+                t.add(column: "headsRecordedAt", .double)
+            }
+        }
         return migrator
     }
 }

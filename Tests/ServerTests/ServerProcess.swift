@@ -15,11 +15,11 @@ struct ServerProcess {
     let adminToken: String
 
     /// Starts a server over `dataDirectory` and waits until it serves.
-    static func start(_ dataDirectory: String, workers: Int = 2) async throws -> ServerProcess {
+    static func start(_ dataDirectory: String, workers: Int = 2, arguments: [String] = []) async throws -> ServerProcess {
         let record = dataDirectory + "/server.json"
         try? FileManager.default.removeItem(atPath: record)
         let process = try await ChildProcess.start(
-            slipway, ["server", "--data-dir", dataDirectory, "--address", "127.0.0.1:0", "--workers", "\(workers)"],
+            slipway, ["server", "--data-dir", dataDirectory, "--address", "127.0.0.1:0", "--workers", "\(workers)"] + arguments,
             log: dataDirectory + ".log")
         let url = try await Deadline.within(.seconds(60), "the server to listen") { () -> String in
             while true {

@@ -147,7 +147,8 @@ import Testing
             try await client.execute(uri: "/api/v1/hooks/gitlab", method: .post, headers: gitlabHeaders, body: ByteBuffer(string: gitlab)) {
                 #expect($0.status == .unauthorized)
             }
-            let gitea = ServerHarness.push(repository: "/srv/git/app.git", sha: Self.sha)
+            // Another commit: the same push from a second forge would be one push.
+            let gitea = ServerHarness.push(repository: "/srv/git/app.git", ref: "refs/heads/next", sha: Self.sha)
             var giteaHeaders = HTTPFields()
             giteaHeaders[HTTPField.Name("X-Gitea-Event")!] = "push"
             giteaHeaders[HTTPField.Name("X-Gitea-Delivery")!] = "t-1"
@@ -163,7 +164,7 @@ import Testing
             Array(events) == [
                 "github push - refs/heads/main -", "github pull_request synchronize refs/pull/7/merge main",
                 "gitlab push - refs/tags/v1.0.0 -",
-                "gitea push - refs/heads/main -",
+                "gitea push - refs/heads/next -",
             ])
     }
 }

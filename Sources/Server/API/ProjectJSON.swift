@@ -8,6 +8,8 @@ struct ProjectJSON: Codable, Sendable {
     var defaultBranch: String
     var hasWebhookSecret: Bool
     var createdAt: String?
+    /// Whether the server installed its post-receive hook (when the project was added), or why not.
+    var pushHook: String?
 
     init(_ row: ProjectRow) {
         id = row.id ?? 0

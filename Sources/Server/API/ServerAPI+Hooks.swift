@@ -26,6 +26,27 @@ extension ServerAPI {
         }
     }
 
+    /// `POST /api/v1/hooks/git?project=ID` from the post-receive hook the server installed: with the project's hook
+    /// token (`X-Slipway-Hook-Token`), the project is looked at now. A wrong token and an unknown project: 401 alike.
+    func pushHook(_ request: Request) async -> Response {
+        do {
+            guard let key = request.uri.queryParameters["project"], let project = try project(String(key)), let projectId = project.id,
+                let expected = project.hookTokenHash, let token = Self.header("X-Slipway-Hook-Token", request.headers),
+                Self.sameDigest(TokenAuthority.hash(token), expected)
+            else { return APIReply.unauthorized }
+            poller.lookNow(at: projectId)
+            return APIReply.message("looking at \(project.name)", status: .accepted)
+        } catch {
+            return APIReply.message("500 Internal Server Error", status: .internalServerError)
+        }
+    }
+
+    /// Two hex digests compared without an early exit.
+    static func sameDigest(_ left: String, _ right: String) -> Bool {
+        let (a, b) = (Array(left.utf8), Array(right.utf8))
+        return a.count == b.count && zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
     /// The queued event (nil for a ping) and whether it is new.
     private func accept(_ provider: WebhookProvider, _ request: Request) async throws -> (EventRow?, Bool) {
         let buffer: ByteBuffer

@@ -17,9 +17,24 @@ public struct ServerAPI: Sendable {
     /// GitHub's limit: larger deliveries are refused with 413.
     static let webhookLimit = 25 << 20
 
-    init(store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords) {
+    /// Looks at projects' heads (polling, push hooks).
+    let poller: ProjectPoller
+    /// How to install push hooks in local repositories (none in process tests).
+    let hooks: HookSettings?
+
+    /// What a push hook runs: this executable's `server notify`, against this data directory.
+    struct HookSettings: Sendable {
+        var executable: String
+        var dataDirectory: String
+    }
+
+    init(
+        store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords, poller: ProjectPoller, hooks: HookSettings?
+    ) {
         self.store = store
         self.releases = releases
+        self.poller = poller
+        self.hooks = hooks
         tokens = TokenAuthority(store: store)
         self.secrets = secrets
         self.worker = worker
@@ -29,6 +44,7 @@ public struct ServerAPI: Sendable {
         let router = Router()
         let api = self
         router.get("/healthz") { _, _ in APIReply.text("ok\n") }
+        router.post("/api/v1/hooks/git") { request, _ in await api.pushHook(request) }
         for provider in WebhookProvider.allCases {
             router.post("/api/v1/hooks/\(provider.rawValue)") { request, _ in await api.webhook(provider, request) }
         }
@@ -115,10 +131,23 @@ public struct ServerAPI: Sendable {
         let row = ProjectRow(
             name: name, repository: body.repository, defaultBranch: body.defaultBranch ?? "main", webhookSecret: sealed,
             createdAt: Date().timeIntervalSince1970)
-        do {
-            return APIReply.json(ProjectJSON(try store.addProject(row)), status: .created)
-        } catch ServerStoreError.nameTaken {
+        var added: ProjectRow
+        do { added = try store.addProject(row) } catch ServerStoreError.nameTaken {
             return APIFailure(.conflict, "a project named '\(name)' exists").response
         }
+        var json = ProjectJSON(added)
+        if let hooks, let id = added.id {
+            let token = "slh_" + TokenAuthority.randomHex(bytes: 32)
+            let refusal = PushHook.install(
+                in: added.repository, executable: hooks.executable, dataDirectory: hooks.dataDirectory, projectId: id, token: token)
+            if refusal == nil {
+                try store.setHookToken(projectId: id, hash: TokenAuthority.hash(token))
+                added.hookTokenHash = TokenAuthority.hash(token)
+            }
+            json.pushHook = refusal ?? "installed"
+        }
+        // The heads it has now are not new: only what is pushed from here on starts runs.
+        await poller.look(at: added)
+        return APIReply.json(json, status: .created)
     }
 }

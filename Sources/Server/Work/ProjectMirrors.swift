@@ -49,6 +49,22 @@ struct ProjectMirrors: Sendable {
         return nil
     }
 
+    /// The mirror's branch and tag heads (ref → commit; annotated tags peeled to their commit).
+    func heads(_ project: ProjectRow) async throws -> [String: String] {
+        guard let id = project.id else { return [:] }
+        let text = try await locks.withLock(id) {
+            try await Git(directory: mirrorPath(id)).run(
+                ["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", "refs/heads", "refs/tags"])
+        }
+        var heads: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2 else { continue }
+            heads[String(fields[0])] = String(fields.count > 2 ? fields[2] : fields[1])
+        }
+        return heads
+    }
+
     /// A working tree of `sha` at `path`, sharing the mirror's objects; its `origin` is the project's repository.
     func checkout(_ project: ProjectRow, sha: String, at path: String) async throws {
         guard let id = project.id else { return }

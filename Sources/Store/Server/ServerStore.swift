@@ -40,10 +40,20 @@ public struct ServerStore: Sendable {
 
     // MARK: The event queue
 
-    /// Queues an event once per source and delivery id: a redelivery answers the event already queued, with `isNew` false.
+    /// Queues an event once per source and delivery id, and a push once per ref and commit across sources: a
+    /// redelivery, or a push another channel reported, answers the event already queued, with `isNew` false.
     public func enqueue(_ event: EventRow) throws -> (event: EventRow, isNew: Bool) {
         try database.write { db in
             if let existing = try EventRow.filter(Column("source") == event.source && Column("deliveryId") == event.deliveryId).fetchOne(db)
+            {
+                return (existing, false)
+            }
+            // A push another channel already reported (a push hook or a poll before the forge's webhook) is one push.
+            if event.event == "push",
+                let existing = try EventRow.filter(
+                    Column("projectId") == event.projectId && Column("event") == "push" && Column("ref") == event.ref
+                        && Column("sha") == event.sha && Column("source") != event.source
+                ).fetchOne(db)
             {
                 return (existing, false)
             }

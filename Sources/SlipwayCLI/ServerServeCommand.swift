@@ -1,0 +1,69 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+import Server
+
+/// `slipway server serve` (the default of `slipway server`): the server itself.
+struct ServerServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve webhooks and the API; run the workflows that pushes start.",
+        discussion: """
+            Projects are added with POST /api/v1/projects (docs/api.md). GitHub, GitLab and Gitea webhooks at \
+            /api/v1/hooks/{github,gitlab,gitea} are checked against the project's webhook secret and queued once per \
+            delivery; queued events run with Slipway's workflow engine and are kept across restarts (an event a killed \
+            server left running is failed with the reason "server restarted"). On the first start an admin token is \
+            written to DATA-DIR/admin-token (mode 0600); the address is written to DATA-DIR/server.json while serving. \
+            A project in a local repository gets a post-receive hook, so a push to it is seen at once; every project \
+            is also fetched every --poll-interval seconds (0: never). SIGTERM or SIGINT stops it with exit 0.
+            """
+    )
+
+    @Option(help: "The server's data directory.")
+    var dataDir: String = DataDirectory.path(for: "server")
+
+    @Option(help: "Address to listen on (port 0: the kernel chooses; the address is printed).")
+    var address: String = "127.0.0.1:8080"
+
+    @Option(help: "Events run at the same time.")
+    var workers: Int = 2
+
+    @Option(help: "Seconds between looks at every project's branches and tags (0: only push hooks and webhooks).")
+    var pollInterval: Int = 60
+
+    @Option(
+        help:
+            "The delivery store of releases and gate decisions (share the one `slipway gitops watch` uses; default DATA-DIR/delivery.sqlite)."
+    )
+    var deliveryStore: String?
+
+    func run() async throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port)
+        else {
+            throw ValidationError("--address must be HOST:PORT, not '\(address)'")
+        }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard pollInterval >= 0 else { throw ValidationError("--poll-interval must be 0 or more seconds") }
+        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if port != 0 {
+            do { try PortClaim.check(port, host: host, purpose: "the server") } catch { throw CommandFailure(error.description) }
+        }
+        var configured = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers, deliveryStorePath: deliveryStore)
+        configured.pollInterval = pollInterval == 0 ? nil : .seconds(pollInterval)
+        // Push hooks run this very executable.
+        configured.hookExecutable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
+        let server = configured
+        var logger = Logger(label: "slipway.server")
+        logger.logLevel = .warning
+        do {
+            try await server.run(logger: logger) { url in
+                let line = "slipway server listening on \(url) (data: \(server.dataDirectory); admin token: \(server.adminTokenPath))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        } catch let error as ServerError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
