@@ -46,18 +46,18 @@ enum APIReply {
         seconds.map { Date(timeIntervalSince1970: $0).formatted(.iso8601) }
     }
 
-    /// A request's JSON body, at most `limit` bytes, decoded; nil with the reply to send when it is not.
-    /// An empty body reads as `{}` when `allowEmpty`.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20, allowEmpty: Bool = false) async
-        -> Result<T, APIFailure>
+    /// A request's JSON body, at most `limit` bytes, decoded, or an `APIFailure` (413, 400 naming the key); an empty body
+    /// reads as `{}` when `allowEmpty`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20, allowEmpty: Bool = false)
+        async throws(APIFailure) -> T
     {
         var buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch {
-            return .failure(APIFailure(.contentTooLarge, "the body is over \(limit) bytes"))
+            throw APIFailure(.contentTooLarge, "the body is over \(limit) bytes")
         }
         if allowEmpty, buffer.readableBytes == 0 { buffer = ByteBuffer(string: "{}") }
-        do { return .success(try decoder.decode(T.self, from: Data(buffer.readableBytesView))) } catch {
-            return .failure(APIFailure(.badRequest, "the body is not the JSON expected: \(APIFailure.describe(error))"))
+        do { return try decoder.decode(T.self, from: Data(buffer.readableBytesView)) } catch {
+            throw APIFailure(.badRequest, "the body is not the JSON expected: \(APIFailure.describe(error))")
         }
     }
 }

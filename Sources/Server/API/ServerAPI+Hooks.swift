@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,19 +33,13 @@ extension ServerAPI {
         do {
             guard let key = request.uri.queryParameters["project"], let project = try project(String(key)), let projectId = project.id,
                 let expected = project.hookTokenHash, let token = Self.header("X-Slipway-Hook-Token", request.headers),
-                Self.sameDigest(TokenAuthority.hash(token), expected)
+                TokenAuthority.sameBytes(TokenAuthority.hash(token).utf8, expected.utf8)
             else { return APIReply.unauthorized }
             poller.lookNow(at: projectId)
             return APIReply.message("looking at \(project.name)", status: .accepted)
         } catch {
             return APIReply.message("500 Internal Server Error", status: .internalServerError)
         }
-    }
-
-    /// Two hex digests compared without an early exit.
-    static func sameDigest(_ left: String, _ right: String) -> Bool {
-        let (a, b) = (Array(left.utf8), Array(right.utf8))
-        return a.count == b.count && zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The queued event (nil for a ping) and whether it is new.
@@ -122,7 +117,7 @@ extension ServerAPI {
         for name in names {
             if let value = header(name, headers), !value.isEmpty, value.count <= 200 { return value }
         }
-        if provider == .gitlab { return "sha256:" + TokenAuthority.hash(String(decoding: body, as: UTF8.self)) }
+        if provider == .gitlab { return "sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined() }
         throw WebhookProblem.badRequest("missing \(names[0])")
     }
 }

@@ -12,25 +12,26 @@ extension ServerAPI {
     func addLiveLogRoutes(to router: Router<BasicRequestContext>) {
         let api = self
         router.get("/api/v1/deliveries/:id/logs") { request, context in
-            guard let principal = try api.principal(request) else { return APIReply.unauthorized }
-            guard principal.allows(.viewer, .read) else { return APIReply.forbidden }
-            guard let id = context.parameters.get("id").flatMap(Int64.init), try api.store.event(id: id) != nil else {
-                return APIReply.notFound
-            }
-            if request.headers[.accept]?.contains("text/event-stream") == true {
-                let last = Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-                return api.eventStream(delivery: id, after: last)
-            }
-            var text = ""
-            var after: Int64 = 0
-            while true {
-                let lines = try api.store.logLines(eventId: id, afterId: after)
-                guard let last = lines.last?.id else { break }
-                for line in lines { text += "\(line.job) | \(line.text)\n" }
-                after = last
-            }
-            return APIReply.text(text)
+            try await api.authorized(request, .viewer, .read) { _ in try api.deliveryLogs(request, context) }
         }
+    }
+
+    /// A delivery's log: the event stream, or the text so far.
+    func deliveryLogs(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Int64.init), try store.event(id: id) != nil else { return APIReply.notFound }
+        if request.headers[.accept]?.contains("text/event-stream") == true {
+            let last = Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+            return eventStream(delivery: id, after: last)
+        }
+        var text = ""
+        var after: Int64 = 0
+        while true {
+            let lines = try store.logLines(eventId: id, afterId: after)
+            guard let last = lines.last?.id else { break }
+            for line in lines { text += "\(line.job) | \(line.text)\n" }
+            after = last
+        }
+        return APIReply.text(text)
     }
 
     func eventStream(delivery id: Int64, after start: Int64) -> Response {

@@ -9,15 +9,14 @@ extension ServerAPI {
     func addReleaseRoutes(to router: Router<BasicRequestContext>) {
         let api = self
         router.get("/api/v1/releases") { request, _ in
-            try api.authorized(request, .viewer, .read) { _ in
-                let query = request.uri.queryParameters
-                let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 50, 1), 500)
-                let list = try api.releases.list(application: query["application"].map(String.init), limit: limit)
+            try await api.authorized(request, .viewer, .read) { _ in
+                let application = request.uri.queryParameters["application"].map(String.init)
+                let list = try api.releases.list(application: application, limit: Self.pageLimit(request))
                 return APIReply.json(list.map { ReleaseJSON($0) })
             }
         }
         router.get("/api/v1/releases/:id") { request, context in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 guard let id = context.parameters.get("id").flatMap(Int64.init), let (release, timeline) = try api.releases.show(id) else {
                     return APIReply.notFound
                 }
@@ -26,20 +25,17 @@ extension ServerAPI {
         }
         for action in [GateDecision.Action.promote, .abort] {
             router.post("/api/v1/applications/:application/\(action.rawValue)") { request, context in
-                guard let principal = try api.principal(request) else { return APIReply.unauthorized }
-                guard principal.allows(.approver, .write) else { return APIReply.forbidden }
-                guard let application = context.parameters.get("application") else { return APIReply.notFound }
-                let body: GateBody
-                switch await APIReply.decode(GateBody.self, from: request, allowEmpty: true) {
-                case .success(let decoded): body = decoded
-                case .failure(let failure): return failure.response
-                }
-                do {
-                    let release = try api.releases.decide(action, application: application, actor: principal.userName, reason: body.reason)
-                    return APIReply.json(ReleaseJSON(release))
-                } catch let error as GateError {
-                    if case .noRelease = error { return APIFailure(.notFound, error.description).response }
-                    return APIFailure(.conflict, error.description).response
+                try await api.authorized(request, .approver, .write) { principal in
+                    guard let application = context.parameters.get("application") else { return APIReply.notFound }
+                    let body = try await APIReply.decode(GateBody.self, from: request, allowEmpty: true)
+                    do {
+                        let release = try api.releases.decide(
+                            action, application: application, actor: principal.userName, reason: body.reason)
+                        return APIReply.json(ReleaseJSON(release))
+                    } catch let error as GateError {
+                        if case .noRelease = error { throw APIFailure(.notFound, error.description) }
+                        throw APIFailure(.conflict, error.description)
+                    }
                 }
             }
         }

@@ -7,25 +7,24 @@ extension ServerAPI {
     func addRunRoutes(to router: Router<BasicRequestContext>) {
         let api = self
         router.get("/api/v1/runs") { request, _ in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 let query = request.uri.queryParameters
                 var filter = RunFilter(
                     projectId: query["project"].flatMap { Int64(String($0)) }, eventId: query["delivery"].flatMap { Int64(String($0)) },
                     result: query["conclusion"].map(String.init), workflowPath: query["workflow"].map(String.init),
                     beforeId: query["before"].flatMap { Int64(String($0)) })
                 filter.serverOnly = true
-                let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 50, 1), 500)
-                return APIReply.json(try api.store.runs(filter: filter, limit: limit).map { RunJSON($0) })
+                return APIReply.json(try api.store.runs(filter: filter, limit: Self.pageLimit(request)).map { RunJSON($0) })
             }
         }
         router.get("/api/v1/runs/:id") { request, context in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 guard let run = try api.serverRun(context.parameters.get("id")), let id = run.id else { return APIReply.notFound }
                 return APIReply.json(RunJSON(run, jobs: try api.store.runs.jobs(ofRun: id)))
             }
         }
         router.get("/api/v1/runs/:id/logs") { request, context in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 guard let run = try api.serverRun(context.parameters.get("id")), let id = run.id else { return APIReply.notFound }
                 let jobs = try api.store.runs.jobs(ofRun: id)
                 return APIReply.text(jobs.map { "=== \($0.name) (\($0.result))\n\($0.log)\n" }.joined())

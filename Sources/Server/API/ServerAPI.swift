@@ -49,37 +49,33 @@ public struct ServerAPI: Sendable {
             router.post("/api/v1/hooks/\(provider.rawValue)") { request, _ in await api.webhook(provider, request) }
         }
         router.get("/api/v1/me") { request, _ in
-            try api.authorized(request, .viewer, .read) { principal in
+            try await api.authorized(request, .viewer, .read) { principal in
                 APIReply.json(["name": principal.userName, "role": principal.role.rawValue, "scope": principal.scope.rawValue])
             }
         }
         router.get("/api/v1/projects") { request, _ in
-            try api.authorized(request, .viewer, .read) { _ in APIReply.json(try api.store.projects().map(ProjectJSON.init)) }
+            try await api.authorized(request, .viewer, .read) { _ in APIReply.json(try api.store.projects().map(ProjectJSON.init)) }
         }
         router.post("/api/v1/projects") { request, _ in
-            let principal = try api.principal(request)
-            guard let principal else { return APIReply.unauthorized }
-            guard principal.allows(.admin, .admin) else { return APIReply.forbidden }
-            return try await api.addProject(request)
+            try await api.authorized(request, .admin, .admin) { _ in try await api.addProject(request) }
         }
         router.get("/api/v1/projects/:id") { request, context in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 guard let project = try api.project(context.parameters.get("id")) else { return APIReply.notFound }
                 return APIReply.json(ProjectJSON(project))
             }
         }
         router.get("/api/v1/deliveries") { request, _ in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 let query = request.uri.queryParameters
-                let limit = min(max(Int(query["limit"].map(String.init) ?? "") ?? 50, 1), 500)
                 let rows = try api.store.events(
                     projectId: query["project"].flatMap { Int64(String($0)) }, beforeId: query["before"].flatMap { Int64(String($0)) },
-                    limit: limit)
+                    limit: Self.pageLimit(request))
                 return APIReply.json(rows.map(DeliveryJSON.init))
             }
         }
         router.get("/api/v1/deliveries/:id") { request, context in
-            try api.authorized(request, .viewer, .read) { _ in
+            try await api.authorized(request, .viewer, .read) { _ in
                 guard let id = context.parameters.get("id").flatMap(Int64.init), let row = try api.store.event(id: id) else {
                     return APIReply.notFound
                 }
@@ -99,11 +95,19 @@ public struct ServerAPI: Sendable {
         try tokens.principal(bearer: request.headers[.authorization])
     }
 
-    /// Runs `body` for a caller whose role and token scope allow it: 401 without a valid token, 403 without the rights.
-    func authorized(_ request: Request, _ role: Role, _ scope: TokenScope, _ body: (Principal) throws -> Response) throws -> Response {
+    /// Runs `body` for a caller whose role and token scope allow it: 401 without a valid token, 403 without the rights;
+    /// an `APIFailure` thrown by `body` is answered with its status and text.
+    func authorized(
+        _ request: Request, _ role: Role, _ scope: TokenScope, _ body: (Principal) async throws -> Response
+    ) async throws -> Response {
         guard let principal = try principal(request) else { return APIReply.unauthorized }
         guard principal.allows(role, scope) else { return APIReply.forbidden }
-        return try body(principal)
+        do { return try await body(principal) } catch let failure as APIFailure { return failure.response }
+    }
+
+    /// A listing's `limit`: 1 to 500, 50 when not given.
+    static func pageLimit(_ request: Request) -> Int {
+        min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 500)
     }
 
     /// A project by numeric id or by name.
@@ -114,11 +118,7 @@ public struct ServerAPI: Sendable {
     }
 
     func addProject(_ request: Request) async throws -> Response {
-        let body: NewProject
-        switch await APIReply.decode(NewProject.self, from: request) {
-        case .success(let decoded): body = decoded
-        case .failure(let failure): return failure.response
-        }
+        let body = try await APIReply.decode(NewProject.self, from: request)
         let name = body.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 200, !name.contains("/"), Int64(name) == nil else {
             return APIFailure(.badRequest, "'name' must be 1 to 200 characters, without '/', and not a number").response
@@ -131,7 +131,7 @@ public struct ServerAPI: Sendable {
         let row = ProjectRow(
             name: name, repository: body.repository, defaultBranch: body.defaultBranch ?? "main", webhookSecret: sealed,
             createdAt: Date().timeIntervalSince1970)
-        var added: ProjectRow
+        let added: ProjectRow
         do { added = try store.addProject(row) } catch ServerStoreError.nameTaken {
             return APIFailure(.conflict, "a project named '\(name)' exists").response
         }
@@ -140,10 +140,7 @@ public struct ServerAPI: Sendable {
             let token = "slh_" + TokenAuthority.randomHex(bytes: 32)
             let refusal = PushHook.install(
                 in: added.repository, executable: hooks.executable, dataDirectory: hooks.dataDirectory, projectId: id, token: token)
-            if refusal == nil {
-                try store.setHookToken(projectId: id, hash: TokenAuthority.hash(token))
-                added.hookTokenHash = TokenAuthority.hash(token)
-            }
+            if refusal == nil { try store.setHookToken(projectId: id, hash: TokenAuthority.hash(token)) }
             json.pushHook = refusal ?? "installed"
         }
         // The heads it has now are not new: only what is pushed from here on starts runs.

@@ -39,6 +39,13 @@ public struct TokenAuthority: Sendable {
         return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &random)) }.joined()
     }
 
+    /// Whether two byte strings are equal, compared without an early exit: the time taken says nothing about where they
+    /// differ.
+    static func sameBytes(_ left: some Sequence<UInt8>, _ right: some Sequence<UInt8>) -> Bool {
+        let (a, b) = (Array(left), Array(right))
+        return a.count == b.count && zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
     static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
