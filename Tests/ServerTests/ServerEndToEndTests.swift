@@ -4,6 +4,8 @@ import NIOHTTP1
 import SlipwayTesting
 import Testing
 
+@testable import Server
+
 /// `slipway server` as a team runs it: a real process on 127.0.0.1, a local repository, signed webhooks.
 @Suite struct ServerEndToEndTests {
     static let secret = "e2e-hook-secret"
@@ -127,6 +129,66 @@ import Testing
         // Without a token: 401, as everywhere.
         let stranger = try await server.request(.GET, "/api/v1/deliveries/\(delivery)/logs", headers: [("Accept", "text/event-stream")])
         #expect(stranger.status == 401)
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aConcurrencyGroupSpansDeliveries() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-group-\(UUID().uuidString.prefix(8))")
+            .path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                concurrency:
+                  group: deploy
+                  cancel-in-progress: true
+                jobs:
+                  deploy:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: |
+                          echo started >> \(scratch)/started
+                          while [ ! -f \(scratch)/go ]; do sleep 0.05; done
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await Self.addProject(server, repository: repository.path)
+        @Sendable func started() -> Int {
+            ((try? String(contentsOfFile: scratch + "/started", encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        #expect(try await server.push(repository: repository.path, sha: sha, delivery: "g-1", secret: Self.secret).status == 202)
+        try await Deadline.within(.seconds(60), "the first delivery's step to start") {
+            while started() < 1 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        // A second delivery in the same group cancels the first's run, as on GitHub.
+        #expect(try await server.push(repository: repository.path, sha: sha, delivery: "g-2", secret: Self.secret).status == 202)
+        _ = try await server.until("the first run to be cancelled", "/api/v1/runs?project=\(project)") { answer in
+            (answer.json as? [[String: Any]] ?? []).contains { $0["conclusion"] as? String == "cancelled" }
+        }
+        FileManager.default.createFile(atPath: scratch + "/go", contents: Data())
+        let runs = try await server.until("both runs to finish", "/api/v1/runs?project=\(project)") { answer in
+            (answer.json as? [[String: Any]] ?? []).count == 2
+        }
+        let conclusions = (runs.json as? [[String: Any]] ?? []).map {
+            "\($0["delivery_id"] as? Int ?? 0) \($0["conclusion"] as? String ?? "")"
+        }
+        #expect(Set(conclusions) == ["1 cancelled", "2 success"], "\(conclusions)")
+    }
+
+    @Test func changedPathsComeFromACompleteListOfCommits() {
+        let two =
+            #"{"commits":[{"added":["a.txt"],"removed":[],"modified":["src/x.swift"]},{"added":[],"removed":["old"],"modified":["a.txt"]}]}"#
+        #expect(EventWorker.changedPaths(two) == ["a.txt", "old", "src/x.swift"])
+        // GitLab lists at most 20 commits of a larger push: then the paths are unknown and `paths` filters pass.
+        let truncated = #"{"total_commits_count":30,"commits":[{"added":["a"],"removed":[],"modified":[]}]}"#
+        #expect(EventWorker.changedPaths(truncated) == nil)
+        #expect(EventWorker.changedPaths(#"{"commits":[{"id":"abc"}]}"#) == nil, "commits without file lists")
+        #expect(EventWorker.changedPaths("{}") == nil)
     }
 
     @Test(.timeLimit(.minutes(3))) func aRunCutByKillNineIsFailedOnceAfterTheRestart() async throws {

@@ -12,6 +12,8 @@ public struct WorkflowRunner: Sendable {
     public let gate: ConcurrencyGate
     public let masker: SecretMasker
     let workspaces: WorkspacePool
+    /// Cancels the whole run: a later run of the same workflow-level concurrency group with `cancel-in-progress`.
+    let runCancellation = CancellationHandle()
 
     public init(workflow: Workflow, options: RunOptions, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) {
         self.workflow = workflow
@@ -45,10 +47,10 @@ public struct WorkflowRunner: Sendable {
             let group = (try? TemplateValue.string(spec.group, in: rootContext)) ?? ""
             let cancel = TemplateValue.flag(spec.cancelInProgress, in: rootContext)
             if !group.isEmpty {
-                let task = CancellationHandle()
+                let run = runCancellation
                 guard
                     let token = await gate.acquire(
-                        group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { task.cancel() })
+                        group: group, cancelInProgress: cancel, queueMax: spec.queueMax, onCancelRunning: { run.cancel() })
                 else {
                     return RunRecord(
                         workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
@@ -364,6 +366,7 @@ public struct WorkflowRunner: Sendable {
         // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
         let execution = Task { await executor.run() }
         handle.onCancel { execution.cancel() }
+        runCancellation.onCancel { execution.cancel() }
         failFast?.onCancel { execution.cancel() }
         let record = await withTaskCancellationHandler {
             await execution.value

@@ -26,9 +26,9 @@ extension ServerAPI {
             }
         }
         router.post("/api/v4/projects/:id/triggers") { request, context in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            return try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) {
-                principal, project in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
+                // Read only once the caller is known.
+                let body = try await request.body.collect(upTo: 1 << 20)
                 let fields = FormFields(
                     body: Data(body.readableBytesView), contentType: request.headers[.contentType], query: Self.query(request))
                 guard let description = fields.first("description"), !description.isEmpty else {

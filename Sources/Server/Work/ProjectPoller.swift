@@ -32,19 +32,29 @@ final class ProjectPoller: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await projectId in self.requests.stream {
-                        if let project = try? self.store.project(id: projectId) { await self.look(at: project) }
+                        if let project = self.projects { try $0.project(id: projectId).map { [$0] } ?? [] }.first {
+                            await self.look(at: project)
+                        }
                     }
                 }
                 if let interval = self.interval {
                     group.addTask {
                         while !Task.isCancelled {
-                            for project in (try? self.store.projects()) ?? [] where !Task.isCancelled { await self.look(at: project) }
+                            for project in self.projects({ try $0.projects() }) where !Task.isCancelled { await self.look(at: project) }
                             try? await Task.sleep(for: interval)
                         }
                     }
                 }
                 await group.waitForAll()
             }
+        }
+    }
+
+    /// Projects read from the store; none (and a warning) when it cannot be read, so the next look tries again.
+    private func projects(_ read: (ServerStore) throws -> [ProjectRow]) -> [ProjectRow] {
+        do { return try read(store) } catch {
+            logger.warning("cannot read the projects: \(error)")
+            return []
         }
     }
 
