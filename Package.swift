@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Runner", "Store", "Releases", "Delivery",
+                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -259,6 +259,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Core", "Manifests", "Runner", "Releases", "Store", "TargetKit", "Targets", "OCI", "Images", "SlipwayTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),

@@ -21,6 +21,9 @@ public struct SlipwayServer: Sendable {
     public var deliveryStorePath: String
     /// How often every project is fetched to find pushes no webhook reported; nil: never (push hooks still work).
     public var pollInterval: Duration?
+    /// The local target the projects' applications are synced to and released on (`slipway local`'s data directory);
+    /// nil: no sync or canary controllers run.
+    public var targetDataDirectory: String?
     /// The `slipway` executable push hooks run (`slipway server notify`); nil: no hooks are installed.
     public var hookExecutable: String?
 
@@ -52,7 +55,7 @@ public struct SlipwayServer: Sendable {
                 }
                 onReady(url)
             }, logger: logger)
-        let group = ServiceGroup(services: [app, parts.worker, parts.poller], logger: logger)
+        let group = ServiceGroup(services: [app, parts.worker, parts.poller, parts.supervisor, parts.feed], logger: logger)
         defer { try? FileManager.default.removeItem(atPath: recordPath) }
         do { try await group.runUntilTerminationSignal() } catch is CancellationError {}
     }
@@ -61,6 +64,8 @@ public struct SlipwayServer: Sendable {
         var api: ServerAPI
         var worker: EventWorker
         var poller: ProjectPoller
+        var supervisor: ApplicationSupervisor
+        var feed: ChangeFeed
     }
 
     /// Opens the store, the sealing key and the admin token (creating them on the first start).
@@ -72,12 +77,23 @@ public struct SlipwayServer: Sendable {
         try bootstrapAdmin(store)
         var logger = Logger(label: "slipway.server.worker")
         logger.logLevel = .warning
-        let worker = EventWorker(store: store, dataDirectory: dataDirectory, concurrency: workers, logger: logger)
+        let mirrors = ProjectMirrors(root: dataDirectory + "/mirrors")
+        var controllerLogger = Logger(label: "slipway.server.delivery")
+        controllerLogger.logLevel = .warning
+        let supervisor = ApplicationSupervisor(
+            store: store, mirrors: mirrors, targetDataDirectory: targetDataDirectory, deliveryStorePath: deliveryStorePath,
+            cacheRoot: dataDirectory + "/cache", logger: controllerLogger)
+        let worker = EventWorker(
+            store: store, mirrors: mirrors, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor, logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
-        let api = ServerAPI(store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, hooks: hooks)
-        return Parts(api: api, worker: worker, poller: poller)
+        let feed = ChangeFeed(
+            store: store, releases: releases, announcements: [worker.liveLog.changes, supervisor.syncs], logger: logger)
+        let api = ServerAPI(
+            store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
+            hooks: hooks)
+        return Parts(api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

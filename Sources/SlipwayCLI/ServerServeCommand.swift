@@ -16,7 +16,10 @@ struct ServerServeCommand: AsyncParsableCommand {
             server left running is failed with the reason "server restarted"). On the first start an admin token is \
             written to DATA-DIR/admin-token (mode 0600); the address is written to DATA-DIR/server.json while serving. \
             A project in a local repository gets a post-receive hook, so a push to it is seen at once; every project \
-            is also fetched every --poll-interval seconds (0: never). SIGTERM or SIGINT stops it with exit 0.
+            is also fetched every --poll-interval seconds (0: never). The applications each project declares in \
+            slipway.yaml on its default branch are synced to the local target (--target-data-dir) and released by the \
+            canary controller, which takes over releases in progress when the server starts. SIGTERM or SIGINT stops \
+            it with exit 0.
             """
     )
 
@@ -38,6 +41,12 @@ struct ServerServeCommand: AsyncParsableCommand {
     )
     var deliveryStore: String?
 
+    @Option(help: "The local target the projects' applications are deployed to (`slipway local`'s data directory).")
+    var targetDataDir: String = DataDirectory.path(for: "local")
+
+    @Flag(help: "Run no sync or canary controllers (webhooks, runs and the API only).")
+    var noTarget = false
+
     func run() async throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port)
         else {
@@ -51,6 +60,7 @@ struct ServerServeCommand: AsyncParsableCommand {
         }
         var configured = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers, deliveryStorePath: deliveryStore)
         configured.pollInterval = pollInterval == 0 ? nil : .seconds(pollInterval)
+        configured.targetDataDirectory = noTarget ? nil : targetDataDir
         // Push hooks run this very executable.
         configured.hookExecutable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first

@@ -184,11 +184,11 @@ import Testing
         var config: String { root + "/slipway.yaml" }
         var records: ReleaseRecords { get throws { ReleaseRecords(store: try DeliveryStore(path: store)) } }
 
-        static func make() async throws -> World {
+        static func make(versions: [String] = ["v1"] + ReleaseCrashTests.scenarios.map(\.version)) async throws -> World {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-crash-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
             let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
-            try await buildImages(into: "\(root)/images", versions: ["v1"] + ReleaseCrashTests.scenarios.map(\.version), scratch: root)
+            try await buildImages(into: "\(root)/images", versions: versions, scratch: root)
             let repository = try await GitOpsRepository.make(
                 "crash-gitops",
                 files: [

@@ -13,13 +13,15 @@ enum EventStreamReader {
     }
 
     static func read(
-        _ url: String, token: String, lastEventID: String? = nil, stop: @Sendable (Event) -> Bool
+        _ url: String, token: String, lastEventID: String? = nil, onConnected: @Sendable () -> Void = {}, stop: @Sendable (Event) -> Bool
     ) async throws -> (events: [Event], status: Int, contentType: String?) {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "text/event-stream")
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        // The server answered: where the stream starts is settled.
+        onConnected()
         var events: [Event] = []
         var buffer = ""
         reading: for try await chunk in response.body {

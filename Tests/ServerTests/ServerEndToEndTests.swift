@@ -2,6 +2,7 @@ import Core
 import Foundation
 import NIOHTTP1
 import SlipwayTesting
+import Synchronization
 import Testing
 
 @testable import Server
@@ -128,6 +129,61 @@ import Testing
         #expect(ids == ids.sorted() && Set(ids).count == ids.count, "ids increase, none twice")
         // Without a token: 401, as everywhere.
         let stranger = try await server.request(.GET, "/api/v1/deliveries/\(delivery)/logs", headers: [("Accept", "text/event-stream")])
+        #expect(stranger.status == 401)
+    }
+
+    @Test(.timeLimit(.minutes(3))) func theEventStreamFollowsDeliveriesAndRunsAndResumesAfterLastEventID() async throws {
+        let gate = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-gate-\(UUID().uuidString.prefix(8))").path
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  wait:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: while [ ! -f \(gate) ]; do sleep 0.05; done
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: gate)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        _ = try await Self.addProject(server, repository: repository.path)
+        let accepted = try await server.push(repository: repository.path, sha: sha, delivery: "events-1", secret: Self.secret)
+        let delivery = (accepted.json as? [String: Any])?["delivery_id"] as? Int ?? 0
+        _ = try await server.until("the delivery to run", "/api/v1/deliveries/\(delivery)") {
+            ($0.json as? [String: Any])?["state"] as? String == "running"
+        }
+        // Connected while the run waits; the gate opens once the stream answered.
+        let url = server.url + "/api/v1/events"
+        let seen = Mutex<(run: Bool, completed: Bool)>((false, false))
+        let first = try await EventStreamReader.read(
+            url, token: server.adminToken, onConnected: { FileManager.default.createFile(atPath: gate, contents: Data()) }
+        ) { event in
+            seen.withLock { state in
+                if event.name == "run" { state.run = event.data.contains(#""conclusion":"success""#) }
+                if event.name == "delivery", event.data.contains(#""state":"completed""#) { state.completed = true }
+                return state.run && state.completed
+            }
+        }
+        #expect(first.status == 200 && first.contentType == "text/event-stream")
+        let names = first.events.map(\.name)
+        #expect(names.contains("run") && names.contains("delivery"), "\(first.events)")
+        let ids = first.events.compactMap(\.id)
+        #expect(ids.count == first.events.count && Set(ids).count == ids.count, "every event has an id of its own: \(ids)")
+
+        // Reconnecting after the first event gets exactly the ones after it.
+        let lastId = try #require(ids.last)
+        let resumed = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: ids.first) { $0.id == lastId }
+        #expect(resumed.events.map(\.id) == Array(first.events.dropFirst()).map(\.id), "\(resumed.events) vs \(first.events)")
+        #expect(resumed.events.map(\.data) == Array(first.events.dropFirst()).map(\.data))
+        // An id from before a restart (or not this server's): a reset first, so the client reloads.
+        let stale = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: "0000-5") { _ in true }
+        #expect(stale.events.first?.name == "reset", "\(stale.events)")
+        let stranger = try await server.request(.GET, "/api/v1/events", headers: [("Accept", "text/event-stream")])
         #expect(stranger.status == 401)
     }
 

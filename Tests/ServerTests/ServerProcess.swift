@@ -19,7 +19,9 @@ struct ServerProcess {
         let record = dataDirectory + "/server.json"
         try? FileManager.default.removeItem(atPath: record)
         let process = try await ChildProcess.start(
-            slipway, ["server", "--data-dir", dataDirectory, "--address", "127.0.0.1:0", "--workers", "\(workers)"] + arguments,
+            slipway,
+            ["server", "--data-dir", dataDirectory, "--address", "127.0.0.1:0", "--workers", "\(workers)"]
+                + (arguments.contains("--target-data-dir") ? [] : ["--no-target"]) + arguments,
             log: dataDirectory + ".log")
         let url = try await Deadline.within(.seconds(60), "the server to listen") { () -> String in
             while true {

@@ -26,8 +26,19 @@ public struct ApplicationConfig: Sendable, Hashable {
         return try parse(text, file: file)
     }
 
-    /// Every problem at once, each at its line and column; relative repository paths are taken from the file's directory.
-    public static func parse(_ text: String, file: String) throws(Diagnostics) -> ApplicationConfig {
+    /// Where relative repository paths start.
+    public enum RelativeBase: Sendable, Hashable {
+        /// The file's directory.
+        case fileDirectory
+        case directory(String)
+        /// Nowhere (a file read from a repository that is not on this machine): a relative path is an error.
+        case none
+    }
+
+    /// Every problem at once, each at its line and column; relative repository paths start at `base`.
+    public static func parse(_ text: String, file: String, relativeTo base: RelativeBase = .fileDirectory) throws(Diagnostics)
+        -> ApplicationConfig
+    {
         let root: YAMLNode?
         do { root = try YAMLDocument.parse(text, file: file) } catch { throw Diagnostics([error]) }
         var problems: [Diagnostic] = []
@@ -47,7 +58,12 @@ public struct ApplicationConfig: Sendable, Hashable {
             problems.append(Diagnostic("applications must be a list, got \(list.kindName)", at: list.location))
             throw Diagnostics(problems)
         }
-        let base = FilePathText.parent(of: file)
+        let base: String? =
+            switch base {
+            case .fileDirectory: FilePathText.parent(of: file)
+            case .directory(let directory): directory
+            case .none: nil
+            }
         var applications: [Application] = []
         var names: Set<String> = []
         for item in items {
@@ -107,6 +123,13 @@ public struct ApplicationConfig: Sendable, Hashable {
             }
             guard let name, var repository, let path else { continue }
             if !repository.contains("://"), !repository.contains("@"), !repository.hasPrefix("/") {
+                guard let base else {
+                    problems.append(
+                        Diagnostic(
+                            "repository \"\(repository)\" is relative, and this file's repository is not on this machine; "
+                                + "expected a URL or an absolute path", at: item["repository"]?.location ?? item.location))
+                    continue
+                }
                 repository = URL(fileURLWithPath: base.isEmpty ? "." : base).appendingPathComponent(repository).standardizedFileURL.path
             }
             applications.append(

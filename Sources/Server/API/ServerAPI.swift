@@ -21,6 +21,10 @@ public struct ServerAPI: Sendable {
     let poller: ProjectPoller
     /// How to install push hooks in local repositories (none in process tests).
     let hooks: HookSettings?
+    /// The projects' applications and their controllers.
+    let supervisor: ApplicationSupervisor
+    /// Changes of deliveries, runs, releases and syncs, for `/api/v1/events`.
+    let feed: ChangeFeed
 
     /// What a push hook runs: this executable's `server notify`, against this data directory.
     struct HookSettings: Sendable {
@@ -29,8 +33,11 @@ public struct ServerAPI: Sendable {
     }
 
     init(
-        store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords, poller: ProjectPoller, hooks: HookSettings?
+        store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords, poller: ProjectPoller,
+        supervisor: ApplicationSupervisor, feed: ChangeFeed, hooks: HookSettings?
     ) {
+        self.feed = feed
+        self.supervisor = supervisor
         self.store = store
         self.releases = releases
         self.poller = poller
@@ -87,6 +94,8 @@ public struct ServerAPI: Sendable {
         addGitLabTriggerRoutes(to: router)
         addLiveLogRoutes(to: router)
         addReleaseRoutes(to: router)
+        addApplicationRoutes(to: router)
+        addEventRoutes(to: router)
         return router
     }
 

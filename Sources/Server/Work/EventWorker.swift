@@ -20,12 +20,18 @@ public final class EventWorker: Service {
     let gate = ConcurrencyGate()
     /// What runs print, as they print it.
     let liveLog: LiveLog
+    /// Told each time a project's mirror was fetched (its `slipway.yaml` may have changed).
+    let supervisor: ApplicationSupervisor?
 
     public static let restartedReason = "server restarted"
 
-    init(store: ServerStore, dataDirectory: String, concurrency: Int, logger: Logger) {
+    init(
+        store: ServerStore, mirrors: ProjectMirrors, dataDirectory: String, concurrency: Int, supervisor: ApplicationSupervisor?,
+        logger: Logger
+    ) {
         self.store = store
-        mirrors = ProjectMirrors(root: dataDirectory + "/mirrors")
+        self.mirrors = mirrors
+        self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
         self.concurrency = max(1, concurrency)
         self.logger = logger
@@ -81,6 +87,7 @@ public final class EventWorker: Service {
                 return (.failed, "the project was removed")
             }
             try await mirrors.refresh(project)
+            await supervisor?.refreshed(project)
             try await mirrors.checkout(project, sha: event.sha, at: directory)
             var request = RunRequest(repositoryRoot: directory, event: event.event)
             request.ref = event.ref

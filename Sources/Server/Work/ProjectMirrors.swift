@@ -65,6 +65,22 @@ struct ProjectMirrors: Sendable {
         return heads
     }
 
+    /// A file's text at a ref of the mirror (as last fetched); nil when the ref or the file does not exist.
+    func file(_ project: ProjectRow, ref: String, path: String) async throws -> String? {
+        guard let id = project.id else { return nil }
+        return try await locks.withLock(id) {
+            let mirror = Git(directory: mirrorPath(id))
+            guard FileManager.default.fileExists(atPath: mirrorPath(id) + "/HEAD"),
+                (try? await mirror.run(["rev-parse", "--verify", "--quiet", "\(ref):\(path)"])) != nil
+            else { return nil }
+            // Not trimmed: leading blank lines count for the line numbers of the file's problems.
+            let shown = try await CapturedCommand.run(
+                "git", ["-C", mirrorPath(id), "show", "\(ref):\(path)"], environment: ["LC_ALL": "C"])
+            guard shown.succeeded else { throw ServerError.git("cannot read \(path) at \(ref): \(shown.standardError)") }
+            return shown.standardOutput
+        }
+    }
+
     /// A working tree of `sha` at `path`, sharing the mirror's objects; its `origin` is the project's repository.
     func checkout(_ project: ProjectRow, sha: String, at path: String) async throws {
         guard let id = project.id else { return }

@@ -63,6 +63,7 @@ final class ProjectPoller: Service {
         guard let projectId = project.id else { return }
         do {
             try await mirrors.refresh(project)
+            await worker.supervisor?.refreshed(project)
             let heads = try await mirrors.heads(project)
             let previous = try store.heads(projectId: projectId)
             var events: [EventRow] = []

@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Core
+import Foundation
+import Manifests
+import NIOCore
+import NIOHTTP1
+import Releases
+import SlipwayTesting
+import Testing
+
+/// `slipway server` runs the sync and canary controllers for the applications a project declares in `slipway.yaml`:
+/// a push to the GitOps repository becomes a canary release; kill -9 of the server at 90/10, then a restart, and the
+/// release resumes (the record says so), waits at its gate, is promoted through the API and succeeds — one release of
+/// the revision, the API showing each step. Real local target with Envoy, users' traffic all along.
+@Suite(.serialized) struct ServerCanaryCrashTests {
+    static let crashPoint = "after:setWeights-10:Progressing"
+
+    @Test(.timeLimit(.minutes(20))) func aCanaryAt90To10ResumesAfterTheServerIsKilled() async throws {
+        let suite = self
+        try await HeavyTests.exclusively { try await suite.runCrash() }
+    }
+
+    func runCrash() async throws {
+        if let reason = ReleaseCrashTests.unavailableReason {
+            Issue.record(Comment(rawValue: reason))
+            return
+        }
+        let world = try await ReleaseCrashTests.World.make(versions: ["v1", "v2"])
+        defer { world.remove() }
+        let checked: Result<Void, any Error>
+        do { checked = .success(try await run(world)) } catch { checked = .failure(error) }
+        let down = try await CapturedCommand.run(
+            ReleaseCrashTests.slipway, ["local", "down", "--data-dir", world.local], environment: world.environment, timeout: .seconds(60))
+        #expect(down.succeeded, "\(down.standardError)")
+        let leftovers = Leftovers.processes(mentioning: world.root)
+        #expect(leftovers.isEmpty, "no process outlives the test: \(leftovers)")
+        try checked.get()
+    }
+
+    func run(_ world: ReleaseCrashTests.World) async throws {
+        let status = try await world.startTarget()
+        let listen = try #require(URL(string: status["listen"]?.string ?? "")?.port, "\(status)")
+        // The GitOps repository is the project; its slipway.yaml declares the application.
+        _ = try await world.repository.push(
+            [
+                "slipway.yaml": """
+                applications:
+                - name: crash-app
+                  repository: \(world.repository.bare)
+                  path: overlays/crash
+                  namespace: \(ReleaseCrashTests.namespace)
+                  syncPolicy:
+                    automated: {prune: true, selfHeal: true}
+
+                """
+            ], message: "declare the application")
+        let data = world.root + "/server"
+        let first = try await Server.start(data, world: world, crashAt: Self.crashPoint, label: "first")
+        let added = try await first.call(
+            .POST, "/api/v1/projects", body: #"{"name":"crash","repository":"\#(world.repository.bare)","default_branch":"main"}"#)
+        #expect(added.status == 201, "\(added.body)")
+
+        // v1 goes straight to the primary (a first deploy has no canary).
+        try await world.waitForPrimary("local/crash:v1")
+        let app = try await first.until("the application synced and healthy in the API", "/api/v1/applications/crash-app") {
+            $0.object?["sync_status"] as? String == "Synced" && $0.object?["health"] as? String == "Healthy"
+        }
+        #expect(app.object?["controllers"] as? String == "running", "\(app.body)")
+        #expect((app.object?["last_sync"] as? [String: Any])?["phase"] as? String == "Succeeded", "\(app.body)")
+
+        let client = LoadClient(port: listen, host: ReleaseCrashTests.host, pause: .milliseconds(20))
+        let (server, samples) = try await client.during(workers: 2) { () -> Server in
+            let revision = try await world.repository.push(
+                ["overlays/crash/kustomization.yaml": ReleaseCrashTests.World.overlay("v2")], message: "set image local/crash to v2")
+            let end = try await first.process.end(within: .seconds(120))
+            #expect(end == .signaled(SIGKILL), "the server died at \(Self.crashPoint) (\(end)):\n\(first.process.output.suffix(3000))")
+            let release = try await world.release(of: revision)
+            #expect(release.canaryWeight == 10 && !release.state.isFinal, "killed at 90/10: \(release.summary)")
+
+            let server = try await Server.start(data, world: world, crashAt: nil, label: "restarted")
+            let path = "/api/v1/releases/\(release.id)"
+            let atGate = try await server.until("the resumed release at its gate", path) { $0.object?["waiting_at_gate"] as? Bool == true }
+            let timeline = (atGate.object?["timeline"] as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
+            #expect(
+                timeline.contains { $0.hasPrefix("resumed: taken over by a new controller") }, "the timeline shows the restart: \(timeline)"
+            )
+            #expect(atGate.object?["canary_weight"] as? Int == 10, "\(atGate.body)")
+
+            let promoted = try await server.call(.POST, "/api/v1/applications/crash-app/promote", body: #"{"reason":"server crash test"}"#)
+            #expect(promoted.status == 200, "\(promoted.body)")
+            let done = try await server.until("the promoted release to succeed", path) { $0.object?["phase"] as? String == "Succeeded" }
+            let summaries = (done.object?["timeline"] as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
+            #expect(summaries.contains { $0.contains("admin") }, "the promotion records the user: \(summaries)")
+            let releases = try await server.call(.GET, "/api/v1/releases?application=crash-app&limit=100")
+            let ofRevision = (releases.array ?? []).filter { $0["revision"] as? String == revision }
+            #expect(ofRevision.count == 1, "one release of the revision, not two: \(releases.body)")
+            return server
+        }
+        try await world.waitForPrimary("local/crash:v2")
+        let failed = samples.filter { $0.status != 200 }
+        #expect(samples.count > 100, "traffic ran during the release (\(samples.count) requests)")
+        #expect(failed.isEmpty, "\(failed.count) of \(samples.count) requests failed")
+        let settled = try await server.call(.GET, "/api/v1/applications/crash-app")
+        #expect(settled.object?["release"] == nil || settled.object?["release"] is NSNull, "no release in progress: \(settled.body)")
+        #expect(settled.object?["sync_status"] as? String == "Synced", "\(settled.body)")
+
+        server.process.terminate()
+        #expect(try await server.process.end(within: .seconds(30)) == .exited(0), "\(server.process.output.suffix(2000))")
+    }
+
+    /// A `slipway server` over the world's target and delivery store, on a port the kernel chooses.
+    struct Server {
+        let process: ChildProcess
+        let url: String
+        let token: String
+
+        static func start(_ data: String, world: ReleaseCrashTests.World, crashAt: String?, label: String) async throws -> Server {
+            var environment = world.environment
+            if let crashAt { environment["SLIPWAY_CRASH_AT"] = crashAt }
+            let record = data + "/server.json"
+            try? FileManager.default.removeItem(atPath: record)
+            let process = try await ChildProcess.start(
+                ReleaseCrashTests.slipway,
+                [
+                    "server", "--data-dir", data, "--address", "127.0.0.1:0", "--poll-interval", "0", "--target-data-dir", world.local,
+                    "--delivery-store", world.store,
+                ], environment: environment, log: world.root + "/server-\(label).log")
+            let url = try await Deadline.within(.seconds(60), "the server to listen") { () -> String in
+                while true {
+                    if let data = FileManager.default.contents(atPath: record),
+                        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let url = object["url"] as? String,
+                        (object["pid"] as? Int).map({ Int32($0) == process.pid }) == true
+                    {
+                        return url
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let token = try String(contentsOfFile: data + "/admin-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            return Server(process: process, url: url, token: token)
+        }
+
+        struct Answer {
+            var status: Int
+            var body: String
+            var object: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] }
+            var array: [[String: Any]]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [[String: Any]] }
+        }
+
+        func call(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> Answer {
+            var request = HTTPClientRequest(url: url + path)
+            request.method = method
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            if let body {
+                request.body = .bytes(ByteBuffer(string: body))
+                request.headers.add(name: "Content-Type", value: "application/json")
+            }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            return Answer(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 16 << 20)))
+        }
+
+        /// Asks until `condition` holds: the server's controllers work on their own; the API is how the test sees them.
+        func until(_ what: String, _ path: String, within limit: Duration = .seconds(90), _ condition: @escaping @Sendable (Answer) -> Bool)
+            async throws -> Answer
+        {
+            try await Deadline.within(limit, what) { () -> Answer in
+                while true {
+                    let answer = try await call(.GET, path)
+                    if condition(answer) { return answer }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
+}
