@@ -161,14 +161,14 @@ import Testing
         let url = server.url + "/api/v1/events"
         let seen = Mutex<(run: Bool, completed: Bool)>((false, false))
         let first = try await EventStreamReader.read(
-            url, token: server.adminToken, onConnected: { FileManager.default.createFile(atPath: gate, contents: Data()) }
-        ) { event in
-            seen.withLock { state in
-                if event.name == "run" { state.run = event.data.contains(#""conclusion":"success""#) }
-                if event.name == "delivery", event.data.contains(#""state":"completed""#) { state.completed = true }
-                return state.run && state.completed
-            }
-        }
+            url, token: server.adminToken, onConnected: { FileManager.default.createFile(atPath: gate, contents: Data()) },
+            stop: { event in
+                seen.withLock { state in
+                    if event.name == "run" { state.run = event.data.contains(#""conclusion":"success""#) }
+                    if event.name == "delivery", event.data.contains(#""state":"completed""#) { state.completed = true }
+                    return state.run && state.completed
+                }
+            })
         #expect(first.status == 200 && first.contentType == "text/event-stream")
         let names = first.events.map(\.name)
         #expect(names.contains("run") && names.contains("delivery"), "\(first.events)")
