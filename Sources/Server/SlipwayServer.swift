@@ -84,7 +84,8 @@ public struct SlipwayServer: Sendable {
             store: store, mirrors: mirrors, targetDataDirectory: targetDataDirectory, deliveryStorePath: deliveryStorePath,
             cacheRoot: dataDirectory + "/cache", logger: controllerLogger)
         let worker = EventWorker(
-            store: store, mirrors: mirrors, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor, logger: logger)
+            store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
+            logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }

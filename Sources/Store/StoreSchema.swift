@@ -237,6 +237,17 @@ public enum StoreSchema {
                 t.add(column: "headsRecordedAt", .double)
             }
         }
+        // Projects' secrets, sealed with the server's key; runs get them as `secrets.NAME`.
+        migrator.registerMigration("v10-project-secrets") { db in
+            try db.create(table: "projectSecret") { t in
+                t.column("projectId", .integer).notNull().references("project", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.column("updatedBy", .text).notNull()
+                t.primaryKey(["projectId", "name"])
+            }
+        }
         return migrator
     }
 }

@@ -187,6 +187,55 @@ import Testing
         #expect(stranger.status == 401)
     }
 
+    @Test(.timeLimit(.minutes(3))) func aProjectSecretReachesItsRunsMaskedAndIsNeverShown() async throws {
+        let value = "s3cr3t-\(UUID().uuidString.prefix(12))"
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  use:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: test "${{ secrets.deploy_key }}" = "\(value)" && echo "key is ${{ secrets.DEPLOY_KEY }}"
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await Self.addProject(server, repository: repository.path)
+        let set = try await server.request(.PUT, "/api/v1/projects/\(project)/secrets/deploy_key", body: #"{"value":"\#(value)"}"#)
+        #expect(set.status == 201, "\(set.body)")
+        let again = try await server.request(.PUT, "/api/v1/projects/\(project)/secrets/DEPLOY_KEY", body: #"{"value":"\#(value)"}"#)
+        #expect(again.status == 200, "setting it again replaces it")
+        let bad = try await server.request(.PUT, "/api/v1/projects/\(project)/secrets/GITHUB_TOKEN", body: #"{"value":"x"}"#)
+        #expect(bad.status == 400)
+        let listed = try await server.request(.GET, "/api/v1/projects/\(project)/secrets")
+        #expect((listed.json as? [[String: Any]])?.map { $0["name"] as? String } == ["DEPLOY_KEY"], "\(listed.body)")
+
+        _ = try await server.push(repository: repository.path, sha: sha, delivery: "secret-1", secret: Self.secret)
+        let runs = try await server.until("the run to finish", "/api/v1/runs?project=\(project)") { answer in
+            ((answer.json as? [[String: Any]])?.first?["conclusion"] as? String).map { $0 != "" } ?? false
+        }
+        let run = (runs.json as? [[String: Any]])?.first
+        #expect(run?["conclusion"] as? String == "success", "the run saw the secret's value: \(runs.body)")
+        let logs = try await server.request(.GET, "/api/v1/runs/\(run?["id"] as? Int ?? 0)/logs")
+        #expect(logs.body.contains("key is ***"), "\(logs.body)")
+        var answers = [set.body, again.body, listed.body, runs.body, logs.body]
+        for path in ["/api/v1/projects/\(project)", "/api/v1/deliveries", "/api/v1/deliveries/1/logs"] {
+            answers.append(try await server.request(.GET, path).body)
+        }
+        #expect(!answers.contains { $0.contains(value) }, "no answer holds the value")
+        let stored = ["", "-wal"].map { FileManager.default.contents(atPath: data + "/server.sqlite" + $0) ?? Data() }
+            .map { String(decoding: $0, as: UTF8.self) }.joined()
+        #expect(!stored.contains(value) && !server.process.output.contains(value), "neither the store nor the server's output holds it")
+        let removed = try await server.request(.DELETE, "/api/v1/projects/\(project)/secrets/DEPLOY_KEY")
+        #expect(removed.status == 204)
+        #expect(try await server.request(.DELETE, "/api/v1/projects/\(project)/secrets/DEPLOY_KEY").status == 404)
+    }
+
     @Test(.timeLimit(.minutes(3))) func aConcurrencyGroupSpansDeliveries() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-group-\(UUID().uuidString.prefix(8))")
             .path

@@ -96,6 +96,7 @@ public struct ServerAPI: Sendable {
         addReleaseRoutes(to: router)
         addApplicationRoutes(to: router)
         addEventRoutes(to: router)
+        addSecretRoutes(to: router)
         return router
     }
 

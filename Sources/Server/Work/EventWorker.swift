@@ -20,16 +20,19 @@ public final class EventWorker: Service {
     let gate = ConcurrencyGate()
     /// What runs print, as they print it.
     let liveLog: LiveLog
+    /// Opens the projects' secrets for their runs.
+    let secrets: SecretBox
     /// Told each time a project's mirror was fetched (its `slipway.yaml` may have changed).
     let supervisor: ApplicationSupervisor?
 
     public static let restartedReason = "server restarted"
 
     init(
-        store: ServerStore, mirrors: ProjectMirrors, dataDirectory: String, concurrency: Int, supervisor: ApplicationSupervisor?,
-        logger: Logger
+        store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
+        supervisor: ApplicationSupervisor?, logger: Logger
     ) {
         self.store = store
+        self.secrets = secrets
         self.mirrors = mirrors
         self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
@@ -100,6 +103,11 @@ public final class EventWorker: Service {
                 request.payloadSource = "the \(event.source) delivery \(event.deliveryId)"
             }
             request.changedPaths = Self.changedPaths(event.payload)
+            for row in try store.secrets(projectId: projectId) {
+                do { request.secrets[row.name] = try secrets.open(row.sealed) } catch {
+                    return (.failed, "the secret \(row.name) cannot be opened with this server's key (\(error)); set it again")
+                }
+            }
             let prepared: PreparedRun
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
             let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
