@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit",
+                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -310,7 +310,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Releases", "Core", "SlipwayTesting",
+                "Server", "Store", "Releases", "Core", "SlipwayTesting", "OCI",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,16 +15,24 @@ public struct RegistryAccess: Sendable {
         case everything
     }
 
+    /// Checks a password (or a bearer credential, with an empty user name) against another authority — a server's API
+    /// tokens — and answers the actions ("pull", "push", "delete") it allows on every repository; nil: not valid.
+    public typealias Verifier = @Sendable (_ user: String, _ password: String) -> Set<String>?
+
     /// User name → bcrypt hash.
     public var users: [String: String]
+    /// When set, Basic passwords and bearer credentials that are not this registry's tokens are checked here (and the
+    /// htpasswd users are not consulted).
+    public var verifier: Verifier?
     public var anonymous: Anonymous
     /// How long an issued token is good for.
     public var tokenLifetime: TimeInterval
     /// Signs tokens: random per server, so tokens die with it.
     let signingKey: SymmetricKey
 
-    public init(users: [String: String] = [:], anonymous: Anonymous, tokenLifetime: TimeInterval = 300) {
+    public init(users: [String: String] = [:], anonymous: Anonymous, tokenLifetime: TimeInterval = 300, verifier: Verifier? = nil) {
         self.users = users
+        self.verifier = verifier
         self.anonymous = anonymous
         self.tokenLifetime = tokenLifetime
         signingKey = SymmetricKey(size: .bits256)
@@ -69,6 +77,8 @@ public struct RegistryAccess: Sendable {
     enum Identity: Sendable, Equatable {
         case anonymous
         case user(String)
+        /// Someone the verifier knows, allowed these actions on every repository.
+        case member(String, actions: Set<String>)
         case token(subject: String, grants: Set<String>)
     }
 
@@ -81,12 +91,15 @@ public struct RegistryAccess: Sendable {
         {
             let user = String(pair[..<colon])
             let password = String(pair[pair.index(after: colon)...])
+            if let verifier { return verifier(user, password).map { .member(user, actions: $0) } }
             // A user not in the file still costs a bcrypt, so timing says nothing about who exists.
             let hash = users[user] ?? Self.decoyHash
             return Bcrypt.verify(password, hash: hash) && users[user] != nil ? .user(user) : nil
         }
         if authorization.lowercased().hasPrefix("bearer ") {
-            return verify(token: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces), now: now)
+            let credential = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            if let identity = verify(token: credential, now: now) { return identity }
+            return verifier?("", credential).map { .member("", actions: $0) }
         }
         return nil
     }
@@ -95,6 +108,7 @@ public struct RegistryAccess: Sendable {
     func allows(_ identity: Identity, _ action: String, repository: String?) -> Bool {
         switch identity {
         case .user: return true
+        case .member(_, let actions): return repository == nil ? actions.contains("pull") : actions.contains(action)
         case .token(_, let grants):
             guard let repository else { return grants.contains("registry:catalog:*") }
             return grants.contains("repository:\(repository):\(action)") || grants.contains("repository:\(repository):*")
@@ -142,7 +156,9 @@ public struct RegistryAccess: Sendable {
             let type = parts[0]
             let name = parts[1..<(parts.count - 1)].joined(separator: ":")
             for action in parts[parts.count - 1].split(separator: ",").map(String.init) {
-                if type == "registry", name == "catalog", action == "*", case .user = identity {
+                if type == "registry", name == "catalog", action == "*", allows(identity, "pull", repository: nil),
+                    identity != .anonymous
+                {
                     granted.insert("registry:catalog:*")
                 } else if type == "repository" {
                     let mapped = action == "*" ? "push" : action

@@ -47,6 +47,12 @@ public struct RegistryServer: Sendable {
     /// The Distribution API's routes, for a host that mounts them (a server next to its own API, a test in process).
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        addRoutes(to: router)
+        return router
+    }
+
+    /// Adds `/token` and `/v2/…` to a host's router (a server serving the registry beside its own API).
+    public func addRoutes(to router: Router<BasicRequestContext>) {
         let handler = self
         router.on("/token", method: .get) { request, _ in handler.token(request) }
         for method in [HTTPRequest.Method.get, .head, .post, .put, .patch, .delete] {
@@ -55,7 +61,6 @@ public struct RegistryServer: Sendable {
                 try await handler.handle(request, path: context.parameters.getCatchAll().map(String.init))
             }
         }
-        return router
     }
 
     // MARK: Dispatch
@@ -401,7 +406,7 @@ public struct RegistryServer: Sendable {
         }
         let subject: String
         switch identity {
-        case .user(let name): subject = name
+        case .user(let name), .member(let name, _): subject = name
         case .anonymous:
             guard access.anonymous != .none else {
                 headers[.wwwAuthenticate] = "Basic realm=\"slipway-registry\""

@@ -3,6 +3,7 @@ import Delivery
 import Foundation
 import Hummingbird
 import Logging
+import OCIRegistry
 import Releases
 import ServiceLifecycle
 import Store
@@ -93,7 +94,7 @@ public struct SlipwayServer: Sendable {
             store: store, releases: releases, announcements: [worker.liveLog.changes, supervisor.syncs], logger: logger)
         let api = ServerAPI(
             store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
-            hooks: hooks)
+            registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), hooks: hooks)
         return Parts(api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import OCIRegistry
 import Releases
 import Store
 
@@ -25,6 +26,8 @@ public struct ServerAPI: Sendable {
     let supervisor: ApplicationSupervisor
     /// Changes of deliveries, runs, releases and syncs, for `/api/v1/events`.
     let feed: ChangeFeed
+    /// Slipway's registry, under `/v2/` on the same address, signed in to with the API's tokens.
+    let registry: RegistryServer
 
     /// What a push hook runs: this executable's `server notify`, against this data directory.
     struct HookSettings: Sendable {
@@ -34,7 +37,7 @@ public struct ServerAPI: Sendable {
 
     init(
         store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords, poller: ProjectPoller,
-        supervisor: ApplicationSupervisor, feed: ChangeFeed, hooks: HookSettings?
+        supervisor: ApplicationSupervisor, feed: ChangeFeed, registryStorage: RegistryStorage, hooks: HookSettings?
     ) {
         self.feed = feed
         self.supervisor = supervisor
@@ -43,6 +46,7 @@ public struct ServerAPI: Sendable {
         self.poller = poller
         self.hooks = hooks
         tokens = TokenAuthority(store: store)
+        registry = RegistryServer(storage: registryStorage, access: RegistryAccess(anonymous: .none, verifier: tokens.registryActions))
         self.secrets = secrets
         self.worker = worker
     }
@@ -97,6 +101,7 @@ public struct ServerAPI: Sendable {
         addApplicationRoutes(to: router)
         addEventRoutes(to: router)
         addSecretRoutes(to: router)
+        registry.addRoutes(to: router)
         return router
     }
 
