@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import Releases
 
 /// `slipway rollout status|promote|abort APP`: where an application's canary stands, and the manual gates.
@@ -17,7 +18,33 @@ struct RolloutCommand: AsyncParsableCommand {
         @Argument(help: "The application (as named in slipway.yaml).")
         var application: String
 
+        @OptionGroup var server: ServerOption
+
         func run() async throws {
+            if let client = try server.client() {
+                let path = "/api/v1/releases?limit=1&application=\(ServerClient.escape(application))"
+                guard let release = try await client.list(path).first else {
+                    throw CommandFailure("application \"\(application)\" has no releases")
+                }
+                let phase = release["phase"] as? String ?? ""
+                let final = ["Succeeded", "Aborted", "Failed"].contains(phase)
+                print(
+                    "\(application): \(final ? "no release in progress; the last one:" : "release in progress:") #\(release["id"] as? Int ?? 0) \(phase)"
+                )
+                print(
+                    "  \((release["previous_images"] as? [String] ?? []).joined(separator: ", ")) → "
+                        + (release["images"] as? [String] ?? []).joined(separator: ", "))
+                if !final {
+                    print(
+                        "  step \(release["step"] as? Int ?? 0) of \(release["step_count"] as? Int ?? 0), canary weight \(release["canary_weight"] as? Int ?? 0) %"
+                    )
+                }
+                print("  \(release["message"] as? String ?? "")")
+                if release["waiting_at_gate"] as? Bool == true {
+                    print("  waiting at a gate: slipway rollout promote \(application)  |  slipway rollout abort \(application)")
+                }
+                return
+            }
             let records = try store.records()
             guard let release = try records.list(application: application, limit: 1).first else {
                 throw CommandFailure("application \"\(application)\" has no releases")
@@ -45,7 +72,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            try decision.record(.promote) { release, who in
+            try await decision.record(.promote) { release, who in
                 "promotion of release #\(release.id) recorded (by \(who)); the controller goes on at its next tick"
             }
         }
@@ -57,7 +84,7 @@ struct RolloutCommand: AsyncParsableCommand {
         @OptionGroup var decision: Decision
 
         func run() async throws {
-            try decision.record(.abort) { release, who in
+            try await decision.record(.abort) { release, who in
                 "abort of release #\(release.id) recorded (by \(who)); traffic goes back to the primary at the controller's next tick"
             }
         }
@@ -72,8 +99,21 @@ struct RolloutCommand: AsyncParsableCommand {
         var actor: String?
         @Option(help: "Why (recorded in the release).")
         var reason: String?
+        @OptionGroup var server: ServerOption
 
-        func record(_ action: GateDecision.Action, confirmation: (Release, String) -> String) throws {
+        func record(_ action: GateDecision.Action, confirmation: (Release, String) -> String) async throws {
+            if let client = try server.client() {
+                guard actor == nil else { throw ValidationError("--as cannot be used with --server: the decision is the token's user's") }
+                let data = try await client.call(
+                    .POST, "/api/v1/applications/\(ServerClient.escape(application))/\(action.rawValue)",
+                    body: reason.map { ["reason": $0] } ?? [:])
+                let release = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+                let who = (try? await client.object("/api/v1/me"))?["name"] as? String ?? "the token's user"
+                print(
+                    "\(action.rawValue) of release #\(release?["id"] as? Int ?? 0) recorded by the server (as \(who)); the controller acts at its next tick"
+                )
+                return
+            }
             let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             do {
                 let release = try store.records().decide(action, application: application, actor: who, reason: reason)

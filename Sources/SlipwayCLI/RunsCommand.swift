@@ -12,7 +12,16 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(name: [.customShort("n"), .customLong("limit")], help: "How many runs to show.")
     var limit: Int = 20
 
+    @Option(help: "With --server: only this project's runs (name or id).")
+    var project: String?
+
+    @OptionGroup var server: ServerOption
+
     func run() async throws {
+        if let client = try server.client() {
+            try await listFromServer(client)
+            return
+        }
         let path = RunStore.path(forRepository: FileManager.default.currentDirectoryPath)
         guard FileManager.default.fileExists(atPath: path) else {
             print("no runs recorded yet (run `slipway run` first)")
@@ -25,6 +34,31 @@ struct RunsCommand: AsyncParsableCommand {
             print(
                 pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26) + pad(run.result, 11)
                     + pad(formatter.string(from: run.startedAt), 22) + String(format: "%.2fs", run.duration))
+        }
+    }
+}
+
+extension RunsCommand {
+    /// The server's runs, in the same columns.
+    func listFromServer(_ client: ServerClient) async throws {
+        var path = "/api/v1/runs?limit=\(min(max(limit, 1), 500))"
+        if let project {
+            let found = try await client.object(
+                "/api/v1/projects/\(ServerClient.escape(project))", notFound: "the server has no project '\(project)'")
+            path += "&project=\(found["id"] as? Int ?? 0)"
+        }
+        let runs = try await client.list(path)
+        guard !runs.isEmpty else {
+            print("no runs recorded yet")
+            return
+        }
+        print(pad("RUN", 6) + pad("WORKFLOW", 28) + pad("EVENT", 20) + pad("REF", 26) + pad("RESULT", 11) + pad("STARTED", 22) + "DURATION")
+        for run in runs {
+            print(
+                pad("\(run["id"] as? Int ?? 0)", 6) + pad(run["workflow_name"] as? String ?? "", 28)
+                    + pad(run["event"] as? String ?? "", 20)
+                    + pad(run["ref"] as? String ?? "", 26) + pad(run["conclusion"] as? String ?? "", 11)
+                    + pad(run["started_at"] as? String ?? "", 22) + String(format: "%.2fs", run["duration_seconds"] as? Double ?? 0))
         }
     }
 }

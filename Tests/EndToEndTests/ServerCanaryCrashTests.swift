@@ -86,11 +86,24 @@ import Testing
             )
             #expect(atGate.object?["canary_weight"] as? Int == 10, "\(atGate.body)")
 
-            let promoted = try await server.call(.POST, "/api/v1/applications/crash-app/promote", body: #"{"reason":"server crash test"}"#)
-            #expect(promoted.status == 200, "\(promoted.body)")
+            // Seen and decided with the CLI through the server's API.
+            let cli = ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": server.token]
+            let status = try await CapturedCommand.run(
+                ReleaseCrashTests.slipway, ["rollout", "status", "crash-app"], environment: cli, timeout: .seconds(30))
+            #expect(
+                status.succeeded && status.standardOutput.contains("waiting at a gate"), "\(status.standardOutput)\(status.standardError)")
+            let promoted = try await CapturedCommand.run(
+                ReleaseCrashTests.slipway, ["rollout", "promote", "crash-app", "--reason", "server crash test"], environment: cli,
+                timeout: .seconds(30))
+            #expect(
+                promoted.succeeded && promoted.standardOutput.contains("as admin"), "\(promoted.standardOutput)\(promoted.standardError)")
             let done = try await server.until("the promoted release to succeed", path) { $0.object?["phase"] as? String == "Succeeded" }
             let summaries = (done.object?["timeline"] as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
             #expect(summaries.contains { $0.contains("admin") }, "the promotion records the user: \(summaries)")
+            let shown = try await CapturedCommand.run(
+                ReleaseCrashTests.slipway, ["release", "show", "\(release.id)"], environment: cli, timeout: .seconds(30))
+            #expect(
+                shown.succeeded && shown.standardOutput.contains("resumed: taken over"), "\(shown.standardOutput)\(shown.standardError)")
             let releases = try await server.call(.GET, "/api/v1/releases?application=crash-app&limit=100")
             let ofRevision = (releases.array ?? []).filter { $0["revision"] as? String == revision }
             #expect(ofRevision.count == 1, "one release of the revision, not two: \(releases.body)")

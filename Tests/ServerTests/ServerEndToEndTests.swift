@@ -79,6 +79,30 @@ import Testing
         let after = try await server.request(.GET, "/api/v1/runs?project=\(project)")
         #expect((after.json as? [Any])?.count == 1)
 
+        // The CLI reads the same through the API with --server and SLIPWAY_TOKEN.
+        let cli = ["SLIPWAY_TOKEN": server.adminToken, "SLIPWAY_SERVER": ""]
+        let listedByCLI = try await CapturedCommand.run(
+            ServerProcess.slipway, ["runs", "--server", server.url, "--project", "app"], environment: cli, timeout: .seconds(30))
+        #expect(listedByCLI.succeeded && listedByCLI.standardOutput.contains("refs/heads/main"), "\(listedByCLI.standardOutput)")
+        #expect(listedByCLI.standardOutput.contains("success"))
+        let logsByCLI = try await CapturedCommand.run(
+            ServerProcess.slipway, ["logs", "\(runId)", "build", "--server", server.url], environment: cli, timeout: .seconds(30))
+        #expect(logsByCLI.succeeded && logsByCLI.standardOutput.contains("built \(sha) from team/app"), "\(logsByCLI.standardOutput)")
+        let noJob = try await CapturedCommand.run(
+            ServerProcess.slipway, ["logs", "\(runId)", "deploy", "--server", server.url], environment: cli, timeout: .seconds(30))
+        #expect(!noJob.succeeded && noJob.standardError.contains("has no job 'deploy'"), "\(noJob.standardError)")
+        let noRelease = try await CapturedCommand.run(
+            ServerProcess.slipway, ["rollout", "promote", "app", "--server", server.url], environment: cli, timeout: .seconds(30))
+        #expect(!noRelease.succeeded && noRelease.standardError.contains("no release"), "\(noRelease.standardError)")
+        let noToken = try await CapturedCommand.run(
+            ServerProcess.slipway, ["release", "list"], environment: ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": ""],
+            timeout: .seconds(30))
+        #expect(!noToken.succeeded && noToken.standardError.contains("SLIPWAY_TOKEN"), "\(noToken.standardError)")
+        let badToken = try await CapturedCommand.run(
+            ServerProcess.slipway, ["runs"], environment: ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": "slw_nothing"],
+            timeout: .seconds(30))
+        #expect(!badToken.succeeded && badToken.standardError.contains("refused the token"), "\(badToken.standardError)")
+
         // SIGTERM stops the server with exit 0.
         server.process.terminate()
         #expect(try await server.process.end(within: .seconds(30)) == .exited(0))

@@ -3,7 +3,7 @@ import Store
 
 extension ServerAPI {
     /// `GET /api/v1/runs` (filters `project`, `delivery`, `conclusion`, `workflow`; paging `before` and `limit`, newest
-    /// first), `GET /api/v1/runs/:id` with its jobs and steps, `GET /api/v1/runs/:id/logs` (masked, as recorded).
+    /// first), `GET /api/v1/runs/:id` with its jobs and steps, `GET /api/v1/runs/:id/logs` (masked, as recorded; `job=` a job's id or name).
     func addRunRoutes(to router: Router<BasicRequestContext>) {
         let api = self
         router.get("/api/v1/runs") { request, _ in
@@ -26,7 +26,11 @@ extension ServerAPI {
         router.get("/api/v1/runs/:id/logs") { request, context in
             try await api.authorized(request, .viewer, .read) { _ in
                 guard let run = try api.serverRun(context.parameters.get("id")), let id = run.id else { return APIReply.notFound }
-                let jobs = try api.store.runs.jobs(ofRun: id)
+                var jobs = try api.store.runs.jobs(ofRun: id)
+                if let job = request.uri.queryParameters["job"].map(String.init) {
+                    jobs = jobs.filter { $0.jobId == job || $0.name == job || $0.name.hasPrefix(job + " (") }
+                    guard !jobs.isEmpty else { throw APIFailure(.notFound, "run \(id) has no job '\(job)'") }
+                }
                 return APIReply.text(jobs.map { "=== \($0.name) (\($0.result))\n\($0.log)\n" }.joined())
             }
         }
