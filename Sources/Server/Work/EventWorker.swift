@@ -90,7 +90,8 @@ public final class EventWorker: Service {
                 return (.failed, "the project was removed")
             }
             try await mirrors.refresh(project)
-            await supervisor?.refreshed(project)
+            // The applications' configuration is read beside the runs, not before them: it is not theirs to wait for.
+            if let supervisor { Task { await supervisor.refreshed(project) } }
             try await mirrors.checkout(project, sha: event.sha, at: directory)
             var request = RunRequest(repositoryRoot: directory, event: event.event)
             request.ref = event.ref

@@ -19,8 +19,12 @@ struct ProjectMirrors: Sendable {
         try await locks.withLock(id) {
             do {
                 if FileManager.default.fileExists(atPath: mirror + "/HEAD") {
+                    // No FETCH_HEAD, no automatic gc or maintenance: an event's first step waits for this fetch.
                     try await Git(directory: mirror).run(
-                        ["fetch", "--quiet", "--prune", "--force", "origin", "+refs/*:refs/*"], timeout: .seconds(600))
+                        [
+                            "-c", "fetch.writeCommitGraph=false", "fetch", "--quiet", "--prune", "--force", "--no-write-fetch-head",
+                            "--no-auto-gc", "--no-auto-maintenance", "origin", "+refs/*:refs/*",
+                        ], timeout: .seconds(600))
                 } else {
                     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
                     let partial = "\(mirror).partial-\(UUID().uuidString.prefix(8))"
@@ -81,21 +85,62 @@ struct ProjectMirrors: Sendable {
         }
     }
 
-    /// A working tree of `sha` at `path`, sharing the mirror's objects; its `origin` is the project's repository.
+    /// A working tree of `sha` at `path`, borrowing the mirror's objects (`objects/info/alternates`, as
+    /// `git clone --shared` does), with the mirror's branches as `origin/…` and its tags; its `origin` is the project's
+    /// repository. The repository is written as files and only the checkout runs git: an event's first step waits for
+    /// this.
     func checkout(_ project: ProjectRow, sha: String, at path: String) async throws {
         guard let id = project.id else { return }
         let mirror = mirrorPath(id)
         try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
         do {
-            try await locks.withLock(id) {
-                try await Git(directory: FilePathText.parent(of: path)).run(["clone", "--quiet", "--shared", "--no-checkout", mirror, path])
+            let refs = try await locks.withLock(id) { Self.refs(ofMirror: mirror) }
+            let gitDirectory = path + "/.git"
+            for directory in ["objects/info", "refs/heads", "refs/tags", "refs/remotes/origin"] {
+                try FileManager.default.createDirectory(atPath: gitDirectory + "/" + directory, withIntermediateDirectories: true)
             }
-            let tree = Git(directory: path)
-            try await tree.run(["checkout", "--quiet", "--detach", sha])
-            try await tree.run(["remote", "set-url", "origin", project.repository])
+            let quoted =
+                "\"" + project.repository.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            let files = [
+                "HEAD": "ref: refs/heads/\(project.defaultBranch)\n",
+                "config": "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n"
+                    + "[remote \"origin\"]\n\turl = \(quoted)\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+                "objects/info/alternates": mirror + "/objects\n",
+                "packed-refs": refs.map { "\($0.sha) \($0.name)\n" }.joined(),
+            ]
+            for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: gitDirectory + "/" + name)) }
+            try await Git(directory: path).run(["checkout", "--quiet", "--detach", sha])
         } catch let failure as Git.Failure {
             throw ServerError.git("cannot check out \(sha) of \(project.repository): \(failure.output)")
         }
+    }
+
+    /// The mirror's branches as `refs/remotes/origin/NAME` and its tags, read from its files (loose refs over packed ones).
+    static func refs(ofMirror mirror: String) -> [(name: String, sha: String)] {
+        var refs: [String: String] = [:]
+        if let packed = try? String(contentsOfFile: mirror + "/packed-refs", encoding: .utf8) {
+            for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
+                let fields = line.split(separator: " ", maxSplits: 1)
+                if fields.count == 2 { refs[String(fields[1])] = String(fields[0]) }
+            }
+        }
+        for kind in ["heads", "tags"] {
+            let root = mirror + "/refs/" + kind
+            guard let files = FileManager.default.enumerator(atPath: root) else { continue }
+            for case let file as String in files {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: root + "/" + file, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    let sha = try? String(contentsOfFile: root + "/" + file, encoding: .utf8).trimmingCharacters(
+                        in: .whitespacesAndNewlines),
+                    sha.count >= 40
+                else { continue }
+                refs["refs/\(kind)/\(file)"] = sha
+            }
+        }
+        return refs.compactMap { name, sha in
+            if name.hasPrefix("refs/heads/") { return ("refs/remotes/origin/" + name.dropFirst("refs/heads/".count), sha) }
+            if name.hasPrefix("refs/tags/") { return (name, sha) }
+            return nil
+        }.sorted { $0.name < $1.name }
     }
 }
