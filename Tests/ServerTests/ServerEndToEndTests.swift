@@ -351,8 +351,13 @@ import Testing
         server.process.kill9()
         _ = try await server.process.end(within: .seconds(10))
 
+        let orphans = Leftovers.processes(mentioning: "sleep \(duration)")
+        #expect(!orphans.isEmpty, "the step's process outlived the killed server (its own session)")
+
         let restarted = try await ServerProcess.start(data)
         defer { restarted.process.kill9() }
+        let pids = orphans.compactMap { Int32($0.prefix { $0 != ":" }) }
+        #expect(await Leftovers.waitUntilEnded(pids).isEmpty, "the restarted server killed the step it found running")
         let deliveries = try await restarted.request(.GET, "/api/v1/deliveries?project=\(project)")
         let rows = deliveries.json as? [[String: Any]] ?? []
         #expect(rows.count == 1)

@@ -26,6 +26,8 @@ public final class EventWorker: Service {
     let supervisor: ApplicationSupervisor?
 
     public static let restartedReason = "server restarted"
+    /// This data directory's mark on the processes of its events' steps.
+    let instance: String
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
@@ -33,6 +35,7 @@ public final class EventWorker: Service {
     ) {
         self.store = store
         self.secrets = secrets
+        instance = OrphanSteps.instance(dataDirectory: dataDirectory)
         self.mirrors = mirrors
         self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
@@ -45,6 +48,8 @@ public final class EventWorker: Service {
     func wake() { signal.signal() }
 
     public func run() async throws {
+        let orphans = OrphanSteps.kill(instance: instance)
+        if !orphans.isEmpty { logger.warning("killed \(orphans.count) step process(es) a previous server left running: \(orphans)") }
         let abandoned = try store.failAbandonedEvents(reason: Self.restartedReason)
         if !abandoned.isEmpty { logger.warning("failed \(abandoned.count) event(s) a previous server left running: \(abandoned)") }
         try? FileManager.default.removeItem(atPath: workRoot)
@@ -104,6 +109,7 @@ public final class EventWorker: Service {
                 request.payloadSource = "the \(event.source) delivery \(event.deliveryId)"
             }
             request.changedPaths = Self.changedPaths(event.payload)
+            request.env[OrphanSteps.variable] = "\(instance):\(id)"
             for row in try store.secrets(projectId: projectId) {
                 do { request.secrets[row.name] = try secrets.open(row.sealed) } catch {
                     return (.failed, "the secret \(row.name) cannot be opened with this server's key (\(error)); set it again")
