@@ -54,6 +54,8 @@ extension WorkflowRunner {
         nested.callInputs = ExpressionObject(inputs)
         nested.stateDirectory = "\(options.stateDirectory)/calls/\(options.runID)/\(job.id)-\(index)"
         let runner = WorkflowRunner(workflow: called, options: nested, reporter: PrefixedReporter(prefix: name, base: reporter), gate: gate)
+        // The called workflow's jobs run in tasks of their own: a cancelled caller (cancel-in-progress) cancels them.
+        runCancellation.onCancel { runner.runCancellation.cancel() }
         let record = await runner.run()
 
         // outputs: evaluated against the called jobs' results.
