@@ -259,7 +259,6 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Core", "Manifests", "Runner", "Releases", "Store", "TargetKit", "Targets", "OCI", "Images", "SlipwayTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming

@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Core
 import Foundation
 import Manifests
-import NIOCore
 import NIOHTTP1
 import Releases
 import SlipwayTesting
@@ -55,21 +53,23 @@ import Testing
                 """
             ], message: "declare the application")
         let data = world.root + "/server"
-        let first = try await Server.start(data, world: world, crashAt: Self.crashPoint, label: "first")
-        let added = try await first.call(
+        let first = try await Self.startServer(data, world: world, crashAt: Self.crashPoint, label: "first")
+        let added = try await first.request(
             .POST, "/api/v1/projects", body: #"{"name":"crash","repository":"\#(world.repository.bare)","default_branch":"main"}"#)
         #expect(added.status == 201, "\(added.body)")
 
         // v1 goes straight to the primary (a first deploy has no canary).
         try await world.waitForPrimary("local/crash:v1")
-        let app = try await first.until("the application synced and healthy in the API", "/api/v1/applications/crash-app") {
+        let app = try await first.until(
+            "the application synced and healthy in the API", within: .seconds(90), "/api/v1/applications/crash-app"
+        ) {
             $0.object?["sync_status"] as? String == "Synced" && $0.object?["health"] as? String == "Healthy"
         }
         #expect(app.object?["controllers"] as? String == "running", "\(app.body)")
         #expect((app.object?["last_sync"] as? [String: Any])?["phase"] as? String == "Succeeded", "\(app.body)")
 
         let client = LoadClient(port: listen, host: ReleaseCrashTests.host, pause: .milliseconds(20))
-        let (server, samples) = try await client.during(workers: 2) { () -> Server in
+        let (server, samples) = try await client.during(workers: 2) { () -> ServerProcess in
             let revision = try await world.repository.push(
                 ["overlays/crash/kustomization.yaml": ReleaseCrashTests.World.overlay("v2")], message: "set image local/crash to v2")
             let end = try await first.process.end(within: .seconds(120))
@@ -77,9 +77,11 @@ import Testing
             let release = try await world.release(of: revision)
             #expect(release.canaryWeight == 10 && !release.state.isFinal, "killed at 90/10: \(release.summary)")
 
-            let server = try await Server.start(data, world: world, crashAt: nil, label: "restarted")
+            let server = try await Self.startServer(data, world: world, crashAt: nil, label: "restarted")
             let path = "/api/v1/releases/\(release.id)"
-            let atGate = try await server.until("the resumed release at its gate", path) { $0.object?["waiting_at_gate"] as? Bool == true }
+            let atGate = try await server.until("the resumed release at its gate", within: .seconds(90), path) {
+                $0.object?["waiting_at_gate"] as? Bool == true
+            }
             let timeline = (atGate.object?["timeline"] as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
             #expect(
                 timeline.contains { $0.hasPrefix("resumed: taken over by a new controller") }, "the timeline shows the restart: \(timeline)"
@@ -87,7 +89,7 @@ import Testing
             #expect(atGate.object?["canary_weight"] as? Int == 10, "\(atGate.body)")
 
             // Seen and decided with the CLI through the server's API.
-            let cli = ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": server.token]
+            let cli = ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": server.adminToken]
             let status = try await CapturedCommand.run(
                 ReleaseCrashTests.slipway, ["rollout", "status", "crash-app"], environment: cli, timeout: .seconds(30))
             #expect(
@@ -97,14 +99,16 @@ import Testing
                 timeout: .seconds(30))
             #expect(
                 promoted.succeeded && promoted.standardOutput.contains("as admin"), "\(promoted.standardOutput)\(promoted.standardError)")
-            let done = try await server.until("the promoted release to succeed", path) { $0.object?["phase"] as? String == "Succeeded" }
+            let done = try await server.until("the promoted release to succeed", within: .seconds(90), path) {
+                $0.object?["phase"] as? String == "Succeeded"
+            }
             let summaries = (done.object?["timeline"] as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
             #expect(summaries.contains { $0.contains("admin") }, "the promotion records the user: \(summaries)")
             let shown = try await CapturedCommand.run(
                 ReleaseCrashTests.slipway, ["release", "show", "\(release.id)"], environment: cli, timeout: .seconds(30))
             #expect(
                 shown.succeeded && shown.standardOutput.contains("resumed: taken over"), "\(shown.standardOutput)\(shown.standardError)")
-            let releases = try await server.call(.GET, "/api/v1/releases?application=crash-app&limit=100")
+            let releases = try await server.request(.GET, "/api/v1/releases?application=crash-app&limit=100")
             let ofRevision = (releases.array ?? []).filter { $0["revision"] as? String == revision }
             #expect(ofRevision.count == 1, "one release of the revision, not two: \(releases.body)")
             return server
@@ -113,7 +117,7 @@ import Testing
         let failed = samples.filter { $0.status != 200 }
         #expect(samples.count > 100, "traffic ran during the release (\(samples.count) requests)")
         #expect(failed.isEmpty, "\(failed.count) of \(samples.count) requests failed")
-        let settled = try await server.call(.GET, "/api/v1/applications/crash-app")
+        let settled = try await server.request(.GET, "/api/v1/applications/crash-app")
         #expect(settled.object?["release"] == nil || settled.object?["release"] is NSNull, "no release in progress: \(settled.body)")
         #expect(settled.object?["sync_status"] as? String == "Synced", "\(settled.body)")
 
@@ -122,67 +126,11 @@ import Testing
     }
 
     /// A `slipway server` over the world's target and delivery store, on a port the kernel chooses.
-    struct Server {
-        let process: ChildProcess
-        let url: String
-        let token: String
-
-        static func start(_ data: String, world: ReleaseCrashTests.World, crashAt: String?, label: String) async throws -> Server {
-            var environment = world.environment
-            if let crashAt { environment["SLIPWAY_CRASH_AT"] = crashAt }
-            let record = data + "/server.json"
-            try? FileManager.default.removeItem(atPath: record)
-            let process = try await ChildProcess.start(
-                ReleaseCrashTests.slipway,
-                [
-                    "server", "--data-dir", data, "--address", "127.0.0.1:0", "--poll-interval", "0", "--target-data-dir", world.local,
-                    "--delivery-store", world.store,
-                ], environment: environment, log: world.root + "/server-\(label).log")
-            let url = try await Deadline.within(.seconds(60), "the server to listen") { () -> String in
-                while true {
-                    if let data = FileManager.default.contents(atPath: record),
-                        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let url = object["url"] as? String,
-                        (object["pid"] as? Int).map({ Int32($0) == process.pid }) == true
-                    {
-                        return url
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
-            let token = try String(contentsOfFile: data + "/admin-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            return Server(process: process, url: url, token: token)
-        }
-
-        struct Answer {
-            var status: Int
-            var body: String
-            var object: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] }
-            var array: [[String: Any]]? { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [[String: Any]] }
-        }
-
-        func call(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> Answer {
-            var request = HTTPClientRequest(url: url + path)
-            request.method = method
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-            if let body {
-                request.body = .bytes(ByteBuffer(string: body))
-                request.headers.add(name: "Content-Type", value: "application/json")
-            }
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            return Answer(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 16 << 20)))
-        }
-
-        /// Asks until `condition` holds: the server's controllers work on their own; the API is how the test sees them.
-        func until(_ what: String, _ path: String, within limit: Duration = .seconds(90), _ condition: @escaping @Sendable (Answer) -> Bool)
-            async throws -> Answer
-        {
-            try await Deadline.within(limit, what) { () -> Answer in
-                while true {
-                    let answer = try await call(.GET, path)
-                    if condition(answer) { return answer }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
-        }
+    static func startServer(_ data: String, world: ReleaseCrashTests.World, crashAt: String?, label: String) async throws -> ServerProcess {
+        var environment = world.environment
+        if let crashAt { environment["SLIPWAY_CRASH_AT"] = crashAt }
+        return try await ServerProcess.start(
+            data, arguments: ["--poll-interval", "0", "--target-data-dir", world.local, "--delivery-store", world.store],
+            environment: environment, log: world.root + "/server-\(label).log")
     }
 }

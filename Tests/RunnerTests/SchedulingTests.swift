@@ -18,7 +18,8 @@ import Workflows
         defer { repo.remove() }
         // `fast-child` needs only `fast`; it must run while `slow` is still running (no stage barrier). `slow` waits
         // for the child's file (60 s at most: the whole suite runs beside it), so the order does not depend on how
-        // loaded the machine is.
+        // loaded the machine is. The child's file appears whole (renamed into place): the shell creates a redirect's
+        // file before `date` has run, and `slow` must not see it then.
         let record = try await run(
             """
             on: push
@@ -37,7 +38,7 @@ import Workflows
                 needs: fast
                 runs-on: ubuntu-latest
                 steps:
-                  - run: date +%s.%N > "$GITHUB_WORKSPACE/child"
+                  - run: date +%s.%N > "$GITHUB_WORKSPACE/child.partial" && mv "$GITHUB_WORKSPACE/child.partial" "$GITHUB_WORKSPACE/child"
             """, in: repo)
         #expect(record.result == .success)
         let slow =

@@ -53,19 +53,7 @@ extension ServerAPI {
                     continue
                 }
                 // A comment every 15 s keeps proxies from closing a quiet stream.
-                let changed = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask {
-                        await feed.published.wait(beyond: seen)
-                        return true
-                    }
-                    group.addTask {
-                        try? await Task.sleep(for: .seconds(15))
-                        return false
-                    }
-                    let first = await group.next() ?? false
-                    group.cancelAll()
-                    return first
-                }
+                let changed = await feed.published.wait(beyond: seen, atMost: .seconds(15))
                 if !changed { try await writer.write(ByteBuffer(string: ": ping\n\n")) }
             }
             try await writer.finish(nil)

@@ -37,6 +37,9 @@ actor ApplicationSupervisor: Service {
     /// Why there is no stack (the target is not running), while there is none.
     private(set) var stackProblem: String?
     private var wakeUp: AsyncStream<Void>.Continuation?
+    /// Per project, the last reading started and the last one applied: readings overlap (an event's and a poll's), and
+    /// an older one that finishes later must not undo a newer one.
+    private var readings: [Int64: (started: Int, applied: Int)] = [:]
     /// Told of every sync the controller runs.
     let syncs = ChangeCounter()
 
@@ -70,6 +73,8 @@ actor ApplicationSupervisor: Service {
     /// (a project may be the GitOps repository itself).
     func refreshed(_ project: ProjectRow) async {
         guard let id = project.id else { return }
+        let reading = (readings[id]?.started ?? 0) + 1
+        readings[id, default: (0, 0)].started = reading
         var next = Declared(projectId: id, projectName: project.name, revision: nil, applications: [], problems: [])
         do {
             let heads = try await mirrors.heads(project)
@@ -88,6 +93,8 @@ actor ApplicationSupervisor: Service {
         } catch {
             next.problems.append("cannot read \(Self.configFile): \(error)")
         }
+        guard reading > readings[id, default: (0, 0)].applied else { return }
+        readings[id, default: (0, 0)].applied = reading
         let taken = Dictionary(
             declared.values.filter { $0.projectId < id }.flatMap { project in project.applications.map { ($0.name, project.projectName) } },
             uniquingKeysWith: { first, _ in first })
@@ -110,12 +117,6 @@ actor ApplicationSupervisor: Service {
             await stack.sync.notify(repository: project.repository)
         }
         wakeUp?.yield()
-    }
-
-    /// A project was removed from the server: its applications are no longer synced.
-    func forget(projectId: Int64) async {
-        guard declared.removeValue(forKey: projectId) != nil else { return }
-        if let stack { await stack.sync.replaceApplications(applications) }
     }
 
     func run() async throws {

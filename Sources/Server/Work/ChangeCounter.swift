@@ -43,4 +43,21 @@ final class ChangeCounter: Sendable {
             waiter?.continuation.resume()
         }
     }
+
+    /// Returns true once the count is above `seen`, false when `limit` passed first (or the task was cancelled).
+    func wait(beyond seen: UInt64, atMost limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.wait(beyond: seen)
+                return self.value > seen
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
 }

@@ -2,27 +2,30 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import SlipwayTesting
 
-/// A `slipway server` process on 127.0.0.1 (port 0, read back from `server.json`), and a client for its API.
-struct ServerProcess {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+/// A `slipway server` process on 127.0.0.1 (port 0, read back from `server.json`), and a client for its API, for tests.
+public struct ServerProcess: Sendable {
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../..").standardizedFileURL.path
-    static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
+    public static let slipway = ProcessInfo.processInfo.environment["SLIPWAY_BINARY"] ?? (repositoryRoot + "/.build/debug/slipway")
 
-    let process: ChildProcess
-    let url: String
-    let adminToken: String
+    public let process: ChildProcess
+    public let url: String
+    public let adminToken: String
 
-    /// Starts a server over `dataDirectory` and waits until it serves.
-    static func start(_ dataDirectory: String, workers: Int = 2, arguments: [String] = []) async throws -> ServerProcess {
+    /// Starts a server over `dataDirectory` and waits until it serves; without `--target-data-dir` among `arguments`, it
+    /// runs no controllers (`--no-target`), whatever local target the machine has.
+    public static func start(
+        _ dataDirectory: String, workers: Int = 2, arguments: [String] = [], environment: [String: String] = [:],
+        log: String? = nil
+    ) async throws -> ServerProcess {
         let record = dataDirectory + "/server.json"
         try? FileManager.default.removeItem(atPath: record)
         let process = try await ChildProcess.start(
             slipway,
             ["server", "--data-dir", dataDirectory, "--address", "127.0.0.1:0", "--workers", "\(workers)"]
                 + (arguments.contains("--target-data-dir") ? [] : ["--no-target"]) + arguments,
-            log: dataDirectory + ".log")
+            environment: environment, log: log ?? dataDirectory + ".log")
         let url = try await Deadline.within(.seconds(60), "the server to listen") { () -> String in
             while true {
                 if let data = FileManager.default.contents(atPath: record),
@@ -39,13 +42,16 @@ struct ServerProcess {
         return ServerProcess(process: process, url: url, adminToken: token)
     }
 
-    struct Answer {
-        var status: Int
-        var body: String
-        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: String
+        public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+        public var object: [String: Any]? { json as? [String: Any] }
+        public var array: [[String: Any]]? { json as? [[String: Any]] }
     }
 
-    func request(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil, token: String? = nil)
+    /// A request with the admin token (unless `token` or other `headers` are given).
+    public func request(_ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil, token: String? = nil)
         async throws
         -> Answer
     {
@@ -66,19 +72,10 @@ struct ServerProcess {
         return Answer(status: Int(response.status.code), body: String(buffer: collected))
     }
 
-    /// A signed GitHub push delivery.
-    func push(repository: String, sha: String, delivery: String, secret: String, ref: String = "refs/heads/main") async throws -> Answer {
-        let body = ServerHarness.push(repository: repository, ref: ref, sha: sha)
-        let headers = [
-            ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", delivery),
-            ("X-Hub-Signature-256", "sha256=" + ServerHarness.hmac(body, secret)),
-            ("Content-Type", "application/json"),
-        ]
-        return try await request(.POST, "/api/v1/hooks/github", headers: headers, body: body)
-    }
-
     /// Polls the API until `condition` holds for an answer (the server's work is asynchronous; no event reaches the test).
-    func until(_ what: String, within limit: Duration = .seconds(120), _ path: String, _ condition: @escaping @Sendable (Answer) -> Bool)
+    public func until(
+        _ what: String, within limit: Duration = .seconds(120), _ path: String, _ condition: @escaping @Sendable (Answer) -> Bool
+    )
         async throws
         -> Answer
     {
