@@ -44,8 +44,11 @@ import Testing
     @Test func theDocumentDescribesEveryRouteAndNoOther() async throws {
         let harness = try ServerHarness()
         defer { harness.remove() }
-        let body = try await harness.application().test(.router) { client in
-            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+        let body = try await harness.application().test(.router) { client -> Data in
+            // Anonymous callers see nothing but /healthz: this document neither.
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { #expect($0.status == .unauthorized) }
+            return try await client.execute(uri: "/api/v1/openapi.json", method: .get, headers: ServerHarness.bearer(harness.adminToken)) {
+                response in
                 #expect(response.status == .ok && response.headers[.contentType] == "application/json")
                 return Data(response.body.readableBytesView)
             }

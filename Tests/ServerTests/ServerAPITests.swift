@@ -14,7 +14,12 @@ import Testing
         defer { harness.remove() }
         try await harness.application().test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
-            for uri in ["/api/v1/projects", "/api/v1/projects/1", "/api/v1/runs", "/api/v1/runs/1", "/api/v1/deliveries", "/api/v1/users"] {
+            let uris = [
+                "/api/v1/projects", "/api/v1/projects/1", "/api/v1/runs", "/api/v1/runs/1", "/api/v1/deliveries", "/api/v1/users",
+                "/api/v1/openapi.json", "/api/v1/applications", "/api/v1/applications/app", "/api/v1/events", "/api/v1/releases",
+                "/api/v1/projects/1/secrets",
+            ]
+            for uri in uris {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(uri)")
                     #expect(String(buffer: response.body) == #"{"message":"401 Unauthorized"}"#)

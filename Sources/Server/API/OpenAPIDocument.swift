@@ -1729,10 +1729,19 @@ enum OpenAPIDocument {
                }
               },
               "description": "OpenAPI 3.1"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
              }
             },
-            "security": [],
-            "summary": "This document"
+            "summary": "This document (role: viewer)"
            }
           },
           "/api/v1/projects": {

@@ -55,7 +55,9 @@ public struct ServerAPI: Sendable {
         let router = Router()
         let api = self
         router.get("/healthz") { _, _ in APIReply.text("ok\n") }
-        router.get("/api/v1/openapi.json") { _, _ in APIReply.text(OpenAPIDocument.json, contentType: "application/json") }
+        router.get("/api/v1/openapi.json") { request, _ in
+            try await api.authorized(request, .viewer, .read) { _ in APIReply.text(OpenAPIDocument.json, contentType: "application/json") }
+        }
         router.post("/api/v1/hooks/git") { request, _ in await api.pushHook(request) }
         for provider in WebhookProvider.allCases {
             router.post("/api/v1/hooks/\(provider.rawValue)") { request, _ in await api.webhook(provider, request) }
