@@ -27,7 +27,7 @@ struct RolloutCommand: AsyncParsableCommand {
                     throw CommandFailure("application \"\(application)\" has no releases")
                 }
                 let phase = release["phase"] as? String ?? ""
-                let final = ["Succeeded", "Aborted", "Failed"].contains(phase)
+                let final = ReleasePhase(rawValue: phase)?.isFinal ?? false
                 print(
                     "\(application): \(final ? "no release in progress; the last one:" : "release in progress:") #\(release["id"] as? Int ?? 0) \(phase)"
                 )
