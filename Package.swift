@@ -44,7 +44,7 @@ let package = Package(
                 "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Server", "Store", "Manifests",
                 "GitOps", "OCI",
                 "OCIClient", "OCIRegistry", "Images",
-                "TargetKit", "Targets", "Releases",
+                "TargetKit", "Targets", "KubernetesAPI", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -189,9 +189,20 @@ let package = Package(
         ),
         .target(name: "TargetKit", dependencies: ["Core", "Manifests"], swiftSettings: upcoming),
         .target(
+            name: "KubernetesAPI",
+            dependencies: [
+                "Core", "Manifests", "TargetKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Targets",
             dependencies: [
-                "Core", "TargetKit", "OCI", "OCIClient", "Manifests",
+                "Core", "TargetKit", "KubernetesAPI", "OCI", "OCIClient", "Manifests",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -274,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "TargetsTests",
             dependencies: [
-                "TargetKit", "Targets", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
+                "TargetKit", "Targets", "KubernetesAPI", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],

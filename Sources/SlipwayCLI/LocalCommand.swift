@@ -12,7 +12,7 @@ struct LocalCommand: AsyncParsableCommand {
         abstract: "Run Kubernetes manifests on this machine: pods as sandboxed processes, Envoy as the Istio data plane.",
         subcommands: [
             LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self, LocalApplyCommand.self, LocalGetCommand.self,
-            LocalDescribeCommand.self, LocalLogsCommand.self, LocalDeleteCommand.self, LocalServeCommand.self,
+            LocalDescribeCommand.self, LocalLogsCommand.self, LocalDeleteCommand.self, LocalKubeconfigCommand.self, LocalServeCommand.self,
         ]
     )
 }

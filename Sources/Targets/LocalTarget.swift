@@ -163,14 +163,14 @@ public actor LocalTarget: Target {
         configuration.registry.shutdown()
     }
 
-    private func requestReconcile() -> Int {
+    func requestReconcile() -> Int {
         let ticket = tickets.next()
         commandSink.yield(.reconcile(ticket))
         return ticket
     }
 
     /// Returns once a reconcile pass that started after `pass` was requested has finished (mesh published).
-    private func waitForPass(_ pass: Int) async {
+    func waitForPass(_ pass: Int) async {
         if completedPass >= pass { return }
         await withCheckedContinuation { continuation in passWaiters.append((pass, continuation)) }
     }
@@ -211,11 +211,7 @@ public actor LocalTarget: Target {
                 throw TargetError.notFound("namespaces \"\(item.key.namespace)\"")
             }
         }
-        // Only these kinds change routing at once (pods change it later, through the runtime): other applies skip the
-        // snapshot.
-        let routingKinds: Set<ObjectKind> = [.service, .virtualService, .destinationRule]
-        let meshBefore = checked.contains { routingKinds.contains($0.key.kind) } ? EnvoyConfig(await meshSnapshot()) : nil
-        let saved = await store.save(checked.map(\.key))
+        let before = await routingBefore(checked.map(\.key))
         let outcomes = try await store.apply(checked.map { ($0.key, $0.object) }, manager: fieldManager, force: force)
         // The stored state, this apply included, for the references VirtualServices make.
         let snapshot = checked.contains { $0.key.kind == .virtualService } ? await meshSnapshot() : nil
@@ -232,14 +228,34 @@ public actor LocalTarget: Target {
             }
             results.append(AppliedObject(key: item.key, outcome: outcome.1, warnings: warnings))
         }
-        await waitForPass(requestReconcile())
-        // Envoy refused the routing this apply makes: undo it whole, so what was served before is what is stored.
-        if let meshBefore, let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
-            await store.restore(saved)
-            await waitForPass(requestReconcile())
-            throw TargetError.mesh("the apply was undone: \(rejection)")
-        }
+        try await settle(before)
         return results
+    }
+
+    /// What a write must be able to undo: the stored state of the objects it touches and, when it may change
+    /// routing, the mesh configuration before it.
+    struct Undo {
+        var saved: ObjectStore.Saved
+        var meshBefore: EnvoyConfig?
+    }
+
+    func routingBefore(_ keys: [ObjectKey]) async -> Undo {
+        // Only these kinds change routing at once (pods change it later, through the runtime): other writes skip the
+        // snapshot.
+        let routingKinds: Set<ObjectKind> = [.service, .virtualService, .destinationRule]
+        let meshBefore = keys.contains { routingKinds.contains($0.kind) } ? EnvoyConfig(await meshSnapshot()) : nil
+        return Undo(saved: await store.save(keys), meshBefore: meshBefore)
+    }
+
+    /// Waits for a reconcile pass over a write; when Envoy refused the routing it makes, undoes it whole, so what
+    /// was served before is what is stored.
+    func settle(_ undo: Undo, what: String = "apply") async throws {
+        await waitForPass(requestReconcile())
+        if let meshBefore = undo.meshBefore, let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
+            await store.restore(undo.saved)
+            await waitForPass(requestReconcile())
+            throw TargetError.mesh("the \(what) was undone: \(rejection)")
+        }
     }
 
     public func get(_ key: ObjectKey) async throws -> ManifestValue? { await store.get(key) }

@@ -4,11 +4,35 @@ import Manifests
 /// atomic (owned and replaced whole), like `x-kubernetes-list-type: atomic`.
 public struct FieldOwnership: Sendable, Hashable, Codable {
     public var managers: [String: Set<[String]>] = [:]
+    /// How each manager last wrote (the API server's `managedFields` entries); absent in stores written before they were kept.
+    public var records: [String: ManagerRecord]?
+
+    /// One manager's last write: `Apply` (server-side apply) or `Update` (create, update, patch), with its time.
+    public struct ManagerRecord: Sendable, Hashable, Codable {
+        public var operation: String
+        public var apiVersion: String
+        public var time: String
+        public var subresource: String?
+
+        public init(operation: String, apiVersion: String, time: String, subresource: String? = nil) {
+            self.operation = operation
+            self.apiVersion = apiVersion
+            self.time = time
+            self.subresource = subresource
+        }
+    }
+
+    /// Notes how `manager` wrote; managers that own nothing any more are forgotten.
+    mutating func record(_ manager: String, _ record: ManagerRecord) {
+        var all = records ?? [:]
+        if managers[manager] != nil { all[manager] = record }
+        records = all.filter { managers[$0.key] != nil }
+    }
 
     public init() {}
 
     /// The leaf fields of an applied configuration, without identity, status and server-set metadata.
-    static func fields(of object: ManifestValue) -> Set<[String]> {
+    package static func fields(of object: ManifestValue) -> Set<[String]> {
         var result: Set<[String]> = []
         collect(object, path: [], into: &result)
         return result.filter { path in
@@ -36,6 +60,11 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
     public struct Conflict: Error, Sendable, Hashable {
         public var manager: String
         public var field: [String]
+
+        public init(manager: String, field: [String]) {
+            self.manager = manager
+            self.field = field
+        }
     }
 
     /// Every conflict of one apply.
@@ -77,7 +106,7 @@ public struct FieldOwnership: Sendable, Hashable, Codable {
     }
 
     /// Records that `manager` wrote these fields outside of an apply (an update such as `scale`).
-    mutating func update(_ fields: Set<[String]>, by manager: String) {
+    package mutating func update(_ fields: Set<[String]>, by manager: String) {
         for key in managers.keys where key != manager { managers[key]?.subtract(fields) }
         managers[manager, default: []].formUnion(fields)
         managers = managers.filter { !$0.value.isEmpty }

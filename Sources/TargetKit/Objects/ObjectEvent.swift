@@ -12,11 +12,14 @@ public struct ObjectEvent: Sendable, Hashable {
     public var key: ObjectKey
     /// The object after the change (before it, for a deletion).
     public var object: ManifestValue
+    /// The store's resource version once the change was made (0 when not known).
+    public var resourceVersion: Int
 
-    public init(change: Change, key: ObjectKey, object: ManifestValue) {
+    public init(change: Change, key: ObjectKey, object: ManifestValue, resourceVersion: Int = 0) {
         self.change = change
         self.key = key
         self.object = object
+        self.resourceVersion = resourceVersion
     }
 }
 

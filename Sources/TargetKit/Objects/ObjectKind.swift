@@ -21,6 +21,7 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
     public static let virtualService = ObjectKind(group: "networking.istio.io", kind: "VirtualService")
     public static let destinationRule = ObjectKind(group: "networking.istio.io", kind: "DestinationRule")
     public static let gateway = ObjectKind(group: "networking.istio.io", kind: "Gateway")
+    public static let event = ObjectKind(group: "", kind: "Event")
 
     /// Kinds that are kept and shown but have no effect on one machine.
     static let keptOnly: [ObjectKind] = [
@@ -31,6 +32,7 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
         ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRole"),
         ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding"),
         ObjectKind(group: "networking.istio.io", kind: "ServiceEntry"), ObjectKind(group: "security.istio.io", kind: "PeerAuthentication"),
+        .event,
     ]
 
     static let versions: [ObjectKind: [String]] = {
@@ -56,6 +58,9 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
     ]
 
     public var isNamespaced: Bool { !Self.clusterScoped.contains(self) }
+
+    /// Whether the kind is Kubernetes' own (not a custom resource such as Istio's).
+    public var isBuiltIn: Bool { !group.hasSuffix(".istio.io") && !group.hasSuffix("slipway.dev") }
 
     /// Whether Slipway acts on objects of this kind (otherwise it keeps them only).
     public var isActedOn: Bool { !Self.keptOnly.contains(self) }

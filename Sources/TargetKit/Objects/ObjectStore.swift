@@ -15,6 +15,9 @@ public actor ObjectStore {
     private var resourceVersion = 0
     private var dirty = false
     private var watchers: [UUID: AsyncStream<ObjectEvent>.Continuation] = [:]
+    /// The latest changes, for watches that start from a resource version (etcd keeps a window the same way).
+    private var history: [ObjectEvent] = []
+    static let historyLimit = 4096
     private let file: String?
     private let clock: @Sendable () -> Date
 
@@ -70,9 +73,37 @@ public actor ObjectStore {
 
     public func keys() -> [ObjectKey] { entries.keys.sorted() }
 
+    /// Objects of a kind (in one namespace or all) by namespace and name, with the resource version they were read at,
+    /// from which a watch continues without missing a change.
+    public func snapshot(_ kind: ObjectKind, namespace: String? = nil) -> (objects: [ManifestValue], resourceVersion: Int) {
+        (list(kind, namespace: namespace), resourceVersion)
+    }
+
     /// Field managers of an object and the fields each owns (dotted paths).
     public func managers(of key: ObjectKey) -> [String: [String]] {
         (entries[key]?.ownership.managers ?? [:]).mapValues { $0.map { "." + $0.joined(separator: ".") }.sorted() }
+    }
+
+    /// The newest resource version: every change so far is at or below it.
+    public var currentResourceVersion: Int { resourceVersion }
+
+    /// The managed fields of an object, as the API server shows them in `metadata.managedFields`.
+    public func managedFields(of key: ObjectKey) -> ManifestValue? {
+        entries[key].map { $0.ownership.managedFields(apiVersion: key.kind.preferredAPIVersion) }
+    }
+
+    /// Every change after resource version `version`, then every later one; nil when changes after `version` are no
+    /// longer kept (the caller answers 410 Expired and the client lists again).
+    public func watch(after version: Int) -> AsyncStream<ObjectEvent>? {
+        if version < resourceVersion {
+            guard let oldest = history.first?.resourceVersion, version >= oldest - 1 else { return nil }
+        }
+        let (stream, continuation) = AsyncStream<ObjectEvent>.makeStream(bufferingPolicy: .unbounded)
+        for event in history where event.resourceVersion > version { continuation.yield(event) }
+        let id = UUID()
+        watchers[id] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.stopWatching(id) } }
+        return stream
     }
 
     /// Every later change; the stream ends when the consumer stops iterating.
@@ -92,20 +123,45 @@ public actor ObjectStore {
     public func apply(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> [(
         ObjectKey, AppliedObject.Outcome
     )] {
+        let (staged, outcomes) = try stage(objects, manager: manager, force: force)
+        for (key, outcome) in outcomes where outcome != .unchanged {
+            guard var entry = staged[key] else { continue }
+            resourceVersion += 1
+            if outcome == .created {
+                entry.object = Self.stamp(entry.object, version: resourceVersion, now: clock())
+            } else {
+                entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+            }
+            entries[key] = entry
+            notify(ObjectEvent(change: outcome == .created ? .added : .modified, key: key, object: entry.object))
+        }
+        for (key, outcome) in outcomes where outcome == .unchanged {
+            if let entry = staged[key] { entries[key]?.ownership = entry.ownership }
+        }
+        changed()
+        flush()
+        return outcomes
+    }
+
+    /// What a server-side apply of one object would store, without storing it (`dryRun=All`).
+    public func previewApply(_ object: ManifestValue, key: ObjectKey, manager: String, force: Bool) throws(TargetError) -> ManifestValue {
+        let (staged, _) = try stage([(key, object)], manager: manager, force: force)
+        return staged[key]?.object ?? object
+    }
+
+    private func stage(_ objects: [(key: ObjectKey, object: ManifestValue)], manager: String, force: Bool) throws(TargetError) -> (
+        [ObjectKey: Entry], [(ObjectKey, AppliedObject.Outcome)]
+    ) {
         var staged: [ObjectKey: Entry] = [:]
         var outcomes: [(ObjectKey, AppliedObject.Outcome)] = []
-        var problems: [String] = []
+        let now = Timestamp.format(clock())
         for (key, config) in objects {
             let existing = staged[key] ?? entries[key]
             var ownership = existing?.ownership ?? FieldOwnership()
             let live = existing?.object ?? .object([:])
             switch ownership.apply(config, to: live, manager: manager, force: force) {
             case .failure(let failure):
-                let conflicts = failure.list
-                let list = conflicts.map { "conflict with \"\($0.manager)\": .\($0.field.joined(separator: "."))" }
-                problems.append(
-                    "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): " + list.joined(separator: "; ")
-                        + " (\(key)); re-apply with --force-conflicts to take the fields over")
+                throw .conflict(key, failure.list)
             case .success(var merged):
                 merged["apiVersion"] = .string(key.kind.preferredAPIVersion)
                 merged["kind"] = .string(key.kind.kind)
@@ -125,27 +181,99 @@ public actor ObjectStore {
                 } else {
                     outcomes.append((key, .created))
                 }
+                ownership.record(
+                    manager, FieldOwnership.ManagerRecord(operation: "Apply", apiVersion: key.kind.preferredAPIVersion, time: now))
                 staged[key] = Entry(object: merged, ownership: ownership)
             }
         }
-        guard problems.isEmpty else { throw .invalid(problems.joined(separator: "\n")) }
-        for (key, outcome) in outcomes where outcome != .unchanged {
-            guard var entry = staged[key] else { continue }
-            resourceVersion += 1
-            if outcome == .created {
-                entry.object = Self.stamp(entry.object, version: resourceVersion, now: clock())
-            } else {
-                entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+        return (staged, outcomes)
+    }
+
+    /// How ``write(_:key:manager:mode:expectedVersion:dryRun:)`` treats an object that exists or does not.
+    public enum WriteMode: Sendable {
+        /// The object must not exist (POST).
+        case create
+        /// The object must exist (PUT, PATCH).
+        case update
+    }
+
+    /// Writes a whole object as `manager`, the API server's create, update or non-apply patch (an `Update` in
+    /// `managedFields`): server-set metadata and the status are kept, the generation moves when the spec changes, the
+    /// manager comes to own the fields it changed, and fields it removed are nobody's any more. `expectedVersion` is
+    /// an optimistic lock. A write that changes nothing keeps the resource version. With `dryRun`, nothing is stored.
+    public func write(
+        _ object: ManifestValue, key: ObjectKey, manager: String, mode: WriteMode, expectedVersion: String? = nil, dryRun: Bool = false
+    ) throws(TargetError) -> ManifestValue {
+        let existing = entries[key]
+        // Managed fields written out replace the bookkeeping, as they do on an API server; otherwise they are ignored.
+        let written = object.value(at: ["metadata", "managedFields"]).flatMap {
+            $0.array?.isEmpty == false ? FieldOwnership(managedFields: $0) : nil
+        }
+        let shown = existing.map { $0.ownership.managedFields(apiVersion: key.kind.preferredAPIVersion) }
+        switch mode {
+        case .create: if existing != nil { throw .alreadyExists(key) }
+        case .update:
+            if existing == nil {
+                throw .notFound("\(key.kind.resource)\(key.kind.group.isEmpty ? "" : "." + key.kind.group) \"\(key.name)\"")
             }
-            entries[key] = entry
-            notify(ObjectEvent(change: outcome == .created ? .added : .modified, key: key, object: entry.object))
         }
-        for (key, outcome) in outcomes where outcome == .unchanged {
-            if let entry = staged[key] { entries[key]?.ownership = entry.ownership }
+        if let expectedVersion, !expectedVersion.isEmpty, let existing,
+            existing.object.value(at: ["metadata", "resourceVersion"])?.string != expectedVersion
+        {
+            throw .modified(key)
         }
+        var next = object
+        next["apiVersion"] = .string(key.kind.preferredAPIVersion)
+        next["kind"] = .string(key.kind.kind)
+        next.set(.string(key.name), at: ["metadata", "name"])
+        if key.kind.isNamespaced { next.set(.string(key.namespace), at: ["metadata", "namespace"]) }
+        next.remove(at: ["metadata", "managedFields"])
+        next["status"] = existing?.object["status"]
+        var ownership = existing?.ownership ?? FieldOwnership()
+        if let existing {
+            for field in ["uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+                if let value = existing.object.value(at: ["metadata", field]) {
+                    next.set(value, at: ["metadata", field])
+                } else {
+                    next.remove(at: ["metadata", field])
+                }
+            }
+            if next == existing.object, written == nil || object.value(at: ["metadata", "managedFields"]) == shown { return next }
+            if Self.specChanged(existing.object, next) {
+                next.set(.int((existing.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1), at: ["metadata", "generation"])
+            }
+        }
+        let before = FieldOwnership.fields(of: existing?.object ?? .object([:]))
+        let after = FieldOwnership.fields(of: next)
+        let touched = after.filter { existing?.object.value(at: $0) != next.value(at: $0) }
+        for gone in before.subtracting(after) {
+            for manager in ownership.managers.keys { ownership.managers[manager]?.remove(gone) }
+        }
+        // Removing a leaf can make its parent a leaf: nobody owns that either until someone sets it.
+        ownership.managers = ownership.managers.mapValues { $0.intersection(after) }.filter { !$0.value.isEmpty }
+        if let written, object.value(at: ["metadata", "managedFields"]) != shown {
+            ownership = written
+        } else {
+            ownership.update(Set(touched), by: manager)
+            ownership.record(
+                manager,
+                FieldOwnership.ManagerRecord(operation: "Update", apiVersion: key.kind.preferredAPIVersion, time: Timestamp.format(clock()))
+            )
+        }
+        if dryRun {
+            return existing == nil ? Self.stamp(next, version: resourceVersion, now: clock()) : next
+        }
+        resourceVersion += 1
+        if existing == nil {
+            next = Self.stamp(next, version: resourceVersion, now: clock())
+        } else {
+            next.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
+        }
+        entries[key] = Entry(object: next, ownership: ownership)
+        notify(ObjectEvent(change: existing == nil ? .added : .modified, key: key, object: next))
         changed()
         flush()
-        return outcomes
+        return next
     }
 
     /// Creates or replaces an object the runtime itself owns (ReplicaSets, Pods), keeping its status.
@@ -212,8 +340,9 @@ public actor ObjectStore {
     /// Removes an object; nil when there was none.
     @discardableResult
     public func remove(_ key: ObjectKey) -> ManifestValue? {
-        guard let entry = entries.removeValue(forKey: key) else { return nil }
+        guard var entry = entries.removeValue(forKey: key) else { return nil }
         resourceVersion += 1
+        entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         notify(ObjectEvent(change: .deleted, key: key, object: entry.object))
         changed()
         return entry.object
@@ -239,8 +368,9 @@ public actor ObjectStore {
                 let existed = entries[key] != nil
                 entries[key] = restored
                 notify(ObjectEvent(change: existed ? .modified : .added, key: key, object: restored.object))
-            } else if let gone = entries.removeValue(forKey: key) {
+            } else if var gone = entries.removeValue(forKey: key) {
                 resourceVersion += 1
+                gone.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
                 notify(ObjectEvent(change: .deleted, key: key, object: gone.object))
             }
         }
@@ -251,6 +381,10 @@ public actor ObjectStore {
     // MARK: Helpers
 
     private func notify(_ event: ObjectEvent) {
+        var event = event
+        event.resourceVersion = resourceVersion
+        history.append(event)
+        if history.count > Self.historyLimit + 512 { history.removeFirst(history.count - Self.historyLimit) }
         for continuation in watchers.values { continuation.yield(event) }
     }
 

@@ -1,13 +1,15 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KubernetesAPI
 import Manifests
 import NIOCore
 import ServiceLifecycle
 import TargetKit
 
 /// The local target's HTTP API on loopback, spoken by `slipway local …`: apply, read, delete and watch objects,
-/// pod logs, status, and the mesh's metrics in Prometheus format (`/metrics`, for a Prometheus scrape).
+/// pod logs, status, and the mesh's metrics in Prometheus format (`/metrics`, for a Prometheus scrape); and, on the
+/// same address, the Kubernetes API that kubectl speaks (`/api`, `/apis`, `/openapi/v3`, `/version`).
 public struct LocalTargetAPI: Sendable {
     public let target: LocalTarget
     let shutdown: @Sendable () -> Void
@@ -145,6 +147,7 @@ public struct LocalTargetAPI: Sendable {
             shutdown()
             return Self.json(.object(["stopping": .bool(true)]))
         }
+        KubernetesAPIRoutes(backend: target).add(to: router)
         return router
     }
 

@@ -15,7 +15,7 @@ public struct PodSpec: Sendable, Hashable {
         guard let fields = value.object else { throw reader.invalid(path, "must be an object") }
         guard let list = fields["containers"]?.array, !list.isEmpty else { throw reader.required("\(path).containers") }
         var containers: [ContainerSpec] = []
-        var ignored = fields.keys.filter { !Self.honoured.contains($0) }.sorted().map { "\(path).\($0)" }
+        var ignored = fields.filter { !Self.honoured.contains($0.key) && !$0.value.isEmptyValue }.keys.sorted().map { "\(path).\($0)" }
         var names: Set<String> = []
         for (index, item) in list.enumerated() {
             let container = try ContainerSpec(item, path: "\(path).containers[\(index)]", reader: reader)
@@ -101,7 +101,7 @@ public struct ContainerSpec: Sendable, Hashable {
                 "\(path).imagePullPolicy",
                 "Unsupported value: \"\(imagePullPolicy)\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")
         }
-        ignoredFields = fields.keys.filter { !Self.honoured.contains($0) }.sorted().map { "\(path).\($0)" }
+        ignoredFields = fields.filter { !Self.honoured.contains($0.key) && !$0.value.isEmptyValue }.keys.sorted().map { "\(path).\($0)" }
     }
 
     /// The port a probe names (by number or by the name of a container port).
@@ -248,5 +248,17 @@ public struct Probe: Sendable, Hashable {
         timeoutSeconds = try reader.int(value["timeoutSeconds"], "\(path).timeoutSeconds", default: 1, minimum: 1)
         successThreshold = try reader.int(value["successThreshold"], "\(path).successThreshold", default: 1, minimum: 1)
         failureThreshold = try reader.int(value["failureThreshold"], "\(path).failureThreshold", default: 3, minimum: 1)
+    }
+}
+
+extension ManifestValue {
+    /// `{}`, `[]` or null: a field written out with nothing in it asks for nothing (kubectl's rollback copies `resources: {}`).
+    var isEmptyValue: Bool {
+        switch self {
+        case .null: true
+        case .object(let fields): fields.isEmpty
+        case .array(let items): items.isEmpty
+        default: false
+        }
     }
 }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Core
+import Foundation
+import KubernetesAPI
+import Targets
+
+/// `slipway local kubeconfig`: a kubeconfig for the running local target's Kubernetes API.
+struct LocalKubeconfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kubeconfig",
+        abstract: "Print a kubeconfig for kubectl against the local target (the first context is the current one).")
+
+    @OptionGroup var options: LocalOptions
+    @Option(name: .customLong("context"), help: "A context name (repeatable; several may name the same target).")
+    var contexts: [String] = []
+    @Option(help: "The contexts' default namespace.") var namespace = "default"
+    @Option(name: .customLong("output"), help: "Write the kubeconfig to this file (mode 0600) instead of standard output.")
+    var output: String?
+
+    func run() async throws {
+        guard let record = LocalTargetDaemonRecord.read(options.dataDirectory), record.isAlive else {
+            throw CommandFailure("the local target is not running (start it with `slipway local up`)")
+        }
+        let config = Kubeconfig(server: "http://127.0.0.1:\(record.port)", contexts: contexts, namespace: namespace)
+        guard let output else {
+            print(config.text, terminator: "")
+            return
+        }
+        do {
+            try AtomicFile.write(Data(config.text.utf8), to: output, permissions: 0o600)
+        } catch {
+            throw CommandFailure("\(output): cannot write the kubeconfig: \(error)")
+        }
+    }
+}
