@@ -262,6 +262,14 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "KubernetesAPITests",
+            dependencies: [
+                "KubernetesAPI", "TargetKit", "Manifests", "Core", "SlipwayTesting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "GitOpsTests",
             dependencies: ["GitOps", "TargetKit", "Manifests", "Core", "SlipwayTesting"],
             swiftSettings: upcoming

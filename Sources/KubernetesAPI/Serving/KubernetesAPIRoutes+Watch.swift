@@ -97,14 +97,24 @@ extension KubernetesAPIRoutes {
                             latest = max(latest, event.resourceVersion)
                             guard event.key.kind == resource.kind, namespace == nil || event.key.namespace == namespace else { continue }
                             let matches = selection.matches(event.object)
+                            // As the API server's watch cache: the previous object decides whether this one entered,
+                            // stayed in or left the selection.
+                            let matched = event.previous.map(selection.matches) ?? matching.contains(event.key)
                             switch event.change {
                             case .deleted:
-                                if matching.remove(event.key) != nil || matches { try await send("DELETED", event.object, key: nil) }
-                            case .added, .modified:
+                                matching.remove(event.key)
+                                if matches { try await send("DELETED", event.object, key: nil) }
+                            case .added:
                                 if matches {
-                                    let entered = matching.insert(event.key).inserted
-                                    try await send(event.change == .added || entered ? "ADDED" : "MODIFIED", event.object, key: event.key)
-                                } else if matching.remove(event.key) != nil {
+                                    matching.insert(event.key)
+                                    try await send("ADDED", event.object, key: event.key)
+                                }
+                            case .modified:
+                                if matches {
+                                    matching.insert(event.key)
+                                    try await send(matched ? "MODIFIED" : "ADDED", event.object, key: event.key)
+                                } else if matched {
+                                    matching.remove(event.key)
                                     try await send("DELETED", event.object, key: nil)
                                 }
                             }

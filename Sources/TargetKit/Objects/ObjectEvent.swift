@@ -14,12 +14,16 @@ public struct ObjectEvent: Sendable, Hashable {
     public var object: ManifestValue
     /// The store's resource version once the change was made (0 when not known).
     public var resourceVersion: Int
+    /// The object before a modification, when the store knows it: a watch with a selector tells from it whether the
+    /// object entered, stayed in or left the selection.
+    public var previous: ManifestValue?
 
-    public init(change: Change, key: ObjectKey, object: ManifestValue, resourceVersion: Int = 0) {
+    public init(change: Change, key: ObjectKey, object: ManifestValue, resourceVersion: Int = 0, previous: ManifestValue? = nil) {
         self.change = change
         self.key = key
         self.object = object
         self.resourceVersion = resourceVersion
+        self.previous = previous
     }
 }
 

@@ -132,8 +132,9 @@ public actor ObjectStore {
             } else {
                 entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
             }
+            let previous = entries[key]?.object
             entries[key] = entry
-            notify(ObjectEvent(change: outcome == .created ? .added : .modified, key: key, object: entry.object))
+            notify(ObjectEvent(change: outcome == .created ? .added : .modified, key: key, object: entry.object, previous: previous))
         }
         for (key, outcome) in outcomes where outcome == .unchanged {
             if let entry = staged[key] { entries[key]?.ownership = entry.ownership }
@@ -270,7 +271,7 @@ public actor ObjectStore {
             next.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         }
         entries[key] = Entry(object: next, ownership: ownership)
-        notify(ObjectEvent(change: existing == nil ? .added : .modified, key: key, object: next))
+        notify(ObjectEvent(change: existing == nil ? .added : .modified, key: key, object: next, previous: existing?.object))
         changed()
         flush()
         return next
@@ -284,6 +285,7 @@ public actor ObjectStore {
         if key.kind.isNamespaced { object.set(.string(key.namespace), at: ["metadata", "namespace"]) }
         resourceVersion += 1
         let change: ObjectEvent.Change
+        let previous = entries[key]?.object
         if var entry = entries[key] {
             for field in ["uid", "creationTimestamp", "generation"] {
                 if let value = entry.object.value(at: ["metadata", field]) { object.set(value, at: ["metadata", field]) }
@@ -305,7 +307,7 @@ public actor ObjectStore {
             entries[key] = Entry(object: object, ownership: ownership)
             change = .added
         }
-        notify(ObjectEvent(change: change, key: key, object: object))
+        notify(ObjectEvent(change: change, key: key, object: object, previous: previous))
         changed()
         return object
     }
@@ -315,11 +317,12 @@ public actor ObjectStore {
     public func setStatus(_ status: ManifestValue, of key: ObjectKey) -> Bool {
         guard var entry = entries[key] else { return false }
         if entry.object["status"] == status { return true }
+        let previous = entry.object
         resourceVersion += 1
         entry.object["status"] = status
         entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         entries[key] = entry
-        notify(ObjectEvent(change: .modified, key: key, object: entry.object))
+        notify(ObjectEvent(change: .modified, key: key, object: entry.object, previous: previous))
         changed()
         return true
     }
@@ -329,11 +332,12 @@ public actor ObjectStore {
         guard var entry = entries[key] else { return }
         let path = ["metadata"] + field
         if entry.object.value(at: path) == value { return }
+        let previous = entry.object
         if let value { entry.object.set(value, at: path) } else { entry.object.remove(at: path) }
         resourceVersion += 1
         entry.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
         entries[key] = entry
-        notify(ObjectEvent(change: .modified, key: key, object: entry.object))
+        notify(ObjectEvent(change: .modified, key: key, object: entry.object, previous: previous))
         changed()
     }
 
@@ -365,9 +369,9 @@ public actor ObjectStore {
                 resourceVersion += 1
                 var restored = entry
                 restored.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
-                let existed = entries[key] != nil
+                let previous = entries[key]?.object
                 entries[key] = restored
-                notify(ObjectEvent(change: existed ? .modified : .added, key: key, object: restored.object))
+                notify(ObjectEvent(change: previous != nil ? .modified : .added, key: key, object: restored.object, previous: previous))
             } else if var gone = entries.removeValue(forKey: key) {
                 resourceVersion += 1
                 gone.object.set(.string(String(resourceVersion)), at: ["metadata", "resourceVersion"])
