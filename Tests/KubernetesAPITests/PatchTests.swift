@@ -79,7 +79,10 @@ struct PatchTests {
         (
             "env merges by name inside the container",
             #"{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"B","value":"9"},{"name":"C","value":"3"}]}]}}}}"#,
-            { $0.value(at: ["spec", "template", "spec"])?["containers"]?.array?.first?["env"]?.array?.compactMap { $0["value"]?.string } == ["1", "9", "3"] }
+            {
+                $0.value(at: ["spec", "template", "spec"])?["containers"]?.array?.first?["env"]?.array?.compactMap { $0["value"]?.string }
+                    == ["1", "9", "3"]
+            }
         ),
         (
             "$patch: delete removes one item",

@@ -25,7 +25,8 @@ struct SelectorTests {
     @Test func fieldSelectorsOnlyOnTheFieldsEachResourceAllows() throws {
         let pods = try #require(APIResourceCatalog().resource(for: .pod))
         let pod: ManifestValue = .object([
-            "metadata": .object(["name": .string("web-1"), "namespace": .string("default")]), "status": .object(["phase": .string("Running")]),
+            "metadata": .object(["name": .string("web-1"), "namespace": .string("default")]),
+            "status": .object(["phase": .string("Running")]),
         ])
         #expect(try FieldSelector.parse("metadata.name=web-1", for: pods).matches(pod))
         #expect(try FieldSelector.parse("status.phase!=Running", for: pods).matches(pod) == false)

@@ -76,7 +76,7 @@ public struct OpenAPIDocuments: Sendable {
         }
         return .object([
             "openapi": .string("3.0.0"), "info": .object(["title": .string("Slipway local target"), "version": .string("v1.32.0")]),
-            "paths": .object(paths), "components": .object(["schemas": .object([:])]),
+            "paths": .object(paths), "components": .object(["schemas": .object(OpenAPISchemas.components(group: group, version: version))]),
         ])
     }
 

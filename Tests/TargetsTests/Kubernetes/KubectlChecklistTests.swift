@@ -84,6 +84,12 @@ import Testing
             // Several contexts name the same target, so a pipeline's `use-context` works.
             #expect(try await kubectl.succeed("config", "use-context", "prod").contains("Switched to context \"prod\""))
             #expect(try await kubectl.succeed("version").contains("Server Version: v1.32"))
+            let explained = try await kubectl.succeed("explain", "deployment.spec.strategy")
+            #expect(
+                explained.contains("KIND:       Deployment") && explained.contains("rollingUpdate")
+                    && explained.contains("enum: Recreate, RollingUpdate"), "\(explained)")
+            let resources = try await kubectl.succeed("api-resources")
+            #expect(resources.contains("virtualservices") && resources.contains("vs ") && resources.contains("deploy "), "\(resources)")
 
             // Client-side apply: created, unchanged, configured.
             let created = try await kubectl.succeed("apply", "-f", file)
