@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
@@ -44,7 +45,7 @@ let package = Package(
                 "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Server", "Store", "Manifests",
                 "GitOps", "OCI",
                 "OCIClient", "OCIRegistry", "Images",
-                "TargetKit", "Targets", "KubernetesAPI", "Releases",
+                "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "Releases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -200,6 +201,17 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "KubernetesClient",
+            dependencies: [
+                "Core", "Manifests", "TargetKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Targets",
             dependencies: [
                 "Core", "TargetKit", "KubernetesAPI", "OCI", "OCIClient", "Manifests",
@@ -293,7 +305,8 @@ let package = Package(
         .testTarget(
             name: "TargetsTests",
             dependencies: [
-                "TargetKit", "Targets", "KubernetesAPI", "OCI", "OCIClient", "Images", "Core", "Manifests", "SlipwayTesting",
+                "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "OCI", "OCIClient", "Images", "Core", "Manifests",
+                "SlipwayTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],

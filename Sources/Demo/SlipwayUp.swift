@@ -83,7 +83,8 @@ public struct SlipwayUp: Sendable {
         let stack = try await DeliveryStack(
             localDataDirectory: options.localDataDirectory, storePath: options.storePath, cacheRoot: workspace.cache,
             applications: [], logger: logger)
-        let (target, log, controller, sync) = (stack.target, stack.log, stack.controller, stack.sync)
+        guard let target = stack.localTarget else { throw Failure(description: "the demo runs on the local target") }
+        let (log, controller, sync) = (stack.log, stack.controller, stack.sync)
         let storage: RegistryStorage
         do { storage = try RegistryStorage(root: workspace.registry) } catch { throw Failure(description: "\(error)") }
         // The registry's port is known once it listens (the kernel chooses it for port 0); CI pushes there.

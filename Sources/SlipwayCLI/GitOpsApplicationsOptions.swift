@@ -2,7 +2,9 @@ import ArgumentParser
 import Core
 import Delivery
 import GitOps
+import KubernetesClient
 import Logging
+import TargetKit
 
 /// What `slipway gitops sync` and `slipway gitops watch` share: the applications file, the target and the store.
 struct GitOpsApplicationsOptions: ParsableArguments {
@@ -14,6 +16,9 @@ struct GitOpsApplicationsOptions: ParsableArguments {
 
     @OptionGroup var local: LocalOptions
 
+    @Option(help: "The kubeconfig for applications whose target is a context (default: $KUBECONFIG, else ~/.kube/config).")
+    var kubeconfig: String?
+
     @OptionGroup var store: DeliveryStoreOption
 
     /// The selected applications; every problem of the file at once, as path:line:col.
@@ -24,19 +29,34 @@ struct GitOpsApplicationsOptions: ParsableArguments {
             throw ValidationFailure("\(config) declares no application \"\(unknown)\" (it has \(all.map(\.name).joined(separator: ", ")))")
         }
         let selected = only.isEmpty ? all : all.filter { only.contains($0.name) }
-        if let other = selected.first(where: { $0.target != "local" }) {
-            throw ValidationFailure("\(other.name): target \"\(other.target)\" is not available yet (only \"local\")")
+        // One sync engine drives one target: the applications of one run share theirs.
+        if let first = selected.first, let other = selected.first(where: { $0.target != first.target }) {
+            throw ValidationFailure(
+                "\(first.name) targets \"\(first.target)\" and \(other.name) \"\(other.target)\": sync one target at a time (--app)")
         }
         return selected
     }
 
+    /// The stack over the applications' target: `local`, or a context of the kubeconfig (`KUBECONFIG` or
+    /// `~/.kube/config`, or `--kubeconfig`).
     func stack(_ applications: [Application]) async throws -> DeliveryStack {
         var logger = Logger(label: "slipway.gitops")
         logger.logLevel = .warning
+        let name = applications.first?.target ?? "local"
         do {
+            if name == "local" {
+                return try await DeliveryStack(
+                    localDataDirectory: local.dataDirectory, storePath: store.resolvedPath,
+                    cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications, logger: logger)
+            }
+            let target = try KubernetesTarget(context: name, kubeconfig: kubeconfig.map { [$0] } ?? KubeconfigFile.defaultPaths)
             return try await DeliveryStack(
-                localDataDirectory: local.dataDirectory, storePath: store.resolvedPath,
-                cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications, logger: logger)
+                target: target,
+                meshMetrics: {
+                    throw TargetError.invalid(
+                        "target \"\(name)\" is a Kubernetes cluster: its canary analyses measure through Prometheus (provider prometheus)")
+                }, storePath: store.resolvedPath, cacheRoot: CacheDirectory.path(for: "gitops-sync"), applications: applications,
+                logger: logger)
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -237,6 +237,9 @@ public actor LocalTarget: Target {
     struct Undo {
         var saved: ObjectStore.Saved
         var meshBefore: EnvoyConfig?
+        /// Whether the write changes what runs at once (workloads, namespaces, routing), so it returns only after a
+        /// reconcile pass has acted on it; other kinds (ConfigMaps, Secrets, kept-only kinds) are read when needed.
+        var waitsForPass: Bool
     }
 
     func routingBefore(_ keys: [ObjectKey]) async -> Undo {
@@ -244,13 +247,16 @@ public actor LocalTarget: Target {
         // snapshot.
         let routingKinds: Set<ObjectKind> = [.service, .virtualService, .destinationRule]
         let meshBefore = keys.contains { routingKinds.contains($0.kind) } ? EnvoyConfig(await meshSnapshot()) : nil
-        return Undo(saved: await store.save(keys), meshBefore: meshBefore)
+        let acting = meshBefore != nil || keys.contains { [.deployment, .namespace, .gateway].contains($0.kind) }
+        return Undo(saved: await store.save(keys), meshBefore: meshBefore, waitsForPass: acting)
     }
 
     /// Waits for a reconcile pass over a write; when Envoy refused the routing it makes, undoes it whole, so what
     /// was served before is what is stored.
     func settle(_ undo: Undo, what: String = "apply") async throws {
-        await waitForPass(requestReconcile())
+        let pass = requestReconcile()
+        guard undo.waitsForPass else { return }
+        await waitForPass(pass)
         if let meshBefore = undo.meshBefore, let rejection = meshRejection, EnvoyConfig(await meshSnapshot()) != meshBefore {
             await store.restore(undo.saved)
             await waitForPass(requestReconcile())

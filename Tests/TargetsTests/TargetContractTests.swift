@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KubernetesAPI
+import KubernetesClient
 import Manifests
 import SlipwayTesting
 import TargetKit
@@ -8,12 +10,13 @@ import Targets
 import Testing
 
 /// The `Target` contract, one suite for every implementation: the in-memory fake the sync and release tests use,
-/// the local target in process, and the local target over its API (served on a port the kernel chose) — so what
+/// the local target in process, the local target over its API (served on a port the kernel chose), and the
+/// Kubernetes target (kubeconfig, server-side apply, list+watch) against the local target's Kubernetes API — so what
 /// those tests rely on is what the real targets do. Server-side apply with field managers and force (conflicts,
 /// take-over, fields a manager stops applying), whole applies or nothing, namespaces, get/list/delete, and watch.
 @Suite(.serialized) struct TargetContractTests {
     enum Implementation: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case memory, localInProcess, localOverAPI
+        case memory, localInProcess, localOverAPI, kubernetes
         var testDescription: String { rawValue }
     }
 
@@ -27,7 +30,7 @@ import Testing
             let target = MemoryTarget()
             _ = try await target.apply([namespace], fieldManager: "setup", force: false)
             try await body(target)
-        case .localInProcess, .localOverAPI:
+        case .localInProcess, .localOverAPI, .kubernetes:
             if let reason = LocalCluster.unavailableReason {
                 Issue.record(Comment(rawValue: reason))
                 return
@@ -43,7 +46,24 @@ import Testing
                 let app = Application(router: LocalTargetAPI(target: cluster.target) {}.router())
                 try await app.test(.live) { client in
                     let port = try #require(client.port)
-                    try await body(LocalTargetConnection(baseURL: "http://localhost:\(port)"))
+                    guard implementation == .kubernetes else {
+                        try await body(LocalTargetConnection(baseURL: "http://localhost:\(port)"))
+                        return
+                    }
+                    // Through a kubeconfig, as a user's cluster would be named.
+                    let file = FileManager.default.temporaryDirectory.appendingPathComponent("kubeconfig-\(UUID().uuidString.prefix(8))")
+                        .path
+                    defer { try? FileManager.default.removeItem(atPath: file) }
+                    try Kubeconfig(server: "http://127.0.0.1:\(port)", contexts: ["contract"]).text.write(
+                        toFile: file, atomically: true, encoding: .utf8)
+                    let target = try KubernetesTarget(context: "contract", kubeconfig: [file])
+                    do {
+                        try await body(target)
+                    } catch {
+                        await target.connection.shutdown()
+                        throw error
+                    }
+                    await target.connection.shutdown()
                 }
             }
         }

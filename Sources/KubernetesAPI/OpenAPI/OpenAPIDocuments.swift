@@ -6,7 +6,7 @@ import TargetKit
 /// itself (so `apply` needs no client-side schema), and the patch types each kind accepts.
 public struct OpenAPIDocuments: Sendable {
     public let catalog: APIResourceCatalog
-    private let documents: [String: ManifestValue]
+    private let documents: [String: String]
     private let hashes: [String: String]
 
     public init(catalog: APIResourceCatalog) {
@@ -18,8 +18,10 @@ public struct OpenAPIDocuments: Sendable {
                 documents[path] = Self.document(catalog.resources(group: group.name, version: version), group: group.name, version: version)
             }
         }
-        self.documents = documents
-        hashes = documents.mapValues { Self.hash($0.jsonText) }
+        // Serialised once: kubectl reads the index and a group version's document on every invocation.
+        let texts = documents.mapValues(\.jsonText)
+        self.documents = texts
+        hashes = texts.mapValues(Self.hash)
     }
 
     /// `/openapi/v3`.
@@ -32,8 +34,8 @@ public struct OpenAPIDocuments: Sendable {
         ])
     }
 
-    /// `/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`, … with its hash (the ETag).
-    public func document(_ path: String) -> (document: ManifestValue, hash: String)? {
+    /// `/openapi/v3/api/v1`, `/openapi/v3/apis/apps/v1`, … as JSON text, with its hash (the ETag).
+    public func document(_ path: String) -> (document: String, hash: String)? {
         guard let document = documents[path], let hash = hashes[path] else { return nil }
         return (document, hash)
     }

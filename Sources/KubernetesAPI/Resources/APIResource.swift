@@ -28,7 +28,7 @@ public struct APIResource: Sendable, Hashable {
 
     public var verbs: [String] {
         writable
-            ? ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+            ? ["create", "delete", "get", "list", "patch", "update", "watch"]
             : ["delete", "get", "list", "watch"]
     }
 

@@ -47,7 +47,8 @@ public struct KubernetesAPIRoutes<Backend: KubernetesBackend>: Sendable {
             let path = String(request.uri.path.dropFirst("/openapi/v3/".count))
             guard let (document, hash) = openAPI.document(path) else { return Self.failure(.notFound(path: request.uri.path)) }
             if request.headers[.ifNoneMatch] == "\"\(hash)\"" { return Response(status: .notModified) }
-            var response = Self.json(document)
+            var response = Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))
             response.headers[.eTag] = "\"\(hash)\""
             if request.uri.queryParameters["hash"] != nil { response.headers[.cacheControl] = "public, immutable" }
             return response

@@ -59,6 +59,9 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
 
     public var isNamespaced: Bool { !Self.clusterScoped.contains(self) }
 
+    /// Every kind Slipway knows, in a stable order.
+    public static var known: [ObjectKind] { versions.keys.sorted() }
+
     /// Whether the kind is Kubernetes' own (not a custom resource such as Istio's).
     public var isBuiltIn: Bool { !group.hasSuffix(".istio.io") && !group.hasSuffix("slipway.dev") }
 

@@ -1,0 +1,141 @@
+import Core
+import Foundation
+import Images
+import Manifests
+import SlipwayTesting
+import TargetKit
+import Targets
+import Testing
+
+/// `slipway gitops sync` with an application whose target is a kubeconfig context (here: the local target's own
+/// Kubernetes API, named `staging` in a kubeconfig `slipway local kubeconfig` wrote) does what the same application
+/// does with `target: local`: the same objects, rolled out, and nothing to change on a second sync.
+struct GitOpsKubeContextTests {
+    @Test(.timeLimit(.minutes(4))) func syncToAContextMatchesTheLocalTarget() async throws {
+        if let reason = LocalCluster.unavailableReason {
+            Issue.record(Comment(rawValue: reason))
+            return
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-kubecontext-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
+        func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result {
+            try await CapturedCommand.run(LocalCommandTests.slipway, arguments, environment: environment, timeout: .seconds(120))
+        }
+        let base = try BusyboxRoot.make(at: "\(root)/base")
+        try FileManager.default.createDirectory(atPath: "\(base)/www", withIntermediateDirectories: true)
+        try "hello\n".write(toFile: "\(base)/www/index.html", atomically: true, encoding: .utf8)
+        #expect(try await slipway(["image", "import", "--tag", "local/web:1", "--cmd", "httpd -f -p 8080 -h /www", base]).succeeded)
+        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
+        let up = try await slipway([
+            "local", "up", "--subnet", await TestNetwork.subnet(), "--bridge", "skc\(suffix)", "--port", "0", "--admin-port", "0",
+            "--api-port", "0",
+        ])
+        #expect(up.succeeded, "\(up.standardError)")
+        do {
+            try await exercise(root: root, slipway: slipway)
+        } catch {
+            _ = try? await slipway(["local", "down"])
+            throw error
+        }
+        #expect(try await slipway(["local", "down"]).succeeded)
+    }
+
+    func exercise(root: String, slipway: (([String]) async throws -> CapturedCommand.Result)) async throws {
+        let kubeconfig = try await slipway(["local", "kubeconfig", "--context", "staging", "--output", "\(root)/kubeconfig"])
+        #expect(kubeconfig.succeeded, "\(kubeconfig.standardError)")
+        let repository = "\(root)/gitops"
+        try FileManager.default.createDirectory(atPath: "\(repository)/app", withIntermediateDirectories: true)
+        try "resources:\n- app.yaml\n".write(toFile: "\(repository)/app/kustomization.yaml", atomically: true, encoding: .utf8)
+        try """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings}
+        data: {mode: fast}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          ports: [{port: 80, targetPort: 8080}]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: local/web:1}]
+
+        """.write(toFile: "\(repository)/app/app.yaml", atomically: true, encoding: .utf8)
+        let git = Git(directory: repository)
+        _ = try await git.run(["init", "-q", "-b", "main"])
+        _ = try await git.run(["add", "."])
+        _ = try await git.run(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "app"])
+        try """
+        applications:
+        - name: via-local
+          repository: gitops
+          path: app
+          namespace: via-local
+        - name: via-context
+          repository: gitops
+          path: app
+          namespace: via-context
+          target: staging
+
+        """.write(toFile: "\(root)/slipway.yaml", atomically: true, encoding: .utf8)
+        let config = ["--config", "\(root)/slipway.yaml"]
+        let local = try await slipway(["gitops", "sync"] + config + ["--app", "via-local"])
+        #expect(
+            local.succeeded && local.standardOutput.contains("1 application synced") && local.standardOutput.contains("0 failed"),
+            "\(local)")
+        let remote = try await slipway(["gitops", "sync"] + config + ["--app", "via-context", "--kubeconfig", "\(root)/kubeconfig"])
+        #expect(
+            remote.succeeded && remote.standardOutput.contains("1 application synced") && remote.standardOutput.contains("0 failed"),
+            "\(remote)")
+        // Both lines say the same: phase, health and the number of objects changed.
+        func summary(_ output: String) -> [String] {
+            let line = output.split(separator: "\n").first.map(String.init) ?? ""
+            return line.split(separator: " ", omittingEmptySubsequences: true).map(String.init).enumerated()
+                .filter { [2, 3, 4].contains($0.offset) }.map(\.element)
+        }
+        #expect(
+            summary(local.standardOutput) == summary(remote.standardOutput) && summary(local.standardOutput).count == 3,
+            "\(local.standardOutput)\n\(remote.standardOutput)")
+        let connection = try LocalTargetConnection(dataDirectory: "\(root)/data/local")
+        for kind in [ObjectKind.configMap, .service, .deployment] {
+            let viaLocal = try #require(
+                try await connection.get(ObjectKey(kind, namespace: "via-local", name: kind == .configMap ? "settings" : "web")))
+            let viaContext = try #require(
+                try await connection.get(ObjectKey(kind, namespace: "via-context", name: kind == .configMap ? "settings" : "web")))
+            #expect(viaLocal["spec"] == viaContext["spec"] && viaLocal["data"] == viaContext["data"], "\(kind.kind)")
+        }
+        // The Deployment synced through the context rolls out like the other.
+        let deployed = try await Deadline.within(.seconds(60), "the Deployment synced through the context becomes available") {
+            while true {
+                let live = try await connection.get(ObjectKey(.deployment, namespace: "via-context", name: "web"))
+                if live?.value(at: ["status", "availableReplicas"])?.int == 1 { return live }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(deployed?.value(at: ["metadata", "annotations", "slipway.dev/tracking-id"])?.string?.hasPrefix("via-context:") == true)
+        let again = try await slipway(["gitops", "sync"] + config + ["--app", "via-context", "--kubeconfig", "\(root)/kubeconfig"])
+        #expect(again.succeeded && again.standardOutput.contains("0 objects changed"), "\(again)")
+        // A context the kubeconfig does not have is an error naming what it has.
+        try """
+        applications:
+        - name: elsewhere
+          repository: gitops
+          path: app
+          target: production
+
+        """.write(toFile: "\(root)/other.yaml", atomically: true, encoding: .utf8)
+        let missing = try await slipway(["gitops", "sync", "--config", "\(root)/other.yaml", "--kubeconfig", "\(root)/kubeconfig"])
+        #expect(!missing.succeeded && missing.standardError.contains("no context \"production\" (there are: staging)"), "\(missing)")
+    }
+}
