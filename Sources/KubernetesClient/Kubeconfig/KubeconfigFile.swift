@@ -59,13 +59,13 @@ public struct KubeconfigFile: Sendable {
 
     /// The credentials of `context` (default: the current context).
     public func credentials(context: String? = nil) throws -> ClusterCredentials {
-        let where_ = files.isEmpty ? "no kubeconfig file" : files.joined(separator: ":")
+        let source = files.isEmpty ? "no kubeconfig file" : files.joined(separator: ":")
         guard let name = context ?? currentContext else {
-            throw KubernetesClientError.kubeconfig("\(where_): no context given and no current-context set")
+            throw KubernetesClientError.kubeconfig("\(source): no context given and no current-context set")
         }
         guard let context = contexts[name] else {
             throw KubernetesClientError.kubeconfig(
-                "\(where_): no context \"\(name)\" (there are: \(contextNames.joined(separator: ", ")))")
+                "\(source): no context \"\(name)\" (there are: \(contextNames.joined(separator: ", ")))")
         }
         guard let clusterName = context.value["cluster"]?.string, let cluster = clusters[clusterName] else {
             throw KubernetesClientError.kubeconfig("\(context.file): context \"\(name)\" names no cluster that exists")
