@@ -276,7 +276,7 @@ let package = Package(
         .testTarget(
             name: "KubernetesAPITests",
             dependencies: [
-                "KubernetesAPI", "TargetKit", "Manifests", "Core", "SlipwayTesting",
+                "KubernetesAPI", "KubernetesClient", "TargetKit", "Manifests", "Core", "SlipwayTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: upcoming

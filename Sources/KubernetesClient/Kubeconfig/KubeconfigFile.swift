@@ -130,7 +130,9 @@ public struct KubeconfigFile: Sendable {
             namespace: namespace ?? "default")
     }
 
-    static func path(_ path: String, in directory: String) -> String { path.hasPrefix("/") ? path : "\(directory)/\(path)" }
+    static func path(_ path: String, in directory: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
+    }
 
     static func bytes(_ entry: Named, data: String, file: String, what: String) throws -> [UInt8]? {
         if let encoded = entry.value[data]?.string {
