@@ -29,9 +29,11 @@ struct RecordedServerTests {
         var all: [String] { lines.withLock { $0 } }
     }
 
+    typealias Handler = @Sendable (Request, String) async throws -> Response
+
     /// A fake API server: discovery, plus `handle` for everything under the ConfigMaps; every request is recorded.
     func withServer(
-        _ handle: @escaping @Sendable (Request, String) async throws -> Response,
+        _ handle: @escaping Handler,
         _ body: @escaping @Sendable (KubernetesTarget, Requests) async throws -> Void
     ) async throws {
         let requests = Requests()
@@ -67,7 +69,8 @@ struct RecordedServerTests {
     @Test func anRBACDenialIsAnErrorNamingWhatWasDenied() async throws {
         let denial =
             #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"configmaps \"settings\" is forbidden: User \"system:serviceaccount:ci:deployer\" cannot patch resource \"configmaps\" in API group \"\" in the namespace \"default\"","reason":"Forbidden","details":{"name":"settings","kind":"configmaps"},"code":403}"#
-        try await withServer({ _, _ in Self.json(denial, status: .forbidden) }) { target, _ in
+        let handler: Handler = { _, _ in Self.json(denial, status: .forbidden) }
+        try await withServer(handler) { target, _ in
             do {
                 _ = try await target.apply(
                     [try ManifestValue(json: Data(Self.configMap("settings", version: "1").utf8))], fieldManager: "slipway-sync",
@@ -82,11 +85,12 @@ struct RecordedServerTests {
     @Test func aWebhookRefusingOneObjectLeavesTheWholeApplyUndone() async throws {
         let refusal =
             #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"admission webhook \"policy.example.com\" denied the request: data.n must not be 1","reason":"BadRequest","code":400}"#
-        try await withServer({ request, line in
+        let handler: Handler = { request, line in
             if line.contains("/b?"), line.contains("dryRun=All") { return Self.json(refusal, status: .badRequest) }
             if request.method == .get { return Self.json("{}", status: .notFound) }
             return Self.json(Self.configMap("a", version: "2"), status: .created)
-        }) { target, requests in
+        }
+        try await withServer(handler) { target, requests in
             let objects = try ["a", "b"].map { try ManifestValue(json: Data(Self.configMap($0, version: "1").utf8)) }
             do {
                 _ = try await target.apply(objects, fieldManager: "slipway-sync", force: true)
@@ -101,7 +105,7 @@ struct RecordedServerTests {
 
     @Test func aWatchWhoseVersionExpiredListsAgainAndReportsWhatChanged() async throws {
         let lists = Mutex(0)
-        try await withServer({ request, _ in
+        let handler: Handler = { request, _ in
             if request.uri.queryParameters["watch"] == "true" {
                 // The version the target resumes from is older than the server keeps.
                 if request.uri.queryParameters["resourceVersion"] == "5" {
@@ -129,7 +133,8 @@ struct RecordedServerTests {
             return Self.json(
                 #"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"\#(round == 1 ? 5 : 9)"},"items":[\#(items.joined(separator: ","))]}"#
             )
-        }) { target, _ in
+        }
+        try await withServer(handler) { target, _ in
             let events = await target.watch()
             let seen = try await Deadline.within(.seconds(20), "the changes found by the relist") {
                 var seen: [String] = []
