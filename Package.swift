@@ -215,6 +215,8 @@ let package = Package(
             name: "Targets",
             dependencies: [
                 "Core", "TargetKit", "KubernetesAPI", "OCI", "OCIClient", "Manifests",
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -16,12 +16,28 @@ struct LocalKubeconfigCommand: AsyncParsableCommand {
     @Option(help: "The contexts' default namespace.") var namespace = "default"
     @Option(name: .customLong("output"), help: "Write the kubeconfig to this file (mode 0600) instead of standard output.")
     var output: String?
+    @Flag(
+        help:
+            "Use the API's TLS port: the local target's own certificate authority and its bearer token (default: plain HTTP on loopback, no credentials)."
+    )
+    var tls = false
 
     func run() async throws {
         guard let record = LocalTargetDaemonRecord.read(options.dataDirectory), record.isAlive else {
             throw CommandFailure("the local target is not running (start it with `slipway local up`)")
         }
-        let config = Kubeconfig(server: "http://127.0.0.1:\(record.port)", contexts: contexts, namespace: namespace)
+        var config = Kubeconfig(server: "http://127.0.0.1:\(record.port)", contexts: contexts, namespace: namespace)
+        if tls {
+            let certificates = LocalTargetCertificates.at(dataDirectory: options.dataDirectory)
+            guard let port = record.tlsPort, let pem = try? String(contentsOfFile: certificates.authority, encoding: .utf8),
+                let token = certificates.token
+            else {
+                throw CommandFailure("the running local target serves no TLS port (restart it with `slipway local down` and `up`)")
+            }
+            config.server = "https://127.0.0.1:\(port)"
+            config.certificateAuthority = pem
+            config.token = token
+        }
         guard let output else {
             print(config.text, terminator: "")
             return

@@ -268,9 +268,9 @@ extension LocalTarget {
 
     // MARK: Pods
 
-    func markTerminating(_ key: ObjectKey, object: ManifestValue) async {
+    func markTerminating(_ key: ObjectKey, object: ManifestValue, grace requested: Int? = nil) async {
         guard object.value(at: ["metadata", "deletionTimestamp"]) == nil else { return }
-        let grace = object.value(at: ["spec", "terminationGracePeriodSeconds"])?.int ?? 30
+        let grace = max(0, requested ?? object.value(at: ["spec", "terminationGracePeriodSeconds"])?.int ?? 30)
         await store.setMetadata(.int(grace), field: ["deletionGracePeriodSeconds"], of: key)
         await store.setMetadata(.string(Timestamp.format(Date())), field: ["deletionTimestamp"], of: key)
     }

@@ -270,11 +270,15 @@ public actor LocalTarget: Target {
         await store.list(kind, namespace: namespace)
     }
 
-    public func delete(_ key: ObjectKey) async throws -> Bool {
+    public func delete(_ key: ObjectKey) async throws -> Bool { try await delete(key, gracePeriodSeconds: nil) }
+
+    /// Deletes an object; a pod gets `gracePeriodSeconds` between SIGTERM and SIGKILL instead of its own
+    /// `terminationGracePeriodSeconds` (kubectl's `--grace-period`, `--now`).
+    public func delete(_ key: ObjectKey, gracePeriodSeconds: Int?) async throws -> Bool {
         guard let object = await store.get(key) else { return false }
         switch key.kind {
         case .pod:
-            await markTerminating(key, object: object)
+            await markTerminating(key, object: object, grace: gracePeriodSeconds)
         case .namespace:
             guard key.name != "default" else {
                 throw TargetError.invalid("namespaces \"default\" is forbidden: this namespace may not be deleted")

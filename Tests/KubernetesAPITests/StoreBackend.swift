@@ -21,6 +21,8 @@ actor StoreBackend: KubernetesBackend {
 
     func list(_ kind: ObjectKind, namespace: String?) async throws -> [ManifestValue] { await store.list(kind, namespace: namespace) }
 
+    func delete(_ key: ObjectKey, gracePeriodSeconds: Int?) async throws -> Bool { try await delete(key) }
+
     func delete(_ key: ObjectKey) async throws -> Bool {
         if key.kind == .namespace {
             for other in await store.keys() where other.namespace == key.name { await store.remove(other) }

@@ -4,6 +4,12 @@ import Manifests
 import TargetKit
 
 extension KubernetesAPIRoutes {
+    /// `fieldValidation=Strict` or `Warn` (kubectl asks for Strict) is accepted but not carried out: said, not kept silent.
+    static func validationWarnings(_ request: Request) -> [String] {
+        guard let mode = query(request, "fieldValidation"), mode != "Ignore" else { return [] }
+        return ["fieldValidation=\(mode) is not enforced by the local target: fields it does not know are stored, not refused"]
+    }
+
     /// Runs a write, turning the target's errors into the API server's.
     func performing<T>(_ resource: APIResource, name: String, _ body: () async throws -> T) async throws -> T {
         do {
@@ -66,7 +72,7 @@ extension KubernetesAPIRoutes {
             try await backend.write(object, key: key, manager: manager, mode: .create, expectedVersion: nil, dryRun: dryRun)
         }
         var response = Self.json(await present(stored, key: key, apiVersion: path.apiVersion), status: .created)
-        Self.warn(&response, warnings)
+        Self.warn(&response, warnings + Self.validationWarnings(request))
         return response
     }
 
@@ -80,7 +86,7 @@ extension KubernetesAPIRoutes {
             try await backend.write(object, key: key, manager: manager, mode: .update, expectedVersion: expected, dryRun: dryRun)
         }
         var response = Self.json(await present(stored, key: key, apiVersion: path.apiVersion))
-        Self.warn(&response, warnings)
+        Self.warn(&response, warnings + Self.validationWarnings(request))
         return response
     }
 
@@ -132,7 +138,7 @@ extension KubernetesAPIRoutes {
                     try await backend.write(next, key: key, manager: manager, mode: .update, expectedVersion: expected, dryRun: dryRun)
                 }
                 var response = Self.json(await present(stored, key: key, apiVersion: path.apiVersion))
-                Self.warn(&response, warnings)
+                Self.warn(&response, warnings + Self.validationWarnings(request))
                 return response
             } catch let status as APIStatus where status.code == 409 && named == nil && attempt < 5 {
                 continue
@@ -159,7 +165,7 @@ extension KubernetesAPIRoutes {
             try await backend.serverSideApply(object, key: key, manager: manager, force: force, dryRun: dryRun)
         }
         var response = Self.json(await present(stored, key: key, apiVersion: path.apiVersion), status: existed ? .ok : .created)
-        Self.warn(&response, warnings)
+        Self.warn(&response, warnings + Self.validationWarnings(request))
         return response
     }
 
@@ -190,8 +196,9 @@ extension KubernetesAPIRoutes {
         if policy == "Orphan" {
             warnings.append("propagationPolicy Orphan is not honoured by the local target: what \(name) owns is deleted with it")
         }
+        let grace = options["gracePeriodSeconds"]?.int ?? Self.query(request, "gracePeriodSeconds").flatMap(Int.init)
         if !dryRun {
-            _ = try await performing(resource, name: name) { try await backend.delete(key) }
+            _ = try await performing(resource, name: name) { try await backend.delete(key, gracePeriodSeconds: grace) }
         }
         var response: Response
         if resource.kind == .pod {

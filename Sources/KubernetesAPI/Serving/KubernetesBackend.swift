@@ -22,6 +22,9 @@ public protocol KubernetesBackend: Target {
     /// Replaces the status of an object (the `status` subresource).
     func writeStatus(_ status: ManifestValue, of key: ObjectKey) async throws -> ManifestValue
 
+    /// Deletes an object; a pod stops with `gracePeriodSeconds` instead of its own grace period when given.
+    func delete(_ key: ObjectKey, gracePeriodSeconds: Int?) async throws -> Bool
+
     /// The file a pod's output is written to, nil for no such pod.
     func podLogFile(_ key: ObjectKey) async -> String?
 }

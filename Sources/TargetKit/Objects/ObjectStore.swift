@@ -84,9 +84,6 @@ public actor ObjectStore {
         (entries[key]?.ownership.managers ?? [:]).mapValues { $0.map { "." + $0.joined(separator: ".") }.sorted() }
     }
 
-    /// The newest resource version: every change so far is at or below it.
-    public var currentResourceVersion: Int { resourceVersion }
-
     /// The managed fields of an object, as the API server shows them in `metadata.managedFields`.
     public func managedFields(of key: ObjectKey) -> ManifestValue? {
         entries[key].map { $0.ownership.managedFields(apiVersion: key.kind.preferredAPIVersion) }

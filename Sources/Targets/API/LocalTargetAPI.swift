@@ -19,8 +19,10 @@ public struct LocalTargetAPI: Sendable {
         self.shutdown = shutdown
     }
 
-    public func router() -> Router<BasicRequestContext> {
+    /// The routes; with `token`, every request must carry it as a bearer token (the TLS port).
+    public func router(token: String? = nil) -> Router<BasicRequestContext> {
         let router = Router()
+        if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
         let target = self.target
         let shutdown = self.shutdown
         router.post("/v1/apply") { request, _ -> Response in

@@ -1,7 +1,9 @@
 import Core
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import OCI
 import TargetKit
 
@@ -37,6 +39,23 @@ public enum LocalTargetDaemon {
             dataDirectory: dataDirectory, subnet: subnet, bridgeName: bridge, envoyExecutable: envoy,
             listenPort: port, adminPort: adminPort, imageStore: store)
         let target = try LocalTarget(configuration: configuration)
+        // The same API over TLS, on a port the kernel chooses, for kubeconfigs that want https (`kubectl` with the CA),
+        // open only to the bearer token kept beside the certificates.
+        let tls: TLSConfiguration
+        let token: String
+        do {
+            let certificates = try await LocalTargetCertificates.ensure(dataDirectory: dataDirectory)
+            guard let saved = certificates.token, !saved.isEmpty else {
+                throw TargetError.invalid("\(certificates.tokenFile) is empty; remove \(dataDirectory)/tls to make new certificates")
+            }
+            token = saved
+            tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.key, format: .pem)))
+        } catch {
+            throw Failure(description: "the local target's TLS certificates: \(error)")
+        }
+        let (tlsPorts, tlsPortSink) = AsyncStream.makeStream(of: Int.self)
         let (stop, stopSink) = AsyncStream<Void>.makeStream()
         let api = LocalTargetAPI(target: target) { stopSink.yield() }
         var logger = Logger(label: "slipway.local")
@@ -48,19 +67,30 @@ public enum LocalTargetDaemon {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? apiPort
                 await target.ready()
+                var ports = tlsPorts.makeAsyncIterator()
+                let tlsPort = await ports.next()
                 do {
-                    try LocalTargetDaemonRecord(port: port, pid: getpid(), bridge: bridge, subnet: subnet.description).write(dataDirectory)
+                    try LocalTargetDaemonRecord(port: port, pid: getpid(), bridge: bridge, subnet: subnet.description, tlsPort: tlsPort)
+                        .write(dataDirectory)
                 } catch {
                     // Without api.json no client finds this daemon: say why in its log (which the launcher shows) and stop.
                     FileHandle.standardError.write(Data("slipway-local: cannot write \(dataDirectory)/api.json: \(error)\n".utf8))
                     stopSink.yield()
                 }
             }, logger: logger)
+        let secureApp = Application(
+            router: api.router(token: token), server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "slipway-local"),
+            onServerRunning: { channel in
+                tlsPortSink.yield(channel.localAddress?.port ?? 0)
+                tlsPortSink.finish()
+            }, logger: logger)
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await target.run() }
                 group.addTask { try await app.runService() }
+                group.addTask { try await secureApp.runService() }
                 group.addTask { for await _ in stop { return } }
                 group.addTask { for await _ in signals { return } }
                 // The first to finish (a stop request, a signal, or a failure) ends them all.

@@ -10,12 +10,15 @@ public struct LocalTargetDaemonRecord: Sendable, Hashable {
     public var pid: Int32
     public var bridge: String?
     public var subnet: String?
+    /// The port of the same API over TLS (with the certificate authority in `<data>/tls/ca.pem`).
+    public var tlsPort: Int?
 
-    public init(port: Int, pid: Int32, bridge: String?, subnet: String?) {
+    public init(port: Int, pid: Int32, bridge: String?, subnet: String?, tlsPort: Int? = nil) {
         self.port = port
         self.pid = pid
         self.bridge = bridge
         self.subnet = subnet
+        self.tlsPort = tlsPort
     }
 
     static func path(_ dataDirectory: String) -> String { "\(dataDirectory)/api.json" }
@@ -26,13 +29,15 @@ public struct LocalTargetDaemonRecord: Sendable, Hashable {
             let port = info["port"]?.int
         else { return nil }
         return LocalTargetDaemonRecord(
-            port: port, pid: Int32(info["pid"]?.int ?? 0), bridge: info["bridge"]?.string, subnet: info["subnet"]?.string)
+            port: port, pid: Int32(info["pid"]?.int ?? 0), bridge: info["bridge"]?.string, subnet: info["subnet"]?.string,
+            tlsPort: info["tlsPort"]?.int)
     }
 
     func write(_ dataDirectory: String) throws {
         var fields: [String: ManifestValue] = ["port": .int(port), "pid": .int(Int(pid))]
         if let bridge { fields["bridge"] = .string(bridge) }
         if let subnet { fields["subnet"] = .string(subnet) }
+        if let tlsPort { fields["tlsPort"] = .int(tlsPort) }
         try AtomicFile.write(Data(ManifestValue.object(fields).jsonText.utf8), to: Self.path(dataDirectory))
     }
 

@@ -8,8 +8,9 @@ import Targets
 import Testing
 
 /// `slipway gitops sync` with an application whose target is a kubeconfig context (here: the local target's own
-/// Kubernetes API, named `staging` in a kubeconfig `slipway local kubeconfig` wrote) does what the same application
-/// does with `target: local`: the same objects, rolled out, and nothing to change on a second sync.
+/// Kubernetes API over TLS, named `staging` in a kubeconfig `slipway local kubeconfig --tls` wrote with the target's
+/// certificate authority) does what the same application does with `target: local`: the same objects, rolled out,
+/// and nothing to change on a second sync. kubectl trusts the same kubeconfig.
 struct GitOpsKubeContextTests {
     @Test(.timeLimit(.minutes(4))) func syncToAContextMatchesTheLocalTarget() async throws {
         if let reason = LocalCluster.unavailableReason {
@@ -42,8 +43,24 @@ struct GitOpsKubeContextTests {
     }
 
     func exercise(root: String, slipway: (([String]) async throws -> CapturedCommand.Result)) async throws {
-        let kubeconfig = try await slipway(["local", "kubeconfig", "--context", "staging", "--output", "\(root)/kubeconfig"])
+        let kubeconfig = try await slipway(["local", "kubeconfig", "--tls", "--context", "staging", "--output", "\(root)/kubeconfig"])
         #expect(kubeconfig.succeeded, "\(kubeconfig.standardError)")
+        let written = try String(contentsOfFile: "\(root)/kubeconfig", encoding: .utf8)
+        #expect(written.contains("server: \"https://127.0.0.1:") && written.contains("certificate-authority-data: "), "\(written)")
+        // The TLS port answers only to its token.
+        let server = try #require(written.split(separator: "\"").first { $0.hasPrefix("https://") }.map(String.init))
+        let anonymous = try await CapturedCommand.run(
+            "curl",
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", "\(root)/data/local/tls/ca.pem", "\(server)/api/v1/secrets"],
+            timeout: .seconds(30))
+        #expect(anonymous.standardOutput == "401", "\(anonymous)")
+        if Kubectl.unavailableReason == nil {
+            let namespaces = try await CapturedCommand.run(
+                Kubectl.executable,
+                ["--kubeconfig", "\(root)/kubeconfig", "--cache-dir", "\(root)/kubectl-cache", "get", "namespaces", "-o", "name"],
+                timeout: .seconds(60))
+            #expect(namespaces.succeeded && namespaces.standardOutput.contains("namespace/default"), "kubectl over TLS: \(namespaces)")
+        }
         let repository = "\(root)/gitops"
         try FileManager.default.createDirectory(atPath: "\(repository)/app", withIntermediateDirectories: true)
         try "resources:\n- app.yaml\n".write(toFile: "\(repository)/app/kustomization.yaml", atomically: true, encoding: .utf8)
