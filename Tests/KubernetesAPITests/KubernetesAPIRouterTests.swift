@@ -113,6 +113,10 @@ struct KubernetesAPIRouterTests {
                 try await client.send(
                     .patch, "/apis/networking.istio.io/v1/namespaces/default/virtualservices/vs", body: "{}", contentType: "text/plain"
                 ).status == 415)
+            // Endpoints are derived from Services and pods: read-only, and not watched.
+            #expect(try await client.send(.post, "/api/v1/namespaces/default/endpoints", body: #"{"metadata":{"name":"x"}}"#).status == 405)
+            #expect(try await client.send(.get, "/api/v1/namespaces/default/endpoints?watch=true").status == 405)
+            #expect(try await client.send(.get, "/api/v1/namespaces/default/endpoints").json["kind"]?.string == "EndpointsList")
             // Apply needs a field manager; force is for apply only.
             let anonymous = try await client.send(
                 .patch, "/api/v1/namespaces/default/configmaps/settings", body: Self.configMap, contentType: "application/apply-patch+yaml")

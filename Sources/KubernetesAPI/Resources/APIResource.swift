@@ -14,6 +14,8 @@ public struct APIResource: Sendable, Hashable {
     public var subresources: [Subresource]
     /// Whether clients may write it (pods and ReplicaSets belong to the local target's controllers).
     public var writable: Bool
+    /// Derived when read (Endpoints, EndpointSlices): only get and list.
+    public var derived = false
 
     public struct Subresource: Sendable, Hashable {
         public var name: String
@@ -27,7 +29,8 @@ public struct APIResource: Sendable, Hashable {
     public var group: String { kind.group }
 
     public var verbs: [String] {
-        writable
+        if derived { return ["get", "list"] }
+        return writable
             ? ["create", "delete", "get", "list", "patch", "update", "watch"]
             : ["delete", "get", "list", "watch"]
     }

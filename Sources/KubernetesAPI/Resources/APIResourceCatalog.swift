@@ -53,6 +53,12 @@ public struct APIResourceCatalog: Sendable {
             categories: categories, subresources: subresources, writable: writable)
     }
 
+    private static func derived(_ kind: ObjectKind, _ name: String, short: [String] = []) -> APIResource {
+        var resource = entry(kind, name, short: short, writable: false, versions: ["v1"])
+        resource.derived = true
+        return resource
+    }
+
     private static let istio = ["v1", "v1beta1", "v1alpha3"]
     private static let rbac = "rbac.authorization.k8s.io"
 
@@ -66,6 +72,8 @@ public struct APIResourceCatalog: Sendable {
         entry(ObjectKind(group: "", kind: "ServiceAccount"), "serviceaccounts", short: ["sa"]),
         entry(ObjectKind(group: "", kind: "PersistentVolumeClaim"), "persistentvolumeclaims", short: ["pvc"], status: true),
         entry(.event, "events", short: ["ev"]),
+        derived(ServiceEndpoints.endpoints, "endpoints", short: ["ep"]),
+        derived(ServiceEndpoints.endpointSlice, "endpointslices"),
         entry(.deployment, "deployments", short: ["deploy"], categories: ["all"], status: true, scale: true),
         entry(.replicaSet, "replicasets", short: ["rs"], categories: ["all"], status: true, writable: false),
         entry(ObjectKind(group: "networking.k8s.io", kind: "Ingress"), "ingresses", short: ["ing"], status: true),

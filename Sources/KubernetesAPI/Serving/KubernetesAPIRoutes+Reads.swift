@@ -5,10 +5,27 @@ import NIOCore
 import TargetKit
 
 extension KubernetesAPIRoutes {
+    /// Objects of a resource with the version they were read at: stored ones, or those derived from others.
+    func snapshot(_ resource: APIResource, namespace: String?) async -> (objects: [ManifestValue], resourceVersion: Int) {
+        guard ServiceEndpoints.isDerived(resource.kind) else { return await backend.store.snapshot(resource.kind, namespace: namespace) }
+        let (services, version) = await backend.store.snapshot(.service, namespace: namespace)
+        let pods = await backend.store.list(.pod, namespace: namespace)
+        return (ServiceEndpoints.objects(resource.kind, services: services, pods: pods), version)
+    }
+
     func get(_ request: Request, path: APIRequestPath, resource: APIResource, name: String) async throws -> Response {
         let key = key(resource, namespace: path.namespace, name: name)
-        guard let object = try await backend.get(key) else { throw APIStatus.notFound(resource, name: name) }
-        let shown = await present(object, key: key, apiVersion: path.apiVersion)
+        let shown: ManifestValue
+        if ServiceEndpoints.isDerived(resource.kind) {
+            let objects = await snapshot(resource, namespace: path.namespace ?? "default").objects
+            guard let object = objects.first(where: { $0.value(at: ["metadata", "name"])?.string == name }) else {
+                throw APIStatus.notFound(resource, name: name)
+            }
+            shown = object
+        } else {
+            guard let object = try await backend.get(key) else { throw APIStatus.notFound(resource, name: name) }
+            shown = await present(object, key: key, apiVersion: path.apiVersion)
+        }
         if Self.wantsTable(request) {
             let version = shown.value(at: ["metadata", "resourceVersion"])?.string ?? ""
             return Self.json(
@@ -37,7 +54,7 @@ extension KubernetesAPIRoutes {
 
     func list(_ request: Request, path: APIRequestPath, resource: APIResource) async throws -> Response {
         let selection = try selection(request, resource: resource)
-        let (objects, version) = await backend.store.snapshot(resource.kind, namespace: resource.isNamespaced ? path.namespace : nil)
+        let (objects, version) = await snapshot(resource, namespace: resource.isNamespaced ? path.namespace : nil)
         var items = objects.filter(selection.matches)
         var continueToken: String?
         if let start = Self.query(request, "continue") {
@@ -52,7 +69,10 @@ extension KubernetesAPIRoutes {
         }
         var shown: [ManifestValue] = []
         for object in items {
-            guard let key = ObjectKey.of(object) else { continue }
+            guard let key = ObjectKey.of(object) else {
+                shown.append(object)
+                continue
+            }
             shown.append(await present(object, key: key, apiVersion: path.apiVersion))
         }
         if Self.wantsTable(request) {

@@ -80,7 +80,10 @@ public struct KubernetesAPIRoutes<Backend: KubernetesBackend>: Sendable {
                 }
                 return Self.json(list)
             case (.collection(let resource), .get):
-                if Self.flag(request, "watch") { return try await watch(request, path: target, resource: resource) }
+                if Self.flag(request, "watch") {
+                    guard resource.verbs.contains("watch") else { throw APIStatus.methodNotAllowed(resource, verb: "watch") }
+                    return try await watch(request, path: target, resource: resource)
+                }
                 return try await list(request, path: target, resource: resource)
             case (.collection(let resource), .post):
                 return try await create(request, path: target, resource: resource)

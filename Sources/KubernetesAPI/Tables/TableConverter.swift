@@ -156,6 +156,26 @@ public struct TableConverter: Sendable {
             ]
         case .destinationRule:
             return [name, text("Host") { $0.value(at: ["spec", "host"])?.string ?? "" }, age]
+        case ServiceEndpoints.endpoints:
+            return [
+                name,
+                text("Endpoints") { object in
+                    let pairs = (object["subsets"]?.array ?? []).flatMap { subset in
+                        (subset["addresses"]?.array ?? []).flatMap { address in
+                            (subset["ports"]?.array ?? []).map { "\(address["ip"]?.string ?? ""):\($0["port"]?.int ?? 0)" }
+                        }
+                    }
+                    return pairs.isEmpty ? "<none>" : pairs.joined(separator: ",")
+                }, age,
+            ]
+        case ServiceEndpoints.endpointSlice:
+            return [
+                name, text("AddressType") { $0["addressType"]?.string ?? "" },
+                text("Ports") { object in (object["ports"]?.array ?? []).map { String($0["port"]?.int ?? 0) }.joined(separator: ",") },
+                text("Endpoints") { object in
+                    (object["endpoints"]?.array ?? []).compactMap { $0["addresses"]?.array?.first?.string }.joined(separator: ",")
+                }, age,
+            ]
         default:
             return [name, age]
         }

@@ -111,6 +111,13 @@ import Testing
             #expect(try await kubectl.succeed("get", "pods", "-l", "app=nothing", "-o", "name").isEmpty)
             let all = try await kubectl.succeed("get", "pods", "-A")
             #expect(all.hasPrefix("NAMESPACE") && all.contains("default") && all.contains("Running"), "\(all)")
+            // Endpoints and EndpointSlices follow the Service's ready pods.
+            let podIPs = try await kubectl.succeed("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}").split(
+                separator: " ")
+            let endpoints = try await kubectl.succeed("get", "endpoints", "web")
+            #expect(podIPs.count == 2 && podIPs.allSatisfy { endpoints.contains("\($0):3000") }, "\(endpoints) \(podIPs)")
+            let slices = try await kubectl.succeed("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "name")
+            #expect(slices == "endpointslice.discovery.k8s.io/web-slipway\n", "\(slices)")
             let described = try await kubectl.succeed("describe", "deployment", "web")
             #expect(
                 described.contains("Replicas:") && described.contains("2 desired") && described.contains("NewReplicaSet:"), "\(described)")
