@@ -19,15 +19,13 @@ struct LocalCommandTests {
             Issue.record(Comment(rawValue: reason))
             return
         }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-localcli-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
+        let sandbox = try CLISandbox("localcli")
+        defer { sandbox.remove() }
+        let root = sandbox.root
         func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result {
-            try await CapturedCommand.run(Self.slipway, arguments, environment: environment, timeout: .seconds(90))
+            try await sandbox.slipway(arguments, timeout: .seconds(90))
         }
-        let base = try BusyboxRoot.make(at: "\(root)/base")
-        try FileManager.default.createDirectory(atPath: "\(base)/www", withIntermediateDirectories: true)
-        try "hello\n".write(toFile: "\(base)/www/index.html", atomically: true, encoding: .utf8)
+        let base = try sandbox.webRoot()
         let imported = try await slipway([
             "image", "import", "--tag", "local/web:1", "--cmd", "sh -c 'echo serving; exec httpd -f -p 8080 -h /www'", base,
         ])

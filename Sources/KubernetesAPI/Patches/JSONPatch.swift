@@ -80,48 +80,42 @@ public enum JSONPatch {
     }
 
     private static func add(_ value: ManifestValue, at pointer: [String], in document: ManifestValue) throws(APIStatus) -> ManifestValue {
-        guard let token = pointer.first else { return value }
-        if pointer.count == 1 {
-            switch document {
-            case .object(var fields):
-                fields[token] = value
-                return .object(fields)
-            case .array(var items):
-                if token == "-" {
-                    items.append(value)
-                } else {
-                    guard let index = Int(token), index >= 0, index <= items.count else {
-                        throw invalid("add operation does not apply: index \(token) out of bounds")
-                    }
-                    items.insert(value, at: index)
-                }
-                return .array(items)
-            default:
-                throw invalid("add operation does not apply: doc is missing path: \"/\(pointer.joined(separator: "/"))\"")
-            }
-        }
-        return try descend(pointer, in: document) { child throws(APIStatus) in try add(value, at: Array(pointer.dropFirst()), in: child) }
+        try put(value, at: pointer, in: document, inserting: true)
     }
 
     private static func replace(_ value: ManifestValue, at pointer: [String], in document: ManifestValue) throws(APIStatus) -> ManifestValue
     {
+        try put(value, at: pointer, in: document, inserting: false)
+    }
+
+    /// `add` (which inserts into a list, `-` appending) or `replace` (which overwrites an existing item).
+    private static func put(_ value: ManifestValue, at pointer: [String], in document: ManifestValue, inserting: Bool) throws(APIStatus)
+        -> ManifestValue
+    {
         guard let token = pointer.first else { return value }
-        if pointer.count == 1 {
-            switch document {
-            case .object(var fields):
-                fields[token] = value
-                return .object(fields)
-            case .array(var items):
-                guard let index = Int(token), items.indices.contains(index) else {
-                    throw invalid("replace operation does not apply: index \(token) out of bounds")
-                }
-                items[index] = value
-                return .array(items)
-            default:
-                throw invalid("replace operation does not apply: doc is missing key: /\(pointer.joined(separator: "/"))")
+        let operation = inserting ? "add" : "replace"
+        guard pointer.count == 1 else {
+            return try descend(pointer, in: document) { child throws(APIStatus) in
+                try put(value, at: Array(pointer.dropFirst()), in: child, inserting: inserting)
             }
         }
-        return try descend(pointer, in: document) { child throws(APIStatus) in try replace(value, at: Array(pointer.dropFirst()), in: child)
+        switch document {
+        case .object(var fields):
+            fields[token] = value
+            return .object(fields)
+        case .array(var items):
+            if inserting, token == "-" {
+                items.append(value)
+            } else if inserting, let index = Int(token), index >= 0, index <= items.count {
+                items.insert(value, at: index)
+            } else if !inserting, let index = Int(token), items.indices.contains(index) {
+                items[index] = value
+            } else {
+                throw invalid("\(operation) operation does not apply: index \(token) out of bounds")
+            }
+            return .array(items)
+        default:
+            throw invalid("\(operation) operation does not apply: doc is missing path: \"/\(pointer.joined(separator: "/"))\"")
         }
     }
 

@@ -17,15 +17,11 @@ struct GitOpsKubeContextTests {
             Issue.record(Comment(rawValue: reason))
             return
         }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-kubecontext-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let environment = ["SLIPWAY_IMAGE_STORE": "\(root)/images", "SLIPWAY_DATA_DIR": "\(root)/data"]
-        func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result {
-            try await CapturedCommand.run(LocalCommandTests.slipway, arguments, environment: environment, timeout: .seconds(120))
-        }
-        let base = try BusyboxRoot.make(at: "\(root)/base")
-        try FileManager.default.createDirectory(atPath: "\(base)/www", withIntermediateDirectories: true)
-        try "hello\n".write(toFile: "\(base)/www/index.html", atomically: true, encoding: .utf8)
+        let sandbox = try CLISandbox("kubecontext")
+        defer { sandbox.remove() }
+        let root = sandbox.root
+        func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result { try await sandbox.slipway(arguments) }
+        let base = try sandbox.webRoot()
         #expect(try await slipway(["image", "import", "--tag", "local/web:1", "--cmd", "httpd -f -p 8080 -h /www", base]).succeeded)
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
         let up = try await slipway([
