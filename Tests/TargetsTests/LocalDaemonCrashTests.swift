@@ -192,15 +192,15 @@ struct LocalDaemonCrashTests {
         defer { holder.close() }
         var arguments = world.up
         arguments[try #require(arguments.firstIndex(of: "--port")) + 1] = String(holder.port)
-        let clock = ContinuousClock()
-        var started: CapturedCommand.Result?
-        let time = try await clock.measure { started = try await world.slipway(arguments) }
+        let started: CapturedCommand.Result? = try await world.slipway(arguments)
         #expect(started?.succeeded == false)
         #expect(
             started?.standardError.contains("port \(holder.port) (the gateway) is already in use by") == true
                 && started?.standardError.contains("(pid \(getpid()))") == true,
             "\(started?.standardError ?? "")")
-        #expect(time < .seconds(10), "a busy port fails the start at once: \(time)")
+        // The daemon itself failed at its first check ("did not start"), not the launcher's wait for it ("did not come up
+        // within …"): what took the time on a loaded machine was starting processes, not waiting.
+        #expect(started?.standardError.contains("the local target did not start:") == true, "\(started?.standardError ?? "")")
         #expect(LocalTargetDaemonRecord.read(world.data) == nil)
         try await world.expectNothingLeft()
     }

@@ -92,6 +92,8 @@ public struct APIResourceCatalog: Sendable {
         entry(
             ObjectKind(group: "networking.istio.io", kind: "ServiceEntry"), "serviceentries", short: ["se"],
             categories: ["istio-io", "networking-istio-io"], versions: istio),
+        entry(ObjectKind(group: "slipway.dev", kind: "Canary"), "canaries", categories: ["slipway"]),
+        entry(ObjectKind(group: "slipway.dev", kind: "AnalysisTemplate"), "analysistemplates", categories: ["slipway"]),
         entry(
             ObjectKind(group: "security.istio.io", kind: "PeerAuthentication"), "peerauthentications", short: ["pa"],
             categories: ["istio-io", "security-istio-io"], versions: istio),

@@ -8,8 +8,8 @@ import TargetKit
 extension KubernetesAPIRoutes {
     /// One JSON event per line, as the API server streams them: from `resourceVersion` on (unset or `0`: every
     /// matching object first, as ADDED), objects that stop or start matching the selectors leave or enter as DELETED
-    /// or ADDED, bookmarks when asked for, ERROR 410 when the version is older than the store keeps; the stream ends
-    /// after `timeoutSeconds` (default 30 minutes) or when the server shuts down.
+    /// or ADDED, bookmarks when asked for (periodically and as the watch times out), ERROR 410 when the version is older
+    /// than the store keeps; the stream ends after `timeoutSeconds` (default 30 minutes) or when the server shuts down.
     func watch(_ request: Request, path: APIRequestPath, resource: APIResource) async throws -> Response {
         let selection = try selection(request, resource: resource)
         let namespace = resource.isNamespaced ? path.namespace : nil
@@ -75,6 +75,8 @@ extension KubernetesAPIRoutes {
                         if Task.isCancelled { return }
                         if bookmarks, ContinuousClock.now < deadline { sink.yield(.bookmark) }
                     }
+                    // A last bookmark as the watch times out: the client resumes from the newest version it could.
+                    if bookmarks { sink.yield(.bookmark) }
                     sink.yield(.end)
                 }
                 defer {

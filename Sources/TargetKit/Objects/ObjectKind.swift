@@ -32,7 +32,7 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
         ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRole"),
         ObjectKind(group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding"),
         ObjectKind(group: "networking.istio.io", kind: "ServiceEntry"), ObjectKind(group: "security.istio.io", kind: "PeerAuthentication"),
-        .event,
+        .event, ObjectKind(group: "slipway.dev", kind: "Canary"), ObjectKind(group: "slipway.dev", kind: "AnalysisTemplate"),
     ]
 
     static let versions: [ObjectKind: [String]] = {
@@ -46,6 +46,7 @@ public struct ObjectKind: Sendable, Hashable, Codable, Comparable {
             switch kind.group {
             case "autoscaling": map[kind] = ["v2", "v1"]
             case "networking.istio.io", "security.istio.io": map[kind] = ["v1", "v1beta1", "v1alpha3"]
+            case "slipway.dev": map[kind] = ["v1"]
             default: map[kind] = ["v1"]
             }
         }

@@ -237,6 +237,13 @@ import Testing
             #expect(gone.exitCode == 0 && gone.output.isEmpty && gone.errors.contains("No resources found"), "\(gone)")
             let missing = try await kubectl.run("-n", "team", "apply", "-f", try write(ticker, kubectl, name: "team.yaml"))
             #expect(missing.exitCode == 1 && missing.errors.contains("namespaces \"team\" not found"), "\(missing)")
+            // Slipway's own kinds are discoverable and kept (the release controller reads them from git, and says so).
+            let canary = "apiVersion: slipway.dev/v1\nkind: Canary\nmetadata: {name: web}\nspec: {deployment: web}\n"
+            let kept = try await kubectl.run("apply", "-f", try write(canary, kubectl, name: "canary.yaml"))
+            #expect(
+                kept.exitCode == 0 && kept.output.contains("canary.slipway.dev/web created")
+                    && kept.errors.contains("kind Canary (kept, no effect locally)"), "\(kept)")
+            #expect(try await kubectl.succeed("get", "canaries", "-o", "name") == "canary.slipway.dev/web\n")
             // Errors come back as the API server's Status objects.
             let notFound = try await kubectl.run("get", "deployment", "nothing")
             #expect(notFound.errors.contains("Error from server (NotFound): deployments.apps \"nothing\" not found"), "\(notFound)")
