@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 
 /// A kubeconfig for a Kubernetes API on this machine: one cluster, one user, and any number of contexts naming them
 /// (so a pipeline's `kubectl config use-context qa` works against the same target).
@@ -21,39 +22,28 @@ public struct Kubeconfig: Sendable, Hashable {
         self.token = token
     }
 
-    /// The file's text; the first context is the current one.
-    public var text: String {
-        let cluster = "slipway-local"
-        var lines = [
-            "apiVersion: v1", "kind: Config", "clusters:", "- name: \(cluster)", "  cluster:", "    server: \(Self.quoted(server))",
-        ]
+    /// The file's text (YAML, written by the emitter kustomize's output goes through); the first context is the
+    /// current one.
+    public func text() throws(GoYAMLEmitter.EmitError) -> String {
+        let name = "slipway-local"
+        var cluster: [String: ManifestValue] = ["server": .string(server)]
         if let certificateAuthority {
-            lines.append("    certificate-authority-data: \(Data(certificateAuthority.utf8).base64EncodedString())")
+            cluster["certificate-authority-data"] = .string(Data(certificateAuthority.utf8).base64EncodedString())
         }
-        lines += ["users:", "- name: \(cluster)"]
-        lines.append(token.map { "  user: {token: \(Self.quoted($0))}" } ?? "  user: {}")
-        lines.append("contexts:")
-        for context in contexts {
-            lines += [
-                "- name: \(Self.quoted(context))", "  context:", "    cluster: \(cluster)", "    user: \(cluster)",
-                "    namespace: \(Self.quoted(namespace))",
-            ]
-        }
-        lines.append("current-context: \(Self.quoted(contexts.first ?? cluster))")
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A YAML double-quoted scalar, so no name is read as anything but a string.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let user: ManifestValue = .object(token.map { ["token": .string($0)] } ?? [:])
+        let config: ManifestValue = .object([
+            "apiVersion": .string("v1"), "kind": .string("Config"),
+            "clusters": .array([.object(["name": .string(name), "cluster": .object(cluster)])]),
+            "users": .array([.object(["name": .string(name), "user": user])]),
+            "contexts": .array(
+                contexts.map { context in
+                    .object([
+                        "name": .string(context),
+                        "context": .object(["cluster": .string(name), "user": .string(name), "namespace": .string(namespace)]),
+                    ])
+                }),
+            "current-context": .string(contexts.first ?? name),
+        ])
+        return try GoYAMLEmitter.document(config)
     }
 }

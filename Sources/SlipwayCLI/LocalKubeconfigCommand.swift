@@ -38,12 +38,14 @@ struct LocalKubeconfigCommand: AsyncParsableCommand {
             config.certificateAuthority = pem
             config.token = token
         }
+        let text: String
+        do { text = try config.text() } catch { throw CommandFailure("the kubeconfig cannot be written: \(error)") }
         guard let output else {
-            print(config.text, terminator: "")
+            print(text, terminator: "")
             return
         }
         do {
-            try AtomicFile.write(Data(config.text.utf8), to: output, permissions: 0o600)
+            try AtomicFile.write(Data(text.utf8), to: output, permissions: 0o600)
         } catch {
             throw CommandFailure("\(output): cannot write the kubeconfig: \(error)")
         }

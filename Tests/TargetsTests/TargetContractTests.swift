@@ -54,7 +54,7 @@ import Testing
                     let file = FileManager.default.temporaryDirectory.appendingPathComponent("kubeconfig-\(UUID().uuidString.prefix(8))")
                         .path
                     defer { try? FileManager.default.removeItem(atPath: file) }
-                    try Kubeconfig(server: "http://127.0.0.1:\(port)", contexts: ["contract"]).text.write(
+                    try Kubeconfig(server: "http://127.0.0.1:\(port)", contexts: ["contract"]).text().write(
                         toFile: file, atomically: true, encoding: .utf8)
                     let target = try KubernetesTarget(context: "contract", kubeconfig: [file])
                     do {

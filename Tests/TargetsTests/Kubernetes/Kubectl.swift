@@ -19,7 +19,7 @@ struct Kubectl {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubectl-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: "\(directory)/cache", withIntermediateDirectories: true)
         kubeconfig = "\(directory)/config"
-        try Kubeconfig(server: "http://127.0.0.1:\(port)", contexts: contexts).text.write(
+        try Kubeconfig(server: "http://127.0.0.1:\(port)", contexts: contexts).text().write(
             toFile: kubeconfig, atomically: true, encoding: .utf8)
     }
 
