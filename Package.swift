@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Core", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
+                "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -58,6 +58,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("env-file"), help: "A dotenv file of environment variables for every step (as --env).")
     var envFile: String?
 
+    @Option(help: "Who triggers the run (github.actor; default: git's user.name).")
+    var actor: String?
+
     @Option(name: .customLong("input"), help: "A workflow_dispatch input NAME=VALUE (repeatable).")
     var inputs: [String] = []
 
@@ -185,6 +188,7 @@ struct RunCommand: AsyncParsableCommand {
         request.repoMap = try Self.pairs(repoMaps, "--repo-map")
         request.registryMirrors = try Self.pairs(registryMirrors, "--registry-mirror")
         request.jobFilter = job
+        request.actor = actor
         guard let mode = WorkspaceMode(rawValue: workspace) else {
             throw RunRequestError(["--workspace must be 'worktree' or 'shared', not '\(workspace)'"])
         }

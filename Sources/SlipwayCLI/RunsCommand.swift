@@ -15,6 +15,9 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(help: "With --server: only this project's runs (name or id).")
     var project: String?
 
+    @Option(name: [.customShort("C"), .customLong("directory")], help: "The repository (default: the current directory).")
+    var directory: String?
+
     @OptionGroup var server: ServerOption
 
     func run() async throws {
@@ -22,7 +25,9 @@ struct RunsCommand: AsyncParsableCommand {
             try await listFromServer(client)
             return
         }
-        let path = RunStore.path(forRepository: FileManager.default.currentDirectoryPath)
+        let current = FileManager.default.currentDirectoryPath
+        let root = directory.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 } ?? current
+        let path = RunStore.path(forRepository: root)
         guard FileManager.default.fileExists(atPath: path) else {
             print("no runs recorded yet (run `slipway run` first)")
             return
@@ -32,7 +37,8 @@ struct RunsCommand: AsyncParsableCommand {
         print(pad("RUN", 6) + pad("WORKFLOW", 28) + pad("EVENT", 20) + pad("REF", 26) + pad("RESULT", 11) + pad("STARTED", 22) + "DURATION")
         for run in try store.recentRuns(limit: limit) {
             print(
-                pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26) + pad(run.result, 11)
+                pad("\(run.id ?? 0)", 6) + pad(run.workflowName, 28) + pad(run.event, 20) + pad(run.ref, 26)
+                    + pad(run.status == RunStore.Run.Status.completed ? run.result : run.status, 11)
                     + pad(formatter.string(from: run.startedAt), 22) + String(format: "%.2fs", run.duration))
         }
     }

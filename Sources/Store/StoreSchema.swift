@@ -248,6 +248,42 @@ public enum StoreSchema {
                 t.primaryKey(["projectId", "name"])
             }
         }
+        // Runs are recorded when they start (a run waiting for reviewers is visible), with the process running them so
+        // a run whose process died is ended with a reason; deployments to protected environments and their reviews.
+        migrator.registerMigration("v11-deployments") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "status", .text).notNull().defaults(to: "completed")
+                t.add(column: "actor", .text)
+                t.add(column: "pid", .integer)
+                t.add(column: "processStart", .integer)
+                t.add(column: "endedReason", .text)
+            }
+            try db.create(index: "run_status", on: "run", columns: ["status"])
+            try db.create(table: "deployment") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("runId", .integer).notNull().indexed().references("run", onDelete: .cascade)
+                t.column("jobId", .text).notNull()
+                t.column("jobName", .text).notNull()
+                t.column("environment", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("reviewers", .text).notNull()
+                t.column("approvalsRequired", .integer).notNull()
+                t.column("preventSelfReview", .boolean).notNull()
+                t.column("actor", .text).notNull()
+                t.column("waitUntil", .double).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("decidedAt", .double)
+                t.column("reason", .text)
+            }
+            try db.create(table: "deploymentReview") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("deploymentId", .integer).notNull().indexed().references("deployment", onDelete: .cascade)
+                t.column("user", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("comment", .text)
+                t.column("at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -363,10 +363,14 @@ import Testing
         #expect(rows.count == 1)
         #expect(rows.first?["state"] as? String == "failed", "\(deliveries.body)")
         #expect(rows.first?["reason"] as? String == "server restarted")
-        // Not started again: no run is recorded for it, and the step did not run a second time.
+        // Not started again: its run, recorded as it started, is ended once with the reason, and the step did not run a
+        // second time.
         try FileManager.default.removeItem(atPath: marker)
         let runs = try await restarted.request(.GET, "/api/v1/runs?project=\(project)")
-        #expect((runs.json as? [Any])?.count == 0)
+        let runRows = runs.json as? [[String: Any]] ?? []
+        #expect(runRows.count == 1, "\(runs.body)")
+        #expect(runRows.first?["status"] as? String == "completed" && runRows.first?["conclusion"] as? String == "failure", "\(runs.body)")
+        #expect((runRows.first?["ended_reason"] as? String)?.contains("ended before the run did") == true, "\(runs.body)")
         // A new delivery after the restart runs (the queue works on).
         #expect(try await restarted.push(repository: repository.path, sha: sha, delivery: "k-2", secret: Self.secret).status == 202)
         try await Deadline.within(.seconds(60), "the new delivery's step to start") {

@@ -24,12 +24,32 @@ public final class RunStoreRecorder: RunRecorder {
         origin = (projectId, eventId)
     }
 
-    public func record(_ run: RunRecord) async throws -> Int64 {
-        let store = try self.store.withLock { store in
+    /// The store, opened on first use.
+    func openedStore() throws -> RunStore {
+        try self.store.withLock { store in
             if let store { return store }
             let opened = try RunStore(path: path)
             store = opened
             return opened
+        }
+    }
+
+    /// Where jobs of this recorder's runs wait for their environments' reviews: the same store.
+    public var deploymentReviews: RunStoreDeploymentReviews { RunStoreDeploymentReviews { try self.openedStore() } }
+
+    public func started(_ run: RunStart) async throws -> Int64? {
+        var row = RunStore.Run(
+            workflowPath: run.workflowPath, workflowName: run.workflowName, event: run.event, ref: run.ref, sha: run.sha, result: "",
+            startedAt: run.startedAt, duration: 0, projectId: origin?.projectId, eventId: origin?.eventId)
+        row.actor = run.actor
+        return try openedStore().begin(row)
+    }
+
+    public func record(_ run: RunRecord) async throws -> Int64 {
+        let store = try openedStore()
+        if let id = run.recordID {
+            try store.finish(id, result: run.result.rawValue, duration: run.duration, jobs: try Self.rows(run.jobs, prefix: ""))
+            return id
         }
         var row = Self.row(run)
         row.projectId = origin?.projectId

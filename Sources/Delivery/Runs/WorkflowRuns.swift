@@ -15,7 +15,11 @@ public enum WorkflowRuns {
         options.actions = StandardActions.registry
         if options.containers == nil { options.containers = StoreContainerProvider(mirrors: options.registryMirrors) }
         if !options.dryRun {
-            options.recorder = recorder ?? RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
+            let chosen = recorder ?? RunStoreRecorder(path: RunStore.path(forRepository: options.repositoryRoot))
+            options.recorder = chosen
+            if options.deploymentReviews == nil, let storeRecorder = chosen as? RunStoreRecorder {
+                options.deploymentReviews = storeRecorder.deploymentReviews
+            }
         }
         let dispatch = EventDispatch(
             workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,

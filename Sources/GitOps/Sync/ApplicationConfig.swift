@@ -47,10 +47,12 @@ public struct ApplicationConfig: Sendable, Hashable {
                 Diagnostic("expected a mapping with `applications:`", at: root?.location ?? SourceLocation(file: file, line: 1, column: 1))
             ])
         }
-        for (key, _) in mapping where key.scalar != "applications" {
-            problems.append(Diagnostic("unknown field \"\(key.scalar ?? "")\", expected applications", at: key.location))
+        for (key, _) in mapping where key.scalar != "applications" && key.scalar != "environments" {
+            problems.append(Diagnostic("unknown field \"\(key.scalar ?? "")\", expected applications or environments", at: key.location))
         }
         guard let list = root["applications"] else {
+            // A file that only declares environments (read by the workflow engine) has no applications to deploy.
+            if root["environments"] != nil, problems.isEmpty { return ApplicationConfig(applications: []) }
             problems.append(Diagnostic("missing field \"applications\"", at: root.location))
             throw Diagnostics(problems)
         }

@@ -13,7 +13,7 @@ struct ContextBuilder {
         let event = options.event
         let slug = git.repositorySlug
         let owner = String(slug.split(separator: "/").first ?? "local")
-        let actor = git.userName ?? ProcessInfo.processInfo.environment["USER"] ?? "slipway"
+        let actor = options.actor ?? git.userName ?? ProcessInfo.processInfo.environment["USER"] ?? "slipway"
         let inputs = options.callInputs ?? typedInputs()
         var payload = event.payload
         if event.name == "workflow_dispatch" {

@@ -40,6 +40,13 @@ public struct RunOptions: Sendable {
     public var containers: (any JobContainerProvider)?
     /// `docker.io` → `127.0.0.1:5000`: where container and service images are pulled from first.
     public var registryMirrors: [String: String] = [:]
+    /// Who triggered the run (`github.actor`); nil: git's `user.name`, then `$USER`.
+    public var actor: String?
+    /// The environments jobs may name (`environment:`), by lower-cased name; a name not here has no rules, as on
+    /// GitHub, where naming an environment creates it.
+    public var environments: [String: JobEnvironment] = [:]
+    /// Where jobs of protected environments wait for reviews (none: such a job fails, saying so).
+    public var deploymentReviews: (any DeploymentReviews)?
 
     public init(
         repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],

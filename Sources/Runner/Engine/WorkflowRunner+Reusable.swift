@@ -53,9 +53,13 @@ extension WorkflowRunner {
         nested.jobFilter = nil
         nested.callInputs = ExpressionObject(inputs)
         nested.stateDirectory = "\(options.stateDirectory)/calls/\(options.runID)/\(job.id)-\(index)"
-        let runner = WorkflowRunner(workflow: called, options: nested, reporter: PrefixedReporter(prefix: name, base: reporter), gate: gate)
+        // The caller's run is the one recorded: the called workflow's jobs wait for reviews under its id.
+        nested.recorder = nil
+        var runner = WorkflowRunner(workflow: called, options: nested, reporter: PrefixedReporter(prefix: name, base: reporter), gate: gate)
+        runner.recordID = recordID
         // The called workflow's jobs run in tasks of their own: a cancelled caller (cancel-in-progress) cancels them.
-        runCancellation.onCancel { runner.runCancellation.cancel() }
+        let calledCancellation = runner.runCancellation
+        runCancellation.onCancel { calledCancellation.cancel() }
         let record = await runner.run()
 
         // outputs: evaluated against the called jobs' results.

@@ -14,13 +14,18 @@ public struct WorkflowRunner: Sendable {
     let workspaces: WorkspacePool
     /// Cancels the whole run: a later run of the same workflow-level concurrency group with `cancel-in-progress`.
     let runCancellation = CancellationHandle()
+    /// The run's id in the recorder's store, once it announced the run (a called workflow shares its caller's).
+    var recordID: Int64?
 
     public init(workflow: Workflow, options: RunOptions, reporter: any RunReporter, gate: ConcurrencyGate = ConcurrencyGate()) {
         self.workflow = workflow
         self.options = options
         self.reporter = reporter
         self.gate = gate
-        self.masker = SecretMasker(secrets: Array(options.secrets.values) + options.maskedValues)
+        // Environment secrets are masked from the start: they are readable only by jobs past their environment's rules,
+        // but no output of any job may show them.
+        self.masker = SecretMasker(
+            secrets: Array(options.secrets.values) + options.maskedValues + options.environments.values.flatMap { $0.secrets.values })
         self.workspaces = WorkspacePool(options: options)
     }
 
@@ -36,7 +41,22 @@ public struct WorkflowRunner: Sendable {
         return workflow.jobs.filter { wanted.contains($0.id) }
     }
 
+    /// Runs the workflow: announced to the options' recorder as it starts (its record then carries the id the recorder
+    /// gave it), run, and answered; recording the finished run is the caller's (`EventDispatch`).
     public func run() async -> RunRecord {
+        var runner = self
+        if runner.recordID == nil, let recorder = options.recorder, !options.dryRun {
+            let start = RunStart(
+                workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
+                sha: options.event.sha, actor: options.resolvedActor(), startedAt: Date(), runID: options.runID)
+            runner.recordID = try? await recorder.started(start)
+        }
+        var record = await runner.execute()
+        record.recordID = runner.recordID
+        return record
+    }
+
+    func execute() async -> RunRecord {
         let started = Date()
         let clock = ContinuousClock.now
         let base = ContextBuilder(workflow: workflow, options: options)
@@ -348,6 +368,19 @@ public struct WorkflowRunner: Sendable {
             env.append((key, .string(value)))
         }
         context["env"] = .object(ExpressionObject(env))
+        if job.environment != nil {
+            switch await enterEnvironment(job, name: name, context: &context) {
+            case .proceed: break
+            case .fail(let message), .cancel(let message):
+                let result: Conclusion = Task.isCancelled || handle.isCancelled ? .cancelled : .failure
+                if let (group, t) = token { await gate.release(group: group, token: t) }
+                await reporter.line(name, result == .failure ? "❌ \(message)" : message)
+                await reporter.jobFinished(name, result, duration: 0)
+                return JobRecord(
+                    jobID: job.id, name: name, result: result, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message],
+                    failureReason: message)
+            }
+        }
         let (workspace, note) = await workspaces.acquire()
         if let note { await reporter.line(name, "  | \(note)") }
         if var github = context["github"]?.objectValue {

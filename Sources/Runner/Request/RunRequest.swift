@@ -44,6 +44,14 @@ public struct RunRequest: Sendable {
     public var dryRun = false
     /// `docker.io` → `127.0.0.1:5000`: where `container:` and `services:` images are pulled from first.
     public var registryMirrors: [String: String] = [:]
+    /// Who triggered the runs (`github.actor`); nil: git's `user.name`, then `$USER`.
+    public var actor: String?
+    /// The file declaring the deployment environments (`environments:`), relative to the repository root unless
+    /// absolute; nil: `slipway.yaml` at the root when there is one.
+    public var environmentsFile: String?
+    /// Environment secrets kept by the host (the server's sealed store), by environment name, over those of the
+    /// environment's `secrets-file`.
+    public var environmentSecrets: [String: [String: String]] = [:]
 
     public init(repositoryRoot: String, event: String = "push") {
         self.repositoryRoot = repositoryRoot
@@ -109,6 +117,8 @@ extension RunRequest {
             repositoryRoot: root, event: event, secrets: secretValues, vars: vars, env: environment, jobFilter: jobFilter,
             dryRun: dryRun, actionMap: actionMap, repoMap: repoMap, stateDirectory: root + "/.slipway")
         options.repository = git
+        options.actor = actor ?? git.userName ?? ProcessInfo.processInfo.environment["USER"] ?? "slipway"
+        options.environments = try environments()
         options.workspaceMode = workspaceMode
         options.registryMirrors = registryMirrors
         let matching = workflows.filter { $0.triggers.contains { $0.matches(event) } }

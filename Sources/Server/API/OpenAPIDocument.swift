@@ -181,6 +181,30 @@ enum OpenAPIDocument {
             },
             "type": "object"
            },
+           "Deployment": {
+            "properties": {
+             "environment": {
+              "type": "string"
+             },
+             "id": {
+              "type": "integer"
+             },
+             "job": {
+              "type": "string"
+             },
+             "state": {
+              "enum": [
+               "waiting",
+               "approved",
+               "rejected",
+               "abandoned",
+               "cancelled"
+              ],
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
            "Error": {
             "properties": {
              "message": {
@@ -307,6 +331,44 @@ enum OpenAPIDocument {
              "name",
              "repository"
             ],
+            "type": "object"
+           },
+           "PendingDeployment": {
+            "properties": {
+             "approvals": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "approvals_required": {
+              "type": "integer"
+             },
+             "current_user_can_approve": {
+              "type": "boolean"
+             },
+             "environment": {
+              "type": "string"
+             },
+             "id": {
+              "type": "integer"
+             },
+             "job": {
+              "type": "string"
+             },
+             "prevent_self_review": {
+              "type": "boolean"
+             },
+             "reviewers": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "wait_timer_ends_at": {
+              "type": "string"
+             }
+            },
             "type": "object"
            },
            "Pipeline": {
@@ -489,6 +551,9 @@ enum OpenAPIDocument {
            },
            "Run": {
             "properties": {
+             "actor": {
+              "type": "string"
+             },
              "conclusion": {
               "type": "string"
              },
@@ -497,6 +562,10 @@ enum OpenAPIDocument {
              },
              "duration_seconds": {
               "type": "number"
+             },
+             "ended_reason": {
+              "description": "why the run ended other than by finishing (its process died)",
+              "type": "string"
              },
              "event": {
               "type": "string"
@@ -521,6 +590,15 @@ enum OpenAPIDocument {
              },
              "started_at": {
               "format": "date-time",
+              "type": "string"
+             },
+             "status": {
+              "description": "waiting: a job waits for its environment's reviewers or wait timer",
+              "enum": [
+               "in_progress",
+               "waiting",
+               "completed"
+              ],
               "type": "string"
              },
              "workflow_name": {
@@ -2458,6 +2536,163 @@ enum OpenAPIDocument {
              }
             },
             "summary": "A run's recorded (masked) output (role: viewer)"
+           }
+          },
+          "/api/v1/runs/{id}/pending_deployments": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/PendingDeployment"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "Waiting deployments"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such run"
+             }
+            },
+            "summary": "The run's deployments waiting for reviewers"
+           },
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "properties": {
+                 "comment": {
+                  "type": "string"
+                 },
+                 "environment": {
+                  "type": "string"
+                 },
+                 "state": {
+                  "enum": [
+                   "approved",
+                   "rejected"
+                  ],
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "environment",
+                 "state"
+                ],
+                "type": "object"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/Deployment"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "The deployments reviewed, with the state the reviews make"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not a reviewer of the environment, or the run's own actor where self-review is prevented"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such run"
+             },
+             "409": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Nothing of the run waits for that environment, or the user already reviewed it"
+             },
+             "422": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "A state other than approved or rejected"
+             }
+            },
+            "summary": "Approve or reject the run's deployments waiting for an environment (approvers)"
            }
           },
           "/api/v1/tokens": {

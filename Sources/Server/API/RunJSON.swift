@@ -11,7 +11,12 @@ struct RunJSON: Encodable, Sendable {
     var event: String
     var ref: String
     var sha: String
+    /// `in_progress`, `waiting` (a job waits for its environment's reviewers) or `completed`.
+    var status: String
     var conclusion: String
+    var actor: String?
+    /// Why the run ended other than by finishing.
+    var endedReason: String?
     var startedAt: String?
     var durationSeconds: Double
     var jobs: [JobJSON]?
@@ -25,7 +30,10 @@ struct RunJSON: Encodable, Sendable {
         event = run.event
         ref = run.ref
         sha = run.sha
+        status = run.status
         conclusion = run.result
+        actor = run.actor
+        endedReason = run.endedReason
         startedAt = APIReply.time(run.startedAt.timeIntervalSince1970)
         durationSeconds = run.duration
         self.jobs = jobs.map { $0.map(JobJSON.init) }

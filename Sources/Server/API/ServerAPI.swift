@@ -97,6 +97,7 @@ public struct ServerAPI: Sendable {
             }
         }
         addRunRoutes(to: router)
+        addDeploymentRoutes(to: router)
         addUserRoutes(to: router)
         addGitLabTriggerRoutes(to: router)
         addLiveLogRoutes(to: router)

@@ -109,6 +109,7 @@ public final class EventWorker: Service {
                 request.payloadSource = "the \(event.source) delivery \(event.deliveryId)"
             }
             request.changedPaths = Self.changedPaths(event.payload)
+            request.actor = Self.actor(event.payload)
             request.env[OrphanSteps.variable] = "\(instance):\(id)"
             for row in try store.secrets(projectId: projectId) {
                 do { request.secrets[row.name] = try secrets.open(row.sealed) } catch {
@@ -147,5 +148,16 @@ public final class EventWorker: Service {
             }
         }
         return Array(Set(paths)).sorted()
+    }
+
+    /// Who triggered the event (`github.actor`): GitHub's and Gitea's `sender.login`, GitLab's `user_username`, else
+    /// the pusher's name; nil when the payload names nobody (the mirror's git identity is used then).
+    static func actor(_ payload: String) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { return nil }
+        let candidates = [
+            (object["sender"] as? [String: Any])?["login"] as? String, object["user_username"] as? String,
+            (object["pusher"] as? [String: Any])?["name"] as? String,
+        ]
+        return candidates.compactMap { $0 }.first { !$0.isEmpty }
     }
 }

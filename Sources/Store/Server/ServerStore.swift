@@ -12,6 +12,7 @@ public struct ServerStore: Sendable {
     public init(path: String) throws {
         database = try StoreSchema.open(path)
         runs = RunStore(database: database)
+        try runs.endRunsOfDeadProcesses()
     }
 
     // MARK: Projects

@@ -20,6 +20,23 @@ public struct RunStore: Sendable {
         /// The server's project and event that started the run; nil for a run started by `slipway run`.
         public var projectId: Int64?
         public var eventId: Int64?
+        /// `in_progress`, `waiting` (a job waits for its environment's reviewers or wait timer) or `completed`; `result`
+        /// is the conclusion once completed.
+        public var status: String = Status.completed
+        /// Who triggered the run (`github.actor`).
+        public var actor: String?
+        /// The process running the run and when it started, while it runs: a run whose process is gone is ended.
+        public var pid: Int64?
+        public var processStart: Int64?
+        /// Why a run ended other than by finishing (its process died).
+        public var endedReason: String?
+
+        /// The values of `status`, GitHub's names.
+        public enum Status {
+            public static let inProgress = "in_progress"
+            public static let waiting = "waiting"
+            public static let completed = "completed"
+        }
 
         public init(
             workflowPath: String, workflowName: String, event: String, ref: String, sha: String, result: String,
@@ -84,9 +101,9 @@ public struct RunStore: Sendable {
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: FilePathText.parent(of: path), withIntermediateDirectories: true)
-        database = try DatabaseQueue(path: path)
-        try StoreSchema.migrator().migrate(database)
+        // Shared by processes: `slipway approve` writes a review while `slipway run` waits for it.
+        database = try StoreSchema.open(path)
+        try endRunsOfDeadProcesses()
     }
 
     /// The runs of a store another type opened (the server's), sharing its connection.

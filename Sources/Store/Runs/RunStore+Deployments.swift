@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+
+/// Deployments waiting for reviews: opened by the waiting job, reviewed by `slipway approve`/`reject` or the API (from
+/// other processes: the store is the meeting point), settled once.
+extension RunStore {
+    /// Records a job starting to wait for its environment; the run shows `waiting`. Answers the deployment's id.
+    public func open(_ deployment: Deployment) throws -> Int64 {
+        try database.write { db in
+            var row = deployment
+            try row.insert(db)
+            try db.execute(
+                sql: "UPDATE run SET status = ? WHERE id = ? AND status = ?",
+                arguments: [Run.Status.waiting, deployment.runId, Run.Status.inProgress])
+            return row.id ?? db.lastInsertedRowID
+        }
+    }
+
+    public func deployment(_ id: Int64) throws -> Deployment? {
+        try database.read { db in try Deployment.fetchOne(db, key: id) }
+    }
+
+    /// A run's deployments, oldest first.
+    public func deployments(ofRun id: Int64) throws -> [Deployment] {
+        try database.read { db in try Deployment.filter(Column("runId") == id).order(Column("id")).fetchAll(db) }
+    }
+
+    public func reviews(ofDeployment id: Int64) throws -> [DeploymentReview] {
+        try database.read { db in try DeploymentReview.filter(Column("deploymentId") == id).order(Column("id")).fetchAll(db) }
+    }
+
+    /// Ends a waiting deployment (`cancelled`, `abandoned`) or records the decision the waiting job acted on; the run
+    /// goes back to `in_progress` when nothing else of it waits. A deployment already final keeps its state.
+    public func settle(_ id: Int64, as state: DeploymentState, reason: String? = nil) throws {
+        try database.write { db in
+            guard var row = try Deployment.fetchOne(db, key: id) else { return }
+            if row.state == .waiting {
+                row.state = state
+                row.decidedAt = Date().timeIntervalSince1970
+                row.reason = reason
+                try row.update(db)
+            }
+            let stillWaiting = try Deployment.filter(Column("runId") == row.runId && Column("state") == DeploymentState.waiting.rawValue)
+                .fetchCount(db)
+            if stillWaiting == 0 {
+                try db.execute(
+                    sql: "UPDATE run SET status = ? WHERE id = ? AND status = ?",
+                    arguments: [Run.Status.inProgress, row.runId, Run.Status.waiting])
+            }
+        }
+    }
+
+    /// Reviews every deployment of run `runId` waiting for `environment` (compared without regard to case), in one
+    /// transaction, after checking the rules the deployments were opened with: the user must be a reviewer, must not
+    /// be the run's triggering user when self-review is prevented, and reviews once. Answers the deployments with
+    /// the state the reviews so far make.
+    /// A reviewer entry `role:NAME` admits any user holding that role (`roles`: the reviewer's, as the server knows
+    /// them).
+    public func review(
+        run runId: Int64, environment: String, user: String, roles: Set<String> = [], approve: Bool, comment: String?
+    ) throws -> [Deployment] {
+        try database.write { db in
+            guard try Run.fetchOne(db, key: runId) != nil else { throw DeploymentReviewError.noRun(runId) }
+            let all = try Deployment.filter(Column("runId") == runId).order(Column("id")).fetchAll(db)
+            let waiting = all.filter { $0.state == .waiting }
+            let targets = waiting.filter { $0.environment.lowercased() == environment.lowercased() }
+            guard let first = targets.first else {
+                throw DeploymentReviewError.notWaiting(
+                    run: runId, environment: environment, waiting: Array(Set(waiting.map(\.environment))).sorted())
+            }
+            let reviewers = first.reviewerList
+            let admitted =
+                reviewers.contains(user) || reviewers.contains { $0.hasPrefix("role:") && roles.contains(String($0.dropFirst(5))) }
+            guard admitted else {
+                throw DeploymentReviewError.notReviewer(user: user, environment: first.environment, reviewers: reviewers)
+            }
+            if first.preventSelfReview, user == first.actor {
+                throw DeploymentReviewError.selfReview(user: user, run: runId, environment: first.environment)
+            }
+            var result: [Deployment] = []
+            for var deployment in targets {
+                guard let id = deployment.id else { continue }
+                let earlier = try DeploymentReview.filter(Column("deploymentId") == id).order(Column("id")).fetchAll(db)
+                if let mine = earlier.first(where: { $0.user == user }) {
+                    throw DeploymentReviewError.alreadyReviewed(user: user, environment: first.environment, run: runId, state: mine.state)
+                }
+                var review = DeploymentReview(
+                    deploymentId: id, user: user, state: approve ? DeploymentReview.approved : DeploymentReview.rejected, comment: comment)
+                try review.insert(db)
+                // The waiting job acts on the state; it is recorded here as it is decided, so a second review of a
+                // decided deployment is refused as not waiting.
+                let state = deployment.state.reviewed(by: earlier + [review], required: deployment.approvalsRequired)
+                if state != deployment.state {
+                    deployment.state = state
+                    deployment.decidedAt = review.at
+                    try deployment.update(db)
+                }
+                result.append(deployment)
+            }
+            return result
+        }
+    }
+}
