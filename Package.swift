@@ -136,16 +136,28 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets",
+                "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets", "Identity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
         .target(
+            name: "Identity",
+            dependencies: [
+                "Core", "Runner",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Server",
             dependencies: [
-                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry",
+                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -353,7 +365,8 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "Runner", "Workflows", "Store", "Core", "SlipwayTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                "Delivery", "Runner", "Workflows", "Store", "Core", "Identity", "SlipwayTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),

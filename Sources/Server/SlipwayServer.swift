@@ -2,6 +2,7 @@ import Core
 import Delivery
 import Foundation
 import Hummingbird
+import Identity
 import Logging
 import OCIRegistry
 import Releases
@@ -44,10 +45,14 @@ public struct SlipwayServer: Sendable {
     /// Serves until a signal or cancellation; `onReady` gets the address it listens on (the port the kernel chose for 0).
     public func run(logger: Logger, onReady: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         let parts = try prepare()
+        let router = parts.api.router()
+        // The OIDC issuer of the server's jobs lives beside the API: `/.well-known/…` and the token endpoint.
+        parts.idTokens.addRoutes(to: router)
         let app = Application(
-            router: parts.api.router(), configuration: .init(address: .hostname(host, port: port), serverName: "slipway"),
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "slipway"),
             onServerRunning: { channel in
                 let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? port)"
+                await parts.idTokens.setIssuerURL(url)
                 do {
                     let record = try JSONSerialization.data(withJSONObject: ["url": url, "pid": Int(getpid())], options: [.sortedKeys])
                     try AtomicFile.write(record, to: recordPath)
@@ -67,6 +72,7 @@ public struct SlipwayServer: Sendable {
         var poller: ProjectPoller
         var supervisor: ApplicationSupervisor
         var feed: ChangeFeed
+        var idTokens: IDTokenIssuer
     }
 
     /// Opens the store, the sealing key and the admin token (creating them on the first start).
@@ -84,9 +90,12 @@ public struct SlipwayServer: Sendable {
         let supervisor = ApplicationSupervisor(
             store: store, mirrors: mirrors, targetDataDirectory: targetDataDirectory, deliveryStorePath: deliveryStorePath,
             cacheRoot: dataDirectory + "/cache", logger: controllerLogger)
+        let idTokens = IDTokenIssuer(
+            issuerURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)",
+            keys: SigningKeys(directory: dataDirectory + "/oidc/keys"))
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
-            logger: logger)
+            idTokens: idTokens, logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
@@ -95,7 +104,7 @@ public struct SlipwayServer: Sendable {
         let api = ServerAPI(
             store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
             registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), hooks: hooks)
-        return Parts(api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed)
+        return Parts(api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed, idTokens: idTokens)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

@@ -1,5 +1,6 @@
 import BuiltinActions
 import Foundation
+import Identity
 import Runner
 import Store
 
@@ -21,10 +22,20 @@ public enum WorkflowRuns {
                 options.deploymentReviews = storeRecorder.deploymentReviews
             }
         }
+        // Jobs with `id-token: write` get tokens from an issuer on 127.0.0.1 for the runs' lifetime (started at the
+        // first such job) unless the host has its own (the server's).
+        var loopback: LoopbackIDTokenIssuer?
+        if options.idTokens == nil, !options.dryRun {
+            let issuer = LoopbackIDTokenIssuer()
+            loopback = issuer
+            options.idTokens = issuer
+        }
         let dispatch = EventDispatch(
             workflows: prepared.workflows, options: options, reporter: reporter, gate: gate,
             firstRunID: Int(Date().timeIntervalSince1970 * 1000) % 1_000_000_000)
-        return await dispatch.run()
+        let records = await dispatch.run()
+        await loopback?.shutdown()
+        return records
     }
 
     /// Prepares and runs a request in one go.

@@ -18,6 +18,8 @@ struct JobExecutor {
     /// Step scripts and command files (see `ScratchSpace`); removed when the job ends.
     let scratchDirectory: String
     let deadline: ContinuousClock.Instant?
+    /// Variables the runner gives every step besides GitHub's (`ACTIONS_ID_TOKEN_REQUEST_URL` and its token).
+    var runnerEnvironment: [String: String] = [:]
 
     final class State: @unchecked Sendable {
         var steps: [(String, ExpressionValue)] = []
@@ -463,6 +465,7 @@ struct JobExecutor {
         env["RUNNER_NAME"] = "slipway"
         env["RUNNER_TEMP"] = "\(jobDirectory)/tmp"
         env["RUNNER_TOOL_CACHE"] = "\(options.stateDirectory)/toolcache"
+        for (k, v) in runnerEnvironment { env[k] = v }
         if case .object(let merged)? = context["env"] {
             for (k, v) in merged.pairs { env[k] = v.coercedString }
         }

@@ -47,6 +47,8 @@ public struct RunOptions: Sendable {
     public var environments: [String: JobEnvironment] = [:]
     /// Where jobs of protected environments wait for reviews (none: such a job fails, saying so).
     public var deploymentReviews: (any DeploymentReviews)?
+    /// Where jobs with `permissions: id-token: write` get OIDC tokens (none: such jobs get no token variables).
+    public var idTokens: (any IDTokenIssuing)?
 
     public init(
         repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],

@@ -8,13 +8,14 @@ import Workflows
 /// then does it see the environment's secrets and variables (over the repository's: the narrowest wins).
 extension WorkflowRunner {
     enum EnvironmentEntry: Sendable {
-        case proceed
+        /// Go on, deploying to this environment (nil: none).
+        case proceed(String?)
         case fail(String)
         case cancel(String)
     }
 
     func enterEnvironment(_ job: Job, name: String, context: inout ExpressionContext) async -> EnvironmentEntry {
-        guard let node = job.environment, !node.isNull else { return .proceed }
+        guard let node = job.environment, !node.isNull else { return .proceed(nil) }
         let triggeredAt = Date()
         let nameNode = node.mapping != nil ? node["name"] : node
         let environmentName: String
@@ -25,10 +26,10 @@ extension WorkflowRunner {
             return .fail("\(error)")
         }
         // An empty name (an expression that chose none) deploys nowhere, as on GitHub.
-        guard !environmentName.isEmpty else { return .proceed }
+        guard !environmentName.isEmpty else { return .proceed(nil) }
         guard let environment = options.environments[environmentName.lowercased()] else {
             await reporter.line(name, "  | environment \(environmentName) is not declared in slipway.yaml: no protection rules, no secrets")
-            return .proceed
+            return .proceed(environmentName)
         }
         let rules = environment.rules
         if let violation = rules.policyViolation(for: options.event) { return .fail(violation) }
@@ -74,7 +75,7 @@ extension WorkflowRunner {
             for (key, value) in rules.vars.sorted(by: { $0.key < $1.key }) { vars = vars.setting(key, .string(value)) }
             context["vars"] = .object(vars)
         }
-        return .proceed
+        return .proceed(rules.name)
     }
 
     /// "2 approvals from alice, bob, carol and a wait timer of 0.1 minutes".

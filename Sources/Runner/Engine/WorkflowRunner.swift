@@ -368,18 +368,17 @@ public struct WorkflowRunner: Sendable {
             env.append((key, .string(value)))
         }
         context["env"] = .object(ExpressionObject(env))
-        if job.environment != nil {
-            switch await enterEnvironment(job, name: name, context: &context) {
-            case .proceed: break
-            case .fail(let message), .cancel(let message):
-                let result: Conclusion = Task.isCancelled || handle.isCancelled ? .cancelled : .failure
-                if let (group, t) = token { await gate.release(group: group, token: t) }
-                await reporter.line(name, result == .failure ? "❌ \(message)" : message)
-                await reporter.jobFinished(name, result, duration: 0)
-                return JobRecord(
-                    jobID: job.id, name: name, result: result, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message],
-                    failureReason: message)
-            }
+        var deploymentEnvironment: String?
+        switch await enterEnvironment(job, name: name, context: &context) {
+        case .proceed(let environment): deploymentEnvironment = environment
+        case .fail(let message), .cancel(let message):
+            let result: Conclusion = Task.isCancelled || handle.isCancelled ? .cancelled : .failure
+            if let (group, t) = token { await gate.release(group: group, token: t) }
+            await reporter.line(name, result == .failure ? "❌ \(message)" : message)
+            await reporter.jobFinished(name, result, duration: 0)
+            return JobRecord(
+                jobID: job.id, name: name, result: result, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message],
+                failureReason: message)
         }
         let (workspace, note) = await workspaces.acquire()
         if let note { await reporter.line(name, "  | \(note)") }
@@ -390,14 +389,21 @@ public struct WorkflowRunner: Sendable {
         var deadline: ContinuousClock.Instant?
         let minutes = TemplateValue.number(job.timeoutMinutes, in: context, fallback: 360)
         if minutes.isFinite, minutes > 0 { deadline = ContinuousClock.now + .milliseconds(Int64(minutes * 60_000)) }
-        let executor = JobExecutor(
+        var executor = JobExecutor(
             workflow: workflow, job: job, displayName: name, options: options, masker: masker, reporter: reporter,
             baseContext: context, workspace: workspace.path,
             jobDirectory: "\(options.stateDirectory)/runs/\(options.runID)/\(job.id)-\(index)",
             scratchDirectory: ScratchSpace.directory(forRun: options.runID, job: "\(job.id)-\(index)"), deadline: deadline
         )
+        let idToken = await grantIDToken(job, name: name, context: context, environment: deploymentEnvironment)
+        if let idToken {
+            masker.add(idToken.requestToken)
+            executor.runnerEnvironment["ACTIONS_ID_TOKEN_REQUEST_URL"] = idToken.requestURL
+            executor.runnerEnvironment["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = idToken.requestToken
+        }
         // A child task so a concurrency group (cancel-in-progress) can cancel this job from outside.
-        let execution = Task { await executor.run() }
+        let runningExecutor = executor
+        let execution = Task { await runningExecutor.run() }
         handle.onCancel { execution.cancel() }
         runCancellation.onCancel { execution.cancel() }
         failFast?.onCancel { execution.cancel() }
@@ -407,6 +413,7 @@ public struct WorkflowRunner: Sendable {
             execution.cancel()
         }
         await workspaces.release(workspace)
+        if let idToken { await options.idTokens?.revoke(idToken) }
         var final = record
         if let deadline, ContinuousClock.now >= deadline, final.result != .success {
             final.failureReason =

@@ -28,12 +28,15 @@ public final class EventWorker: Service {
     public static let restartedReason = "server restarted"
     /// This data directory's mark on the processes of its events' steps.
     let instance: String
+    /// The server's OIDC issuer, for jobs with `id-token: write`.
+    let idTokens: (any IDTokenIssuing)?
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
-        supervisor: ApplicationSupervisor?, logger: Logger
+        supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, logger: Logger
     ) {
         self.store = store
+        self.idTokens = idTokens
         self.secrets = secrets
         instance = OrphanSteps.instance(dataDirectory: dataDirectory)
         self.mirrors = mirrors
@@ -116,8 +119,9 @@ public final class EventWorker: Service {
                     return (.failed, "the secret \(row.name) cannot be opened with this server's key (\(error)); set it again")
                 }
             }
-            let prepared: PreparedRun
+            var prepared: PreparedRun
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
+            prepared.options.idTokens = idTokens
             let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
             let reporter = LiveLogReporter(log: liveLog, eventId: id)
             let records = await WorkflowRuns.run(prepared, reporter: reporter, gate: gate, recorder: recorder)

@@ -142,10 +142,12 @@ public struct WorkflowLoader {
             }
         }
         checkNeeds(jobs)
-        return Workflow(
+        var workflow = Workflow(
             path: file, name: name, runName: runName, triggers: triggers, env: env, defaults: defaults,
             concurrency: concurrency, jobs: jobs, location: root.location
         )
+        workflow.permissions = root["permissions"]
+        return workflow
     }
 
     func defaults(_ node: YAMLNode?) -> RunDefaults {
@@ -309,6 +311,7 @@ public struct WorkflowLoader {
             secretsInherit: node["secrets"]?.scalar == "inherit", secrets: [], location: key.location
         )
         job.usesLocation = node["uses"]?.location
+        job.permissions = node["permissions"]
         if let secrets = node["secrets"], secrets.scalar != "inherit" {
             job.secrets = keyValues(secrets)
         }

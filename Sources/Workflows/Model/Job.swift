@@ -33,6 +33,8 @@ public struct Job: Sendable {
     public var usesLocation: SourceLocation?
     /// The called workflow, when the loader could resolve `uses:`.
     public var called: CalledWorkflow?
+    /// `permissions:` of the job, replacing the workflow's; nil when absent.
+    public var permissions: YAMLNode? = nil
 
     /// Where `needs[index]` is written (the job's key when unknown).
     public func needLocation(_ index: Int) -> SourceLocation {

@@ -13,6 +13,8 @@ public struct Workflow: Sendable {
     public var location: SourceLocation
     /// Problems that do not stop the workflow from loading (printed by `slipway lint` and `slipway run`).
     public var warnings: [Diagnostic] = []
+    /// `permissions:` of the `GITHUB_TOKEN` for every job (a job's own replaces it); nil when absent.
+    public var permissions: YAMLNode?
 
     /// The display name: `name:` or the file path, as GitHub shows it.
     public var displayName: String { name ?? path }
