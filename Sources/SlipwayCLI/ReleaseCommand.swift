@@ -71,8 +71,11 @@ struct ReleaseCommand: AsyncParsableCommand {
                 print(Self.render(release))
                 return
             }
-            guard let (release, events) = try store.records().show(id) else { throw CommandFailure("no release #\(id)") }
+            let records = try store.records()
+            guard let (release, events) = try records.show(id) else { throw CommandFailure("no release #\(id)") }
             print(ReleaseTimeline.render(release, events))
+            let chain = try records.chain(of: release)
+            if chain.count > 1 { print("  chain: \(ReleaseRecords.describe(chain: chain))") }
         }
 
         /// A release as the API shows it: what it is, then its timeline.

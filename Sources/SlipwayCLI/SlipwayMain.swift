@@ -14,7 +14,8 @@ public struct SlipwayMain: AsyncParsableCommand {
             version while traffic flows.
             """,
         subcommands: [
-            RunCommand.self, LintCommand.self, RunsCommand.self, ApproveCommand.self, RejectCommand.self, LogsCommand.self,
+            RunCommand.self, LintCommand.self, RunsCommand.self, ApproveCommand.self, RejectCommand.self, PromoteCommand.self,
+            LogsCommand.self,
             KustomizeCommand.self, GitOpsCommand.self,
             ImageCommand.self, RegistryCommand.self, LocalCommand.self, UpCommand.self, ReleaseCommand.self, RolloutCommand.self,
             ServerCommand.self, ActionCommand.self,

@@ -284,6 +284,20 @@ public enum StoreSchema {
                 t.column("at", .double).notNull()
             }
         }
+        // Promotions: a verified release's digests carried to the next environment by one GitOps commit.
+        migrator.registerMigration("v12-promotions") { db in
+            try db.create(table: "promotion") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("application", .text).notNull().indexed()
+                t.column("environment", .text).notNull()
+                t.column("sourceReleaseId", .integer).notNull().indexed()
+                t.column("sourceApplication", .text).notNull()
+                t.column("digests", .text).notNull()
+                t.column("revision", .text).notNull().indexed()
+                t.column("actor", .text).notNull()
+                t.column("at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

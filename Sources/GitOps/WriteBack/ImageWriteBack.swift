@@ -21,6 +21,10 @@ public struct ImageWriteBack: Sendable {
         /// The run that triggered the change, recorded as a `Slipway-Run:` trailer.
         public var runID: String?
         public var push: Bool
+        /// A paragraph for the commit message (why: "promoted from release #12 …").
+        public var note: String?
+        /// `Key: value` trailers for the commit message.
+        public var trailers: [String] = []
 
         public init(
             repository: String, branch: String, path: String, images: [String], environment: String? = nil,
@@ -125,13 +129,30 @@ public struct ImageWriteBack: Sendable {
         do {
             var file = try KustomizationFile(directory: directory)
             let before = file.fields["images"]
-            try file.setImages(request.images)
+            try file.setImages(try request.images.map { try Self.resolved($0, in: file, path: request.path) })
             if file.fields["images"] == before { return false }
             try file.write()
             return true
         } catch {
             throw WriteBackError.edit("\(request.path): \(error)")
         }
+    }
+
+    /// `registry/name@sha256:…` (a digest a release verified, no `=`) becomes `NAME=registry/name@sha256:…` for the
+    /// overlay's entry of that image: the one whose `newName` or `name` is the repository, else whose `name` is its
+    /// last path component (`my-app` for `127.0.0.1:5000/my-app`). Arguments with `=` are kept as they are.
+    static func resolved(_ argument: String, in file: KustomizationFile, path: String) throws -> String {
+        guard !argument.contains("="), let at = argument.firstIndex(of: "@") else { return argument }
+        let repository = String(argument[..<at])
+        let last = repository.split(separator: "/").last.map(String.init) ?? repository
+        let entries = (file.fields["images"]?.array ?? []).compactMap(\.object)
+        let match =
+            entries.first { $0["newName"]?.string == repository || $0["name"]?.string == repository }
+            ?? entries.first { $0["name"]?.string == last }
+        guard let name = match?["name"]?.string else {
+            throw WriteBackError.edit("\(path): no entry of images: names \(repository) or \(last), so \(argument) has nowhere to go")
+        }
+        return "\(name)=\(argument)"
     }
 
     func message(_ request: Request) -> String {
@@ -149,8 +170,11 @@ public struct ImageWriteBack: Sendable {
         }
         var body = subject + "\n\n"
         body += changes.map { "- \($0.0) → \($0.1)" }.joined(separator: "\n") + "\n"
+        if let note = request.note, !note.isEmpty { body += "\n" + note + "\n" }
         body += "\nOverlay: \(request.path)\n"
-        if let run = request.runID, !run.isEmpty { body += "\nSlipway-Run: \(run)\n" }
+        var trailers = request.trailers
+        if let run = request.runID, !run.isEmpty { trailers.insert("Slipway-Run: \(run)", at: 0) }
+        if !trailers.isEmpty { body += "\n" + trailers.joined(separator: "\n") + "\n" }
         return body
     }
 

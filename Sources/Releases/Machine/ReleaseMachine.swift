@@ -158,6 +158,7 @@ struct ReleaseTransition {
                 record(
                     .step, "canary pods available (\(status.availableReplicas)/\(spec.canaryReplicas))\(running)",
                     ["digests": status.digests.joined(separator: " ")])
+                release.verifiedDigests = status.digests
                 enter(0)
             } else if !status.exists {
                 abort("the canary Deployment \(spec.canaryDeployment) disappeared")

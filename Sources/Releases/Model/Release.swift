@@ -32,6 +32,9 @@ public struct Release: Sendable, Hashable {
     public var background: AnalysisRun?
     /// Durable effects asked for and not yet confirmed done, in order.
     public var pending: [ReleaseEffect]
+    /// The image digests the canary's pods ran (`imageID`, `registry/name@sha256:…`), as the kubelet reported them
+    /// when they became available: what this release verified, and what a promotion carries to the next environment.
+    public var verifiedDigests: [String] = []
 
     public init(
         id: Int64, key: String = UUID().uuidString.lowercased(), application: String, environment: String, namespace: String,
@@ -105,7 +108,7 @@ extension Release: Codable {
     enum CodingKeys: String, CodingKey {
         case id, key, application, environment, namespace, canary, revision, images, previousImages, stepCount, state, canaryWeight
         case message, startedAt, finishedAt, canarySuccessRate, revertRevision, firstFailingMeasurementAt, plan, background, pending
-        case phase
+        case phase, verifiedDigests
     }
 
     /// Rows written before releases kept their state carry only a phase: finished ones keep it, and one that was
@@ -132,6 +135,7 @@ extension Release: Codable {
         plan = try container.decodeIfPresent(ReleasePlan.self, forKey: .plan)
         background = try container.decodeIfPresent(AnalysisRun.self, forKey: .background)
         pending = try container.decodeIfPresent([ReleaseEffect].self, forKey: .pending) ?? []
+        verifiedDigests = try container.decodeIfPresent([String].self, forKey: .verifiedDigests) ?? []
         if let state = try container.decodeIfPresent(ReleaseState.self, forKey: .state) {
             self.state = state
         } else {
@@ -170,5 +174,6 @@ extension Release: Codable {
         try container.encodeIfPresent(plan, forKey: .plan)
         try container.encodeIfPresent(background, forKey: .background)
         try container.encode(pending, forKey: .pending)
+        if !verifiedDigests.isEmpty { try container.encode(verifiedDigests, forKey: .verifiedDigests) }
     }
 }
