@@ -67,7 +67,9 @@ struct EnvironmentDeploymentTests {
         defer { sandbox.remove() }
         let base = try sandbox.webRoot()
         for tag in ["main", "rc", "v1.2.0"] {
-            let imported = try await sandbox.slipway(["image", "import", "--tag", "local/web:\(tag)", "--cmd", "httpd -f -p 8080 -h /www", base])
+            let imported = try await sandbox.slipway([
+                "image", "import", "--tag", "local/web:\(tag)", "--cmd", "httpd -f -p 8080 -h /www", base,
+            ])
             #expect(imported.succeeded, "\(imported.standardError)")
         }
         let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
@@ -161,6 +163,7 @@ struct EnvironmentDeploymentTests {
         #expect(!Leftovers.hasEnded(prod.pid) && !prodOverlayAfterOne.contains("local/web"), "one approval of two deploys nothing")
         #expect(try await slipway(["approve", prodRun, "--environment", "prod", "--as", "carol", "-C", app]).succeeded)
         #expect(try await prod.end(within: .seconds(120)) == .exited(0), "\(prod.output)")
+        #expect(prod.output.contains("environment prod: http://my-app.localhost"), "the job's url is shown")
         try await deployed("prod", "local/web:v1.2.0")
 
         // A rejection fails the deployment; a tag PROD's policy refuses fails without asking anyone. PROD stays.
@@ -171,7 +174,9 @@ struct EnvironmentDeploymentTests {
         #expect(rejected.output.contains("The deployment to prod was rejected by bob: freeze."), "\(rejected.output)")
         let outside = try await run("refs/tags/x1.2.0", actor: "alice")
         #expect(try await outside.end(within: .seconds(120)) == .exited(1))
-        #expect(outside.output.contains("Tag \"x1.2.0\" is not allowed to deploy to prod due to environment protection rules."), "\(outside.output)")
+        #expect(
+            outside.output.contains("Tag \"x1.2.0\" is not allowed to deploy to prod due to environment protection rules."),
+            "\(outside.output)")
         #expect(try await overlay("prod").contains("newTag: v1.2.0"))
     }
 

@@ -67,6 +67,15 @@ extension WorkflowRunner {
                 }
             }
         }
+        // The URL is shown in the job's log: the job's `url:` (evaluated as the job starts, so it cannot read the
+        // job's own step outputs), else the environment's.
+        var url = rules.url
+        if let urlNode = node.mapping != nil ? node["url"] : nil {
+            do { url = try TemplateValue.string(urlNode, in: context) } catch {
+                await reporter.line(name, "  | the environment url is not shown: \(error)")
+            }
+        }
+        if let url, !url.isEmpty { await reporter.line(name, "  | environment \(rules.name): \(url)") }
         if var secrets = context["secrets"]?.objectValue {
             for (key, value) in environment.secrets.sorted(by: { $0.key < $1.key }) { secrets = secrets.setting(key, .string(value)) }
             context["secrets"] = .object(secrets)

@@ -92,7 +92,7 @@ actor ChangeFeed: Service {
         let syncs = try releases.syncs(limit: 100)
         var next = Snapshot()
         for row in deliveries { if let id = row.id { next.deliveries[id] = row.state } }
-        for run in runs { if let id = run.id { next.runs[id] = run.result } }
+        for run in runs { if let id = run.id { next.runs[id] = "\(run.status)|\(run.result)" } }
         for release in releaseList {
             next.releases[release.id] = "\(release.phase.rawValue)|\(release.stepIndex)|\(release.canaryWeight)|\(release.waitingAtGate)"
         }
@@ -106,7 +106,7 @@ actor ChangeFeed: Service {
             for row in deliveries.reversed() where row.id.map({ before.deliveries[$0] != row.state }) == true {
                 out.append(("delivery", json(DeliveryJSON(row))))
             }
-            for run in runs.reversed() where run.id.map({ before.runs[$0] != run.result }) == true {
+            for run in runs.reversed() where run.id.map({ before.runs[$0] != "\(run.status)|\(run.result)" }) == true {
                 out.append(("run", json(RunJSON(run))))
             }
             for release in releaseList.reversed() where before.releases[release.id] != next.releases[release.id] {
