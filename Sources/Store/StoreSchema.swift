@@ -298,6 +298,18 @@ public enum StoreSchema {
                 t.column("at", .double).notNull()
             }
         }
+        // Secrets of a project's environments, sealed like the project's own.
+        migrator.registerMigration("v13-environment-secrets") { db in
+            try db.create(table: "environmentSecret") { t in
+                t.column("projectId", .integer).notNull().references("project", onDelete: .cascade)
+                t.column("environment", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("sealed", .blob).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.column("updatedBy", .text).notNull()
+                t.primaryKey(["projectId", "environment", "name"])
+            }
+        }
         return migrator
     }
 }

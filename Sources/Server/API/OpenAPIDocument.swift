@@ -205,6 +205,24 @@ enum OpenAPIDocument {
             },
             "type": "object"
            },
+           "EnvironmentSecret": {
+            "properties": {
+             "environment": {
+              "type": "string"
+             },
+             "name": {
+              "type": "string"
+             },
+             "updated_at": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "updated_by": {
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
            "Error": {
             "properties": {
              "message": {
@@ -2019,6 +2037,269 @@ enum OpenAPIDocument {
              }
             },
             "summary": "What the project's slipway.yaml declares, and its problems (role: viewer)"
+           }
+          },
+          "/api/v1/projects/{id}/environments/{environment}/secrets": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "description": "the environment (compared without regard to case)",
+              "in": "path",
+              "name": "environment",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/EnvironmentSecret"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "Secrets"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "The environment's secrets' names (never values) (role: developer)"
+           }
+          },
+          "/api/v1/projects/{id}/environments/{environment}/secrets/{name}": {
+           "delete": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "description": "the environment (compared without regard to case)",
+              "in": "path",
+              "name": "environment",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "name",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Removed"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "Remove a secret (role: admin, write scope)"
+           },
+           "put": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "description": "the environment (compared without regard to case)",
+              "in": "path",
+              "name": "environment",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "name",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "properties": {
+                 "value": {
+                  "type": "string"
+                 }
+                },
+                "type": "object"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/EnvironmentSecret"
+                }
+               }
+              },
+              "description": "Replaced"
+             },
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/EnvironmentSecret"
+                }
+               }
+              },
+              "description": "Created"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "Set a secret (runs get it as secrets.NAME, masked) (role: admin, write scope)"
            }
           },
           "/api/v1/projects/{id}/secrets": {

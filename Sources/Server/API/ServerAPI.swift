@@ -98,6 +98,7 @@ public struct ServerAPI: Sendable {
         }
         addRunRoutes(to: router)
         addDeploymentRoutes(to: router)
+        addEnvironmentSecretRoutes(to: router)
         addUserRoutes(to: router)
         addGitLabTriggerRoutes(to: router)
         addLiveLogRoutes(to: router)

@@ -119,6 +119,14 @@ public final class EventWorker: Service {
                     return (.failed, "the secret \(row.name) cannot be opened with this server's key (\(error)); set it again")
                 }
             }
+            for row in try store.environmentSecrets(projectId: projectId) {
+                do { request.environmentSecrets[row.environment, default: [:]][row.name] = try secrets.open(row.sealed) } catch {
+                    return (
+                        .failed,
+                        "the secret \(row.name) of environment \(row.environment) cannot be opened with this server's key; set it again"
+                    )
+                }
+            }
             var prepared: PreparedRun
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
             prepared.options.idTokens = idTokens
