@@ -183,7 +183,10 @@ import Testing
         row(
             "starting: pods available → the first step", startingCanary, .observed(available), .steppingStarting,
             pending: [.setWeights(canary: 10)],
-            records: ["canary pods available (1/1), running sha256:aa"])
+            records: ["canary pods available (1/1), running sha256:aa"],
+            check: Check("the digests the canary runs are what the release verifies (and a promotion carries)") {
+                $0.verifiedDigests == ["sha256:aa"]
+            })
         ignored("starting: pods not yet available within the deadline", startingCanary, .observed(starting), at: 30)
         row(
             "starting: pods not available by the deadline → abort", startingCanary, .observed(starting), at: 61, .aborting,
