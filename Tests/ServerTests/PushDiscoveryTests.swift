@@ -20,7 +20,7 @@ import Testing
         let answer = try await server.until("\(count) run(s) to finish", within: .seconds(60), "/api/v1/runs?project=\(project)") {
             answer in
             let rows = answer.json as? [[String: Any]] ?? []
-            return rows.count >= count
+            return rows.count >= count && rows.allSatisfy { $0["status"] as? String == "completed" }
         }
         return answer.json as? [[String: Any]] ?? []
     }

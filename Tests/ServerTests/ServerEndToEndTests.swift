@@ -301,7 +301,8 @@ import Testing
         }
         FileManager.default.createFile(atPath: scratch + "/go", contents: Data())
         let runs = try await server.until("both runs to finish", "/api/v1/runs?project=\(project)") { answer in
-            (answer.json as? [[String: Any]] ?? []).count == 2
+            let listed = answer.json as? [[String: Any]] ?? []
+            return listed.count == 2 && listed.allSatisfy { $0["status"] as? String == "completed" }
         }
         let conclusions = (runs.json as? [[String: Any]] ?? []).map {
             "\($0["delivery_id"] as? Int ?? 0) \($0["conclusion"] as? String ?? "")"

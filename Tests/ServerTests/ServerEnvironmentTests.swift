@@ -73,3 +73,60 @@ import Testing
         #expect(try await server.request(.DELETE, base + "/environments/prod/secrets/DEPLOY_KEY").status == 404)
     }
 }
+
+extension ServerEnvironmentTests {
+    /// With one worker, a delivery whose job waits for reviewers gives the worker back: the next delivery runs
+    /// meanwhile, and the waiting one goes on once approved.
+    @Test(.timeLimit(.minutes(3))) func aWaitingDeploymentDoesNotHoldTheOnlyWorker() async throws {
+        let (data, repository, _) = try ServerEndToEndTests.setUp(
+            workflow: """
+                on: push
+                jobs:
+                  prod:
+                    if: github.ref == 'refs/heads/main'
+                    environment: prod
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo deployed
+                  other:
+                    if: github.ref != 'refs/heads/main'
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo built
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        try repository.write("slipway.yaml", "environments:\n  prod: {reviewers: [admin]}\n")
+        try repository.commitAll("environments")
+        try repository.git(["branch", "feature"])
+        let sha = try String(contentsOfFile: repository.path + "/.git/refs/heads/main", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let server = try await ServerProcess.start(data, workers: 1)
+        defer { server.process.kill9() }
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        #expect(
+            try await server.push(repository: repository.path, sha: sha, delivery: "w-1", secret: ServerEndToEndTests.secret).status == 202)
+        let waiting = try await server.until("the deployment to wait", "/api/v1/runs?project=\(project)") { answer in
+            answer.array?.first?["status"] as? String == "waiting"
+        }
+        let waitingRun = waiting.array?.first?["id"] as? Int ?? 0
+        #expect(
+            try await server.push(
+                repository: repository.path, sha: sha, delivery: "w-2", secret: ServerEndToEndTests.secret, ref: "refs/heads/feature"
+            ).status == 202)
+        let both = try await server.until("the second delivery to run while the first waits", "/api/v1/runs?project=\(project)") { answer in
+            answer.array?.contains { $0["ref"] as? String == "refs/heads/feature" && $0["status"] as? String == "completed" } == true
+        }
+        #expect(both.array?.first { $0["id"] as? Int == waitingRun }?["status"] as? String == "waiting", "\(both.body)")
+        let approved = try await server.request(
+            .POST, "/api/v1/runs/\(waitingRun)/pending_deployments", body: #"{"environment":"prod","state":"approved","comment":"go"}"#)
+        #expect(approved.status == 200, "\(approved.body)")
+        let done = try await server.until("the approved run to finish", "/api/v1/runs/\(waitingRun)") { answer in
+            answer.object?["status"] as? String == "completed"
+        }
+        #expect(done.object?["conclusion"] as? String == "success", "\(done.body)")
+    }
+}

@@ -30,6 +30,8 @@ public final class EventWorker: Service {
     let instance: String
     /// The server's OIDC issuer, for jobs with `id-token: write`.
     let idTokens: (any IDTokenIssuing)?
+    /// Deliveries running at once; a job waiting for reviewers gives its slot back.
+    let slots: WorkerSlots
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
@@ -43,6 +45,7 @@ public final class EventWorker: Service {
         self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
         self.concurrency = max(1, concurrency)
+        slots = WorkerSlots(limit: concurrency)
         self.logger = logger
         liveLog = LiveLog(store: store, logger: logger)
     }
@@ -58,24 +61,26 @@ public final class EventWorker: Service {
         try? FileManager.default.removeItem(atPath: workRoot)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<self.concurrency { group.addTask { await self.work() } }
+                while !Task.isCancelled {
+                    guard await self.slots.acquire() else { break }
+                    let claimed: EventRow?
+                    do { claimed = try self.store.claimNextEvent() } catch {
+                        self.logger.error("cannot read the event queue: \(error)")
+                        await self.slots.release()
+                        await self.signal.wait()
+                        continue
+                    }
+                    guard let event = claimed else {
+                        await self.slots.release()
+                        await self.signal.wait()
+                        continue
+                    }
+                    group.addTask {
+                        await self.process(event)
+                        await self.slots.release()
+                    }
+                }
             }
-        }
-    }
-
-    private func work() async {
-        while !Task.isCancelled {
-            let claimed: EventRow?
-            do { claimed = try store.claimNextEvent() } catch {
-                logger.error("cannot read the event queue: \(error)")
-                await signal.wait()
-                continue
-            }
-            guard let event = claimed else {
-                await signal.wait()
-                continue
-            }
-            await process(event)
         }
     }
 
@@ -131,6 +136,7 @@ public final class EventWorker: Service {
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
             prepared.options.idTokens = idTokens
             let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
+            prepared.options.deploymentReviews = SlotReleasingReviews(inner: recorder.deploymentReviews, slots: slots)
             let reporter = LiveLogReporter(log: liveLog, eventId: id)
             let records = await WorkflowRuns.run(prepared, reporter: reporter, gate: gate, recorder: recorder)
             if Task.isCancelled { return (.failed, "the server stopped while the event's runs were in progress") }
