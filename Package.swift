@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
+                "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,17 @@ public struct Promoter: Sendable {
 
     public init(records: ReleaseRecords) { self.records = records }
 
+    /// A promotion checked and ready to wait for its approvals: where from, where to, which release and digests.
+    public struct Plan: Sendable {
+        public var request: PromotionRequest
+        public var source: Application
+        public var target: Application
+        public var release: Release
+        /// The target environment's rules (nil: it declares none).
+        public var rules: DeploymentEnvironment?
+    }
+
+    /// Promotes as `slipway promote` does: `slipway.yaml` and the run store of the request's repository.
     public func promote(_ request: PromotionRequest, say: @escaping @Sendable (String) -> Void) async throws -> PromotionOutcome {
         let file = request.repositoryRoot + "/slipway.yaml"
         let applications: [Application]
@@ -27,6 +38,17 @@ public struct Promoter: Sendable {
         } catch {
             throw PromotionError.configuration(error.description)
         }
+        let plan = try self.plan(request, applications: applications, environments: environments, file: file)
+        let runs = try RunStore(path: RunStore.path(forRepository: request.repositoryRoot))
+        let runId = try begin(plan, runs: runs)
+        return try await carryOut(plan, runId: runId, runs: runs, reviews: RunStoreDeploymentReviews { runs }, say: say)
+    }
+
+    /// Checks a promotion: the applications of both environments, a source release that succeeded and the digests it
+    /// verified. Nothing is written.
+    public func plan(
+        _ request: PromotionRequest, applications: [Application], environments: EnvironmentConfig, file: String
+    ) throws -> Plan {
         let order = environments.environments.map(\.name)
         let sourceEnvironment: String
         if let given = request.source {
@@ -40,21 +62,32 @@ public struct Promoter: Sendable {
         }
         let source = try Self.application(request.application, environment: sourceEnvironment, in: applications, file: file)
         let target = try Self.application(request.application, environment: request.target, in: applications, file: file)
-
         let release = try sourceRelease(request, application: source.name)
         guard release.phase == .succeeded else {
             throw PromotionError.notVerified(
                 id: release.id, application: source.name, phase: release.phase.rawValue, message: release.message)
         }
         guard !release.verifiedDigests.isEmpty else { throw PromotionError.noDigests(id: release.id) }
-        say("promoting release #\(release.id) of \(source.name): \(release.verifiedDigests.joined(separator: ", "))")
+        return Plan(request: request, source: source, target: target, release: release, rules: environments.environment(request.target))
+    }
 
-        let runs = try RunStore(path: RunStore.path(forRepository: request.repositoryRoot))
+    /// Records the promotion as a run (of `projectId`, on a server); answers its id.
+    public func begin(_ plan: Plan, runs: RunStore, projectId: Int64? = nil) throws -> Int64 {
         var run = RunStore.Run(
-            workflowPath: "slipway promote", workflowName: "promote \(request.application) to \(request.target)", event: "promotion",
-            ref: "release/\(release.id)", sha: release.revision, result: "", startedAt: Date(), duration: 0)
-        run.actor = request.actor
-        let runId = try runs.begin(run)
+            workflowPath: "slipway promote", workflowName: "promote \(plan.request.application) to \(plan.request.target)",
+            event: "promotion", ref: "release/\(plan.release.id)", sha: plan.release.revision, result: "", startedAt: Date(), duration: 0,
+            projectId: projectId)
+        run.actor = plan.request.actor
+        return try runs.begin(run)
+    }
+
+    /// Waits for the target environment's reviewers and wait timer, then commits the digests and records the
+    /// promotion; the run records every step and how it ended.
+    public func carryOut(
+        _ plan: Plan, runId: Int64, runs: RunStore, reviews: any DeploymentReviews, say: @escaping @Sendable (String) -> Void
+    ) async throws -> PromotionOutcome {
+        let (request, source, target, release) = (plan.request, plan.source, plan.target, plan.release)
+        say("promoting release #\(release.id) of \(source.name): \(release.verifiedDigests.joined(separator: ", "))")
         let started = Date()
         var log: [String] = []
         func finish(_ result: String, _ reason: String?) {
@@ -65,13 +98,12 @@ public struct Promoter: Sendable {
             try? runs.finish(runId, result: result, duration: Date().timeIntervalSince(started), jobs: [job])
         }
 
-        if let rules = environments.environment(request.target), rules.needsReview || rules.waitTimerMinutes > 0 {
+        if let rules = plan.rules, rules.needsReview || rules.waitTimerMinutes > 0 {
             let line =
                 "promotion run \(runId) waits for environment \(rules.name)"
                 + (rules.needsReview ? ": slipway approve \(runId) --environment \(rules.name)" : " (wait timer)")
             log.append(line)
             say(line)
-            let reviews = RunStoreDeploymentReviews { runs }
             let decision = await reviews.awaitDecision(
                 DeploymentRequest(
                     runRecordID: runId, jobID: "promote", jobName: "promote", environment: rules, actor: request.actor,

@@ -483,6 +483,29 @@ enum OpenAPIDocument {
             },
             "type": "object"
            },
+           "Promotion": {
+            "properties": {
+             "digests": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "run_id": {
+              "type": "integer"
+             },
+             "source_application": {
+              "type": "string"
+             },
+             "source_release": {
+              "type": "integer"
+             },
+             "target_application": {
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
            "Release": {
             "properties": {
              "application": {
@@ -2300,6 +2323,111 @@ enum OpenAPIDocument {
              }
             },
             "summary": "Set a secret (runs get it as secrets.NAME, masked) (role: admin, write scope)"
+           }
+          },
+          "/api/v1/projects/{id}/promotions": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "properties": {
+                 "application": {
+                  "type": "string"
+                 },
+                 "from": {
+                  "type": "string"
+                 },
+                 "release": {
+                  "type": "integer"
+                 },
+                 "to": {
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "application",
+                 "to"
+                ],
+                "type": "object"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "202": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Promotion"
+                }
+               }
+              },
+              "description": "Started: recorded as a run that waits for the target environment's reviewers"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not an approver with write scope"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project"
+             },
+             "409": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Nothing to promote: no such application or environment, or a release that did not succeed"
+             },
+             "422": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The project's slipway.yaml has problems"
+             }
+            },
+            "summary": "Promote the digests a release verified to the next environment, after that environment's approvals (approvers)"
            }
           },
           "/api/v1/projects/{id}/secrets": {

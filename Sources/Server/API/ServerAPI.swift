@@ -99,6 +99,7 @@ public struct ServerAPI: Sendable {
         addRunRoutes(to: router)
         addDeploymentRoutes(to: router)
         addEnvironmentSecretRoutes(to: router)
+        addPromotionRoutes(to: router)
         addUserRoutes(to: router)
         addGitLabTriggerRoutes(to: router)
         addLiveLogRoutes(to: router)
