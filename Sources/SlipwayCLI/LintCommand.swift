@@ -30,7 +30,12 @@ struct LintCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let (workflows, diagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: repositories)
+        let (workflows, workflowDiagnostics) = WorkflowDiscovery.load(files, relativeTo: root, repositories: repositories)
+        var diagnostics = workflowDiagnostics
+        // The environments jobs deploy to are checked with the workflows: a run would refuse the same problems.
+        if FileManager.default.fileExists(atPath: root + "/slipway.yaml") {
+            do { _ = try EnvironmentConfig.load(file: "slipway.yaml") } catch { diagnostics += error.items }
+        }
         for warning in workflows.flatMap(\.warnings) { print("\(warning) (warning)") }
         for diagnostic in diagnostics { print(diagnostic) }
         if !diagnostics.isEmpty { throw ExitCode(2) }

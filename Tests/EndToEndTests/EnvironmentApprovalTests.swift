@@ -194,4 +194,26 @@ import Testing
         #expect(!late.succeeded && late.standardError.contains("is not waiting for a review"), "\(late.standardError)")
         #expect(fixture.read("pre.txt") == nil, "nothing deployed")
     }
+
+    @Test func aBadEnvironmentIsReportedWhereItIsByLintAndByRun() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write(
+            ".github/workflows/cd.yml",
+            "on: push\njobs:\n  d:\n    environment: prod\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n")
+        try repo.write("slipway.yaml", "environments:\n  prod: {reviewers: [alice], approvals: 2, wait-timer: -1}\n")
+        try repo.commitAll("bad")
+        let lint = try await CapturedCommand.run(
+            "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" lint", repo.path, Self.slipway], timeout: .seconds(60))
+        #expect(lint.status == "exited(2)", "\(lint)")
+        #expect(
+            lint.standardOutput.contains("slipway.yaml:2:41: approvals of \"prod\" is 2, more than its 1 reviewers could give"), "\(lint)")
+        #expect(
+            lint.standardOutput.contains("slipway.yaml:2:56: wait-timer must be a number of minutes from 0 to 43200, got -1"), "\(lint)")
+        let run = try await CapturedCommand.run(Self.slipway, ["run", "-C", repo.path], timeout: .seconds(60))
+        #expect(run.status == "exited(2)" && run.standardError.contains("slipway.yaml:2:41: approvals of \"prod\""), "\(run)")
+        #expect(
+            !FileManager.default.fileExists(atPath: repo.path + "/.slipway/slipway.sqlite"), "nothing recorded for a run that did not start"
+        )
+    }
 }
