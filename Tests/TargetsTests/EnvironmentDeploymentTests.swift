@@ -50,6 +50,7 @@ struct EnvironmentDeploymentTests {
             steps:
               - uses: imranismail/setup-kustomize@v2
               - run: |
+                  echo "deploying at $(date +%s.%N)"
                   case "$GITHUB_REF" in refs/heads/main) env=qa ;; refs/heads/release/*) env=pre ;; *) env=prod ;; esac
                   git clone -q "$GITOPS" gitops
                   cd "gitops/overlays/$env"
@@ -154,6 +155,7 @@ struct EnvironmentDeploymentTests {
         try await deployed("pre", "local/web:rc")
 
         // PROD ← v1.2.0 only after two distinct reviewers, never the tag's pusher, and the wait timer.
+        let prodStarted = Date().timeIntervalSince1970
         let prod = try await run("refs/tags/v1.2.0", actor: "alice")
         let prodRun = try await EnvironmentDeploymentTests.waitingRun(prod)
         let own = try await slipway(["approve", prodRun, "--environment", "prod", "--as", "alice", "-C", app])
@@ -164,6 +166,10 @@ struct EnvironmentDeploymentTests {
         #expect(try await slipway(["approve", prodRun, "--environment", "prod", "--as", "carol", "-C", app]).succeeded)
         #expect(try await prod.end(within: .seconds(120)) == .exited(0), "\(prod.output)")
         #expect(prod.output.contains("environment prod: http://my-app.localhost"), "the job's url is shown")
+        let deployingAt = prod.output.split(separator: "\n").compactMap { line in
+            line.range(of: "deploying at ").flatMap { Double(line[$0.upperBound...].trimmingCharacters(in: .whitespaces)) }
+        }.first
+        #expect((deployingAt ?? 0) - prodStarted >= 6, "PROD's wait timer of 0.1 minutes holds the job 6 s after it was triggered")
         try await deployed("prod", "local/web:v1.2.0")
 
         // A rejection fails the deployment; a tag PROD's policy refuses fails without asking anyone. PROD stays.
