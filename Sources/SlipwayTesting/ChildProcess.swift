@@ -67,5 +67,7 @@ public final class ChildProcess: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) { self.description = description }
     }
 }

@@ -47,11 +47,6 @@ import Testing
                   printf '%s' "${{ secrets.TOKEN }}" | base64
         """
 
-    struct Ended: Error, CustomStringConvertible {
-        var output: String
-        var description: String { "the run ended without waiting: \(output)" }
-    }
-
     struct Fixture {
         let repo: TemporaryRepository
         let out: String
@@ -84,21 +79,6 @@ import Testing
         }
 
         func read(_ name: String) -> String? { try? String(contentsOfFile: out + "/" + name, encoding: .utf8) }
-
-        /// Waits (bounded) until the run's output shows the job waiting; answers the run's id from that line.
-        func waitingRun(_ process: ChildProcess) async throws -> String {
-            try await Deadline.within(.seconds(60), "the job to wait for its reviewers") {
-                while true {
-                    if let line = process.output.split(separator: "\n").first(where: { $0.contains("⏳ waiting for environment") }),
-                        let range = line.range(of: #"slipway approve \d+"#, options: .regularExpression)
-                    {
-                        return String(line[range].split(separator: " ")[2])
-                    }
-                    guard !Leftovers.hasEnded(process.pid) else { throw Ended(output: process.output) }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
-        }
     }
 
     @Test(.timeLimit(.minutes(5))) func seedZeroPromotionRulesAcrossThreeEnvironments() async throws {
@@ -112,7 +92,7 @@ import Testing
 
         // PRE: waits, visible as `waiting`; one approval from a reviewer lets it go on.
         let pre = try await fixture.start("refs/heads/release/1.2", actor: "dana")
-        let preRun = try await fixture.waitingRun(pre)
+        let preRun = try await pre.waitingRun()
         let listed = try await fixture.slipway(["runs"])
         #expect(
             listed.standardOutput.split(separator: "\n").contains { $0.hasPrefix(preRun + " ") && $0.contains("waiting") },
@@ -124,7 +104,7 @@ import Testing
 
         // PROD: the triggering user's approval is refused; two distinct reviewers are needed; the wait timer holds the job.
         let prod = try await fixture.start("refs/tags/v1.2.0", actor: "alice")
-        let prodRun = try await fixture.waitingRun(prod)
+        let prodRun = try await prod.waitingRun()
         let selfReview = try await fixture.slipway(["approve", prodRun, "--environment", "prod", "--as", "alice"])
         #expect(!selfReview.succeeded && selfReview.standardError.contains("prevents self-review"), "\(selfReview.standardError)")
         let stranger = try await fixture.slipway(["approve", prodRun, "--environment", "prod", "--as", "mallory"])
@@ -147,7 +127,7 @@ import Testing
 
         // A rejection fails the job, with who and why.
         let rejected = try await fixture.start("refs/tags/v1.2.1", actor: "alice")
-        let rejectedRun = try await fixture.waitingRun(rejected)
+        let rejectedRun = try await rejected.waitingRun()
         let no = try await fixture.slipway(["reject", rejectedRun, "--environment", "prod", "--as", "bob", "--comment", "not on a Friday"])
         #expect(no.standardOutput.contains("deployment to prod rejected"), "\(no.standardOutput)")
         #expect(try await rejected.end(within: .seconds(120)) == .exited(1))
@@ -180,7 +160,7 @@ import Testing
         let fixture = try Fixture()
         defer { fixture.repo.remove() }
         let pre = try await fixture.start("refs/heads/release/1.2", actor: "dana")
-        let run = try await fixture.waitingRun(pre)
+        let run = try await pre.waitingRun()
         pre.kill9()
         _ = try await pre.end(within: .seconds(30))
         let listed = try await fixture.slipway(["runs"])

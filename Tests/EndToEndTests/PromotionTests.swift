@@ -83,21 +83,6 @@ import Testing
             try await CapturedCommand.run(PromotionTests.slipway, arguments + ["-C", app.path], timeout: .seconds(60))
         }
 
-        /// The promotion's run, from its "waits" line.
-        func waitingRun(_ process: ChildProcess) async throws -> String {
-            try await Deadline.within(.seconds(60), "the promotion to wait for its reviewers") {
-                while true {
-                    if let range = process.output.range(of: #"slipway approve \d+"#, options: .regularExpression) {
-                        return String(process.output[range].split(separator: " ")[2])
-                    }
-                    guard !Leftovers.hasEnded(process.pid) else {
-                        throw EnvironmentApprovalTests.Ended(output: process.output)
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
-        }
-
         func gitops(_ arguments: [String]) async throws -> String {
             try await Git(directory: gitops).run(arguments)
         }
@@ -120,7 +105,7 @@ import Testing
 
         // QA's verified release goes to PRE after one approval.
         let toPre = try await fixture.start(["--to", "pre", "--release", "\(qa)", "--as", "dana"])
-        let preRun = try await fixture.waitingRun(toPre)
+        let preRun = try await toPre.waitingRun()
         #expect(try await fixture.gitops(["log", "--oneline", "main"]).split(separator: "\n").count == 1, "nothing before the approval")
         let approved = try await fixture.slipway(["approve", preRun, "--environment", "pre", "--as", "bob"])
         #expect(approved.succeeded, "\(approved.standardError)")
@@ -138,7 +123,7 @@ import Testing
         // promoter.
         let pre = try fixture.release("my-app-pre", "pre", revision: preRevision, succeeded: true)
         let toProd = try await fixture.start(["--to", "prod", "--as", "alice"])
-        let prodRun = try await fixture.waitingRun(toProd)
+        let prodRun = try await toProd.waitingRun()
         let own = try await fixture.slipway(["approve", prodRun, "--environment", "prod", "--as", "alice"])
         #expect(!own.succeeded && own.standardError.contains("prevents self-review"))
         _ = try await fixture.slipway(["approve", prodRun, "--environment", "prod", "--as", "bob"])
@@ -169,7 +154,7 @@ import Testing
         defer { fixture.remove() }
         let qa = try fixture.release("my-app-qa", "qa", revision: String(repeating: "1", count: 40), succeeded: true)
         let toPre = try await fixture.start(["--to", "pre", "--release", "\(qa)", "--as", "dana"])
-        let run = try await fixture.waitingRun(toPre)
+        let run = try await toPre.waitingRun()
         _ = try await fixture.slipway(["reject", run, "--environment", "pre", "--as", "alice", "--comment", "QA is not done"])
         #expect(try await toPre.end(within: .seconds(60)) == .exited(1))
         #expect(toPre.output.contains("The promotion to pre was rejected by alice: QA is not done."), "\(toPre.output)")

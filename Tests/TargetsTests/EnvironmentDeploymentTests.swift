@@ -73,11 +73,7 @@ struct EnvironmentDeploymentTests {
             ])
             #expect(imported.succeeded, "\(imported.standardError)")
         }
-        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
-        let up = try await sandbox.slipway([
-            "local", "up", "--subnet", await TestNetwork.subnet(), "--bridge", "sen\(suffix)", "--port", "0", "--admin-port", "0",
-            "--api-port", "0",
-        ])
+        let up = try await sandbox.localUp(bridgePrefix: "sen")
         #expect(up.succeeded, "\(up.standardError)")
         do {
             try await exercise(sandbox)
@@ -146,7 +142,7 @@ struct EnvironmentDeploymentTests {
 
         // PRE ← release/1.2 after one approval; nothing is written to its overlay before.
         let pre = try await run("refs/heads/release/1.2", actor: "dana")
-        let preRun = try await EnvironmentDeploymentTests.waitingRun(pre)
+        let preRun = try await pre.waitingRun()
         let preOverlayWhileWaiting = try await overlay("pre")
         #expect(!preOverlayWhileWaiting.contains("local/web"), "PRE's overlay is untouched while the job waits")
         let approved = try await slipway(["approve", preRun, "--environment", "pre", "--as", "alice", "-C", app])
@@ -157,7 +153,7 @@ struct EnvironmentDeploymentTests {
         // PROD ← v1.2.0 only after two distinct reviewers, never the tag's pusher, and the wait timer.
         let prodStarted = Date().timeIntervalSince1970
         let prod = try await run("refs/tags/v1.2.0", actor: "alice")
-        let prodRun = try await EnvironmentDeploymentTests.waitingRun(prod)
+        let prodRun = try await prod.waitingRun()
         let own = try await slipway(["approve", prodRun, "--environment", "prod", "--as", "alice", "-C", app])
         #expect(!own.succeeded && own.standardError.contains("prevents self-review"), "\(own.standardError)")
         #expect(try await slipway(["approve", prodRun, "--environment", "prod", "--as", "bob", "-C", app]).succeeded)
@@ -174,7 +170,7 @@ struct EnvironmentDeploymentTests {
 
         // A rejection fails the deployment; a tag PROD's policy refuses fails without asking anyone. PROD stays.
         let rejected = try await run("refs/tags/v1.2.1", actor: "alice")
-        let rejectedRun = try await EnvironmentDeploymentTests.waitingRun(rejected)
+        let rejectedRun = try await rejected.waitingRun()
         _ = try await slipway(["reject", rejectedRun, "--environment", "prod", "--as", "bob", "-C", app, "--comment", "freeze"])
         #expect(try await rejected.end(within: .seconds(120)) == .exited(1))
         #expect(rejected.output.contains("The deployment to prod was rejected by bob: freeze."), "\(rejected.output)")
@@ -186,48 +182,12 @@ struct EnvironmentDeploymentTests {
         #expect(try await overlay("prod").contains("newTag: v1.2.0"))
     }
 
-    /// The deployment waiting for reviewers, from the run's "waiting" line.
-    static func waitingRun(_ process: ChildProcess) async throws -> String {
-        try await Deadline.within(.seconds(90), "the deploy job to wait for its reviewers") {
-            while true {
-                if let range = process.output.range(of: #"slipway approve \d+"#, options: .regularExpression) {
-                    return String(process.output[range].split(separator: " ")[2])
-                }
-                guard !Leftovers.hasEnded(process.pid) else { throw Failure(description: "the run ended: \(process.output)") }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// A bare GitOps repository: a base with a Deployment and a Service, an overlay per environment.
     static func gitopsRepository(root: String) async throws {
         let source = "\(root)/gitops-src"
         try FileManager.default.createDirectory(atPath: "\(source)/base", withIntermediateDirectories: true)
         try "resources:\n- app.yaml\n".write(toFile: "\(source)/base/kustomization.yaml", atomically: true, encoding: .utf8)
-        try """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec:
-          selector: {app: web}
-          ports: [{port: 80, targetPort: 8080}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: web}]
-
-        """.write(toFile: "\(source)/base/app.yaml", atomically: true, encoding: .utf8)
+        try CLISandbox.webManifests(image: "web").write(toFile: "\(source)/base/app.yaml", atomically: true, encoding: .utf8)
         for environment in ["qa", "pre", "prod"] {
             try FileManager.default.createDirectory(atPath: "\(source)/overlays/\(environment)", withIntermediateDirectories: true)
             try "resources:\n- ../../base\nnamespace: my-app-\(environment)\n".write(

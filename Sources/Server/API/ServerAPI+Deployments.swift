@@ -27,10 +27,10 @@ extension ServerAPI {
                 guard body.state == "approved" || body.state == "rejected" else {
                     throw APIFailure(.unprocessableContent, "state must be approved or rejected")
                 }
-                let roles = Set(Role.allCases.filter { $0 <= principal.role }.map(\.rawValue))
                 do {
                     let reviewed = try api.store.runs.review(
-                        run: id, environment: body.environment, user: principal.userName, roles: roles, approve: body.state == "approved",
+                        run: id, environment: body.environment, user: principal.userName, roles: principal.role.includedNames,
+                        approve: body.state == "approved",
                         comment: body.comment)
                     return APIReply.json(reviewed.map(DeploymentJSON.init))
                 } catch let refusal as DeploymentReviewError {
@@ -86,11 +86,8 @@ struct PendingDeploymentJSON: Encodable {
         approvals = reviews.filter { $0.state == DeploymentReview.approved }.map(\.user)
         preventSelfReview = deployment.preventSelfReview
         waitTimerEndsAt = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: deployment.waitUntil))
-        let roles = Set(Role.allCases.filter { $0 <= viewer.role }.map(\.rawValue))
-        let listed =
-            reviewers.contains(viewer.userName) || reviewers.contains { $0.hasPrefix("role:") && roles.contains(String($0.dropFirst(5))) }
         currentUserCanApprove =
-            viewer.role >= .approver && listed && !(deployment.preventSelfReview && viewer.userName == deployment.actor)
-            && !reviews.contains { $0.user == viewer.userName }
+            viewer.role >= .approver && deployment.admits(viewer.userName, roles: viewer.role.includedNames)
+            && !(deployment.preventSelfReview && viewer.userName == deployment.actor) && !reviews.contains { $0.user == viewer.userName }
     }
 }

@@ -6,4 +6,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+
+    /// The names of this role and those it includes, as `role:NAME` reviewers are matched against.
+    public var includedNames: Set<String> { Set(Self.allCases.filter { $0 <= self }.map(\.rawValue)) }
 }

@@ -45,6 +45,12 @@ public struct Deployment: Codable, Sendable, Hashable, FetchableRecord, MutableP
         (try? JSONDecoder().decode([String].self, from: Data(reviewers.utf8))) ?? []
     }
 
+    /// Whether `user` may review: named among the reviewers, or holding a role a `role:NAME` entry names.
+    public func admits(_ user: String, roles: Set<String> = []) -> Bool {
+        let reviewers = reviewerList
+        return reviewers.contains(user) || reviewers.contains { $0.hasPrefix("role:") && roles.contains(String($0.dropFirst(5))) }
+    }
+
     static func encode(_ reviewers: [String]) -> String {
         (try? JSONEncoder().encode(reviewers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }

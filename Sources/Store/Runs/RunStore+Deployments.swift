@@ -68,11 +68,8 @@ extension RunStore {
                 throw DeploymentReviewError.notWaiting(
                     run: runId, environment: environment, waiting: Array(Set(waiting.map(\.environment))).sorted())
             }
-            let reviewers = first.reviewerList
-            let admitted =
-                reviewers.contains(user) || reviewers.contains { $0.hasPrefix("role:") && roles.contains(String($0.dropFirst(5))) }
-            guard admitted else {
-                throw DeploymentReviewError.notReviewer(user: user, environment: first.environment, reviewers: reviewers)
+            guard first.admits(user, roles: roles) else {
+                throw DeploymentReviewError.notReviewer(user: user, environment: first.environment, reviewers: first.reviewerList)
             }
             if first.preventSelfReview, user == first.actor {
                 throw DeploymentReviewError.selfReview(user: user, run: runId, environment: first.environment)

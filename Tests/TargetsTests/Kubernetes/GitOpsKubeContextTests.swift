@@ -23,11 +23,7 @@ struct GitOpsKubeContextTests {
         func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result { try await sandbox.slipway(arguments) }
         let base = try sandbox.webRoot()
         #expect(try await slipway(["image", "import", "--tag", "local/web:1", "--cmd", "httpd -f -p 8080 -h /www", base]).succeeded)
-        let suffix = String(UUID().uuidString.filter(\.isHexDigit).prefix(6)).lowercased()
-        let up = try await slipway([
-            "local", "up", "--subnet", await TestNetwork.subnet(), "--bridge", "skc\(suffix)", "--port", "0", "--admin-port", "0",
-            "--api-port", "0",
-        ])
+        let up = try await sandbox.localUp(bridgePrefix: "skc")
         #expect(up.succeeded, "\(up.standardError)")
         do {
             try await exercise(root: root, slipway: slipway)
@@ -61,31 +57,9 @@ struct GitOpsKubeContextTests {
         let repository = "\(root)/gitops"
         try FileManager.default.createDirectory(atPath: "\(repository)/app", withIntermediateDirectories: true)
         try "resources:\n- app.yaml\n".write(toFile: "\(repository)/app/kustomization.yaml", atomically: true, encoding: .utf8)
-        try """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: settings}
-        data: {mode: fast}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web}
-        spec:
-          selector: {app: web}
-          ports: [{port: 80, targetPort: 8080}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: local/web:1}]
-
-        """.write(toFile: "\(repository)/app/app.yaml", atomically: true, encoding: .utf8)
+        let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n---\n"
+        try (settings + CLISandbox.webManifests(image: "local/web:1")).write(
+            toFile: "\(repository)/app/app.yaml", atomically: true, encoding: .utf8)
         let git = Git(directory: repository)
         _ = try await git.run(["init", "-q", "-b", "main"])
         _ = try await git.run(["add", "."])
