@@ -49,6 +49,8 @@ public struct WorkflowRunner: Sendable {
             let start = RunStart(
                 workflowPath: workflow.path, workflowName: workflow.displayName, event: options.event.name, ref: options.event.ref,
                 sha: options.event.sha, actor: options.resolvedActor(), startedAt: Date(), runID: options.runID)
+            // A store that cannot record the start still gets the finished run (`EventDispatch` inserts it then); only
+            // jobs that must wait for reviewers fail without an id, saying so.
             runner.recordID = try? await recorder.started(start)
         }
         var record = await runner.execute()
