@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import NIOHTTP1
 import SlipwayTesting
@@ -121,9 +122,16 @@ extension ServerEnvironmentTests {
             answer.array?.contains { $0["ref"] as? String == "refs/heads/feature" && $0["status"] as? String == "completed" } == true
         }
         #expect(both.array?.first { $0["id"] as? Int == waitingRun }?["status"] as? String == "waiting", "\(both.body)")
-        let approved = try await server.request(
-            .POST, "/api/v1/runs/\(waitingRun)/pending_deployments", body: #"{"environment":"prod","state":"approved","comment":"go"}"#)
-        #expect(approved.status == 200, "\(approved.body)")
+        // Reviewed with the CLI against the server, as the token's user (`--as` names a local reviewer only).
+        let cli = ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": server.adminToken]
+        let named = try await CapturedCommand.run(
+            ServerProcess.slipway, ["approve", "\(waitingRun)", "--environment", "prod", "--as", "bob"], environment: cli,
+            timeout: .seconds(30))
+        #expect(!named.succeeded && named.standardError.contains("--as names a local reviewer"), "\(named.standardError)")
+        let approved = try await CapturedCommand.run(
+            ServerProcess.slipway, ["approve", "\(waitingRun)", "--environment", "prod", "--comment", "go"], environment: cli,
+            timeout: .seconds(30))
+        #expect(approved.succeeded && approved.standardOutput.contains("prod: deployment to prod approved"), "\(approved)")
         let done = try await server.until("the approved run to finish", "/api/v1/runs/\(waitingRun)") { answer in
             answer.object?["status"] as? String == "completed"
         }
