@@ -320,7 +320,7 @@ let package = Package(
             name: "TargetsTests",
             dependencies: [
                 "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "OCI", "OCIClient", "Images", "Core", "Manifests",
-                "SlipwayTesting",
+                "SlipwayTesting", "CLinuxSupport",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ],

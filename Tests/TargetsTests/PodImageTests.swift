@@ -1,3 +1,4 @@
+import CLinuxSupport
 import Core
 import Foundation
 import Images
