@@ -133,12 +133,12 @@ public struct RegistryAccess: Sendable {
         ]
         let body = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()
         let signature = Data(HMAC<SHA256>.authenticationCode(for: body, using: signingKey))
-        return Self.base64URL(body) + "." + Self.base64URL(signature)
+        return Base64URL.encode(body) + "." + Base64URL.encode(signature)
     }
 
     func verify(token: String, now: Date) -> Identity? {
         let parts = token.split(separator: ".")
-        guard parts.count == 2, let body = Self.fromBase64URL(String(parts[0])), let signature = Self.fromBase64URL(String(parts[1])),
+        guard parts.count == 2, let body = Base64URL.decode(String(parts[0])), let signature = Base64URL.decode(String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: body, using: signingKey),
             let payload = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
             let expiry = payload["exp"] as? Int, Double(expiry) > now.timeIntervalSince1970,
@@ -167,16 +167,5 @@ public struct RegistryAccess: Sendable {
             }
         }
         return granted
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func fromBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import NIOHTTP1
 import SlipwayTesting
@@ -45,9 +46,7 @@ import Testing
         let token = try #require(answer["value"] as? String)
         let parts = token.split(separator: ".").map(String.init)
         try #require(parts.count == 3)
-        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while payload.count % 4 != 0 { payload += "=" }
-        let claims = try #require((try? JSONSerialization.jsonObject(with: Data(base64Encoded: payload) ?? Data())) as? [String: Any])
+        let claims = try #require((try? JSONSerialization.jsonObject(with: Base64URL.decode(parts[1]) ?? Data())) as? [String: Any])
         #expect(claims["iss"] as? String == server.url && claims["aud"] as? String == "aws")
         #expect((claims["sub"] as? String)?.hasSuffix(":ref:refs/heads/main") == true, "\(claims)")
         let keys = try await server.request(.GET, "/.well-known/jwks", token: "")

@@ -1,7 +1,8 @@
 /// A file-path glob as `@actions/glob` (minimatch) reads one: `*` and `?` within a segment, `[abc]`/`[!a-z]` classes,
-/// `**` for any number of segments; dot-files match like any other (`dot: true`, as `@actions/glob` sets). Used
-/// where actions select files (artifacts, caches); branch and path filters of triggers use `FilterPattern`, whose `?`
-/// and `+` mean something else.
+/// `\` escaping the next character, `**` for any number of segments; dot-files match like any other (`dot: true`, as
+/// `@actions/glob` sets). Used where actions select files (artifacts, caches) and for deployment branch and tag
+/// policies (GitHub's `File.fnmatch` with `FNM_PATHNAME` reads them the same way); branch and path filters of triggers
+/// use `FilterPattern`, whose `?` and `+` mean something else.
 public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     public let description: String
     private let segments: [String]
@@ -65,6 +66,9 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
             }
         case "?":
             return !name.isEmpty && wildcard(pattern.dropFirst(), name.dropFirst())
+        case "\\" where pattern.count > 1:
+            let escaped = pattern[pattern.index(after: pattern.startIndex)]
+            return name.first == escaped && wildcard(pattern.dropFirst(2), name.dropFirst())
         case "[":
             guard let close = pattern.dropFirst(2).firstIndex(of: "]"), let character = name.first else {
                 return name.first == "[" && wildcard(pattern.dropFirst(), name.dropFirst())

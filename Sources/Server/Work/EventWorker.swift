@@ -13,7 +13,6 @@ public final class EventWorker: Service {
     let store: ServerStore
     let mirrors: ProjectMirrors
     let workRoot: String
-    let concurrency: Int
     let logger: Logger
     let signal = WorkSignal()
     /// Shared by every event, so concurrency groups work across events as on GitHub.
@@ -44,7 +43,6 @@ public final class EventWorker: Service {
         self.mirrors = mirrors
         self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
-        self.concurrency = max(1, concurrency)
         slots = WorkerSlots(limit: concurrency)
         self.logger = logger
         liveLog = LiveLog(store: store, logger: logger)

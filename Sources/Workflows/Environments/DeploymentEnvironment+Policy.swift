@@ -1,3 +1,5 @@
+import Core
+
 /// GitHub's deployment branch and tag policy: an environment that names branches or tags accepts only refs matching
 /// them (a branch rule says nothing about tags, and the other way round); one that names neither accepts every ref.
 extension DeploymentEnvironment {
@@ -10,7 +12,7 @@ extension DeploymentEnvironment {
         guard restrictsRefs else { return nil }
         if event.isTag {
             let tag = event.refName
-            if RefPattern.matchesAny(tags ?? [], tag) { return nil }
+            if (tags ?? []).contains { PathGlob($0).matches(tag) } { return nil }
             return "Tag \"\(tag)\" is not allowed to deploy to \(name) due to environment protection rules."
         }
         let branch =
@@ -19,7 +21,7 @@ extension DeploymentEnvironment {
             } else {
                 event.refName
             }
-        if RefPattern.matchesAny(branches ?? [], branch) { return nil }
+        if (branches ?? []).contains { PathGlob($0).matches(branch) } { return nil }
         return "Branch \"\(branch)\" is not allowed to deploy to \(name) due to environment protection rules."
     }
 }
