@@ -45,7 +45,7 @@ let package = Package(
                 "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Server", "Store", "Manifests",
                 "GitOps", "OCI",
                 "OCIClient", "OCIRegistry", "Images",
-                "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "Releases",
+                "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "Releases", "GitLabCI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -126,6 +126,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "GitLabCI",
+            dependencies: ["Core", "Expressions", "Runner"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "BuiltinActions",
             dependencies: [
                 "Core", "Workflows", "Runner", "OCI", "OCIClient", "Images",
@@ -137,6 +142,7 @@ let package = Package(
             name: "Delivery",
             dependencies: [
                 "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets", "Identity",
+                "GitLabCI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -274,6 +280,11 @@ let package = Package(
         .testTarget(
             name: "ExpressionsTests",
             dependencies: ["Expressions", "SlipwayTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "GitLabCITests",
+            dependencies: ["GitLabCI", "Expressions", "Core", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

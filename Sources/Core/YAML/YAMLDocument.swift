@@ -129,14 +129,14 @@ public enum YAMLDocument {
                 }
                 pairs.append((k, try convert(value, file: file, options: options, depth: depth + 1, budget: &budget)))
             }
-            return YAMLNode(.mapping(pairs), at: loc)
+            return YAMLNode(.mapping(pairs), at: loc, explicitTag: explicitTag(mapping.tag))
         case .sequence(let sequence):
             if !options.allowAnchors, sequence.anchor != nil {
                 throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)
             }
             var items: [YAMLNode] = []
             for item in sequence { items.append(try convert(item, file: file, options: options, depth: depth + 1, budget: &budget)) }
-            return YAMLNode(.sequence(items), at: loc)
+            return YAMLNode(.sequence(items), at: loc, explicitTag: explicitTag(sequence.tag))
         case .alias(let alias):
             if !options.allowAnchors {
                 throw Diagnostic("Anchors are not currently supported. Remove the anchor", at: loc)

@@ -13,6 +13,13 @@ public struct ProcessOutcome: Sendable, Equatable {
     public var cancelled: Bool
 
     public var succeeded: Bool { exitCode == 0 && !timedOut && !cancelled }
+
+    public init(exitCode: Int32?, signal: Int32?, timedOut: Bool, cancelled: Bool) {
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.cancelled = cancelled
+    }
 }
 
 /// Runs a command in its own session and process group, streaming its combined output line by line.

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Core
+import Foundation
+import GitLabCI
+
+/// What every `slipway gitlab` command reads: the repository, the CI file, projects for `include: project`.
+struct GitLabFileOptions: ParsableArguments {
+    @Option(name: [.customShort("C"), .customLong("directory")], help: "The repository (default: the current directory).")
+    var directory: String?
+
+    @Option(name: .customLong("file"), help: "The CI file, relative to the repository (default: .gitlab-ci.yml).")
+    var file: String = ".gitlab-ci.yml"
+
+    @Option(name: .customLong("repo-map"), help: "A local checkout for include: project: group/project=PATH (repeatable).")
+    var repoMaps: [String] = []
+
+    var root: String {
+        let path = directory ?? FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    func loader() throws -> GitLabConfigLoader {
+        var map: [String: String] = [:]
+        for entry in repoMaps {
+            guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
+                throw ValidationError("--repo-map takes group/project=PATH, not '\(entry)'")
+            }
+            map[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
+        }
+        return GitLabConfigLoader(repositoryRoot: root, configPath: file, projectMap: map)
+    }
+
+    /// The configuration, or its problems printed and exit status 2.
+    func load() async throws -> GitLabConfig {
+        let loader = try loader()
+        do {
+            let config = try await loader.load()
+            for warning in config.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            return config
+        } catch {
+            FileHandle.standardError.write(Data("This GitLab CI configuration is invalid:\n\(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

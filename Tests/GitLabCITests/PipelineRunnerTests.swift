@@ -1,0 +1,198 @@
+import Foundation
+import GitLabCI
+import SlipwayTesting
+import Testing
+
+/// Pipelines run for real in a scratch repository, each job in its own worktree of the commit: DAG order without
+/// stage barriers, artifacts and dotenv between jobs, retries, timeouts with after_script, variable precedence,
+/// masking, caches and manual jobs.
+@Suite struct PipelineRunnerTests {
+    struct Run {
+        let repository: TemporaryRepository
+        let config: GitLabConfig
+        let context: PipelineContext
+
+        init(_ text: String, variables: [String: String] = [:]) async throws {
+            repository = try TemporaryRepository.make()
+            try repository.write(".gitlab-ci.yml", text)
+            try repository.commitAll("pipeline")
+            config = try await GitLabConfigLoader(repositoryRoot: repository.path).load()
+            let list = variables.sorted { $0.key < $1.key }.map { GitLabVariable(name: $0.key, value: $0.value) }
+            context = await PipelineContext.fromRepository(root: repository.path, source: "push", ref: nil, before: nil, variables: list)
+        }
+
+        func run(_ adjust: (inout PipelineContext, inout PipelineRunOptions) -> Void = { _, _ in }) async throws -> PipelineResult {
+            var context = self.context
+            var options = PipelineRunOptions(repositoryRoot: repository.path)
+            adjust(&context, &options)
+            let plan = try PipelinePlanner(config: config, context: context).plan()
+            return await PipelineRunner(config: config, plan: plan, context: context, options: options).run()
+        }
+    }
+
+    static func job(_ result: PipelineResult, _ name: String) -> PipelineJobResult? { result.jobs.first { $0.name == name } }
+
+    @Test func needsStartJobsWithoutWaitingForTheirStage() async throws {
+        // `slow` (stage test) waits for a file that only `fast` (stage deploy, needs build) writes: the pipeline can
+        // finish only if `fast` runs while `slow`'s stage is still running.
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-dag-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let run = try await Run(
+            """
+            build:
+              stage: build
+              script: [echo built > out.txt]
+              artifacts:
+                paths: [out.txt]
+                reports:
+                  dotenv: build.env
+              after_script: [echo "IMAGE=registry/app:$CI_COMMIT_SHORT_SHA" > build.env]
+            slow:
+              stage: test
+              timeout: 60s
+              script:
+                - for i in $(seq 1 400); do test -f "$MARKER" && exit 0; sleep 0.05; done; exit 1
+            fast:
+              stage: deploy
+              needs: [build]
+              script:
+                - test "$(cat out.txt)" = built
+                - echo "image $IMAGE"
+                - touch "$MARKER"
+            """, variables: ["MARKER": marker])
+        defer { run.repository.remove() }
+        let result = try await run.run()
+        #expect(result.status == .success, "\(result.jobs.map { ($0.name, $0.status, $0.log) })")
+        #expect(Self.job(result, "fast")?.log.contains { $0.hasPrefix("image registry/app:") && $0.count > 20 } == true)
+    }
+
+    @Test func retriesTimeoutsAndAfterScript() async throws {
+        let counter = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-retry-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let run = try await Run(
+            """
+            flaky:
+              retry:
+                max: 2
+                when: script_failure
+              script:
+                - echo x >> "$COUNTER"
+                - test "$(wc -l < "$COUNTER")" -ge 2
+            slow:
+              timeout: 1s
+              retry:
+                max: 1
+                when: script_failure
+              script: [sleep 30]
+              after_script: [echo "after saw $CI_JOB_STATUS"]
+            exit-code:
+              allow_failure:
+                exit_codes: [3]
+              script: [exit 3]
+            """, variables: ["COUNTER": counter])
+        defer { run.repository.remove() }
+        let result = try await run.run()
+        #expect(Self.job(result, "flaky")?.status == .success)
+        #expect(Self.job(result, "flaky")?.attempts == 2)
+        let slow = try #require(Self.job(result, "slow"))
+        #expect(slow.status == .failed)
+        #expect(slow.failureReason == "job_execution_timeout")
+        #expect(slow.attempts == 1)
+        #expect(slow.log.contains("after saw failed"))
+        #expect(Self.job(result, "exit-code")?.status == .failed)
+        // GitLab marks a job that failed with one of its allowed exit codes as allowed to fail.
+        #expect(Self.job(result, "exit-code")?.allowFailure == true)
+        #expect(result.status == .failed)
+    }
+
+    @Test func variablePrecedenceAndMasking() async throws {
+        let run = try await Run(
+            """
+            variables:
+              GLOBAL: global
+              A: global
+              B: global
+              C: global
+              REF: "$CI_COMMIT_REF_NAME-$GLOBAL"
+              LITERAL:
+                value: "$GLOBAL"
+                expand: false
+            job:
+              variables: {A: job, B: job, C: job}
+              rules:
+                - if: $CI_COMMIT_BRANCH
+                  variables: {B: rule, C: rule}
+              script:
+                - echo "A=$A B=$B C=$C REF=$REF LITERAL=$LITERAL CI_PIPELINE_SOURCE=$CI_PIPELINE_SOURCE"
+                - echo "token $DEPLOY_TOKEN"
+                - cat "$KUBE_FILE"
+            """, variables: ["C": "pipeline"])
+        defer { run.repository.remove() }
+        let result = try await run.run { context, options in
+            context.projectVariables = [
+                GitLabVariable(name: "DEPLOY_TOKEN", value: "s3cr3t-value"),
+                GitLabVariable(name: "KUBE_FILE", value: "file-content", isFile: true),
+            ]
+            options.maskedValues = ["s3cr3t-value"]
+        }
+        let log = try #require(Self.job(result, "job")?.log)
+        #expect(log.contains("A=job B=rule C=pipeline REF=main-global LITERAL=$GLOBAL CI_PIPELINE_SOURCE=push"), "\(log)")
+        #expect(log.contains("token ***"))
+        #expect(!log.contains { $0.contains("s3cr3t-value") })
+        #expect(log.contains("file-content"))
+    }
+
+    @Test func manualJobsWaitUntilPlayed() async throws {
+        let run = try await Run(
+            """
+            stages: [deploy, verify, promote, cleanup]
+            deploy:
+              stage: deploy
+              script: [echo deploy]
+            verify:
+              stage: verify
+              script: [echo verify]
+            promote:
+              stage: promote
+              script: [echo promote]
+              rules:
+                - when: manual
+            optional-report:
+              stage: promote
+              script: [echo report]
+              when: manual
+            cleanup:
+              stage: cleanup
+              script: [echo cleanup]
+            """)
+        defer { run.repository.remove() }
+        let waiting = try await run.run()
+        #expect(waiting.status == .manual)
+        #expect(Self.job(waiting, "promote")?.status == .manual)
+        #expect(Self.job(waiting, "optional-report")?.status == .manual)
+        #expect(Self.job(waiting, "optional-report")?.allowFailure == true)
+        #expect(Self.job(waiting, "cleanup")?.status == .created)
+        let played = try await run.run { _, options in options.play = ["promote"] }
+        #expect(played.status == .success)
+        #expect(Self.job(played, "promote")?.status == .success)
+        #expect(Self.job(played, "cleanup")?.status == .success)
+        #expect(Self.job(played, "optional-report")?.status == .manual)
+    }
+
+    @Test func cachesCarryBetweenPipelines() async throws {
+        let run = try await Run(
+            """
+            job:
+              cache:
+                key: deps-$CI_COMMIT_REF_SLUG
+                paths: [vendor/]
+              script:
+                - if [ -f vendor/lib.txt ]; then echo "cache hit $(cat vendor/lib.txt)"; else mkdir -p vendor && echo v1 > vendor/lib.txt && echo "cache miss"; fi
+            """)
+        defer { run.repository.remove() }
+        let first = try await run.run()
+        #expect(Self.job(first, "job")?.log.contains("cache miss") == true)
+        let second = try await run.run()
+        #expect(Self.job(second, "job")?.log.contains("cache hit v1") == true)
+    }
+}

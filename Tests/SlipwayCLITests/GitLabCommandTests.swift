@@ -1,0 +1,84 @@
+import Core
+import Foundation
+import SlipwayTesting
+import Testing
+
+/// `slipway gitlab run|lint` as users call them: one JSON object with GitLab's statuses, exit 0 for success and for
+/// manual jobs left waiting, 1 for a failed pipeline, 2 for an invalid file; the pipeline in `slipway runs`.
+@Suite struct GitLabCommandTests {
+    static let slipway = CommandOutputTests.slipway
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func runPrintsGitLabStatusesAndRecordsThePipeline() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write(
+            ".gitlab-ci.yml",
+            """
+            stages: [build, deploy, promote]
+            build:
+              stage: build
+              script: [echo "built $CI_COMMIT_SHORT_SHA for $CI_PIPELINE_SOURCE"]
+            deploy:
+              stage: deploy
+              script: [echo "deploy $IMAGE_TAG"]
+              rules:
+                - if: $CI_PIPELINE_SOURCE == "trigger" && $IMAGE_TAG
+            promote:
+              stage: promote
+              script: [echo promote]
+              rules:
+                - if: $CI_PIPELINE_SOURCE == "trigger"
+                  when: manual
+            """)
+        try repo.commitAll("ci")
+        let push = try await CapturedCommand.run(Self.slipway, ["gitlab", "run", "--json", "-C", repo.path], timeout: .seconds(120))
+        #expect(push.succeeded, "\(push.standardError)")
+        let pushed = try Self.json(push.standardOutput)
+        #expect(pushed["status"] as? String == "success")
+        #expect((pushed["jobs"] as? [[String: Any]])?.map { $0["name"] as? String } == ["build"])
+
+        let trigger = try await CapturedCommand.run(
+            Self.slipway, ["gitlab", "run", "--json", "--source", "trigger", "--variable", "IMAGE_TAG=abc123", "-C", repo.path],
+            timeout: .seconds(120))
+        #expect(trigger.succeeded, "manual jobs left waiting are no failure: \(trigger.standardError)")
+        let triggered = try Self.json(trigger.standardOutput)
+        #expect(triggered["status"] as? String == "manual")
+        let jobs = try #require(triggered["jobs"] as? [[String: Any]])
+        #expect(jobs.map { "\($0["name"] ?? "")=\($0["status"] ?? "")" } == ["build=success", "deploy=success", "promote=manual"])
+        #expect(jobs.last?["allow_failure"] as? Bool == false)
+
+        let runs = try await CapturedCommand.run(Self.slipway, ["runs", "-C", repo.path], timeout: .seconds(60))
+        #expect(runs.standardOutput.contains("trigger"), "\(runs.standardOutput)")
+    }
+
+    @Test func failuresAndInvalidFilesHaveTheirExitCodes() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write(".gitlab-ci.yml", "test:\n  script: [exit 4]\n")
+        try repo.commitAll("ci")
+        let failed = try await CapturedCommand.run(Self.slipway, ["gitlab", "run", "--json", "-C", repo.path], timeout: .seconds(120))
+        #expect(failed.status == "exited(1)", "\(failed.status)")
+        let result = try Self.json(failed.standardOutput)
+        #expect(result["status"] as? String == "failed")
+        #expect((result["jobs"] as? [[String: Any]])?.first?["exit_code"] as? Int == 4)
+
+        try repo.write(".gitlab-ci.yml", "test:\n  script: [true]\n  when: never\n")
+        let lint = try await CapturedCommand.run(Self.slipway, ["gitlab", "lint", "-C", repo.path], timeout: .seconds(60))
+        #expect(!lint.succeeded)
+        #expect(
+            lint.standardError.contains(".gitlab-ci.yml:3:9: jobs:test when:never can only be used in a rules section or workflow:rules"))
+        let run = try await CapturedCommand.run(Self.slipway, ["gitlab", "run", "-C", repo.path], timeout: .seconds(60))
+        #expect(run.status == "exited(2)", "\(run.status)")
+
+        try repo.write(".gitlab-ci.yml", "workflow:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"web\"\ntest:\n  script: [true]\n")
+        let skipped = try await CapturedCommand.run(Self.slipway, ["gitlab", "run", "--json", "-C", repo.path], timeout: .seconds(60))
+        #expect(skipped.succeeded)
+        let none = try Self.json(skipped.standardOutput)
+        #expect(none["status"] as? String == "skipped")
+        #expect((none["jobs"] as? [Any])?.isEmpty == true)
+    }
+}
