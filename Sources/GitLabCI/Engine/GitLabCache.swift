@@ -9,10 +9,22 @@ struct GitLabCache: Sendable {
     let key: String
     let root: String
 
-    init(spec: GitLabCacheSpec, expand: (String) -> String, root: String) {
+    /// `workspace` holds the files a `key: files:` key is computed from.
+    init(spec: GitLabCacheSpec, expand: (String) -> String, root: String, workspace: String) {
         self.spec = spec
         self.root = root
-        key = spec.keyFiles.isEmpty ? expand(spec.key) : (spec.keyPrefix.map { expand($0) + "-" } ?? "") + "files"
+        if spec.keyFiles.isEmpty {
+            key = expand(spec.key)
+        } else {
+            // GitLab: a digest of the files' contents (a missing file counts as empty), after the prefix.
+            var hasher = SHA256()
+            for file in spec.keyFiles {
+                hasher.update(data: Data(file.utf8))
+                hasher.update(data: FileManager.default.contents(atPath: "\(workspace)/\(expand(file))") ?? Data())
+            }
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined().prefix(40)
+            key = (spec.keyPrefix.map { expand($0) + "-" } ?? "") + digest
+        }
     }
 
     /// The key used on disk: safe as a file name, distinct per key.
@@ -22,11 +34,7 @@ struct GitLabCache: Sendable {
     }
 
     func applies(jobStatus: GitLabJobStatus) -> Bool {
-        switch spec.when {
-        case "always": true
-        case "on_failure": jobStatus == .failed
-        default: jobStatus == .success
-        }
+        GitLabArtifacts.applies(spec.when, jobStatus: jobStatus)
     }
 
     func restore(into workspace: String) -> String {

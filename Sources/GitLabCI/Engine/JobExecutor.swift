@@ -75,7 +75,9 @@ struct JobExecutor: Sendable {
             await say("Downloading artifacts for \(name) (\(outcome.status.rawValue))")
             GitLabArtifacts.restore(from: directory, into: workspace.path)
         }
-        let caches = definition.cache.map { GitLabCache(spec: $0, expand: expand, root: "\(run.stateDirectory)/cache") }
+        let caches = definition.cache.map {
+            GitLabCache(spec: $0, expand: expand, root: "\(run.stateDirectory)/cache", workspace: workspace.path)
+        }
         for cache in caches where cache.spec.policy != "push" {
             await say(cache.restore(into: workspace.path))
         }

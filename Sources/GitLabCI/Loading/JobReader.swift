@@ -302,7 +302,7 @@ struct JobReader {
         }
         var filter = GitLabRefFilter()
         for pair in pairs {
-            let list = pair.value.sequence?.compactMap(\.text) ?? pair.value.text.map { [$0] } ?? []
+            let list = pair.value.stringList
             switch pair.key.scalar ?? "" {
             case "refs": filter.refs = list
             case "variables":
@@ -339,7 +339,7 @@ struct JobReader {
                     need.matrix = matrix.map { entry in
                         var values: [String: [String]] = [:]
                         for pair in entry.mapping ?? [] {
-                            values[pair.key.scalar ?? ""] = pair.value.sequence?.compactMap(\.text) ?? pair.value.text.map { [$0] } ?? []
+                            values[pair.key.scalar ?? ""] = pair.value.stringList
                         }
                         return values
                     }
@@ -381,7 +381,7 @@ struct JobReader {
         } else if node.mapping != nil {
             retry.max = node["max"]?.text.flatMap(Int.init) ?? 0
             if let when = node["when"] {
-                retry.when = when.sequence?.compactMap(\.text) ?? when.text.map { [$0] } ?? []
+                retry.when = when.stringList
                 for reason in retry.when where !Self.retryReasons.contains(reason) {
                     problem("\(context):retry when contains unknown values: \(reason)", when)
                 }
@@ -414,7 +414,7 @@ struct JobReader {
         for entry in entries {
             var combination: [(name: String, values: [String])] = []
             for pair in entry.mapping ?? [] {
-                let values = pair.value.sequence?.compactMap(\.text) ?? pair.value.text.map { [$0] } ?? []
+                let values = pair.value.stringList
                 combination.append((pair.key.scalar ?? "", values))
             }
             matrix.append(combination)
@@ -428,7 +428,7 @@ struct JobReader {
         var spec = GitLabArtifactsSpec()
         for pair in node.mapping ?? [] {
             let value = pair.value
-            let list = value.sequence?.compactMap(\.text) ?? value.text.map { [$0] } ?? []
+            let list = value.stringList
             switch pair.key.scalar ?? "" {
             case "paths": spec.paths = list
             case "exclude": spec.exclude = list
@@ -460,13 +460,13 @@ struct JobReader {
             case "reports":
                 for report in value.mapping ?? [] {
                     if report.key.scalar == "dotenv" {
-                        spec.dotenv = report.value.sequence?.compactMap(\.text) ?? report.value.text.map { [$0] } ?? []
+                        spec.dotenv = report.value.stringList
                     } else {
                         warnings.append(
                             Diagnostic(
                                 "artifacts:reports:\(report.key.scalar ?? "") is kept as an artifact but not interpreted",
                                 at: report.key.location, severity: .warning))
-                        spec.paths += report.value.sequence?.compactMap(\.text) ?? report.value.text.map { [$0] } ?? []
+                        spec.paths += report.value.stringList
                     }
                 }
             case "expose_as", "public", "access":
@@ -487,7 +487,7 @@ struct JobReader {
             var spec = GitLabCacheSpec()
             for pair in entry.mapping ?? [] {
                 let value = pair.value
-                let list = value.sequence?.compactMap(\.text) ?? value.text.map { [$0] } ?? []
+                let list = value.stringList
                 switch pair.key.scalar ?? "" {
                 case "key":
                     if let text = value.text {

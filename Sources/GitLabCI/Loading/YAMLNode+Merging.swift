@@ -82,4 +82,9 @@ extension YAMLNode {
         default: return nil
         }
     }
+
+    /// A string or a sequence of strings, as a list (GitLab accepts either for most list keys).
+    var stringList: [String] {
+        sequence?.compactMap(\.text) ?? text.map { [$0] } ?? []
+    }
 }
