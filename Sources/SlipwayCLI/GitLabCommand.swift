@@ -5,6 +5,8 @@ struct GitLabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitlab",
         abstract: "Run and check GitLab CI pipelines (.gitlab-ci.yml) as GitLab would.",
-        subcommands: [GitLabRunCommand.self, GitLabLintCommand.self]
+        subcommands: [
+            GitLabRunCommand.self, GitLabLintCommand.self, GitLabPlayCommand.self, GitLabRetryCommand.self, GitLabCancelCommand.self,
+        ]
     )
 }

@@ -310,6 +310,17 @@ public enum StoreSchema {
                 t.primaryKey(["projectId", "environment", "name"])
             }
         }
+        // GitLab pipelines: a run's pipeline state (JSON: its context and each job's outcome), so a manual job can be
+        // played and failed jobs retried after the process that ran it ended; the server's pipelines name their run.
+        migrator.registerMigration("v14-gitlab-pipelines") { db in
+            try db.alter(table: "run") { t in t.add(column: "gitlabState", .text) }
+            if try db.tableExists("pipeline") {
+                try db.alter(table: "pipeline") { t in
+                    t.add(column: "runId", .integer)
+                    t.add(column: "reason", .text)
+                }
+            }
+        }
         return migrator
     }
 }

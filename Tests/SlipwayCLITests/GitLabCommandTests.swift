@@ -81,4 +81,73 @@ import Testing
         #expect(none["status"] as? String == "skipped")
         #expect((none["jobs"] as? [Any])?.isEmpty == true)
     }
+
+    static func statuses(_ output: String) throws -> [String] {
+        let object = try json(output)
+        let jobs = try #require(object["jobs"] as? [[String: Any]])
+        return ["pipeline=\(object["status"] ?? "")"] + jobs.map { "\($0["name"] ?? "")=\($0["status"] ?? "")" }
+    }
+
+    @Test func playRetryAndCancelGoOnWithARecordedPipeline() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        let flag = repo.path + "/.flag-outside-the-worktrees"
+        try repo.write(
+            ".gitlab-ci.yml",
+            """
+            stages: [deploy, promote, cleanup]
+            deploy:
+              stage: deploy
+              script: [echo deployed > state.txt]
+              artifacts: {paths: [state.txt]}
+            flaky:
+              stage: deploy
+              allow_failure: true
+              script: ['test -f "\(flag)" || exit 7']
+            promote:
+              stage: promote
+              script: [cat state.txt]
+              rules:
+                - when: manual
+            cleanup:
+              stage: cleanup
+              script: [echo cleanup]
+            """)
+        try repo.commitAll("ci")
+        func slipway(_ arguments: [String]) async throws -> CapturedCommand.Result {
+            try await CapturedCommand.run(Self.slipway, ["gitlab"] + arguments + ["-C", repo.path], timeout: .seconds(120))
+        }
+        let first = try await slipway(["run", "--json"])
+        #expect(
+            try Self.statuses(first.standardOutput) == [
+                "pipeline=manual", "deploy=success", "flaky=failed", "promote=manual", "cleanup=created",
+            ])
+        let played = try await slipway(["play", "1", "promote", "--json"])
+        #expect(played.succeeded, "\(played.standardError)")
+        #expect(
+            try Self.statuses(played.standardOutput) == [
+                "pipeline=success", "deploy=success", "flaky=failed", "promote=success", "cleanup=success",
+            ])
+        let again = try await slipway(["play", "1", "promote"])
+        #expect(!again.succeeded)
+        #expect(again.standardError.contains("promote cannot be played: promote is success (only manual jobs can)"))
+        try "ok".write(toFile: flag, atomically: true, encoding: .utf8)
+        let retried = try await slipway(["retry", "1", "--json"])
+        #expect(
+            try Self.statuses(retried.standardOutput) == [
+                "pipeline=success", "deploy=success", "flaky=success", "promote=success", "cleanup=success",
+            ])
+        let logs = try await CapturedCommand.run(
+            "/bin/sh", ["-c", "cd \"$0\" && exec \"$1\" logs 1", repo.path, Self.slipway], timeout: .seconds(60))
+        #expect(logs.standardOutput.contains("deployed"), "promote read deploy's artifact after the play")
+
+        let second = try await slipway(["run", "--json"])
+        let id = try #require(try Self.json(second.standardOutput)["id"] as? Int)
+        let canceled = try await slipway(["cancel", String(id), "--json"])
+        #expect(canceled.status == "exited(1)")
+        #expect(
+            try Self.statuses(canceled.standardOutput) == [
+                "pipeline=canceled", "deploy=success", "flaky=success", "promote=canceled", "cleanup=canceled",
+            ])
+    }
 }

@@ -52,6 +52,8 @@ public struct PipelineRunOptions: Sendable {
 public protocol PipelineRecorder: Sendable {
     /// A pipeline is starting; answers its id.
     func started(_ context: PipelineContext, name: String) async throws -> Int64
-    /// Keeps the pipeline as it ended (or paused with manual jobs waiting).
-    func finished(_ result: PipelineResult, context: PipelineContext) async throws
+    /// A recorded pipeline goes on (a job played or retried); false when it cannot (it is in progress elsewhere).
+    func resumed(_ id: Int64) async throws -> Bool
+    /// Keeps the pipeline as it ended (or paused with manual jobs waiting), with what it takes to go on later.
+    func finished(_ result: PipelineResult, snapshot: PipelineSnapshot) async throws
 }

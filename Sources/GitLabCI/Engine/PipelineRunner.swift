@@ -24,20 +24,42 @@ public struct PipelineRunner: Sendable {
 
     /// Runs to the end (or until only manual jobs are left waiting) and answers what happened.
     public func run() async -> PipelineResult {
-        let clock = ContinuousClock.now
         var context = self.context
         var recordID: Int64?
         if let recorder = options.recorder {
             recordID = try? await recorder.started(context, name: config.workflowName ?? "pipeline")
-            if let recordID { context.pipelineID = recordID }
+            if context.pipelineID == 0, let recordID { context.pipelineID = recordID }
         }
+        if context.pipelineID == 0 { context.pipelineID = 1 }
         guard plan.isCreated else {
             let result = PipelineResult(
                 id: context.pipelineID, status: .skipped, source: context.source, ref: context.ref, sha: context.sha, jobs: [],
                 duration: 0, notCreatedReason: plan.notCreatedReason, recordID: recordID)
-            try? await options.recorder?.finished(result, context: context)
+            let snapshot = SchedulerState(plan: plan, play: []).snapshot(context: context, configPath: options.configPath)
+            try? await options.recorder?.finished(result, snapshot: snapshot)
             return result
         }
+        return await process(SchedulerState(plan: plan, play: options.play), context: context, recordID: recordID)
+    }
+
+    /// Goes on with a pipeline left waiting or ended: plays manual jobs, retries failed ones or cancels what waits,
+    /// then processes it as before. `recordID` is the run it was recorded as.
+    public func resume(_ snapshot: PipelineSnapshot, action: PipelineAction, recordID: Int64?) async throws(PipelineActionError)
+        -> PipelineResult
+    {
+        var state = SchedulerState(plan: plan, play: options.play, snapshot: snapshot)
+        try state.apply(action)
+        if let recorder = options.recorder, let recordID {
+            guard (try? await recorder.resumed(recordID)) == true else {
+                throw PipelineActionError("pipeline \(recordID) is in progress in another process")
+            }
+        }
+        return await process(state, context: snapshot.context, recordID: recordID)
+    }
+
+    private func process(_ initial: SchedulerState, context: PipelineContext, recordID: Int64?) async -> PipelineResult {
+        let clock = ContinuousClock.now
+        var state = initial
         let masker = SecretMasker(secrets: options.maskedValues)
         let shared = PipelineRunContext(
             config: config, context: context, repositoryRoot: options.repositoryRoot, configPath: options.configPath,
@@ -47,7 +69,6 @@ public struct PipelineRunner: Sendable {
                 repositoryRoot: options.repositoryRoot, sha: context.sha,
                 directory: "\(options.stateDirectory)/builds/\(context.pipelineID)-\(UUID().uuidString.prefix(6))",
                 shared: options.sharedWorkspace))
-        var state = SchedulerState(plan: plan, play: options.play)
         let jobIDs = Dictionary(
             plan.jobs.enumerated().map { ($1.name, Int(context.pipelineID) * 1000 + $0 + 1) }, uniquingKeysWith: { first, _ in first })
         let definitions = Dictionary(config.jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -83,7 +104,7 @@ public struct PipelineRunner: Sendable {
                     }
                 }
             }
-            launch()
+            if Task.isCancelled { state.cancelWaiting() } else { launch() }
             while let event = await group.next() {
                 switch event {
                 case .finished(let name, let outcome):
@@ -115,7 +136,7 @@ public struct PipelineRunner: Sendable {
             id: context.pipelineID, status: state.pipelineStatus, source: context.source, ref: context.ref, sha: context.sha, jobs: jobs,
             duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, notCreatedReason: nil,
             recordID: recordID)
-        try? await options.recorder?.finished(result, context: context)
+        try? await options.recorder?.finished(result, snapshot: state.snapshot(context: context, configPath: options.configPath))
         return result
     }
 }

@@ -12,11 +12,56 @@ struct SchedulerState: Sendable {
     private var busyGroups: [String: String] = [:]
     private let byName: [String: PlannedJob]
 
-    init(plan: PipelinePlan, play: Set<String>) {
+    init(plan: PipelinePlan, play: Set<String>, snapshot: PipelineSnapshot? = nil) {
         self.plan = plan
         self.play = play
         byName = Dictionary(plan.jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for job in plan.jobs { statuses[job.name] = .created }
+        for job in plan.jobs {
+            statuses[job.name] = snapshot?.statuses[job.name] ?? .created
+            outcomes[job.name] = snapshot?.outcomes[job.name]
+            attempts[job.name] = snapshot?.attempts[job.name]
+            logs[job.name] = snapshot?.logs[job.name]
+        }
+    }
+
+    func snapshot(context: PipelineContext, configPath: String) -> PipelineSnapshot {
+        PipelineSnapshot(context: context, configPath: configPath, statuses: statuses, outcomes: outcomes, attempts: attempts, logs: logs)
+    }
+
+    /// The instances a name given by a user stands for: the instance itself, or every instance of a job.
+    func instances(named name: String) -> [String] {
+        if byName[name] != nil { return [name] }
+        return plan.jobs.filter { $0.jobName == name }.map(\.name)
+    }
+
+    /// Takes an action on a pipeline that was left waiting or ended (GitLab's play, retry and cancel buttons).
+    mutating func apply(_ action: PipelineAction) throws(PipelineActionError) {
+        switch action {
+        case .play(let names):
+            for name in names {
+                let instances = instances(named: name)
+                guard !instances.isEmpty else { throw PipelineActionError("no job \(name) in this pipeline") }
+                let playable = instances.filter { statuses[$0] == .manual }
+                guard !playable.isEmpty else {
+                    let state = instances.map { "\($0) is \(statuses[$0]?.rawValue ?? "unknown")" }.joined(separator: ", ")
+                    throw PipelineActionError("\(name) cannot be played: \(state) (only manual jobs can)")
+                }
+                for instance in playable { _ = playManual(instance) }
+            }
+        case .retry(let names):
+            let chosen = names.map { $0.flatMap(instances(named:)) } ?? plan.jobs.map(\.name)
+            let retried = chosen.filter { statuses[$0] == .failed || statuses[$0] == .canceled }
+            guard !retried.isEmpty else { throw PipelineActionError("nothing to retry: no failed or canceled job") }
+            for name in retried { statuses[name] = .created }
+            // Jobs skipped or canceled because of them are processed again, as GitLab resets them.
+            for job in plan.jobs where statuses[job.name] == .skipped || statuses[job.name] == .canceled {
+                statuses[job.name] = .created
+            }
+        case .cancel:
+            let open = plan.jobs.filter { !(statuses[$0.name]?.isCompleted ?? true) }
+            guard !open.isEmpty else { throw PipelineActionError("nothing to cancel: every job has finished") }
+            cancelWaiting()
+        }
     }
 
     func job(_ name: String) -> PlannedJob? { byName[name] }

@@ -41,7 +41,8 @@ public struct PipelineContext: Sendable, Codable, Hashable {
         projectPath = "local/project"
         projectURL = "http://127.0.0.1/local/project"
         serverURL = "http://127.0.0.1"
-        pipelineID = 1
+        // 0: the recorder's id, once the pipeline is recorded.
+        pipelineID = 0
         pipelineIID = 1
         pipelineVariables = []
         projectVariables = []

@@ -55,7 +55,8 @@ extension RunStore {
             for stale in dead {
                 guard let id = stale.id, var run = try Run.fetchOne(db, key: id), run.status != Run.Status.completed else { continue }
                 run.status = Run.Status.completed
-                run.result = "failure"
+                // GitLab's word for a pipeline, GitHub's for a workflow run.
+                run.result = run.gitlabState == nil ? "failure" : "failed"
                 run.endedReason = "the process running it (pid \(stale.pid ?? 0)) ended before the run did"
                 run.duration = max(0, now.timeIntervalSince(run.startedAt))
                 run.pid = nil
@@ -70,6 +71,30 @@ extension RunStore {
                 ended.append(id)
             }
             return ended
+        }
+    }
+
+    /// Reopens a finished GitLab pipeline that is about to go on (a manual job played, failed jobs retried): owned by
+    /// this process again, its jobs replaced when it finishes. Answers false when the run is in progress elsewhere.
+    public func reopen(_ id: Int64) throws -> Bool {
+        try database.write { db in
+            guard var run = try Run.fetchOne(db, key: id), run.status == Run.Status.completed else { return false }
+            let pid = getpid()
+            run.status = Run.Status.inProgress
+            run.result = ""
+            run.endedReason = nil
+            run.pid = Int64(pid)
+            run.processStart = ProcessLiveness.startTicks(pid)
+            try run.update(db)
+            try Job.filter(Column("runId") == id).deleteAll(db)
+            return true
+        }
+    }
+
+    /// Keeps a GitLab pipeline's state beside its run.
+    public func saveGitLabState(_ id: Int64, _ state: String) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE run SET gitlabState = ? WHERE id = ?", arguments: [state, id])
         }
     }
 }

@@ -30,6 +30,8 @@ public struct RunStore: Sendable {
         public var processStart: Int64?
         /// Why a run ended other than by finishing (its process died).
         public var endedReason: String?
+        /// A GitLab pipeline's state (JSON), for playing and retrying its jobs later; nil for workflow runs.
+        public var gitlabState: String?
 
         /// The values of `status`, GitHub's names.
         public enum Status {

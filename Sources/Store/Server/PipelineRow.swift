@@ -17,6 +17,10 @@ public struct PipelineRow: Codable, Sendable, Hashable, FetchableRecord, Mutable
     public var triggerId: Int64?
     public var createdAt: Double
     public var updatedAt: Double
+    /// The run (in the run store) that runs this pipeline, once it started.
+    public var runId: Int64?
+    /// Why the pipeline failed without running its jobs (an invalid file, a server restart).
+    public var reason: String?
 
     public init(
         projectId: Int64, ref: String, sha: String, tag: Bool, status: String, source: String, variables: String, triggerPayload: String?,

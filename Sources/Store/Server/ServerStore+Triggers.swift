@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension ServerStore {
@@ -43,5 +44,36 @@ extension ServerStore {
 
     public func pipeline(id: Int64, projectId: Int64) throws -> PipelineRow? {
         try database.read { db in try PipelineRow.filter(Column("id") == id && Column("projectId") == projectId).fetchOne(db) }
+    }
+
+    /// A pipeline of any project (the worker's view).
+    public func pipeline(id: Int64) throws -> PipelineRow? {
+        try database.read { db in try PipelineRow.fetchOne(db, key: id) }
+    }
+
+    /// A pipeline's status as its run goes on.
+    public func updatePipeline(_ id: Int64, status: String, runId: Int64? = nil, reason: String? = nil, now: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE pipeline SET status = ?, runId = COALESCE(?, runId), reason = COALESCE(?, reason), updatedAt = ? WHERE id = ?",
+                arguments: [status, runId, reason, now.timeIntervalSince1970, id])
+        }
+    }
+
+    /// The pipeline a run runs.
+    public func pipeline(runId: Int64) throws -> PipelineRow? {
+        try database.read { db in try PipelineRow.filter(Column("runId") == runId).fetchOne(db) }
+    }
+
+    /// Pipelines a killed server left running: failed once, saying so.
+    @discardableResult
+    public func failAbandonedPipelines(reason: String, now: Date = Date()) throws -> [Int64] {
+        try database.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM pipeline WHERE status IN ('pending', 'running') ORDER BY id")
+            try db.execute(
+                sql: "UPDATE pipeline SET status = 'failed', reason = ?, updatedAt = ? WHERE status IN ('pending', 'running')",
+                arguments: [reason, now.timeIntervalSince1970])
+            return ids
+        }
     }
 }
