@@ -163,7 +163,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
+                "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity", "GitLabCI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

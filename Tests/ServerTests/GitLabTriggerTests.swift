@@ -98,7 +98,13 @@ import Testing
         }
         let pipelines = try (1...4).compactMap { try harness.store.pipeline(id: Int64($0), projectId: 1) }
         #expect(pipelines.map(\.variables) == [#"{"IMAGE_TAG":"abc123"}"#, #"{"DEPLOY":"yes"}"#, #"{"A":"1","B":"two"}"#, "{}"])
-        #expect(pipelines.map(\.triggerPayload) == [nil, nil, nil, #"{"object_kind":"push"}"#])
+        // TRIGGER_PAYLOAD: the parameters without the token, or the webhook form's body.
+        #expect(
+            pipelines.map(\.triggerPayload) == [
+                #"{"id":"1","ref":"main","variables":{"IMAGE_TAG":"abc123"}}"#,
+                #"{"id":"team/shop","ref":"v1.0.0","variables":{"DEPLOY":"yes"}}"#,
+                #"{"id":"1","ref":"main","variables":{"A":"1","B":"two"}}"#, #"{"object_kind":"push"}"#,
+            ])
         // Only the token's hash is stored.
         #expect(!harness.databaseBytes().contains(token))
     }

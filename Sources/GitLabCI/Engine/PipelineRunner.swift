@@ -60,11 +60,13 @@ public struct PipelineRunner: Sendable {
     private func process(_ initial: SchedulerState, context: PipelineContext, recordID: Int64?) async -> PipelineResult {
         let clock = ContinuousClock.now
         var state = initial
-        let masker = SecretMasker(secrets: options.maskedValues)
+        // The job token is a credential in GitLab, masked like the project's secrets.
+        let jobToken = "glcbt-" + UUID().uuidString.lowercased()
+        let masker = SecretMasker(secrets: options.maskedValues + [jobToken])
         let shared = PipelineRunContext(
             config: config, context: context, repositoryRoot: options.repositoryRoot, configPath: options.configPath,
             stateDirectory: options.stateDirectory, hostEnvironment: options.hostEnvironment, masker: masker,
-            reporter: options.reporter, kubeconfig: options.kubeconfig, jobToken: "glcbt-" + UUID().uuidString.lowercased(),
+            reporter: options.reporter, kubeconfig: options.kubeconfig, jobToken: jobToken,
             workspaces: GitLabWorkspaces(
                 repositoryRoot: options.repositoryRoot, sha: context.sha,
                 directory: "\(options.stateDirectory)/builds/\(context.pipelineID)-\(UUID().uuidString.prefix(6))",

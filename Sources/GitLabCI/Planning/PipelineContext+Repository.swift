@@ -5,16 +5,18 @@ extension PipelineContext {
     /// The context of a pipeline for `ref` of the repository at `root`, as GitLab would create it for `source`: the
     /// commit and its message, the files it holds (`exists:`), and for a push the files changed since `before`
     /// (default: the commit's parent; none for the first commit, so `changes:` holds as for a new branch).
-    /// A directory that is not a git repository yields a context of its files, with no commit.
+    /// A directory that is not a git repository yields a context of its files, with no commit. A host that knows the
+    /// commit and the kind of ref (the server) passes `sha` and `isTag`.
     public static func fromRepository(
-        root: String, source: String, ref requested: String?, before: String?, variables: [GitLabVariable]
+        root: String, source: String, ref requested: String?, before: String?, variables: [GitLabVariable], sha known: String? = nil,
+        isTag knownTag: Bool? = nil
     ) async -> PipelineContext {
         let git = Git(directory: root)
         let isRepository = await git.succeeds(["rev-parse", "--git-dir"])
         var ref = requested ?? "main"
-        var isTag = false
-        var sha = ""
-        if isRepository {
+        var isTag = knownTag ?? false
+        var sha = known ?? ""
+        if isRepository, known == nil {
             if requested == nil, let current = await git.currentRef() {
                 if current.hasPrefix("refs/heads/") {
                     ref = String(current.dropFirst("refs/heads/".count))
@@ -44,7 +46,7 @@ extension PipelineContext {
         var context = PipelineContext(source: source, ref: ref, isTag: isTag, sha: sha)
         context.pipelineVariables = variables
         context.projectPath = await projectPath(git: git, root: root, isRepository: isRepository)
-        context.projectURL = "http://127.0.0.1/\(context.projectPath)"
+        context.projectURL = "\(context.serverURL)/\(context.projectPath)"
         if isRepository, !sha.isEmpty {
             context.commitMessage = (try? await git.run(["show", "-s", "--format=%B", sha])) ?? ""
             context.commitAuthor = (try? await git.run(["show", "-s", "--format=%an <%ae>", sha])) ?? ""

@@ -426,6 +426,44 @@ enum OpenAPIDocument {
             },
             "type": "object"
            },
+           "PipelineJob": {
+            "properties": {
+             "duration": {
+              "type": "number"
+             },
+             "failure_reason": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "id": {
+              "type": "integer"
+             },
+             "name": {
+              "type": "string"
+             },
+             "pipeline": {
+              "properties": {
+               "id": {
+                "type": "integer"
+               }
+              },
+              "type": "object"
+             },
+             "ref": {
+              "type": "string"
+             },
+             "status": {
+              "description": "created, pending, running, success, failed, canceled, skipped, manual or scheduled",
+              "type": "string"
+             },
+             "web_url": {
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
            "Project": {
             "properties": {
              "created_at": {
@@ -3392,6 +3430,81 @@ enum OpenAPIDocument {
             "summary": "Issue a token (shown once; stored as a hash) (role: admin, admin scope)"
            }
           },
+          "/api/v4/projects/{id}/jobs/{job}/play": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "job",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/PipelineJob"
+                }
+               }
+              },
+              "description": "The job, now pending: the pipeline goes on from the queue"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Unplayable Job: the job is not manual, or its pipeline is running"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's role or scope does not allow it (developer, write)"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project or job"
+             }
+            },
+            "summary": "Play a manual job (GitLab's API)"
+           }
+          },
           "/api/v4/projects/{id}/pipelines/{pipeline}": {
            "get": {
             "parameters": [
@@ -3445,6 +3558,64 @@ enum OpenAPIDocument {
              }
             },
             "summary": "A triggered pipeline (PRIVATE-TOKEN) (role: viewer)"
+           }
+          },
+          "/api/v4/projects/{id}/pipelines/{pipeline}/jobs": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "pipeline",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/PipelineJob"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "The pipeline's jobs, in the pipeline's order (none before it started)"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project or pipeline"
+             }
+            },
+            "summary": "A pipeline's jobs (GitLab's API; PRIVATE-TOKEN or a bearer token)"
            }
           },
           "/api/v4/projects/{id}/ref/{ref}/trigger/pipeline": {

@@ -50,6 +50,40 @@ extension ServerAPI {
                 return Response(status: .noContent)
             }
         }
+        router.get("/api/v4/projects/:id/pipelines/:pipeline/jobs") { request, context in
+            try await api.gitLabAuthorized(request, .viewer, .read, project: context.parameters.get("id")) { _, project in
+                guard let id = context.parameters.get("pipeline").flatMap(Int64.init),
+                    let row = try api.store.pipeline(id: id, projectId: project.id ?? 0)
+                else { return APIReply.notFound }
+                return APIReply.json(try api.pipelineJobs(row, project: project, request: request))
+            }
+        }
+        router.post("/api/v4/projects/:id/jobs/:job/play") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
+                guard let jobId = context.parameters.get("job").flatMap(Int64.init), jobId > 1000,
+                    let row = try api.store.pipeline(id: jobId / 1000, projectId: project.id ?? 0),
+                    let job = try api.pipelineJobs(row, project: project, request: request).first(where: { $0.id == jobId })
+                else { return APIReply.notFound }
+                guard job.status == "manual", row.status != "running" else {
+                    return APIReply.json(["message": "400 Bad request - Unplayable Job"], status: .badRequest)
+                }
+                let event = EventRow(
+                    projectId: project.id ?? 0, source: "play", deliveryId: "play-\(jobId)-\(UUID().uuidString)",
+                    event: EventWorker.playEvent,
+                    ref: row.tag ? "refs/tags/\(row.ref)" : "refs/heads/\(row.ref)", sha: row.sha,
+                    payload: String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: ["pipeline_id": row.id ?? 0, "job": job.name, "user": principal.userName],
+                            options: [.sortedKeys]),
+                        as: UTF8.self),
+                    createdAt: Date().timeIntervalSince1970)
+                try api.store.updatePipeline(row.id ?? 0, status: "pending")
+                if try api.store.enqueue(event).isNew { api.worker.wake() }
+                var played = job
+                played.status = "pending"
+                return APIReply.json(played)
+            }
+        }
         router.get("/api/v4/projects/:id/pipelines/:pipeline") { request, context in
             try await api.gitLabAuthorized(request, .viewer, .read, project: context.parameters.get("id")) { _, project in
                 guard let id = context.parameters.get("pipeline").flatMap(Int64.init),
@@ -120,16 +154,42 @@ extension ServerAPI {
                 return APIReply.json(["message": ["base": ["Reference not found"]]], status: .badRequest)
             }
             let variables = try JSONSerialization.data(withJSONObject: fields.variables, options: [.sortedKeys])
+            // GitLab's TRIGGER_PAYLOAD: the request's parameters without the token (the webhook form: its body).
+            var parameters: [String: Any] = ["ref": ref, "id": projectKey?.removingPercentEncoding ?? ""]
+            if !fields.variables.isEmpty { parameters["variables"] = fields.variables }
+            let payload =
+                pathRef == nil
+                ? String(
+                    decoding: try JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys, .withoutEscapingSlashes]),
+                    as: UTF8.self)
+                : String(decoding: body, as: UTF8.self)
             let row = try store.addPipeline(
                 PipelineRow(
                     projectId: projectId, ref: ref, sha: resolved.sha, tag: resolved.isTag, status: "created", source: "trigger",
-                    variables: String(decoding: variables, as: UTF8.self),
-                    triggerPayload: pathRef == nil ? nil : String(decoding: body, as: UTF8.self), triggerId: trigger.id,
+                    variables: String(decoding: variables, as: UTF8.self), triggerPayload: payload, triggerId: trigger.id,
                     createdAt: Date().timeIntervalSince1970))
+            // The pipeline runs from the durable queue, like any delivery: accepted, it is never lost.
+            let event = EventRow(
+                projectId: projectId, source: "trigger", deliveryId: "pipeline-\(row.id ?? 0)", event: EventWorker.triggerEvent,
+                ref: resolved.isTag ? "refs/tags/\(ref)" : "refs/heads/\(ref)", sha: resolved.sha,
+                payload: "{\"pipeline_id\": \(row.id ?? 0)}", createdAt: Date().timeIntervalSince1970)
+            if try store.enqueue(event).isNew { worker.wake() }
             return APIReply.json(
                 PipelineJSON(row: row, webURL: webURL(request, project, row), user: try owner(trigger.ownerId)), status: .created)
         } catch {
             return APIReply.message("500 Internal Server Error", status: .internalServerError)
+        }
+    }
+
+    /// A pipeline's jobs as GitLab's API lists them, from the pipeline's run (none before it started).
+    func pipelineJobs(_ row: PipelineRow, project: ProjectRow, request: Request) throws -> [PipelineJobJSON] {
+        guard let runId = row.runId else { return [] }
+        let host = request.head.authority ?? "127.0.0.1"
+        return try store.runs.jobs(ofRun: runId).enumerated().map { index, job in
+            let id = (row.id ?? 0) * 1000 + Int64(index) + 1
+            return PipelineJobJSON(
+                id: id, name: job.name, status: job.result, ref: row.ref, failureReason: job.failureReason,
+                duration: job.duration, webURL: "http://\(host)/\(project.name)/-/jobs/\(id)", pipelineId: row.id ?? 0)
         }
     }
 }

@@ -43,3 +43,33 @@ struct TriggerJSON: Encodable {
         try container.encode(AnyJSON.object(object))
     }
 }
+
+/// A job of a pipeline as GitLab's jobs API shows it (the fields clients read).
+struct PipelineJobJSON: Encodable, Sendable {
+    var id: Int64
+    var name: String
+    var status: String
+    var ref: String
+    var failureReason: String?
+    var duration: Double
+    var webURL: String
+    var pipelineId: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status, ref, duration, pipeline
+        case failureReason = "failure_reason"
+        case webURL = "web_url"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(status, forKey: .status)
+        try container.encode(ref, forKey: .ref)
+        try container.encode(duration, forKey: .duration)
+        try container.encode(failureReason, forKey: .failureReason)
+        try container.encode(webURL, forKey: .webURL)
+        try container.encode(["id": pipelineId], forKey: .pipeline)
+    }
+}

@@ -25,6 +25,8 @@ public final class EventWorker: Service {
     let supervisor: ApplicationSupervisor?
 
     public static let restartedReason = "server restarted"
+    /// GitLab pipelines' artifacts and caches, per project.
+    let gitlabRoot: String
     /// This data directory's mark on the processes of its events' steps.
     let instance: String
     /// The server's OIDC issuer, for jobs with `id-token: write`.
@@ -43,6 +45,7 @@ public final class EventWorker: Service {
         self.mirrors = mirrors
         self.supervisor = supervisor
         workRoot = dataDirectory + "/work"
+        gitlabRoot = dataDirectory + "/gitlab"
         slots = WorkerSlots(limit: concurrency)
         self.logger = logger
         liveLog = LiveLog(store: store, logger: logger)
@@ -56,6 +59,8 @@ public final class EventWorker: Service {
         if !orphans.isEmpty { logger.warning("killed \(orphans.count) step process(es) a previous server left running: \(orphans)") }
         let abandoned = try store.failAbandonedEvents(reason: Self.restartedReason)
         if !abandoned.isEmpty { logger.warning("failed \(abandoned.count) event(s) a previous server left running: \(abandoned)") }
+        let pipelines = try store.failAbandonedPipelines(reason: Self.restartedReason)
+        if !pipelines.isEmpty { logger.warning("failed \(pipelines.count) pipeline(s) a previous server left running: \(pipelines)") }
         try? FileManager.default.removeItem(atPath: workRoot)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -104,6 +109,20 @@ public final class EventWorker: Service {
             // The applications' configuration is read beside the runs, not before them: it is not theirs to wait for.
             if let supervisor { Task { await supervisor.refreshed(project) } }
             try await mirrors.checkout(project, sha: event.sha, at: directory)
+            switch event.event {
+            case Self.triggerEvent:
+                guard let pipelineId = Self.payloadNumber(event.payload, "pipeline_id") else {
+                    return (.failed, "no pipeline in the event")
+                }
+                return await runPipeline(pipelineId, project: project, eventId: id, directory: directory)
+            case Self.playEvent:
+                guard let pipelineId = Self.payloadNumber(event.payload, "pipeline_id"), let job = Self.payloadString(event.payload, "job")
+                else { return (.failed, "no pipeline job in the event") }
+                return await playPipelineJob(pipelineId, job: job, project: project, eventId: id, directory: directory)
+            default: break
+            }
+            let gitlabOutcome = await pushPipeline(event, project: project, eventId: id, directory: directory)
+            if let gitlabOutcome, !FileManager.default.fileExists(atPath: directory + "/.github/workflows") { return gitlabOutcome }
             var request = RunRequest(repositoryRoot: directory, event: event.event)
             request.ref = event.ref
             request.sha = event.sha
@@ -142,7 +161,8 @@ public final class EventWorker: Service {
             if let first = unrecorded.first {
                 return (.failed, "\(unrecorded.count) run(s) could not be recorded: \(first.recordingError ?? "unknown error")")
             }
-            return (.completed, records.isEmpty ? "no workflow matched" : nil)
+            if let gitlabOutcome, gitlabOutcome.0 == .failed { return gitlabOutcome }
+            return (.completed, records.isEmpty && gitlabOutcome == nil ? "no workflow matched" : nil)
         } catch is CancellationError {
             return (.failed, "the server stopped before the event's runs started")
         } catch {

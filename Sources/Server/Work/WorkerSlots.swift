@@ -2,7 +2,7 @@
 /// slot back while it waits (`SlotReleasingReviews`), so deployments waiting for days never starve the queue; it
 /// takes a slot again, waiting its turn, once decided.
 actor WorkerSlots {
-    private let limit: Int
+    let limit: Int
     private var used = 0
     private var waiters: [(key: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextKey = 0

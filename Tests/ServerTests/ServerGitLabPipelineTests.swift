@@ -1,0 +1,142 @@
+import Core
+import Foundation
+import NIOHTTP1
+import SlipwayTesting
+import Testing
+
+/// GitLab pipelines in a running `slipway server`: seed 002's `curl` to the trigger API starts the project's
+/// `.gitlab-ci.yml` with `CI_PIPELINE_SOURCE=trigger`, the trigger's variables over the file's and `TRIGGER_PAYLOAD`;
+/// a manual job waits until `POST /api/v4/projects/:id/jobs/:job_id/play`; a push starts a `push` pipeline.
+@Suite struct ServerGitLabPipelineTests {
+    static let pipeline = """
+        stages: [deploy, verify, promote, cleanup]
+        variables:
+          TARGET: from-the-file
+          IMAGE_TAG: from-the-file
+        deploy_canary:
+          stage: deploy
+          script:
+            - echo "source=$CI_PIPELINE_SOURCE tag=$IMAGE_TAG target=$TARGET pipeline=$CI_PIPELINE_ID"
+            - cat "$TRIGGER_PAYLOAD"; echo
+            - echo "token=$DEPLOY_TOKEN"
+            - echo "$IMAGE_TAG" > deployed.txt
+          artifacts:
+            paths: [deployed.txt]
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "trigger" && $IMAGE_TAG
+        verify_canary:
+          stage: verify
+          script: [test "$(cat deployed.txt)" = "$IMAGE_TAG"]
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "trigger"
+        promote:
+          stage: promote
+          script: [echo "promoting $(cat deployed.txt)"]
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "trigger"
+              when: manual
+        cleanup:
+          stage: cleanup
+          script: [echo cleaned]
+        lint:
+          stage: verify
+          script: [echo "lint on $CI_PIPELINE_SOURCE"]
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "push"
+        """
+
+    @Test(.timeLimit(.minutes(4))) func triggerRunsThePipelineAndPlayGoesOnWithIt() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-gl-\(UUID().uuidString.prefix(8))").path
+        let repository = try TemporaryRepository.make()
+        try repository.write(".gitlab-ci.yml", Self.pipeline)
+        try repository.commitAll("ci")
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let secret = try await server.request(
+            .PUT, "/api/v1/projects/\(project)/secrets/DEPLOY_TOKEN", body: #"{"value":"tok-5ecret-v4lue"}"#)
+        #expect(secret.status == 200 || secret.status == 201 || secret.status == 204, "\(secret.body)")
+        let admin = [("PRIVATE-TOKEN", server.adminToken), ("Content-Type", "application/x-www-form-urlencoded")]
+        let created = try await server.request(.POST, "/api/v4/projects/\(project)/triggers", headers: admin, body: "description=ci")
+        let token = try #require(created.object?["token"] as? String)
+
+        // Seed 002's call: form fields, the project by id.
+        let form = [("Content-Type", "application/x-www-form-urlencoded")]
+        let trigger = try await server.request(
+            .POST, "/api/v4/projects/\(project)/trigger/pipeline", headers: form,
+            body: "token=\(token)&ref=main&variables%5BIMAGE_TAG%5D=abc1234&variables%5BTARGET%5D=from-the-trigger")
+        #expect(trigger.status == 201, "\(trigger.body)")
+        let pipelineId = try #require(trigger.object?["id"] as? Int)
+        let waiting = try await server.until(
+            "the pipeline to wait for its manual job", "/api/v4/projects/\(project)/pipelines/\(pipelineId)"
+        ) {
+            ($0.object?["status"] as? String) == "manual"
+        }
+        #expect(waiting.object?["source"] as? String == "trigger")
+        let jobs = try await server.request(.GET, "/api/v4/projects/\(project)/pipelines/\(pipelineId)/jobs", headers: admin)
+        let listed = try #require(jobs.array)
+        #expect(
+            listed.map { "\($0["name"] ?? "")=\($0["status"] ?? "")" } == [
+                "deploy_canary=success", "verify_canary=success", "promote=manual", "cleanup=created",
+            ])
+        let runs = try await server.request(.GET, "/api/v1/runs?project=\(project)")
+        let runId = try #require(runs.array?.first?["id"] as? Int)
+        let logs = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
+        #expect(logs.body.contains("source=trigger tag=abc1234 target=from-the-trigger pipeline=\(pipelineId)"), "\(logs.body)")
+        #expect(logs.body.contains(#""ref":"main""#) && logs.body.contains(#""IMAGE_TAG":"abc1234""#), "TRIGGER_PAYLOAD: \(logs.body)")
+        #expect(!logs.body.contains(token), "the trigger token is not in TRIGGER_PAYLOAD")
+        #expect(logs.body.contains("token=***") && !logs.body.contains("tok-5ecret-v4lue"))
+
+        // Play: GitLab's endpoint, a developer's token; the pipeline goes on with deploy's artifact.
+        let promote = try #require(listed.first { $0["name"] as? String == "promote" }?["id"] as? Int)
+        let cleanup = try #require(listed.first { $0["name"] as? String == "cleanup" }?["id"] as? Int)
+        let refused = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(cleanup)/play", headers: admin)
+        #expect(refused.status == 400)
+        let anonymous = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: [("X", "y")])
+        #expect(anonymous.status == 401)
+        let played = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: admin)
+        #expect(played.status == 200, "\(played.body)")
+        #expect(played.object?["status"] as? String == "pending")
+        let finished = try await server.until("the pipeline to finish", "/api/v4/projects/\(project)/pipelines/\(pipelineId)") {
+            ["success", "failed"].contains($0.object?["status"] as? String ?? "")
+        }
+        #expect(finished.object?["status"] as? String == "success", "\(server.process.output.suffix(3000))")
+        let after = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
+        #expect(after.body.contains("promoting abc1234"), "\(after.body)")
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aPushStartsAPushPipeline() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-gl-\(UUID().uuidString.prefix(8))").path
+        let repository = try TemporaryRepository.make()
+        try repository.write(".gitlab-ci.yml", Self.pipeline)
+        try repository.commitAll("ci")
+        let sha = try String(contentsOfFile: repository.path + "/.git/refs/heads/main", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let push = try await server.push(repository: repository.path, sha: sha, delivery: "push-1", secret: ServerEndToEndTests.secret)
+        #expect(push.status == 202, "\(push.body)")
+        let runs = try await server.until("the push pipeline to finish", "/api/v1/runs?project=\(project)") { answer in
+            (answer.array?.first?["conclusion"] as? String).map { !$0.isEmpty } ?? false
+        }
+        let run = try #require(runs.array?.first)
+        #expect(run["event"] as? String == "push")
+        #expect(run["conclusion"] as? String == "success", "\(runs.body)")
+        let logs = try await server.request(.GET, "/api/v1/runs/\(run["id"] as? Int ?? 0)/logs")
+        #expect(logs.body.contains("lint on push"))
+        #expect(!logs.body.contains("deploy_canary"), "trigger-only jobs are not in a push pipeline")
+        let pipeline = try await server.request(
+            .GET, "/api/v4/projects/\(project)/pipelines/1", headers: [("PRIVATE-TOKEN", server.adminToken)])
+        #expect(pipeline.object?["source"] as? String == "push")
+        #expect(pipeline.object?["status"] as? String == "success")
+    }
+}
