@@ -142,7 +142,7 @@ let package = Package(
             name: "Delivery",
             dependencies: [
                 "Core", "Workflows", "Runner", "BuiltinActions", "Store", "GitOps", "Releases", "TargetKit", "Targets", "Identity",
-                "GitLabCI",
+                "GitLabCI", "KubernetesAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

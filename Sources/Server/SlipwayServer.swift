@@ -95,7 +95,7 @@ public struct SlipwayServer: Sendable {
             keys: SigningKeys(directory: dataDirectory + "/oidc/keys"))
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
-            idTokens: idTokens, logger: logger)
+            idTokens: idTokens, targetDataDirectory: targetDataDirectory, logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }

@@ -70,6 +70,9 @@ struct GitLabRunCommand: AsyncParsableCommand {
         options.recorder = RunStorePipelineRecorder(path: "\(root)/.slipway/slipway.sqlite", configPath: files.file)
         options.play = Set(manual)
         options.sharedWorkspace = workspace == "shared"
+        options.kubeconfig = files.kubeconfig(for: config, stateDirectory: options.stateDirectory)
+        PipelineTools.install(&options)
+        defer { if let path = options.kubeconfig { try? FileManager.default.removeItem(atPath: path) } }
         let runner = PipelineRunner(config: config, plan: plan, context: context, options: options)
         let result = await runner.run()
         if json {

@@ -16,6 +16,8 @@ public enum Launcher {
             await KustomizeCommand.main(Array(CommandLine.arguments.dropFirst()))
             return
         }
+        // Called as `yq`, Slipway is the subset of mikefarah yq v4 that pipelines editing manifests use.
+        if invokedAs == "yq" { exit(YQTool.main(Array(CommandLine.arguments.dropFirst()))) }
         // Off the main actor, and the signals heard on a thread of their own: a command busy on every thread it has must
         // not keep a signal from being handled.
         let signals = TerminationSignals.shared

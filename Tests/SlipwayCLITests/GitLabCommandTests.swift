@@ -150,4 +150,32 @@ import Testing
                 "pipeline=canceled", "deploy=success", "flaky=success", "promote=canceled", "cleanup=canceled",
             ])
     }
+
+    @Test func jobsHaveSlipwaysYQOnTheirPath() async throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write(
+            "k8s/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    metadata:\n      labels:\n        app: app\n"
+        )
+        try repo.write(
+            ".gitlab-ci.yml",
+            """
+            render:
+              script:
+                - |
+                  cat k8s/deployment.yaml | \\
+                  yq e '.metadata.name = "app-canary"' - | \\
+                  yq e '.spec.template.metadata.labels.version = "canary"' - > out.yaml
+                - test "$(yq e '.metadata.name' out.yaml)" = app-canary
+                - yq -i '.spec.replicas = 3' out.yaml
+                - yq e '.spec.replicas' out.yaml
+                - cat out.yaml
+            """)
+        try repo.commitAll("ci")
+        let run = try await CapturedCommand.run(Self.slipway, ["gitlab", "run", "-C", repo.path], timeout: .seconds(120))
+        #expect(run.succeeded, "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("[render]         version: canary"), "\(run.standardOutput)")
+        #expect(run.standardOutput.contains("[render]   replicas: 3"))
+    }
 }

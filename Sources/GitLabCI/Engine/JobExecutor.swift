@@ -50,6 +50,9 @@ struct JobExecutor: Sendable {
             workspace.note
                 ?? "Executor: shell on the host, in \(workspace.isWorktree ? "a fresh worktree of" : "the working tree at") \(run.context.sha.prefix(8))"
         )
+        if let kubeconfig = run.kubeconfig {
+            await say("KUBECONFIG: the local target's Kubernetes API (\(kubeconfig))")
+        }
         if let image = definition.image {
             await say(
                 "Image \(expand(image)) is not used: this job runs on the host (running GitLab jobs inside an image is not built yet)")

@@ -2,6 +2,7 @@ import Core
 import Delivery
 import Foundation
 import GitLabCI
+import Logging
 import Runner
 import Store
 
@@ -65,7 +66,7 @@ extension EventWorker {
             try store.updatePipeline(pipelineId, status: "running")
             let recorder = RunStorePipelineRecorder(store: store.runs, configPath: Self.configPath, projectId: projectId, eventId: eventId)
             let options = pipelineOptions(
-                directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
+                config: config, directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
             let result = await PipelineRunner(config: config, plan: plan, context: context, options: options).run()
             try store.updatePipeline(pipelineId, status: result.status.rawValue, runId: result.recordID, reason: result.notCreatedReason)
             liveLog.changes.bump()
@@ -99,7 +100,7 @@ extension EventWorker {
             }
             let secrets = try projectVariables(projectId)
             let options = pipelineOptions(
-                directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
+                config: config, directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
             try store.updatePipeline(pipelineId, status: "running")
             let runner = PipelineRunner(config: config, plan: plan, context: snapshot.context, options: options)
             let result: PipelineResult
@@ -123,7 +124,8 @@ extension EventWorker {
     }
 
     func pipelineOptions(
-        directory: String, projectId: Int64, eventId: Int64, recorder: RunStorePipelineRecorder, secrets: [GitLabVariable]
+        config: GitLabConfig, directory: String, projectId: Int64, eventId: Int64, recorder: RunStorePipelineRecorder,
+        secrets: [GitLabVariable]
     ) -> PipelineRunOptions {
         var options = PipelineRunOptions(
             repositoryRoot: directory, configPath: Self.configPath, reporter: LiveLogReporter(log: liveLog, eventId: eventId))
@@ -133,6 +135,17 @@ extension EventWorker {
         options.maskedValues = secrets.map(\.value)
         options.hostEnvironment[OrphanSteps.variable] = "\(instance):\(eventId)"
         options.concurrency = max(1, slots.limit)
+        PipelineTools.install(&options)
+        if let targetDataDirectory {
+            do {
+                options.kubeconfig =
+                    try LocalTargetKubeconfig.write(
+                        targetDataDirectory: targetDataDirectory, contexts: [], config: config,
+                        to: "\(directory)/.slipway-kubeconfig-\(eventId)")?.path
+            } catch {
+                logger.warning("no KUBECONFIG for the pipeline's jobs: \(error)")
+            }
+        }
         return options
     }
 

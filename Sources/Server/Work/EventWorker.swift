@@ -27,6 +27,8 @@ public final class EventWorker: Service {
     public static let restartedReason = "server restarted"
     /// GitLab pipelines' artifacts and caches, per project.
     let gitlabRoot: String
+    /// The local target GitLab jobs reach through KUBECONFIG, when it runs.
+    let targetDataDirectory: String?
     /// This data directory's mark on the processes of its events' steps.
     let instance: String
     /// The server's OIDC issuer, for jobs with `id-token: write`.
@@ -36,9 +38,10 @@ public final class EventWorker: Service {
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
-        supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, logger: Logger
+        supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, targetDataDirectory: String? = nil, logger: Logger
     ) {
         self.store = store
+        self.targetDataDirectory = targetDataDirectory
         self.idTokens = idTokens
         self.secrets = secrets
         instance = OrphanSteps.instance(dataDirectory: dataDirectory)
