@@ -163,7 +163,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity", "GitLabCI",
+                "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
+                "GitLabCI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -284,7 +285,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitLabCITests",
-            dependencies: ["GitLabCI", "Expressions", "Core", "SlipwayTesting"],
+            dependencies: ["GitLabCI", "Expressions", "Core", "Runner", "BuiltinActions", "OCI", "Images", "SlipwayTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -42,7 +42,7 @@ struct GitLabPipelineActionOptions: ParsableArguments {
         var options = PipelineRunOptions(repositoryRoot: root, configPath: snapshot.configPath, reporter: TerminalReporter(quiet: json))
         options.recorder = recorder
         options.kubeconfig = files.kubeconfig(for: config, stateDirectory: options.stateDirectory)
-        PipelineTools.install(&options)
+        PipelineHost.prepare(&options)
         defer { if let path = options.kubeconfig { try? FileManager.default.removeItem(atPath: path) } }
         let runner = PipelineRunner(config: config, plan: plan, context: snapshot.context, options: options)
         let result: PipelineResult

@@ -71,7 +71,7 @@ struct GitLabRunCommand: AsyncParsableCommand {
         options.play = Set(manual)
         options.sharedWorkspace = workspace == "shared"
         options.kubeconfig = files.kubeconfig(for: config, stateDirectory: options.stateDirectory)
-        PipelineTools.install(&options)
+        PipelineHost.prepare(&options)
         defer { if let path = options.kubeconfig { try? FileManager.default.removeItem(atPath: path) } }
         let runner = PipelineRunner(config: config, plan: plan, context: context, options: options)
         let result = await runner.run()

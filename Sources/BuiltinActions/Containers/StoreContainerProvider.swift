@@ -24,6 +24,14 @@ public struct StoreContainerProvider: JobContainerProvider {
         }
     }
 
+    public func isAvailableLocally(image: String) async -> Bool {
+        guard let reference = try? ImageReference(parsing: image) else { return false }
+        if let store = try? ImageStore(root: storeRoot), (try? store.resolve(reference)) != nil { return true }
+        let host = reference.registry.split(separator: ":").first.map(String.init) ?? reference.registry
+        return ["127.0.0.1", "localhost", "[::1]"].contains(host) || reference.registry.hasPrefix("[::1]")
+            || mirrors[reference.registry] != nil
+    }
+
     public func unpack(image: String, credentials: RegistryLogin?, into directory: String) async throws -> ContainerImageSettings {
         let reference = try ImageReference(parsing: image)
         let store = try ImageStore(root: storeRoot)

@@ -48,20 +48,36 @@ struct JobExecutor: Sendable {
         }
         await say(
             workspace.note
-                ?? "Executor: shell on the host, in \(workspace.isWorktree ? "a fresh worktree of" : "the working tree at") \(run.context.sha.prefix(8))"
-        )
+                ?? "Workspace: \(workspace.isWorktree ? "a fresh worktree of" : "the working tree at") \(run.context.sha.prefix(8))")
         if let kubeconfig = run.kubeconfig {
             await say("KUBECONFIG: the local target's Kubernetes API (\(kubeconfig))")
         }
-        if let image = definition.image {
-            await say(
-                "Image \(expand(image)) is not used: this job runs on the host (running GitLab jobs inside an image is not built yet)")
-        }
-
-        var environment = jobEnvironment(projectDirectory: workspace.path)
         let temporary = "\(run.stateDirectory)/tmp/\(jobID)-\(attempt)"
         try? FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
+
+        // The image: its root filesystem under bubblewrap when Slipway has it (its store, or a registry on this
+        // machine), else the host, said once.
+        var sandbox: JobSandbox?
+        if let image = definition.image.map(expand), !image.isEmpty {
+            var shared = [workspace.path, temporary]
+            if let kubeconfig = run.kubeconfig { shared.append((kubeconfig as NSString).deletingLastPathComponent) }
+            switch await JobSandbox.prepare(image: image, run: run, shared: shared, name: "\(jobID)-\(attempt)") {
+            case .ready(let prepared):
+                sandbox = prepared
+                await say("Executor: bubblewrap in the root filesystem of image \(image)")
+            case .unavailable(let reason):
+                await say("Image \(image) is not used: \(reason); Executor: shell on the host")
+            case .failed(let reason):
+                await say("ERROR: Job failed: image \(image): \(reason)")
+                return await finish(.failed, reason: "runner_system_failure")
+            }
+        } else {
+            await say("Executor: shell on the host")
+        }
+        defer { sandbox?.remove() }
+
+        var environment = jobEnvironment(projectDirectory: workspace.path, base: sandbox?.environment ?? run.hostEnvironment)
         for variable in fileVariables() {
             let path = "\(temporary)/\(variable.name)"
             guard FileManager.default.createFile(atPath: path, contents: Data(variable.value.utf8), attributes: [.posixPermissions: 0o600])
@@ -87,8 +103,8 @@ struct JobExecutor: Sendable {
 
         // before_script + script.
         let timeout = definition.timeout ?? Self.defaultTimeout
-        let script = Self.bashScript(definition.beforeScript + definition.script)
-        let outcome = await shell(script, environment: environment, directory: workspace.path, timeout: timeout, say: say)
+        let script = Self.script(definition.beforeScript + definition.script, shell: sandbox?.shell ?? "bash")
+        let outcome = await shell(script, environment: environment, directory: workspace.path, timeout: timeout, sandbox: sandbox, say: say)
         var status: GitLabJobStatus = outcome.succeeded ? .success : .failed
         var reason: String? = nil
         if outcome.cancelled {
@@ -106,8 +122,8 @@ struct JobExecutor: Sendable {
             afterEnvironment["CI_JOB_STATUS"] = status == .success ? "success" : status == .canceled ? "canceled" : "failed"
             await say("Running after_script")
             let after = await shell(
-                Self.bashScript(definition.afterScript), environment: afterEnvironment, directory: workspace.path,
-                timeout: Self.afterScriptTimeout, say: say)
+                Self.script(definition.afterScript, shell: sandbox?.shell ?? "bash"), environment: afterEnvironment,
+                directory: workspace.path, timeout: Self.afterScriptTimeout, sandbox: sandbox, say: say)
             if after.timedOut {
                 await say("WARNING: after_script timed out after \(Int(Self.afterScriptTimeout)) seconds")
             } else if !after.succeeded {
@@ -184,8 +200,8 @@ struct JobExecutor: Sendable {
         return resolved
     }
 
-    func jobEnvironment(projectDirectory: String) -> [String: String] {
-        var environment = run.hostEnvironment
+    func jobEnvironment(projectDirectory: String, base: [String: String]) -> [String: String] {
+        var environment = base
         for variable in variables(projectDirectory: projectDirectory) where !variable.isFile {
             environment[variable.name] = variable.value
         }
@@ -228,9 +244,12 @@ struct JobExecutor: Sendable {
         return "other"
     }
 
-    /// The commands as one bash script: each echoed as GitLab's runner echoes it, then run; the first failure ends it.
-    static func bashScript(_ commands: [String]) -> String {
-        var lines = ["set -eo pipefail", "set +o noclobber"]
+    /// The commands as one script: each echoed as GitLab's runner echoes it, then run; the first failure ends it.
+    /// bash gets `pipefail`; a POSIX sh gets it where it has it.
+    static func script(_ commands: [String], shell: String) -> String {
+        var lines =
+            shell == "bash"
+            ? ["set -eo pipefail", "set +o noclobber"] : ["set -e", "if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi"]
         for command in commands {
             lines.append("printf '%s\\n' \(shellQuoted("$ " + command))")
             lines.append(command)
@@ -243,14 +262,21 @@ struct JobExecutor: Sendable {
     }
 
     func shell(
-        _ script: String, environment: [String: String], directory: String, timeout: Double, say: @escaping @Sendable (String) async -> Void
+        _ script: String, environment: [String: String], directory: String, timeout: Double, sandbox: JobSandbox?,
+        say: @escaping @Sendable (String) async -> Void
     ) async -> ProcessOutcome {
+        var executable = "bash"
+        var arguments = ["--noprofile", "--norc", "-c", script]
+        if let sandbox {
+            let shellArguments = sandbox.shell == "bash" ? ["--noprofile", "--norc", "-c", script] : ["-c", script]
+            (executable, arguments) = sandbox.command("/bin/\(sandbox.shell)", shellArguments, directory: directory)
+        }
         do {
             return try await ProcessGroupRunner.run(
-                executable: "bash", arguments: ["--noprofile", "--norc", "-c", script], environment: environment,
-                workingDirectory: directory, timeout: .milliseconds(Int64(timeout * 1000)), onLine: say)
+                executable: executable, arguments: arguments, environment: environment, workingDirectory: directory,
+                timeout: .milliseconds(Int64(timeout * 1000)), onLine: say)
         } catch {
-            await say("ERROR: could not start bash: \(error)")
+            await say("ERROR: could not start \(executable): \(error)")
             return ProcessOutcome(exitCode: nil, signal: nil, timedOut: false, cancelled: false)
         }
     }

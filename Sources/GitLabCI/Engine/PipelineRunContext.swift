@@ -15,4 +15,6 @@ struct PipelineRunContext: Sendable {
     let kubeconfig: String?
     let jobToken: String
     let workspaces: GitLabWorkspaces
+    /// Where jobs' images come from (Slipway's image store), when the host provides it.
+    let containers: (any JobContainerProvider)?
 }

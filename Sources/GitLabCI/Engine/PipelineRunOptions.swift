@@ -21,6 +21,8 @@ public struct PipelineRunOptions: Sendable {
     public var kubeconfig: String?
     /// Values masked in logs (project variables marked masked, trigger payload values).
     public var maskedValues: [String]
+    /// Where jobs' `image:` comes from; jobs run on the host without it (or when it lacks the image).
+    public var containers: (any JobContainerProvider)?
 
     public init(repositoryRoot: String, configPath: String = ".gitlab-ci.yml", reporter: any RunReporter = SilentReporter()) {
         self.repositoryRoot = repositoryRoot
@@ -34,6 +36,7 @@ public struct PipelineRunOptions: Sendable {
         sharedWorkspace = false
         kubeconfig = nil
         maskedValues = []
+        containers = nil
     }
 
     /// The host variables a runner's shell executor passes on.

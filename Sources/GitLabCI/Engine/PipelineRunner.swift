@@ -70,7 +70,8 @@ public struct PipelineRunner: Sendable {
             workspaces: GitLabWorkspaces(
                 repositoryRoot: options.repositoryRoot, sha: context.sha,
                 directory: "\(options.stateDirectory)/builds/\(context.pipelineID)-\(UUID().uuidString.prefix(6))",
-                shared: options.sharedWorkspace))
+                shared: options.sharedWorkspace),
+            containers: options.containers)
         let jobIDs = Dictionary(
             plan.jobs.enumerated().map { ($1.name, Int(context.pipelineID) * 1000 + $0 + 1) }, uniquingKeysWith: { first, _ in first })
         let definitions = Dictionary(config.jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -3,6 +3,13 @@
 public protocol JobContainerProvider: Sendable {
     /// Unpacks `image` into `directory` (which exists and is empty); answers the image's runtime settings.
     func unpack(image: String, credentials: RegistryLogin?, into directory: String) async throws -> ContainerImageSettings
+    /// Whether `image` can be had without reaching the internet: it is in the store, or its registry is on this
+    /// machine or mirrored (GitLab jobs run in an image only then, and on the host otherwise).
+    func isAvailableLocally(image: String) async -> Bool
+}
+
+extension JobContainerProvider {
+    public func isAvailableLocally(image: String) async -> Bool { true }
 }
 
 /// `container.credentials` / `services.*.credentials`.

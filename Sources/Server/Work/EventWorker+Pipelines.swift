@@ -135,7 +135,7 @@ extension EventWorker {
         options.maskedValues = secrets.map(\.value)
         options.hostEnvironment[OrphanSteps.variable] = "\(instance):\(eventId)"
         options.concurrency = max(1, slots.limit)
-        PipelineTools.install(&options)
+        PipelineHost.prepare(&options)
         if let targetDataDirectory {
             do {
                 options.kubeconfig =
