@@ -13,6 +13,7 @@ struct GitLabLintCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try await files.load()
+        for note in config.advice { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         print("\(files.file) is valid: \(config.jobs.count) job(s) in stages \(config.stages.joined(separator: ", "))")
     }
 }

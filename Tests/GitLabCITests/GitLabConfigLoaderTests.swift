@@ -206,4 +206,33 @@ import Testing
     func notDurations(_ text: String) {
         #expect(GitLabDuration.seconds(text) == nil)
     }
+
+    @Test func lintAdvisesWhenAManualGateDoesNotBlock() async throws {
+        let fixture = try GitLabFixture(
+            """
+            stages: [deploy, promote, cleanup]
+            deploy:
+              stage: deploy
+              script: [a]
+            promote:
+              stage: promote
+              script: [b]
+              when: manual
+              rules:
+                - if: $CI_PIPELINE_SOURCE == "trigger"
+            gate:
+              stage: promote
+              script: [b]
+              when: manual
+              allow_failure: false
+            cleanup:
+              stage: cleanup
+              script: [c]
+            """)
+        defer { fixture.remove() }
+        let advice = try await fixture.load().advice
+        #expect(advice.count == 1)
+        #expect(advice.first?.message.hasPrefix("promote is a manual job that does not block: cleanup run without waiting for it") == true)
+        #expect(advice.first?.location?.line == 5)
+    }
 }

@@ -62,7 +62,12 @@ import Testing
         let annotated = try Self.evaluate(#".metadata.annotations.owner = "team a""#)
         #expect(annotated.contains("  labels: {}\n  annotations:\n    owner: team a\n"))
         let emptyLabels = try Self.evaluate(#".metadata.labels.tier = "web""#)
-        #expect(emptyLabels.contains("  labels:\n    tier: web\n"))
+        #expect(emptyLabels.contains("  labels: {tier: web}\n"))
+        let flow = try Self.evaluate(
+            #".spec.template.metadata.labels.version = "canary""#, "spec: {template: {metadata: {labels: {app: web}}}}\n")
+        #expect(flow == "spec: {template: {metadata: {labels: {app: web, version: canary}}}}\n")
+        let nested = try Self.evaluate(#".metadata.annotations.a = "b""#, "metadata: {name: x}\n")
+        #expect(nested == "metadata: {name: x, annotations: {a: b}}\n")
         let fresh = try Self.evaluate(#".a.b[0].c = "d""#, "")
         #expect(fresh == "a:\n  b:\n    - c: d\n")
     }

@@ -69,10 +69,12 @@ extension GitLabConfigLoader {
 
         // Jobs: every other top-level mapping; hidden ones serve `extends` and `!reference` only.
         var all: [String: YAMLNode] = [:]
+        var keyLocations: [String: SourceLocation] = [:]
         var order: [String] = []
         for pair in pairs {
             guard let name = pair.key.text, !Self.globalKeys.contains(name) else { continue }
             all[name] = pair.value
+            keyLocations[name] = pair.key.location
             order.append(name)
         }
         var jobs: [GitLabJob] = []
@@ -84,7 +86,11 @@ extension GitLabConfigLoader {
             }
             var expanded = try extended(name, node, all: all, chain: [])
             expanded = applyingDefaults(defaults, to: expanded, job: name, reader: &reader)
-            if let job = reader.job(name, expanded, globalVariables: variables) { jobs.append(job) }
+            if var job = reader.job(name, expanded, globalVariables: variables) {
+                // Later messages about the job point at its name.
+                job.location = keyLocations[name] ?? job.location
+                jobs.append(job)
+            }
         }
         problems += reader.problems
         warnings += reader.warnings

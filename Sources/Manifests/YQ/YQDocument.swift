@@ -164,15 +164,21 @@ public struct YQDocument: Sendable {
         if rest.contains(where: { if case .index(let index) = $0 { return index != 0 } else { return false } }) {
             throw Failure(description: "yq (Slipway's subset): \(Self.describe(path)): only item 0 of a new sequence can be created")
         }
-        if node.mapping != nil, let firstKey = node.mapping?.first?.key {
-            guard
-                node.location.line != firstKey.location.line || firstKey.location.column > node.location.column
-                    || !(lines[node.location.line - 1].contains("{"))
-            else { throw Failure(description: "yq (Slipway's subset): \(Self.describe(path)): flow mappings cannot be extended") }
+        if node.mapping != nil, Self.isFlow(node, lines: lines) {
+            // `{a: b}` on one line: the new key goes before the closing brace, nested keys as flow mappings too.
+            let lineIndex = node.location.line - 1
+            let line = Array(lines[lineIndex])
+            guard let close = Self.closingBrace(line, from: node.location.column - 1) else {
+                throw Failure(description: "yq (Slipway's subset): \(Self.describe(path)): only one-line flow mappings can be extended")
+            }
+            let empty = line[(node.location.column)..<close].allSatisfy { $0 == " " }
+            let insertion = (empty ? "" : ", ") + Self.flow(rest, rendered)
+            lines[lineIndex] = String(line[..<close]) + insertion + String(line[close...])
+        } else if node.mapping != nil, let firstKey = node.mapping?.first?.key {
             let indent = firstKey.location.column - 1
             let after = Self.lastLine(node, lines: lines[...].map { Substring($0) })
             lines.insert(Self.block(rest, rendered, indent: indent), at: after)
-        } else if node.isNull || (node.mapping?.isEmpty ?? false) {
+        } else if node.isNull {
             // `key:` with nothing (or `{}`): the new keys go below it, two spaces in.
             if depth == 0 {
                 text = Self.block(rest, rendered, indent: 0) + "\n"
@@ -180,7 +186,6 @@ public struct YQDocument: Sendable {
             }
             let keyLine = node.location.line - 1
             var line = lines[keyLine]
-            if node.mapping != nil, let brace = line.range(of: "{}") { line.removeSubrange(brace) }
             if node.isNull, node.location.line - 1 == keyLine, line.hasSuffix(" null") || line.hasSuffix(" ~") {
                 line = String(line.dropLast(line.hasSuffix(" ~") ? 2 : 5))
             }
@@ -192,6 +197,45 @@ public struct YQDocument: Sendable {
                 description: "yq (Slipway's subset): \(Self.describe(Array(path[..<depth]))) is a \(node.kindName), not a mapping")
         }
         text = lines.joined(separator: "\n")
+    }
+
+    /// Whether a mapping is written in flow style (`{…}`).
+    static func isFlow(_ node: YAMLNode, lines: [String]) -> Bool {
+        let line = Array(lines[node.location.line - 1])
+        let index = node.location.column - 1
+        return index < line.count && line[index] == "{"
+    }
+
+    /// The column of the `}` closing the flow mapping opened at `start` on the same line.
+    static func closingBrace(_ line: [Character], from start: Int) -> Int? {
+        var depth = 0
+        var quote: Character?
+        var index = start
+        while index < line.count {
+            let character = line[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "{" || character == "[" {
+                depth += 1
+            } else if character == "}" || character == "]" {
+                depth -= 1
+                if depth == 0 { return character == "}" ? index : nil }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `key: value`, or `key: {next: …}` for a longer path, as flow.
+    static func flow(_ path: [YQPathComponent], _ rendered: String) -> String {
+        guard let first = path.first else { return rendered }
+        let inner = path.count == 1 ? rendered : "{\(flow(Array(path.dropFirst()), rendered))}"
+        switch first {
+        case .key(let key): return "\(renderKey(key)): \(inner)"
+        case .index: return "[\(inner)]"
+        }
     }
 
     static func style(_ node: YAMLNode) -> YAMLNode.ScalarStyle? {
