@@ -107,6 +107,11 @@ import Testing
         #expect(finished.object?["status"] as? String == "success", "\(server.process.output.suffix(3000))")
         let after = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
         #expect(after.body.contains("promoting abc1234"), "\(after.body)")
+        // The run's log as server-sent events: the trigger's delivery, line by line, then its end.
+        let events = try await EventStreamReader.read(server.url + "/api/v1/runs/\(runId)/logs", token: server.adminToken) {
+            $0.name == "done"
+        }
+        #expect(events.events.contains { $0.name == "log" && $0.data.contains("source=trigger tag=abc1234") }, "\(events)")
     }
 
     @Test(.timeLimit(.minutes(3))) func aPushStartsAPushPipeline() async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Store
 
@@ -26,6 +27,12 @@ extension ServerAPI {
         router.get("/api/v1/runs/:id/logs") { request, context in
             try await api.authorized(request, .viewer, .read) { _ in
                 guard let run = try api.serverRun(context.parameters.get("id")), let id = run.id else { return APIReply.notFound }
+                // Live: the lines of the delivery that started the run, as they are printed (resumable with Last-Event-ID).
+                if request.headers[.accept]?.contains("text/event-stream") == true, let delivery = run.eventId {
+                    let last =
+                        Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+                    return api.eventStream(delivery: delivery, after: last)
+                }
                 var jobs = try api.store.runs.jobs(ofRun: id)
                 if let job = request.uri.queryParameters["job"].map(String.init) {
                     jobs = jobs.filter { $0.jobId == job || $0.name == job || $0.name.hasPrefix(job + " (") }
