@@ -1,8 +1,10 @@
 import Core
 import Foundation
 
-/// Where a job's script runs: a fresh `git worktree` of the pipeline's commit per job (GitLab clones for every job),
-/// or the working tree when the directory is no git repository or the commit is not in it.
+/// Where a job's script runs: a worktree of the pipeline's commit as a fresh clone would have it (GitLab clones for
+/// every job), or the working tree when the directory is no git repository or the commit is not in it. A finished
+/// job's worktree is reset (`checkout --force`, `clean -ffdx`) for the next job instead of being created again, as a
+/// runner's build directory is; all of them are removed when the pipeline ends.
 actor GitLabWorkspaces {
     struct Workspace: Sendable {
         let path: String
@@ -15,6 +17,8 @@ actor GitLabWorkspaces {
     let directory: String
     let shared: Bool
     private var counter = 0
+    private var free: [String] = []
+    private var created: [String] = []
     private var unavailable: String?
 
     init(repositoryRoot: String, sha: String, directory: String, shared: Bool) {
@@ -29,22 +33,44 @@ actor GitLabWorkspaces {
             return Workspace(path: repositoryRoot, isWorktree: false, note: nil)
         }
         if let unavailable { return Workspace(path: repositoryRoot, isWorktree: false, note: unavailable) }
+        while let path = free.popLast() {
+            let git = Git(directory: path)
+            if await git.succeeds(["checkout", "-q", "--force", "--detach", sha]), await git.succeeds(["clean", "-ffdxq"]) {
+                return Workspace(path: path, isWorktree: true, note: nil)
+            }
+            await discard(path)
+        }
         counter += 1
-        let path = "\(directory)/\(counter)-\(PipelineContext.slug(job).prefix(30))"
+        let path = "\(directory)/\(counter)"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
             try await Git(directory: repositoryRoot).run(["worktree", "add", "--detach", "--force", "-q", path, sha])
+            created.append(path)
             return Workspace(path: path, isWorktree: true, note: nil)
         } catch {
-            let note = "Executor: shell on the host, in the working tree (no worktree of \(sha.prefix(8)): \(error))"
+            let note = "Workspace: the working tree (no worktree of \(sha.prefix(8)): \(error))"
             unavailable = note
             return Workspace(path: repositoryRoot, isWorktree: false, note: note)
         }
     }
 
-    func release(_ workspace: Workspace) async {
+    /// Hands a finished job's worktree to the next job.
+    func release(_ workspace: Workspace) {
         guard workspace.isWorktree else { return }
-        _ = await Git(directory: repositoryRoot).succeeds(["worktree", "remove", "--force", workspace.path])
-        try? FileManager.default.removeItem(atPath: workspace.path)
+        free.append(workspace.path)
+    }
+
+    /// Removes every worktree of the pipeline.
+    func drain() async {
+        for path in created { await discard(path) }
+        created.removeAll()
+        free.removeAll()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func discard(_ path: String) async {
+        _ = await Git(directory: repositoryRoot).succeeds(["worktree", "remove", "--force", path])
+        try? FileManager.default.removeItem(atPath: path)
+        created.removeAll { $0 == path }
     }
 }

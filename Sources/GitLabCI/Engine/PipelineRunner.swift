@@ -124,6 +124,7 @@ public struct PipelineRunner: Sendable {
             }
             if Task.isCancelled { state.cancelWaiting() }
         }
+        await shared.workspaces.drain()
 
         let jobs = plan.jobs.map { job in
             let outcome = state.outcomes[job.name]
