@@ -144,4 +144,64 @@ import Testing
         #expect(pipeline.object?["source"] as? String == "push")
         #expect(pipeline.object?["status"] as? String == "success")
     }
+
+    @Test(.timeLimit(.minutes(4))) func retryAndCancelThroughGitLabsEndpoints() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-gl-\(UUID().uuidString.prefix(8))").path
+        let flag = data + "-flag"
+        let repository = try TemporaryRepository.make()
+        try repository.write(
+            ".gitlab-ci.yml",
+            """
+            flaky:
+              script: ['test -f "\(flag)" || exit 3']
+              rules:
+                - if: $MODE == "flaky"
+            slow:
+              script: [sleep 120]
+              rules:
+                - if: $MODE == "slow"
+            """)
+        try repository.commitAll("ci")
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: flag)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let admin = [("PRIVATE-TOKEN", server.adminToken), ("Content-Type", "application/x-www-form-urlencoded")]
+        let created = try await server.request(.POST, "/api/v4/projects/\(project)/triggers", headers: admin, body: "description=ci")
+        let token = try #require(created.object?["token"] as? String)
+        func trigger(_ mode: String) async throws -> Int {
+            let answer = try await server.request(
+                .POST, "/api/v4/projects/\(project)/trigger/pipeline", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: "token=\(token)&ref=main&variables%5BMODE%5D=\(mode)")
+            return try #require(answer.object?["id"] as? Int)
+        }
+        func status(_ id: Int, _ wanted: Set<String>) async throws -> String {
+            let answer = try await server.until("pipeline \(id) to be \(wanted)", "/api/v4/projects/\(project)/pipelines/\(id)") {
+                wanted.contains($0.object?["status"] as? String ?? "")
+            }
+            return answer.object?["status"] as? String ?? ""
+        }
+        let flaky = try await trigger("flaky")
+        #expect(try await status(flaky, ["failed", "success"]) == "failed")
+        try "ok".write(toFile: flag, atomically: true, encoding: .utf8)
+        let retried = try await server.request(.POST, "/api/v4/projects/\(project)/pipelines/\(flaky)/retry", headers: admin)
+        #expect(retried.status == 201, "\(retried.body)")
+        #expect(try await status(flaky, ["success", "failed"]) == "success")
+        let again = try await server.request(.POST, "/api/v4/projects/\(project)/pipelines/\(flaky)/retry", headers: admin)
+        #expect(again.status == 400, "nothing left to retry")
+
+        let slow = try await trigger("slow")
+        _ = try await server.until("the slow job to run", "/api/v4/projects/\(project)/pipelines/\(slow)") {
+            ($0.object?["status"] as? String) == "running"
+        }
+        let cancel = try await server.request(.POST, "/api/v4/projects/\(project)/pipelines/\(slow)/cancel", headers: admin)
+        #expect(cancel.status == 200, "\(cancel.body)")
+        #expect(try await status(slow, ["canceled", "failed", "success"]) == "canceled")
+        let jobs = try await server.request(.GET, "/api/v4/projects/\(project)/pipelines/\(slow)/jobs", headers: admin)
+        #expect(jobs.array?.first?["status"] as? String == "canceled", "\(jobs.body)")
+    }
 }

@@ -3560,6 +3560,81 @@ enum OpenAPIDocument {
             "summary": "A triggered pipeline (PRIVATE-TOKEN) (role: viewer)"
            }
           },
+          "/api/v4/projects/{id}/pipelines/{pipeline}/cancel": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "pipeline",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pipeline"
+                }
+               }
+              },
+              "description": "The pipeline: a running one is stopped where it runs, one waiting on manual jobs has them canceled"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Pipeline cannot be canceled yet (queued, not started)"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's role or scope does not allow it (developer, write)"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project or pipeline"
+             }
+            },
+            "summary": "Cancel a pipeline's unfinished jobs (GitLab's API)"
+           }
+          },
           "/api/v4/projects/{id}/pipelines/{pipeline}/jobs": {
            "get": {
             "parameters": [
@@ -3616,6 +3691,81 @@ enum OpenAPIDocument {
              }
             },
             "summary": "A pipeline's jobs (GitLab's API; PRIVATE-TOKEN or a bearer token)"
+           }
+          },
+          "/api/v4/projects/{id}/pipelines/{pipeline}/retry": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "pipeline",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pipeline"
+                }
+               }
+              },
+              "description": "The pipeline, pending: its failed and canceled jobs run again from the queue"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Pipeline cannot be retried: it has no failed or canceled job, or it is running"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's role or scope does not allow it (developer, write)"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project or pipeline"
+             }
+            },
+            "summary": "Retry a pipeline's failed and canceled jobs (GitLab's API)"
            }
           },
           "/api/v4/projects/{id}/ref/{ref}/trigger/pipeline": {

@@ -67,21 +67,43 @@ extension ServerAPI {
                 guard job.status == "manual", row.status != "running" else {
                     return APIReply.json(["message": "400 Bad request - Unplayable Job"], status: .badRequest)
                 }
-                let event = EventRow(
-                    projectId: project.id ?? 0, source: "play", deliveryId: "play-\(jobId)-\(UUID().uuidString)",
-                    event: EventWorker.playEvent,
-                    ref: row.tag ? "refs/tags/\(row.ref)" : "refs/heads/\(row.ref)", sha: row.sha,
-                    payload: String(
-                        decoding: try JSONSerialization.data(
-                            withJSONObject: ["pipeline_id": row.id ?? 0, "job": job.name, "user": principal.userName],
-                            options: [.sortedKeys]),
-                        as: UTF8.self),
-                    createdAt: Date().timeIntervalSince1970)
+                try api.enqueuePipelineAction(row, ["action": "play", "job": job.name, "user": principal.userName])
                 try api.store.updatePipeline(row.id ?? 0, status: "pending")
-                if try api.store.enqueue(event).isNew { api.worker.wake() }
                 var played = job
                 played.status = "pending"
                 return APIReply.json(played)
+            }
+        }
+        router.post("/api/v4/projects/:id/pipelines/:pipeline/retry") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
+                guard let id = context.parameters.get("pipeline").flatMap(Int64.init),
+                    let row = try api.store.pipeline(id: id, projectId: project.id ?? 0)
+                else { return APIReply.notFound }
+                let jobs = try api.pipelineJobs(row, project: project, request: request)
+                guard ["failed", "canceled", "success", "manual"].contains(row.status),
+                    jobs.contains(where: { $0.status == "failed" || $0.status == "canceled" })
+                else { return APIReply.json(["message": "400 Bad request - Pipeline cannot be retried"], status: .badRequest) }
+                try api.enqueuePipelineAction(row, ["action": "retry", "user": principal.userName])
+                try api.store.updatePipeline(id, status: "pending")
+                return APIReply.json(
+                    PipelineJSON(row: try api.store.pipeline(id: id) ?? row, webURL: api.webURL(request, project, row), user: nil),
+                    status: .created)
+            }
+        }
+        router.post("/api/v4/projects/:id/pipelines/:pipeline/cancel") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
+                guard let id = context.parameters.get("pipeline").flatMap(Int64.init),
+                    let row = try api.store.pipeline(id: id, projectId: project.id ?? 0)
+                else { return APIReply.notFound }
+                // A running pipeline is stopped where it runs; one waiting on manual jobs goes on to cancel them.
+                let stopped = await api.worker.runningPipelines.cancel(id)
+                if !stopped, ["manual", "created", "scheduled"].contains(row.status), row.runId != nil {
+                    try api.enqueuePipelineAction(row, ["action": "cancel", "user": principal.userName])
+                } else if !stopped, !["success", "failed", "canceled", "skipped"].contains(row.status) {
+                    return APIReply.json(["message": "400 Bad request - Pipeline cannot be canceled yet"], status: .badRequest)
+                }
+                return APIReply.json(
+                    PipelineJSON(row: try api.store.pipeline(id: id) ?? row, webURL: api.webURL(request, project, row), user: nil))
             }
         }
         router.get("/api/v4/projects/:id/pipelines/:pipeline") { request, context in
@@ -191,5 +213,18 @@ extension ServerAPI {
                 id: id, name: job.name, status: job.result, ref: row.ref, failureReason: job.failureReason,
                 duration: job.duration, webURL: "http://\(host)/\(project.name)/-/jobs/\(id)", pipelineId: row.id ?? 0)
         }
+    }
+
+    /// Queues play, retry or cancel of a recorded pipeline: it goes on from the durable queue at its commit.
+    func enqueuePipelineAction(_ row: PipelineRow, _ payload: [String: String]) throws {
+        var fields: [String: Any] = payload
+        fields["pipeline_id"] = row.id ?? 0
+        let event = EventRow(
+            projectId: row.projectId, source: "pipeline-action",
+            deliveryId: "\(payload["action"] ?? "action")-\(row.id ?? 0)-\(UUID().uuidString)",
+            event: EventWorker.pipelineActionEvent, ref: row.tag ? "refs/tags/\(row.ref)" : "refs/heads/\(row.ref)", sha: row.sha,
+            payload: String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self),
+            createdAt: Date().timeIntervalSince1970)
+        if try store.enqueue(event).isNew { worker.wake() }
     }
 }

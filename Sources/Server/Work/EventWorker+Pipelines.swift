@@ -13,7 +13,8 @@ extension EventWorker {
     static let configPath = ".gitlab-ci.yml"
     /// Events of the queue that are about pipelines rather than workflow runs.
     static let triggerEvent = "trigger"
-    static let playEvent = "play"
+    /// Play, retry and cancel of a recorded pipeline (`action` in the payload: `play` with `job`, `retry`, `cancel`).
+    static let pipelineActionEvent = "pipeline-action"
 
     /// A push to a project with a `.gitlab-ci.yml` also starts a `push` pipeline, as on GitLab; nil when the commit has
     /// no such file (or the event is no push).
@@ -63,11 +64,16 @@ extension EventWorker {
                 try store.updatePipeline(pipelineId, status: "failed", reason: error.description)
                 return (.failed, error.description)
             }
-            try store.updatePipeline(pipelineId, status: "running")
             let recorder = RunStorePipelineRecorder(store: store.runs, configPath: Self.configPath, projectId: projectId, eventId: eventId)
             let options = pipelineOptions(
                 config: config, directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
-            let result = await PipelineRunner(config: config, plan: plan, context: context, options: options).run()
+            let runner = PipelineRunner(config: config, plan: plan, context: context, options: options)
+            let running = Task { await runner.run() }
+            // Registered before it is seen running, so a cancel request always finds it.
+            await runningPipelines.started(pipelineId, running)
+            try store.updatePipeline(pipelineId, status: "running")
+            let result = await running.value
+            await runningPipelines.ended(pipelineId)
             try store.updatePipeline(pipelineId, status: result.status.rawValue, runId: result.recordID, reason: result.notCreatedReason)
             liveLog.changes.bump()
             if Task.isCancelled { return (.failed, "the server stopped while the pipeline was running") }
@@ -78,8 +84,8 @@ extension EventWorker {
         }
     }
 
-    /// Plays a manual job of a recorded pipeline and goes on with it.
-    func playPipelineJob(_ pipelineId: Int64, job: String, project: ProjectRow, eventId: Int64, directory: String) async
+    /// Goes on with a recorded pipeline: plays a manual job, retries its failed jobs or cancels what waits.
+    func continuePipeline(_ pipelineId: Int64, action: PipelineAction, project: ProjectRow, eventId: Int64, directory: String) async
         -> (EventRow.State, String?)
     {
         do {
@@ -101,12 +107,21 @@ extension EventWorker {
             let secrets = try projectVariables(projectId)
             let options = pipelineOptions(
                 config: config, directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
-            try store.updatePipeline(pipelineId, status: "running")
             let runner = PipelineRunner(config: config, plan: plan, context: snapshot.context, options: options)
+            let previous = row.status
+            let running = Task { () async throws(PipelineActionError) -> PipelineResult in
+                try await runner.resume(snapshot, action: action, recordID: runId)
+            }
+            await runningPipelines.started(pipelineId, running)
+            try store.updatePipeline(pipelineId, status: "running")
+            let outcome = await running.result
+            await runningPipelines.ended(pipelineId)
             let result: PipelineResult
-            do { result = try await runner.resume(snapshot, action: .play([job]), recordID: runId) } catch {
-                try store.updatePipeline(pipelineId, status: snapshot.statuses.isEmpty ? "failed" : "manual")
-                return (.failed, error.description)
+            switch outcome {
+            case .success(let value): result = value
+            case .failure(let error):
+                try store.updatePipeline(pipelineId, status: previous == "pending" ? "manual" : previous)
+                return (.failed, "\(error)")
             }
             try store.updatePipeline(pipelineId, status: result.status.rawValue)
             liveLog.changes.bump()
@@ -168,5 +183,36 @@ extension EventWorker {
         context.projectURL = "\(context.serverURL)/\(context.projectPath)"
         context.defaultBranch = project.defaultBranch
         return context
+    }
+}
+
+extension EventWorker {
+    /// The action an event's payload names.
+    static func pipelineAction(_ payload: String) -> PipelineAction? {
+        switch payloadString(payload, "action") {
+        case "play": payloadString(payload, "job").map { .play([$0]) }
+        case "retry": .retry(nil)
+        case "cancel": .cancel
+        default: nil
+        }
+    }
+}
+
+/// The GitLab pipelines the worker is running, each as a task the cancel endpoint can cancel (its jobs' processes are
+/// stopped and the pipeline ends `canceled`).
+actor RunningPipelines {
+    private var tasks: [Int64: @Sendable () -> Void] = [:]
+
+    func started<Success: Sendable, Failure: Error>(_ pipelineId: Int64, _ task: Task<Success, Failure>) {
+        tasks[pipelineId] = { task.cancel() }
+    }
+
+    func ended(_ pipelineId: Int64) { tasks[pipelineId] = nil }
+
+    /// Cancels a running pipeline; false when it is not running here.
+    func cancel(_ pipelineId: Int64) -> Bool {
+        guard let cancel = tasks[pipelineId] else { return false }
+        cancel()
+        return true
     }
 }

@@ -35,6 +35,8 @@ public final class EventWorker: Service {
     let idTokens: (any IDTokenIssuing)?
     /// Deliveries running at once; a job waiting for reviewers gives its slot back.
     let slots: WorkerSlots
+    /// GitLab pipelines running now, so the cancel endpoint can stop them.
+    let runningPipelines = RunningPipelines()
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
@@ -118,10 +120,10 @@ public final class EventWorker: Service {
                     return (.failed, "no pipeline in the event")
                 }
                 return await runPipeline(pipelineId, project: project, eventId: id, directory: directory)
-            case Self.playEvent:
-                guard let pipelineId = Self.payloadNumber(event.payload, "pipeline_id"), let job = Self.payloadString(event.payload, "job")
-                else { return (.failed, "no pipeline job in the event") }
-                return await playPipelineJob(pipelineId, job: job, project: project, eventId: id, directory: directory)
+            case Self.pipelineActionEvent:
+                guard let pipelineId = Self.payloadNumber(event.payload, "pipeline_id"), let action = Self.pipelineAction(event.payload)
+                else { return (.failed, "no pipeline action in the event") }
+                return await continuePipeline(pipelineId, action: action, project: project, eventId: id, directory: directory)
             default: break
             }
             let gitlabOutcome = await pushPipeline(event, project: project, eventId: id, directory: directory)
