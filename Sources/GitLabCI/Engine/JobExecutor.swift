@@ -2,9 +2,9 @@ import Core
 import Foundation
 import Runner
 
-/// Runs one job instance on the host as GitLab's shell executor does: `before_script` and `script` in one bash
-/// (`set -eo pipefail`, each command echoed as `$ command`) under the job's timeout, then `after_script` in its own
-/// shell with `CI_JOB_STATUS` and five minutes, then cache and artifacts.
+/// Runs one job instance as GitLab's runner does — on the host, or in its image under bubblewrap: `before_script` and
+/// `script` in one shell (`set -eo pipefail` in bash, each command echoed as `$ command`) under the job's timeout, then
+/// `after_script` in its own shell with `CI_JOB_STATUS` and five minutes, then cache and artifacts.
 struct JobExecutor: Sendable {
     let job: PlannedJob
     let definition: GitLabJob

@@ -86,7 +86,7 @@ extension GitLabConfigLoader {
             }
             var expanded = try extended(name, node, all: all, chain: [])
             expanded = applyingDefaults(defaults, to: expanded, job: name, reader: &reader)
-            if var job = reader.job(name, expanded, globalVariables: variables) {
+            if var job = reader.job(name, expanded) {
                 // Later messages about the job point at its name.
                 job.location = keyLocations[name] ?? job.location
                 jobs.append(job)

@@ -34,7 +34,7 @@ struct JobReader {
         problems.append(Diagnostic(message, at: node.location))
     }
 
-    mutating func job(_ name: String, _ node: YAMLNode, globalVariables: [GitLabVariable]) -> GitLabJob? {
+    mutating func job(_ name: String, _ node: YAMLNode) -> GitLabJob? {
         var job = GitLabJob(name: name, location: node.location)
         let context = "jobs:\(name)"
         let before = problems.count
@@ -150,7 +150,6 @@ struct JobReader {
             problems.append(Diagnostic("\(context) environment on stop should be a job name", at: node.keyLocation("environment")))
         }
         if !job.inheritsVariables { job.inheritedVariables = [] }
-        _ = globalVariables
         return problems.count == before ? job : nil
     }
 
@@ -313,7 +312,12 @@ struct JobReader {
                 }
                 filter.variables = list
             case "changes": filter.changes = list
-            case "kubernetes": filter.kubernetes = pair.value.text == "active"
+            case "kubernetes":
+                filter.kubernetes = pair.value.text == "active"
+                warnings.append(
+                    Diagnostic(
+                        "\(context):kubernetes is read but not acted on: the job is not filtered by a Kubernetes integration",
+                        at: pair.key.location, severity: .warning))
             default:
                 problems.append(Diagnostic("\(context) config contains unknown keys: \(pair.key.scalar ?? "")", at: pair.key.location))
             }

@@ -178,7 +178,6 @@ public struct PipelinePlanner: Sendable {
             return false
         }
         if let changes = filter.changes, !changed(changes, variables: variables) { return false }
-        if filter.kubernetes == true { return true }
         return true
     }
 
