@@ -187,12 +187,22 @@ import Testing
         }
         let flaky = try await trigger("flaky")
         #expect(try await status(flaky, ["failed", "success"]) == "failed")
+        // The job alone, through GitLab's job endpoint: it fails again (the flag is not there yet).
+        let flakyJob = try #require(
+            try await server.request(.GET, "/api/v4/projects/\(project)/pipelines/\(flaky)/jobs", headers: admin).array?.first?["id"]
+                as? Int)
+        let retriedJob = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(flakyJob)/retry", headers: admin)
+        #expect(retriedJob.status == 201, "\(retriedJob.body)")
+        #expect(retriedJob.object?["status"] as? String == "pending")
+        #expect(try await status(flaky, ["failed", "success"]) == "failed")
         try "ok".write(toFile: flag, atomically: true, encoding: .utf8)
         let retried = try await server.request(.POST, "/api/v4/projects/\(project)/pipelines/\(flaky)/retry", headers: admin)
         #expect(retried.status == 201, "\(retried.body)")
         #expect(try await status(flaky, ["success", "failed"]) == "success")
         let again = try await server.request(.POST, "/api/v4/projects/\(project)/pipelines/\(flaky)/retry", headers: admin)
         #expect(again.status == 400, "nothing left to retry")
+        let succeeded = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(flakyJob)/retry", headers: admin)
+        #expect(succeeded.status == 403, "a successful job is not retryable here")
 
         let slow = try await trigger("slow")
         _ = try await server.until("the slow job to run", "/api/v4/projects/\(project)/pipelines/\(slow)") {

@@ -13,7 +13,7 @@ public struct PipelineSnapshot: Sendable, Codable, Hashable {
 public enum PipelineAction: Sendable, Hashable {
     /// Play manual jobs (names of jobs or of instances).
     case play([String])
-    /// Retry failed and canceled jobs: these, or all of them.
+    /// Retry failed and canceled jobs: these, or all of them (and what was skipped or canceled after them).
     case retry([String]?)
     /// Cancel every job that has not finished.
     case cancel

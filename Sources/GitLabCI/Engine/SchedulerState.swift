@@ -53,9 +53,14 @@ struct SchedulerState: Sendable {
             let retried = chosen.filter { statuses[$0] == .failed || statuses[$0] == .canceled }
             guard !retried.isEmpty else { throw PipelineActionError("nothing to retry: no failed or canceled job") }
             for name in retried { statuses[name] = .created }
-            // Jobs skipped or canceled because of them are processed again, as GitLab resets them.
+            // Jobs skipped or canceled after them (by their needs, or a later stage) are processed again, as GitLab
+            // resets them; others keep their status.
+            var reset = Set(retried)
             for job in plan.jobs where statuses[job.name] == .skipped || statuses[job.name] == .canceled {
-                statuses[job.name] = .created
+                if prerequisites(job).contains(where: reset.contains) || follows(job, anyOf: reset) {
+                    statuses[job.name] = .created
+                    reset.insert(job.name)
+                }
             }
         case .cancel:
             let open = plan.jobs.filter { !(statuses[$0.name]?.isCompleted ?? true) }
@@ -176,6 +181,12 @@ struct SchedulerState: Sendable {
         for (name, status) in statuses where [.created, .pending, .scheduled, .manual].contains(status) {
             statuses[name] = .canceled
         }
+    }
+
+    /// Whether a job waits for any of `names` by stage (it has no `needs` and sits in a later stage than one of them).
+    func follows(_ job: PlannedJob, anyOf names: Set<String>) -> Bool {
+        guard job.needs == nil else { return false }
+        return names.contains { name in (byName[name]?.stageIndex ?? Int.max) < job.stageIndex }
     }
 
     /// Plays a manual job (and lets jobs skipped behind it be reconsidered, as GitLab resets them).

@@ -3505,6 +3505,71 @@ enum OpenAPIDocument {
             "summary": "Play a manual job (GitLab's API)"
            }
           },
+          "/api/v4/projects/{id}/jobs/{job}/retry": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "job",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/PipelineJob"
+                }
+               }
+              },
+              "description": "The job, pending: it runs again (and what was skipped after it is processed again)"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Job is not retryable (not failed or canceled, or its pipeline is running), or the token's role or scope does not allow it"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No such project or job"
+             }
+            },
+            "summary": "Retry a failed or canceled job (GitLab's API)"
+           }
+          },
           "/api/v4/projects/{id}/pipelines/{pipeline}": {
            "get": {
             "parameters": [

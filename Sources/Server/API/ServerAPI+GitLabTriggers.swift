@@ -74,6 +74,22 @@ extension ServerAPI {
                 return APIReply.json(played)
             }
         }
+        router.post("/api/v4/projects/:id/jobs/:job/retry") { request, context in
+            try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
+                guard let jobId = context.parameters.get("job").flatMap(Int64.init), jobId > 1000,
+                    let row = try api.store.pipeline(id: jobId / 1000, projectId: project.id ?? 0),
+                    let job = try api.pipelineJobs(row, project: project, request: request).first(where: { $0.id == jobId })
+                else { return APIReply.notFound }
+                guard ["failed", "canceled"].contains(job.status), !["running", "pending"].contains(row.status) else {
+                    return APIReply.json(["message": "403 Forbidden - Job is not retryable"], status: .forbidden)
+                }
+                try api.enqueuePipelineAction(row, ["action": "retry", "job": job.name, "user": principal.userName])
+                try api.store.updatePipeline(row.id ?? 0, status: "pending")
+                var retried = job
+                retried.status = "pending"
+                return APIReply.json(retried, status: .created)
+            }
+        }
         router.post("/api/v4/projects/:id/pipelines/:pipeline/retry") { request, context in
             try await api.gitLabAuthorized(request, .developer, .write, project: context.parameters.get("id")) { principal, project in
                 guard let id = context.parameters.get("pipeline").flatMap(Int64.init),

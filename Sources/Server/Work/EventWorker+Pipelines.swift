@@ -191,7 +191,7 @@ extension EventWorker {
     static func pipelineAction(_ payload: String) -> PipelineAction? {
         switch payloadString(payload, "action") {
         case "play": payloadString(payload, "job").map { .play([$0]) }
-        case "retry": .retry(nil)
+        case "retry": .retry(payloadString(payload, "job").map { [$0] })
         case "cancel": .cancel
         default: nil
         }
