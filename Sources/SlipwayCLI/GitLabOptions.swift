@@ -31,14 +31,7 @@ struct GitLabFileOptions: ParsableArguments {
     }
 
     func loader() throws -> GitLabConfigLoader {
-        var map: [String: String] = [:]
-        for entry in repoMaps {
-            guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
-                throw ValidationError("--repo-map takes group/project=PATH, not '\(entry)'")
-            }
-            map[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
-        }
-        return GitLabConfigLoader(repositoryRoot: root, configPath: file, projectMap: map)
+        GitLabConfigLoader(repositoryRoot: root, configPath: file, projectMap: try parsePairs(repoMaps, what: "--repo-map"))
     }
 
     /// The configuration, or its problems printed and exit status 2.

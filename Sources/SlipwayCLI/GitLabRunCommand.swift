@@ -48,13 +48,8 @@ struct GitLabRunCommand: AsyncParsableCommand {
         guard ["worktree", "shared"].contains(workspace) else {
             throw ValidationError("--workspace must be 'worktree' or 'shared', not '\(workspace)'")
         }
-        var pipelineVariables: [GitLabVariable] = []
-        for entry in variables {
-            guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
-                throw ValidationError("--variable takes KEY=VALUE, not '\(entry)'")
-            }
-            pipelineVariables.append(GitLabVariable(name: String(entry[..<eq]), value: String(entry[entry.index(after: eq)...])))
-        }
+        let pipelineVariables = try parsePairs(variables, what: "--variable").sorted { $0.key < $1.key }
+            .map { GitLabVariable(name: $0.key, value: $0.value) }
         let config = try await files.load()
         let root = files.root
         let context = await PipelineContext.fromRepository(

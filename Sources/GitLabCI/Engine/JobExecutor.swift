@@ -55,6 +55,11 @@ struct JobExecutor: Sendable {
         let temporary = "\(run.stateDirectory)/tmp/\(jobID)-\(attempt)"
         try? FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
+        // Resolved once: the environment and every keyword GitLab expands (`image`, cache keys, artifact paths) see the
+        // same values.
+        let variables = self.variables(projectDirectory: workspace.path)
+        let values = variables.dictionary
+        let expand: (String) -> String = { text in VariableExpansion.expand(text) { values[$0] } }
 
         // The image: its root filesystem under bubblewrap when Slipway has it (its store, or a registry on this
         // machine), else the host, said once.
@@ -77,7 +82,7 @@ struct JobExecutor: Sendable {
         }
         defer { sandbox?.remove() }
 
-        var environment = jobEnvironment(projectDirectory: workspace.path, base: sandbox?.environment ?? run.hostEnvironment)
+        var environment = Self.environment(variables, base: sandbox?.environment ?? run.hostEnvironment)
         for variable in fileVariables() {
             let path = "\(temporary)/\(variable.name)"
             guard FileManager.default.createFile(atPath: path, contents: Data(variable.value.utf8), attributes: [.posixPermissions: 0o600])
@@ -200,9 +205,9 @@ struct JobExecutor: Sendable {
         return resolved
     }
 
-    func jobEnvironment(projectDirectory: String, base: [String: String]) -> [String: String] {
+    static func environment(_ variables: [GitLabVariable], base: [String: String]) -> [String: String] {
         var environment = base
-        for variable in variables(projectDirectory: projectDirectory) where !variable.isFile {
+        for variable in variables where !variable.isFile {
             environment[variable.name] = variable.value
         }
         return environment
@@ -210,12 +215,6 @@ struct JobExecutor: Sendable {
 
     func fileVariables() -> [GitLabVariable] {
         (run.context.projectVariables + run.context.pipelineVariables).filter(\.isFile)
-    }
-
-    /// `$VAR` and `${VAR}` expanded against the job's variables, for the keywords GitLab expands.
-    func expand(_ text: String) -> String {
-        let values = variables(projectDirectory: run.repositoryRoot).dictionary
-        return VariableExpansion.expand(text) { values[$0] }
     }
 
     /// GitLab's environment slug: lower case, `-` for anything else, 24 characters, a suffix when shortened or changed.

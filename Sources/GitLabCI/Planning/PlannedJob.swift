@@ -25,8 +25,6 @@ public struct PlannedJob: Sendable, Codable, Hashable {
     public var interruptible: Bool
     /// Jobs sharing a resource group run one at a time.
     public var resourceGroup: String?
-    /// Whether `when: manual` came from the job itself (non-blocking by default) or from a rule (blocking).
-    public var isManual: Bool { when == .manual }
 }
 
 /// A `needs:` entry resolved to one instance.
