@@ -195,4 +195,44 @@ import Testing
         let second = try await run.run()
         #expect(Self.job(second, "job")?.log.contains("cache hit v1") == true)
     }
+
+    @Test func resourceGroupsRunOneJobAtATimeAndDelayedJobsWait() async throws {
+        // Each job of the group marks itself running for a second and fails if it sees the other running meanwhile.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-group-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let window = """
+                - touch "$MARKS/running-$CI_JOB_NAME"
+                - for i in $(seq 1 20); do for f in "$MARKS"/running-*; do [ "$f" = "$MARKS/running-$CI_JOB_NAME" ] || exit 9; done; sleep 0.05; done
+                - rm "$MARKS/running-$CI_JOB_NAME"
+            """
+        let run = try await Run(
+            """
+            deploy-a:
+              stage: build
+              resource_group: production
+              script:
+            \(window)
+            deploy-b:
+              stage: build
+              resource_group: production
+              script:
+            \(window)
+            later:
+              stage: deploy
+              when: delayed
+              start_in: 1 second
+              script: [echo later]
+            """, variables: ["MARKS": directory])
+        defer { run.repository.remove() }
+        let result = try await run.run()
+        #expect(result.status == .success, "\(result.jobs.map { ($0.name, $0.status, $0.log) })")
+        let a = try #require(Self.job(result, "deploy-a"))
+        let b = try #require(Self.job(result, "deploy-b"))
+        let later = try #require(Self.job(result, "later"))
+        let firstEnd = max(a.startedAt ?? .distantPast, b.startedAt ?? .distantPast)
+        #expect(later.status == .success)
+        // The delayed job starts no sooner than start_in after its stage was ready.
+        #expect((later.startedAt ?? .distantPast).timeIntervalSince(firstEnd) >= 0.9)
+    }
 }
