@@ -321,6 +321,18 @@ public enum StoreSchema {
                 }
             }
         }
+        // Projects' configuration variables: not secret, so stored as they are; GitHub runs get them as `vars.NAME`,
+        // GitLab pipelines as project CI/CD variables.
+        migrator.registerMigration("v15-project-variables") { db in
+            try db.create(table: "projectVariable") { t in
+                t.column("projectId", .integer).notNull().references("project", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("value", .text).notNull()
+                t.column("updatedAt", .double).notNull()
+                t.column("updatedBy", .text).notNull()
+                t.primaryKey(["projectId", "name"])
+            }
+        }
         return migrator
     }
 }

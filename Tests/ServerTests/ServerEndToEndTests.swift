@@ -260,6 +260,52 @@ import Testing
         #expect(try await server.request(.DELETE, "/api/v1/projects/\(project)/secrets/DEPLOY_KEY").status == 404)
     }
 
+    @Test(.timeLimit(.minutes(3))) func aProjectVariableReachesItsRunsAsVarsUnmasked() async throws {
+        let (data, repository, sha) = try Self.setUp(
+            workflow: """
+                on: push
+                env:
+                  REGISTRY: ${{ vars.REGISTRY }}
+                jobs:
+                  use:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "registry=$REGISTRY region=${{ vars.region }} unset=[${{ vars.NOT_SET }}]"
+
+                """)
+        defer {
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let server = try await ServerProcess.start(data)
+        defer { server.process.kill9() }
+        let project = try await Self.addProject(server, repository: repository.path)
+        let set = try await server.request(.PUT, "/api/v1/projects/\(project)/variables/registry", body: #"{"value":"127.0.0.1:5000"}"#)
+        #expect(set.status == 201, "\(set.body)")
+        #expect(set.object?["name"] as? String == "REGISTRY" && set.object?["value"] as? String == "127.0.0.1:5000", "\(set.body)")
+        let region = try await server.request(.PUT, "/api/v1/projects/\(project)/variables/REGION", body: #"{"value":"eu"}"#)
+        #expect(region.status == 201)
+        #expect(try await server.request(.PUT, "/api/v1/projects/\(project)/variables/REGION", body: #"{"value":"us"}"#).status == 200)
+        #expect(try await server.request(.PUT, "/api/v1/projects/\(project)/variables/1ST", body: #"{"value":"x"}"#).status == 400)
+        #expect(try await server.request(.PUT, "/api/v1/projects/999/variables/REGION", body: #"{"value":"x"}"#).status == 404)
+        let listed = try await server.request(.GET, "/api/v1/projects/\(project)/variables")
+        #expect(
+            listed.array?.map { "\($0["name"] ?? "")=\($0["value"] ?? "")" } == ["REGION=us", "REGISTRY=127.0.0.1:5000"], "\(listed.body)")
+        let stranger = try await server.request(.GET, "/api/v1/projects/\(project)/variables", headers: [("X", "y")])
+        #expect(stranger.status == 401)
+
+        _ = try await server.push(repository: repository.path, sha: sha, delivery: "vars-1", secret: Self.secret)
+        let runs = try await server.until("the run to finish", "/api/v1/runs?project=\(project)") { answer in
+            (answer.array?.first?["conclusion"] as? String).map { $0 != "" } ?? false
+        }
+        let run = runs.array?.first
+        #expect(run?["conclusion"] as? String == "success", "\(runs.body)")
+        let logs = try await server.request(.GET, "/api/v1/runs/\(run?["id"] as? Int ?? 0)/logs")
+        #expect(logs.body.contains("registry=127.0.0.1:5000 region=us unset=[]"), "shown as they are, not masked: \(logs.body)")
+        #expect(try await server.request(.DELETE, "/api/v1/projects/\(project)/variables/REGION").status == 204)
+        #expect(try await server.request(.DELETE, "/api/v1/projects/\(project)/variables/REGION").status == 404)
+    }
+
     @Test(.timeLimit(.minutes(3))) func aConcurrencyGroupSpansDeliveries() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-server-group-\(UUID().uuidString.prefix(8))")
             .path

@@ -18,7 +18,7 @@ import Testing
           script:
             - echo "source=$CI_PIPELINE_SOURCE tag=$IMAGE_TAG target=$TARGET pipeline=$CI_PIPELINE_ID"
             - cat "$TRIGGER_PAYLOAD"; echo
-            - echo "token=$DEPLOY_TOKEN"
+            - echo "token=$DEPLOY_TOKEN region=$REGION"
             - echo "$IMAGE_TAG" > deployed.txt
           artifacts:
             paths: [deployed.txt]
@@ -31,7 +31,8 @@ import Testing
             - if: $CI_PIPELINE_SOURCE == "trigger"
         promote:
           stage: promote
-          script: [echo "promoting $(cat deployed.txt)"]
+          script:
+            - echo "promoting $(cat deployed.txt) with ${DEPLOY_TOKEN:-no token} in $REGION"
           rules:
             - if: $CI_PIPELINE_SOURCE == "trigger"
               when: manual
@@ -60,6 +61,8 @@ import Testing
         let secret = try await server.request(
             .PUT, "/api/v1/projects/\(project)/secrets/DEPLOY_TOKEN", body: #"{"value":"tok-5ecret-v4lue"}"#)
         #expect(secret.status == 200 || secret.status == 201 || secret.status == 204, "\(secret.body)")
+        let region = try await server.request(.PUT, "/api/v1/projects/\(project)/variables/REGION", body: #"{"value":"eu-west"}"#)
+        #expect(region.status == 201, "\(region.body)")
         let admin = [("PRIVATE-TOKEN", server.adminToken), ("Content-Type", "application/x-www-form-urlencoded")]
         let created = try await server.request(.POST, "/api/v4/projects/\(project)/triggers", headers: admin, body: "description=ci")
         let token = try #require(created.object?["token"] as? String)
@@ -89,7 +92,14 @@ import Testing
         #expect(logs.body.contains("source=trigger tag=abc1234 target=from-the-trigger pipeline=\(pipelineId)"), "\(logs.body)")
         #expect(logs.body.contains(#""ref":"main""#) && logs.body.contains(#""IMAGE_TAG":"abc1234""#), "TRIGGER_PAYLOAD: \(logs.body)")
         #expect(!logs.body.contains(token), "the trigger token is not in TRIGGER_PAYLOAD")
-        #expect(logs.body.contains("token=***") && !logs.body.contains("tok-5ecret-v4lue"))
+        #expect(logs.body.contains("token=*** region=eu-west") && !logs.body.contains("tok-5ecret-v4lue"), "\(logs.body)")
+        let pipelines = try await server.request(.GET, "/api/v4/projects/\(project)/pipelines?source=trigger", headers: admin)
+        #expect(pipelines.array?.map { $0["id"] as? Int } == [pipelineId], "\(pipelines.body)")
+        #expect(try await server.request(.GET, "/api/v4/projects/\(project)/pipelines?source=push", headers: admin).array?.isEmpty == true)
+        #expect(try await server.request(.GET, "/api/v4/projects/\(project)/pipelines?per_page=0", headers: admin).status == 400)
+        // The pipeline waits with its state on record; the project's secrets are not part of it.
+        let stored = ["", "-wal"].map { FileManager.default.contents(atPath: data + "/server.sqlite" + $0) ?? Data() }
+        #expect(stored.allSatisfy { $0.range(of: Data("tok-5ecret-v4lue".utf8)) == nil }, "the store never holds the secret")
 
         // Play: GitLab's endpoint, a developer's token; the pipeline goes on with deploy's artifact.
         let promote = try #require(listed.first { $0["name"] as? String == "promote" }?["id"] as? Int)
@@ -106,7 +116,7 @@ import Testing
         }
         #expect(finished.object?["status"] as? String == "success", "\(server.process.output.suffix(3000))")
         let after = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
-        #expect(after.body.contains("promoting abc1234"), "\(after.body)")
+        #expect(after.body.contains("promoting abc1234 with *** in eu-west"), "the played job gets the secrets again: \(after.body)")
         // The run's log as server-sent events: the trigger's delivery, line by line, then its end.
         let events = try await EventStreamReader.read(server.url + "/api/v1/runs/\(runId)/logs", token: server.adminToken) {
             $0.name == "done"

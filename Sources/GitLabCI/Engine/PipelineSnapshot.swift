@@ -1,6 +1,7 @@
 /// A pipeline as it was left: enough to go on later (play a manual job, retry failed jobs, cancel what waits) from
 /// another process. The plan is made again from the same file and context, so it is not kept.
 public struct PipelineSnapshot: Sendable, Codable, Hashable {
+    /// The pipeline's context without the project's variables (they carry secrets): set them again before going on.
     public var context: PipelineContext
     public var configPath: String
     public var statuses: [String: GitLabJobStatus]

@@ -24,8 +24,13 @@ struct SchedulerState: Sendable {
         }
     }
 
+    /// The project's variables are left out: they carry its secrets, which never reach a record; whoever goes on with
+    /// the pipeline reads them again (`PipelineSnapshot.context`).
     func snapshot(context: PipelineContext, configPath: String) -> PipelineSnapshot {
-        PipelineSnapshot(context: context, configPath: configPath, statuses: statuses, outcomes: outcomes, attempts: attempts, logs: logs)
+        var kept = context
+        kept.projectVariables = []
+        return PipelineSnapshot(
+            context: kept, configPath: configPath, statuses: statuses, outcomes: outcomes, attempts: attempts, logs: logs)
     }
 
     /// The instances a name given by a user stands for: the instance itself, or every instance of a job.

@@ -871,6 +871,24 @@ enum OpenAPIDocument {
              }
             },
             "type": "object"
+           },
+           "Variable": {
+            "properties": {
+             "name": {
+              "type": "string"
+             },
+             "updated_at": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "updated_by": {
+              "type": "string"
+             },
+             "value": {
+              "type": "string"
+             }
+            },
+            "type": "object"
            }
           },
           "securitySchemes": {
@@ -2704,6 +2722,242 @@ enum OpenAPIDocument {
             "summary": "Set a secret (runs get it as secrets.NAME, masked) (role: admin, write scope)"
            }
           },
+          "/api/v1/projects/{id}/variables": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/Variable"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "Variables"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "The project's variables with their values (vars.NAME in workflows, project CI/CD variables in pipelines) (role: developer)"
+           }
+          },
+          "/api/v1/projects/{id}/variables/{name}": {
+           "delete": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "name",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Removed"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "Remove a variable (role: admin, write scope)"
+           },
+           "put": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "path",
+              "name": "name",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "properties": {
+                 "value": {
+                  "type": "string"
+                 }
+                },
+                "type": "object"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Variable"
+                }
+               }
+              },
+              "description": "Replaced"
+             },
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Variable"
+                }
+               }
+              },
+              "description": "Created"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "Set a variable (role: admin, write scope)"
+           }
+          },
           "/api/v1/releases": {
            "get": {
             "parameters": [
@@ -3568,6 +3822,98 @@ enum OpenAPIDocument {
              }
             },
             "summary": "Retry a failed or canceled job (GitLab's API)"
+           }
+          },
+          "/api/v4/projects/{id}/pipelines": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "query",
+              "name": "source",
+              "required": false,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "query",
+              "name": "status",
+              "required": false,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "query",
+              "name": "ref",
+              "required": false,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "in": "query",
+              "name": "per_page",
+              "required": false,
+              "schema": {
+               "type": "integer"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/Pipeline"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "The project's pipelines, newest first"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "List a project's pipelines, newest first; filters source, status, ref; per_page 1-100 (GitLab's API) (role: viewer)"
            }
           },
           "/api/v4/projects/{id}/pipelines/{pipeline}": {

@@ -122,6 +122,19 @@ extension ServerAPI {
                     PipelineJSON(row: try api.store.pipeline(id: id) ?? row, webURL: api.webURL(request, project, row), user: nil))
             }
         }
+        router.get("/api/v4/projects/:id/pipelines") { request, context in
+            try await api.gitLabAuthorized(request, .viewer, .read, project: context.parameters.get("id")) { _, project in
+                let query = request.uri.queryParameters
+                let perPage = query["per_page"].flatMap { Int(String($0)) } ?? 20
+                guard (1...100).contains(perPage) else {
+                    return APIReply.json(["error": "per_page does not have a valid value"], status: .badRequest)
+                }
+                let rows = try api.store.pipelines(
+                    projectId: project.id ?? 0, source: query["source"].map(String.init), status: query["status"].map(String.init),
+                    ref: query["ref"].map(String.init), limit: perPage)
+                return APIReply.json(rows.map { PipelineJSON(row: $0, webURL: api.webURL(request, project, $0), user: nil) })
+            }
+        }
         router.get("/api/v4/projects/:id/pipelines/:pipeline") { request, context in
             try await api.gitLabAuthorized(request, .viewer, .read, project: context.parameters.get("id")) { _, project in
                 guard let id = context.parameters.get("pipeline").flatMap(Int64.init),

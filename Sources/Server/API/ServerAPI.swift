@@ -107,6 +107,7 @@ public struct ServerAPI: Sendable {
         addApplicationRoutes(to: router)
         addEventRoutes(to: router)
         addSecretRoutes(to: router)
+        addVariableRoutes(to: router)
         registry.addRoutes(to: router)
         return router
     }

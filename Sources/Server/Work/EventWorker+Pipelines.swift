@@ -57,8 +57,8 @@ extension EventWorker {
                 return (.failed, "the pipeline's \(Self.configPath) is invalid: \(error.description)")
             }
             var context = try await pipelineContext(row, project: project, directory: directory)
-            let secrets = try projectVariables(projectId)
-            context.projectVariables = secrets
+            let secrets = try projectSecrets(projectId)
+            context.projectVariables = try variables(projectId) + secrets
             let plan: PipelinePlan
             do { plan = try PipelinePlanner(config: config, context: context).plan() } catch {
                 try store.updatePipeline(pipelineId, status: "failed", reason: error.description)
@@ -93,9 +93,11 @@ extension EventWorker {
                 return (.failed, "pipeline \(pipelineId) has no recorded run")
             }
             let recorder = RunStorePipelineRecorder(store: store.runs, configPath: Self.configPath, projectId: projectId, eventId: eventId)
-            guard let (_, snapshot) = try recorder.snapshot(of: runId) else {
+            guard var snapshot = try recorder.snapshot(of: runId)?.1 else {
                 return (.failed, "pipeline \(pipelineId) is still running")
             }
+            let secrets = try projectSecrets(projectId)
+            snapshot.context.projectVariables = try variables(projectId) + secrets
             let config: GitLabConfig
             do { config = try await GitLabConfigLoader(repositoryRoot: directory, configPath: snapshot.configPath).load() } catch {
                 return (.failed, "the pipeline's \(snapshot.configPath) is invalid: \(error.description)")
@@ -104,7 +106,6 @@ extension EventWorker {
             do { plan = try PipelinePlanner(config: config, context: snapshot.context).plan() } catch {
                 return (.failed, error.description)
             }
-            let secrets = try projectVariables(projectId)
             let options = pipelineOptions(
                 config: config, directory: directory, projectId: projectId, eventId: eventId, recorder: recorder, secrets: secrets)
             let runner = PipelineRunner(config: config, plan: plan, context: snapshot.context, options: options)
@@ -131,8 +132,13 @@ extension EventWorker {
         }
     }
 
-    /// The project's secrets as GitLab project variables (masked in logs).
-    func projectVariables(_ projectId: Int64) throws -> [GitLabVariable] {
+    /// The project's variables as GitLab project variables (shown as they are).
+    func variables(_ projectId: Int64) throws -> [GitLabVariable] {
+        try store.variables(projectId: projectId).map { GitLabVariable(name: $0.name, value: $0.value) }
+    }
+
+    /// The project's secrets as GitLab project variables (masked in logs); they come after its variables.
+    func projectSecrets(_ projectId: Int64) throws -> [GitLabVariable] {
         try store.secrets(projectId: projectId).map { row in
             GitLabVariable(name: row.name, value: try secrets.open(row.sealed), expand: false)
         }

@@ -141,6 +141,7 @@ public final class EventWorker: Service {
             request.changedPaths = Self.changedPaths(event.payload)
             request.actor = Self.actor(event.payload)
             request.env[OrphanSteps.variable] = "\(instance):\(id)"
+            for row in try store.variables(projectId: projectId) { request.vars[row.name] = row.value }
             for row in try store.secrets(projectId: projectId) {
                 do { request.secrets[row.name] = try secrets.open(row.sealed) } catch {
                     return (.failed, "the secret \(row.name) cannot be opened with this server's key (\(error)); set it again")

@@ -46,6 +46,19 @@ extension ServerStore {
         try database.read { db in try PipelineRow.filter(Column("id") == id && Column("projectId") == projectId).fetchOne(db) }
     }
 
+    /// A project's pipelines, newest first, filtered as GitLab's list is (`source`, `status`, `ref`).
+    public func pipelines(projectId: Int64, source: String? = nil, status: String? = nil, ref: String? = nil, limit: Int = 20) throws
+        -> [PipelineRow]
+    {
+        try database.read { db in
+            var request = PipelineRow.filter(Column("projectId") == projectId)
+            if let source { request = request.filter(Column("source") == source) }
+            if let status { request = request.filter(Column("status") == status) }
+            if let ref { request = request.filter(Column("ref") == ref) }
+            return try request.order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
     /// A pipeline of any project (the worker's view).
     public func pipeline(id: Int64) throws -> PipelineRow? {
         try database.read { db in try PipelineRow.fetchOne(db, key: id) }

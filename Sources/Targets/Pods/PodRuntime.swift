@@ -178,8 +178,9 @@ public actor PodRuntime {
                 do {
                     return .exited(try await sandbox.run(launch) { processes in control.processes = processes })
                 } catch {
-                    // Kept in the pod's log as well: the status moves on with the next restart.
-                    if let log = FileHandle(forWritingAtPath: "\(launch.stateDirectory)/log") {
+                    // Kept in the pod's log as well: the status moves on with the next restart. A sandbox that could
+                    // not be set up ran nothing of the container's, so its log stays the container's own.
+                    if !(error is PodSandbox.SetupFailure), let log = FileHandle(forWritingAtPath: "\(launch.stateDirectory)/log") {
                         log.seekToEndOfFile()
                         log.write(Data("slipway: the container could not start: \(error)\n".utf8))
                         try? log.close()

@@ -79,6 +79,8 @@ public struct PodSandbox: Sendable {
         var options = PlatformOptions()
         options.createSession = true
         let bridge = self.bridge
+        // Where this start's output begins: restarts append to the same log.
+        let logStart = (try? fm.attributesOfItem(atPath: "\(state)/log")[.size] as? Int) ?? 0
         let result = try await Subprocess.run(
             .name("unshare"), arguments: Arguments(["--mount", "--propagation", "private", "sh", "-c", script, "sh"] + bwrap),
             environment: .inherit.updating(["LOWER": lower, "STATE": state]), platformOptions: options,
@@ -109,9 +111,29 @@ public struct PodSandbox: Sendable {
             if code == 125 {
                 throw TargetError.sandbox("mounting the pod's root failed: \(early.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
+            if code != 0, let failure = Self.setupFailure(log: "\(state)/log", from: logStart) { throw failure }
             return code
         case .signaled(let signal): return 128 + signal
         }
+    }
+
+    /// bubblewrap failed to set the sandbox up (its loopback interface, say) before the container's command ran: not
+    /// the container's output, so not in its log — a kubelet's FailedCreatePodSandBox rather than a crash.
+    public struct SetupFailure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { "the pod's sandbox could not be set up: \(message)" }
+    }
+
+    /// When everything this start wrote to the log is bubblewrap's own (`bwrap: …` lines), those lines as a setup failure,
+    /// taken out of the log.
+    static func setupFailure(log path: String, from offset: Int) -> SetupFailure? {
+        guard let handle = FileHandle(forUpdatingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: UInt64(offset))) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        guard !lines.isEmpty, lines.allSatisfy({ $0.hasPrefix("bwrap: ") }) else { return nil }
+        try? handle.truncate(atOffset: UInt64(offset))
+        return SetupFailure(message: lines.joined(separator: "; "))
     }
 
     /// The PID bubblewrap reports for the sandboxed process (in the host's PID namespace).
