@@ -1,5 +1,7 @@
 import Core
+import Foundation
 import GitLabCI
+import SlipwayTesting
 import Testing
 
 /// `.gitlab-ci.yml` reading: GitLab's message for each mistake at its line and column, and the features that
@@ -145,6 +147,37 @@ import Testing
         #expect(config.job(named: "job")?.script == ["echo main"])
         #expect(config.job(named: "extra") != nil)
         #expect(config.files == [".gitlab-ci.yml", "ci/base.yml", "ci/more/extra.yml"])
+    }
+
+    /// `include: project` from a local checkout named by `--repo-map` (the loader's project map): the working tree, or
+    /// with `ref:` the file at that ref; an unmapped project is refused with the way to map it.
+    @Test func includesProjectFilesFromMappedCheckouts() async throws {
+        let shared = try TemporaryRepository.make()
+        defer { shared.remove() }
+        try shared.write("templates/deploy.yml", "deploy:\n  stage: deploy\n  script: [echo from v1]\n")
+        try shared.commitAll("v1")
+        try shared.git(["tag", "v1"])
+        try shared.write("templates/deploy.yml", "deploy:\n  stage: deploy\n  script: [echo from main]\n")
+        let text = """
+            include:
+              - project: our-org/ci-templates
+                ref: REF
+                file: /templates/deploy.yml
+            build:
+              script: [echo build]
+            """
+        let atTag = try GitLabFixture(text.replacingOccurrences(of: "REF", with: "v1"))
+        defer { atTag.remove() }
+        let config = try await GitLabConfigLoader(repositoryRoot: atTag.root, projectMap: ["our-org/ci-templates": shared.path]).load()
+        #expect(config.job(named: "deploy")?.script == ["echo from v1"])
+        #expect(config.files.contains("our-org/ci-templates:templates/deploy.yml"), "\(config.files)")
+        let workingTree = try GitLabFixture(text.replacingOccurrences(of: "    ref: REF\n", with: ""))
+        defer { workingTree.remove() }
+        let current = try await GitLabConfigLoader(repositoryRoot: workingTree.root, projectMap: ["our-org/ci-templates": shared.path])
+            .load()
+        #expect(current.job(named: "deploy")?.script == ["echo from main"])
+        let unmapped = await atTag.problems()
+        #expect(unmapped.contains { $0.contains("Project `our-org/ci-templates` not found or access denied!") }, "\(unmapped)")
     }
 
     @Test func defaultsApplyUnlessInheritSaysOtherwise() async throws {

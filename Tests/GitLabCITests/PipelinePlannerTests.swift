@@ -300,4 +300,29 @@ import Testing
         let plan = try await fixture.plan(GitLabFixture.context(ref: ref, tag: tag))
         #expect(plan.jobs.contains { $0.name == "job" } == included)
     }
+
+    /// `only: changes` / `except: changes` (GitLab's older form of `rules: changes`): globs against the push's files;
+    /// without a list of changed files (a new branch, a trigger) `changes` holds, as gitlabhq's `Policy::Changes` has
+    /// it — so an `except: changes` job is left out.
+    @Test(arguments: [
+        (["docs/guide.md"], ["docs", "all"]), (["src/main.go"], ["code", "all"]), ([String]?.none, ["docs", "all"]),
+    ])
+    func onlyAndExceptChanges(_ changed: [String]?, _ expected: [String]) async throws {
+        let fixture = try GitLabFixture(
+            """
+            docs:
+              script: [a]
+              only:
+                changes: ["docs/**/*"]
+            code:
+              script: [b]
+              except:
+                changes: ["docs/**/*", "*.md"]
+            all:
+              script: [c]
+            """)
+        defer { fixture.remove() }
+        let plan = try await fixture.plan(GitLabFixture.context(changed: changed))
+        #expect(plan.jobs.map(\.name).sorted() == expected.sorted())
+    }
 }

@@ -196,6 +196,78 @@ import Testing
         #expect(Self.job(second, "job")?.log.contains("cache hit v1") == true)
     }
 
+    /// `retry: exit_codes` retries only those exit codes; `retry: when` other failures.
+    @Test func retriesOnlyTheExitCodesNamed() async throws {
+        let counters = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-retry-codes-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: counters, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: counters) }
+        let run = try await Run(
+            """
+            killed:
+              retry:
+                max: 2
+                exit_codes: [137]
+              script:
+                - echo x >> "$COUNTERS/killed"
+                - if [ "$(wc -l < "$COUNTERS/killed")" -lt 3 ]; then exit 137; fi
+            broken:
+              retry:
+                max: 2
+                exit_codes: [137]
+              script: [exit 1]
+            """, variables: ["COUNTERS": counters])
+        defer { run.repository.remove() }
+        let result = try await run.run()
+        #expect(Self.job(result, "killed")?.status == .success)
+        #expect(Self.job(result, "killed")?.attempts == 3)
+        #expect(Self.job(result, "broken")?.status == .failed)
+        #expect(Self.job(result, "broken")?.attempts == 1, "exit 1 is not among the codes to retry")
+    }
+
+    /// `cache: key: files:` names the cache by the files' contents (a new lock file, a new cache); `fallback_keys` are
+    /// tried, in order, when the key has no cache yet.
+    @Test func cacheKeysFromFilesAndFallbackKeys() async throws {
+        let script =
+            "if [ -f vendor/lib.txt ]; then echo \"cache hit $(cat vendor/lib.txt)\"; else mkdir -p vendor && echo \"$LIB\" > vendor/lib.txt && echo \"cache miss\"; fi"
+        let run = try await Run(
+            """
+            by-lock:
+              cache:
+                key:
+                  files: [lock.txt]
+                paths: [vendor/]
+              script:
+                - \(script)
+            by-branch:
+              cache:
+                key: branch-$CI_COMMIT_REF_SLUG
+                fallback_keys: [branch-main]
+                paths: [vendor/]
+              script:
+                - \(script)
+            """, variables: ["LIB": "v1"])
+        defer { run.repository.remove() }
+        try run.repository.write("lock.txt", "lib 1\n")
+        try run.repository.commitAll("lock")
+        let first = try await run.run()
+        #expect(Self.job(first, "by-lock")?.log.contains("cache miss") == true)
+        #expect(Self.job(first, "by-branch")?.log.contains("cache miss") == true)
+        let again = try await run.run()
+        #expect(Self.job(again, "by-lock")?.log.contains("cache hit v1") == true)
+        // Another branch has no cache of its own: the fallback key's is used.
+        let feature = try await run.run { context, _ in context.ref = "feature" }
+        #expect(Self.job(feature, "by-branch")?.log.contains("cache hit v1") == true, "\(Self.job(feature, "by-branch")?.log ?? [])")
+        // A new lock file: a new key, so no cache.
+        try run.repository.write("lock.txt", "lib 2\n")
+        try run.repository.commitAll("new lock")
+        let relocked = try await run.run { context, _ in
+            context.sha =
+                (try? String(contentsOfFile: run.repository.path + "/.git/refs/heads/main", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? context.sha
+        }
+        #expect(Self.job(relocked, "by-lock")?.log.contains("cache miss") == true, "\(Self.job(relocked, "by-lock")?.log ?? [])")
+    }
+
     @Test func resourceGroupsRunOneJobAtATimeAndDelayedJobsWait() async throws {
         // Each job of the group marks itself running for a second and fails if it sees the other running meanwhile.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-group-\(UUID().uuidString)").path
