@@ -160,7 +160,7 @@ import Testing
         let goodLog = try await Self.logs(good.pipeline, server)
         for line in [
             "Switched to context \"our-org:k8s-agent:prod-cluster\"", "deployment.apps/qwik-node-app-canary created",
-            "virtualservice.networking.istio.io/qwik-node-app-vs configured", "Canary success rate: 1",
+            "virtualservice.networking.istio.io/qwik-node-app-vs configured", "Canary success rate: 1.0000 over",
             "deployment.apps/qwik-node-app-primary image updated", "deployment.apps \"qwik-node-app-canary\" deleted",
         ] {
             #expect(goodLog.contains(line), "the pipeline's log shows \(line)")
@@ -186,6 +186,9 @@ import Testing
                 "cleanup_canary_deployment=skipped", "rollback_canary_release=success",
             ], "\(badJobs)")
         #expect(badLog.contains("The canary is unhealthy."), "\(badLog.suffix(3000))")
+        let verdicts = (goodLog + badLog).split(separator: "\n").filter { $0.hasPrefix("Canary success rate: ") }
+        #expect(verdicts.count == 2 && verdicts[1].hasPrefix("Canary success rate: 0."), "the failing canary measured as such: \(verdicts)")
+        print("seed 002: \(verdicts.joined(separator: "; then "))")
         #expect(try await world.weights() == [100, 0])
         #expect(try await world.canaryDeployment() == nil, "the rollback removed the canary")
         let unexpected = badTraffic.filter { $0.status != 200 && !($0.status == 500 && $0.body == "error: qwik-node-app v3 failed") }
