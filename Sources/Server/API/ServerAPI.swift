@@ -108,13 +108,19 @@ public struct ServerAPI: Sendable {
         addEventRoutes(to: router)
         addSecretRoutes(to: router)
         addVariableRoutes(to: router)
+        addUIRoutes(to: router)
         registry.addRoutes(to: router)
         return router
     }
 
     /// The principal of a request's token; nil when it has none or a bad one.
     func principal(_ request: Request) throws -> Principal? {
-        try tokens.principal(bearer: request.headers[.authorization])
+        if let header = request.headers[.authorization] { return try tokens.principal(bearer: header) }
+        // The UI's session cookie: reading as its token may; changing state also needs the header only the UI's own
+        // script sends, so another site's form cannot act with a signed-in browser's cookie.
+        guard let token = Self.sessionToken(request) else { return nil }
+        if request.method != .get, request.method != .head, Self.header("X-Slipway-UI", request.headers) != "1" { return nil }
+        return try tokens.principal(token: token)
     }
 
     /// Runs `body` for a caller whose role and token scope allow it: 401 without a valid token, 403 without the rights;

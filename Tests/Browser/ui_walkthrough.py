@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Drives Slipway's web UI in Debian's headless Chromium through Selenium (WebUIBrowserTests runs it).
+
+Arguments: a JSON object on standard input with base_url, viewer_token, approver_token, release_id, application,
+run_id, run_last_line (a line the run prints last) and screenshots (a directory, or empty). Prints one line per check
+and exits non-zero at the first that fails.
+"""
+import json
+import os
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = "/usr/bin/chromium"
+DRIVER = "/usr/bin/chromedriver"
+
+
+def check(condition, what):
+    if not condition:
+        print("FAIL: " + what, flush=True)
+        sys.exit(1)
+    print("ok: " + what, flush=True)
+
+
+def main():
+    settings = json.load(sys.stdin)
+    base = settings["base_url"]
+    shots = settings.get("screenshots") or ""
+    options = webdriver.ChromeOptions()
+    # Paths given explicitly, or Selenium Manager tries to download a driver.
+    options.binary_location = CHROMIUM
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
+                     "--user-data-dir=" + settings["profile"]]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    wait = WebDriverWait(driver, 30)
+
+    def shot(name):
+        if not shots:
+            return
+        # The whole page, not only what the window shows: grow the window to the page's height for the picture.
+        size = driver.get_window_size()
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], max(size["height"], min(height + 140, 3000)))
+        driver.save_screenshot(os.path.join(shots, name + ".png"))
+        driver.set_window_size(size["width"], size["height"])
+
+    def sign_in(token):
+        driver.get(base + "/sign-in")
+        shot("sign-in")
+        driver.find_element(By.ID, "token").send_keys(token)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav .who")))
+
+    try:
+        # A viewer: the overview lists the applications; the release at its gate shows steps, weights and a chart,
+        # but no Promote button, and a POST forged from the page is refused.
+        sign_in(settings["viewer_token"])
+        cards = driver.find_elements(By.CSS_SELECTOR, "article.card")
+        names = sorted(card.get_attribute("data-application") for card in cards)
+        check(names == sorted(settings["applications"]), "the overview shows the applications: %s" % names)
+        shot("overview")
+        driver.get("%s/releases/%s" % (base, settings["release_id"]))
+        check("primary 90% · canary 10%" in driver.find_element(By.ID, "weights").text, "the release shows its weights")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#steps li")) >= 1, "the release shows its steps")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "figure.analysis svg circle")) >= 2, "an analysis chart with its measurements")
+        check(not driver.find_elements(By.ID, "promote"), "a viewer sees no Promote button")
+        status = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/api/v1/applications/' + arguments[0] + '/promote', {method: 'POST', credentials: 'same-origin',"
+            " headers: {'Content-Type': 'application/json', 'X-Slipway-UI': '1'}, body: '{}'}).then(r => done(r.status));",
+            settings["application"])
+        check(status == 403, "a viewer's forged POST gets 403 (got %s)" % status)
+        driver.find_element(By.CSS_SELECTOR, "nav form button").click()
+        wait.until(EC.presence_of_element_located((By.ID, "token")))
+
+        # An approver promotes: the page shows the result without a reload.
+        sign_in(settings["approver_token"])
+        driver.get("%s/releases/%s" % (base, settings["release_id"]))
+        shot("release")
+        driver.execute_script("window.slipwayMarker = 'same page';")
+        driver.find_element(By.ID, "reason").send_keys("browser test: dashboards green")
+        driver.find_element(By.ID, "promote").click()
+        # The page swaps in its fresh content: read it by script, not through elements that may be replaced.
+        wait.until(lambda d: "promote by april" in d.execute_script(
+            "const p = document.getElementById('pending'); return p ? p.textContent : '';"))
+        check(driver.execute_script("return window.slipwayMarker") == "same page",
+              "the promotion shows on the page without a reload")
+        shot("release-promoted")
+
+        # The run page streams a running job's log lines as they are written.
+        driver.get("%s/runs/%s" % (base, settings["run_id"]))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .line"))
+        first = len(driver.find_elements(By.CSS_SELECTOR, "#log .line"))
+        check(settings["run_last_line"] not in driver.find_element(By.ID, "log").text,
+              "the log is still being written when the page opens (%d lines)" % first)
+        WebDriverWait(driver, 60).until(lambda d: settings["run_last_line"] in d.find_element(By.ID, "log").text)
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#log .line")) > first, "lines arrived while the page was open")
+        check(driver.find_elements(By.ID, "L1"), "each line is linkable (#L1)")
+        shot("run")
+        driver.get(base + "/runs")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) >= 1, "the runs list shows the run")
+        shot("runs")
+        driver.set_window_size(390, 844)
+        driver.get(base + "/")
+        check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
+              "the overview fits a phone's width")
+        shot("overview-phone")
+    except TimeoutException as error:
+        print("FAIL: timed out: %s; page: %s" % (error, driver.page_source[-3000:]), flush=True)
+        sys.exit(1)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+
+@testable import Releases
+@testable import Server
+
+/// The web UI in process: sign-in with a token sets an HttpOnly, SameSite=Strict cookie; pages need it; a release at
+/// its gate shows its steps, weights and analysis chart, with Promote and Abort only for approvers; the cookie alone
+/// cannot change anything (the UI's header is needed), and a viewer's forged POST gets 403.
+@Suite struct WebUITests {
+    static func cookie(_ token: String, ui: Bool = false) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.cookie] = "\(ServerAPI.sessionCookie)=\(token)"
+        fields[.contentType] = "application/json"
+        if ui { fields[HTTPField.Name("X-Slipway-UI")!] = "1" }
+        return fields
+    }
+
+    /// A release at its gate with two success-rate measurements, one failed, in the harness's delivery store.
+    static func releaseWithAnalysis(_ harness: ServerHarness) throws -> Release {
+        let release = try ReleaseGateTests.releaseAtGate(harness)
+        let log = ReleaseLog(store: try DeliveryStore(path: harness.server.deliveryStorePath))
+        let start = Date().addingTimeInterval(-20)
+        func measurement(_ seconds: Double, _ value: String, _ verdict: String) -> TimelineEntry {
+            TimelineEntry(
+                at: start.addingTimeInterval(seconds), kind: .measurement, summary: "success-rate = \(value)",
+                detail: [
+                    "metric": "success-rate", "value": value, "verdict": verdict,
+                    "message": "successCondition result >= 0.95 is \(verdict == "Successful" ? "true" : "false") for \(value)",
+                ])
+        }
+        var saved = release
+        saved.message = "waiting at a manual gate"
+        try log.save(
+            saved,
+            entries: [
+                TimelineEntry(at: start, kind: .weight, summary: "traffic 90/10 (primary/canary)"),
+                measurement(5, "0.991", "Successful"), measurement(10, "0.90", "Failed"), measurement(15, "0.998", "Successful"),
+            ])
+        return release
+    }
+
+    @Test func signInPagesAndTheGateFollowTheRole() async throws {
+        let harness = try ServerHarness()
+        defer { harness.remove() }
+        let release = try Self.releaseWithAnalysis(harness)
+        try await harness.application().test(.router) { client in
+            let viewer = try await ReleaseGateTests.token(harness, "vera", role: "viewer", scope: "read", client: client)
+            let approver = try await ReleaseGateTests.token(harness, "april", role: "approver", scope: "write", client: client)
+
+            // Without a session every page sends the browser to sign in; the form says nothing about what exists.
+            try await client.execute(uri: "/releases/\(release.id)", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/sign-in?next=%2Freleases%2F\(release.id)")
+            }
+            var form = HTTPFields()
+            form[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(uri: "/sign-in", method: .post, headers: form, body: ByteBuffer(string: "token=slw_nope&next=%2F")) {
+                #expect($0.status == .unauthorized)
+                #expect(String(buffer: $0.body).contains("That token is not valid"))
+                #expect($0.headers[.setCookie] == nil)
+            }
+            try await client.execute(
+                uri: "/sign-in", method: .post, headers: form, body: ByteBuffer(string: "token=\(viewer)&next=%2F%2Fevil.example")
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/", "never to another site")
+                let cookie = response.headers[.setCookie] ?? ""
+                #expect(
+                    cookie.hasPrefix("\(ServerAPI.sessionCookie)=\(viewer);") && cookie.contains("HttpOnly")
+                        && cookie.contains("SameSite=Strict"))
+            }
+
+            // The overview and the release page for a viewer: steps, weights, the chart with its threshold and the
+            // failed measurement, and no buttons.
+            try await client.execute(uri: "/", method: .get, headers: Self.cookie(viewer)) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("<h1>Overview</h1>") && page.contains("href=\"/releases/\(release.id)\""), "\(page)")
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+            }
+            try await client.execute(uri: "/releases/\(release.id)", method: .get, headers: Self.cookie(viewer)) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("primary 90% · canary 10%"))
+                #expect(page.contains("traffic 90/10 (primary/canary)"))
+                #expect(page.contains("success-rate: 3 measurements, 1 failed, threshold result &gt;= 0.950"), "\(page)")
+                #expect(page.contains("class=\"threshold\"") && page.contains("class=\"fail\""))
+                #expect(page.contains("Waiting at a gate"))
+                #expect(!page.contains("id=\"promote\"") && !page.contains("id=\"abort\""), "a viewer is not offered the buttons")
+            }
+            // A viewer's forged POST: 403 with the UI's header, 401 without it (the cookie alone changes nothing).
+            try await client.execute(uri: "/api/v1/applications/demo-qa/promote", method: .post, headers: Self.cookie(viewer, ui: true)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/applications/demo-qa/promote", method: .post, headers: Self.cookie(approver)) {
+                #expect($0.status == .unauthorized, "another site's form cannot send X-Slipway-UI")
+            }
+
+            // The approver sees the buttons; the UI's POST promotes; the fragment the page swaps in shows the result.
+            try await client.execute(uri: "/releases/\(release.id)", method: .get, headers: Self.cookie(approver)) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("id=\"promote\"") && page.contains("id=\"abort\"") && page.contains("data-gate=\"demo-qa\""))
+            }
+            try await client.execute(
+                uri: "/api/v1/applications/demo-qa/promote", method: .post, headers: Self.cookie(approver, ui: true),
+                body: ByteBuffer(string: #"{"reason":"looks good"}"#)
+            ) { #expect($0.status == .ok) }
+            var fragment = Self.cookie(approver)
+            fragment[HTTPField.Name("X-Slipway-Fragment")!] = "1"
+            try await client.execute(uri: "/releases/\(release.id)", method: .get, headers: fragment) { response in
+                let page = String(buffer: response.body)
+                #expect(!page.contains("<html") && page.contains("<h1>Release #\(release.id)"), "only main's content")
+            }
+            let decisions = try DeliveryStore(path: harness.server.deliveryStorePath).pendingDecisions(releaseId: release.id)
+            #expect(decisions.map(\.actor) == ["april"], "the promotion is recorded with the user's name")
+
+            // Runs and assets; signing out clears the cookie.
+            try await client.execute(uri: "/runs", method: .get, headers: Self.cookie(viewer)) {
+                #expect(String(buffer: $0.body).contains("<h1>Runs</h1>"))
+            }
+            try await client.execute(uri: "/ui/app.js", method: .get) {
+                #expect($0.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            }
+            try await client.execute(uri: "/sign-out", method: .post, headers: Self.cookie(viewer)) { response in
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+        }
+    }
+
+    @Test func escapingAndThresholds() {
+        #expect(HTML.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+        #expect(AnalysisChart.threshold(in: "successCondition result >= 0.95 is true for 1")! == (">=", 0.95))
+        #expect(AnalysisChart.threshold(in: "failureCondition result > 500 is false for 12") ?? ("", 0) == (">", 500))
+        #expect(AnalysisChart.threshold(in: "no data: the query returned no samples") == nil)
+        #expect(ServerAPI.safeNext("//evil.example/x") == "/" && ServerAPI.safeNext("https://x") == "/")
+        #expect(ServerAPI.safeNext("/releases/3") == "/releases/3")
+    }
+}
