@@ -61,6 +61,18 @@ def main():
         # A viewer: the overview lists the applications; the release at its gate shows steps, weights and a chart,
         # but no Promote button, and a POST forged from the page is refused.
         sign_in(settings["viewer_token"])
+        # The run page streams a running job's log lines as they are written.
+        driver.get("%s/runs/%s" % (base, settings["run_id"]))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .line"))
+        first = len(driver.find_elements(By.CSS_SELECTOR, "#log .line"))
+        log_text = "return document.getElementById('log').textContent"
+        check(settings["run_last_line"] not in driver.execute_script(log_text),
+              "the log is still being written when the page opens (%d lines)" % first)
+        WebDriverWait(driver, 90).until(lambda d: settings["run_last_line"] in d.execute_script(log_text))
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#log .line")) > first, "lines arrived while the page was open")
+        check(driver.find_elements(By.ID, "L1"), "each line is linkable (#L1)")
+        shot("run")
+        driver.get(base + "/")
         cards = driver.find_elements(By.CSS_SELECTOR, "article.card")
         names = sorted(card.get_attribute("data-application") for card in cards)
         check(names == sorted(settings["applications"]), "the overview shows the applications: %s" % names)
@@ -93,16 +105,21 @@ def main():
               "the promotion shows on the page without a reload")
         shot("release-promoted")
 
-        # The run page streams a running job's log lines as they are written.
-        driver.get("%s/runs/%s" % (base, settings["run_id"]))
-        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#log .line"))
-        first = len(driver.find_elements(By.CSS_SELECTOR, "#log .line"))
-        check(settings["run_last_line"] not in driver.find_element(By.ID, "log").text,
-              "the log is still being written when the page opens (%d lines)" % first)
-        WebDriverWait(driver, 60).until(lambda d: settings["run_last_line"] in d.find_element(By.ID, "log").text)
-        check(len(driver.find_elements(By.CSS_SELECTOR, "#log .line")) > first, "lines arrived while the page was open")
-        check(driver.find_elements(By.ID, "L1"), "each line is linkable (#L1)")
-        shot("run")
+        # The application's page: where it comes from, its holds; the approver lifts one with a reason.
+        driver.get(base + "/applications")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#applications tbody tr")) == len(settings["applications"]),
+              "the applications page lists them")
+        driver.get("%s/applications/%s" % (base, settings["application"]))
+        check("release 0 aborted" in driver.find_element(By.ID, "holds").text, "the application's page shows its hold")
+        shot("application")
+        form = driver.find_element(By.CSS_SELECTOR, "form[data-lift]")
+        form.find_element(By.NAME, "reason").send_keys("fixed in the next commit")
+        form.find_element(By.CSS_SELECTOR, "button").click()
+        wait.until(lambda d: "No revision is held" in d.execute_script("return document.getElementById('main').textContent"))
+        check(True, "the approver lifted the hold from the page")
+        driver.get(base + "/approvals")
+        check("No deployment waits for a review" in driver.find_element(By.ID, "main").text, "the approvals page answers")
+
         driver.get(base + "/runs")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) >= 1, "the runs list shows the run")
         shot("runs")

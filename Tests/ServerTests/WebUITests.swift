@@ -131,6 +131,47 @@ import Testing
         }
     }
 
+    /// The approvals page lists deployments waiting for reviewers; Approve and Reject are offered to those the
+    /// environment's rules admit, and a review through the UI's request settles the deployment.
+    @Test func approvalsOfferReviewsToThoseTheRulesAdmit() async throws {
+        let harness = try ServerHarness()
+        defer { harness.remove() }
+        let project = try harness.store.addProject(
+            ProjectRow(name: "shop", repository: harness.directory, defaultBranch: "main", webhookSecret: nil, createdAt: 0))
+        var run = RunStore.Run(
+            workflowPath: ".github/workflows/cd.yml", workflowName: "CD", event: "push", ref: "refs/tags/v1.2.0",
+            sha: String(repeating: "c", count: 40),
+            result: "", startedAt: Date(), duration: 0, projectId: project.id)
+        run.status = RunStore.Run.Status.waiting
+        let runId = try harness.store.runs.save(run, jobs: [])
+        _ = try harness.store.runs.open(
+            Deployment(
+                runId: runId, jobId: "deploy", jobName: "deploy", environment: "prod", reviewers: ["role:approver"], approvalsRequired: 1,
+                preventSelfReview: true, actor: "dev", waitUntil: Date()))
+        try await harness.application().test(.router) { client in
+            let viewer = try await ReleaseGateTests.token(harness, "vera", role: "viewer", scope: "read", client: client)
+            let approver = try await ReleaseGateTests.token(harness, "april", role: "approver", scope: "write", client: client)
+            try await client.execute(uri: "/approvals", method: .get, headers: Self.cookie(viewer)) { response in
+                let page = String(buffer: response.body)
+                #expect(
+                    page.contains("href=\"/runs/\(runId)\"") && page.contains("prod") && page.contains("not yours to review"), "\(page)")
+                #expect(!page.contains("data-review="))
+            }
+            try await client.execute(uri: "/approvals", method: .get, headers: Self.cookie(approver)) { response in
+                let page = String(buffer: response.body)
+                #expect(
+                    page.contains("data-review=\"\(runId)\"") && page.contains("data-environment=\"prod\"") && page.contains(">Approve<"))
+            }
+            try await client.execute(
+                uri: "/api/v1/runs/\(runId)/pending_deployments", method: .post, headers: Self.cookie(approver, ui: true),
+                body: ByteBuffer(string: #"{"environment":"prod","state":"approved","comment":"ship it"}"#)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/approvals", method: .get, headers: Self.cookie(approver)) { response in
+                #expect(String(buffer: response.body).contains("No deployment waits for a review."))
+            }
+        }
+    }
+
     @Test func escapingAndThresholds() {
         #expect(HTML.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
         #expect(AnalysisChart.threshold(in: "successCondition result >= 0.95 is true for 1")! == (">=", 0.95))

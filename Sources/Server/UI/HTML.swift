@@ -34,8 +34,10 @@ enum HTML {
                 <nav aria-label="Slipway">
                   <a class="brand" href="/">Slipway</a>
                   <a href="/">Overview</a>
+                  <a href="/applications">Applications</a>
                   <a href="/releases">Releases</a>
                   <a href="/runs">Runs</a>
+                  <a href="/approvals">Approvals</a>
                   <span class="who">\(escape(user)) <span class="role">\(escape(role ?? ""))</span></span>
                   <form method="post" action="/sign-out"><button type="submit">Sign out</button></form>
                 </nav>

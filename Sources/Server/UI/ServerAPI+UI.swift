@@ -43,6 +43,30 @@ extension ServerAPI {
                     live: "release")
             }
         }
+        router.get("/applications") { request, _ in
+            try await api.page(request) { principal, fragment in
+                HTML.page(
+                    title: "Applications", user: principal.userName, role: principal.role.rawValue, body: try await api.applicationList(),
+                    fragmentOnly: fragment, live: "applications")
+            }
+        }
+        router.get("/applications/:name") { request, context in
+            try await api.page(request) { principal, fragment in
+                guard let body = try await api.applicationPage(context.parameters.get("name"), principal: principal) else {
+                    return HTML.respond(Self.notFound, status: .notFound)
+                }
+                return HTML.page(
+                    title: context.parameters.get("name") ?? "Application", user: principal.userName, role: principal.role.rawValue,
+                    body: body, fragmentOnly: fragment, live: "application")
+            }
+        }
+        router.get("/approvals") { request, _ in
+            try await api.page(request) { principal, fragment in
+                HTML.page(
+                    title: "Approvals", user: principal.userName, role: principal.role.rawValue, body: try api.approvalsPage(principal),
+                    fragmentOnly: fragment, live: "approvals")
+            }
+        }
         router.get("/runs") { request, _ in
             try await api.page(request) { principal, fragment in
                 HTML.page(

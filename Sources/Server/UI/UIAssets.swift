@@ -90,6 +90,7 @@ enum UIAssets {
                 Object.keys(typed).forEach(function (id) { const input = document.getElementById(id); if (input) input.value = typed[id]; });
                 if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
                 bind();
+                bindForms();
               }
             } finally {
               refreshing = false;
@@ -135,6 +136,49 @@ enum UIAssets {
                 status.textContent = action === "promote" ? "Promotion recorded." : "Abort recorded.";
                 status.className = "gate-status good";
                 refresh();
+              });
+            });
+          }
+          // Approve or reject a run's deployment (a comment with it), and lift a hold (a reason required).
+          function bindForms() {
+            document.querySelectorAll("form[data-review]").forEach(function (form) {
+              if (form.dataset.bound) return;
+              form.dataset.bound = "1";
+              form.addEventListener("submit", async function (event) {
+                event.preventDefault();
+                const state = event.submitter ? event.submitter.value : "approved";
+                const status = form.querySelector(".review-status");
+                const response = await fetch("/api/v1/runs/" + form.dataset.review + "/pending_deployments", {
+                  method: "POST", credentials: "same-origin",
+                  headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" },
+                  body: JSON.stringify({ environment: form.dataset.environment, state: state,
+                    comment: form.querySelector("input[name=comment]").value })
+                });
+                const answer = await response.json().catch(function () { return {}; });
+                status.textContent = response.ok ? (state === "approved" ? "Approved." : "Rejected.")
+                  : (answer.error || answer.message || ("HTTP " + response.status));
+                status.className = "review-status " + (response.ok ? "good" : "error");
+                if (response.ok) refresh();
+              });
+            });
+            document.querySelectorAll("form[data-lift]").forEach(function (form) {
+              if (form.dataset.bound) return;
+              form.dataset.bound = "1";
+              form.addEventListener("submit", async function (event) {
+                event.preventDefault();
+                const reason = form.querySelector("input[name=reason]");
+                const status = form.querySelector(".lift-status");
+                if (!reason.value.trim()) { status.textContent = "Say why."; status.className = "lift-status error"; reason.focus(); return; }
+                const response = await fetch("/api/v1/applications/" + encodeURIComponent(form.dataset.lift) + "/holds/"
+                  + encodeURIComponent(form.dataset.revision), {
+                  method: "DELETE", credentials: "same-origin",
+                  headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" },
+                  body: JSON.stringify({ reason: reason.value })
+                });
+                const answer = await response.json().catch(function () { return {}; });
+                status.textContent = response.ok ? "Lifted." : (answer.error || answer.message || ("HTTP " + response.status));
+                status.className = "lift-status " + (response.ok ? "good" : "error");
+                if (response.ok) refresh();
               });
             });
           }
@@ -206,6 +250,7 @@ enum UIAssets {
             });
           }
           bind();
+          bindForms();
           follow();
           streamLog();
         })();

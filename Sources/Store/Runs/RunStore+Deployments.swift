@@ -21,6 +21,13 @@ extension RunStore {
     }
 
     /// A run's deployments, oldest first.
+    /// Deployments waiting for reviewers, oldest first (the UI's approvals).
+    public func waitingDeployments(limit: Int = 200) throws -> [Deployment] {
+        try database.read { db in
+            try Deployment.filter(Column("state") == DeploymentState.waiting.rawValue).order(Column("id")).limit(limit).fetchAll(db)
+        }
+    }
+
     public func deployments(ofRun id: Int64) throws -> [Deployment] {
         try database.read { db in try Deployment.filter(Column("runId") == id).order(Column("id")).fetchAll(db) }
     }

@@ -1,0 +1,130 @@
+import Delivery
+import Foundation
+import GitOps
+import Releases
+import Store
+import TargetKit
+
+extension ServerAPI {
+    /// The declared applications, with their sync status and health.
+    func applicationList() async throws -> String {
+        var rows: [String] = []
+        for (project, application) in await declaredApplications() {
+            let described = try await describe(application, of: project, withHistory: false)
+            rows.append(
+                """
+                <tr><td><a href="/applications/\(HTML.escape(application.name))">\(HTML.escape(application.name))</a></td>\
+                <td>\(HTML.escape(project.projectName))</td><td>\(HTML.escape(application.environment))</td>\
+                <td>\(HTML.escape(application.namespace))</td><td>\(HTML.badge(described.syncStatus))</td>\
+                <td>\(HTML.badge(described.health))</td><td>\(described.holds.count)</td></tr>
+                """)
+        }
+        return """
+            <h1>Applications</h1>
+            \(rows.isEmpty ? "<p class=\"muted\">No project declares an application yet.</p>" : "")
+            <div class="scroll"><table id="applications"><thead><tr><th>Application</th><th>Project</th><th>Environment</th>\
+            <th>Namespace</th><th>Sync</th><th>Health</th><th>Holds</th></tr></thead><tbody>\(rows.joined())</tbody></table></div>
+            """
+    }
+
+    /// One application: where it comes from, each resource with its health and how git and the target differ, the
+    /// sync history with revisions, and its holds (approvers lift one, with a reason).
+    func applicationPage(_ name: String?, principal: Principal) async throws -> String? {
+        guard let name, let (project, application) = await supervisor.application(named: name) else { return nil }
+        let described = try await describe(application, of: project, withHistory: true)
+        var resources =
+            "<p class=\"muted\">\(HTML.escape(described.statusMessage.isEmpty ? "No comparison with the target." : described.statusMessage))</p>"
+        if let stack = await supervisor.stack, let comparison = try? await stack.engine.compare(application) {
+            let rows = comparison.resources.map { resource in
+                let health = resource.live.flatMap(HealthCheck.health(of:))?.description ?? (resource.live == nil ? "Missing" : "—")
+                let differences =
+                    resource.differences.isEmpty
+                    ? ""
+                    : "<details><summary>\(resource.differences.count) difference(s)</summary><pre>\(HTML.escape(resource.differences.joined(separator: "\n")))</pre></details>"
+                return """
+                    <tr><td>\(HTML.escape(resource.key.kind.kind))</td><td>\(HTML.escape(resource.key.namespace))</td>\
+                    <td>\(HTML.escape(resource.key.name))</td><td>\(HTML.badge(resource.inSync ? "Synced" : "OutOfSync"))</td>\
+                    <td>\(HTML.escape(health))</td><td>\(differences)</td></tr>
+                    """
+            }
+            resources = """
+                <div class="scroll"><table id="resources"><thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>Sync</th>\
+                <th>Health</th><th>Git against the target</th></tr></thead><tbody>\(rows.joined())</tbody></table></div>
+                """
+        }
+        let history = (described.history ?? []).map { sync in
+            """
+            <tr><td>\(HTML.escape(sync.startedAt ?? ""))</td><td><code>\(HTML.escape(String(sync.revision.prefix(8))))</code></td>\
+            <td>\(HTML.escape(sync.trigger))</td><td>\(HTML.badge(sync.phase))</td><td>\(HTML.escape(sync.message))</td></tr>
+            """
+        }
+        let canLift = principal.allows(.approver, .write)
+        let holds = try releases.holds(application: application.name).map { hold in
+            let lift =
+                canLift
+                ? """
+                <form data-lift="\(HTML.escape(application.name))" data-revision="\(HTML.escape(hold.revision))">\
+                <input name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
+                <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
+                """ : ""
+            return """
+                <tr><td><code>\(HTML.escape(String(hold.revision.prefix(8))))</code></td><td>\(HTML.escape(hold.reason))</td>\
+                <td>\(HTML.time(hold.createdAt))</td><td>\(lift)</td></tr>
+                """
+        }
+        return """
+            <h1>\(HTML.escape(application.name))</h1>
+            <dl class="facts">
+            <dt>Project</dt><dd>\(HTML.escape(project.projectName))</dd>
+            <dt>Source</dt><dd><code>\(HTML.escape(application.repository))</code> \(HTML.escape(application.branch)):\
+            \(HTML.escape(application.path))</dd>
+            <dt>Destination</dt><dd>\(HTML.escape(application.target)) / \(HTML.escape(application.namespace))</dd>
+            <dt>Environment</dt><dd>\(HTML.escape(application.environment))</dd>
+            <dt>Sync</dt><dd id="sync-status">\(HTML.badge(described.syncStatus))</dd>
+            <dt>Health</dt><dd id="health">\(HTML.badge(described.health)) \(HTML.escape(described.statusMessage))</dd>
+            <dt>Controllers</dt><dd>\(HTML.escape(described.controllers))</dd>
+            \(described.release.map { "<dt>Release</dt><dd><a href=\"/releases/\($0.id)\">#\($0.id)</a> \(HTML.badge($0.phase))</dd>" } ?? "")
+            </dl>
+            <h2>Resources</h2>
+            \(resources)
+            <h2>Holds</h2>
+            \(holds.isEmpty ? "<p class=\"muted\">No revision is held.</p>" : "")
+            <div class="scroll"><table id="holds"><thead><tr><th>Revision</th><th>Why</th><th>Since</th><th></th></tr></thead>\
+            <tbody>\(holds.joined())</tbody></table></div>
+            <h2>Sync history</h2>
+            \(history.isEmpty ? "<p class=\"muted\">Never synced.</p>" : "")
+            <div class="scroll"><table id="history"><thead><tr><th>Started</th><th>Revision</th><th>Trigger</th><th>Phase</th>\
+            <th>Message</th></tr></thead><tbody>\(history.joined())</tbody></table></div>
+            """
+    }
+
+    /// Deployments waiting for reviewers, with Approve and Reject (a comment) for those the rules admit.
+    func approvalsPage(_ principal: Principal) throws -> String {
+        let waiting = try store.runs.waitingDeployments(limit: 200)
+        let rows = try waiting.map { deployment -> String in
+            let reviews = try store.runs.reviews(ofDeployment: deployment.id ?? 0)
+            let pending = PendingDeploymentJSON(deployment, reviews: reviews, viewer: principal)
+            let form =
+                pending.currentUserCanApprove
+                ? """
+                <form data-review="\(deployment.runId)" data-environment="\(HTML.escape(deployment.environment))">\
+                <input name="comment" type="text" aria-label="comment" placeholder="comment">\
+                <button class="primary" type="submit" value="approved">Approve</button>\
+                <button class="danger" type="submit" value="rejected">Reject</button>\
+                <span class="review-status" role="status"></span></form>
+                """ : "<span class=\"muted\">not yours to review</span>"
+            return """
+                <tr><td><a href="/runs/\(deployment.runId)">#\(deployment.runId)</a></td><td>\(HTML.escape(deployment.jobName))</td>\
+                <td>\(HTML.escape(deployment.environment))</td><td>\(HTML.escape(deployment.actor))</td>\
+                <td>\(HTML.escape(pending.reviewers.joined(separator: ", ")))</td>\
+                <td>\(pending.approvals.count) of \(pending.approvalsRequired)</td><td>\(form)</td></tr>
+                """
+        }
+        return """
+            <h1>Approvals</h1>
+            \(rows.isEmpty ? "<p class=\"muted\">No deployment waits for a review.</p>" : "")
+            <div class="scroll"><table id="approvals"><thead><tr><th>Run</th><th>Job</th><th>Environment</th><th>Started by</th>\
+            <th>Reviewers</th><th>Approvals</th><th></th></tr></thead><tbody>\(rows.joined())</tbody></table></div>
+            """
+    }
+}
