@@ -240,6 +240,23 @@ import Testing
                 environment: environment, log: log)
         }
 
+        /// The GitOps repository as a server's project: its `slipway.yaml` declares `crash-app` (in `environment`).
+        func declareApplication(environment: String? = nil) async throws {
+            _ = try await repository.push(
+                [
+                    "slipway.yaml": """
+                    applications:
+                    - name: crash-app
+                      repository: \(repository.bare)
+                      path: overlays/crash
+                      namespace: \(ReleaseCrashTests.namespace)
+                    \(environment.map { "  environment: \($0)\n" } ?? "")  syncPolicy:
+                        automated: {prune: true, selfHeal: true}
+
+                    """
+                ], message: "declare the application")
+        }
+
         /// `slipway rollout promote|abort crash-app` as a person types it.
         func decide(_ action: GateDecision.Action) async throws -> CapturedCommand.Result {
             try await CapturedCommand.run(

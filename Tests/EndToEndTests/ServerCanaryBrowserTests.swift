@@ -42,20 +42,7 @@ import Testing
     func promote(_ world: ReleaseCrashTests.World) async throws {
         let status = try await world.startTarget()
         let listen = try #require(URL(string: status["listen"]?.string ?? "")?.port, "\(status)")
-        _ = try await world.repository.push(
-            [
-                "slipway.yaml": """
-                applications:
-                - name: crash-app
-                  repository: \(world.repository.bare)
-                  path: overlays/crash
-                  namespace: \(ReleaseCrashTests.namespace)
-                  environment: qa
-                  syncPolicy:
-                    automated: {prune: true, selfHeal: true}
-
-                """
-            ], message: "declare the application")
+        try await world.declareApplication(environment: "qa")
         let server = try await ServerCanaryCrashTests.startServer(world.root + "/server", world: world, crashAt: nil, label: "browser")
         defer { server.process.terminate() }
         let added = try await server.request(

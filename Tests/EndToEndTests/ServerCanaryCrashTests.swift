@@ -39,19 +39,7 @@ import Testing
         let status = try await world.startTarget()
         let listen = try #require(URL(string: status["listen"]?.string ?? "")?.port, "\(status)")
         // The GitOps repository is the project; its slipway.yaml declares the application.
-        _ = try await world.repository.push(
-            [
-                "slipway.yaml": """
-                applications:
-                - name: crash-app
-                  repository: \(world.repository.bare)
-                  path: overlays/crash
-                  namespace: \(ReleaseCrashTests.namespace)
-                  syncPolicy:
-                    automated: {prune: true, selfHeal: true}
-
-                """
-            ], message: "declare the application")
+        try await world.declareApplication()
         let data = world.root + "/server"
         let first = try await Self.startServer(data, world: world, crashAt: Self.crashPoint, label: "first")
         let added = try await first.request(
