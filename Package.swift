@@ -178,7 +178,7 @@ let package = Package(
             name: "Demo",
             dependencies: [
                 "Core", "Runner", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images",
-                "Manifests",
+                "Manifests", "Server",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

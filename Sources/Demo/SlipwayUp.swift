@@ -10,6 +10,7 @@ import NIOCore
 import OCI
 import OCIRegistry
 import Releases
+import Server
 import ServiceLifecycle
 import Store
 import TargetKit
@@ -24,6 +25,8 @@ public struct SlipwayUp: Sendable {
         public var watch = false
         public var prometheus: String?
         public var registryPort = 15050
+        /// Port of the web UI (a `slipway server` over the demo's delivery store) on 127.0.0.1; nil: none.
+        public var uiPort: Int? = 15060
         public var rate: Double = 80
         public var localDataDirectory: String
         public var localSettings = LocalTargetLauncher.Settings()
@@ -104,23 +107,59 @@ public struct SlipwayUp: Sendable {
         let url = "http://\(host):\(port)/"
 
         let watch = options.watch
+        // The web UI: a server over the demo's delivery store, so its releases can be followed, and decided, there
+        // while they happen (the demo's own controller carries the decisions out). It runs no controllers of its own.
+        let ui = try await startUI(workspace: workspace, logger: logger)
+        let outcome: Result<Bool, any Error>
         do {
-            return try await run(
-                services,
-                story: {
-                    guard let bound = try await Self.first(of: registryPorts, within: .seconds(15)) else {
-                        throw Failure(description: "Slipway's registry did not listen on 127.0.0.1:\(registryPort) within 15 s")
-                    }
-                    let registry = "127.0.0.1:\(bound)"
-                    let flow = DemoFlow(
-                        workspace: workspace, registry: registry, application: application, log: log,
-                        controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
-                    return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
-                })
-        } catch is CancellationError {
-            // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
-            return true
+            outcome = .success(try await runStory(services))
+        } catch { outcome = .failure(error) }
+        // The UI stops with the demo (its listener closed, its record removed) before the process ends.
+        ui?.task.cancel()
+        _ = await ui?.task.result
+        return try outcome.get()
+
+        func runStory(_ services: ServiceGroup) async throws -> Bool {
+            do {
+                return try await run(
+                    services,
+                    story: {
+                        guard let bound = try await Self.first(of: registryPorts, within: .seconds(15)) else {
+                            throw Failure(description: "Slipway's registry did not listen on 127.0.0.1:\(registryPort) within 15 s")
+                        }
+                        let registry = "127.0.0.1:\(bound)"
+                        let flow = DemoFlow(
+                            workspace: workspace, registry: registry, application: application, log: log,
+                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
+                        return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
+                    })
+            } catch is CancellationError {
+                // Stopped by SIGINT or SIGTERM (how --watch ends): the services have shut down.
+                return true
+            }
         }
+    }
+
+    /// Starts the web UI when asked for: answers its task and says where it listens and how to sign in.
+    func startUI(workspace: DemoWorkspace, logger: Logger) async throws -> (task: Task<Void, any Error>, url: String)? {
+        guard let port = options.uiPort else { return nil }
+        var server = SlipwayServer(
+            dataDirectory: workspace.root + "/server", host: "127.0.0.1", port: port, workers: 1, deliveryStorePath: options.storePath)
+        server.pollInterval = nil
+        let (urls, sink) = AsyncStream.makeStream(of: String.self)
+        let task = Task {
+            try await server.run(logger: logger) { url in
+                sink.yield(url)
+                sink.finish()
+            }
+        }
+        guard let url = try await Self.first(of: urls, within: .seconds(15)) else {
+            task.cancel()
+            throw Failure(
+                description: "the web UI did not listen on 127.0.0.1:\(port) within 15 s (another `slipway up`? choose --ui-port)")
+        }
+        Self.output("web UI: \(url)/ — sign in with the token in \(server.adminTokenPath); the releases appear there as they happen")
+        return (task, url)
     }
 
     /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
@@ -161,8 +200,8 @@ public struct SlipwayUp: Sendable {
     }
 
     /// The first value of `stream`, or nil when it ends or `timeout` passes first.
-    static func first(of stream: AsyncStream<Int>, within timeout: Duration) async throws -> Int? {
-        try await withThrowingTaskGroup(of: Int?.self) { group in
+    static func first<Value: Sendable>(of stream: AsyncStream<Value>, within timeout: Duration) async throws -> Value? {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {
                 var iterator = stream.makeAsyncIterator()
                 return await iterator.next()

@@ -33,6 +33,12 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("registry-port"), help: "Port of Slipway's registry on 127.0.0.1.")
     var registryPort = 15050
 
+    @Option(name: .customLong("ui-port"), help: "Port of the web UI on 127.0.0.1 (0: the kernel chooses).")
+    var uiPort = 15060
+
+    @Flag(name: .customLong("no-ui"), help: "Do not serve the web UI.")
+    var noUI = false
+
     @Option(help: "Requests per second the demo's users send while releases run.")
     var rate: Double = 80
 
@@ -55,6 +61,7 @@ struct UpCommand: AsyncParsableCommand {
         options.watch = watch
         options.prometheus = prometheus
         options.registryPort = registryPort
+        options.uiPort = noUI ? nil : uiPort
         options.rate = rate
         options.localSettings = launch.settings
         let passed: Bool

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Images
 import Manifests
+import NIOHTTP1
 import Releases
 import SlipwayTesting
 import Store
@@ -72,7 +73,10 @@ import Testing
         defer { prometheus.stop() }
         let up = try await CapturedCommand.run(
             Self.slipway,
-            ["up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheus.port)", "--registry-port", "0"] + local,
+            [
+                "up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheus.port)", "--registry-port", "0",
+                "--ui-port", "0",
+            ] + local,
             environment: environment, timeout: .seconds(300))
         try await check(up, root: root, listen: listen)
     }
@@ -108,6 +112,17 @@ import Testing
             !goodMeasurements.isEmpty && goodMeasurements.allSatisfy { $0.detail["verdict"] != "Failed" },
             "\(goodMeasurements.map(\.summary))")
         #expect(goodEvents.contains { $0.kind == .gate && $0.detail["actor"] == "slipway up (demo)" })
+
+        // The web UI served during the demo: its address printed, and its releases' pages (read again by a server over
+        // the same data once the demo ended).
+        #expect(output.contains("web UI: http://127.0.0.1:") && output.contains("\(root)/ws/server/admin-token"), "\(output.prefix(3000))")
+        let ui = try await ServerProcess.start(
+            "\(root)/ws/server", arguments: ["--delivery-store", "\(root)/data/delivery/delivery.sqlite", "--poll-interval", "0"])
+        defer { ui.process.kill9() }
+        let page = try await ui.request(.GET, "/releases", headers: [("Cookie", "slipway_session=\(ui.adminToken)")])
+        #expect(
+            page.status == 200 && page.body.contains("href=\"/releases/\(good.id)\"") && page.body.contains("href=\"/releases/\(bad.id)\""),
+            "\(page.body.prefix(2000))")
 
         // The GitOps history: the bootstrap and both bumps, then the revert of the bad one.
         let history = try await Git(directory: "\(root)/ws/gitops-config.git").run(["log", "--format=%s", "main"]).split(separator: "\n")
