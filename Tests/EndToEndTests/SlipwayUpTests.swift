@@ -123,6 +123,8 @@ import Testing
         #expect(
             page.status == 200 && page.body.contains("href=\"/releases/\(good.id)\"") && page.body.contains("href=\"/releases/\(bad.id)\""),
             "\(page.body.prefix(2000))")
+        let overview = try await ui.request(.GET, "/", headers: [("Cookie", "slipway_session=\(ui.adminToken)")])
+        #expect(overview.body.contains("data-application=\"\(good.application)\""), "the demo's application on the overview")
 
         // The GitOps history: the bootstrap and both bumps, then the revert of the bad one.
         let history = try await Git(directory: "\(root)/ws/gitops-config.git").run(["log", "--format=%s", "main"]).split(separator: "\n")

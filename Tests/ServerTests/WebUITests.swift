@@ -81,6 +81,8 @@ import Testing
                 #expect(response.status == .ok)
                 let page = String(buffer: response.body)
                 #expect(page.contains("<h1>Overview</h1>") && page.contains("href=\"/releases/\(release.id)\""), "\(page)")
+                // No project declares demo-qa here: its card comes from its releases, under its environment.
+                #expect(page.contains("<h2>QA</h2>") && page.contains("data-application=\"demo-qa\"") && page.contains("waiting at a gate"))
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
             }
             try await client.execute(uri: "/releases/\(release.id)", method: .get, headers: Self.cookie(viewer)) { response in

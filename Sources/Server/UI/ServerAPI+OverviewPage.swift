@@ -40,6 +40,37 @@ extension ServerAPI {
                 """
             cards[application.environment.isEmpty ? "default" : application.environment, default: []].append(card)
         }
+        // Applications whose releases are in the store but that no project declares (a `slipway gitops watch` or
+        // `slipway up` beside this server syncs them): their releases, without a sync status this server could know.
+        let declared = Set(await declaredApplications().map(\.1.name))
+        var seen: Set<String> = []
+        for release in try releases.list(limit: 500)
+        where !declared.contains(release.application) && seen.insert(release.application).inserted {
+            let history = try releases.list(application: release.application, limit: 20)
+            let running = history.first { $0.phase == .succeeded }?.images ?? (release.state.isFinal ? [] : release.previousImages)
+            var facts = """
+                <dt>Running</dt><dd>\(running.isEmpty ? "—" : running.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: "<br>"))</dd>
+                <dt>Sync</dt><dd class="muted">synced by another process (not a project of this server)</dd>
+                """
+            if let active = history.first(where: { !$0.state.isFinal }) {
+                let gate = active.waitingAtGate ? " — <strong>waiting at a gate</strong>" : ""
+                facts += """
+                    <dt>Release</dt><dd><a href="/releases/\(active.id)">#\(active.id)</a> \(HTML.badge(active.phase.rawValue)) step \
+                    \(min(active.stepIndex + 1, active.stepCount))/\(active.stepCount), canary \(active.canaryWeight)%\(gate)</dd>
+                    """
+            }
+            if let last = history.first(where: { $0.state.isFinal }) {
+                facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
+            }
+            let card = """
+                <article class="card" data-application="\(HTML.escape(release.application))">
+                <h3>\(HTML.escape(release.application))</h3>
+                <p class="muted">\(HTML.escape(release.namespace))</p>
+                <dl class="facts">\(facts)</dl>
+                </article>
+                """
+            cards[release.environment.isEmpty ? "default" : release.environment, default: []].append(card)
+        }
         let order = ["qa", "pre", "prod"]
         let environments = cards.keys.sorted { lhs, rhs in
             (order.firstIndex(of: lhs.lowercased()) ?? order.count, lhs) < (order.firstIndex(of: rhs.lowercased()) ?? order.count, rhs)
