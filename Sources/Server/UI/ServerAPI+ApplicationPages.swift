@@ -64,7 +64,7 @@ extension ServerAPI {
                 canLift
                 ? """
                 <form data-lift="\(HTML.escape(application.name))" data-revision="\(HTML.escape(hold.revision))">\
-                <input name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
+                <input id="lift-\(HTML.escape(hold.revision))" name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
                 <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
                 """ : ""
             return """
@@ -108,7 +108,7 @@ extension ServerAPI {
                 pending.currentUserCanApprove
                 ? """
                 <form data-review="\(deployment.runId)" data-environment="\(HTML.escape(deployment.environment))">\
-                <input name="comment" type="text" aria-label="comment" placeholder="comment">\
+                <input id="comment-\(deployment.id ?? 0)" name="comment" type="text" aria-label="comment" placeholder="comment">\
                 <button class="primary" type="submit" value="approved">Approve</button>\
                 <button class="danger" type="submit" value="rejected">Reject</button>\
                 <span class="review-status" role="status"></span></form>

@@ -75,15 +75,21 @@ enum UIAssets {
           const main = document.getElementById("main");
           let refreshing = false, again = false;
           async function refresh() {
+            // Not while someone types on the page: what they typed would be replaced. Try again shortly.
+            const active = document.activeElement;
+            if (active && main.contains(active) && (active.tagName === "INPUT" || active.tagName === "TEXTAREA") && active.value) {
+              setTimeout(refresh, 1000);
+              return;
+            }
             if (refreshing) { again = true; return; }
             refreshing = true;
             try {
               const response = await fetch(location.href, { headers: { "X-Slipway-Fragment": "1" }, credentials: "same-origin" });
               if (response.ok) {
+                const html = await response.text();
                 const focused = document.activeElement && document.activeElement.id;
                 const typed = {};
                 main.querySelectorAll("input[id]").forEach(function (input) { typed[input.id] = input.value; });
-                const html = await response.text();
                 const liveLog = document.getElementById("log");
                 main.innerHTML = html;
                 if (liveLog && document.getElementById("log")) { document.getElementById("log").replaceWith(liveLog); }
