@@ -95,8 +95,6 @@ enum UIAssets {
                 if (liveLog && document.getElementById("log")) { document.getElementById("log").replaceWith(liveLog); }
                 Object.keys(typed).forEach(function (id) { const input = document.getElementById(id); if (input) input.value = typed[id]; });
                 if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
-                bind();
-                bindForms();
               }
             } finally {
               refreshing = false;
@@ -111,83 +109,57 @@ enum UIAssets {
             ["delivery", "run", "release", "sync", "reset"].forEach(function (name) { source.addEventListener(name, schedule); });
             function schedule() { if (timer) return; timer = setTimeout(function () { timer = null; refresh(); }, 150); }
           }
-          function bind() {
-            document.querySelectorAll("form[data-gate]").forEach(function (form) {
-              if (form.dataset.bound) return;
-              form.dataset.bound = "1";
-              form.addEventListener("submit", async function (event) {
-                event.preventDefault();
-                const action = event.submitter ? event.submitter.value : "promote";
-                const reason = form.querySelector("input[name=reason]");
-                const status = form.querySelector(".gate-status");
-                if (action === "abort" && (!reason || !reason.value.trim())) {
-                  status.textContent = "Say why the release is aborted.";
-                  status.className = "gate-status error";
-                  if (reason) reason.focus();
-                  return;
-                }
-                status.textContent = "Sending…";
-                status.className = "gate-status muted";
-                const response = await fetch("/api/v1/applications/" + encodeURIComponent(form.dataset.gate) + "/" + action, {
-                  method: "POST", credentials: "same-origin",
-                  headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" },
-                  body: JSON.stringify({ reason: reason ? reason.value : "" })
-                });
-                const answer = await response.json().catch(function () { return {}; });
-                if (!response.ok) {
-                  status.textContent = (answer.error || answer.message || ("HTTP " + response.status));
-                  status.className = "gate-status error";
-                  return;
-                }
-                status.textContent = action === "promote" ? "Promotion recorded." : "Abort recorded.";
-                status.className = "gate-status good";
-                refresh();
-              });
+          // One listener for every form the UI acts through, on the document: forms swapped in by a refresh are
+          // handled as the first ones are, and none is ever submitted natively.
+          async function send(url, method, body) {
+            const response = await fetch(url, {
+              method: method, credentials: "same-origin",
+              headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" }, body: JSON.stringify(body)
             });
+            const answer = await response.json().catch(function () { return {}; });
+            return { ok: response.ok, message: answer.error || answer.message || ("HTTP " + response.status) };
           }
-          // Approve or reject a run's deployment (a comment with it), and lift a hold (a reason required).
-          function bindForms() {
-            document.querySelectorAll("form[data-review]").forEach(function (form) {
-              if (form.dataset.bound) return;
-              form.dataset.bound = "1";
-              form.addEventListener("submit", async function (event) {
-                event.preventDefault();
-                const state = event.submitter ? event.submitter.value : "approved";
-                const status = form.querySelector(".review-status");
-                const response = await fetch("/api/v1/runs/" + form.dataset.review + "/pending_deployments", {
-                  method: "POST", credentials: "same-origin",
-                  headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" },
-                  body: JSON.stringify({ environment: form.dataset.environment, state: state,
-                    comment: form.querySelector("input[name=comment]").value })
-                });
-                const answer = await response.json().catch(function () { return {}; });
-                status.textContent = response.ok ? (state === "approved" ? "Approved." : "Rejected.")
-                  : (answer.error || answer.message || ("HTTP " + response.status));
-                status.className = "review-status " + (response.ok ? "good" : "error");
-                if (response.ok) refresh();
-              });
-            });
-            document.querySelectorAll("form[data-lift]").forEach(function (form) {
-              if (form.dataset.bound) return;
-              form.dataset.bound = "1";
-              form.addEventListener("submit", async function (event) {
-                event.preventDefault();
-                const reason = form.querySelector("input[name=reason]");
-                const status = form.querySelector(".lift-status");
-                if (!reason.value.trim()) { status.textContent = "Say why."; status.className = "lift-status error"; reason.focus(); return; }
-                const response = await fetch("/api/v1/applications/" + encodeURIComponent(form.dataset.lift) + "/holds/"
-                  + encodeURIComponent(form.dataset.revision), {
-                  method: "DELETE", credentials: "same-origin",
-                  headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" },
-                  body: JSON.stringify({ reason: reason.value })
-                });
-                const answer = await response.json().catch(function () { return {}; });
-                status.textContent = response.ok ? "Lifted." : (answer.error || answer.message || ("HTTP " + response.status));
-                status.className = "lift-status " + (response.ok ? "good" : "error");
-                if (response.ok) refresh();
-              });
-            });
-          }
+          function say(element, text, tone) { if (element) { element.textContent = text; element.className = element.dataset.role + " " + tone; } }
+          document.addEventListener("submit", async function (event) {
+            const form = event.target;
+            if (!form.dataset || !(form.dataset.gate || form.dataset.review || form.dataset.lift)) return;
+            event.preventDefault();
+            const choice = event.submitter ? event.submitter.value : "";
+            if (form.dataset.gate) {
+              const action = choice || "promote";
+              const reason = form.querySelector("input[name=reason]");
+              const status = form.querySelector(".gate-status");
+              status.dataset.role = "gate-status";
+              if (action === "abort" && (!reason || !reason.value.trim())) {
+                say(status, "Say why the release is aborted.", "error");
+                if (reason) reason.focus();
+                return;
+              }
+              say(status, "Sending…", "muted");
+              const result = await send("/api/v1/applications/" + encodeURIComponent(form.dataset.gate) + "/" + action, "POST",
+                { reason: reason ? reason.value : "" });
+              say(status, result.ok ? (action === "promote" ? "Promotion recorded." : "Abort recorded.") : result.message,
+                result.ok ? "good" : "error");
+              if (result.ok) refresh();
+            } else if (form.dataset.review) {
+              const status = form.querySelector(".review-status");
+              status.dataset.role = "review-status";
+              const state = choice || "approved";
+              const result = await send("/api/v1/runs/" + form.dataset.review + "/pending_deployments", "POST",
+                { environment: form.dataset.environment, state: state, comment: form.querySelector("input[name=comment]").value });
+              say(status, result.ok ? (state === "approved" ? "Approved." : "Rejected.") : result.message, result.ok ? "good" : "error");
+              if (result.ok) refresh();
+            } else {
+              const reason = form.querySelector("input[name=reason]");
+              const status = form.querySelector(".lift-status");
+              status.dataset.role = "lift-status";
+              if (!reason.value.trim()) { say(status, "Say why.", "error"); reason.focus(); return; }
+              const result = await send("/api/v1/applications/" + encodeURIComponent(form.dataset.lift) + "/holds/"
+                + encodeURIComponent(form.dataset.revision), "DELETE", { reason: reason.value });
+              say(status, result.ok ? "Lifted." : result.message, result.ok ? "good" : "error");
+              if (result.ok) refresh();
+            }
+          });
           function ansi(text) {
             const out = document.createDocumentFragment();
             let classes = [];
@@ -255,8 +227,6 @@ enum UIAssets {
               if (state) state.textContent = "finished";
             });
           }
-          bind();
-          bindForms();
           follow();
           streamLog();
         })();
