@@ -8,7 +8,8 @@ extension ServerAPI {
     /// the newest releases.
     func overview(_ principal: Principal) async throws -> String {
         var cards: [String: [String]] = [:]
-        for (project, application) in await declaredApplications() {
+        let declaredApplications = await declaredApplications()
+        for (project, application) in declaredApplications {
             let described = try await describe(application, of: project, withHistory: false)
             let releases = try self.releases.list(application: application.name, limit: 20)
             let running = releases.first { $0.phase == .succeeded }?.images ?? described.release?.previousImages ?? []
@@ -42,7 +43,7 @@ extension ServerAPI {
         }
         // Applications whose releases are in the store but that no project declares (a `slipway gitops watch` or
         // `slipway up` beside this server syncs them): their releases, without a sync status this server could know.
-        let declared = Set(await declaredApplications().map(\.1.name))
+        let declared = Set(declaredApplications.map(\.1.name))
         var seen: Set<String> = []
         for release in try releases.list(limit: 500)
         where !declared.contains(release.application) && seen.insert(release.application).inserted {
