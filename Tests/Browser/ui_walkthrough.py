@@ -111,8 +111,28 @@ def main():
               "the applications page lists them")
         driver.get("%s/applications/%s" % (base, settings["application"]))
         check("release 0 aborted" in driver.find_element(By.ID, "holds").text, "the application's page shows its hold")
-        shot("application")
         check(driver.find_elements(By.CSS_SELECTOR, "form[data-lift] button"), "an approver is offered Lift")
+        # Lift with a reason: the hold ends, the page says so and lists who lifted it and why, without a reload.
+        driver.execute_script("window.slipwayMarker = 'application page';")
+        driver.find_element(By.CSS_SELECTOR, "form[data-lift] input[name=reason]").send_keys("browser test: fixed upstream")
+        driver.find_element(By.CSS_SELECTOR, "form[data-lift] button").click()
+        wait.until(lambda d: "Hold lifted." in d.execute_script("return document.getElementById('notice').textContent"))
+        wait.until(lambda d: "lifted" in d.execute_script(
+            "const h = document.getElementById('holds'); return h ? h.textContent : '';"))
+        holds = driver.execute_script("return document.getElementById('holds').textContent")
+        check("by april" in holds and "browser test: fixed upstream" in holds and not driver.find_elements(By.CSS_SELECTOR, "form[data-lift]"),
+              "Lift ends the hold and the page shows who lifted it and why")
+        check(driver.execute_script("return window.slipwayMarker") == "application page", "the lift shows without a reload")
+        shot("application")
+
+        driver.get(base + "/approvals")
+        wait.until(EC.presence_of_element_located((By.ID, "main")))
+        check("No deployment waits" in driver.find_element(By.ID, "main").text, "the approvals page answers")
+        driver.get(base + "/runs")
+        wait.until(EC.presence_of_element_located((By.ID, "main")))
+        rows = driver.find_elements(By.CSS_SELECTOR, "#runs tbody tr")
+        check(len(rows) >= 1, "the runs list shows the run (%d rows; %s)" % (len(rows), driver.find_element(By.ID, "main").text[:300]))
+        shot("runs")
         driver.set_window_size(390, 844)
         driver.get(base + "/")
         check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),

@@ -71,19 +71,54 @@ import Testing
         let listen = try #require(URL(string: try await connection.status()["listen"]?.string ?? "")?.port)
         let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
         defer { prometheus.stop() }
-        let up = try await CapturedCommand.run(
+        let up = try await ChildProcess.start(
             Self.slipway,
             [
                 "up", "--workspace", "\(root)/ws", "--prometheus", "http://127.0.0.1:\(prometheus.port)", "--registry-port", "0",
                 "--ui-port", "0",
             ] + local,
-            environment: environment, timeout: .seconds(300))
-        try await check(up, root: root, listen: listen)
+            environment: environment, log: "\(root)/up.log")
+        // Whatever fails, `slipway up` does not outlive the test (it has ended by itself when all went well).
+        defer { up.kill9() }
+        // A browser follows both releases in the web UI while they happen.
+        let line = try await up.waitForOutput(
+            matching: #"web UI: http://127\.0\.0\.1:[0-9]+/ — sign in with the token in [^ ;]+"#, within: .seconds(120),
+            "the web UI's address")
+        let words = line.split(separator: " ")
+        let base = String(try #require(words.dropFirst(2).first)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let token = try String(contentsOfFile: String(try #require(words.last)), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let browser = Task { try await followInBrowser(base: base, token: token, root: root) }
+        let end = try await up.end(within: .seconds(420))
+        let walk = try await browser.value
+        try await check(output: up.output, succeeded: end == .exited(0), root: root, listen: listen)
+        if let walk {
+            #expect(walk.succeeded, "the browser following the demo: \(walk.standardOutput)\n\(walk.standardError.suffix(3000))")
+            print(walk.standardOutput)
+        }
     }
 
-    func check(_ up: CapturedCommand.Result, root: String, listen: Int) async throws {
-        let output = up.standardOutput + up.standardError
-        #expect(up.succeeded, "slipway up failed:\n\(output.suffix(6000))")
+    /// Runs `Tests/Browser/follow_demo.py` against the demo's web UI; nil (with the reason recorded) without a browser.
+    func followInBrowser(base: String, token: String, root: String) async throws -> CapturedCommand.Result? {
+        let selenium = ServerCanaryBrowserTests.selenium
+        for path in ["/usr/bin/chromium", "/usr/bin/chromedriver", selenium + "/selenium/__init__.py"]
+        where !FileManager.default.fileExists(atPath: path) {
+            Issue.record("\(path) is missing: run scripts/setup (Debian's chromium and chromium-driver, Selenium from PyPI)")
+            return nil
+        }
+        let settings: [String: Any] = [
+            "base_url": base, "token": token, "application": "my-app-qa", "profile": root + "/chromium",
+            "screenshots": ProcessInfo.processInfo.environment["SLIPWAY_UI_SCREENSHOTS"] ?? "",
+        ]
+        let input = root + "/follow.json"
+        try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))
+        return try await CapturedCommand.run(
+            "sh", ["-c", "exec /usr/bin/python3 \"$1\" < \"$2\"", "sh", Self.repositoryRoot + "/Tests/Browser/follow_demo.py", input],
+            environment: ["PYTHONPATH": selenium], timeout: .seconds(480))
+    }
+
+    func check(output: String, succeeded: Bool, root: String, listen: Int) async throws {
+        #expect(succeeded, "slipway up failed:\n\(output.suffix(6000))")
         #expect(output.contains("verdict: every claim holds"), "\(output.suffix(3000))")
         #expect(output.contains("requests served by the primary: ") && output.contains(", failed: 0\n"), "\(output.suffix(2000))")
 

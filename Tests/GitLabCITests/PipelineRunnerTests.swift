@@ -224,8 +224,8 @@ import Testing
         #expect(Self.job(result, "broken")?.attempts == 1, "exit 1 is not among the codes to retry")
     }
 
-    /// `cache: key: files:` names the cache by the files' contents; `fallback_keys` are tried, in order, when the key has
-    /// no cache yet.
+    /// `cache: key: files:` names the cache by the files' contents (a new lock file, a new cache); `fallback_keys` are
+    /// tried, in order, when the key has no cache yet.
     @Test func cacheKeysFromFilesAndFallbackKeys() async throws {
         let script =
             "if [ -f vendor/lib.txt ]; then echo \"cache hit $(cat vendor/lib.txt)\"; else mkdir -p vendor && echo \"$LIB\" > vendor/lib.txt && echo \"cache miss\"; fi"
@@ -257,6 +257,14 @@ import Testing
         // Another branch has no cache of its own: the fallback key's is used.
         let feature = try await run.run { context, _ in context.ref = "feature" }
         #expect(Self.job(feature, "by-branch")?.log.contains("cache hit v1") == true, "\(Self.job(feature, "by-branch")?.log ?? [])")
+        // A new lock file: a new key, so no cache.
+        try run.repository.write("lock.txt", "lib 2\n")
+        try run.repository.commitAll("new lock")
+        let relockedCommit = try run.repository.head()
+        let relocked = try await run.run { context, _ in context.sha = relockedCommit }
+        let log = Self.job(relocked, "by-lock")?.log ?? []
+        #expect(log.contains { $0.contains("worktree of \(relockedCommit.prefix(8))") }, "\(log)")
+        #expect(log.contains("cache miss"), "\(log)")
     }
 
     @Test func resourceGroupsRunOneJobAtATimeAndDelayedJobsWait() async throws {

@@ -10,7 +10,7 @@ import Testing
 /// The web UI in a real headless browser — Debian's Chromium driven by Selenium (`Tests/Browser/ui_walkthrough.py`)
 /// against a real `slipway server`: sign in; the overview shows the declared applications; a release waiting at its
 /// gate shows its steps, weights and analysis chart; a viewer has no Promote button and a POST forged from the page
-/// gets 403; an approver's Promote is recorded and shown without a reload, and Lift offered on the application's page;
+/// gets 403; an approver's Promote is recorded and shown without a reload, a hold lifted from the application's page;
 /// a running job's log lines arrive on the run page as they are written. With `SLIPWAY_UI_SCREENSHOTS=DIR` the pages are saved there as PNG (docs/ui).
 @Suite struct WebUIBrowserTests {
     static let script = ServerProcess.repositoryRoot + "/Tests/Browser/ui_walkthrough.py"
@@ -128,6 +128,10 @@ import Testing
         print(walk.standardOutput)
         let decisions = try DeliveryStore(path: store).pendingDecisions(releaseId: release.id)
         #expect(decisions.map(\.actor) == ["april"] && decisions.first?.reason == "browser test: dashboards green", "\(decisions)")
+        let lifted = try DeliveryStore(path: store).holds(application: "demo-qa", includeRemoved: true)
+        #expect(
+            lifted.map { [$0.removedBy, $0.removedReason] } == [["april", "browser test: fixed upstream"]],
+            "the hold is lifted by the approver with the reason typed: \(lifted)")
     }
 
     static func token(_ server: ServerProcess, _ name: String, role: String) async throws -> String {

@@ -179,6 +179,13 @@ import Testing
         #expect(AnalysisChart.threshold(in: "successCondition result >= 0.95 is true for 1")! == (">=", 0.95))
         #expect(AnalysisChart.threshold(in: "failureCondition result > 500 is false for 12") ?? ("", 0) == (">", 500))
         #expect(AnalysisChart.threshold(in: "no data: the query returned no samples") == nil)
+        // Prometheus' instant queries answer vectors: compared and drawn by their one element.
+        #expect(AnalysisChart.threshold(in: "successCondition result[0] >= 0.95 is false for [0.71]") ?? ("", 0) == (">=", 0.95))
+        let values: [(String, Double?)] = [
+            ("0.992", 0.992), ("[0.71]", 0.71), ("[ 1 ]", 1), ("[0.5, 0.7]", nil), ("[]", nil), ("NaN", nil), ("[NaN]", nil), ("+Inf", nil),
+            ("no data", nil),
+        ]
+        for (text, expected) in values { #expect(AnalysisChart.value(of: text) == expected, "\(text)") }
         #expect(ServerAPI.safeNext("//evil.example/x") == "/" && ServerAPI.safeNext("https://x") == "/")
         #expect(ServerAPI.safeNext("/releases/3") == "/releases/3")
     }

@@ -153,9 +153,10 @@ public struct KubernetesAPIRoutes<Backend: KubernetesBackend>: Sendable {
 
     /// Adds `Warning: 299 - "…"` headers, which kubectl prints as `Warning: …`.
     static func warn(_ response: inout Response, _ warnings: [String]) {
+        guard let name = HTTPField.Name.warning else { return }
         for warning in warnings {
             let text = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            response.headers.append(HTTPField(name: .warning, value: "299 - \"\(text)\""))
+            response.headers.append(HTTPField(name: name, value: "299 - \"\(text)\""))
         }
     }
 
@@ -201,5 +202,6 @@ public struct KubernetesAPIRoutes<Backend: KubernetesBackend>: Sendable {
 }
 
 extension HTTPField.Name {
-    static let warning = HTTPField.Name("Warning")!
+    /// `Warning` (RFC 9111), a valid token: the optional never is `nil`.
+    static let warning = HTTPField.Name("Warning")
 }

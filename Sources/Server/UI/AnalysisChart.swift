@@ -20,10 +20,26 @@ struct AnalysisChart {
     static let height = 220.0
     static let inset = (left: 48.0, right: 12.0, top: 14.0, bottom: 28.0)
 
+    /// A measurement's value as a number to draw: a number, or a vector of one (`[0.71]`, as Prometheus' instant
+    /// queries answer); nil for anything else — several values, none, NaN — which no single point would show honestly.
+    static func value(of text: String) -> Double? {
+        var text = text.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("["), text.hasSuffix("]") {
+            text = String(text.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+            guard !text.contains(",") else { return nil }
+        }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
     /// The first number a condition compares `result` with, as `successCondition result >= 0.95 …` says.
     static func threshold(in message: String) -> (String, Double)? {
         guard let range = message.range(of: "result") else { return nil }
-        let rest = message[range.upperBound...].trimmingCharacters(in: .whitespaces)
+        var rest = message[range.upperBound...].trimmingCharacters(in: .whitespaces)
+        // `result[0] >= 0.95`: a query answering a vector is compared by its first element.
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            rest = rest[rest.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        }
         for comparison in [">=", "<=", "==", ">", "<"] where rest.hasPrefix(comparison) {
             let number = rest.dropFirst(comparison.count).trimmingCharacters(in: .whitespaces).prefix {
                 $0.isNumber || $0 == "." || $0 == "-"
@@ -45,7 +61,8 @@ struct AnalysisChart {
             high += 0.5
         }
         let pad = (high - low) * 0.1
-        low -= pad
+        // Rates and latencies are never negative: the axis does not pretend they could be.
+        low = values.allSatisfy { $0 >= 0 } ? max(low - pad, 0) : low - pad
         high += pad
         let start = points.first?.at.timeIntervalSince1970 ?? 0
         let span = max((points.last?.at.timeIntervalSince1970 ?? start) - start, 1)

@@ -56,6 +56,7 @@ enum HTML {
             </head>
             <body>
             \(navigation)
+            <p id="notice" role="status" aria-live="polite"></p>
             <main id="main"\(liveAttribute)>
             \(body)
             </main>
@@ -71,9 +72,9 @@ enum HTML {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         // Everything is Slipway's own: no inline script, no other origin (the UI works offline).
-        headers[HTTPField.Name("Content-Security-Policy")!] =
+        headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
-        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[.xContentTypeOptions] = "nosniff"
         for (name, value) in extra { headers[name] = value }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

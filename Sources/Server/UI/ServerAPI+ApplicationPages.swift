@@ -59,17 +59,27 @@ extension ServerAPI {
             """
         }
         let canLift = principal.allows(.approver, .write)
-        let holds = try releases.holds(application: application.name).map { hold in
-            let lift =
-                canLift
-                ? """
-                <form data-lift="\(HTML.escape(application.name))" data-revision="\(HTML.escape(hold.revision))">\
-                <input id="lift-\(HTML.escape(hold.revision))" name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
-                <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
-                """ : ""
+        // Lifted holds stay listed with who lifted them and why: the page is the application's record.
+        let allHolds = try releases.holds(application: application.name, includeRemoved: true)
+        let holds = allHolds.map { hold in
+            let state: String
+            if let removedAt = hold.removedAt {
+                state = """
+                    <span class="muted">lifted \(HTML.time(removedAt)) by \(HTML.escape(hold.removedBy ?? "?")): \
+                    \(HTML.escape(hold.removedReason ?? ""))</span>
+                    """
+            } else if canLift {
+                state = """
+                    <form data-lift="\(HTML.escape(application.name))" data-revision="\(HTML.escape(hold.revision))">\
+                    <input id="lift-\(HTML.escape(hold.revision))" name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
+                    <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
+                    """
+            } else {
+                state = "in force"
+            }
             return """
-                <tr><td><code>\(HTML.escape(String(hold.revision.prefix(8))))</code></td><td>\(HTML.escape(hold.reason))</td>\
-                <td>\(HTML.time(hold.createdAt))</td><td>\(lift)</td></tr>
+                <tr\(hold.removedAt == nil ? " class=\"held\"" : "")><td><code>\(HTML.escape(String(hold.revision.prefix(8))))</code></td>\
+                <td>\(HTML.escape(hold.reason))</td><td>\(HTML.time(hold.createdAt))</td><td>\(state)</td></tr>
                 """
         }
         return """
@@ -88,7 +98,7 @@ extension ServerAPI {
             <h2>Resources</h2>
             \(resources)
             <h2>Holds</h2>
-            \(holds.isEmpty ? "<p class=\"muted\">No revision is held.</p>" : "")
+            \(allHolds.allSatisfy { $0.removedAt != nil } ? "<p class=\"muted\">No revision is held.</p>" : "")
             <div class="scroll"><table id="holds"><thead><tr><th>Revision</th><th>Why</th><th>Since</th><th></th></tr></thead>\
             <tbody>\(holds.joined())</tbody></table></div>
             <h2>Sync history</h2>

@@ -32,14 +32,10 @@ extension ServerAPI {
             if let last {
                 facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
             }
-            let card = """
-                <article class="card" data-application="\(HTML.escape(application.name))">
-                <h3>\(HTML.escape(application.name))</h3>
-                <p class="muted">\(HTML.escape(project.projectName)) · \(HTML.escape(application.namespace))</p>
-                <dl class="facts">\(facts)</dl>
-                </article>
-                """
-            cards[application.environment.isEmpty ? "default" : application.environment, default: []].append(card)
+            cards[application.environment.isEmpty ? "default" : application.environment, default: []].append(
+                Self.card(
+                    application.name, subtitle: "\(project.projectName) · \(application.namespace)", facts: facts,
+                    activeRelease: described.release?.id))
         }
         // Applications whose releases are in the store but that no project declares (a `slipway gitops watch` or
         // `slipway up` beside this server syncs them): their releases, without a sync status this server could know.
@@ -63,14 +59,10 @@ extension ServerAPI {
             if let last = history.first(where: { $0.state.isFinal }) {
                 facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
             }
-            let card = """
-                <article class="card" data-application="\(HTML.escape(release.application))">
-                <h3>\(HTML.escape(release.application))</h3>
-                <p class="muted">\(HTML.escape(release.namespace))</p>
-                <dl class="facts">\(facts)</dl>
-                </article>
-                """
-            cards[release.environment.isEmpty ? "default" : release.environment, default: []].append(card)
+            cards[release.environment.isEmpty ? "default" : release.environment, default: []].append(
+                Self.card(
+                    release.application, subtitle: release.namespace, facts: facts,
+                    activeRelease: history.first(where: { !$0.state.isFinal })?.id))
         }
         let order = ["qa", "pre", "prod"]
         let environments = cards.keys.sorted { lhs, rhs in
@@ -86,6 +78,17 @@ extension ServerAPI {
         }
         body += "<h2>Newest releases</h2>" + (try releaseTable(try releases.list(limit: 10)))
         return body
+    }
+
+    /// One application's card; `data-release` names the release in progress, if any.
+    static func card(_ name: String, subtitle: String, facts: String, activeRelease: Int64?) -> String {
+        """
+        <article class="card" data-application="\(HTML.escape(name))"\(activeRelease.map { " data-release=\"\($0)\"" } ?? "")>
+        <h3>\(HTML.escape(name))</h3>
+        <p class="muted">\(HTML.escape(subtitle))</p>
+        <dl class="facts">\(facts)</dl>
+        </article>
+        """
     }
 
     func releaseList(application: String?) throws -> String {

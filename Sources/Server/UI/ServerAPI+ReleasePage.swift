@@ -103,7 +103,7 @@ extension ServerAPI {
             let metric = entry.detail["metric"] ?? "metric"
             let message = entry.detail["message"] ?? ""
             if thresholds[metric] == nil, let threshold = AnalysisChart.threshold(in: message) { thresholds[metric] = threshold }
-            guard let value = Double(entry.detail["value"] ?? "") else { continue }
+            guard let value = AnalysisChart.value(of: entry.detail["value"] ?? "") else { continue }
             if byMetric[metric] == nil { order.append(metric) }
             byMetric[metric, default: []].append(
                 AnalysisChart.Point(at: entry.at, value: value, verdict: entry.detail["verdict"] ?? "", message: message))

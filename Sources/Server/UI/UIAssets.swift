@@ -62,6 +62,8 @@ enum UIAssets {
         .signin { max-width: 28rem; margin: 3rem auto; background: #fff; border: 1px solid var(--line); border-radius: .4rem; padding: 1rem; }
         .signin input { width: 100%; padding: .4rem; margin: .3rem 0 .8rem; font: inherit; }
         .error { color: var(--bad); }
+        #timeline td:first-child { white-space: nowrap; }
+        #notice { margin: 0 1rem; min-height: 1.2em; font-weight: 600; }
         @media (max-width: 600px) { main { padding: .6rem; } th, td { padding: .3rem; } nav .who { margin-left: 0; } }
 
         """
@@ -119,7 +121,21 @@ enum UIAssets {
             const answer = await response.json().catch(function () { return {}; });
             return { ok: response.ok, message: answer.error || answer.message || ("HTTP " + response.status) };
           }
+          // A form's own status says what is wrong before anything is sent; the outcome of a request goes to the
+          // page's notice, outside what a refresh replaces (the event the action causes often refreshes the page
+          // before its answer arrives, and a form whose subject is gone is not shown again).
           function say(element, text, tone) { if (element) { element.textContent = text; element.className = element.dataset.role + " " + tone; } }
+          function outcome(form, result, done) {
+            const notice = document.getElementById("notice");
+            if (notice) { notice.dataset.role = "notice"; say(notice, result.ok ? done : result.message, result.ok ? "good" : "error"); }
+            const status = form.querySelector("[role=status]");
+            if (status && status.isConnected) say(status, "", "muted");
+            if (result.ok) {
+              // What was typed went with the request: cleared, so the refresh that follows is not held back for it.
+              form.querySelectorAll("input[type=text], input:not([type])").forEach(function (input) { input.value = ""; });
+              refresh();
+            }
+          }
           document.addEventListener("submit", async function (event) {
             const form = event.target;
             if (!form.dataset || !(form.dataset.gate || form.dataset.review || form.dataset.lift)) return;
@@ -138,17 +154,12 @@ enum UIAssets {
               say(status, "Sending…", "muted");
               const result = await send("/api/v1/applications/" + encodeURIComponent(form.dataset.gate) + "/" + action, "POST",
                 { reason: reason ? reason.value : "" });
-              say(status, result.ok ? (action === "promote" ? "Promotion recorded." : "Abort recorded.") : result.message,
-                result.ok ? "good" : "error");
-              if (result.ok) refresh();
+              outcome(form, result, action === "promote" ? "Promotion recorded." : "Abort recorded.");
             } else if (form.dataset.review) {
-              const status = form.querySelector(".review-status");
-              status.dataset.role = "review-status";
               const state = choice || "approved";
               const result = await send("/api/v1/runs/" + form.dataset.review + "/pending_deployments", "POST",
                 { environment: form.dataset.environment, state: state, comment: form.querySelector("input[name=comment]").value });
-              say(status, result.ok ? (state === "approved" ? "Approved." : "Rejected.") : result.message, result.ok ? "good" : "error");
-              if (result.ok) refresh();
+              outcome(form, result, state === "approved" ? "Approved." : "Rejected.");
             } else {
               const reason = form.querySelector("input[name=reason]");
               const status = form.querySelector(".lift-status");
@@ -156,8 +167,7 @@ enum UIAssets {
               if (!reason.value.trim()) { say(status, "Say why.", "error"); reason.focus(); return; }
               const result = await send("/api/v1/applications/" + encodeURIComponent(form.dataset.lift) + "/holds/"
                 + encodeURIComponent(form.dataset.revision), "DELETE", { reason: reason.value });
-              say(status, result.ok ? "Lifted." : result.message, result.ok ? "good" : "error");
-              if (result.ok) refresh();
+              outcome(form, result, "Hold lifted.");
             }
           });
           function ansi(text) {

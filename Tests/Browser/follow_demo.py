@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Follows `slipway up`'s two releases in its web UI while they happen, in Debian's headless Chromium through
+Selenium (SlipwayUpTests runs it beside the demo).
+
+Arguments: a JSON object on standard input with base_url, token (the demo server's admin token), application (the
+demo's), profile (Chromium's profile directory) and screenshots (a directory, or empty). Prints one line per check and
+exits non-zero at the first that fails. Every wait is bounded; none sleeps a fixed time.
+"""
+import json
+import os
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+MAIN_TEXT = "return document.getElementById('main') ? document.getElementById('main').textContent : ''"
+
+
+def check(condition, what):
+    if not condition:
+        print("FAIL: " + what, flush=True)
+        sys.exit(1)
+    print("ok: " + what, flush=True)
+
+
+def main():
+    settings = json.load(sys.stdin)
+    base = settings["base_url"]
+    application = settings["application"]
+    shots = settings.get("screenshots") or ""
+    options = webdriver.ChromeOptions()
+    # Paths given explicitly, or Selenium Manager tries to download a driver.
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
+                     "--user-data-dir=" + settings["profile"]]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    # The demo builds its images first: its first release may start minutes after the UI does.
+    patient = WebDriverWait(driver, 420)
+
+    def shot(name):
+        if not shots:
+            return
+        size = driver.get_window_size()
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], max(size["height"], min(height + 140, 3000)))
+        driver.save_screenshot(os.path.join(shots, name + ".png"))
+        driver.set_window_size(size["width"], size["height"])
+
+    def card_release():
+        """The release in progress on the application's card, by script (the card is replaced as the page refreshes)."""
+        return driver.execute_script(
+            "const c = document.querySelector('article.card[data-application=\"' + arguments[0] + '\"]');"
+            " return c ? (c.dataset.release || '') : null;", application)
+
+    def follow(release, outcome, picture, running_picture=None):
+        """Opens the release's page while it runs and waits, without a reload, until the page shows its outcome."""
+        driver.get("%s/releases/%s" % (base, release))
+        driver.execute_script("window.slipwayMarker = arguments[0];", release)
+        check("Outcome:" not in driver.execute_script(MAIN_TEXT), "release #%s is followed while it runs" % release)
+        # Measurements arrive while the canary runs: the chart is drawn from them on the live page.
+        patient.until(lambda d: d.execute_script("return document.querySelectorAll('figure.analysis svg circle').length") >= 1)
+        check(driver.execute_script("return window.slipwayMarker") == release, "its analysis chart appears on the open page")
+        if running_picture:
+            shot(running_picture)
+        patient.until(lambda d: "Outcome:" in d.execute_script(MAIN_TEXT))
+        text = driver.execute_script(MAIN_TEXT)
+        check(("Outcome: " + outcome) in text, "release #%s ends %s on the page (%s)" % (
+            release, outcome, text[text.find("Outcome:"):][:120].strip()))
+        check(driver.execute_script("return window.slipwayMarker") == release, "the outcome shows without a reload")
+        shot(picture)
+
+    try:
+        driver.get(base + "/sign-in")
+        driver.find_element(By.ID, "token").send_keys(settings["token"])
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav .who")))
+
+        # The overview, open from the start: the demo's application appears with its first release in progress.
+        driver.get(base + "/")
+        driver.execute_script("window.slipwayMarker = 'overview';")
+        patient.until(lambda d: card_release())
+        first = card_release()
+        check(driver.execute_script("return window.slipwayMarker") == "overview",
+              "the overview shows %s with release #%s in progress, live" % (application, first))
+        follow(first, "Succeeded", "demo-release-promoted", "demo-release-at-analysis")
+
+        # Back to the overview: the second release (the bad version) appears there, and is aborted by its analysis.
+        # The demo ends with it, and its UI too: the lists are read while it runs.
+        driver.get(base + "/")
+        patient.until(lambda d: card_release() not in (None, "", first))
+        second = card_release()
+        print("ok: the overview shows release #%s next" % second, flush=True)
+        shot("demo-overview")
+        driver.get(base + "/releases")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#main tbody tr")
+        check(len(rows) == 2, "the releases page lists both (%d rows)" % len(rows))
+        shot("demo-releases")
+        follow(second, "Aborted", "demo-release-aborted")
+    except TimeoutException:
+        print("FAIL: timed out at %s; the page: %s" % (driver.current_url, driver.execute_script(MAIN_TEXT)[-2000:]), flush=True)
+        sys.exit(1)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
