@@ -100,7 +100,8 @@ public struct SlipwayServer: Sendable {
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
         let feed = ChangeFeed(
-            store: store, releases: releases, announcements: [worker.liveLog.changes, supervisor.syncs], logger: logger)
+            store: store, releases: releases, announcements: [worker.liveLog.changes, supervisor.syncs],
+            statuses: { await supervisor.statusDigest() }, jobProgress: { await worker.liveLog.progressDigest() }, logger: logger)
         let api = ServerAPI(
             store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
             registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), hooks: hooks)

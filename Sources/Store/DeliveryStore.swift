@@ -173,6 +173,22 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// For every application with releases: its newest release, its newest succeeded one and its newest finished one,
+    /// in one query (an overview of hundreds of applications reads them at once), newest first.
+    public func latestReleases() throws -> [ReleaseRow] {
+        try database.read { db in
+            try ReleaseRow.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM release WHERE id IN (
+                      SELECT MAX(id) FROM release GROUP BY application
+                      UNION SELECT MAX(id) FROM release WHERE phase = 'Succeeded' GROUP BY application
+                      UNION SELECT MAX(id) FROM release WHERE phase IN ('Succeeded', 'Aborted', 'Superseded') GROUP BY application)
+                    ORDER BY id DESC
+                    """)
+        }
+    }
+
     public func events(ofRelease id: Int64) throws -> [EventRow] {
         try database.read { db in try EventRow.filter(Column("releaseId") == id).order(Column("at"), Column("id")).fetchAll(db) }
     }

@@ -71,6 +71,21 @@ def main():
         WebDriverWait(driver, 90).until(lambda d: settings["run_last_line"] in d.execute_script(log_text))
         check(len(driver.find_elements(By.CSS_SELECTOR, "#log .line")) > first, "lines arrived while the page was open")
         check(driver.find_elements(By.ID, "L1"), "each line is linkable (#L1)")
+        summary = driver.execute_script("const s = document.querySelector('#log details summary'); return s ? s.textContent : '';")
+        inside = driver.execute_script("const d = document.querySelector('#log details'); return d ? d.textContent : '';")
+        check("Preparing the slow job" in summary and "inside the group" in inside and "line 1" not in inside,
+              "the log group is folded under its title (%r)" % summary)
+        red = driver.execute_script("const r = document.querySelector('#log .ansi-31'); return r ? r.textContent : '';")
+        check(red == "red text" and "\x1b" not in driver.execute_script(log_text), "ANSI colours are rendered, not shown (%r)" % red)
+        check("token ***" in driver.execute_script(log_text) and settings["secret"] not in driver.page_source,
+              "the secret is masked as ***")
+        # The job graph: the matrix job with its two instances, an edge to the job needing it, and both finished (the
+        # graph follows the run without a reload).
+        wait.until(lambda d: d.execute_script(
+            "return document.querySelectorAll('#graph g.job.good').length") == 2)
+        graph = driver.execute_script("return document.getElementById('graph').textContent")
+        check("build (linux)" in graph and "build (mac)" in graph and driver.find_elements(By.CSS_SELECTOR, "#graph path.edge"),
+              "the job graph shows the matrix's instances, the needs edge and both jobs' success")
         shot("run")
         driver.get(base + "/")
         cards = driver.find_elements(By.CSS_SELECTOR, "article.card")

@@ -6,7 +6,8 @@ import Testing
 
 /// GitLab pipelines in a running `slipway server`: seed 002's `curl` to the trigger API starts the project's
 /// `.gitlab-ci.yml` with `CI_PIPELINE_SOURCE=trigger`, the trigger's variables over the file's and `TRIGGER_PAYLOAD`;
-/// a manual job waits until `POST /api/v4/projects/:id/jobs/:job_id/play`; a push starts a `push` pipeline.
+/// a manual job waits until `POST /api/v4/projects/:id/jobs/:job_id/play` (here from the web UI's Play button's
+/// request); a push starts a `push` pipeline.
 @Suite struct ServerGitLabPipelineTests {
     static let pipeline = """
         stages: [deploy, verify, promote, cleanup]
@@ -108,7 +109,18 @@ import Testing
         #expect(refused.status == 400)
         let anonymous = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: [("X", "y")])
         #expect(anonymous.status == 401)
-        let played = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: admin)
+        // The web UI's run page offers Play to developers (a viewer sees none) and plays through the same endpoint with
+        // the session cookie and the UI's header (without the header, the cookie alone is refused).
+        let session = ("Cookie", "slipway_session=\(server.adminToken)")
+        let page = try await server.request(.GET, "/runs/\(runId)", headers: [session])
+        #expect(page.body.contains("data-job=\"\(promote)\"") && page.body.contains(">Play<"), "\(page.body.suffix(3000))")
+        let viewer = try await WebUIBrowserTests.token(server, "vic", role: "viewer")
+        let viewersPage = try await server.request(.GET, "/runs/\(runId)", headers: [("Cookie", "slipway_session=\(viewer)")])
+        #expect(viewersPage.status == 200 && !viewersPage.body.contains(">Play<"), "a viewer is not offered Play")
+        let forged = try await server.request(.POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: [session])
+        #expect(forged.status == 401, "a cookie without the UI's header: \(forged.status)")
+        let played = try await server.request(
+            .POST, "/api/v4/projects/\(project)/jobs/\(promote)/play", headers: [session, ("X-Slipway-UI", "1")])
         #expect(played.status == 200, "\(played.body)")
         #expect(played.object?["status"] as? String == "pending")
         let finished = try await server.until("the pipeline to finish", "/api/v4/projects/\(project)/pipelines/\(pipelineId)") {

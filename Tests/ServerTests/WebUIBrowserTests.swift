@@ -11,7 +11,8 @@ import Testing
 /// against a real `slipway server`: sign in; the overview shows the declared applications; a release waiting at its
 /// gate shows its steps, weights and analysis chart; a viewer has no Promote button and a POST forged from the page
 /// gets 403; an approver's Promote is recorded and shown without a reload, a hold lifted from the application's page;
-/// a running job's log lines arrive on the run page as they are written. With `SLIPWAY_UI_SCREENSHOTS=DIR` the pages are saved there as PNG (docs/ui).
+/// a running job's log lines arrive on the run page as they are written — its group folded, its colours rendered, its
+/// secret masked — under a job graph (a matrix job, the job needing it) that follows the run. With `SLIPWAY_UI_SCREENSHOTS=DIR` the pages are saved there as PNG (docs/ui).
 @Suite struct WebUIBrowserTests {
     static let script = ServerProcess.repositoryRoot + "/Tests/Browser/ui_walkthrough.py"
     /// Selenium 4.51 from PyPI, as scripts/setup installs it.
@@ -82,15 +83,29 @@ import Testing
                     "- name: demo-\(environment)\n  repository: .\n  path: overlays/\(environment)\n  namespace: demo-\(environment)\n"
                         + "  environment: \(environment)\n"
                 }.joined())
+        // A matrix job, then a job needing it that opens a log group, prints in colour and a secret, then a line a second.
         try repository.write(
             ".github/workflows/slow.yml",
             """
             on: push
             jobs:
+              build:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    os: [linux, mac]
+                steps:
+                  - run: echo "built on ${{ matrix.os }}"
               slow:
+                needs: build
                 runs-on: ubuntu-latest
                 steps:
                   - run: |
+                      echo "::group::Preparing the slow job"
+                      echo "inside the group"
+                      echo "::endgroup::"
+                      printf '\\033[31mred text\\033[0m\\n'
+                      echo "token ${{ secrets.UI_TOKEN }}"
                       for i in $(seq 1 40); do echo "line $i"; sleep 1; done
                       echo "the last line"
 
@@ -102,6 +117,9 @@ import Testing
         let server = try await ServerProcess.start(root + "/server", arguments: ["--delivery-store", store])
         defer { server.process.kill9() }
         let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let secret = "ui-secret-\(UUID().uuidString.prefix(8))"
+        let stored = try await server.request(.PUT, "/api/v1/projects/\(project)/secrets/UI_TOKEN", body: #"{"value":"\#(secret)"}"#)
+        #expect((200..<300).contains(stored.status), "\(stored.body)")
         let viewer = try await Self.token(server, "vera", role: "viewer")
         let approver = try await Self.token(server, "april", role: "approver")
         _ = try await server.push(repository: repository.path, sha: sha, delivery: "ui-1", secret: ServerEndToEndTests.secret)
@@ -117,7 +135,7 @@ import Testing
         let settings: [String: Any] = [
             "base_url": server.url, "viewer_token": viewer, "approver_token": approver, "release_id": release.id,
             "application": "demo-qa", "applications": ["demo-pre", "demo-prod", "demo-qa"], "run_id": runId,
-            "run_last_line": "the last line", "screenshots": screenshots, "profile": root + "/chromium",
+            "run_last_line": "the last line", "screenshots": screenshots, "profile": root + "/chromium", "secret": secret,
         ]
         let input = root + "/settings.json"
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))

@@ -6,13 +6,16 @@ import TargetKit
 
 /// Auto-sync as a service: a new commit on an application's branch is noticed at once (local repositories' ref
 /// files are read every `watchInterval`; `notify` is the webhook's entry point) and every `pollInterval` as a
-/// fallback; with self-heal, a change to an object the application owns is put back after `selfHealDelay`.
+/// fallback; with self-heal, a change to an object the application owns is put back after `selfHealDelay`. Every
+/// application's sync status and health are kept current beside it (compared again once a second when something it
+/// owns changed or a sync ran, and every `statusInterval` anyway), so pages read them without asking the target.
 public actor SyncController: Service {
     public let engine: SyncEngine
     public private(set) var applications: [Application]
     private let watchInterval: Duration
     private let pollInterval: Duration
     private let selfHealDelay: Duration
+    private let statusInterval: Duration
     private let logger: Logger
     private var wakeUp: AsyncStream<Void>.Continuation?
     private var lastPoll: [String: ContinuousClock.Instant] = [:]
@@ -23,13 +26,15 @@ public actor SyncController: Service {
 
     public init(
         engine: SyncEngine, applications: [Application], watchInterval: Duration = .milliseconds(100),
-        pollInterval: Duration = .seconds(60), selfHealDelay: Duration = .seconds(5), logger: Logger = Logger(label: "slipway.sync")
+        pollInterval: Duration = .seconds(60), selfHealDelay: Duration = .seconds(5), statusInterval: Duration = .seconds(30),
+        logger: Logger = Logger(label: "slipway.sync")
     ) {
         self.engine = engine
         self.applications = applications
         self.watchInterval = watchInterval
         self.pollInterval = pollInterval
         self.selfHealDelay = selfHealDelay
+        self.statusInterval = statusInterval
         self.logger = logger
     }
 
@@ -69,6 +74,12 @@ public actor SyncController: Service {
                 group.addTask {
                     for await event in events { await self.observe(event) }
                 }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await self.refreshStatuses()
+                        guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
+                    }
+                }
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     await self.pass()
@@ -107,12 +118,27 @@ public actor SyncController: Service {
         }
     }
 
+    /// Compares again every application whose status is missing, stale or older than `statusInterval`.
+    func refreshStatuses() async {
+        let age = Double(statusInterval.components.seconds) + Double(statusInterval.components.attoseconds) / 1e18
+        for application in applications where !Task.isCancelled {
+            guard ApplicationStatus.needsRefresh(await engine.status(of: application.name), olderThan: age) else { continue }
+            do { _ = try await engine.compare(application) } catch {
+                logger.debug("\(application.name): cannot compare: \(error)")
+            }
+        }
+    }
+
     private func observe(_ event: ObjectEvent) async {
         // Status churn from controllers is not drift; only changes by someone else to what a sync applied are. A
         // modification that leaves `metadata.generation` where it was touched status or metadata alone.
         let generation = event.object.value(at: ["metadata", "generation"])?.int
         let previous = generations[event.key]
         generations[event.key] = event.change == .deleted ? nil : generation
+        for application in applications where await engine.inventory(of: application.name).contains(event.key) {
+            // Health follows status too: any change to what it owns makes the kept status outdated.
+            await engine.invalidateStatus(of: application.name)
+        }
         if event.change == .modified, let generation, let previous, generation == previous { return }
         for application in applications where application.syncPolicy.selfHeal && driftSince[application.name] == nil {
             guard await engine.inventory(of: application.name).contains(event.key) else { continue }

@@ -33,6 +33,7 @@ public actor SyncEngine {
     private var restored: Set<String> = []
     private var rendered: [String: [ManifestValue]] = [:]
     private var running: [String: Task<SyncRecord, any Error>] = [:]
+    private var statuses: [String: ApplicationStatus] = [:]
 
     public init(
         target: any Target, revisions: GitRevisions, kustomizer: Kustomizer = Kustomizer(), delegate: (any SyncDelegate)? = nil,
@@ -106,8 +107,18 @@ public actor SyncEngine {
 
     /// Desired against live at `revision` (the branch head when nil), nothing applied.
     public func compare(_ application: Application, revision: String? = nil) async throws -> Comparison {
-        let revision = try await resolve(application, revision)
-        return try await compare(application, revision: revision, dryRun: true)
+        // Only the branch head's comparison is the application's status; another revision's is a question about it.
+        guard revision == nil else {
+            return try await compare(application, revision: try await resolve(application, revision), dryRun: true)
+        }
+        do {
+            let comparison = try await compare(application, revision: try await resolve(application, nil), dryRun: true)
+            statuses[application.name] = ApplicationStatus(comparison)
+            return comparison
+        } catch {
+            statuses[application.name] = ApplicationStatus(failure: "\(error)")
+            throw error
+        }
     }
 
     private func resolve(_ application: Application, _ revision: String?) async throws -> String {
@@ -161,8 +172,17 @@ public actor SyncEngine {
             guard let live = try await target.get(key), Self.tracked(live, by: application.name, key) else { continue }
             resources.append(.init(key: key, desired: nil, live: live, differences: ["no longer in git"], ignored: []))
         }
-        return Comparison(revision: revision, resources: resources, notes: notes)
+        let comparison = Comparison(revision: revision, resources: resources, notes: notes)
+        // A sync's own comparison is what it is about to change: the status is compared again after it.
+        if !dryRun { statuses[application.name]?.stale = true }
+        return comparison
     }
+
+    /// The newest comparison's sync status and health; nil when the application was never compared.
+    public func status(of application: String) -> ApplicationStatus? { statuses[application] }
+
+    /// Marks what a change made outdated (an object the application owns changed on the target).
+    public func invalidateStatus(of application: String) { statuses[application]?.stale = true }
 
     /// Whether the live object carries this application's tracking id for itself (copies made by others do not).
     static func tracked(_ live: ManifestValue, by application: String, _ key: ObjectKey) -> Bool {
@@ -201,6 +221,7 @@ public actor SyncEngine {
                 phase: phase, message: message, changes: changes, health: health)
             await history?.append(record)
             await delegate?.synced(record)
+            statuses[application.name]?.stale = true
             return record
         }
         let comparison: Comparison
@@ -352,6 +373,7 @@ public actor SyncEngine {
         if !isNew {
             guard application.syncPolicy.selfHeal, state.lastSynced == head else { return nil }
             let comparison = try await compare(application, revision: head, dryRun: true)
+            statuses[application.name] = ApplicationStatus(comparison)
             guard comparison.status == .outOfSync else { return nil }
         }
         state.attempted.insert(head)

@@ -25,6 +25,30 @@ public struct ReleaseRecords: Sendable {
         return (release, try store.events(ofRelease: id).map(Self.entry))
     }
 
+    /// What an overview shows of one application's releases.
+    public struct Latest: Sendable {
+        /// In progress when not final.
+        public var newest: Release
+        public var lastSucceeded: Release?
+        public var lastFinished: Release?
+
+        /// The release in progress, if any.
+        public var active: Release? { newest.state.isFinal ? nil : newest }
+    }
+
+    /// Every application's newest, last succeeded and last finished release, by application (one query).
+    public func latestByApplication() throws -> [String: Latest] {
+        var latest: [String: Latest] = [:]
+        // Newest first: the first row of an application is its newest release.
+        for release in try store.latestReleases().compactMap(Self.release) {
+            var entry = latest[release.application] ?? Latest(newest: release)
+            if entry.lastSucceeded == nil, release.phase == .succeeded { entry.lastSucceeded = release }
+            if entry.lastFinished == nil, release.state.isFinal { entry.lastFinished = release }
+            latest[release.application] = entry
+        }
+        return latest
+    }
+
     /// The application's release in progress, if any.
     public func active(_ application: String) throws -> Release? {
         try list(application: application, limit: 1).first.flatMap { $0.state.isFinal ? nil : $0 }

@@ -380,9 +380,12 @@ struct JobExecutor {
                     if let name = command.properties["name"] { commandOutputs.set(name, command.message) }
                     return
                 case "group":
-                    await emit(state, "▼ \(command.message)")
+                    let title = masker.mask(command.message)
+                    state.log.append("▼ \(title)")
+                    await reporter.groupStarted(displayName, title)
                     return
                 case "endgroup":
+                    await reporter.groupEnded(displayName)
                     return
                 case "debug":
                     return

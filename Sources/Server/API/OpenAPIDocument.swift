@@ -1592,7 +1592,7 @@ enum OpenAPIDocument {
               "description": "No valid token"
              }
             },
-            "summary": "Server-sent events of every change: `delivery`, `run`, `release`, `sync` (id: BOOT-N, resumable with Last-Event-ID; `reset` when it cannot be) (role: viewer)"
+            "summary": "Server-sent events of every change: `delivery`, `run`, `release`, `sync`, `status` (id: BOOT-N, resumable with Last-Event-ID; `reset` when it cannot be) (role: viewer)"
            }
           },
           "/api/v1/hooks/git": {

@@ -152,14 +152,19 @@ extension ServerAPI {
         return try store.project(named: String(decoded.split(separator: "/").last ?? Substring(decoded)))
     }
 
-    /// GitLab's way: `PRIVATE-TOKEN` (or a bearer token); 401 without a valid one, 404 for a project that does not
-    /// exist, 403 without the rights.
+    /// GitLab's way: `PRIVATE-TOKEN` (or a bearer token; or the web UI's session, as everywhere); 401 without a valid
+    /// one, 404 for a project that does not exist, 403 without the rights.
     func gitLabAuthorized(
         _ request: Request, _ role: Role, _ scope: TokenScope, project key: String?,
         _ body: (Principal, ProjectRow) async throws -> Response
     ) async throws -> Response {
-        let header = Self.header("PRIVATE-TOKEN", request.headers) ?? request.headers[.authorization]
-        guard let principal = try tokens.principal(bearer: header) else { return APIReply.unauthorized }
+        let found: Principal?
+        if let header = Self.header("PRIVATE-TOKEN", request.headers) ?? request.headers[.authorization] {
+            found = try tokens.principal(bearer: header)
+        } else {
+            found = try principal(request)
+        }
+        guard let principal = found else { return APIReply.unauthorized }
         guard let project = try gitLabProject(key) else { return APIReply.notFound }
         guard principal.allows(role, scope) else { return APIReply.forbidden }
         return try await body(principal, project)

@@ -61,6 +61,18 @@ actor ApplicationSupervisor: Service {
         declared.values.sorted { $0.projectId < $1.projectId }.flatMap(\.applications)
     }
 
+    /// Every declared application's kept status as `sync|health` (`Unknown|Unknown` when it was never compared or
+    /// could not be), for the event feed to notice changes.
+    func statusDigest() async -> [String: String] {
+        guard let stack else { return [:] }
+        var digest: [String: String] = [:]
+        for application in applications {
+            let status = await stack.sync.engine.status(of: application.name)
+            digest[application.name] = "\(status?.sync?.rawValue ?? "Unknown")|\(status?.health.status.rawValue ?? "Unknown")"
+        }
+        return digest
+    }
+
     /// The project that declares `name`, and the application.
     func application(named name: String) -> (Declared, Application)? {
         for project in declared.values.sorted(by: { $0.projectId < $1.projectId }) {

@@ -22,6 +22,8 @@ actor ChangeFeed: Service {
         var runs: [Int64: String] = [:]
         var releases: [Int64: String] = [:]
         var syncs: Set<String> = []
+        /// Sync status and health by application, as the sync controller last compared them.
+        var statuses: [String: String] = [:]
     }
 
     static let capacity = 2000
@@ -29,6 +31,10 @@ actor ChangeFeed: Service {
     let store: ServerStore
     let releases: ReleaseRecords
     let announcements: [ChangeCounter]
+    /// The declared applications' kept statuses (`sync|health`), read on every comparison.
+    let statuses: @Sendable () async -> [String: String]
+    /// Per delivery, how far its runs' jobs got (jobs started/finished): a run's page follows its jobs.
+    let jobProgress: @Sendable () async -> [Int64: String]
     let logger: Logger
     /// Tells streams that entries were added.
     nonisolated let published = ChangeCounter()
@@ -38,15 +44,21 @@ actor ChangeFeed: Service {
     private var nextId: UInt64 = 1
     private var snapshot = Snapshot()
 
-    init(store: ServerStore, releases: ReleaseRecords, announcements: [ChangeCounter], logger: Logger) {
+    init(
+        store: ServerStore, releases: ReleaseRecords, announcements: [ChangeCounter],
+        statuses: @escaping @Sendable () async -> [String: String] = { [:] },
+        jobProgress: @escaping @Sendable () async -> [Int64: String] = { [:] }, logger: Logger
+    ) {
         self.store = store
         self.releases = releases
         self.announcements = announcements
+        self.statuses = statuses
+        self.jobProgress = jobProgress
         self.logger = logger
     }
 
     func run() async throws {
-        if let first = try? take() { snapshot = first.snapshot }
+        if let first = try? take(statuses: await statuses(), jobProgress: await jobProgress()) { snapshot = first.snapshot }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let seen = self.announcements.map(\.value)
@@ -65,9 +77,11 @@ actor ChangeFeed: Service {
     /// The id of the newest entry (0 before the first).
     var newestId: UInt64 { nextId - 1 }
 
-    private func compare() {
+    private func compare() async {
+        let statuses = await self.statuses()
+        let jobProgress = await self.jobProgress()
         do {
-            let (next, changes) = try take()
+            let (next, changes) = try take(statuses: statuses, jobProgress: jobProgress)
             for (kind, data) in changes(snapshot) { append(kind, data) }
             snapshot = next
         } catch {
@@ -83,7 +97,9 @@ actor ChangeFeed: Service {
     }
 
     /// The state now, and a function giving what changed since an earlier state (kind and JSON).
-    private func take() throws -> (snapshot: Snapshot, changes: (Snapshot) -> [(String, String)]) {
+    private func take(statuses: [String: String], jobProgress: [Int64: String]) throws -> (
+        snapshot: Snapshot, changes: (Snapshot) -> [(String, String)]
+    ) {
         let deliveries = try store.events(projectId: nil, beforeId: nil, limit: 200)
         var filter = RunFilter()
         filter.serverOnly = true
@@ -92,12 +108,14 @@ actor ChangeFeed: Service {
         let syncs = try releases.syncs(limit: 100)
         var next = Snapshot()
         for row in deliveries { if let id = row.id { next.deliveries[id] = row.state } }
-        for run in runs { if let id = run.id { next.runs[id] = "\(run.status)|\(run.result)" } }
+        func state(_ run: RunStore.Run) -> String { "\(run.status)|\(run.result)|\(run.eventId.flatMap { jobProgress[$0] } ?? "")" }
+        for run in runs { if let id = run.id { next.runs[id] = state(run) } }
         for release in releaseList {
             next.releases[release.id] = "\(release.phase.rawValue)|\(release.stepIndex)|\(release.canaryWeight)|\(release.waitingAtGate)"
         }
         func key(_ record: SyncRecord) -> String { "\(record.application)|\(record.startedAt.timeIntervalSince1970)|\(record.revision)" }
         for record in syncs { next.syncs.insert(key(record)) }
+        next.statuses = statuses
         let changes = { (before: Snapshot) -> [(String, String)] in
             var out: [(String, String)] = []
             func json(_ value: some Encodable) -> String {
@@ -106,7 +124,7 @@ actor ChangeFeed: Service {
             for row in deliveries.reversed() where row.id.map({ before.deliveries[$0] != row.state }) == true {
                 out.append(("delivery", json(DeliveryJSON(row))))
             }
-            for run in runs.reversed() where run.id.map({ before.runs[$0] != "\(run.status)|\(run.result)" }) == true {
+            for run in runs.reversed() where run.id.map({ before.runs[$0] != state(run) }) == true {
                 out.append(("run", json(RunJSON(run))))
             }
             for release in releaseList.reversed() where before.releases[release.id] != next.releases[release.id] {
@@ -114,6 +132,14 @@ actor ChangeFeed: Service {
             }
             for record in syncs where !before.syncs.contains(key(record)) {
                 out.append(("sync", json(ApplicationSyncJSON(application: record.application, sync: SyncJSON(record)))))
+            }
+            for (application, status) in statuses.sorted(by: { $0.key < $1.key }) where before.statuses[application] != status {
+                let parts = status.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                out.append(
+                    (
+                        "status",
+                        json(ApplicationStatusJSON(application: application, syncStatus: parts.first ?? "", health: parts.last ?? ""))
+                    ))
             }
             return out
         }
@@ -128,6 +154,19 @@ actor ChangeFeed: Service {
             await group.next()
             group.cancelAll()
         }
+    }
+}
+
+/// An application's sync status or health changed, as the sync controller compared it.
+struct ApplicationStatusJSON: Encodable {
+    var application: String
+    var syncStatus: String
+    var health: String
+
+    enum CodingKeys: String, CodingKey {
+        case application
+        case syncStatus = "sync_status"
+        case health
     }
 }
 

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import GitOps
 import Releases
@@ -5,64 +6,36 @@ import Releases
 extension ServerAPI {
     /// Every application by environment (QA, PRE, PROD, then any other), each with the version it runs, its sync status
     /// and health, a release in progress with its step and weight, waiting gates and holds, and the last outcome; then
-    /// the newest releases.
+    /// the newest releases. Built from one query of releases, one of holds, and the statuses the sync controller keeps
+    /// (no application is compared with the target while the page is built).
     func overview(_ principal: Principal) async throws -> String {
+        let latest = try releases.latestByApplication()
+        let held = Dictionary(grouping: try releases.holds(), by: \.application).mapValues(\.count)
+        let stack = await supervisor.stack
+        let stackProblem = await supervisor.stackProblem
         var cards: [String: [String]] = [:]
         let declaredApplications = await declaredApplications()
         for (project, application) in declaredApplications {
-            let described = try await describe(application, of: project, withHistory: false)
-            let releases = try self.releases.list(application: application.name, limit: 20)
-            let running = releases.first { $0.phase == .succeeded }?.images ?? described.release?.previousImages ?? []
-            let last = releases.first { $0.state.isFinal }
-            var facts = """
-                <dt>Running</dt><dd>\(running.isEmpty ? "—" : running.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: "<br>"))</dd>
-                <dt>Sync</dt><dd>\(HTML.badge(described.syncStatus))</dd>
-                <dt>Health</dt><dd>\(HTML.badge(described.health))</dd>
-                """
-            if let release = described.release {
-                let gate = release.waitingAtGate ? " — <strong>waiting at a gate</strong>" : ""
-                facts += """
-                    <dt>Release</dt><dd><a href="/releases/\(release.id)">#\(release.id)</a> \(HTML.badge(release.phase)) step \(release.step)/\(release.stepCount), \
-                    canary \(release.canaryWeight)%\(gate)</dd>
-                    """
-            }
-            if !described.holds.isEmpty {
-                facts += "<dt>Holds</dt><dd>\(described.holds.count) revision\(described.holds.count == 1 ? "" : "s") held</dd>"
-            }
-            if let last {
-                facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
+            let sync: String
+            if let stack {
+                sync = Self.statusFacts(await stack.engine.status(of: application.name))
+            } else {
+                sync =
+                    "<dt>Sync</dt><dd>\(HTML.badge("Unknown")) <span class=\"muted\">\(HTML.escape(stackProblem ?? "starting"))</span></dd>"
             }
             cards[application.environment.isEmpty ? "default" : application.environment, default: []].append(
                 Self.card(
-                    application.name, subtitle: "\(project.projectName) · \(application.namespace)", facts: facts,
-                    activeRelease: described.release?.id))
+                    application.name, subtitle: "\(project.projectName) · \(application.namespace)", latest: latest[application.name],
+                    holds: held[application.name] ?? 0, sync: sync))
         }
         // Applications whose releases are in the store but that no project declares (a `slipway gitops watch` or
         // `slipway up` beside this server syncs them): their releases, without a sync status this server could know.
         let declared = Set(declaredApplications.map(\.1.name))
-        var seen: Set<String> = []
-        for release in try releases.list(limit: 500)
-        where !declared.contains(release.application) && seen.insert(release.application).inserted {
-            let history = try releases.list(application: release.application, limit: 20)
-            let running = history.first { $0.phase == .succeeded }?.images ?? (release.state.isFinal ? [] : release.previousImages)
-            var facts = """
-                <dt>Running</dt><dd>\(running.isEmpty ? "—" : running.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: "<br>"))</dd>
-                <dt>Sync</dt><dd class="muted">synced by another process (not a project of this server)</dd>
-                """
-            if let active = history.first(where: { !$0.state.isFinal }) {
-                let gate = active.waitingAtGate ? " — <strong>waiting at a gate</strong>" : ""
-                facts += """
-                    <dt>Release</dt><dd><a href="/releases/\(active.id)">#\(active.id)</a> \(HTML.badge(active.phase.rawValue)) step \
-                    \(min(active.stepIndex + 1, active.stepCount))/\(active.stepCount), canary \(active.canaryWeight)%\(gate)</dd>
-                    """
-            }
-            if let last = history.first(where: { $0.state.isFinal }) {
-                facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
-            }
-            cards[release.environment.isEmpty ? "default" : release.environment, default: []].append(
+        for (name, entry) in latest.sorted(by: { $0.value.newest.id > $1.value.newest.id }) where !declared.contains(name) {
+            cards[entry.newest.environment.isEmpty ? "default" : entry.newest.environment, default: []].append(
                 Self.card(
-                    release.application, subtitle: release.namespace, facts: facts,
-                    activeRelease: history.first(where: { !$0.state.isFinal })?.id))
+                    name, subtitle: entry.newest.namespace, latest: entry, holds: held[name] ?? 0,
+                    sync: "<dt>Sync</dt><dd class=\"muted\">synced by another process (not a project of this server)</dd>"))
         }
         let order = ["qa", "pre", "prod"]
         let environments = cards.keys.sorted { lhs, rhs in
@@ -80,15 +53,47 @@ extension ServerAPI {
         return body
     }
 
-    /// One application's card; `data-release` names the release in progress, if any.
-    static func card(_ name: String, subtitle: String, facts: String, activeRelease: Int64?) -> String {
-        """
-        <article class="card" data-application="\(HTML.escape(name))"\(activeRelease.map { " data-release=\"\($0)\"" } ?? "")>
-        <h3>\(HTML.escape(name))</h3>
-        <p class="muted">\(HTML.escape(subtitle))</p>
-        <dl class="facts">\(facts)</dl>
-        </article>
-        """
+    /// One application's card: what it runs, `sync` (its sync status and health), the release in progress, holds and
+    /// the last outcome; `data-release` names the release in progress, if any.
+    static func card(_ name: String, subtitle: String, latest: ReleaseRecords.Latest?, holds: Int, sync: String) -> String {
+        let running = latest?.lastSucceeded?.images ?? latest?.active?.previousImages ?? []
+        var facts = """
+            <dt>Running</dt><dd>\(running.isEmpty ? "—" : running.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: "<br>"))</dd>
+            \(sync)
+            """
+        if let active = latest?.active {
+            let gate = active.waitingAtGate ? " — <strong>waiting at a gate</strong>" : ""
+            facts += """
+                <dt>Release</dt><dd><a href="/releases/\(active.id)">#\(active.id)</a> \(HTML.badge(active.phase.rawValue)) step \
+                \(min(active.stepIndex + 1, active.stepCount))/\(active.stepCount), canary \(active.canaryWeight)%\(gate)</dd>
+                """
+        }
+        if holds > 0 { facts += "<dt>Holds</dt><dd>\(holds) revision\(holds == 1 ? "" : "s") held</dd>" }
+        if let last = latest?.lastFinished {
+            facts += "<dt>Last outcome</dt><dd><a href=\"/releases/\(last.id)\">#\(last.id)</a> \(HTML.badge(last.phase.rawValue))</dd>"
+        }
+        return """
+            <article class="card" data-application="\(HTML.escape(name))"\(latest?.active.map { " data-release=\"\($0.id)\"" } ?? "")>
+            <h3>\(HTML.escape(name))</h3>
+            <p class="muted">\(HTML.escape(subtitle))</p>
+            <dl class="facts">\(facts)</dl>
+            </article>
+            """
+    }
+
+    /// Sync status and health as the sync controller last compared them (when: the tooltip).
+    static func statusFacts(_ status: ApplicationStatus?) -> String {
+        guard let status else {
+            return "<dt>Sync</dt><dd>\(HTML.badge("Unknown")) <span class=\"muted\">not compared yet</span></dd>"
+        }
+        guard let sync = status.sync else {
+            return "<dt>Sync</dt><dd>\(HTML.badge("Unknown")) <span class=\"muted\">\(HTML.escape(status.problem ?? ""))</span></dd>"
+        }
+        return """
+            <dt>Sync</dt><dd title="compared \(HTML.escape(APIReply.time(status.at.timeIntervalSince1970) ?? ""))">\
+            \(HTML.badge(sync.rawValue)) <code>\(HTML.escape(String(status.revision.prefix(8))))</code></dd>
+            <dt>Health</dt><dd>\(HTML.badge(status.health.status.rawValue))</dd>
+            """
     }
 
     func releaseList(application: String?) throws -> String {

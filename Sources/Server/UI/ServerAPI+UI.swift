@@ -76,7 +76,7 @@ extension ServerAPI {
         }
         router.get("/runs/:id") { request, context in
             try await api.page(request) { principal, fragment in
-                guard let body = try api.runPage(context.parameters.get("id")) else {
+                guard let body = try await api.runPage(context.parameters.get("id"), for: principal) else {
                     return HTML.respond(Self.notFound, status: .notFound)
                 }
                 return HTML.page(

@@ -55,6 +55,7 @@ enum UIAssets {
         pre.log .line:target { background: #2d3a55; }
         pre.log a.n { color: #6b7894; text-decoration: none; display: inline-block; min-width: 3.5em; user-select: none; }
         pre.log details { display: block; } pre.log summary { cursor: pointer; color: #9fd0ff; }
+        pre.log summary.line { display: list-item; list-style-position: inside; }
         .ansi-1 { font-weight: 700; } .ansi-31 { color: #ff7b72; } .ansi-32 { color: #7ee787; } .ansi-33 { color: #e3b341; }
         .ansi-34 { color: #79c0ff; } .ansi-35 { color: #d2a8ff; } .ansi-36 { color: #76e3ea; } .ansi-90 { color: #8b949e; }
         form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: .8rem; }
@@ -63,6 +64,14 @@ enum UIAssets {
         .signin input { width: 100%; padding: .4rem; margin: .3rem 0 .8rem; font: inherit; }
         .error { color: var(--bad); }
         #timeline td:first-child { white-space: nowrap; }
+        svg.jobs rect { fill: #fff; stroke: var(--line); stroke-width: 1.5; }
+        svg.jobs .job.good rect { stroke: var(--good); } svg.jobs .job.bad rect { stroke: var(--bad); }
+        svg.jobs .job.busy rect { stroke: var(--busy); }
+        svg.jobs .job > circle, svg.jobs circle.plain { fill: var(--muted); } svg.jobs .job.good > circle, svg.jobs circle.good { fill: var(--good); }
+        svg.jobs .job.bad > circle, svg.jobs circle.bad { fill: var(--bad); } svg.jobs .job.busy > circle, svg.jobs circle.busy { fill: var(--busy); }
+        svg.jobs text { font-size: 13px; fill: var(--fg); } svg.jobs text.instance { font-size: 11px; fill: var(--muted); }
+        svg.jobs .edge { fill: none; stroke: #9aa3b2; stroke-width: 1.5; }
+        figure.graph { margin: 0 0 1rem; }
         #notice { margin: 0 1rem; min-height: 1.2em; font-weight: 600; }
         @media (max-width: 600px) { main { padding: .6rem; } th, td { padding: .3rem; } nav .who { margin-left: 0; } }
 
@@ -94,7 +103,11 @@ enum UIAssets {
                 main.querySelectorAll("input[id]").forEach(function (input) { typed[input.id] = input.value; });
                 const liveLog = document.getElementById("log");
                 main.innerHTML = html;
-                if (liveLog && document.getElementById("log")) { document.getElementById("log").replaceWith(liveLog); }
+                if (liveLog && document.getElementById("log")) {
+                  document.getElementById("log").replaceWith(liveLog);
+                  const state = document.getElementById("log-state");
+                  if (state && liveLog.dataset.done) state.textContent = "finished";
+                }
                 Object.keys(typed).forEach(function (id) { const input = document.getElementById(id); if (input) input.value = typed[id]; });
                 if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
               }
@@ -108,7 +121,7 @@ enum UIAssets {
             const source = new EventSource("/api/v1/events");
             let timer = null;
             source.onmessage = schedule;
-            ["delivery", "run", "release", "sync", "reset"].forEach(function (name) { source.addEventListener(name, schedule); });
+            ["delivery", "run", "release", "sync", "status", "reset"].forEach(function (name) { source.addEventListener(name, schedule); });
             function schedule() { if (timer) return; timer = setTimeout(function () { timer = null; refresh(); }, 150); }
           }
           // One listener for every form the UI acts through, on the document: forms swapped in by a refresh are
@@ -138,7 +151,7 @@ enum UIAssets {
           }
           document.addEventListener("submit", async function (event) {
             const form = event.target;
-            if (!form.dataset || !(form.dataset.gate || form.dataset.review || form.dataset.lift)) return;
+            if (!form.dataset || !(form.dataset.gate || form.dataset.review || form.dataset.lift || form.dataset.play)) return;
             event.preventDefault();
             const choice = event.submitter ? event.submitter.value : "";
             if (form.dataset.gate) {
@@ -160,6 +173,9 @@ enum UIAssets {
               const result = await send("/api/v1/runs/" + form.dataset.review + "/pending_deployments", "POST",
                 { environment: form.dataset.environment, state: state, comment: form.querySelector("input[name=comment]").value });
               outcome(form, result, state === "approved" ? "Approved." : "Rejected.");
+            } else if (form.dataset.play) {
+              const result = await send("/api/v4/projects/" + form.dataset.play + "/jobs/" + form.dataset.job + "/play", "POST", {});
+              outcome(form, result, "Job started.");
             } else {
               const reason = form.querySelector("input[name=reason]");
               const status = form.querySelector(".lift-status");
@@ -199,7 +215,8 @@ enum UIAssets {
             source.addEventListener("log", function (event) {
               const line = JSON.parse(event.data);
               let text = line.text || "";
-              if (text.indexOf("::endgroup::") >= 0) { group = null; return; }
+              // Groups as GitHub's raw logs mark them: "##[group]title" … "##[endgroup]", folded here.
+              if (text === "##[endgroup]") { group = null; return; }
               count += 1;
               const element = document.createElement("span");
               element.className = "line";
@@ -215,14 +232,17 @@ enum UIAssets {
                 job.textContent = "[" + line.job + "] ";
                 element.appendChild(job);
               }
-              const start = text.indexOf("::group::");
-              if (start >= 0) {
+              if (text.indexOf("##[group]") === 0) {
+                // The group's own line is its summary: number, job and title; its lines fold under it.
                 const details = document.createElement("details");
+                details.className = "group";
                 const summary = document.createElement("summary");
-                summary.appendChild(ansi(text.slice(start + 9)));
+                summary.className = "line";
+                summary.id = element.id;
+                while (element.firstChild) summary.appendChild(element.firstChild);
+                summary.appendChild(ansi(text.slice(9)));
                 details.appendChild(summary);
-                element.appendChild(details);
-                (group || log).appendChild(element);
+                (group || log).appendChild(details);
                 group = details;
                 return;
               }
