@@ -62,6 +62,12 @@ def main():
         check(driver.execute_script("return window.slipwayMarker") == "same page", "without a reload")
         if settings.get("screenshots"):
             full_page_shot(driver, os.path.join(settings["screenshots"], "release-succeeded.png"))
+        # The overview's card: the sync status and health the server's sync controller compared, the last outcome.
+        driver.get(base + "/")
+        card = "const c = document.querySelector('article.card[data-application=\"' + arguments[0] + '\"]'); return c ? c.textContent : '';"
+        WebDriverWait(driver, 60).until(
+            lambda d: all(word in d.execute_script(card, settings["application"]) for word in ["Synced", "Healthy", "Succeeded"]))
+        print("ok: the overview shows the application Synced and Healthy, its last outcome Succeeded", flush=True)
     except TimeoutException:
         print("FAIL: timed out; the page: " + driver.execute_script(main_text)[-2000:], flush=True)
         sys.exit(1)

@@ -60,6 +60,7 @@ import Testing
             }
             let settings: [String: Any] = [
                 "base_url": server.url, "token": server.adminToken, "release_id": release.id, "profile": world.root + "/chromium",
+                "application": "crash-app",
                 "screenshots": ProcessInfo.processInfo.environment["SLIPWAY_UI_SCREENSHOTS"] ?? "",
             ]
             let input = world.root + "/settings.json"

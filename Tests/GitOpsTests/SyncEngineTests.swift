@@ -135,6 +135,47 @@ import Testing
         #expect(await history.records(application: "demo-qa", limit: 10).count == 3)
     }
 
+    /// The kept status pages read: nothing before the first comparison, the head's sync status and health after one, a
+    /// sync marks it stale, another revision's comparison leaves it alone, a failed comparison says why.
+    @Test func theKeptStatusFollowsComparisonsAndSyncs() async throws {
+        let fixture = try await Fixture.make(selfHeal: false)
+        defer { fixture.remove() }
+        let engine = fixture.engine(MemoryTarget())
+        #expect(await engine.status(of: "demo-qa") == nil)
+        let v1 = try await engine.compare(fixture.application)
+        let before = try #require(await engine.status(of: "demo-qa"))
+        #expect(before.sync == .outOfSync && before.health.status == .missing && before.revision == v1.revision && !before.stale)
+        _ = try await engine.sync(fixture.application, trigger: .manual)
+        #expect(await engine.status(of: "demo-qa")?.stale == true, "a sync makes the kept status stale")
+        _ = try await engine.compare(fixture.application)
+        let after = try #require(await engine.status(of: "demo-qa"))
+        #expect(after.sync == .synced && after.health.status == .healthy && !after.stale)
+        let v2 = try await fixture.setTag("v2")
+        _ = try await engine.compare(fixture.application, revision: v1.revision)
+        #expect(await engine.status(of: "demo-qa")?.revision == v1.revision, "another revision's comparison is not the status")
+        #expect(try await engine.compare(fixture.application).revision == v2)
+        #expect(await engine.status(of: "demo-qa")?.sync == .outOfSync)
+        await engine.invalidateStatus(of: "demo-qa")
+        #expect(await engine.status(of: "demo-qa")?.stale == true)
+        var broken = fixture.application
+        broken.path = "overlays/missing"
+        await #expect(throws: (any Error).self) { try await engine.compare(broken) }
+        let failed = try #require(await engine.status(of: "demo-qa"))
+        #expect(failed.sync == nil && failed.problem?.contains("overlays/missing") == true, "\(failed)")
+    }
+
+    @Test func aKeptStatusIsComparedAgainWhenMissingStaleOrOld() {
+        let now = Date()
+        let fresh = ApplicationStatus(at: now.addingTimeInterval(-5), revision: "a", sync: .synced, health: Health(.healthy))
+        var stale = fresh
+        stale.stale = true
+        let old = ApplicationStatus(at: now.addingTimeInterval(-31), revision: "a", sync: .synced, health: Health(.healthy))
+        let rows: [(ApplicationStatus?, Bool)] = [(nil, true), (fresh, false), (stale, true), (old, true)]
+        for (status, expected) in rows {
+            #expect(ApplicationStatus.needsRefresh(status, olderThan: 30, now: now) == expected, "\(String(describing: status))")
+        }
+    }
+
     @Test func prunesInReverseOrderAndHealsDrift() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }

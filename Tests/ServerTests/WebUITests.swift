@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SlipwayTesting
 import Store
 import Testing
 
@@ -138,11 +139,32 @@ import Testing
     @Test func approvalsOfferReviewsToThoseTheRulesAdmit() async throws {
         let harness = try ServerHarness()
         defer { harness.remove() }
+        // The project's history: v1.1.0 went to prod (approved), then two commits; v1.2.0's deployment waits.
+        let repository = try TemporaryRepository.make()
+        defer { repository.remove() }
+        try repository.write("cart.txt", "v1.1\n")
+        try repository.commitAll("release v1.1.0")
+        let deployed = try repository.head()
+        try repository.write("cart.txt", "v1.1 fixed\n")
+        try repository.commitAll("fix the cart's total")
+        try repository.write("wishlist.txt", "new\n")
+        try repository.commitAll("add the wishlist")
+        let waitingCommit = try repository.head()
         let project = try harness.store.addProject(
-            ProjectRow(name: "shop", repository: harness.directory, defaultBranch: "main", webhookSecret: nil, createdAt: 0))
+            ProjectRow(name: "shop", repository: repository.path, defaultBranch: "main", webhookSecret: nil, createdAt: 0))
+        try await harness.parts.api.worker.mirrors.refresh(project)
+        var earlier = RunStore.Run(
+            workflowPath: ".github/workflows/cd.yml", workflowName: "CD", event: "push", ref: "refs/tags/v1.1.0", sha: deployed,
+            result: "success", startedAt: Date(), duration: 1, projectId: project.id)
+        earlier.status = RunStore.Run.Status.completed
+        let earlierId = try harness.store.runs.save(earlier, jobs: [])
+        let approved = try harness.store.runs.open(
+            Deployment(
+                runId: earlierId, jobId: "deploy", jobName: "deploy", environment: "prod", reviewers: ["role:approver"],
+                approvalsRequired: 1, preventSelfReview: false, actor: "dev", waitUntil: Date()))
+        try harness.store.runs.settle(approved, as: .approved)
         var run = RunStore.Run(
-            workflowPath: ".github/workflows/cd.yml", workflowName: "CD", event: "push", ref: "refs/tags/v1.2.0",
-            sha: String(repeating: "c", count: 40),
+            workflowPath: ".github/workflows/cd.yml", workflowName: "CD", event: "push", ref: "refs/tags/v1.2.0", sha: waitingCommit,
             result: "", startedAt: Date(), duration: 0, projectId: project.id)
         run.status = RunStore.Run.Status.waiting
         let runId = try harness.store.runs.save(run, jobs: [])
@@ -163,6 +185,10 @@ import Testing
                 let page = String(buffer: response.body)
                 #expect(
                     page.contains("data-review=\"\(runId)\"") && page.contains("data-environment=\"prod\"") && page.contains(">Approve<"))
+                // The changes it brings: the commits since prod's last approved deployment, not that one's own.
+                #expect(
+                    page.contains("2 commits since run <a href=\"/runs/\(earlierId)\">") && page.contains("fix the cart&#39;s total")
+                        && page.contains("add the wishlist") && !page.contains("release v1.1.0"), "\(page)")
             }
             try await client.execute(
                 uri: "/api/v1/runs/\(runId)/pending_deployments", method: .post, headers: Self.cookie(approver, ui: true),

@@ -108,10 +108,37 @@ extension ServerAPI {
             """
     }
 
+    /// What a waiting deployment brings to its environment: the commits since the environment's last approved
+    /// deployment of the project (or the commit's history, for a first one), from the project's mirror.
+    func changes(of deployment: Deployment) async throws -> String {
+        guard let run = try store.runs.run(deployment.runId), let projectId = run.projectId, let project = try store.project(id: projectId),
+            let id = deployment.id
+        else { return "" }
+        let previous = try store.runs.previousApprovedDeployment(environment: deployment.environment, projectId: projectId, before: id)
+        guard let commits = await worker.mirrors.commits(project, from: previous?.sha, to: run.sha, limit: 20) else {
+            return "<p class=\"muted\">The commits are not in the project's mirror (yet).</p>"
+        }
+        let since =
+            previous.map {
+                "since run <a href=\"/runs/\($0.0.runId)\">#\($0.0.runId)</a> (<code>\(HTML.escape(String($0.sha.prefix(8))))</code>), the last approved for \(HTML.escape(deployment.environment))"
+            } ?? "(the first deployment to \(HTML.escape(deployment.environment)))"
+        let items = commits.map { commit in
+            """
+            <li><code>\(HTML.escape(String(commit.sha.prefix(8))))</code> \(HTML.escape(commit.subject)) \
+            <span class="muted">— \(HTML.escape(commit.author)), \(HTML.time(commit.time))</span></li>
+            """
+        }
+        return """
+            <details class="commits" open><summary>\(commits.count == 20 ? "20 newest commits" : "\(commits.count) commit\(commits.count == 1 ? "" : "s")") \
+            \(since)</summary><ul>\(items.joined())</ul></details>
+            """
+    }
+
     /// Deployments waiting for reviewers, with Approve and Reject (a comment) for those the rules admit.
-    func approvalsPage(_ principal: Principal) throws -> String {
+    func approvalsPage(_ principal: Principal) async throws -> String {
         let waiting = try store.runs.waitingDeployments(limit: 200)
-        let rows = try waiting.map { deployment -> String in
+        var rows: [String] = []
+        for deployment in waiting {
             let reviews = try store.runs.reviews(ofDeployment: deployment.id ?? 0)
             let pending = PendingDeploymentJSON(deployment, reviews: reviews, viewer: principal)
             let form =
@@ -123,12 +150,14 @@ extension ServerAPI {
                 <button class="danger" type="submit" value="rejected">Reject</button>\
                 <span class="review-status" role="status"></span></form>
                 """ : "<span class=\"muted\">not yours to review</span>"
-            return """
+            rows.append(
+                """
                 <tr><td><a href="/runs/\(deployment.runId)">#\(deployment.runId)</a></td><td>\(HTML.escape(deployment.jobName))</td>\
                 <td>\(HTML.escape(deployment.environment))</td><td>\(HTML.escape(deployment.actor))</td>\
                 <td>\(HTML.escape(pending.reviewers.joined(separator: ", ")))</td>\
                 <td>\(pending.approvals.count) of \(pending.approvalsRequired)</td><td>\(form)</td></tr>
-                """
+                <tr class="changes"><td></td><td colspan="6">\(try await changes(of: deployment))</td></tr>
+                """)
         }
         return """
             <h1>Approvals</h1>

@@ -53,6 +53,32 @@ struct ProjectMirrors: Sendable {
         return nil
     }
 
+    /// A commit as a list of changes shows it.
+    struct Commit: Sendable, Hashable {
+        var sha: String
+        var author: String
+        var time: Double
+        var subject: String
+    }
+
+    /// The commits `to` has that `from` has not (all of `to`'s history when `from` is nil), newest first, at most
+    /// `limit`, as the mirror was last fetched; nil when the mirror lacks one of them.
+    func commits(_ project: ProjectRow, from: String?, to: String, limit: Int = 20) async -> [Commit]? {
+        guard let id = project.id else { return nil }
+        let range = from.map { [to, "^\($0)"] } ?? [to]
+        // A mirror without the commits (not fetched yet, or gone) answers nil: the page says so.
+        let text: String? = try? await locks.withLock(id) {
+            try await Git(directory: mirrorPath(id)).run(
+                ["log", "--no-color", "--format=%H%x1f%an%x1f%at%x1f%s", "-n", String(limit)] + range + ["--"])
+        }
+        guard let text else { return nil }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4 else { return nil }
+            return Commit(sha: fields[0], author: fields[1], time: Double(fields[2]) ?? 0, subject: fields[3])
+        }
+    }
+
     /// The mirror's branch and tag heads (ref → commit; annotated tags peeled to their commit).
     func heads(_ project: ProjectRow) async throws -> [String: String] {
         guard let id = project.id else { return [:] }

@@ -28,6 +28,25 @@ extension RunStore {
         }
     }
 
+    /// The newest approved deployment to `environment` of the same project before deployment `id`, and the commit its
+    /// run deployed: where the changes a waiting deployment brings start.
+    public func previousApprovedDeployment(environment: String, projectId: Int64, before id: Int64) throws -> (Deployment, sha: String)? {
+        try database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT deployment.id AS deploymentId, run.sha AS sha FROM deployment JOIN run ON run.id = deployment.runId
+                    WHERE deployment.environment = ? AND deployment.state = ? AND run.projectId = ? AND deployment.id < ?
+                    ORDER BY deployment.id DESC LIMIT 1
+                    """,
+                arguments: [environment, DeploymentState.approved.rawValue, projectId, id])
+            guard let row, let deploymentId: Int64 = row["deploymentId"], let sha: String = row["sha"],
+                let deployment = try Deployment.fetchOne(db, key: deploymentId)
+            else { return nil }
+            return (deployment, sha)
+        }
+    }
+
     public func deployments(ofRun id: Int64) throws -> [Deployment] {
         try database.read { db in try Deployment.filter(Column("runId") == id).order(Column("id")).fetchAll(db) }
     }
