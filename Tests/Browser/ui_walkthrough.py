@@ -27,6 +27,22 @@ def check(condition, what):
     print("ok: " + what, flush=True)
 
 
+def print_network(driver):
+    """The API requests of the last page, as Chromium saw them: sent, answered (status) or failed (why)."""
+    requests = {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        method, params = message.get("method", ""), message.get("params", {})
+        if method == "Network.requestWillBeSent":
+            requests[params["requestId"]] = {"url": params["request"]["url"], "method": params["request"]["method"], "state": "sent"}
+        elif method == "Network.responseReceived" and params["requestId"] in requests:
+            requests[params["requestId"]]["state"] = "answered %s" % params["response"]["status"]
+        elif method == "Network.loadingFailed" and params["requestId"] in requests:
+            requests[params["requestId"]]["state"] = "failed: %s" % params.get("errorText", "")
+    for request in list(requests.values())[-25:]:
+        print("network: %s %s %s" % (request["method"], request["url"], request["state"]), flush=True)
+
+
 def main():
     settings = json.load(sys.stdin)
     base = settings["base_url"]
@@ -37,6 +53,8 @@ def main():
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
                      "--user-data-dir=" + settings["profile"]]:
         options.add_argument(argument)
+    # The browser's network events, printed when a step fails: which requests went out and which were answered.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     wait = WebDriverWait(driver, 30)
 
@@ -155,6 +173,7 @@ def main():
         shot("overview-phone")
     except TimeoutException as error:
         print("FAIL: timed out: %s; page: %s" % (error, driver.page_source[-3000:]), flush=True)
+        print_network(driver)
         sys.exit(1)
     finally:
         driver.quit()

@@ -142,7 +142,9 @@ import Testing
         let walk = try await CapturedCommand.run(
             "sh", ["-c", "exec /usr/bin/python3 \"$1\" < \"$2\"", "sh", Self.script, input], environment: ["PYTHONPATH": Self.selenium],
             timeout: .seconds(180))
-        #expect(walk.succeeded, "\(walk.standardOutput)\n\(walk.standardError.suffix(3000))")
+        #expect(
+            walk.succeeded,
+            "\(walk.standardOutput)\n\(walk.standardError.suffix(3000))\nthe server's log: \(server.process.output.suffix(4000))")
         print(walk.standardOutput)
         let decisions = try DeliveryStore(path: store).pendingDecisions(releaseId: release.id)
         #expect(decisions.map(\.actor) == ["april"] && decisions.first?.reason == "browser test: dashboards green", "\(decisions)")

@@ -181,6 +181,9 @@ public actor SyncEngine {
     /// The newest comparison's sync status and health; nil when the application was never compared.
     public func status(of application: String) -> ApplicationStatus? { statuses[application] }
 
+    /// Every application's kept status at once (a page of hundreds of applications asks once, not once each).
+    public func allStatuses() -> [String: ApplicationStatus] { statuses }
+
     /// Marks what a change made outdated (an object the application owns changed on the target).
     public func invalidateStatus(of application: String) { statuses[application]?.stale = true }
 

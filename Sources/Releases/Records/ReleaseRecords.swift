@@ -17,7 +17,7 @@ public struct ReleaseRecords: Sendable {
     }()
 
     public func list(application: String? = nil, limit: Int = 50) throws -> [Release] {
-        try store.releases(application: application, limit: limit).compactMap(Self.release)
+        try store.releases(application: application, limit: limit).compactMap { DecodedReleases.shared.release($0, decode: Self.release) }
     }
 
     public func show(_ id: Int64) throws -> (Release, [TimelineEntry])? {
@@ -40,7 +40,7 @@ public struct ReleaseRecords: Sendable {
     public func latestByApplication() throws -> [String: Latest] {
         var latest: [String: Latest] = [:]
         // Newest first: the first row of an application is its newest release.
-        for release in try store.latestReleases().compactMap(Self.release) {
+        for release in try store.latestReleases().compactMap({ DecodedReleases.shared.release($0, decode: Self.release) }) {
             var entry = latest[release.application] ?? Latest(newest: release)
             if entry.lastSucceeded == nil, release.phase == .succeeded { entry.lastSucceeded = release }
             if entry.lastFinished == nil, release.state.isFinal { entry.lastFinished = release }

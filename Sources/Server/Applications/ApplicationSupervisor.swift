@@ -66,8 +66,9 @@ actor ApplicationSupervisor: Service {
     func statusDigest() async -> [String: String] {
         guard let stack else { return [:] }
         var digest: [String: String] = [:]
+        let statuses = await stack.sync.engine.allStatuses()
         for application in applications {
-            let status = await stack.sync.engine.status(of: application.name)
+            let status = statuses[application.name]
             digest[application.name] = "\(status?.sync?.rawValue ?? "Unknown")|\(status?.health.status.rawValue ?? "Unknown")"
         }
         return digest

@@ -13,12 +13,13 @@ extension ServerAPI {
         let held = Dictionary(grouping: try releases.holds(), by: \.application).mapValues(\.count)
         let stack = await supervisor.stack
         let stackProblem = await supervisor.stackProblem
+        let statuses = await stack?.engine.allStatuses() ?? [:]
         var cards: [String: [String]] = [:]
         let declaredApplications = await declaredApplications()
         for (project, application) in declaredApplications {
             let sync: String
-            if let stack {
-                sync = Self.statusFacts(await stack.engine.status(of: application.name))
+            if stack != nil {
+                sync = Self.statusFacts(statuses[application.name])
             } else {
                 sync =
                     "<dt>Sync</dt><dd>\(HTML.badge("Unknown")) <span class=\"muted\">\(HTML.escape(stackProblem ?? "starting"))</span></dd>"

@@ -63,7 +63,8 @@ extension ServerAPI {
         router.get("/approvals") { request, _ in
             try await api.page(request) { principal, fragment in
                 HTML.page(
-                    title: "Approvals", user: principal.userName, role: principal.role.rawValue, body: try await api.approvalsPage(principal),
+                    title: "Approvals", user: principal.userName, role: principal.role.rawValue,
+                    body: try await api.approvalsPage(principal),
                     fragmentOnly: fragment, live: "approvals")
             }
         }

@@ -127,12 +127,21 @@ enum UIAssets {
           // One listener for every form the UI acts through, on the document: forms swapped in by a refresh are
           // handled as the first ones are, and none is ever submitted natively.
           async function send(url, method, body) {
-            const response = await fetch(url, {
-              method: method, credentials: "same-origin",
-              headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" }, body: JSON.stringify(body)
-            });
-            const answer = await response.json().catch(function () { return {}; });
-            return { ok: response.ok, message: answer.error || answer.message || ("HTTP " + response.status) };
+            // An action that gets no answer says so instead of waiting for ever.
+            const abort = new AbortController();
+            const timer = setTimeout(function () { abort.abort(); }, 30000);
+            try {
+              const response = await fetch(url, {
+                method: method, credentials: "same-origin", signal: abort.signal,
+                headers: { "Content-Type": "application/json", "X-Slipway-UI": "1" }, body: JSON.stringify(body)
+              });
+              const answer = await response.json().catch(function () { return {}; });
+              return { ok: response.ok, message: answer.error || answer.message || ("HTTP " + response.status) };
+            } catch (error) {
+              return { ok: false, message: error.name === "AbortError" ? "No answer from the server within 30 s." : "Not sent: " + error.message };
+            } finally {
+              clearTimeout(timer);
+            }
           }
           // A form's own status says what is wrong before anything is sent; the outcome of a request goes to the
           // page's notice, outside what a refresh replaces (the event the action causes often refreshes the page
