@@ -57,6 +57,9 @@ def main():
         driver.execute_script("window.slipwayMarker = 'same page';")
         driver.find_element(By.ID, "reason").send_keys("browser test: promote the real canary")
         driver.find_element(By.ID, "promote").click()
+        notice = "return document.getElementById('notice').textContent"
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(notice))
+        check("Promotion recorded." in driver.execute_script(notice), "Promote: %s" % driver.execute_script(notice))
         WebDriverWait(driver, 120).until(lambda d: "Outcome: Succeeded" in d.execute_script(main_text))
         check(True, "the page shows the outcome: Succeeded")
         check(driver.execute_script("return window.slipwayMarker") == "same page", "without a reload")

@@ -68,6 +68,18 @@ def main():
         driver.save_screenshot(os.path.join(shots, name + ".png"))
         driver.set_window_size(size["width"], size["height"])
 
+    notice = "return document.getElementById('notice').textContent"
+
+    def act(click, done, what):
+        """Clicks, then waits until the page's notice says `done` (or why not: the request's error)."""
+        driver.execute_script("document.getElementById('notice').textContent = '';")
+        click()
+        wait.until(lambda d: d.execute_script(notice))
+        said = driver.execute_script(notice)
+        if done not in said:
+            print_network(driver)
+        check(done in said, "%s: %s" % (what, said))
+
     def sign_in(token):
         driver.get(base + "/sign-in")
         shot("sign-in")
@@ -130,7 +142,7 @@ def main():
         shot("release")
         driver.execute_script("window.slipwayMarker = 'same page';")
         driver.find_element(By.ID, "reason").send_keys("browser test: dashboards green")
-        driver.find_element(By.ID, "promote").click()
+        act(lambda: driver.find_element(By.ID, "promote").click(), "Promotion recorded.", "Promote")
         # The page swaps in its fresh content: read it by script, not through elements that may be replaced.
         wait.until(lambda d: "promote by april" in d.execute_script(
             "const p = document.getElementById('pending'); return p ? p.textContent : '';"))
@@ -148,8 +160,7 @@ def main():
         # Lift with a reason: the hold ends, the page says so and lists who lifted it and why, without a reload.
         driver.execute_script("window.slipwayMarker = 'application page';")
         driver.find_element(By.CSS_SELECTOR, "form[data-lift] input[name=reason]").send_keys("browser test: fixed upstream")
-        driver.find_element(By.CSS_SELECTOR, "form[data-lift] button").click()
-        wait.until(lambda d: "Hold lifted." in d.execute_script("return document.getElementById('notice').textContent"))
+        act(lambda: driver.find_element(By.CSS_SELECTOR, "form[data-lift] button").click(), "Hold lifted.", "Lift")
         wait.until(lambda d: "lifted" in d.execute_script(
             "const h = document.getElementById('holds'); return h ? h.textContent : '';"))
         holds = driver.execute_script("return document.getElementById('holds').textContent")

@@ -66,7 +66,11 @@ import Testing
             let input = world.root + "/settings.json"
             try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))
             let walk = try await CapturedCommand.run(
-                "sh", ["-c", "exec /usr/bin/python3 \"$1\" < \"$2\"", "sh", Self.script, input],
+                "sh",
+                [
+                    "-c", "exec /usr/bin/python3 \"$1\" \"$2\" < \"$3\"", "sh",
+                    ServerProcess.repositoryRoot + "/Tests/Browser/isolated_network.py", Self.script, input,
+                ],
                 environment: ["PYTHONPATH": Self.selenium], timeout: .seconds(240))
             #expect(walk.succeeded, "\(walk.standardOutput)\n\(walk.standardError.suffix(3000))")
             let done = try await server.request(.GET, "/api/v1/releases/\(release.id)")

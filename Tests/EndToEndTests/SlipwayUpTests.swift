@@ -113,7 +113,11 @@ import Testing
         let input = root + "/follow.json"
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))
         return try await CapturedCommand.run(
-            "sh", ["-c", "exec /usr/bin/python3 \"$1\" < \"$2\"", "sh", Self.repositoryRoot + "/Tests/Browser/follow_demo.py", input],
+            "sh",
+            [
+                "-c", "exec /usr/bin/python3 \"$1\" \"$2\" < \"$3\"", "sh", Self.repositoryRoot + "/Tests/Browser/isolated_network.py",
+                Self.repositoryRoot + "/Tests/Browser/follow_demo.py", input,
+            ],
             environment: ["PYTHONPATH": selenium], timeout: .seconds(480))
     }
 

@@ -140,7 +140,11 @@ import Testing
         let input = root + "/settings.json"
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))
         let walk = try await CapturedCommand.run(
-            "sh", ["-c", "exec /usr/bin/python3 \"$1\" < \"$2\"", "sh", Self.script, input], environment: ["PYTHONPATH": Self.selenium],
+            "sh",
+            [
+                "-c", "exec /usr/bin/python3 \"$1\" \"$2\" < \"$3\"", "sh",
+                ServerProcess.repositoryRoot + "/Tests/Browser/isolated_network.py", Self.script, input,
+            ], environment: ["PYTHONPATH": Self.selenium],
             timeout: .seconds(180))
         #expect(
             walk.succeeded,

@@ -138,7 +138,14 @@ enum UIAssets {
               const answer = await response.json().catch(function () { return {}; });
               return { ok: response.ok, message: answer.error || answer.message || ("HTTP " + response.status) };
             } catch (error) {
-              return { ok: false, message: error.name === "AbortError" ? "No answer from the server within 30 s." : "Not sent: " + error.message };
+              // No response at all: the connection failed (a browser drops requests when the machine's network
+              // changes). Whether the server acted is unknown: the page refreshes and the user decides again.
+              refresh();
+              return {
+                ok: false, network: true,
+                message: error.name === "AbortError" ? "No answer from the server within 30 s: check the page and try again."
+                  : "The connection failed (" + error.message + "): check the page and try again."
+              };
             } finally {
               clearTimeout(timer);
             }
