@@ -10,9 +10,8 @@ import json
 import os
 import sys
 
-from selenium import webdriver
+from browser import check, full_page_shot, start
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -20,36 +19,18 @@ from selenium.webdriver.support.ui import WebDriverWait
 MAIN_TEXT = "return document.getElementById('main') ? document.getElementById('main').textContent : ''"
 
 
-def check(condition, what):
-    if not condition:
-        print("FAIL: " + what, flush=True)
-        sys.exit(1)
-    print("ok: " + what, flush=True)
-
-
 def main():
     settings = json.load(sys.stdin)
     base = settings["base_url"]
     application = settings["application"]
     shots = settings.get("screenshots") or ""
-    options = webdriver.ChromeOptions()
-    # Paths given explicitly, or Selenium Manager tries to download a driver.
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
-                     "--user-data-dir=" + settings["profile"]]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver = start(settings["profile"])
     # The demo builds its images first: its first release may start minutes after the UI does.
     patient = WebDriverWait(driver, 420)
 
     def shot(name):
-        if not shots:
-            return
-        size = driver.get_window_size()
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], max(size["height"], min(height + 140, 3000)))
-        driver.save_screenshot(os.path.join(shots, name + ".png"))
-        driver.set_window_size(size["width"], size["height"])
+        if shots:
+            full_page_shot(driver, os.path.join(shots, name + ".png"))
 
     def card_release():
         """The release in progress on the application's card, by script (the card is replaced as the page refreshes)."""

@@ -9,39 +9,17 @@ import json
 import os
 import sys
 
-from selenium import webdriver
+from browser import check, full_page_shot, start
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def check(condition, what):
-    print(("ok: " if condition else "FAIL: ") + what, flush=True)
-    if not condition:
-        sys.exit(1)
-
-
-def full_page_shot(driver, path):
-    """The whole page from its top: the window grown to the page's height for the picture."""
-    driver.execute_script("window.scrollTo(0, 0)")
-    size = driver.get_window_size()
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(size["width"], max(size["height"], min(height + 140, 3000)))
-    driver.save_screenshot(path)
-    driver.set_window_size(size["width"], size["height"])
-
-
 def main():
     settings = json.load(sys.stdin)
     base = settings["base_url"]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
-                     "--user-data-dir=" + settings["profile"]]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver = start(settings["profile"])
     main_text = "return document.getElementById('main').textContent"
     try:
         driver.get(base + "/sign-in")

@@ -9,64 +9,22 @@ import json
 import os
 import sys
 
-from selenium import webdriver
+from browser import check, full_page_shot, print_network, start
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-
-CHROMIUM = "/usr/bin/chromium"
-DRIVER = "/usr/bin/chromedriver"
-
-
-def check(condition, what):
-    if not condition:
-        print("FAIL: " + what, flush=True)
-        sys.exit(1)
-    print("ok: " + what, flush=True)
-
-
-def print_network(driver):
-    """The API requests of the last page, as Chromium saw them: sent, answered (status) or failed (why)."""
-    requests = {}
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        method, params = message.get("method", ""), message.get("params", {})
-        if method == "Network.requestWillBeSent":
-            requests[params["requestId"]] = {"url": params["request"]["url"], "method": params["request"]["method"], "state": "sent"}
-        elif method == "Network.responseReceived" and params["requestId"] in requests:
-            requests[params["requestId"]]["state"] = "answered %s" % params["response"]["status"]
-        elif method == "Network.loadingFailed" and params["requestId"] in requests:
-            requests[params["requestId"]]["state"] = "failed: %s" % params.get("errorText", "")
-    for request in list(requests.values())[-25:]:
-        print("network: %s %s %s" % (request["method"], request["url"], request["state"]), flush=True)
-
 
 def main():
     settings = json.load(sys.stdin)
     base = settings["base_url"]
     shots = settings.get("screenshots") or ""
-    options = webdriver.ChromeOptions()
-    # Paths given explicitly, or Selenium Manager tries to download a driver.
-    options.binary_location = CHROMIUM
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800",
-                     "--user-data-dir=" + settings["profile"]]:
-        options.add_argument(argument)
-    # The browser's network events, printed when a step fails: which requests went out and which were answered.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver = start(settings["profile"])
     wait = WebDriverWait(driver, 30)
 
     def shot(name):
-        if not shots:
-            return
-        # The whole page, not only what the window shows: grow the window to the page's height for the picture.
-        size = driver.get_window_size()
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], max(size["height"], min(height + 140, 3000)))
-        driver.save_screenshot(os.path.join(shots, name + ".png"))
-        driver.set_window_size(size["width"], size["height"])
+        if shots:
+            full_page_shot(driver, os.path.join(shots, name + ".png"))
 
     notice = "return document.getElementById('notice').textContent"
 
