@@ -200,6 +200,32 @@ import Testing
         }
     }
 
+    /// The job graph's columns: a job one to the right of the deepest job it needs; unknown needs and cycles count as
+    /// none (the graph is drawn all the same).
+    @Test func jobGraphColumns() {
+        let rows: [([(String, [String])], [String: Int])] = [
+            ([("a", []), ("b", ["a"]), ("c", ["b"])], ["a": 0, "b": 1, "c": 2]),
+            ([("a", []), ("b", ["a"]), ("c", ["a"]), ("d", ["b", "c"])], ["a": 0, "b": 1, "c": 1, "d": 2]),
+            ([("a", []), ("b", ["a", "z"])], ["a": 0, "b": 1]),
+            ([("a", ["b"]), ("b", ["a"])], ["a": 1, "b": 0]),
+            ([("x", []), ("y", [])], ["x": 0, "y": 0]),
+        ]
+        for (jobs, expected) in rows {
+            let graph = JobGraph(nodes: jobs.map { JobGraph.Node(id: $0.0, label: $0.0, state: "success", needs: $0.1) })
+            #expect(graph.depths() == expected, "\(jobs)")
+            #expect(graph.svg.components(separatedBy: "<g class=\"job good\"").count - 1 == jobs.count)
+        }
+        let matrix = JobGraph(nodes: [
+            JobGraph.Node(
+                id: "build", label: "build", state: "failure", needs: [],
+                instances: (1...8).map { JobGraph.Instance(name: "build (\($0))", state: $0 == 3 ? "failure" : "success") }),
+            JobGraph.Node(id: "deploy", label: "deploy <prod>", state: "not run", needs: ["build"]),
+        ])
+        let svg = matrix.svg
+        #expect(svg.contains("build (6)") && !svg.contains("build (7)") && svg.contains("and 2 more"), "six instances shown, then a count")
+        #expect(svg.contains("deploy &lt;prod&gt;") && svg.contains("<path class=\"edge\""), "labels escaped, the needs edge drawn")
+    }
+
     @Test func escapingAndThresholds() {
         #expect(HTML.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
         #expect(AnalysisChart.threshold(in: "successCondition result >= 0.95 is true for 1")! == (">=", 0.95))

@@ -121,8 +121,9 @@ public actor SyncController: Service {
     /// Compares again every application whose status is missing, stale or older than `statusInterval`.
     func refreshStatuses() async {
         let age = Double(statusInterval.components.seconds) + Double(statusInterval.components.attoseconds) / 1e18
+        let statuses = await engine.allStatuses()
         for application in applications where !Task.isCancelled {
-            guard ApplicationStatus.needsRefresh(await engine.status(of: application.name), olderThan: age) else { continue }
+            guard ApplicationStatus.needsRefresh(statuses[application.name], olderThan: age) else { continue }
             do { _ = try await engine.compare(application) } catch {
                 logger.debug("\(application.name): cannot compare: \(error)")
             }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A run's jobs as a graph drawn in SVG on the server, as GitHub's run page shows it: a column per depth of `needs`,
 /// an edge from each job to the jobs that need it, each job coloured by its state, a matrix's instances listed inside
-/// their job. Each job links to its lines in the log below.
+/// their job. Each job links to its (first) row in the jobs table below.
 struct JobGraph {
     struct Node: Sendable, Hashable {
         var id: String

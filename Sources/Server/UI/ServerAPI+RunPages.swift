@@ -62,7 +62,10 @@ extension ServerAPI {
         if let eventId = run.eventId { progress = await worker.liveLog.jobs(of: eventId) }
         let graph = JobGraph(nodes: await jobNodes(run, jobs: jobs, progress: progress))
         let status = run.status == RunStore.Run.Status.completed ? run.result : run.status
+        // A matrix's instances share their job's id: the graph's link goes to the first of them.
+        var anchored: Set<String> = []
         let rows = jobs.enumerated().map { index, job in
+            let anchor = anchored.insert(job.jobId).inserted ? " id=\"job-\(HTML.escape(job.jobId))\"" : ""
             var play = ""
             if canPlay, job.result == "manual", let pipeline, let pipelineId = pipeline.id {
                 play = """
@@ -71,7 +74,7 @@ extension ServerAPI {
                     """
             }
             return """
-                <tr id="job-\(HTML.escape(job.jobId))"><td>\(HTML.escape(job.name))</td><td>\(HTML.badge(job.result))\(play)</td>\
+                <tr\(anchor)><td>\(HTML.escape(job.name))</td><td>\(HTML.badge(job.result))\(play)</td>\
                 <td>\(HTML.time(job.startedAt.timeIntervalSince1970))</td><td>\(String(format: "%.1f s", job.duration))</td>\
                 <td>\(HTML.escape(job.failureReason ?? ""))</td></tr>
                 """
