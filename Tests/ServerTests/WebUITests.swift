@@ -200,6 +200,52 @@ import Testing
         }
     }
 
+    /// The release page shows its GitOps commit's change from the repository the timeline names; a file holding a
+    /// Secret (before or after) is named, its contents never shown.
+    @Test func theReleasePageShowsItsGitOpsCommit() async throws {
+        let harness = try ServerHarness()
+        defer { harness.remove() }
+        let repository = try TemporaryRepository.make()
+        defer { repository.remove() }
+        let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: %@\n"
+        try repository.write("overlays/qa/kustomization.yaml", "images:\n- name: app\n  newTag: v1\n")
+        try repository.write("overlays/qa/db.yaml", secret.replacingOccurrences(of: "%@", with: "b2xkLXNlY3JldA=="))
+        try repository.commitAll("qa: v1")
+        try repository.write("overlays/qa/kustomization.yaml", "images:\n- name: app\n  newTag: v2\n")
+        try repository.write("overlays/qa/db.yaml", secret.replacingOccurrences(of: "%@", with: "bmV3LXNlY3JldA=="))
+        try repository.commitAll("qa: set image app to v2")
+        let revision = try repository.head()
+        let release = try ReleaseGateTests.releaseAtGate(harness)
+        try ReleaseLog(store: try DeliveryStore(path: harness.server.deliveryStorePath)).save(
+            release,
+            entries: [
+                TimelineEntry(
+                    at: Date(), kind: .commit, summary: "\(revision.prefix(12)) qa: set image app to v2",
+                    detail: ["revision": revision, "author": "ci <ci@example.com>", "repository": repository.path])
+            ])
+        try await harness.application().test(.router) { client in
+            let viewer = try await ReleaseGateTests.token(harness, "vera", role: "viewer", scope: "read", client: client)
+            try await client.execute(uri: "/releases/\(release.id)", method: .get, headers: Self.cookie(viewer)) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("<h2>GitOps commit</h2>") && page.contains("qa: set image app to v2"), "\(page)")
+                #expect(
+                    page.contains("<span class=\"del\">-  newTag: v1</span>") && page.contains("<span class=\"add\">+  newTag: v2</span>"),
+                    "\(page)")
+                #expect(page.contains("<code>overlays/qa/db.yaml</code>: a Secret, its contents not shown."))
+                #expect(!page.contains("bmV3LXNlY3JldA") && !page.contains("b2xkLXNlY3JldA") && !page.contains("password:"))
+            }
+        }
+        // What generates a Secret, or is named like its source, is never shown either.
+        let rows: [(String, String, Bool)] = [
+            ("kustomization.yaml", "secretGenerator:\n- name: db\n  literals: [password=x]\n", true),
+            ("db.yaml", "kind: \"Secret\"\n", true), ("deploy.yaml", "kind: Deployment\n", false), ("app/.env", "", true),
+            ("prod.env", "", true), ("db-secret.yaml", "", true), ("configmap.yaml", "kind: ConfigMap\n", false),
+        ]
+        for (path, text, hidden) in rows {
+            #expect((ServerAPI.mayHoldSecret(path: path) || ServerAPI.holdsSecret(text)) == hidden, "\(path)")
+        }
+    }
+
     /// The job graph's columns: a job one to the right of the deepest job it needs; unknown needs and cycles count as
     /// none (the graph is drawn all the same).
     @Test func jobGraphColumns() {

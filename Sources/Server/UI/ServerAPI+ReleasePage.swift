@@ -5,7 +5,7 @@ import Store
 extension ServerAPI {
     /// A release from its commit to its outcome: what it ships, the traffic split, every step, the analysis as charts,
     /// the gate (with Promote and Abort for those allowed to decide), and the whole timeline with who decided, when and why.
-    func releasePage(_ id: Int64, principal: Principal) throws -> String? {
+    func releasePage(_ id: Int64, principal: Principal) async throws -> String? {
         guard let (release, timeline) = try releases.show(id) else { return nil }
         let final = release.state.isFinal
         let primaryWeight = 100 - release.canaryWeight
@@ -55,6 +55,8 @@ extension ServerAPI {
             body += "<p class=\"outcome\" id=\"outcome\">Outcome: \(HTML.badge(release.phase.rawValue)) \(HTML.escape(release.message))</p>"
         }
         body += "<h2>Analysis</h2>" + Self.analysis(timeline)
+        let diff = await commitDiff(timeline)
+        if !diff.isEmpty { body += "<h2>GitOps commit</h2>" + diff }
         let rows = timeline.map { entry in
             let who = entry.detail["actor"] ?? entry.detail["user"] ?? ""
             let why = entry.detail["reason"] ?? ""

@@ -36,7 +36,8 @@ extension ServerAPI {
         }
         router.get("/releases/:id") { request, context in
             try await api.page(request) { principal, fragment in
-                guard let id = context.parameters.get("id").flatMap(Int64.init), let body = try api.releasePage(id, principal: principal)
+                guard let id = context.parameters.get("id").flatMap(Int64.init),
+                    let body = try await api.releasePage(id, principal: principal)
                 else { return HTML.respond(Self.notFound, status: .notFound) }
                 return HTML.page(
                     title: "Release \(id)", user: principal.userName, role: principal.role.rawValue, body: body, fragmentOnly: fragment,

@@ -72,6 +72,9 @@ enum UIAssets {
         svg.jobs text { font-size: 13px; fill: var(--fg); } svg.jobs text.instance { font-size: 11px; fill: var(--muted); }
         svg.jobs .edge { fill: none; stroke: #9aa3b2; stroke-width: 1.5; }
         figure.graph { margin: 0 0 1rem; }
+        pre.diff { background: #fff; border: 1px solid var(--line); border-radius: .3rem; padding: .5rem; overflow-x: auto; font-size: .85rem; }
+        pre.diff span { display: block; white-space: pre; } pre.diff .add { background: #e6ffec; } pre.diff .del { background: #ffebe9; }
+        pre.diff .hunk { color: var(--accent); } pre.diff .file { color: var(--muted); font-weight: 600; }
         #notice { margin: 0 1rem; min-height: 1.2em; font-weight: 600; }
         @media (max-width: 600px) { main { padding: .6rem; } th, td { padding: .3rem; } nav .who { margin-left: 0; } }
 
