@@ -70,6 +70,13 @@ def main():
               "the overview shows %s with release #%s in progress, live" % (application, first))
         follow(first, "Succeeded", "demo-release-promoted", "demo-release-at-analysis")
 
+        # The application's page: synced by the demo (not a project of this server), its releases and sync history.
+        driver.get("%s/applications/%s" % (base, application))
+        history = driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
+        check(len(history) >= 1 and ("#%s" % first) in driver.execute_script(MAIN_TEXT),
+              "the application's page shows its sync history (%d syncs) and its releases" % len(history))
+        shot("demo-application")
+
         # Back to the overview: the second release (the bad version) appears there, and is aborted by its analysis.
         # The demo ends with it, and its UI too: the lists are read while it runs.
         driver.get(base + "/")

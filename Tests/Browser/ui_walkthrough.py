@@ -112,6 +112,7 @@ def main():
         driver.get(base + "/applications")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#applications tbody tr")) == len(settings["applications"]),
               "the applications page lists them")
+        shot("applications")
         driver.get("%s/applications/%s" % (base, settings["application"]))
         check("release 0 aborted" in driver.find_element(By.ID, "holds").text, "the application's page shows its hold")
         check(driver.find_elements(By.CSS_SELECTOR, "form[data-lift] button"), "an approver is offered Lift")
@@ -130,6 +131,7 @@ def main():
         driver.get(base + "/approvals")
         wait.until(EC.presence_of_element_located((By.ID, "main")))
         check("No deployment waits" in driver.find_element(By.ID, "main").text, "the approvals page answers")
+        shot("approvals")
         driver.get(base + "/runs")
         wait.until(EC.presence_of_element_located((By.ID, "main")))
         rows = driver.find_elements(By.CSS_SELECTOR, "#runs tbody tr")

@@ -246,6 +246,46 @@ import Testing
         }
     }
 
+    /// An application another process syncs (its releases and holds in the shared delivery store, no project here)
+    /// is listed and has a page; an approver lifts its hold from there, which that process honours.
+    @Test func applicationsOtherProcessesSyncHaveTheirPage() async throws {
+        let harness = try ServerHarness()
+        defer { harness.remove() }
+        let release = try ReleaseGateTests.releaseAtGate(harness)
+        try DeliveryStore(path: harness.server.deliveryStorePath).addHold(
+            DeliveryStore.HoldRow(
+                application: "demo-qa", revision: String(repeating: "e", count: 40), reason: "release 1 aborted",
+                releaseId: release.id, createdAt: Date().timeIntervalSince1970))
+        try await harness.application().test(.router) { client in
+            let viewer = try await ReleaseGateTests.token(harness, "vera", role: "viewer", scope: "read", client: client)
+            let approver = try await ReleaseGateTests.token(harness, "april", role: "approver", scope: "write", client: client)
+            try await client.execute(uri: "/applications", method: .get, headers: Self.cookie(viewer)) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("href=\"/applications/demo-qa\"") && page.contains("another process"), "\(page)")
+            }
+            try await client.execute(uri: "/applications/demo-qa", method: .get, headers: Self.cookie(viewer)) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok && page.contains("href=\"/releases/\(release.id)\"") && page.contains("release 1 aborted"))
+                #expect(page.contains("in force") && !page.contains("data-lift="), "a viewer sees the hold, not Lift")
+            }
+            try await client.execute(uri: "/applications/nothing-here", method: .get, headers: Self.cookie(viewer)) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(
+                uri: "/api/v1/applications/demo-qa/holds/eeeeeeee", method: .delete, headers: Self.cookie(approver, ui: true),
+                body: ByteBuffer(string: #"{"reason":"fixed in the next commit"}"#)
+            ) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
+            try await client.execute(uri: "/applications/demo-qa", method: .get, headers: Self.cookie(approver)) { response in
+                #expect(String(buffer: response.body).contains("by april: fixed in the next commit"))
+            }
+            try await client.execute(
+                uri: "/api/v1/applications/nothing-here/holds/eeeeeeee", method: .delete, headers: Self.cookie(approver, ui: true),
+                body: ByteBuffer(string: #"{"reason":"x"}"#)
+            ) { #expect($0.status == .notFound) }
+        }
+        #expect(try DeliveryStore(path: harness.server.deliveryStorePath).holds(application: "demo-qa").isEmpty)
+    }
+
     /// The job graph's columns: a job one to the right of the deepest job it needs; unknown needs and cycles count as
     /// none (the graph is drawn all the same).
     @Test func jobGraphColumns() {

@@ -50,14 +50,23 @@ extension ServerAPI {
         }
         router.delete("/api/v1/applications/:application/holds/:revision") { request, context in
             try await api.authorized(request, .approver, .write) { principal in
-                let (_, application) = try await api.declared(context.parameters.get("application"))
+                // A declared application, or one synced by another process sharing the delivery store (its holds are
+                // read from there): lifting it here is what that process honours.
+                let name: String
+                if let (_, application) = await api.supervisor.application(named: context.parameters.get("application") ?? "") {
+                    name = application.name
+                } else if let other = context.parameters.get("application"), !(try api.releases.holds(application: other).isEmpty) {
+                    name = other
+                } else {
+                    return APIReply.notFound
+                }
                 let body = try await APIReply.decode(LiftHoldBody.self, from: request)
                 guard !body.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw APIFailure(.badRequest, "'reason' must say why the hold is lifted")
                 }
                 guard let revision = context.parameters.get("revision"),
                     let lifted = try api.releases.removeHold(
-                        application: application.name, revision: revision, by: principal.userName, reason: body.reason)
+                        application: name, revision: revision, by: principal.userName, reason: body.reason)
                 else { return APIReply.notFound }
                 return APIReply.json(HoldJSON(lifted))
             }

@@ -6,17 +6,31 @@ import Store
 import TargetKit
 
 extension ServerAPI {
-    /// The declared applications, with their sync status and health.
+    /// The declared applications with their sync status and health as the sync controller keeps them, then the
+    /// applications other processes sync (known from the delivery store).
     func applicationList() async throws -> String {
+        let statuses = await supervisor.stack?.engine.allStatuses() ?? [:]
+        let held = Dictionary(grouping: try releases.holds(), by: \.application).mapValues(\.count)
         var rows: [String] = []
-        for (project, application) in await declaredApplications() {
-            let described = try await describe(application, of: project, withHistory: false)
+        let declared = await declaredApplications()
+        for (project, application) in declared {
+            let status = statuses[application.name]
             rows.append(
                 """
                 <tr><td><a href="/applications/\(HTML.escape(application.name))">\(HTML.escape(application.name))</a></td>\
                 <td>\(HTML.escape(project.projectName))</td><td>\(HTML.escape(application.environment))</td>\
-                <td>\(HTML.escape(application.namespace))</td><td>\(HTML.badge(described.syncStatus))</td>\
-                <td>\(HTML.badge(described.health))</td><td>\(described.holds.count)</td></tr>
+                <td>\(HTML.escape(application.namespace))</td><td>\(HTML.badge(status?.sync?.rawValue ?? "Unknown"))</td>\
+                <td>\(HTML.badge(status?.health.status.rawValue ?? "Unknown"))</td><td>\(held[application.name] ?? 0)</td></tr>
+                """)
+        }
+        let names = Set(declared.map(\.1.name))
+        for (name, latest) in try releases.latestByApplication().sorted(by: { $0.key < $1.key }) where !names.contains(name) {
+            rows.append(
+                """
+                <tr><td><a href="/applications/\(HTML.escape(name))">\(HTML.escape(name))</a></td>\
+                <td class="muted">another process</td><td>\(HTML.escape(latest.newest.environment))</td>\
+                <td>\(HTML.escape(latest.newest.namespace))</td><td colspan="2" class="muted">not synced by this server</td>\
+                <td>\(held[name] ?? 0)</td></tr>
                 """)
         }
         return """
@@ -30,7 +44,10 @@ extension ServerAPI {
     /// One application: where it comes from, each resource with its health and how git and the target differ, the
     /// sync history with revisions, and its holds (approvers lift one, with a reason).
     func applicationPage(_ name: String?, principal: Principal) async throws -> String? {
-        guard let name, let (project, application) = await supervisor.application(named: name) else { return nil }
+        guard let name else { return nil }
+        guard let (project, application) = await supervisor.application(named: name) else {
+            return try undeclaredApplicationPage(name, principal: principal)
+        }
         let described = try await describe(application, of: project, withHistory: true)
         var resources =
             "<p class=\"muted\">\(HTML.escape(described.statusMessage.isEmpty ? "No comparison with the target." : described.statusMessage))</p>"
@@ -58,30 +75,7 @@ extension ServerAPI {
             <td>\(HTML.escape(sync.trigger))</td><td>\(HTML.badge(sync.phase))</td><td>\(HTML.escape(sync.message))</td></tr>
             """
         }
-        let canLift = principal.allows(.approver, .write)
-        // Lifted holds stay listed with who lifted them and why: the page is the application's record.
-        let allHolds = try releases.holds(application: application.name, includeRemoved: true)
-        let holds = allHolds.map { hold in
-            let state: String
-            if let removedAt = hold.removedAt {
-                state = """
-                    <span class="muted">lifted \(HTML.time(removedAt)) by \(HTML.escape(hold.removedBy ?? "?")): \
-                    \(HTML.escape(hold.removedReason ?? ""))</span>
-                    """
-            } else if canLift {
-                state = """
-                    <form data-lift="\(HTML.escape(application.name))" data-revision="\(HTML.escape(hold.revision))">\
-                    <input id="lift-\(HTML.escape(hold.revision))" name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
-                    <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
-                    """
-            } else {
-                state = "in force"
-            }
-            return """
-                <tr\(hold.removedAt == nil ? " class=\"held\"" : "")><td><code>\(HTML.escape(String(hold.revision.prefix(8))))</code></td>\
-                <td>\(HTML.escape(hold.reason))</td><td>\(HTML.time(hold.createdAt))</td><td>\(state)</td></tr>
-                """
-        }
+        let holds = try holdsSection(application.name, principal: principal)
         return """
             <h1>\(HTML.escape(application.name))</h1>
             <dl class="facts">
@@ -97,12 +91,74 @@ extension ServerAPI {
             </dl>
             <h2>Resources</h2>
             \(resources)
-            <h2>Holds</h2>
-            \(allHolds.allSatisfy { $0.removedAt != nil } ? "<p class=\"muted\">No revision is held.</p>" : "")
-            <div class="scroll"><table id="holds"><thead><tr><th>Revision</th><th>Why</th><th>Since</th><th></th></tr></thead>\
-            <tbody>\(holds.joined())</tbody></table></div>
+            \(holds)
             <h2>Sync history</h2>
             \(history.isEmpty ? "<p class=\"muted\">Never synced.</p>" : "")
+            <div class="scroll"><table id="history"><thead><tr><th>Started</th><th>Revision</th><th>Trigger</th><th>Phase</th>\
+            <th>Message</th></tr></thead><tbody>\(history.joined())</tbody></table></div>
+            """
+    }
+
+    /// An application's held revisions with Lift for approvers (a reason required), and the lifted ones with who lifted
+    /// them and why: the page is the application's record.
+    func holdsSection(_ application: String, principal: Principal) throws -> String {
+        let canLift = principal.allows(.approver, .write)
+        let all = try releases.holds(application: application, includeRemoved: true)
+        let rows = all.map { hold in
+            let state: String
+            if let removedAt = hold.removedAt {
+                state = """
+                    <span class="muted">lifted \(HTML.time(removedAt)) by \(HTML.escape(hold.removedBy ?? "?")): \
+                    \(HTML.escape(hold.removedReason ?? ""))</span>
+                    """
+            } else if canLift {
+                state = """
+                    <form data-lift="\(HTML.escape(application))" data-revision="\(HTML.escape(hold.revision))">\
+                    <input id="lift-\(HTML.escape(hold.revision))" name="reason" type="text" aria-label="why the hold is lifted" placeholder="why">\
+                    <button type="submit">Lift</button><span class="lift-status" role="status"></span></form>
+                    """
+            } else {
+                state = "in force"
+            }
+            return """
+                <tr\(hold.removedAt == nil ? " class=\"held\"" : "")><td><code>\(HTML.escape(String(hold.revision.prefix(8))))</code></td>\
+                <td>\(HTML.escape(hold.reason))</td><td>\(HTML.time(hold.createdAt))</td><td>\(state)</td></tr>
+                """
+        }
+        return """
+            <h2>Holds</h2>
+            \(all.allSatisfy { $0.removedAt != nil } ? "<p class=\"muted\">No revision is held.</p>" : "")
+            <div class="scroll"><table id="holds"><thead><tr><th>Revision</th><th>Why</th><th>Since</th><th></th></tr></thead>\
+            <tbody>\(rows.joined())</tbody></table></div>
+            """
+    }
+
+    /// An application no project of this server declares but whose releases, syncs or holds are in the delivery store
+    /// (`slipway up`'s, a `slipway gitops watch` beside the server): its releases, sync history and holds — lifting one
+    /// here is honoured by the process that syncs it, which reads holds from the same store. nil when nothing is known.
+    func undeclaredApplicationPage(_ name: String, principal: Principal) throws -> String? {
+        let list = try releases.list(application: name, limit: 20)
+        let syncs = try releases.syncs(application: name, limit: 50)
+        let holds = try releases.holds(application: name, includeRemoved: true)
+        guard !list.isEmpty || !syncs.isEmpty || !holds.isEmpty else { return nil }
+        let newest = list.first
+        let history = syncs.map { sync in
+            """
+            <tr><td>\(HTML.time(sync.startedAt.timeIntervalSince1970))</td><td><code>\(HTML.escape(String(sync.revision.prefix(8))))</code></td>\
+            <td>\(HTML.escape(sync.trigger.rawValue))</td><td>\(HTML.badge(sync.phase.rawValue))</td><td>\(HTML.escape(sync.message))</td></tr>
+            """
+        }
+        return """
+            <h1>\(HTML.escape(name))</h1>
+            <dl class="facts">
+            <dt>Project</dt><dd class="muted">none of this server: synced by another process sharing its delivery store</dd>
+            \(newest.map { "<dt>Environment</dt><dd>\(HTML.escape($0.environment))</dd><dt>Namespace</dt><dd>\(HTML.escape($0.namespace))</dd>" } ?? "")
+            <dt>Releases</dt><dd><a href="/releases?application=\(HTML.escape(name))">\(list.count == 20 ? "the newest 20" : "\(list.count)")</a>\
+            \(newest.map { ", the newest <a href=\"/releases/\($0.id)\">#\($0.id)</a> \(HTML.badge($0.phase.rawValue))" } ?? "")</dd>
+            </dl>
+            \(try holdsSection(name, principal: principal))
+            <h2>Sync history</h2>
+            \(history.isEmpty ? "<p class=\"muted\">No sync recorded.</p>" : "")
             <div class="scroll"><table id="history"><thead><tr><th>Started</th><th>Revision</th><th>Trigger</th><th>Phase</th>\
             <th>Message</th></tr></thead><tbody>\(history.joined())</tbody></table></div>
             """
