@@ -261,10 +261,35 @@ import Testing
         try run.repository.write("lock.txt", "lib 2\n")
         try run.repository.commitAll("new lock")
         let relockedCommit = try run.repository.head()
+        // Every job so far ran in a worktree of its commit, never in the repository's working tree, and Slipway's
+        // state in the repository is not part of the new commit.
+        for result in [first, again, feature] {
+            for job in result.jobs { #expect(job.log.contains { $0.hasPrefix("Workspace: a fresh worktree of") }, "\(job.log)") }
+        }
+        #expect(
+            try run.repository.output(["ls-tree", "-r", "--name-only", "HEAD"]).split(separator: "\n") == [".gitlab-ci.yml", "lock.txt"])
         let relocked = try await run.run { context, _ in context.sha = relockedCommit }
         let log = Self.job(relocked, "by-lock")?.log ?? []
         #expect(log.contains { $0.contains("worktree of \(relockedCommit.prefix(8))") }, "\(log)")
         #expect(log.contains("cache miss"), "\(log)")
+    }
+
+    /// Jobs that start together each get a worktree (their `git worktree add` never collide), clean of the others'
+    /// files, and Slipway's state in the repository stays out of git.
+    @Test func parallelJobsEachGetTheirOwnWorktree() async throws {
+        let jobs = (1...6).map { "job\($0):\n  script: [pwd, touch mine-$CI_JOB_NAME, ls]\n" }.joined()
+        let run = try await Run(jobs)
+        defer { run.repository.remove() }
+        let result = try await run.run()
+        #expect(result.status == .success, "\(result.jobs.map { ($0.name, $0.log) })")
+        // A finished job's worktree is cleaned and handed to the next (as a runner's build directory is).
+        for job in result.jobs {
+            #expect(job.log.contains { $0.hasPrefix(run.repository.path + "/.slipway/gitlab/builds/") }, "\(job.log)")
+            #expect(job.log.contains { $0.hasPrefix("Workspace: a fresh worktree of") }, "\(job.log)")
+            #expect(job.log.filter { $0.hasPrefix("mine-") } == ["mine-\(job.name)"], "a job sees only its own files: \(job.log)")
+        }
+        #expect(FileManager.default.fileExists(atPath: run.repository.path + "/.slipway/.gitignore"))
+        #expect(try run.repository.output(["status", "--porcelain"]).isEmpty, "Slipway's state is ignored by git")
     }
 
     @Test func resourceGroupsRunOneJobAtATimeAndDelayedJobsWait() async throws {

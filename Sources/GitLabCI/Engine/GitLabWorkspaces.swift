@@ -20,6 +20,9 @@ actor GitLabWorkspaces {
     private var free: [String] = []
     private var created: [String] = []
     private var unavailable: String?
+    /// One git operation on the repository's worktrees at a time: the actor lets another job's `acquire` in while
+    /// git runs, and two `git worktree add` side by side can fail (then a job would fall back to the working tree).
+    private let gitLock = KeyedLock<Int>()
 
     init(repositoryRoot: String, sha: String, directory: String, shared: Bool) {
         self.repositoryRoot = repositoryRoot
@@ -32,6 +35,12 @@ actor GitLabWorkspaces {
         if shared || sha.isEmpty {
             return Workspace(path: repositoryRoot, isWorktree: false, note: nil)
         }
+        // The lock's body does not throw: the error type only satisfies `withLock`.
+        return (try? await gitLock.withLock(0) { await self.acquireLocked() })
+            ?? Workspace(path: repositoryRoot, isWorktree: false, note: "Workspace: the working tree (no worktree)")
+    }
+
+    private func acquireLocked() async -> Workspace {
         if let unavailable { return Workspace(path: repositoryRoot, isWorktree: false, note: unavailable) }
         while let path = free.popLast() {
             let git = Git(directory: path)
@@ -40,18 +49,25 @@ actor GitLabWorkspaces {
             }
             await discard(path)
         }
-        counter += 1
-        let path = "\(directory)/\(counter)"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        do {
-            try await Git(directory: repositoryRoot).run(["worktree", "add", "--detach", "--force", "-q", path, sha])
-            created.append(path)
-            return Workspace(path: path, isWorktree: true, note: nil)
-        } catch {
-            let note = "Workspace: the working tree (no worktree of \(sha.prefix(8)): \(error))"
-            unavailable = note
-            return Workspace(path: repositoryRoot, isWorktree: false, note: note)
+        var failure = ""
+        // Tried twice: a worktree the first attempt left half made is pruned before the second.
+        for _ in 0..<2 {
+            counter += 1
+            let path = "\(directory)/\(counter)"
+            do {
+                try await Git(directory: repositoryRoot).run(["worktree", "add", "--detach", "--force", "-q", path, sha])
+                created.append(path)
+                return Workspace(path: path, isWorktree: true, note: nil)
+            } catch {
+                failure = "\(error)"
+                try? FileManager.default.removeItem(atPath: path)
+                _ = await Git(directory: repositoryRoot).succeeds(["worktree", "prune"])
+            }
         }
+        let note = "Workspace: the working tree (no worktree of \(sha.prefix(8)): \(failure))"
+        unavailable = note
+        return Workspace(path: repositoryRoot, isWorktree: false, note: note)
     }
 
     /// Hands a finished job's worktree to the next job.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Runner
 
@@ -59,6 +60,9 @@ public struct PipelineRunner: Sendable {
 
     private func process(_ initial: SchedulerState, context: PipelineContext, recordID: Int64?) async -> PipelineResult {
         let clock = ContinuousClock.now
+        // State kept inside the repository is ignored by git; a failure here costs only that (the jobs still run).
+        let inside = options.repositoryRoot + "/.slipway"
+        if options.stateDirectory.hasPrefix(inside + "/") { try? IgnoredStateDirectory.prepare(inside) }
         var state = initial
         // The job token is a credential in GitLab, masked like the project's secrets.
         let jobToken = "glcbt-" + UUID().uuidString.lowercased()

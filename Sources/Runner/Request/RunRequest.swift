@@ -113,6 +113,8 @@ extension RunRequest {
             for workflow in workflows { problems += Self.inputProblems(workflow, event.inputs) }
             guard problems.isEmpty else { throw RunRequestError(problems) }
         }
+        // State kept inside the repository is ignored by git; a failure here costs only that (the run still goes on).
+        try? IgnoredStateDirectory.prepare(root + "/.slipway")
         var options = RunOptions(
             repositoryRoot: root, event: event, secrets: secretValues, vars: vars, env: environment, jobFilter: jobFilter,
             dryRun: dryRun, actionMap: actionMap, repoMap: repoMap, stateDirectory: root + "/.slipway")
