@@ -2,6 +2,7 @@ import Core
 import Foundation
 import GitOps
 import Releases
+import Synchronization
 
 extension ServerAPI {
     static let diffLineLimit = 400
@@ -16,6 +17,24 @@ extension ServerAPI {
         guard let directory = GitRevisions.gitDirectory(repository) else {
             return "<p class=\"muted\">The commit is in <code>\(HTML.escape(repository))</code>, which this server does not keep.</p>"
         }
+        // A commit never changes: its rendering is kept, so a live release page refreshing during a canary does not run
+        // git again each time.
+        let key = "\(directory)\n\(revision)"
+        if let kept = Self.renderedCommits.withLock({ $0[key] }) { return kept }
+        let rendered = await renderCommit(entry, revision: revision, directory: directory)
+        // A commit not found (yet) is looked for again next time.
+        guard !rendered.hasPrefix("<p class=\"muted\">The commit") else { return rendered }
+        Self.renderedCommits.withLock { kept in
+            if kept.count >= 256 { kept.removeAll() }
+            kept[key] = rendered
+        }
+        return rendered
+    }
+
+    /// Rendered commit changes by git directory and revision.
+    static let renderedCommits = Mutex<[String: String]>([:])
+
+    func renderCommit(_ entry: TimelineEntry, revision: String, directory: String) async -> String {
         let git = Git(directory: directory)
         // A repository that lost the commit (or is gone) leaves the page without a diff: said below.
         guard let names = try? await git.run(["diff-tree", "--no-commit-id", "--name-only", "-r", "--root", revision]) else {

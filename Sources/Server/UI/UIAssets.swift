@@ -145,7 +145,7 @@ enum UIAssets {
               // changes). Whether the server acted is unknown: the page refreshes and the user decides again.
               refresh();
               return {
-                ok: false, network: true,
+                ok: false,
                 message: error.name === "AbortError" ? "No answer from the server within 30 s: check the page and try again."
                   : "The connection failed (" + error.message + "): check the page and try again."
               };
