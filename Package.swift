@@ -166,8 +166,10 @@ let package = Package(
                 "Core", "Workflows", "Runner", "Store", "Releases", "Delivery", "GitOps", "TargetKit", "OCIRegistry", "Identity",
                 "GitLabCI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +179,7 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
-                "Core", "Runner", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images",
+                "Core", "Delivery", "GitOps", "Releases", "Store", "TargetKit", "Targets", "OCI", "OCIRegistry", "Images",
                 "Manifests", "Server",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,13 +4,12 @@ import Foundation
 import GitOps
 import Manifests
 import Releases
-import Runner
 import TargetKit
 import Targets
 
-/// The demo's story, told by the real parts: a commit to the application runs CI (test, image build, push to
-/// Slipway's registry) and, through `workflow_run`, CD (the QA overlay's image set with `kustomize edit set image`,
-/// committed and pushed); the sync engine notices the GitOps commit and the canary controller releases it.
+/// The demo's story, told by the real parts: a push to the application makes its server run CI (test, image build,
+/// push to Slipway's registry) and, through `workflow_run`, CD (the QA overlay's image set with `kustomize edit set
+/// image`, committed and pushed); the sync engine notices the GitOps commit and the canary controller releases it.
 struct DemoFlow {
     let workspace: DemoWorkspace
     let registry: String
@@ -21,6 +20,9 @@ struct DemoFlow {
     let target: LocalTargetConnection
     let traffic: DemoTraffic
     let progress: DemoProgress
+    /// The demo's server, where the application's pushes are built and its project's id there.
+    let server: DemoServer
+    let project: Int
     /// The GitOps token CD's checkout is given, as seed 000's `secrets.GITOPS_TOKEN`; masked in every log.
     let token = "demo-" + UUID().uuidString.lowercased()
     static let actor = "slipway up (demo)"
@@ -39,47 +41,63 @@ struct DemoFlow {
 
     // MARK: CI and CD
 
-    /// Runs the application's workflows for a push of `commit` to main through the workflow engine — as `slipway
-    /// run` would, recorded in the app's run store — and answers what CI built and the GitOps commit CD made.
+    /// The project's settings CI and CD read: the registry to push to (`vars.REGISTRY`) and the GitOps token
+    /// (`secrets.GITOPS_TOKEN`, sealed by the server and masked in every log).
+    func configureProject() async throws {
+        do {
+            try await server.set("variables", "REGISTRY", to: registry, project: project)
+            try await server.set("secrets", "GITOPS_TOKEN", to: token, project: project)
+        } catch {
+            throw Failure(description: "cannot configure the demo's project on its server: \(error)")
+        }
+    }
+
+    /// Pushes `commit` (the clone's main) to the application's Git server: the demo's `slipway server` runs its
+    /// workflows — CI (test, build, push) and, through `workflow_run`, CD (the QA overlay's image set with `kustomize
+    /// edit set image`, committed and pushed) — and this answers what CI built and the GitOps commit CD made.
     func deliver(_ commit: String) async throws -> Delivery {
         await progress.say("push \(commit.prefix(8)) to main: CI (test, build, push) then CD (kustomize edit set image, commit, push)")
         let before = try? await Git(directory: workspace.gitops).run(["rev-parse", "main"])
-        var request = RunRequest(repositoryRoot: workspace.app, event: "push")
-        request.ref = "refs/heads/main"
-        request.sha = commit
-        request.repoMap = ["my-org/gitops-config": workspace.gitops]
-        request.vars = ["REGISTRY": registry]
-        request.secrets = ["GITOPS_TOKEN": token]
-        let records: [RunRecord]
-        do { records = try await WorkflowRuns.run(request, reporter: SilentReporter()) } catch {
-            throw Failure(description: "the workflows of \(workspace.app) cannot run: \(error)")
+        let finished: DemoServer.FinishedDelivery
+        do {
+            finished = try await server.deliver(project: project, sha: commit, timeout: .seconds(600)) { try await workspace.push() }
+        } catch {
+            throw Failure(description: "the push of \(commit.prefix(8)) was not delivered by the demo's server: \(error)")
         }
-        let ci = records.first { $0.workflowName == "CI - Build and Push" }
-        let cd = records.first { $0.workflowName == "CD - Update GitOps" }
-        guard let ci, let cd, ci.result == .success, cd.result == .success else {
-            let failed = records.flatMap(\.jobs).filter { $0.result == .failure }
-            let output = failed.flatMap { job in ["[\(job.name)] \(job.failureReason ?? "failed")"] + job.log.suffix(15).map { "  \($0)" } }
+        return try await report(finished, commit: commit, before: before)
+    }
+
+    /// What CI built and CD committed for a delivery, said as progress; a failure names the failed jobs with their logs' end.
+    func report(_ finished: DemoServer.FinishedDelivery, commit: String, before: String?) async throws -> Delivery {
+        let ci = finished.runs.first { $0.workflowName == "CI - Build and Push" }
+        let cd = finished.runs.first { $0.workflowName == "CD - Update GitOps" }
+        guard let ci, let cd, ci.conclusion == "success", cd.conclusion == "success" else {
+            var lines: [String] = []
+            if finished.state == "failed" { lines.append("delivery \(finished.id) failed: \(finished.reason ?? "no reason recorded")") }
+            for run in finished.runs where run.conclusion != "success" {
+                for job in try await server.jobs(of: run.id) where job.conclusion == "failure" {
+                    lines.append("[\(job.name)] \(job.failureReason ?? "failed")")
+                    lines += try await server.logTail(run: run.id, job: job.name, count: 15).map { "  \($0)" }
+                }
+            }
             throw Failure(
                 description:
-                    "the workflows failed for \(commit.prefix(8)) (see `slipway runs` in "
-                    + "\(workspace.app)):\n\(output.joined(separator: "\n"))"
-            )
+                    "the workflows failed for \(commit.prefix(8)) (see \(server.url)/runs):\n\(lines.joined(separator: "\n"))")
         }
-        let build = ci.jobs.first { $0.jobID == "build-and-push" }
+        let build = try await server.jobs(of: ci.id).first { $0.jobID == "build-and-push" }
         let tag = build?.outputs["image-tag"] ?? String(commit.prefix(8))
         let digest = build?.outputs["image-digest"] ?? ""
         let revision = try await Git(directory: workspace.gitops).run(["rev-parse", "main"])
-        let run = String(ci.runID)
         await progress.say(
             String(
-                format: "CI run %@: %@ in %.1fs — pushed %@/my-app:%@ (%@)", run, ci.result.rawValue, ci.duration, registry, tag,
-                String(digest.prefix(19))))
+                format: "CI run %d: %@ in %.1fs — pushed %@/my-app:%@ (%@) — %@/runs/%d", ci.id, ci.conclusion, ci.durationSeconds,
+                registry,
+                tag, String(digest.prefix(19)), server.url, ci.id))
         await progress.say(
             String(
-                format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd.runID, cd.result.rawValue, cd.duration,
-                String(revision.prefix(8))))
+                format: "CD run %d: %@ in %.1fs — GitOps commit %@", cd.id, cd.conclusion, cd.durationSeconds, String(revision.prefix(8))))
         guard revision != before else { throw Failure(description: "CD made no GitOps commit for \(commit.prefix(8))") }
-        return Delivery(commit: commit, ciRun: run, image: "\(registry)/my-app:\(tag)", digest: digest, gitopsRevision: revision)
+        return Delivery(commit: commit, ciRun: String(ci.id), image: "\(registry)/my-app:\(tag)", digest: digest, gitopsRevision: revision)
     }
 
     // MARK: Waiting
@@ -146,7 +164,11 @@ struct DemoFlow {
 
     /// First deployment: no primary yet, so the version is applied as is (no canary, as in Argo Rollouts).
     func bootstrap() async throws {
-        let commit = try await Git(directory: workspace.app).run(["rev-parse", "HEAD"])
+        var commit = try await Git(directory: workspace.app).run(["rev-parse", "HEAD"])
+        if await workspace.originHasHead() {
+            // Pushed before without a deployment coming of it (an earlier run stopped): a new commit builds it again.
+            commit = try await workspace.commitApplication([:], message: "build again (slipway up)")
+        }
         let delivery = try await deliver(commit)
         await sync.replaceApplications([application])
         try await waitForPrimary(image: delivery.image)
@@ -158,6 +180,9 @@ struct DemoFlow {
         let commit = try await workspace.commitApplication(
             ["app.conf": DemoResources.appConfig(greeting: "Hello from my-app, release \(number)", errorPercent: errorPercent)],
             message: message)
+        // CI tags the image with the commit's short SHA: its answers count as the canary's from the first one on (the
+        // sync may start the canary before the delivery's end reaches the demo).
+        await traffic.underCanary(String(commit.prefix(8)))
         let delivery = try await deliver(commit)
         await traffic.underCanary(Self.tag(of: delivery.image))
         let started = try await release(for: delivery.gitopsRevision)

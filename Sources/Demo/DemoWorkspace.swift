@@ -3,13 +3,16 @@ import Foundation
 import Images
 import OCI
 
-/// `slipway up`'s workspace: the application repository (`app/`, where a developer pushes), the GitOps repository
-/// (`gitops-config.git`, bare, as a Git server holds it), `slipway.yaml` declaring the QA application, the registry's
-/// storage and Slipway's caches. Created on first use, reused afterwards.
+/// `slipway up`'s workspace: the application repository (`app.git`, bare, as a Git server holds it: the demo's server
+/// builds what is pushed there) and the developer's clone of it (`app/`), the GitOps repository (`gitops-config.git`),
+/// `slipway.yaml` declaring the QA application, the server's data, the registry's storage and Slipway's caches. Created
+/// on first use, reused afterwards.
 struct DemoWorkspace {
     let root: String
 
     var app: String { root + "/app" }
+    var origin: String { root + "/app.git" }
+    var server: String { root + "/server" }
     var gitops: String { root + "/gitops-config.git" }
     var config: String { root + "/slipway.yaml" }
     var registry: String { root + "/registry" }
@@ -38,7 +41,37 @@ struct DemoWorkspace {
         } else {
             try await workspace.useAnalysis(prometheus: prometheus)
         }
+        try await workspace.ensureOrigin()
         return (workspace, !complete)
+    }
+
+    /// The application's Git server (`app.git`) and `app/` as its clone, so `git push` in `app/` delivers; made empty
+    /// for a new workspace (its first push is the first build) and for one from before the server built the demo.
+    func ensureOrigin() async throws {
+        if !FileManager.default.fileExists(atPath: origin + "/HEAD") {
+            try await Git(directory: root).run(["init", "-q", "--bare", "-b", "main", origin])
+        }
+        let git = Git(directory: app)
+        if (try? await git.run(["remote", "get-url", "origin"])) == nil {
+            try await git.run(["remote", "add", "origin", origin])
+        } else {
+            try await git.run(["remote", "set-url", "origin", origin])
+        }
+        try await git.run(["config", "branch.main.remote", "origin"])
+        try await git.run(["config", "branch.main.merge", "refs/heads/main"])
+    }
+
+    /// Whether the Git server has main at the clone's HEAD already (nothing to push).
+    func originHasHead() async -> Bool {
+        guard let head = try? await Git(directory: app).run(["rev-parse", "HEAD"]),
+            let pushed = try? await Git(directory: origin).run(["rev-parse", "--verify", "-q", "refs/heads/main"])
+        else { return false }
+        return head == pushed
+    }
+
+    /// `git push origin main` from the developer's clone; the server's hook in `app.git` tells it at once.
+    func push() async throws {
+        try await Git(directory: app).run(["push", "-q", "origin", "main"])
     }
 
     private func create(prometheus: String?) async throws {

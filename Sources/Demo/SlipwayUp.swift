@@ -25,8 +25,9 @@ public struct SlipwayUp: Sendable {
         public var watch = false
         public var prometheus: String?
         public var registryPort = 15050
-        /// Port of the web UI (a `slipway server` over the demo's delivery store) on 127.0.0.1; nil: none.
-        public var uiPort: Int? = 15060
+        /// Port on 127.0.0.1 of the demo's `slipway server` (its web UI, API and the application's CI and CD, over the
+        /// demo's delivery store); 0: the kernel chooses.
+        public var serverPort = 15060
         public var rate: Double = 80
         public var localDataDirectory: String
         public var localSettings = LocalTargetLauncher.Settings()
@@ -107,19 +108,21 @@ public struct SlipwayUp: Sendable {
         let url = "http://\(host):\(port)/"
 
         let watch = options.watch
-        // The web UI: a server over the demo's delivery store, so its releases can be followed, and decided, there
-        // while they happen (the demo's own controller carries the decisions out). It runs no controllers of its own.
-        let ui = try await startUI(workspace: workspace, logger: logger)
+        // The demo's server: pushes to the application are built there (CI and CD, with live logs and job graphs), and
+        // over the demo's delivery store its releases can be followed, and decided, while they happen (the demo's own
+        // controllers carry the decisions out: the server runs none of its own).
+        let server = try await startServer(workspace: workspace, logger: logger)
         let outcome: Result<Bool, any Error>
         do {
-            outcome = .success(try await runStory(services))
+            let project = try await server.client.project(named: DemoResources.imageName, repository: workspace.origin)
+            outcome = .success(try await runStory(services, server: server.client, project: project))
         } catch { outcome = .failure(error) }
-        // The UI stops with the demo (its listener closed, its record removed) before the process ends.
-        ui?.task.cancel()
-        _ = await ui?.task.result
+        // The server stops with the demo (its listener closed, its record removed) before the process ends.
+        server.task.cancel()
+        _ = await server.task.result
         return try outcome.get()
 
-        func runStory(_ services: ServiceGroup) async throws -> Bool {
+        func runStory(_ services: ServiceGroup, server: DemoServer, project: Int) async throws -> Bool {
             do {
                 return try await run(
                     services,
@@ -130,7 +133,8 @@ public struct SlipwayUp: Sendable {
                         let registry = "127.0.0.1:\(bound)"
                         let flow = DemoFlow(
                             workspace: workspace, registry: registry, application: application, log: log,
-                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress)
+                            controller: controller, sync: sync, target: target, traffic: traffic, progress: progress, server: server,
+                            project: project)
                         return try await Self.story(flow, registry: registry, url: url, started: started, watch: watch)
                     })
             } catch is CancellationError {
@@ -140,12 +144,15 @@ public struct SlipwayUp: Sendable {
         }
     }
 
-    /// Starts the web UI when asked for: answers its task and says where it listens and how to sign in.
-    func startUI(workspace: DemoWorkspace, logger: Logger) async throws -> (task: Task<Void, any Error>, url: String)? {
-        guard let port = options.uiPort else { return nil }
+    /// Starts the demo's server: answers its task and its API's client, and says where its web UI is and how to sign in.
+    func startServer(workspace: DemoWorkspace, logger: Logger) async throws -> (task: Task<Void, any Error>, client: DemoServer) {
+        let port = options.serverPort
         var server = SlipwayServer(
-            dataDirectory: workspace.root + "/server", host: "127.0.0.1", port: port, workers: 1, deliveryStorePath: options.storePath)
-        server.pollInterval = nil
+            dataDirectory: workspace.server, host: "127.0.0.1", port: port, workers: 1, deliveryStorePath: options.storePath)
+        // The push hook in app.git tells the server at once; a look every 10 s finds a push whose hook could not.
+        server.pollInterval = .seconds(10)
+        server.hookExecutable = options.executable
+        server.repositoryMap = ["my-org/gitops-config": workspace.gitops]
         let (urls, sink) = AsyncStream.makeStream(of: String.self)
         let task = Task {
             try await server.run(logger: logger) { url in
@@ -156,10 +163,19 @@ public struct SlipwayUp: Sendable {
         guard let url = try await Self.first(of: urls, within: .seconds(15)) else {
             task.cancel()
             throw Failure(
-                description: "the web UI did not listen on 127.0.0.1:\(port) within 15 s (another `slipway up`? choose --ui-port)")
+                description: "the demo's server did not listen on 127.0.0.1:\(port) within 15 s (another `slipway up`? choose --ui-port)")
         }
-        Self.output("web UI: \(url)/ — sign in with the token in \(server.adminTokenPath); the releases appear there as they happen")
-        return (task, url)
+        let token: String
+        do {
+            token = try String(contentsOfFile: server.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            task.cancel()
+            throw Failure(description: "cannot read the demo's server's admin token \(server.adminTokenPath): \(error)")
+        }
+        Self.output(
+            "web UI: \(url)/ — sign in with the token in \(server.adminTokenPath); the application's runs and releases appear there as they happen"
+        )
+        return (task, DemoServer(url: url, token: token))
     }
 
     /// Runs the services and the story side by side; answers the story's verdict (true when a signal stopped both).
@@ -225,6 +241,7 @@ public struct SlipwayUp: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { background in
             background.addTask { await progress.follow() }
             defer { background.cancelAll() }
+            try await flow.configureProject()
             if tagged {
                 try await flow.resume()
             } else {
@@ -251,24 +268,20 @@ public struct SlipwayUp: Sendable {
             Self.output(summary.render())
             if watch {
                 Self.output(
-                    "\nwatching \(flow.workspace.app) (branch main): commit there and the new version is built and released; Ctrl-C stops")
+                    "\nwatching \(flow.workspace.origin) (branch main): commit in \(flow.workspace.app) and `git push`, and the new "
+                        + "version is built and released; Ctrl-C stops")
                 try await watchPushes(flow)
             }
             return summary.failures.isEmpty
         }
     }
 
-    /// `--watch`: every new commit on the application's main branch goes through CI and CD; the sync engine and the
-    /// canary controller take it from there (gates through `slipway rollout`).
+    /// `--watch`: every push to the application's main branch is built by the server (CI and CD); the sync engine and
+    /// the canary controller take it from there (gates through `slipway rollout` or the web UI).
     static func watchPushes(_ flow: DemoFlow) async throws {
-        let git = Git(directory: flow.workspace.app)
-        var last = try await git.run(["rev-parse", "refs/heads/main"])
-        while !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(500))
-            guard let head = try? await git.run(["rev-parse", "refs/heads/main"]), head != last else { continue }
-            last = head
+        try await flow.server.followDeliveries(project: flow.project) { finished in
             do {
-                let delivery = try await flow.deliver(head)
+                let delivery = try await flow.report(finished, commit: finished.sha, before: nil)
                 await flow.progress.say("GitOps commit \(delivery.gitopsRevision.prefix(8)) pushed; the sync engine takes it from here")
             } catch {
                 await flow.progress.say("\(error)")

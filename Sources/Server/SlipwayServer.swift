@@ -28,6 +28,9 @@ public struct SlipwayServer: Sendable {
     public var targetDataDirectory: String?
     /// The `slipway` executable push hooks run (`slipway server notify`); nil: no hooks are installed.
     public var hookExecutable: String?
+    /// Repositories the projects' workflows check out by `owner/name` (`actions/checkout` with `repository:`), as
+    /// `slipway run --repo-map` maps them; a project's own repository is found by the `owner/name` it ends with.
+    public var repositoryMap: [String: String] = [:]
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2, deliveryStorePath: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -95,7 +98,7 @@ public struct SlipwayServer: Sendable {
             keys: SigningKeys(directory: dataDirectory + "/oidc/keys"))
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
-            idTokens: idTokens, targetDataDirectory: targetDataDirectory, logger: logger)
+            idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap, logger: logger)
         let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }

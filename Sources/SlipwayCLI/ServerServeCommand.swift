@@ -47,6 +47,14 @@ struct ServerServeCommand: AsyncParsableCommand {
     @Flag(help: "Run no sync or canary controllers (webhooks, runs and the API only).")
     var noTarget = false
 
+    @Option(
+        name: .customLong("repo-map"),
+        help: ArgumentHelp(
+            "Where workflows find another repository they check out, as with `slipway run` (repeatable).",
+            discussion: "A project's own repository is found by the owner/name its URL or path ends with.",
+            valueName: "owner/name=PATH|URL"))
+    var repoMaps: [String] = []
+
     func run() async throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port)
         else {
@@ -61,6 +69,9 @@ struct ServerServeCommand: AsyncParsableCommand {
         var configured = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers, deliveryStorePath: deliveryStore)
         configured.pollInterval = pollInterval == 0 ? nil : .seconds(pollInterval)
         configured.targetDataDirectory = noTarget ? nil : targetDataDir
+        do { configured.repositoryMap = try parsePairs(repoMaps, what: "--repo-map") } catch {
+            throw ValidationError(error.description)
+        }
         // Push hooks run this very executable.
         configured.hookExecutable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first

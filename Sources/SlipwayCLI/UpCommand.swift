@@ -11,18 +11,19 @@ struct UpCommand: AsyncParsableCommand {
         abstract: "Run the demo end to end: CI → image → GitOps commit → sync → canary, for a good and a bad release.",
         discussion: """
             Creates (or reuses) a workspace with an application repository whose CI and CD follow seed 000 and a GitOps \
-            repository with seed 002's Istio objects and a Canary; starts Slipway's registry and the local target; then \
-            pushes a good commit (its canary is analysed and promoted) and a bad one that fails 30 % of requests (its canary \
-            is aborted by analysis and its GitOps commit reverted) while traffic flows, and prints both release timelines. \
-            The application stays reachable afterwards. With --watch it keeps going: every new commit on the application's \
-            main branch is built and released (gates: `slipway rollout promote|abort my-app-qa`).
+            repository with seed 002's Istio objects and a Canary; starts Slipway's registry, the local target and a \
+            Slipway server (web UI and API) that builds every push to the application; then pushes a good commit (its \
+            canary is analysed and promoted) and a bad one that fails 30 % of requests (its canary is aborted by analysis \
+            and its GitOps commit reverted) while traffic flows, and prints both release timelines. \
+            The application stays reachable afterwards. With --watch it keeps going: every push to the application's \
+            main branch (`git push` in WORKSPACE/app) is built and released (gates: `slipway rollout promote|abort my-app-qa`).
             """
     )
 
     @Option(help: "The demo workspace (created when missing).")
     var workspace: String = DataDirectory.path(for: "demo")
 
-    @Flag(help: "Keep running after the demo: build and release every new commit on the application's main branch.")
+    @Flag(help: "Keep running after the demo: build and release every push to the application's main branch.")
     var watch = false
 
     @Option(
@@ -33,11 +34,11 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("registry-port"), help: "Port of Slipway's registry on 127.0.0.1.")
     var registryPort = 15050
 
-    @Option(name: .customLong("ui-port"), help: "Port of the web UI on 127.0.0.1 (0: the kernel chooses).")
+    @Option(
+        name: .customLong("ui-port"),
+        help:
+            "Port on 127.0.0.1 of the demo's server: its web UI and API, where the application's pushes are built (0: the kernel chooses).")
     var uiPort = 15060
-
-    @Flag(name: .customLong("no-ui"), help: "Do not serve the web UI.")
-    var noUI = false
 
     @Option(help: "Requests per second the demo's users send while releases run.")
     var rate: Double = 80
@@ -61,7 +62,7 @@ struct UpCommand: AsyncParsableCommand {
         options.watch = watch
         options.prometheus = prometheus
         options.registryPort = registryPort
-        options.uiPort = noUI ? nil : uiPort
+        options.serverPort = uiPort
         options.rate = rate
         options.localSettings = launch.settings
         let passed: Bool

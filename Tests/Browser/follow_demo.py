@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Follows `slipway up`'s two releases in its web UI while they happen, in Debian's headless Chromium through
-Selenium (SlipwayUpTests runs it beside the demo).
+Selenium (SlipwayUpTests runs it beside the demo; demo_pages.py reads the other pages once it ended).
 
 Arguments: a JSON object on standard input with base_url, token (the demo server's admin token), application (the
 demo's), profile (Chromium's profile directory) and screenshots (a directory, or empty). Prints one line per check and
@@ -9,8 +9,9 @@ exits non-zero at the first that fails. Every wait is bounded; none sleeps a fix
 import json
 import os
 import sys
+import time
 
-from browser import check, full_page_shot, start
+from browser import check, full_page_shot, print_network, start
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -32,22 +33,33 @@ def main():
         if shots:
             full_page_shot(driver, os.path.join(shots, name + ".png"))
 
+    last_card = {}
+
     def card_release():
         """The release in progress on the application's card, by script (the card is replaced as the page refreshes)."""
-        return driver.execute_script(
+        card = driver.execute_script(
             "const c = document.querySelector('article.card[data-application=\"' + arguments[0] + '\"]');"
-            " return c ? (c.dataset.release || '') : null;", application)
+            " return c ? [c.dataset.release || '', c.outerHTML] : null;", application)
+        if card:
+            last_card["html"] = "%s %s" % (time.strftime("%H:%M:%S"), card[1])
+        return card[0] if card else None
 
-    def follow(release, outcome, picture, running_picture=None):
-        """Opens the release's page while it runs and waits, without a reload, until the page shows its outcome."""
+    def open_running(release):
+        """Opens the release's page while it runs, marked so that a reload would show."""
         driver.get("%s/releases/%s" % (base, release))
         driver.execute_script("window.slipwayMarker = arguments[0];", release)
-        check("Outcome:" not in driver.execute_script(MAIN_TEXT), "release #%s is followed while it runs" % release)
-        # Measurements arrive while the canary runs: the chart is drawn from them on the live page.
+        text = driver.execute_script(MAIN_TEXT)
+        check("Traffic" in text and "Outcome:" not in text, "release #%s is followed while it runs" % release)
+
+    def analysis_drawn(release, picture=None):
+        """Measurements arrive while the canary runs: the chart is drawn from them on the live page."""
         patient.until(lambda d: d.execute_script("return document.querySelectorAll('figure.analysis svg circle').length") >= 1)
         check(driver.execute_script("return window.slipwayMarker") == release, "its analysis chart appears on the open page")
-        if running_picture:
-            shot(running_picture)
+        if picture:
+            shot(picture)
+
+    def outcome_shown(release, outcome, picture):
+        """Waits, without a reload, until the open page shows the release's outcome."""
         patient.until(lambda d: "Outcome:" in d.execute_script(MAIN_TEXT))
         text = driver.execute_script(MAIN_TEXT)
         check(("Outcome: " + outcome) in text, "release #%s ends %s on the page (%s)" % (
@@ -68,29 +80,24 @@ def main():
         first = card_release()
         check(driver.execute_script("return window.slipwayMarker") == "overview",
               "the overview shows %s with release #%s in progress, live" % (application, first))
-        follow(first, "Succeeded", "demo-release-promoted", "demo-release-at-analysis")
-
-        # The application's page: synced by the demo (not a project of this server), its releases and sync history.
-        driver.get("%s/applications/%s" % (base, application))
-        history = driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
-        check(len(history) >= 1 and ("#%s" % first) in driver.execute_script(MAIN_TEXT),
-              "the application's page shows its sync history (%d syncs) and its releases" % len(history))
-        shot("demo-application")
+        open_running(first)
+        analysis_drawn(first, "demo-release-at-analysis")
+        outcome_shown(first, "Succeeded", "demo-release-promoted")
 
         # Back to the overview: the second release (the bad version) appears there, and is aborted by its analysis.
-        # The demo ends with it, and its UI too: the lists are read while it runs.
+        # The demo ends with it, and its UI too: the other pages are read afterwards (demo_pages.py).
         driver.get(base + "/")
         patient.until(lambda d: card_release() not in (None, "", first))
         second = card_release()
         print("ok: the overview shows release #%s next" % second, flush=True)
-        shot("demo-overview")
-        driver.get(base + "/releases")
-        rows = driver.find_elements(By.CSS_SELECTOR, "#main tbody tr")
-        check(len(rows) == 2, "the releases page lists both (%d rows)" % len(rows))
-        shot("demo-releases")
-        follow(second, "Aborted", "demo-release-aborted")
+        open_running(second)
+        analysis_drawn(second)
+        outcome_shown(second, "Aborted", "demo-release-aborted")
     except TimeoutException:
-        print("FAIL: timed out at %s; the page: %s" % (driver.current_url, driver.execute_script(MAIN_TEXT)[-2000:]), flush=True)
+        print("FAIL: timed out at %s (%s); the page: %s; the application's card last seen: %s" % (
+            driver.current_url, time.strftime("%H:%M:%S"), driver.execute_script(MAIN_TEXT)[-2000:], last_card.get("html")),
+            flush=True)
+        print_network(driver)
         sys.exit(1)
     finally:
         driver.quit()

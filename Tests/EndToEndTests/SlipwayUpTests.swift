@@ -71,6 +71,8 @@ import Testing
         let listen = try #require(URL(string: try await connection.status()["listen"]?.string ?? "")?.port)
         let prometheus = try await PrometheusProcess.start(in: root, scraping: ["127.0.0.1:\(api)"])
         defer { prometheus.stop() }
+        // The demo's progress lines count seconds from its start; the browser's notes say the time of day.
+        print("slipway up starts at \(Date())")
         let up = try await ChildProcess.start(
             Self.slipway,
             [
@@ -88,18 +90,22 @@ import Testing
         let base = String(try #require(words.dropFirst(2).first)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let token = try String(contentsOfFile: String(try #require(words.last)), encoding: .utf8).trimmingCharacters(
             in: .whitespacesAndNewlines)
-        let browser = Task { try await followInBrowser(base: base, token: token, root: root) }
+        let browser = Task { try await browse("follow_demo.py", base: base, token: token, root: root) }
         let end = try await up.end(within: .seconds(420))
         let walk = try await browser.value
         try await check(output: up.output, succeeded: end == .exited(0), root: root, listen: listen)
         if let walk {
-            #expect(walk.succeeded, "the browser following the demo: \(walk.standardOutput)\n\(walk.standardError.suffix(3000))")
+            #expect(
+                walk.succeeded,
+                "the browser following the demo: \(walk.standardOutput)\n\(walk.standardError.suffix(3000))\nthe demo: \(up.output.suffix(4000))"
+            )
             print(walk.standardOutput)
         }
     }
 
-    /// Runs `Tests/Browser/follow_demo.py` against the demo's web UI; nil (with the reason recorded) without a browser.
-    func followInBrowser(base: String, token: String, root: String) async throws -> CapturedCommand.Result? {
+    /// Runs a script of `Tests/Browser` against the demo's web UI (`follow_demo.py` while it runs, `demo_pages.py` once it
+    /// ended); nil (with the reason recorded) without a browser.
+    func browse(_ script: String, base: String, token: String, root: String) async throws -> CapturedCommand.Result? {
         let selenium = ServerCanaryBrowserTests.selenium
         for path in ["/usr/bin/chromium", "/usr/bin/chromedriver", selenium + "/selenium/__init__.py"]
         where !FileManager.default.fileExists(atPath: path) {
@@ -107,16 +113,16 @@ import Testing
             return nil
         }
         let settings: [String: Any] = [
-            "base_url": base, "token": token, "application": "my-app-qa", "profile": root + "/chromium",
+            "base_url": base, "token": token, "application": "my-app-qa", "profile": root + "/chromium-\(script)",
             "screenshots": ProcessInfo.processInfo.environment["SLIPWAY_UI_SCREENSHOTS"] ?? "",
         ]
-        let input = root + "/follow.json"
+        let input = root + "/\(script).json"
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: input))
         return try await CapturedCommand.run(
             "sh",
             [
                 "-c", "exec /usr/bin/python3 \"$1\" \"$2\" < \"$3\"", "sh", Self.repositoryRoot + "/Tests/Browser/isolated_network.py",
-                Self.repositoryRoot + "/Tests/Browser/follow_demo.py", input,
+                Self.repositoryRoot + "/Tests/Browser/" + script, input,
             ],
             environment: ["PYTHONPATH": selenium], timeout: .seconds(480))
     }
@@ -164,6 +170,18 @@ import Testing
             "\(page.body.prefix(2000))")
         let overview = try await ui.request(.GET, "/", headers: [("Cookie", "slipway_session=\(ui.adminToken)")])
         #expect(overview.body.contains("data-application=\"\(good.application)\""), "the demo's application on the overview")
+        // Every push was built by the demo's server: CI and CD for the first deployment and each release, all passed.
+        let runs = try await ui.request(.GET, "/api/v1/runs?limit=50")
+        let workflows = (runs.array ?? []).map { "\($0["workflow_name"] ?? "") \($0["conclusion"] ?? "")" }.sorted()
+        #expect(
+            workflows == Array(repeating: "CD - Update GitOps success", count: 3)
+                + Array(repeating: "CI - Build and Push success", count: 3),
+            "\(runs.body.prefix(2000))")
+        // The pages of the demo's data, read (and photographed) once it ended.
+        if let pages = try await browse("demo_pages.py", base: ui.url, token: ui.adminToken, root: root) {
+            #expect(pages.succeeded, "the demo's pages: \(pages.standardOutput)\n\(pages.standardError.suffix(3000))")
+            print(pages.standardOutput)
+        }
 
         // The GitOps history: the bootstrap and both bumps, then the revert of the bad one.
         let history = try await Git(directory: "\(root)/ws/gitops-config.git").run(["log", "--format=%s", "main"]).split(separator: "\n")

@@ -135,13 +135,13 @@ import Testing
         let delivery = (accepted.json as? [String: Any])?["delivery_id"] as? Int ?? 0
         let url = server.url + "/api/v1/deliveries/\(delivery)/logs"
         // First connection: up to line 10 (the step waits for the gate after it), then the client goes away.
-        let first = try await EventStreamReader.read(url, token: server.adminToken) { $0.data.contains("line 10\"") }
+        let first = try await EventStreamClient.read(url, token: server.adminToken) { $0.data.contains("line 10\"") }
         #expect(first.status == 200 && first.contentType == "text/event-stream")
         FileManager.default.createFile(atPath: gate, contents: Data())
         let lastID = first.events.last?.id
         #expect(lastID != nil)
         // Reconnected after the last id seen: the rest, then `done`.
-        let second = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: lastID) { $0.name == "done" }
+        let second = try await EventStreamClient.read(url, token: server.adminToken, lastEventID: lastID) { $0.name == "done" }
         let texts = (first.events + second.events).filter { $0.name == "log" }.compactMap { event -> String? in
             let object = try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any]
             // A step's output lines are shown as `  | TEXT` under the step's header.
@@ -184,7 +184,7 @@ import Testing
         // Connected while the run waits; the gate opens once the stream answered.
         let url = server.url + "/api/v1/events"
         let seen = Mutex<(run: Bool, completed: Bool)>((false, false))
-        let first = try await EventStreamReader.read(
+        let first = try await EventStreamClient.read(
             url, token: server.adminToken, onConnected: { FileManager.default.createFile(atPath: gate, contents: Data()) },
             stop: { event in
                 seen.withLock { state in
@@ -201,11 +201,11 @@ import Testing
 
         // Reconnecting after the first event gets exactly the ones after it.
         let lastId = try #require(ids.last)
-        let resumed = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: ids.first) { $0.id == lastId }
+        let resumed = try await EventStreamClient.read(url, token: server.adminToken, lastEventID: ids.first) { $0.id == lastId }
         #expect(resumed.events.map(\.id) == Array(first.events.dropFirst()).map(\.id), "\(resumed.events) vs \(first.events)")
         #expect(resumed.events.map(\.data) == Array(first.events.dropFirst()).map(\.data))
         // An id from before a restart (or not this server's): a reset first, so the client reloads.
-        let stale = try await EventStreamReader.read(url, token: server.adminToken, lastEventID: "0000-5") { _ in true }
+        let stale = try await EventStreamClient.read(url, token: server.adminToken, lastEventID: "0000-5") { _ in true }
         #expect(stale.events.first?.name == "reset", "\(stale.events)")
         let stranger = try await server.request(.GET, "/api/v1/events", headers: [("Accept", "text/event-stream")])
         #expect(stranger.status == 401)

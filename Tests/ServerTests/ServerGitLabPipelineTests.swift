@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import NIOHTTP1
+import Server
 import SlipwayTesting
 import Testing
 
@@ -130,7 +131,7 @@ import Testing
         let after = try await server.request(.GET, "/api/v1/runs/\(runId)/logs")
         #expect(after.body.contains("promoting abc1234 with *** in eu-west"), "the played job gets the secrets again: \(after.body)")
         // The run's log as server-sent events: the trigger's delivery, line by line, then its end.
-        let events = try await EventStreamReader.read(server.url + "/api/v1/runs/\(runId)/logs", token: server.adminToken) {
+        let events = try await EventStreamClient.read(server.url + "/api/v1/runs/\(runId)/logs", token: server.adminToken) {
             $0.name == "done"
         }
         #expect(events.events.contains { $0.name == "log" && $0.data.contains("source=trigger tag=abc1234") }, "\(events)")

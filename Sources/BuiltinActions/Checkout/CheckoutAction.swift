@@ -5,7 +5,7 @@ import Workflows
 
 /// `actions/checkout`. The workflow's own repository is the job's workspace already (a worktree of the event's commit,
 /// or the working tree), so it is used as is; submodules are initialised when asked. Another repository
-/// (`repository:`) comes from `--repo-map owner/name=PATH|URL`: cloned into `path:` (or fetched when a clone is
+/// (`repository:`) comes from `--repo-map owner/name=PATH|URL` (the server adds its projects' repositories): cloned into `path:` (or fetched when a clone is
 /// there), with the default branch or `ref:` checked out as a local branch at the remote's tip and untracked files
 /// removed — so a later `git push` in the job works, as it does after GitHub's checkout.
 struct CheckoutAction: BuiltinAction {
@@ -22,7 +22,9 @@ struct CheckoutAction: BuiltinAction {
         }
         if let repository = step.trimmedInput("repository"), repository.lowercased() != step.repository.lowercased() {
             guard let source = step.options.repoMap[repository] else {
-                return .failure("actions/checkout of '\(repository)' needs --repo-map \(repository)=PATH")
+                return .failure(
+                    "actions/checkout of '\(repository)': no repository is known by that name (slipway run: --repo-map "
+                        + "\(repository)=PATH|URL; slipway server: a project whose repository ends with /\(repository), or --repo-map)")
             }
             return try await checkout(repository, from: source, step: step, submodules: submodules)
         }

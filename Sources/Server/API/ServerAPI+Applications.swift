@@ -96,15 +96,20 @@ extension ServerAPI {
         return found
     }
 
-    func describe(_ application: GitOps.Application, of project: ApplicationSupervisor.Declared, withHistory: Bool) async throws
-        -> ApplicationJSON
-    {
-        let stack = await supervisor.stack
-        let controllers = stack == nil ? (await supervisor.stackProblem ?? "starting") : "running"
-        var comparison: Result<Comparison, any Error>?
-        if let stack {
-            do { comparison = .success(try await stack.engine.compare(application)) } catch { comparison = .failure(error) }
-        }
+    /// The application's git state against the target, now; nil while no controllers run.
+    func compare(_ application: GitOps.Application) async -> Result<Comparison, any Error>? {
+        guard let stack = await supervisor.stack else { return nil }
+        do { return .success(try await stack.engine.compare(application)) } catch { return .failure(error) }
+    }
+
+    /// The application as the API shows it, compared with the target now unless the caller did (`comparison`).
+    func describe(
+        _ application: GitOps.Application, of project: ApplicationSupervisor.Declared, withHistory: Bool,
+        comparison compared: Result<Comparison, any Error>?? = nil
+    ) async throws -> ApplicationJSON {
+        let controllers = await supervisor.stack == nil ? (await supervisor.stackProblem ?? "starting") : "running"
+        let comparison: Result<Comparison, any Error>?
+        if let compared { comparison = compared } else { comparison = await compare(application) }
         return ApplicationJSON(
             application, project: project, controllers: controllers, comparison: comparison,
             syncs: try releases.syncs(application: application.name, limit: withHistory ? 50 : 1),

@@ -34,21 +34,22 @@ extension ServerAPI {
         return APIReply.text(text)
     }
 
-    func eventStream(delivery id: Int64, after start: Int64) -> Response {
+    /// `jobs` keeps the lines of those jobs only (a run's, when its delivery ran others too); nil keeps every line.
+    func eventStream(delivery id: Int64, after start: Int64, jobs keep: (@Sendable (String) -> Bool)? = nil) -> Response {
         let store = self.store
         let changes = worker.liveLog.changes
         let body = ResponseBody { writer in
             var last = start
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             func send(_ lines: [LogLineRow]) async throws {
-                guard !lines.isEmpty else { return }
                 var text = ""
                 for line in lines {
+                    last = line.id ?? last
+                    guard keep?(line.job) ?? true else { continue }
                     let data = (try? APIReply.encoder.encode(["job": line.job, "text": line.text])) ?? Data("{}".utf8)
                     text += "id: \(line.id ?? 0)\nevent: log\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-                    last = line.id ?? last
                 }
-                try await writer.write(ByteBuffer(string: text))
+                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
             }
             while !Task.isCancelled {
                 let seen = changes.value

@@ -31,7 +31,7 @@ extension ServerAPI {
                 if request.headers[.accept]?.contains("text/event-stream") == true, let delivery = run.eventId {
                     let last =
                         Self.header("Last-Event-ID", request.headers).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-                    return api.eventStream(delivery: delivery, after: last)
+                    return api.eventStream(delivery: delivery, after: last, jobs: await api.jobFilter(of: run, id: id))
                 }
                 var jobs = try api.store.runs.jobs(ofRun: id)
                 if let job = request.uri.queryParameters["job"].map(String.init) {
@@ -41,6 +41,17 @@ extension ServerAPI {
                 return APIReply.text(jobs.map { "=== \($0.name) (\($0.result))\n\($0.log)\n" }.joined())
             }
         }
+    }
+
+    /// Which lines of its delivery's live log are the run's: a delivery runs every workflow the event starts (and
+    /// those their `workflow_run` starts), each line naming its job as the job reports itself — its name, or for a
+    /// matrix instance `name (values…)`. Nil (every line) when the run's jobs are not known.
+    func jobFilter(of run: RunStore.Run, id: Int64) async -> (@Sendable (String) -> Bool)? {
+        guard run.gitlabState == nil else { return nil }
+        let recorded = (try? store.runs.jobs(ofRun: id)) ?? []
+        let labels = Set(await jobNodes(run, jobs: recorded, progress: [:]).map(\.label) + recorded.map(\.name))
+        guard !labels.isEmpty else { return nil }
+        return { job in labels.contains(job) || labels.contains { job.hasPrefix($0 + " (") } }
     }
 
     /// A run the server started (runs of `slipway run` in the same file are not the API's).

@@ -111,7 +111,7 @@ actor ChangeFeed: Service {
         func state(_ run: RunStore.Run) -> String { "\(run.status)|\(run.result)|\(run.eventId.flatMap { jobProgress[$0] } ?? "")" }
         for run in runs { if let id = run.id { next.runs[id] = state(run) } }
         for release in releaseList {
-            next.releases[release.id] = "\(release.phase.rawValue)|\(release.stepIndex)|\(release.canaryWeight)|\(release.waitingAtGate)"
+            next.releases[release.id] = Self.fingerprint(release)
         }
         func key(_ record: SyncRecord) -> String { "\(record.application)|\(record.startedAt.timeIntervalSince1970)|\(record.revision)" }
         for record in syncs { next.syncs.insert(key(record)) }
@@ -154,6 +154,15 @@ actor ChangeFeed: Service {
             await group.next()
             group.cancelAll()
         }
+    }
+
+    /// What a release's page shows changes with: its phase, step, weight, gate and every measurement taken (a chart
+    /// grows while nothing else moves).
+    static func fingerprint(_ release: Release) -> String {
+        var runs = release.background.map { [$0] } ?? []
+        if case .stepping(_, .analysing(let run)) = release.state { runs.append(run) }
+        let measurements = runs.reduce(0) { total, run in total + run.results.values.reduce(0) { $0 + $1.count } }
+        return "\(release.phase.rawValue)|\(release.stepIndex)|\(release.canaryWeight)|\(release.waitingAtGate)|\(measurements)"
     }
 }
 

@@ -48,10 +48,12 @@ extension ServerAPI {
         guard let (project, application) = await supervisor.application(named: name) else {
             return try undeclaredApplicationPage(name, principal: principal)
         }
-        let described = try await describe(application, of: project, withHistory: true)
+        // One comparison serves the status and the resources' table.
+        let compared = await compare(application)
+        let described = try await describe(application, of: project, withHistory: true, comparison: compared)
         var resources =
             "<p class=\"muted\">\(HTML.escape(described.statusMessage.isEmpty ? "No comparison with the target." : described.statusMessage))</p>"
-        if let stack = await supervisor.stack, let comparison = try? await stack.engine.compare(application) {
+        if case .success(let comparison)? = compared {
             let rows = comparison.resources.map { resource in
                 let health = resource.live.flatMap(HealthCheck.health(of:))?.description ?? (resource.live == nil ? "Missing" : "—")
                 let differences =

@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import GitOps
 import Releases
+import Store
 
 extension ServerAPI {
     /// Every application by environment (QA, PRE, PROD, then any other), each with the version it runs, its sync status

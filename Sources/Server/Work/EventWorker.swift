@@ -37,12 +37,17 @@ public final class EventWorker: Service {
     let slots: WorkerSlots
     /// GitLab pipelines running now, so the cancel endpoint can stop them.
     let runningPipelines = RunningPipelines()
+    /// Where `actions/checkout` (and `uses:` of a reusable workflow) finds another repository (`owner/name` → path or
+    /// URL), over what the projects' own repositories resolve.
+    let repositoryMap: [String: String]
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
-        supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, targetDataDirectory: String? = nil, logger: Logger
+        supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, targetDataDirectory: String? = nil,
+        repositoryMap: [String: String] = [:], logger: Logger
     ) {
         self.store = store
+        self.repositoryMap = repositoryMap
         self.targetDataDirectory = targetDataDirectory
         self.idTokens = idTokens
         self.secrets = secrets
@@ -141,6 +146,7 @@ public final class EventWorker: Service {
             request.changedPaths = Self.changedPaths(event.payload)
             request.actor = Self.actor(event.payload)
             request.env[OrphanSteps.variable] = "\(instance):\(id)"
+            request.repoMap = try Self.repositories(of: store.projects()).merging(repositoryMap) { _, configured in configured }
             for row in try store.variables(projectId: projectId) { request.vars[row.name] = row.value }
             for row in try store.secrets(projectId: projectId) {
                 do { request.secrets[row.name] = try secrets.open(row.sealed) } catch {
@@ -174,6 +180,25 @@ public final class EventWorker: Service {
         } catch {
             return (.failed, "\(error)")
         }
+    }
+
+    /// The repositories the server's projects hold, by the `owner/name` their URL or path ends with (`…/my-org/app.git`
+    /// is `my-org/app`), as GitHub finds `owner/name` on its host; a name two projects end with belongs to neither.
+    static func repositories(of projects: [ProjectRow]) -> [String: String] {
+        var found: [String: String] = [:]
+        var ambiguous: Set<String> = []
+        for project in projects {
+            var path = project.repository
+            while path.hasSuffix("/") { path.removeLast() }
+            if path.hasSuffix(".git") { path.removeLast(4) }
+            let parts = path.split(whereSeparator: { $0 == "/" || $0 == ":" }).suffix(2)
+            guard parts.count == 2 else { continue }
+            let name = parts.joined(separator: "/")
+            if found[name] != nil { ambiguous.insert(name) }
+            found[name] = project.repository
+        }
+        for name in ambiguous { found[name] = nil }
+        return found
     }
 
     /// The paths a push's commits touched, for `paths` filters; nil when the payload does not list them all.

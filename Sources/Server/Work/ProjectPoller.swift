@@ -32,7 +32,7 @@ final class ProjectPoller: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await projectId in self.requests.stream {
-                        if let project = self.projects { try $0.project(id: projectId).map { [$0] } ?? [] }.first {
+                        if let project = self.projects({ try $0.project(id: projectId).map { [$0] } ?? [] }).first {
                             await self.look(at: project)
                         }
                     }
