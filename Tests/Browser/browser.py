@@ -1,6 +1,7 @@
 """What the browser scripts share: Debian's headless Chromium through Selenium, checks, full-page screenshots and the
 browser's own account of its requests."""
 import json
+import os
 import sys
 
 from selenium import webdriver
@@ -8,6 +9,22 @@ from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
+# The text of the page's main part, '' when it has none (a page that failed to load).
+MAIN_TEXT = "return document.getElementById('main') ? document.getElementById('main').textContent : ''"
+
+
+def session():
+    """The settings the test gives on standard input, Chromium started with their profile, and a function that saves a
+    full-page screenshot NAME.png into their `screenshots` directory (none when it is empty)."""
+    settings = json.load(sys.stdin)
+    driver = start(settings["profile"])
+    shots = settings.get("screenshots") or ""
+
+    def shot(name):
+        if shots:
+            full_page_shot(driver, os.path.join(shots, name + ".png"))
+
+    return settings, driver, shot
 
 
 def check(condition, what):

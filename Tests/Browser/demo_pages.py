@@ -8,30 +8,19 @@ Arguments: a JSON object on standard input with base_url, token (the server's ad
 profile (Chromium's profile directory) and screenshots (a directory, or empty). Prints one line per check and exits
 non-zero at the first that fails. Every wait is bounded; none sleeps a fixed time.
 """
-import json
-import os
 import sys
 
-from browser import check, full_page_shot, print_network, start
+from browser import MAIN_TEXT, check, print_network, session
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-MAIN_TEXT = "return document.getElementById('main') ? document.getElementById('main').textContent : ''"
-
-
 def main():
-    settings = json.load(sys.stdin)
+    settings, driver, shot = session()
     base = settings["base_url"]
     application = settings["application"]
-    shots = settings.get("screenshots") or ""
-    driver = start(settings["profile"])
     wait = WebDriverWait(driver, 30)
-
-    def shot(name):
-        if shots:
-            full_page_shot(driver, os.path.join(shots, name + ".png"))
 
     try:
         driver.get(base + "/sign-in")

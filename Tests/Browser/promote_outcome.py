@@ -5,11 +5,9 @@ Selenium, and waits for the page to show the outcome the canary controller reach
 
 Standard input: a JSON object with base_url, token (an approver's), release_id, profile and screenshots (or empty).
 """
-import json
-import os
 import sys
 
-from browser import check, full_page_shot, start
+from browser import MAIN_TEXT, check, session
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -17,10 +15,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 
 def main():
-    settings = json.load(sys.stdin)
+    settings, driver, shot = session()
     base = settings["base_url"]
-    driver = start(settings["profile"])
-    main_text = "return document.getElementById('main').textContent"
+    main_text = MAIN_TEXT
     try:
         driver.get(base + "/sign-in")
         driver.find_element(By.ID, "token").send_keys(settings["token"])
@@ -30,8 +27,7 @@ def main():
         check("Waiting at a gate" in driver.execute_script(main_text), "the release waits at its gate")
         check(len(driver.find_elements(By.CSS_SELECTOR, "figure.analysis svg circle")) >= 1,
               "its analysis is drawn from the controller's measurements")
-        if settings.get("screenshots"):
-            full_page_shot(driver, os.path.join(settings["screenshots"], "release-at-gate.png"))
+        shot("release-at-gate")
         driver.execute_script("window.slipwayMarker = 'same page';")
         driver.find_element(By.ID, "reason").send_keys("browser test: promote the real canary")
         driver.find_element(By.ID, "promote").click()
@@ -41,8 +37,7 @@ def main():
         WebDriverWait(driver, 120).until(lambda d: "Outcome: Succeeded" in d.execute_script(main_text))
         check(True, "the page shows the outcome: Succeeded")
         check(driver.execute_script("return window.slipwayMarker") == "same page", "without a reload")
-        if settings.get("screenshots"):
-            full_page_shot(driver, os.path.join(settings["screenshots"], "release-succeeded.png"))
+        shot("release-succeeded")
         # The overview's card: the sync status and health the server's sync controller compared, the last outcome.
         driver.get(base + "/")
         card = "const c = document.querySelector('article.card[data-application=\"' + arguments[0] + '\"]'); return c ? c.textContent : '';"

@@ -5,26 +5,19 @@ Arguments: a JSON object on standard input with base_url, viewer_token, approver
 run_id, run_last_line (a line the run prints last) and screenshots (a directory, or empty). Prints one line per check
 and exits non-zero at the first that fails.
 """
-import json
-import os
 import sys
 
-from browser import check, full_page_shot, print_network, start
+from browser import check, print_network, session
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-def main():
-    settings = json.load(sys.stdin)
-    base = settings["base_url"]
-    shots = settings.get("screenshots") or ""
-    driver = start(settings["profile"])
-    wait = WebDriverWait(driver, 30)
 
-    def shot(name):
-        if shots:
-            full_page_shot(driver, os.path.join(shots, name + ".png"))
+def main():
+    settings, driver, shot = session()
+    base = settings["base_url"]
+    wait = WebDriverWait(driver, 30)
 
     notice = "return document.getElementById('notice').textContent"
 

@@ -57,8 +57,12 @@ struct LocalTargetLifecycleTests {
         try await cluster.apply(Self.deployment("crasher", image: "local/crash:1", extra: "  progressDeadlineSeconds: 3\n"))
         let key = ObjectKey(.deployment, name: "crasher")
         let early = try #require(try await cluster.target.get(key))
+        // Progressing from the start: its ReplicaSet created, or already updated (its pod made) when the look comes later.
         #expect(
-            early.value(at: ["status", "conditions"])?.array?.contains { $0["reason"]?.string == "NewReplicaSetCreated" } == true,
+            early.value(at: ["status", "conditions"])?.array?.contains {
+                $0["type"]?.string == "Progressing" && $0["status"]?.string == "True"
+                    && ["NewReplicaSetCreated", "ReplicaSetUpdated"].contains($0["reason"]?.string ?? "")
+            } == true,
             "\(early["status"]?.jsonText ?? "")")
         let stuck = try await cluster.target.wait(for: key, timeout: .seconds(30)) { object in
             (object?.value(at: ["status", "conditions"])?.array ?? []).contains { $0["reason"]?.string == "ProgressDeadlineExceeded" }

@@ -54,6 +54,9 @@ public struct ServerAPI: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         let api = self
+        var slow = Logger(label: "slipway.server.http")
+        slow.logLevel = .warning
+        router.add(middleware: SlowRequestLog(threshold: .seconds(5), logger: slow))
         router.get("/healthz") { _, _ in APIReply.text("ok\n") }
         router.get("/api/v1/openapi.json") { request, _ in
             try await api.authorized(request, .viewer, .read) { _ in APIReply.text(OpenAPIDocument.json, contentType: "application/json") }

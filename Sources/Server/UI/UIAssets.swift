@@ -122,6 +122,9 @@ enum UIAssets {
           function follow() {
             if (!main || !main.dataset.live || !window.EventSource) return;
             const source = new EventSource("/api/v1/events");
+            // A browser opens 6 connections to a host at most (HTTP/1.1), and each stream holds one: closed as the page
+            // is left, not when the browser gets round to tearing it down, so the next page's requests never queue.
+            window.addEventListener("pagehide", function () { source.close(); });
             let timer = null;
             source.onmessage = schedule;
             ["delivery", "run", "release", "sync", "status", "reset"].forEach(function (name) { source.addEventListener(name, schedule); });
@@ -231,6 +234,7 @@ enum UIAssets {
             let count = 0;
             let group = null;
             const source = new EventSource(log.dataset.stream);
+            window.addEventListener("pagehide", function () { source.close(); });
             source.addEventListener("log", function (event) {
               const line = JSON.parse(event.data);
               let text = line.text || "";
