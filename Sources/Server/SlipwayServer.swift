@@ -66,7 +66,16 @@ public struct SlipwayServer: Sendable {
             }, logger: logger)
         let group = ServiceGroup(services: [app, parts.worker, parts.poller, parts.supervisor, parts.feed], logger: logger)
         defer { try? FileManager.default.removeItem(atPath: recordPath) }
-        do { try await group.runUntilTerminationSignal() } catch is CancellationError {}
+        // Cancelling the caller's task (a process embedding the server, as `slipway up` does) stops it as a signal
+        // would: gracefully, the listener closed and the runs in progress ended with their reason.
+        let running = Task { try await group.runUntilTerminationSignal() }
+        do {
+            try await withTaskCancellationHandler {
+                try await running.value
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
+            }
+        } catch is CancellationError {}
     }
 
     struct Parts {
