@@ -66,7 +66,7 @@ struct DemoServer: Sendable {
         -> FinishedDelivery
     {
         let (events, _, _) = try await EventStreamClient.read(
-            url + "/api/v1/events", token: token, timeout: timeout, onConnected: push,
+            url + "/api/v1/events", token: token, timeout: timeout, keepingAll: false, onConnected: push,
             stop: { Self.finished($0, project: project, sha: sha) != nil })
         guard let last = events.last, var finished = Self.finished(last, project: project, sha: sha) else {
             throw Failure(description: "the server's event stream ended before the push of \(sha.prefix(8)) was delivered")
@@ -83,6 +83,7 @@ struct DemoServer: Sendable {
             do {
                 _ = try await EventStreamClient.read(
                     url + "/api/v1/events", token: token, lastEventID: await lastID.value, timeout: .seconds(24 * 3600),
+                    keepingAll: false,
                     stop: { event in
                         await lastID.set(event.id)
                         guard var finished = Self.finished(event, project: project, sha: nil) else { return false }

@@ -72,5 +72,10 @@ import Testing
         let deliveryId = delivery.array?.first?["id"] as? Int ?? 0
         let all = try await lines("/api/v1/deliveries/\(deliveryId)/logs")
         #expect(all.contains { $0.contains("line of CD") } && all.contains { $0.contains("line of CI") }, "\(all)")
+        // A stream followed for hours keeps only its last event.
+        let last = try await EventStreamClient.read(
+            server.url + "/api/v1/deliveries/\(deliveryId)/logs", token: server.adminToken, keepingAll: false
+        ) { $0.name == "done" }
+        #expect(last.events.map(\.name) == ["done"], "\(last.events)")
     }
 }

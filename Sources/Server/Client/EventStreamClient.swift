@@ -20,8 +20,9 @@ public enum EventStreamClient {
 
     /// Reads events off `url` until `stop` answers true, the stream ends or `timeout` passes (then the request fails);
     /// `onConnected` runs once the server answered, so a caller knows from where on it sees changes (its error ends the read).
+    /// The events read are answered, or with `keepingAll: false` (a stream followed for hours) only the last one.
     public static func read(
-        _ url: String, token: String, lastEventID: String? = nil, timeout: Duration = .seconds(60),
+        _ url: String, token: String, lastEventID: String? = nil, timeout: Duration = .seconds(60), keepingAll: Bool = true,
         onConnected: @Sendable () async throws -> Void = {}, stop: @Sendable (Event) async throws -> Bool
     ) async throws -> (events: [Event], status: Int, contentType: String?) {
         var request = HTTPClientRequest(url: url)
@@ -38,6 +39,7 @@ public enum EventStreamClient {
                 let block = String(buffer[..<end.lowerBound])
                 buffer = String(buffer[end.upperBound...])
                 guard let event = parse(block) else { continue }
+                if !keepingAll { events.removeAll(keepingCapacity: true) }
                 events.append(event)
                 if try await stop(event) { break reading }
             }
