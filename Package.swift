@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .executableTarget(
@@ -264,7 +265,15 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Core",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -280,6 +289,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: upcoming),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "SlipwayTesting"], swiftSettings: upcoming),
         .testTarget(
             name: "ExpressionsTests",
             dependencies: ["Expressions", "SlipwayTesting"],

@@ -154,8 +154,9 @@ public struct SlipwayUp: Sendable {
         server.hookExecutable = options.executable
         server.repositoryMap = ["my-org/gitops-config": workspace.gitops]
         let (urls, sink) = AsyncStream.makeStream(of: String.self)
+        let configured = server
         let task = Task {
-            try await server.run(logger: logger) { url in
+            try await configured.run(logger: logger) { url in
                 sink.yield(url)
                 sink.finish()
             }

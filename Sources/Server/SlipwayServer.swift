@@ -31,6 +31,9 @@ public struct SlipwayServer: Sendable {
     /// Repositories the projects' workflows check out by `owner/name` (`actions/checkout` with `repository:`), as
     /// `slipway run --repo-map` maps them; a project's own repository is found by the `owner/name` it ends with.
     public var repositoryMap: [String: String] = [:]
+    /// The database the server keeps its state in (projects, events, runs, releases), opened by the caller; nil: the
+    /// SQLite files in the data directory.
+    public var database: (any SQLDatabase)?
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2, deliveryStorePath: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -91,7 +94,7 @@ public struct SlipwayServer: Sendable {
     func prepare() throws -> Parts {
         try FileManager.default.createDirectory(
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let store = try ServerStore(path: dataDirectory + "/server.sqlite")
+        let store = try database.map { try ServerStore(database: $0) } ?? ServerStore(path: dataDirectory + "/server.sqlite")
         let secrets = try SecretBox(keyFile: dataDirectory + "/secret.key")
         try bootstrapAdmin(store)
         var logger = Logger(label: "slipway.server.worker")
@@ -101,14 +104,14 @@ public struct SlipwayServer: Sendable {
         controllerLogger.logLevel = .warning
         let supervisor = ApplicationSupervisor(
             store: store, mirrors: mirrors, targetDataDirectory: targetDataDirectory, deliveryStorePath: deliveryStorePath,
-            cacheRoot: dataDirectory + "/cache", logger: controllerLogger)
+            deliveryDatabase: database, cacheRoot: dataDirectory + "/cache", logger: controllerLogger)
         let idTokens = IDTokenIssuer(
             issuerURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)",
             keys: SigningKeys(directory: dataDirectory + "/oidc/keys"))
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
             idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap, logger: logger)
-        let releases = ReleaseRecords(store: try DeliveryStore(path: deliveryStorePath))
+        let releases = ReleaseRecords(store: try database.map { DeliveryStore(database: $0) } ?? DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
         let feed = ChangeFeed(

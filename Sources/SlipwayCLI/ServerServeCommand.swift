@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Logging
 import Server
+import Store
 
 /// `slipway server serve` (the default of `slipway server`): the server itself.
 struct ServerServeCommand: AsyncParsableCommand {
@@ -41,6 +42,20 @@ struct ServerServeCommand: AsyncParsableCommand {
     )
     var deliveryStore: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the server keeps its state: a SQLite file, or postgres://USER@HOST:PORT/DATABASE[?sslmode=…&sslrootcert=FILE].",
+            discussion: """
+                Default: DATA-DIR/server.sqlite (and the delivery store). With a database, releases and gate decisions are kept \
+                in it too. sslmode is disable, prefer (the default), require or verify-full. The password is never part \
+                of the URL: --database-password-file, or the environment variable SLIPWAY_DATABASE_PASSWORD.
+                """,
+            valueName: "PATH|URL"))
+    var database: String?
+
+    @Option(help: "A file whose first line is the database's password (keep it mode 0600).")
+    var databasePasswordFile: String?
+
     @Option(help: "The local target the projects' applications are deployed to (`slipway local`'s data directory).")
     var targetDataDir: String = DataDirectory.path(for: "local")
 
@@ -75,6 +90,19 @@ struct ServerServeCommand: AsyncParsableCommand {
         // Push hooks run this very executable.
         configured.hookExecutable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first
+        if let database {
+            guard deliveryStore == nil else {
+                throw ValidationError("--delivery-store and --database exclude each other: with a database, releases are kept in it")
+            }
+            do {
+                let location = try StoreLocation(parsing: database)
+                configured.database = try location.open(password: try StoreLocation.password(file: databasePasswordFile))
+            } catch let error as StoreDatabaseError {
+                throw CommandFailure(error.description)
+            }
+        } else if databasePasswordFile != nil {
+            throw ValidationError("--database-password-file needs --database postgres://…")
+        }
         let server = configured
         var logger = Logger(label: "slipway.server")
         logger.logLevel = .warning

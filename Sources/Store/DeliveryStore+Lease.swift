@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 
 extension DeliveryStore {
     /// Who runs a controller over this store: one holder at a time, so two processes never carry out the same
     /// release's effects. A holder renews it; another takes it when it goes stale, or at once when the holder's
     /// process on this host is gone.
-    public struct LeaseRow: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-        public static let databaseTableName = "controllerLease"
+    public struct LeaseRow: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "controllerLease"
+        public static let keyColumns = ["name"]
         public var name: String
         public var holder: String
         public var pid: Int32
@@ -27,12 +27,13 @@ extension DeliveryStore {
         try database.write { db in
             let host = ProcessInfo.processInfo.hostName
             let mine = LeaseRow(name: name, holder: holder, pid: getpid(), host: host, heartbeatAt: now)
-            if let current = try LeaseRow.fetchOne(db, key: name), current.holder != holder {
+            if let current = try db.fetchOne(LeaseRow.self, "SELECT * FROM controllerLease WHERE name = ?", name), current.holder != holder
+            {
                 let stale = now - current.heartbeatAt > ttl
                 let holderGone = current.host == host && kill(current.pid, 0) != 0 && errno == ESRCH
                 guard stale || holderGone else { return current }
             }
-            try mine.save(db)
+            try db.upsert(mine)
             return mine
         }
     }
@@ -40,7 +41,7 @@ extension DeliveryStore {
     /// Gives the lease up (on a clean shutdown), if `holder` has it.
     public func releaseLease(_ name: String, holder: String) throws {
         try database.write { db in
-            _ = try LeaseRow.filter(Column("name") == name && Column("holder") == holder).deleteAll(db)
+            try db.query("DELETE FROM controllerLease WHERE name = ? AND holder = ?", name, holder)
         }
     }
 }

@@ -1,13 +1,12 @@
 import Core
 import Foundation
-import GRDB
 
 /// Releases, their timelines, sync history and gate decisions, in SQLite. Rows carry their domain value as JSON
 /// (`detail`) next to the columns queries filter on, so the Store needs no knowledge of GitOps or release types.
 /// Several processes may share one file: the controller writes releases, `slipway rollout promote` writes a decision.
 public struct DeliveryStore: Sendable {
-    public struct ReleaseRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "release"
+    public struct ReleaseRow: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "release"
         public var id: Int64?
         public var application: String
         public var environment: String
@@ -36,11 +35,10 @@ public struct DeliveryStore: Sendable {
             self.active = active
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
     }
 
-    public struct EventRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "releaseEvent"
+    public struct EventRow: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "releaseEvent"
         public var id: Int64?
         public var releaseId: Int64
         public var at: Double
@@ -56,11 +54,10 @@ public struct DeliveryStore: Sendable {
             self.detail = detail
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
     }
 
-    public struct SyncRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "syncRecord"
+    public struct SyncRow: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "syncRecord"
         public var id: Int64?
         public var application: String
         public var revision: String
@@ -76,11 +73,10 @@ public struct DeliveryStore: Sendable {
             self.detail = detail
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
     }
 
-    public struct GateRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "gateDecision"
+    public struct GateRow: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "gateDecision"
         public var id: Int64?
         public var application: String
         public var releaseId: Int64
@@ -99,37 +95,33 @@ public struct DeliveryStore: Sendable {
             self.at = at
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
     }
 
-    let database: DatabaseQueue
+    let database: any SQLDatabase
 
     public init(path: String) throws {
-        database = try StoreSchema.open(path)
+        database = try SQLiteStoreDatabase(path: path)
     }
+
+    /// The delivery records of a database another store opened (the server's, PostgreSQL for replicas).
+    public init(database: any SQLDatabase) { self.database = database }
 
     @discardableResult
     public func insert(_ release: ReleaseRow) throws -> Int64 {
-        try database.write { db in
-            var row = release
-            try row.insert(db)
-            return row.id ?? db.lastInsertedRowID
-        }
+        try database.write { db in try db.insert(release) ?? 0 }
     }
 
     public func update(_ release: ReleaseRow) throws {
-        try database.write { db in try release.update(db) }
+        try database.write { db in _ = try db.update(release) }
     }
 
     /// Inserts a release with the first entries of its timeline, in one transaction; answers its id.
     public func insert(_ release: ReleaseRow, events: (Int64) -> [EventRow]) throws -> Int64 {
         try database.write { db in
-            var row = release
-            try row.insert(db)
-            let id = row.id ?? db.lastInsertedRowID
+            let id = try db.insert(release) ?? 0
             for var event in events(id) {
                 event.releaseId = id
-                try event.insert(db)
+                try db.insert(event)
             }
             return id
         }
@@ -139,37 +131,35 @@ public struct DeliveryStore: Sendable {
     /// transaction: a crash keeps all of it or none, so a decision is never lost nor acted on twice.
     public func update(_ release: ReleaseRow, appending events: [EventRow], consuming decisions: [Int64] = []) throws {
         try database.write { db in
-            try release.update(db)
-            for var event in events { try event.insert(db) }
+            try db.update(release)
+            for event in events { try db.insert(event) }
             let now = Date().timeIntervalSince1970
             for id in decisions {
-                try db.execute(sql: "UPDATE gateDecision SET consumedAt = ? WHERE id = ? AND consumedAt IS NULL", arguments: [now, id])
+                try db.query("UPDATE gateDecision SET consumedAt = ? WHERE id = ? AND consumedAt IS NULL", now, id)
             }
         }
     }
 
     /// Releases a controller still has work on, oldest first.
     public func activeReleases() throws -> [ReleaseRow] {
-        try database.read { db in try ReleaseRow.filter(Column("active") == true).order(Column("id")).fetchAll(db) }
+        try database.read { db in try db.fetchAll(ReleaseRow.self, "SELECT * FROM release WHERE active = ? ORDER BY id", true) }
     }
 
     public func append(_ event: EventRow) throws {
-        try database.write { db in
-            var row = event
-            try row.insert(db)
-        }
+        try database.write { db in _ = try db.insert(event) }
     }
 
     public func release(_ id: Int64) throws -> ReleaseRow? {
-        try database.read { db in try ReleaseRow.fetchOne(db, key: id) }
+        try database.read { db in try db.fetch(ReleaseRow.self, id: id) }
     }
 
     /// Newest first, optionally of one application.
     public func releases(application: String? = nil, limit: Int = 50) throws -> [ReleaseRow] {
         try database.read { db in
-            var request = ReleaseRow.order(Column("id").desc).limit(limit)
-            if let application { request = request.filter(Column("application") == application) }
-            return try request.fetchAll(db)
+            var conditions = SQLConditions()
+            if let application { conditions.add("application = ?", application) }
+            return try db.fetchAll(
+                ReleaseRow.self, "SELECT * FROM release\(conditions.clause) ORDER BY id DESC LIMIT ?", conditions.arguments + [limit])
         }
     }
 
@@ -177,34 +167,33 @@ public struct DeliveryStore: Sendable {
     /// in one query (an overview of hundreds of applications reads them at once), newest first.
     public func latestReleases() throws -> [ReleaseRow] {
         try database.read { db in
-            try ReleaseRow.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM release WHERE id IN (
-                      SELECT MAX(id) FROM release GROUP BY application
-                      UNION SELECT MAX(id) FROM release WHERE phase = 'Succeeded' GROUP BY application
-                      UNION SELECT MAX(id) FROM release WHERE phase IN ('Succeeded', 'Aborted', 'Superseded') GROUP BY application)
-                    ORDER BY id DESC
-                    """)
+            try db.fetchAll(
+                ReleaseRow.self,
+                """
+                SELECT * FROM release WHERE id IN (
+                  SELECT MAX(id) FROM release GROUP BY application
+                  UNION SELECT MAX(id) FROM release WHERE phase = 'Succeeded' GROUP BY application
+                  UNION SELECT MAX(id) FROM release WHERE phase IN ('Succeeded', 'Aborted', 'Superseded') GROUP BY application)
+                ORDER BY id DESC
+                """)
         }
     }
 
     public func events(ofRelease id: Int64) throws -> [EventRow] {
-        try database.read { db in try EventRow.filter(Column("releaseId") == id).order(Column("at"), Column("id")).fetchAll(db) }
+        try database.read { db in try db.fetchAll(EventRow.self, "SELECT * FROM releaseEvent WHERE releaseId = ? ORDER BY at, id", id) }
     }
 
     public func append(_ sync: SyncRow) throws {
-        try database.write { db in
-            var row = sync
-            try row.insert(db)
-        }
+        try database.write { db in _ = try db.insert(sync) }
     }
 
     public func syncs(application: String? = nil, limit: Int = 100) throws -> [SyncRow] {
         try database.read { db in
-            var request = SyncRow.order(Column("id").desc).limit(limit)
-            if let application { request = request.filter(Column("application") == application) }
-            return try request.fetchAll(db).reversed()
+            var conditions = SQLConditions()
+            if let application { conditions.add("application = ?", application) }
+            return try db.fetchAll(
+                SyncRow.self, "SELECT * FROM syncRecord\(conditions.clause) ORDER BY id DESC LIMIT ?", conditions.arguments + [limit]
+            ).reversed()
         }
     }
 
@@ -213,9 +202,8 @@ public struct DeliveryStore: Sendable {
     @discardableResult
     public func record(_ decision: GateRow) throws -> Bool {
         try database.write { db in
-            guard let release = try ReleaseRow.fetchOne(db, key: decision.releaseId), release.active else { return false }
-            var row = decision
-            try row.insert(db)
+            guard let release = try db.fetch(ReleaseRow.self, id: decision.releaseId), release.active else { return false }
+            try db.insert(decision)
             return true
         }
     }
@@ -223,7 +211,7 @@ public struct DeliveryStore: Sendable {
     /// Decisions not yet acted on for a release, oldest first.
     public func pendingDecisions(releaseId: Int64) throws -> [GateRow] {
         try database.read { db in
-            try GateRow.filter(Column("releaseId") == releaseId && Column("consumedAt") == nil).order(Column("id")).fetchAll(db)
+            try db.fetchAll(GateRow.self, "SELECT * FROM gateDecision WHERE releaseId = ? AND consumedAt IS NULL ORDER BY id", releaseId)
         }
     }
 }

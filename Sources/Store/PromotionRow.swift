@@ -1,9 +1,7 @@
-import GRDB
-
 /// A promotion: the digests a release verified, written into the next environment's overlay by one GitOps commit.
 /// The release that commit starts is linked to its source through `revision`.
-public struct PromotionRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "promotion"
+public struct PromotionRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "promotion"
     public var id: Int64?
     /// The application and environment promoted to.
     public var application: String
@@ -31,5 +29,4 @@ public struct PromotionRow: Codable, Sendable, Hashable, FetchableRecord, Mutabl
         self.at = at
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,6 +1,5 @@
 import Delivery
 import Foundation
-import GRDB
 import Runner
 import SlipwayTesting
 import Testing
@@ -121,8 +120,8 @@ import Workflows
         child.executableURL = URL(fileURLWithPath: "/bin/true")
         try child.run()
         child.waitUntilExit()
-        try store.database.write { db in
-            try db.execute(sql: "UPDATE run SET pid = ?, processStart = NULL WHERE id = ?", arguments: [child.processIdentifier, orphanId])
+        _ = try store.database.write { db in
+            try db.query("UPDATE run SET pid = ?, processStart = NULL WHERE id = ?", Int64(child.processIdentifier), orphanId)
         }
         _ = try store.open(
             Deployment(

@@ -20,9 +20,18 @@ public struct DeliveryStack: Sendable {
     /// The stack over the local target whose daemon keeps `localDataDirectory`.
     public init(localDataDirectory: String, storePath: String, cacheRoot: String, applications: [Application], logger: Logger) async throws
     {
+        try await self.init(
+            localDataDirectory: localDataDirectory, store: try DeliveryStore(path: storePath), cacheRoot: cacheRoot,
+            applications: applications, logger: logger)
+    }
+
+    /// The same over a store already open (the server's database, PostgreSQL included).
+    public init(localDataDirectory: String, store: DeliveryStore, cacheRoot: String, applications: [Application], logger: Logger)
+        async throws
+    {
         let local = try LocalTargetConnection(dataDirectory: localDataDirectory)
         try await self.init(
-            target: local, local: local, meshMetrics: { try await local.meshMetrics() }, storePath: storePath, cacheRoot: cacheRoot,
+            target: local, local: local, meshMetrics: { try await local.meshMetrics() }, store: store, cacheRoot: cacheRoot,
             applications: applications, logger: logger)
     }
 
@@ -33,17 +42,19 @@ public struct DeliveryStack: Sendable {
         logger: Logger
     ) async throws {
         try await self.init(
-            target: target, local: nil, meshMetrics: meshMetrics, storePath: storePath, cacheRoot: cacheRoot, applications: applications,
+            target: target, local: nil, meshMetrics: meshMetrics, store: try DeliveryStore(path: storePath), cacheRoot: cacheRoot,
+            applications: applications,
             logger: logger)
     }
 
     private init(
-        target: any Target, local: LocalTargetConnection?, meshMetrics: @escaping MeshWindow.Source, storePath: String, cacheRoot: String,
+        target: any Target, local: LocalTargetConnection?, meshMetrics: @escaping MeshWindow.Source, store: DeliveryStore,
+        cacheRoot: String,
         applications: [Application], logger: Logger
     ) async throws {
         self.target = target
         localTarget = local
-        log = ReleaseLog(store: try DeliveryStore(path: storePath))
+        log = ReleaseLog(store: store)
         let mesh = MeshWindow(source: meshMetrics)
         controller = CanaryController(
             target: target, log: log, metrics: MetricSources(mesh: mesh), mesh: mesh,

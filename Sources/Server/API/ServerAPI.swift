@@ -58,6 +58,10 @@ public struct ServerAPI: Sendable {
         slow.logLevel = .warning
         router.add(middleware: SlowRequestLog(threshold: .seconds(5), logger: slow))
         router.get("/healthz") { _, _ in APIReply.text("ok\n") }
+        // Liveness: the process serves. Readiness: its database answers and has this build's schema, so a load balancer
+        // sends requests only to replicas that can serve them.
+        router.get("/livez") { _, _ in APIReply.text("ok\n") }
+        router.get("/readyz") { _, _ in api.readiness() }
         router.get("/api/v1/openapi.json") { request, _ in
             try await api.authorized(request, .viewer, .read) { _ in APIReply.text(OpenAPIDocument.json, contentType: "application/json") }
         }

@@ -30,6 +30,9 @@ actor ApplicationSupervisor: Service {
     /// The local target's data directory; nil: no controllers (the API says so).
     let targetDataDirectory: String?
     let deliveryStorePath: String
+    /// The server's database when the delivery records live in it (PostgreSQL), else nil: the SQLite file at
+    /// `deliveryStorePath`.
+    let deliveryDatabase: (any SQLDatabase)?
     let cacheRoot: String
     let logger: Logger
     private(set) var declared: [Int64: Declared] = [:]
@@ -44,13 +47,15 @@ actor ApplicationSupervisor: Service {
     let syncs = ChangeCounter()
 
     init(
-        store: ServerStore, mirrors: ProjectMirrors, targetDataDirectory: String?, deliveryStorePath: String, cacheRoot: String,
+        store: ServerStore, mirrors: ProjectMirrors, targetDataDirectory: String?, deliveryStorePath: String,
+        deliveryDatabase: (any SQLDatabase)? = nil, cacheRoot: String,
         logger: Logger
     ) {
         self.store = store
         self.mirrors = mirrors
         self.targetDataDirectory = targetDataDirectory
         self.deliveryStorePath = deliveryStorePath
+        self.deliveryDatabase = deliveryDatabase
         self.cacheRoot = cacheRoot
         self.logger = logger
         stackProblem = targetDataDirectory == nil ? "the server runs without a target (--target-data-dir)" : nil
@@ -156,8 +161,9 @@ actor ApplicationSupervisor: Service {
                 if Task.isCancelled { break }
                 do {
                     return try await DeliveryStack(
-                        localDataDirectory: targetDataDirectory, storePath: deliveryStorePath, cacheRoot: cacheRoot,
-                        applications: applications, logger: logger)
+                        localDataDirectory: targetDataDirectory, store: try deliveryStore(), cacheRoot: cacheRoot,
+                        applications: applications,
+                        logger: logger)
                 } catch {
                     if stackProblem != "\(error)" { logger.warning("controllers not started: \(error)") }
                     stackProblem = "\(error)"
@@ -179,5 +185,13 @@ actor ApplicationSupervisor: Service {
             group.addTask { [syncs] in for await _ in records { syncs.bump() } }
             try await group.waitForAll()
         }
+    }
+}
+
+extension ApplicationSupervisor {
+    /// The delivery records the controllers write: in the server's database, or the SQLite file.
+    func deliveryStore() throws -> DeliveryStore {
+        if let deliveryDatabase { return DeliveryStore(database: deliveryDatabase) }
+        return try DeliveryStore(path: deliveryStorePath)
     }
 }

@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 
 /// A job's deployment to a protected environment, waiting for (or past) its reviews. The environment's rules are
 /// copied in when the job starts waiting, so a review is judged by the rules the run was started with.
-public struct Deployment: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "deployment"
+public struct Deployment: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "deployment"
     public var id: Int64?
     public var runId: Int64
     public var jobId: String
@@ -55,12 +54,11 @@ public struct Deployment: Codable, Sendable, Hashable, FetchableRecord, MutableP
         (try? JSONEncoder().encode(reviewers)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One reviewer's answer to a deployment.
-public struct DeploymentReview: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "deploymentReview"
+public struct DeploymentReview: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "deploymentReview"
     public static let approved = "approved"
     public static let rejected = "rejected"
     public var id: Int64?
@@ -79,5 +77,4 @@ public struct DeploymentReview: Codable, Sendable, Hashable, FetchableRecord, Mu
         self.at = at.timeIntervalSince1970
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

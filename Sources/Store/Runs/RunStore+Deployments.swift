@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Deployments waiting for reviews: opened by the waiting job, reviewed by `slipway approve`/`reject` or the API (from
 /// other processes: the store is the meeting point), settled once.
@@ -7,24 +6,23 @@ extension RunStore {
     /// Records a job starting to wait for its environment; the run shows `waiting`. Answers the deployment's id.
     public func open(_ deployment: Deployment) throws -> Int64 {
         try database.write { db in
-            var row = deployment
-            try row.insert(db)
-            try db.execute(
-                sql: "UPDATE run SET status = ? WHERE id = ? AND status = ?",
-                arguments: [Run.Status.waiting, deployment.runId, Run.Status.inProgress])
-            return row.id ?? db.lastInsertedRowID
+            let id = try db.insert(deployment) ?? 0
+            try db.query(
+                "UPDATE run SET status = ? WHERE id = ? AND status = ?", Run.Status.waiting, deployment.runId, Run.Status.inProgress)
+            return id
         }
     }
 
     public func deployment(_ id: Int64) throws -> Deployment? {
-        try database.read { db in try Deployment.fetchOne(db, key: id) }
+        try database.read { db in try db.fetch(Deployment.self, id: id) }
     }
 
     /// A run's deployments, oldest first.
     /// Deployments waiting for reviewers, oldest first (the UI's approvals).
     public func waitingDeployments(limit: Int = 200) throws -> [Deployment] {
         try database.read { db in
-            try Deployment.filter(Column("state") == DeploymentState.waiting.rawValue).order(Column("id")).limit(limit).fetchAll(db)
+            try db.fetchAll(
+                Deployment.self, "SELECT * FROM deployment WHERE state = ? ORDER BY id LIMIT ?", DeploymentState.waiting.rawValue, limit)
         }
     }
 
@@ -32,46 +30,47 @@ extension RunStore {
     /// run deployed: where the changes a waiting deployment brings start.
     public func previousApprovedDeployment(environment: String, projectId: Int64, before id: Int64) throws -> (Deployment, sha: String)? {
         try database.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT deployment.id AS deploymentId, run.sha AS sha FROM deployment JOIN run ON run.id = deployment.runId
-                    WHERE deployment.environment = ? AND deployment.state = ? AND run.projectId = ? AND deployment.id < ?
-                    ORDER BY deployment.id DESC LIMIT 1
-                    """,
-                arguments: [environment, DeploymentState.approved.rawValue, projectId, id])
-            guard let row, let deploymentId: Int64 = row["deploymentId"], let sha: String = row["sha"],
-                let deployment = try Deployment.fetchOne(db, key: deploymentId)
+            let row = try db.query(
+                """
+                SELECT deployment.id AS deploymentId, run.sha AS sha FROM deployment JOIN run ON run.id = deployment.runId
+                WHERE deployment.environment = ? AND deployment.state = ? AND run.projectId = ? AND deployment.id < ?
+                ORDER BY deployment.id DESC LIMIT 1
+                """,
+                environment, DeploymentState.approved.rawValue, projectId, id
+            ).first
+            guard let row, let deploymentId = row["deploymentId"].integer, let sha = row["sha"].text,
+                let deployment = try db.fetch(Deployment.self, id: deploymentId)
             else { return nil }
             return (deployment, sha)
         }
     }
 
     public func deployments(ofRun id: Int64) throws -> [Deployment] {
-        try database.read { db in try Deployment.filter(Column("runId") == id).order(Column("id")).fetchAll(db) }
+        try database.read { db in try db.fetchAll(Deployment.self, "SELECT * FROM deployment WHERE runId = ? ORDER BY id", id) }
     }
 
     public func reviews(ofDeployment id: Int64) throws -> [DeploymentReview] {
-        try database.read { db in try DeploymentReview.filter(Column("deploymentId") == id).order(Column("id")).fetchAll(db) }
+        try database.read { db in
+            try db.fetchAll(DeploymentReview.self, "SELECT * FROM deploymentReview WHERE deploymentId = ? ORDER BY id", id)
+        }
     }
 
     /// Ends a waiting deployment (`cancelled`, `abandoned`) or records the decision the waiting job acted on; the run
     /// goes back to `in_progress` when nothing else of it waits. A deployment already final keeps its state.
     public func settle(_ id: Int64, as state: DeploymentState, reason: String? = nil) throws {
         try database.write { db in
-            guard var row = try Deployment.fetchOne(db, key: id) else { return }
+            guard var row = try db.fetch(Deployment.self, id: id) else { return }
             if row.state == .waiting {
                 row.state = state
                 row.decidedAt = Date().timeIntervalSince1970
                 row.reason = reason
-                try row.update(db)
+                try db.update(row)
             }
-            let stillWaiting = try Deployment.filter(Column("runId") == row.runId && Column("state") == DeploymentState.waiting.rawValue)
-                .fetchCount(db)
+            let stillWaiting =
+                try db.scalar("SELECT COUNT(*) FROM deployment WHERE runId = ? AND state = ?", row.runId, DeploymentState.waiting.rawValue)?
+                .integer ?? 0
             if stillWaiting == 0 {
-                try db.execute(
-                    sql: "UPDATE run SET status = ? WHERE id = ? AND status = ?",
-                    arguments: [Run.Status.inProgress, row.runId, Run.Status.waiting])
+                try db.query("UPDATE run SET status = ? WHERE id = ? AND status = ?", Run.Status.inProgress, row.runId, Run.Status.waiting)
             }
         }
     }
@@ -86,8 +85,8 @@ extension RunStore {
         run runId: Int64, environment: String, user: String, roles: Set<String> = [], approve: Bool, comment: String?
     ) throws -> [Deployment] {
         try database.write { db in
-            guard try Run.fetchOne(db, key: runId) != nil else { throw DeploymentReviewError.noRun(runId) }
-            let all = try Deployment.filter(Column("runId") == runId).order(Column("id")).fetchAll(db)
+            guard try db.fetch(Run.self, id: runId) != nil else { throw DeploymentReviewError.noRun(runId) }
+            let all = try db.fetchAll(Deployment.self, "SELECT * FROM deployment WHERE runId = ? ORDER BY id", runId)
             let waiting = all.filter { $0.state == .waiting }
             let targets = waiting.filter { $0.environment.lowercased() == environment.lowercased() }
             guard let first = targets.first else {
@@ -103,20 +102,21 @@ extension RunStore {
             var result: [Deployment] = []
             for var deployment in targets {
                 guard let id = deployment.id else { continue }
-                let earlier = try DeploymentReview.filter(Column("deploymentId") == id).order(Column("id")).fetchAll(db)
+                let earlier = try db.fetchAll(
+                    DeploymentReview.self, "SELECT * FROM deploymentReview WHERE deploymentId = ? ORDER BY id", id)
                 if let mine = earlier.first(where: { $0.user == user }) {
                     throw DeploymentReviewError.alreadyReviewed(user: user, environment: first.environment, run: runId, state: mine.state)
                 }
-                var review = DeploymentReview(
+                let review = DeploymentReview(
                     deploymentId: id, user: user, state: approve ? DeploymentReview.approved : DeploymentReview.rejected, comment: comment)
-                try review.insert(db)
+                try db.insert(review)
                 // The waiting job acts on the state; it is recorded here as it is decided, so a second review of a
                 // decided deployment is refused as not waiting.
                 let state = deployment.state.reviewed(by: earlier + [review], required: deployment.approvalsRequired)
                 if state != deployment.state {
                     deployment.state = state
                     deployment.decidedAt = review.at
-                    try deployment.update(db)
+                    try db.update(deployment)
                 }
                 result.append(deployment)
             }

@@ -1,10 +1,12 @@
 import Core
 import Foundation
-import GRDB
 
 /// Runs recorded as they start, so a run that waits (for reviewers, a wait timer) is visible, and ended with a reason
 /// when the process running them died.
 extension RunStore {
+    /// This machine's name, recorded with the runs its processes run.
+    static let host = ProcessInfo.processInfo.hostName
+
     /// Records a run that is starting (status `in_progress`, owned by this process); answers its id.
     public func begin(_ run: Run) throws -> Int64 {
         var row = run
@@ -13,39 +15,38 @@ extension RunStore {
         let pid = getpid()
         row.pid = Int64(pid)
         row.processStart = ProcessLiveness.startTicks(pid)
-        return try database.write { db in
-            try row.insert(db)
-            return row.id ?? db.lastInsertedRowID
-        }
+        row.host = Self.host
+        return try database.write { db in try db.insert(row) ?? 0 }
     }
 
     /// Completes a run begun with `begin`: its conclusion, duration and jobs, in one transaction. A run already ended
     /// (its process was taken for dead) keeps the ending recorded first.
     public func finish(_ id: Int64, result: String, duration: Double, jobs: [Job]) throws {
         try database.write { db in
-            guard var run = try Run.fetchOne(db, key: id), run.status != Run.Status.completed else { return }
+            guard var run = try db.fetch(Run.self, id: id), run.status != Run.Status.completed else { return }
             run.status = Run.Status.completed
             run.result = result
             run.duration = duration
             run.pid = nil
             run.processStart = nil
-            try run.update(db)
+            try db.update(run)
             for var job in jobs {
                 job.runId = id
-                try job.insert(db)
+                try db.insert(job)
             }
         }
     }
 
     /// Runs whose process is gone (killed, crashed) end as failures saying so; their waiting deployments are
-    /// abandoned. Answers the runs ended.
+    /// abandoned. Only this host's processes are judged (replicas on other hosts share the database). Answers the runs
+    /// ended.
     @discardableResult
     public func endRunsOfDeadProcesses() throws -> [Int64] {
         let open = try database.read { db in
-            try Run.filter([Run.Status.inProgress, Run.Status.waiting].contains(Column("status"))).fetchAll(db)
+            try db.fetchAll(Run.self, "SELECT * FROM run WHERE status IN (?, ?)", Run.Status.inProgress, Run.Status.waiting)
         }
         let dead = open.filter { run in
-            guard let pid = run.pid else { return false }
+            guard let pid = run.pid, run.host == nil || run.host == Self.host else { return false }
             return !ProcessLiveness.isAlive(Int32(truncatingIfNeeded: pid), startedAt: run.processStart)
         }
         guard !dead.isEmpty else { return [] }
@@ -53,7 +54,9 @@ extension RunStore {
         return try database.write { db in
             var ended: [Int64] = []
             for stale in dead {
-                guard let id = stale.id, var run = try Run.fetchOne(db, key: id), run.status != Run.Status.completed else { continue }
+                guard let id = stale.id, var run = try db.fetch(Run.self, id: id), run.status != Run.Status.completed,
+                    run.pid == stale.pid, run.processStart == stale.processStart
+                else { continue }
                 run.status = Run.Status.completed
                 // GitLab's word for a pipeline, GitHub's for a workflow run.
                 run.result = run.gitlabState == nil ? "failure" : "failed"
@@ -61,13 +64,10 @@ extension RunStore {
                 run.duration = max(0, now.timeIntervalSince(run.startedAt))
                 run.pid = nil
                 run.processStart = nil
-                try run.update(db)
-                try db.execute(
-                    sql: "UPDATE deployment SET state = ?, decidedAt = ?, reason = ? WHERE runId = ? AND state = ?",
-                    arguments: [
-                        DeploymentState.abandoned.rawValue, now.timeIntervalSince1970, run.endedReason, id,
-                        DeploymentState.waiting.rawValue,
-                    ])
+                try db.update(run)
+                try db.query(
+                    "UPDATE deployment SET state = ?, decidedAt = ?, reason = ? WHERE runId = ? AND state = ?",
+                    DeploymentState.abandoned.rawValue, now.timeIntervalSince1970, run.endedReason, id, DeploymentState.waiting.rawValue)
                 ended.append(id)
             }
             return ended
@@ -78,15 +78,16 @@ extension RunStore {
     /// this process again, its jobs replaced when it finishes. Answers false when the run is in progress elsewhere.
     public func reopen(_ id: Int64) throws -> Bool {
         try database.write { db in
-            guard var run = try Run.fetchOne(db, key: id), run.status == Run.Status.completed else { return false }
+            guard var run = try db.fetch(Run.self, id: id), run.status == Run.Status.completed else { return false }
             let pid = getpid()
             run.status = Run.Status.inProgress
             run.result = ""
             run.endedReason = nil
             run.pid = Int64(pid)
             run.processStart = ProcessLiveness.startTicks(pid)
-            try run.update(db)
-            try Job.filter(Column("runId") == id).deleteAll(db)
+            run.host = Self.host
+            try db.update(run)
+            try db.query("DELETE FROM job WHERE runId = ?", id)
             return true
         }
     }
@@ -94,7 +95,7 @@ extension RunStore {
     /// Keeps a GitLab pipeline's state beside its run.
     public func saveGitLabState(_ id: Int64, _ state: String) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE run SET gitlabState = ? WHERE id = ?", arguments: [state, id])
+            try db.query("UPDATE run SET gitlabState = ? WHERE id = ?", state, id)
         }
     }
 }

@@ -1,13 +1,12 @@
 import Core
 import Foundation
-import GRDB
 
 /// Run history under `.slipway/` in a repository: one row per run, one per job instance (with its masked log).
 /// Values arrive already masked; the store never sees a secret.
 public struct RunStore: Sendable {
     /// A stored run, as `slipway runs` lists it.
-    public struct Run: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "run"
+    public struct Run: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "run"
         public var id: Int64?
         public var workflowPath: String
         public var workflowName: String
@@ -32,6 +31,8 @@ public struct RunStore: Sendable {
         public var endedReason: String?
         /// A GitLab pipeline's state (JSON), for playing and retrying its jobs later; nil for workflow runs.
         public var gitlabState: String?
+        /// The host of the process running the run (replicas share one database; a pid means something on its host only).
+        public var host: String?
 
         /// The values of `status`, GitHub's names.
         public enum Status {
@@ -56,14 +57,11 @@ public struct RunStore: Sendable {
             self.eventId = eventId
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-        public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-        public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     }
 
     /// One job instance of a run.
-    public struct Job: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-        public static let databaseTableName = "job"
+    public struct Job: Codable, Sendable, Hashable, StoredRecord {
+        public static let tableName = "job"
         public var id: Int64?
         public var runId: Int64
         public var jobId: String
@@ -94,22 +92,19 @@ public struct RunStore: Sendable {
             self.log = log
         }
 
-        public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-        public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
-        public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     }
 
-    let database: DatabaseQueue
+    let database: any SQLDatabase
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws {
         // Shared by processes: `slipway approve` writes a review while `slipway run` waits for it.
-        database = try StoreSchema.open(path)
+        database = try SQLiteStoreDatabase(path: path)
         try endRunsOfDeadProcesses()
     }
 
-    /// The runs of a store another type opened (the server's), sharing its connection.
-    init(database: DatabaseQueue) { self.database = database }
+    /// The runs of a store another type opened (the server's), sharing its database.
+    public init(database: any SQLDatabase) { self.database = database }
 
     /// The store of the repository at `root`: `ROOT/.slipway/slipway.sqlite`.
     public static func path(forRepository root: String) -> String { "\(root)/.slipway/slipway.sqlite" }
@@ -118,12 +113,10 @@ public struct RunStore: Sendable {
     @discardableResult
     public func save(_ run: Run, jobs: [Job]) throws -> Int64 {
         try database.write { db in
-            var run = run
-            try run.insert(db)
-            let id = run.id ?? db.lastInsertedRowID
+            let id = try db.insert(run) ?? 0
             for var job in jobs {
                 job.runId = id
-                try job.insert(db)
+                try db.insert(job)
             }
             return id
         }
@@ -131,19 +124,15 @@ public struct RunStore: Sendable {
 
     /// The most recent runs, newest first.
     public func recentRuns(limit: Int = 20) throws -> [Run] {
-        try database.read { db in
-            try Run.order(Column("id").desc).limit(limit).fetchAll(db)
-        }
+        try database.read { db in try db.fetchAll(Run.self, "SELECT * FROM run ORDER BY id DESC LIMIT ?", limit) }
     }
 
     public func run(_ id: Int64) throws -> Run? {
-        try database.read { db in try Run.fetchOne(db, key: id) }
+        try database.read { db in try db.fetch(Run.self, id: id) }
     }
 
     /// The jobs of a run in the order they were saved.
     public func jobs(ofRun id: Int64) throws -> [Job] {
-        try database.read { db in
-            try Job.filter(Column("runId") == id).order(Column("id")).fetchAll(db)
-        }
+        try database.read { db in try db.fetchAll(Job.self, "SELECT * FROM job WHERE runId = ? ORDER BY id", id) }
     }
 }

@@ -1,9 +1,8 @@
-import GRDB
-
 /// A secret of one of a project's environments, sealed with the server's key: jobs deploying to that environment see
 /// it over the project's secret of the same name.
-public struct EnvironmentSecretRow: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "environmentSecret"
+public struct EnvironmentSecretRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "environmentSecret"
+    public static let keyColumns = ["projectId", "environment", "name"]
     public var projectId: Int64
     /// Lower-cased: environments are named without regard to case.
     public var environment: String

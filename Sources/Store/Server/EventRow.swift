@@ -1,13 +1,11 @@
-import GRDB
-
 /// An accepted event that starts runs (a webhook delivery, a push to a local repository, a poll that found a new
 /// commit): queued until a worker takes it, then running, then completed or failed with a reason.
-public struct EventRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct EventRow: Codable, Sendable, Hashable, StoredRecord {
     public enum State: String, Codable, Sendable, CaseIterable {
         case queued, running, completed, failed
     }
 
-    public static let databaseTableName = "serverEvent"
+    public static let tableName = "serverEvent"
     public var id: Int64?
     public var projectId: Int64
     /// `github`, `gitlab`, `gitea`, `git` (a post-receive hook), `poll`, `api`.
@@ -45,5 +43,4 @@ public struct EventRow: Codable, Sendable, Hashable, FetchableRecord, MutablePer
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,8 +1,6 @@
-import GRDB
-
 /// One line a run printed (already masked), in the order the server received it.
-public struct LogLineRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "logLine"
+public struct LogLineRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "logLine"
     public var id: Int64?
     public var eventId: Int64
     public var job: String
@@ -16,5 +14,4 @@ public struct LogLineRow: Codable, Sendable, Hashable, FetchableRecord, MutableP
         self.at = at
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,8 +1,6 @@
-import GRDB
-
 /// A pipeline a trigger created: `iid` counts a project's pipelines from 1; `variables` is a JSON object of strings.
-public struct PipelineRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "pipeline"
+public struct PipelineRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "pipeline"
     public var id: Int64?
     public var projectId: Int64
     public var iid: Int64
@@ -40,5 +38,4 @@ public struct PipelineRow: Codable, Sendable, Hashable, FetchableRecord, Mutable
         updatedAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

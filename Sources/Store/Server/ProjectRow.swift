@@ -1,8 +1,6 @@
-import GRDB
-
 /// A repository the server runs workflows for.
-public struct ProjectRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "project"
+public struct ProjectRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "project"
     public var id: Int64?
     public var name: String
     /// A local path or a URL git can fetch.
@@ -24,5 +22,4 @@ public struct ProjectRow: Codable, Sendable, Hashable, FetchableRecord, MutableP
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,8 +1,7 @@
-import GRDB
-
 /// A project's secret: its name and its value sealed with the server's key (AES-GCM), never the value itself.
-public struct SecretRow: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "projectSecret"
+public struct SecretRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "projectSecret"
+    public static let keyColumns = ["projectId", "name"]
     public var projectId: Int64
     public var name: String
     public var sealed: [UInt8]

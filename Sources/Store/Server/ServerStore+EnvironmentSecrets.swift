@@ -1,15 +1,13 @@
-import GRDB
-
 extension ServerStore {
     /// Sets an environment's secret (replacing one of the same name); answers whether it was new.
     @discardableResult
     public func setEnvironmentSecret(_ secret: EnvironmentSecretRow) throws -> Bool {
         try database.write { db in
             let existed =
-                try EnvironmentSecretRow.filter(
-                    Column("projectId") == secret.projectId && Column("environment") == secret.environment && Column("name") == secret.name
-                ).fetchCount(db) > 0
-            try secret.save(db)
+                try db.scalar(
+                    "SELECT COUNT(*) FROM environmentSecret WHERE projectId = ? AND environment = ? AND name = ?", secret.projectId,
+                    secret.environment, secret.name)?.integer ?? 0 > 0
+            try db.upsert(secret)
             return !existed
         }
     }
@@ -17,17 +15,20 @@ extension ServerStore {
     /// A project's environment secrets (values sealed), of one environment or all, by environment then name.
     public func environmentSecrets(projectId: Int64, environment: String? = nil) throws -> [EnvironmentSecretRow] {
         try database.read { db in
-            var request = EnvironmentSecretRow.filter(Column("projectId") == projectId)
-            if let environment { request = request.filter(Column("environment") == environment.lowercased()) }
-            return try request.order(Column("environment"), Column("name")).fetchAll(db)
+            var conditions = SQLConditions()
+            conditions.add("projectId = ?", projectId)
+            if let environment { conditions.add("environment = ?", environment.lowercased()) }
+            return try db.fetchAll(
+                EnvironmentSecretRow.self, "SELECT * FROM environmentSecret\(conditions.clause) ORDER BY environment, name",
+                conditions.arguments)
         }
     }
 
     public func deleteEnvironmentSecret(projectId: Int64, environment: String, name: String) throws -> Bool {
         try database.write { db in
-            try EnvironmentSecretRow.filter(
-                Column("projectId") == projectId && Column("environment") == environment.lowercased() && Column("name") == name
-            ).deleteAll(db) > 0
+            try db.changes(
+                "DELETE FROM environmentSecret WHERE projectId = ? AND environment = ? AND name = ?", projectId, environment.lowercased(),
+                name) > 0
         }
     }
 }

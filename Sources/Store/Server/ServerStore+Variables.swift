@@ -1,25 +1,24 @@
-import GRDB
-
 extension ServerStore {
     /// Sets a project's variable (replacing one of the same name); answers whether it was new.
     @discardableResult
     public func setVariable(_ variable: VariableRow) throws -> Bool {
         try database.write { db in
             let existed =
-                try VariableRow.filter(Column("projectId") == variable.projectId && Column("name") == variable.name).fetchCount(db) > 0
-            try variable.save(db)
+                try db.scalar("SELECT COUNT(*) FROM projectVariable WHERE projectId = ? AND name = ?", variable.projectId, variable.name)?
+                .integer ?? 0 > 0
+            try db.upsert(variable)
             return !existed
         }
     }
 
     /// A project's variables by name.
     public func variables(projectId: Int64) throws -> [VariableRow] {
-        try database.read { db in try VariableRow.filter(Column("projectId") == projectId).order(Column("name")).fetchAll(db) }
+        try database.read { db in
+            try db.fetchAll(VariableRow.self, "SELECT * FROM projectVariable WHERE projectId = ? ORDER BY name", projectId)
+        }
     }
 
     public func deleteVariable(projectId: Int64, name: String) throws -> Bool {
-        try database.write { db in
-            try VariableRow.filter(Column("projectId") == projectId && Column("name") == name).deleteAll(db) > 0
-        }
+        try database.write { db in try db.changes("DELETE FROM projectVariable WHERE projectId = ? AND name = ?", projectId, name) > 0 }
     }
 }

@@ -1,8 +1,6 @@
-import GRDB
-
 /// An API token of a user: only its SHA-256 hash is kept; `scope` is `read`, `write` or `admin`.
-public struct TokenRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "apiToken"
+public struct TokenRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "apiToken"
     public var id: Int64?
     public var userId: Int64
     public var name: String
@@ -19,5 +17,4 @@ public struct TokenRow: Codable, Sendable, Hashable, FetchableRecord, MutablePer
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

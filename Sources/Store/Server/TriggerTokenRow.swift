@@ -1,9 +1,7 @@
-import GRDB
-
 /// A GitLab pipeline trigger token of a project: its SHA-256 and its first characters (to tell tokens apart), never
 /// the token itself.
-public struct TriggerTokenRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "triggerToken"
+public struct TriggerTokenRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "triggerToken"
     public var id: Int64?
     public var projectId: Int64
     public var ownerId: Int64
@@ -22,5 +20,4 @@ public struct TriggerTokenRow: Codable, Sendable, Hashable, FetchableRecord, Mut
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

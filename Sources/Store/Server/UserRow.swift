@@ -1,8 +1,6 @@
-import GRDB
-
 /// A person or a machine that uses the server's API, with one role (`viewer`, `developer`, `approver`, `admin`).
-public struct UserRow: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "user"
+public struct UserRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "user"
     public var id: Int64?
     public var name: String
     public var role: String
@@ -14,5 +12,4 @@ public struct UserRow: Codable, Sendable, Hashable, FetchableRecord, MutablePers
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

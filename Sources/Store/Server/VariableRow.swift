@@ -1,9 +1,8 @@
-import GRDB
-
 /// A project's configuration variable (GitHub's `vars.NAME`, GitLab's project CI/CD variable): not a secret, so its
 /// value is stored and shown as it is.
-public struct VariableRow: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "projectVariable"
+public struct VariableRow: Codable, Sendable, Hashable, StoredRecord {
+    public static let tableName = "projectVariable"
+    public static let keyColumns = ["projectId", "name"]
     public var projectId: Int64
     public var name: String
     public var value: String
