@@ -544,6 +544,37 @@ enum OpenAPIDocument {
             },
             "type": "object"
            },
+           "Readiness": {
+            "properties": {
+             "database": {
+              "enum": [
+               "sqlite",
+               "postgres"
+              ],
+              "type": "string"
+             },
+             "migrations_applied": {
+              "type": "integer"
+             },
+             "migrations_known": {
+              "type": "integer"
+             },
+             "reason": {
+              "type": "string"
+             },
+             "status": {
+              "enum": [
+               "ready",
+               "not ready"
+              ],
+              "type": "string"
+             }
+            },
+            "required": [
+             "status"
+            ],
+            "type": "object"
+           },
            "Release": {
             "properties": {
              "application": {
@@ -4644,7 +4675,53 @@ enum OpenAPIDocument {
              }
             },
             "security": [],
-            "summary": "Liveness; the only anonymous route"
+            "summary": "Liveness (kept for earlier set-ups)"
+           }
+          },
+          "/livez": {
+           "get": {
+            "responses": {
+             "200": {
+              "content": {
+               "text/plain": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              },
+              "description": "ok"
+             }
+            },
+            "security": [],
+            "summary": "Liveness: 200 while the process serves"
+           }
+          },
+          "/readyz": {
+           "get": {
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Readiness"
+                }
+               }
+              },
+              "description": "the database answers and holds this build's migrations"
+             },
+             "503": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Readiness"
+                }
+               }
+              },
+              "description": "not ready, with a reason"
+             }
+            },
+            "security": [],
+            "summary": "Readiness: the database answers and its schema is this build's"
            }
           }
          },

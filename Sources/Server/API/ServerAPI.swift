@@ -6,8 +6,8 @@ import OCIRegistry
 import Releases
 import Store
 
-/// The server's HTTP API: `/healthz` for anyone, webhooks authenticated by their signatures, everything else by a
-/// user's token (`Authorization: Bearer`). Anonymous and unknown callers learn nothing about what exists.
+/// The server's HTTP API: `/healthz`, `/livez` and `/readyz` for anyone, webhooks authenticated by their signatures,
+/// everything else by a user's token (`Authorization: Bearer`). Anonymous and unknown callers learn nothing about what exists.
 public struct ServerAPI: Sendable {
     let store: ServerStore
     let tokens: TokenAuthority
