@@ -67,7 +67,7 @@ public struct SlipwayServer: Sendable {
                 }
                 onReady(url)
             }, logger: logger)
-        let group = ServiceGroup(services: [app, parts.worker, parts.poller, parts.supervisor, parts.feed], logger: logger)
+        let group = ServiceGroup(services: [app] + parts.services, logger: logger)
         defer { try? FileManager.default.removeItem(atPath: recordPath) }
         // Cancelling the caller's task (a process embedding the server, as `slipway up` does) stops it as a signal
         // would: gracefully, the listener closed and the runs in progress ended with their reason.
@@ -88,6 +88,13 @@ public struct SlipwayServer: Sendable {
         var supervisor: ApplicationSupervisor
         var feed: ChangeFeed
         var idTokens: IDTokenIssuer
+        /// This server as a replica of several on one PostgreSQL database; nil for a SQLite store.
+        var replicas: ReplicaService?
+
+        /// The services to run: a replica runs the controllers and the poller only while it leads.
+        var services: [any Service] {
+            [worker, feed] + (replicas.map { [$0] } ?? [poller, supervisor])
+        }
     }
 
     /// Opens the store, the sealing key and the admin token (creating them on the first start).
@@ -108,9 +115,17 @@ public struct SlipwayServer: Sendable {
         let idTokens = IDTokenIssuer(
             issuerURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)",
             keys: SigningKeys(directory: dataDirectory + "/oidc/keys"))
+        let coordination = (database as? PostgresStoreDatabase).map { PostgresCoordination(database: $0, logger: logger) }
+        let pid = getpid()
+        let replica = ReplicaRow(
+            id: TokenAuthority.randomHex(bytes: 8), host: ProcessInfo.processInfo.hostName, pid: Int64(pid),
+            processStart: ProcessLiveness.startTicks(pid), startedAt: Date().timeIntervalSince1970)
+        // Registered before any service starts: an event this replica takes is never one of an unknown (dead) replica's.
+        if coordination != nil { try store.register(replica) }
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
-            idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap, logger: logger)
+            idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap,
+            replica: coordination == nil ? nil : replica.id, broadcast: { notice in coordination?.notify(notice) }, logger: logger)
         let releases = ReleaseRecords(store: try database.map { DeliveryStore(database: $0) } ?? DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
         let hooks = hookExecutable.map { ServerAPI.HookSettings(executable: $0, dataDirectory: dataDirectory) }
@@ -120,7 +135,15 @@ public struct SlipwayServer: Sendable {
         let api = ServerAPI(
             store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
             registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), hooks: hooks)
-        return Parts(api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed, idTokens: idTokens)
+        var replicaLogger = Logger(label: "slipway.server.replicas")
+        replicaLogger.logLevel = .notice
+        let replicas = coordination.map {
+            ReplicaService(
+                replica: replica, store: store, coordination: $0, worker: worker, leaderServices: [poller, supervisor],
+                logger: replicaLogger)
+        }
+        return Parts(
+            api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed, idTokens: idTokens, replicas: replicas)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

@@ -55,29 +55,47 @@ public final class PostgresServer: Sendable {
         var lastFailure = ""
         for attempt in 0..<5 {
             let port = try freePort()
-            let log = "\(directory)/postgres-\(attempt).log"
-            let command =
-                asUser + [
-                    binaries + "/postgres", "-D", data, "-p", "\(port)", "-c", "listen_addresses=127.0.0.1",
-                    "-c", "unix_socket_directories=\(directory)", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off", "-c", "max_connections=200",
-                ]
-            let process = try await ChildProcess.start(command[0], Array(command.dropFirst()), log: log)
+            let process: ChildProcess
             do {
-                _ = try await process.waitForOutput(
-                    matching: "database system is ready to accept connections", within: .seconds(60), "PostgreSQL to accept connections")
-            } catch {
-                process.kill9()
-                _ = try? await process.end(within: .seconds(10))
-                lastFailure = process.output
+                process = try await launch(directory: directory, port: port, log: "\(directory)/postgres-\(attempt).log")
+            } catch let failure as ChildProcess.Failure {
+                lastFailure = failure.description
                 if lastFailure.contains("could not bind") || lastFailure.contains("Address already in use") { continue }
-                throw ChildProcess.Failure(description: "PostgreSQL did not start: \(lastFailure.suffix(1500))")
+                throw failure
             }
             let server = PostgresServer(directory: directory, port: port, passwordFile: passwordFile, process: process)
             try await server.createDatabase("slipway")
             return server
         }
         throw ChildProcess.Failure(description: "PostgreSQL found no free port: \(lastFailure.suffix(1500))")
+    }
+
+    /// Starts `postgres` over the data directory on `port` and waits until it accepts connections.
+    static func launch(directory: String, port: Int, log: String) async throws -> ChildProcess {
+        let asUser: [String] = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : []
+        let command =
+            asUser + [
+                binaries + "/postgres", "-D", directory + "/data", "-p", "\(port)", "-c", "listen_addresses=127.0.0.1",
+                "-c", "unix_socket_directories=\(directory)", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off", "-c", "max_connections=200",
+            ]
+        let process = try await ChildProcess.start(command[0], Array(command.dropFirst()), log: log)
+        do {
+            _ = try await process.waitForOutput(
+                matching: "database system is ready to accept connections", within: .seconds(60), "PostgreSQL to accept connections")
+            return process
+        } catch {
+            process.kill9()
+            _ = try? await process.end(within: .seconds(10))
+            throw ChildProcess.Failure(description: "PostgreSQL did not start: \(process.output.suffix(1500))")
+        }
+    }
+
+    /// The same server started again on its port (after `stop()`), over the same data.
+    public func restarted() async throws -> PostgresServer {
+        let log = "\(directory)/postgres-restarted-\(UUID().uuidString.prefix(4)).log"
+        let process = try await Self.launch(directory: directory, port: port, log: log)
+        return PostgresServer(directory: directory, port: port, passwordFile: passwordFile, process: process)
     }
 
     /// Creates a database (owned by `slipway`).

@@ -272,5 +272,16 @@ public enum StoreSchema {
             ]),
         // Replicas on several hosts share one database: a run's process is judged alive or dead only on its own host.
         Migration("v16-run-host", ["ALTER TABLE run ADD COLUMN host TEXT"]),
+        // Several servers on one database: each process registers as a replica and beats; the events it takes are
+        // marked as its own, so only a dead replica's are failed, never a live one's.
+        Migration(
+            "v17-replicas",
+            [
+                """
+                CREATE TABLE serverReplica (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid {integer} NOT NULL, processStart {integer},
+                  startedAt {real} NOT NULL, heartbeatAt {real} NOT NULL)
+                """,
+                "ALTER TABLE serverEvent ADD COLUMN owner TEXT",
+            ]),
     ]
 }

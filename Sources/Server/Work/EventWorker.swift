@@ -40,12 +40,20 @@ public final class EventWorker: Service {
     /// Where `actions/checkout` (and `uses:` of a reusable workflow) finds another repository (`owner/name` → path or
     /// URL), over what the projects' own repositories resolve.
     let repositoryMap: [String: String]
+    /// This replica's id when several servers share the database (PostgreSQL); nil for the only server of a SQLite
+    /// store.
+    let replica: String?
+    /// Tells the other replicas (new work, new lines); nothing for a single server.
+    let broadcast: @Sendable (String) -> Void
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
         supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, targetDataDirectory: String? = nil,
-        repositoryMap: [String: String] = [:], logger: Logger
+        repositoryMap: [String: String] = [:], replica: String? = nil, broadcast: @escaping @Sendable (String) -> Void = { _ in },
+        logger: Logger
     ) {
+        self.replica = replica
+        self.broadcast = broadcast
         self.store = store
         self.repositoryMap = repositoryMap
         self.targetDataDirectory = targetDataDirectory
@@ -58,26 +66,34 @@ public final class EventWorker: Service {
         gitlabRoot = dataDirectory + "/gitlab"
         slots = WorkerSlots(limit: concurrency)
         self.logger = logger
-        liveLog = LiveLog(store: store, logger: logger)
+        liveLog = LiveLog(store: store, logger: logger, broadcast: broadcast)
     }
 
     /// Work was queued.
-    func wake() { signal.signal() }
+    func wake() {
+        signal.signal()
+        broadcast(ReplicaService.Notice.work)
+    }
 
     public func run() async throws {
         let orphans = OrphanSteps.kill(instance: instance)
         if !orphans.isEmpty { logger.warning("killed \(orphans.count) step process(es) a previous server left running: \(orphans)") }
-        let abandoned = try store.failAbandonedEvents(reason: Self.restartedReason)
-        if !abandoned.isEmpty { logger.warning("failed \(abandoned.count) event(s) a previous server left running: \(abandoned)") }
-        let pipelines = try store.failAbandonedPipelines(reason: Self.restartedReason)
-        if !pipelines.isEmpty { logger.warning("failed \(pipelines.count) pipeline(s) a previous server left running: \(pipelines)") }
+        // Replicas end only dead replicas' events (`ReplicaService`); the only server ends every event left running.
+        if replica == nil {
+            let abandoned = try store.failAbandonedEvents(reason: Self.restartedReason)
+            if !abandoned.isEmpty { logger.warning("failed \(abandoned.count) event(s) a previous server left running: \(abandoned)") }
+            let pipelines = try store.failAbandonedPipelines(reason: Self.restartedReason)
+            if !pipelines.isEmpty { logger.warning("failed \(pipelines.count) pipeline(s) a previous server left running: \(pipelines)") }
+        }
         try? FileManager.default.removeItem(atPath: workRoot)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 while !Task.isCancelled {
                     guard await self.slots.acquire() else { break }
                     let claimed: EventRow?
-                    do { claimed = try self.store.claimNextEvent() } catch {
+                    do {
+                        claimed = try self.replica.map { try self.store.claimNextEvent(owner: $0) } ?? self.store.claimNextEvent()
+                    } catch {
                         self.logger.error("cannot read the event queue: \(error)")
                         await self.slots.release()
                         await self.signal.wait()
@@ -106,6 +122,7 @@ public final class EventWorker: Service {
             logger.error("cannot record the end of event \(id): \(error)")
         }
         liveLog.changes.bump()
+        broadcast(ReplicaService.Notice.changes)
     }
 
     private func outcome(of event: EventRow, id: Int64) async -> (EventRow.State, String?) {

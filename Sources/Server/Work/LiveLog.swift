@@ -24,9 +24,13 @@ actor LiveLog {
     private var progress: [Int64: [String: JobProgress]] = [:]
     private var progressOrder: [Int64] = []
 
-    init(store: ServerStore, logger: Logger) {
+    /// Tells other replicas that lines were written.
+    let broadcast: @Sendable (String) -> Void
+
+    init(store: ServerStore, logger: Logger, broadcast: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.logger = logger
+        self.broadcast = broadcast
     }
 
     func append(eventId: Int64, job: String, text: String) {
@@ -73,5 +77,6 @@ actor LiveLog {
         pending = []
         do { try store.appendLogLines(lines) } catch { logger.error("cannot store \(lines.count) log line(s): \(error)") }
         changes.bump()
+        broadcast(ReplicaService.Notice.changes)
     }
 }

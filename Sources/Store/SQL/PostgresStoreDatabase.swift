@@ -18,7 +18,7 @@ public final class PostgresStoreDatabase: SQLDatabase, @unchecked Sendable {
     // @unchecked: `idle`, `open` and `isClosed` are only read and written with `condition` locked.
     public let location: PostgresLocation
     public var dialect: SQLDialect { .postgres }
-    private let configuration: PostgresConnection.Configuration
+    let configuration: PostgresConnection.Configuration
     private let capacity: Int
     private let logger: Logger
     private let condition = NSCondition()
@@ -90,7 +90,7 @@ public final class PostgresStoreDatabase: SQLDatabase, @unchecked Sendable {
 
     // MARK: Transactions
 
-    private func transaction<T>(_ begin: String, lock: Int64?, _ body: (any SQLConnection) throws -> T) throws -> T {
+    func transaction<T>(_ begin: String, lock: Int64?, _ body: (any SQLConnection) throws -> T) throws -> T {
         let connection = try checkout()
         var reusable = true
         defer { checkin(connection, reusable: reusable) }
@@ -141,7 +141,7 @@ public final class PostgresStoreDatabase: SQLDatabase, @unchecked Sendable {
                     open -= 1
                     condition.signal()
                     condition.unlock()
-                    throw StoreDatabaseError.unreachable(location.description, Self.wrap(error).description)
+                    throw StoreDatabaseError.unreachable(location.description, Self.reason(error))
                 }
             }
             condition.wait()
@@ -167,6 +167,14 @@ public final class PostgresStoreDatabase: SQLDatabase, @unchecked Sendable {
     private static func close(_ connection: PostgresConnection) {
         guard !connection.isClosed else { return }
         do { try connection.close().wait() } catch {}
+    }
+
+    /// Why a connection failed: the server's words (a refused password), else the network's (a refused connection).
+    static func reason(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(underlying)" }
+        return "\(psql.code)"
     }
 
     static func wrap(_ error: any Error) -> StoreDatabaseError {

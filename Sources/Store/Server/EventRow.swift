@@ -25,6 +25,8 @@ public struct EventRow: Codable, Sendable, Hashable, StoredRecord {
     public var createdAt: Double
     public var startedAt: Double?
     public var finishedAt: Double?
+    /// The replica running it (`ReplicaRow.id`), while it runs.
+    public var owner: String?
 
     public init(
         projectId: Int64, source: String, deliveryId: String, event: String, action: String? = nil, ref: String, sha: String,
