@@ -7,7 +7,7 @@ import Store
 import Testing
 
 /// Two `slipway server` replicas on one PostgreSQL 15 database (started here on 127.0.0.1, stopped by PID): deliveries
-/// sent to either are each run once by one of them; a live log is followed on the replica that does not run it; when
+/// and triggered GitLab pipelines sent to either are each run once by one of them; a live log is followed on the replica that does not run it; when
 /// the leader is killed with -9 the other takes its place.
 @Suite struct ServerReplicaTests {
     static let leads = "leads: starting the controllers"
@@ -32,6 +32,20 @@ import Testing
             let servers = [try await world.start("a"), try await world.start("b")]
             let (repository, sha) = (world.repository.path, world.sha)
             let project = try await ServerEndToEndTests.addProject(servers[0], repository: repository)
+            // A second project runs GitLab pipelines, started through the trigger API of either replica.
+            let gitlab = try TemporaryRepository.make()
+            defer { gitlab.remove() }
+            try gitlab.write(".gitlab-ci.yml", "count:\n  script:\n    - echo \"$CI_PIPELINE_ID\" >> \(world.root)/pipelines\n")
+            try gitlab.commitAll("ci")
+            let added = try await servers[0].request(
+                .POST, "/api/v1/projects", body: #"{"name":"pipelines","repository":"\#(gitlab.path)"}"#)
+            let pipelineProject = try #require(added.object?["id"] as? Int, "\(added.body)")
+            let created = try await servers[0].request(
+                .POST, "/api/v4/projects/\(pipelineProject)/triggers",
+                headers: [("PRIVATE-TOKEN", servers[0].adminToken), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: "description=replicas")
+            let trigger = try #require(created.object?["token"] as? String, "\(created.body)")
+
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<200 {
                     let server = servers[index % 2]
@@ -39,10 +53,16 @@ import Testing
                         try await server.push(repository: repository, sha: sha, delivery: "r-\(index)", secret: ServerEndToEndTests.secret)
                             .status
                     }
+                    group.addTask {
+                        try await server.request(
+                            .POST, "/api/v4/projects/\(pipelineProject)/trigger/pipeline",
+                            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "token=\(trigger)&ref=main"
+                        ).status
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == 202 }.count == 200, "\(statuses.filter { $0 != 202 }.prefix(3))")
+            #expect(statuses.filter { $0 == 202 || $0 == 201 }.count == 400, "\(statuses.filter { $0 != 202 && $0 != 201 }.prefix(3))")
             let done = try await servers[1].until(
                 "200 deliveries to finish", within: .seconds(300), "/api/v1/deliveries?project=\(project)&limit=500"
             ) { answer in
@@ -59,6 +79,22 @@ import Testing
             #expect(executions.count == 200, "the step executed once per delivery: \(executions.count) times")
             let store = try PostgresStoreDatabase(try PostgresLocation(parsing: world.postgres.url()), password: world.postgres.password)
             defer { store.close() }
+            let pipelines = try await Deadline.within(.seconds(300), "200 triggered pipelines to finish") { () -> [String: Int64] in
+                while true {
+                    let counts = try store.read { db in
+                        try db.query("SELECT status, COUNT(*) AS n FROM pipeline WHERE projectId = ? GROUP BY status", pipelineProject)
+                            .reduce(into: [String: Int64]()) { $0[$1["status"].text ?? ""] = $1["n"].integer ?? 0 }
+                    }
+                    if counts.values.reduce(0, +) == 200, counts.keys.allSatisfy({ !["created", "pending", "running"].contains($0) }) {
+                        return counts
+                    }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            #expect(pipelines == ["success": 200], "every triggered pipeline ran and passed: \(pipelines)")
+            let ran = (try String(contentsOfFile: world.root + "/pipelines", encoding: .utf8)).split(separator: "\n")
+            #expect(
+                ran.count == 200 && Set(ran).count == 200, "each pipeline's job ran once: \(ran.count) times, \(Set(ran).count) pipelines")
             let owners = try store.read { db in
                 try db.query("SELECT owner, COUNT(*) AS taken FROM serverEvent GROUP BY owner").map { $0["taken"].integer ?? 0 }
             }
