@@ -92,7 +92,7 @@ public final class EventWorker: Service {
                     guard await self.slots.acquire() else { break }
                     let claimed: EventRow?
                     do {
-                        claimed = try self.replica.map { try self.store.claimNextEvent(owner: $0) } ?? self.store.claimNextEvent()
+                        claimed = try self.store.claimNextEvent(owner: self.replica)
                     } catch {
                         self.logger.error("cannot read the event queue: \(error)")
                         await self.slots.release()

@@ -78,21 +78,6 @@ extension ServerStore {
         }
     }
 
-    /// Takes the oldest queued event for replica `owner` and marks it running, in one transaction.
-    public func claimNextEvent(owner: String, now: Date = Date()) throws -> EventRow? {
-        try database.write { db in
-            guard
-                var row = try db.fetchOne(
-                    EventRow.self, "SELECT * FROM serverEvent WHERE state = ? ORDER BY id LIMIT 1", EventRow.State.queued.rawValue)
-            else { return nil }
-            row.state = EventRow.State.running.rawValue
-            row.startedAt = now.timeIntervalSince1970
-            row.owner = owner
-            try db.update(row)
-            return row
-        }
-    }
-
     /// Whether the store is shared by replicas (PostgreSQL) rather than one machine's file.
     public var isShared: Bool { database.dialect == .postgres }
 }

@@ -75,9 +75,9 @@ public struct ServerStore: Sendable {
         }
     }
 
-    /// Takes the oldest queued event and marks it running, in one transaction: two workers (of any replica) never take
-    /// the same one.
-    public func claimNextEvent(now: Date = Date()) throws -> EventRow? {
+    /// Takes the oldest queued event and marks it running (as replica `owner`'s, when replicas share the database), in
+    /// one transaction: two workers (of any replica) never take the same one.
+    public func claimNextEvent(owner: String? = nil, now: Date = Date()) throws -> EventRow? {
         try database.write { db in
             guard
                 var row = try db.fetchOne(
@@ -85,6 +85,7 @@ public struct ServerStore: Sendable {
             else { return nil }
             row.state = EventRow.State.running.rawValue
             row.startedAt = now.timeIntervalSince1970
+            row.owner = owner
             try db.update(row)
             return row
         }
