@@ -91,9 +91,11 @@ public struct SlipwayServer: Sendable {
         /// This server as a replica of several on one PostgreSQL database; nil for a SQLite store.
         var replicas: ReplicaService?
 
-        /// The services to run: a replica runs the controllers and the poller only while it leads.
+        /// The services to run: a replica runs the controllers and the poller only while it leads. Services stop in the
+        /// reverse order: a replica stays registered until its worker has ended the runs it stops.
         var services: [any Service] {
-            [worker, feed] + (replicas.map { [$0] } ?? [poller, supervisor])
+            guard let replicas else { return [worker, feed, poller, supervisor] }
+            return [replicas, worker, feed]
         }
     }
 
