@@ -44,7 +44,7 @@ let package = Package(
             name: "SlipwayCLI",
             dependencies: [
                 "Core", "Expressions", "Workflows", "Runner", "BuiltinActions", "Delivery", "Demo", "Server", "Store", "Manifests",
-                "GitOps", "OCI",
+                "GitOps", "OCI", "RunnerAgent",
                 "OCIClient", "OCIRegistry", "Images",
                 "TargetKit", "Targets", "KubernetesAPI", "KubernetesClient", "Releases", "GitLabCI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -169,6 +169,19 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "RunnerAgent",
+            dependencies: [
+                "Core", "Runner", "BuiltinActions",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

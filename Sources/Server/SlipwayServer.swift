@@ -34,6 +34,8 @@ public struct SlipwayServer: Sendable {
     /// The database the server keeps its state in (projects, events, runs, releases), opened by the caller; nil: the
     /// SQLite files in the data directory.
     public var database: (any SQLDatabase)?
+    /// How long a runner may stay silent while it runs a job before the job is failed.
+    public var runnerHeartbeatTimeout: Duration = .seconds(60)
 
     public init(dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2, deliveryStorePath: String? = nil) {
         self.dataDirectory = dataDirectory
@@ -124,9 +126,12 @@ public struct SlipwayServer: Sendable {
             processStart: ProcessLiveness.startTicks(pid), startedAt: Date().timeIntervalSince1970)
         // Registered before any service starts: an event this replica takes is never one of an unknown (dead) replica's.
         if coordination != nil { try store.register(replica) }
+        let runnerJobs = RunnerJobDispatcher(
+            store: store, secrets: secrets, heartbeatTimeout: runnerHeartbeatTimeout, broadcast: { notice in coordination?.notify(notice) },
+            logger: logger)
         let worker = EventWorker(
             store: store, mirrors: mirrors, secrets: secrets, dataDirectory: dataDirectory, concurrency: workers, supervisor: supervisor,
-            idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap,
+            idTokens: idTokens, targetDataDirectory: targetDataDirectory, repositoryMap: repositoryMap, runnerJobs: runnerJobs,
             replica: coordination == nil ? nil : replica.id, broadcast: { notice in coordination?.notify(notice) }, logger: logger)
         let releases = ReleaseRecords(store: try database.map { DeliveryStore(database: $0) } ?? DeliveryStore(path: deliveryStorePath))
         let poller = ProjectPoller(store: store, worker: worker, interval: pollInterval, logger: logger)
@@ -136,7 +141,7 @@ public struct SlipwayServer: Sendable {
             statuses: { await supervisor.statusDigest() }, jobProgress: { await worker.liveLog.progressDigest() }, logger: logger)
         let api = ServerAPI(
             store: store, secrets: secrets, worker: worker, releases: releases, poller: poller, supervisor: supervisor, feed: feed,
-            registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), hooks: hooks)
+            registryStorage: try RegistryStorage(root: dataDirectory + "/registry"), runnerJobs: runnerJobs, hooks: hooks)
         var replicaLogger = Logger(label: "slipway.server.replicas")
         replicaLogger.logLevel = .notice
         let replicas = coordination.map {

@@ -6,7 +6,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Serve webhooks and the API; run the workflows that pushes start.",
-        subcommands: [ServerServeCommand.self, ServerNotifyCommand.self],
+        subcommands: [ServerServeCommand.self, ServerNotifyCommand.self, ServerRunnersCommand.self],
         defaultSubcommand: ServerServeCommand.self
     )
 }

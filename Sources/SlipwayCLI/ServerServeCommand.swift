@@ -70,12 +70,16 @@ struct ServerServeCommand: AsyncParsableCommand {
             valueName: "owner/name=PATH|URL"))
     var repoMaps: [String] = []
 
+    @Option(help: "Seconds a runner may stay silent while it runs a job before the job is failed.")
+    var runnerHeartbeatTimeout: Double = 60
+
     func run() async throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port)
         else {
             throw ValidationError("--address must be HOST:PORT, not '\(address)'")
         }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard runnerHeartbeatTimeout >= 1 else { throw ValidationError("--runner-heartbeat-timeout must be at least 1 second") }
         guard pollInterval >= 0 else { throw ValidationError("--poll-interval must be 0 or more seconds") }
         let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if port != 0 {
@@ -83,6 +87,7 @@ struct ServerServeCommand: AsyncParsableCommand {
         }
         var configured = SlipwayServer(dataDirectory: dataDir, host: host, port: port, workers: workers, deliveryStorePath: deliveryStore)
         configured.pollInterval = pollInterval == 0 ? nil : .seconds(pollInterval)
+        configured.runnerHeartbeatTimeout = .milliseconds(Int64(runnerHeartbeatTimeout * 1000))
         configured.targetDataDirectory = noTarget ? nil : targetDataDir
         do { configured.repositoryMap = try parsePairs(repoMaps, what: "--repo-map") } catch {
             throw ValidationError(error.description)

@@ -18,7 +18,7 @@ public struct SlipwayMain: AsyncParsableCommand {
             LogsCommand.self,
             KustomizeCommand.self, GitOpsCommand.self,
             ImageCommand.self, RegistryCommand.self, LocalCommand.self, UpCommand.self, ReleaseCommand.self, RolloutCommand.self,
-            ServerCommand.self, ActionCommand.self, GitLabCommand.self,
+            ServerCommand.self, RunnerCommand.self, ActionCommand.self, GitLabCommand.self,
         ]
     )
 

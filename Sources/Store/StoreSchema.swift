@@ -283,5 +283,23 @@ public enum StoreSchema {
                 """,
                 "ALTER TABLE serverEvent ADD COLUMN owner TEXT",
             ]),
+        // Runners on other machines: registered with hashed tokens; jobs queued for them by labels, taken once.
+        Migration(
+            "v18-runners",
+            [
+                """
+                CREATE TABLE runner (id {id}, name TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+                  createdAt {real} NOT NULL, createdBy TEXT NOT NULL, labels TEXT NOT NULL, lastSeenAt {real})
+                """,
+                """
+                CREATE TABLE runnerJob (id {id}, runId {integer} NOT NULL, name TEXT NOT NULL, labels TEXT NOT NULL,
+                  spec {blob} NOT NULL, state TEXT NOT NULL, runnerId {integer}, runnerName TEXT, createdAt {real} NOT NULL,
+                  startedAt {real}, heartbeatAt {real}, finishedAt {real}, reason TEXT, result TEXT, inputs {blob}, outputs {blob})
+                """,
+                "CREATE INDEX index_runnerJob_on_state ON runnerJob(state)",
+                "CREATE INDEX index_runnerJob_on_runId ON runnerJob(runId)",
+                "CREATE TABLE runnerJobLine (id {id}, jobId {integer} NOT NULL, text TEXT NOT NULL)",
+                "CREATE INDEX index_runnerJobLine_on_jobId ON runnerJobLine(jobId)",
+            ]),
     ]
 }

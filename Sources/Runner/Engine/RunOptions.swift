@@ -49,6 +49,10 @@ public struct RunOptions: Sendable {
     public var deploymentReviews: (any DeploymentReviews)?
     /// Where jobs with `permissions: id-token: write` get OIDC tokens (none: such jobs get no token variables).
     public var idTokens: (any IDTokenIssuing)?
+    /// Where jobs whose `runs-on` asks for `self-hosted` go (none: they run here, as everything else does).
+    public var remoteJobs: (any RemoteJobDispatching)?
+    /// Where runners on other machines fetch the event's commit from (the project's repository).
+    public var remoteRepository: String?
 
     public init(
         repositoryRoot: String, event: WorkflowEvent, secrets: [String: String] = [:], vars: [String: String] = [:],

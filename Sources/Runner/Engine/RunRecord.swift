@@ -37,6 +37,22 @@ public struct JobRecord: Sendable, Codable, Hashable {
     public var failureReason: String?
     /// For a job that called a reusable workflow: that workflow's jobs.
     public var calledJobs: [JobRecord]? = nil
+
+    public init(
+        jobID: String, name: String, result: Conclusion, outputs: [String: String], steps: [StepRecord], startedAt: Date,
+        duration: Double, log: [String], failureReason: String?, calledJobs: [JobRecord]? = nil
+    ) {
+        self.jobID = jobID
+        self.name = name
+        self.result = result
+        self.outputs = outputs
+        self.steps = steps
+        self.startedAt = startedAt
+        self.duration = duration
+        self.log = log
+        self.failureReason = failureReason
+        self.calledJobs = calledJobs
+    }
 }
 
 /// What happened to one workflow run.

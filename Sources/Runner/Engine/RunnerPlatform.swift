@@ -8,4 +8,7 @@ public enum RunnerPlatform {
             "X64"
         #endif
     }
+
+    /// The architecture label GitHub gives self-hosted runners (`x64`, `arm64`).
+    public static var githubArchitectureLabel: String { architecture.lowercased() }
 }

@@ -382,6 +382,13 @@ public struct WorkflowRunner: Sendable {
                 jobID: job.id, name: name, result: result, outputs: [:], steps: [], startedAt: Date(), duration: 0, log: [message],
                 failureReason: message)
         }
+        if let labels = remoteLabels(job, context: context) {
+            let final = await runRemotely(
+                job, name: name, context: context, labels: labels, cancelledBy: [handle, runCancellation] + (failFast.map { [$0] } ?? []))
+            if let (group, t) = token { await gate.release(group: group, token: t) }
+            await reporter.jobFinished(name, final.result, duration: final.duration)
+            return final
+        }
         let (workspace, note) = await workspaces.acquire()
         if let note { await reporter.line(name, "  | \(note)") }
         if var github = context["github"]?.objectValue {

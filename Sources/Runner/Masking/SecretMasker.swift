@@ -12,6 +12,8 @@ public final class SecretMasker: @unchecked Sendable {
     private var patterns: [String] = []
     /// The values themselves (and their lines), matched in any percent-encoding.
     private var values: [[UInt8]] = []
+    /// The values as added, for a runner on another machine to mask the same.
+    private var added: [String] = []
     public static let minimumLength = 1
 
     public init(secrets: [String] = []) {
@@ -34,6 +36,7 @@ public final class SecretMasker: @unchecked Sendable {
             if let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { forms.insert(encoded) }
         }
         lock.withLock {
+            if !added.contains(secret) { added.append(secret) }
             for form in forms where !form.isEmpty && !patterns.contains(form) { patterns.append(form) }
             patterns.sort { $0.count > $1.count }
             for value in [secret, trimmed] + secret.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init) {
@@ -138,6 +141,9 @@ public final class SecretMasker: @unchecked Sendable {
         }
         return ranges
     }
+
+    /// Every value added so far, as given.
+    public var secrets: [String] { lock.withLock { added } }
 
     public var isEmpty: Bool { lock.withLock { patterns.isEmpty } }
 

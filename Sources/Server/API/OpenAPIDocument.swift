@@ -351,6 +351,18 @@ enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "NewRunner": {
+            "properties": {
+             "name": {
+              "description": "Letters, digits, '-', '_' or '.', at most 100",
+              "type": "string"
+             }
+            },
+            "required": [
+             "name"
+            ],
+            "type": "object"
+           },
            "PendingDeployment": {
             "properties": {
              "approvals": {
@@ -718,6 +730,125 @@ enum OpenAPIDocument {
               "type": "string"
              }
             },
+            "type": "object"
+           },
+           "Runner": {
+            "properties": {
+             "created_at": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "created_by": {
+              "type": "string"
+             },
+             "id": {
+              "type": "integer"
+             },
+             "labels": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "last_seen_at": {
+              "anyOf": [
+               {
+                "format": "date-time",
+                "type": "string"
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "name": {
+              "type": "string"
+             },
+             "prefix": {
+              "type": "string"
+             },
+             "token": {
+              "description": "Only in the answer that registers it.",
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
+           "RunnerAssignedJob": {
+            "properties": {
+             "heartbeatSeconds": {
+              "type": "number"
+             },
+             "id": {
+              "type": "integer"
+             },
+             "runnerName": {
+              "type": "string"
+             },
+             "spec": {
+              "description": "The job: workflow text, job id, contexts as JSON (secrets included), repository and commit, values to mask",
+              "type": "object"
+             }
+            },
+            "type": "object"
+           },
+           "RunnerJobRequest": {
+            "properties": {
+             "labels": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "waitSeconds": {
+              "type": "number"
+             }
+            },
+            "required": [
+             "labels",
+             "waitSeconds"
+            ],
+            "type": "object"
+           },
+           "RunnerJobState": {
+            "properties": {
+             "state": {
+              "enum": [
+               "queued",
+               "running",
+               "finished",
+               "lost",
+               "cancelled"
+              ],
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
+           "RunnerLogLines": {
+            "properties": {
+             "lines": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             }
+            },
+            "required": [
+             "lines"
+            ],
+            "type": "object"
+           },
+           "RunnerResult": {
+            "properties": {
+             "record": {
+              "description": "The job record: result, outputs, steps, log, failure reason",
+              "type": "object"
+             }
+            },
+            "required": [
+             "record"
+            ],
             "type": "object"
            },
            "Secret": {
@@ -3083,6 +3214,532 @@ enum OpenAPIDocument {
              }
             },
             "summary": "One release with its timeline (role: viewer)"
+           }
+          },
+          "/api/v1/runner/jobs/request": {
+           "post": {
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/RunnerJobRequest"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/RunnerAssignedJob"
+                }
+               }
+              },
+              "description": "A job the runner's labels cover, now the runner's"
+             },
+             "204": {
+              "description": "No job came within the wait"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             }
+            },
+            "summary": "Take the oldest queued job whose runs-on labels are all among the runner's (and self-hosted, linux, its architecture), waiting up to waitSeconds (at most 60) (runner token)"
+           }
+          },
+          "/api/v1/runner/jobs/{id}/artifacts": {
+           "get": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/x-tar": {
+                "schema": {
+                 "format": "binary",
+                 "type": "string"
+                }
+               }
+              },
+              "description": "The run's artifacts when the job was queued"
+             },
+             "204": {
+              "description": "The job downloads no artifacts"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "The run's artifacts, for a job that downloads artifacts (runner token)"
+           },
+           "put": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/x-tar": {
+               "schema": {
+                "format": "binary",
+                "type": "string"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "204": {
+              "description": "Kept; added to the run's artifacts with the result"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "The artifacts the job uploaded, as a tar archive of the run's artifact directory, at most 1 GiB (runner token)"
+           }
+          },
+          "/api/v1/runner/jobs/{id}/heartbeat": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/RunnerJobState"
+                }
+               }
+              },
+              "description": "The job's state on the server: running; cancelled or lost tell the runner to stop"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "The runner still runs the job (runner token; only the runner that took it)"
+           }
+          },
+          "/api/v1/runner/jobs/{id}/log": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/RunnerLogLines"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/RunnerJobState"
+                }
+               }
+              },
+              "description": "The job's state on the server: running; cancelled or lost tell the runner to stop"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "Log lines of the job, masked, in order; also a heartbeat (runner token)"
+           }
+          },
+          "/api/v1/runner/jobs/{id}/result": {
+           "post": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/RunnerResult"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/RunnerJobState"
+                }
+               }
+              },
+              "description": "The job's state on the server: running; cancelled or lost tell the runner to stop"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid runner token"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "The job's record; refused (the state says why) once the job was cancelled or lost (runner token)"
+           }
+          },
+          "/api/v1/runners": {
+           "get": {
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "items": {
+                  "$ref": "#/components/schemas/Runner"
+                 },
+                 "type": "array"
+                }
+               }
+              },
+              "description": "Runners"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             }
+            },
+            "summary": "The registered runners, their labels as they last asked for jobs (role: admin, admin scope)"
+           },
+           "post": {
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/NewRunner"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Runner"
+                }
+               }
+              },
+              "description": "The runner, with its token (shown once)"
+             },
+             "400": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Bad request"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "409": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Conflict"
+             },
+             "413": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Body too large"
+             }
+            },
+            "summary": "Register a runner for self-hosted jobs; its token is in this answer only (role: admin, admin scope)"
+           }
+          },
+          "/api/v1/runners/{id}": {
+           "delete": {
+            "parameters": [
+             {
+              "in": "path",
+              "name": "id",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Removed: its token stops working"
+             },
+             "401": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "No valid token"
+             },
+             "403": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "The token's user or scope may not"
+             },
+             "404": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               }
+              },
+              "description": "Not found (also for what the caller may not see)"
+             }
+            },
+            "summary": "Remove a runner; a job it runs fails after the heartbeat timeout (role: admin, admin scope)"
            }
           },
           "/api/v1/runs": {

@@ -28,6 +28,8 @@ public struct ServerAPI: Sendable {
     let feed: ChangeFeed
     /// Slipway's registry, under `/v2/` on the same address, signed in to with the API's tokens.
     let registry: RegistryServer
+    /// Jobs sent to runners on other machines, and their runners' API.
+    let runnerJobs: RunnerJobDispatcher
 
     /// What a push hook runs: this executable's `server notify`, against this data directory.
     struct HookSettings: Sendable {
@@ -37,8 +39,10 @@ public struct ServerAPI: Sendable {
 
     init(
         store: ServerStore, secrets: SecretBox, worker: EventWorker, releases: ReleaseRecords, poller: ProjectPoller,
-        supervisor: ApplicationSupervisor, feed: ChangeFeed, registryStorage: RegistryStorage, hooks: HookSettings?
+        supervisor: ApplicationSupervisor, feed: ChangeFeed, registryStorage: RegistryStorage, runnerJobs: RunnerJobDispatcher,
+        hooks: HookSettings?
     ) {
+        self.runnerJobs = runnerJobs
         self.feed = feed
         self.supervisor = supervisor
         self.store = store
@@ -115,6 +119,7 @@ public struct ServerAPI: Sendable {
         addEventRoutes(to: router)
         addSecretRoutes(to: router)
         addVariableRoutes(to: router)
+        addRunnerRoutes(to: router)
         addUIRoutes(to: router)
         registry.addRoutes(to: router)
         return router

@@ -96,10 +96,12 @@ final class ReplicaService: Service {
         for await payload in coordination.notifications() {
             switch payload {
             case Notice.changes: worker.liveLog.changes.bump()
+            case RunnerJobDispatcher.notice: worker.runnerJobs?.changes.bump()
             default:
                 // New work, or the session was lost and made again (what was told meanwhile is lost): look at both.
                 worker.signal.signal()
                 worker.liveLog.changes.bump()
+                worker.runnerJobs?.changes.bump()
             }
         }
     }

@@ -45,14 +45,18 @@ public final class EventWorker: Service {
     let replica: String?
     /// Tells the other replicas (new work, new lines); nothing for a single server.
     let broadcast: @Sendable (String) -> Void
+    /// Where self-hosted jobs go: the runners registered with this server.
+    let runnerJobs: RunnerJobDispatcher?
 
     init(
         store: ServerStore, mirrors: ProjectMirrors, secrets: SecretBox, dataDirectory: String, concurrency: Int,
         supervisor: ApplicationSupervisor?, idTokens: (any IDTokenIssuing)? = nil, targetDataDirectory: String? = nil,
-        repositoryMap: [String: String] = [:], replica: String? = nil, broadcast: @escaping @Sendable (String) -> Void = { _ in },
+        repositoryMap: [String: String] = [:], runnerJobs: RunnerJobDispatcher? = nil, replica: String? = nil,
+        broadcast: @escaping @Sendable (String) -> Void = { _ in },
         logger: Logger
     ) {
         self.replica = replica
+        self.runnerJobs = runnerJobs
         self.broadcast = broadcast
         self.store = store
         self.repositoryMap = repositoryMap
@@ -181,6 +185,8 @@ public final class EventWorker: Service {
             var prepared: PreparedRun
             do { prepared = try await request.prepare() } catch { return (.failed, error.description) }
             prepared.options.idTokens = idTokens
+            prepared.options.remoteJobs = runnerJobs
+            prepared.options.remoteRepository = project.repository
             let recorder = RunStoreRecorder(store: store.runs, projectId: projectId, eventId: id)
             prepared.options.deploymentReviews = SlotReleasingReviews(inner: recorder.deploymentReviews, slots: slots)
             let reporter = LiveLogReporter(log: liveLog, eventId: id)

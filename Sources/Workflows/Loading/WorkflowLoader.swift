@@ -47,6 +47,7 @@ public struct WorkflowLoader {
         let errors = all.filter { $0.severity == .error }
         guard errors.isEmpty, var workflow else { throw Diagnostics(all) }
         workflow.warnings = all.filter { $0.severity == .warning }
+        workflow.source = text
         return workflow
     }
 

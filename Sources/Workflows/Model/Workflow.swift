@@ -15,6 +15,8 @@ public struct Workflow: Sendable {
     public var warnings: [Diagnostic] = []
     /// `permissions:` of the `GITHUB_TOKEN` for every job (a job's own replaces it); nil when absent.
     public var permissions: YAMLNode?
+    /// The text it was loaded from: a job sent to a runner on another machine is loaded there from it.
+    public var source: String = ""
 
     /// The display name: `name:` or the file path, as GitHub shows it.
     public var displayName: String { name ?? path }

@@ -1,0 +1,145 @@
+import Core
+import Foundation
+import NIOHTTP1
+import SlipwayTesting
+import Testing
+
+/// Runners on other machines (here: other processes with their own work directories): jobs go to the runner whose
+/// labels cover their `runs-on`, their logs and artifacts come back, and a runner killed mid-job has that job failed
+/// after the heartbeat timeout while the run's other jobs go on.
+@Suite(.serialized) struct ServerRunnerTests {
+    static let workflow = """
+        on: push
+        jobs:
+          red:
+            runs-on: [self-hosted, red]
+            steps:
+              - uses: actions/checkout@v4
+              - run: echo "$RUNNER_NAME" > SCRATCH/red-runner && test -f .github/workflows/ci.yml
+              - run: echo "red says ${{ secrets.TOKEN }}"
+          blue:
+            runs-on: [self-hosted, blue]
+            outputs:
+              colour: ${{ steps.pick.outputs.colour }}
+            steps:
+              - run: echo "$RUNNER_NAME" > SCRATCH/blue-runner && mkdir out && echo "made on blue" > out/report.txt
+              - uses: actions/upload-artifact@v4
+                with:
+                  name: report
+                  path: out/report.txt
+              - id: pick
+                run: echo "colour=blue" >> "$GITHUB_OUTPUT"
+          after-blue:
+            runs-on: [self-hosted, blue]
+            needs: blue
+            steps:
+              - uses: actions/download-artifact@v4
+                with:
+                  name: report
+              - run: cat report.txt > SCRATCH/downloaded && echo "${{ needs.blue.outputs.colour }}" > SCRATCH/colour
+          hang:
+            runs-on: [self-hosted, red]
+            needs: red
+            steps:
+              - run: echo $$ > SCRATCH/hang.pid && exec sleep 300
+          here:
+            runs-on: ubuntu-latest
+            needs: blue
+            steps:
+              - run: echo "on the server" > SCRATCH/here
+
+        """
+
+    @Test(.timeLimit(.minutes(4))) func jobsGoToTheirRunnerAndALostRunnerFailsOnlyItsJob() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-runners-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let (data, repository, sha) = try ServerEndToEndTests.setUp(
+            workflow: Self.workflow.replacingOccurrences(of: "SCRATCH", with: scratch))
+        var processes: [ChildProcess] = []
+        defer {
+            for process in processes { process.kill9() }
+            if let text = try? String(contentsOfFile: scratch + "/hang.pid", encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                kill(pid, SIGKILL)
+            }
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+        let server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "3"])
+        processes.append(server.process)
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let secret = try await server.request(
+            .PUT, "/api/v1/projects/\(project)/secrets/TOKEN", body: #"{"value":"hush-\#(UUID().uuidString)"}"#)
+        #expect(secret.status < 300, "\(secret.body)")
+
+        // Registered runners: the token is shown once; a made-up token is refused without a word about what exists.
+        var runners: [String: ChildProcess] = [:]
+        for colour in ["red", "blue"] {
+            let added = try await server.request(.POST, "/api/v1/runners", body: #"{"name":"runner-\#(colour)"}"#)
+            #expect(added.status == 201, "\(added.body)")
+            let token = try #require(added.object?["token"] as? String)
+            let tokenFile = scratch + "/\(colour).token"
+            try Data(token.utf8).write(to: URL(fileURLWithPath: tokenFile))
+            let runner = try await ChildProcess.start(
+                ServerProcess.slipway,
+                ["runner", "--server", server.url, "--token-file", tokenFile, "--labels", colour, "--work", scratch + "/work-\(colour)"],
+                log: scratch + "/runner-\(colour).log")
+            processes.append(runner)
+            runners[colour] = runner
+        }
+        let refused = try await server.request(
+            .POST, "/api/v1/runner/jobs/request", headers: [("Authorization", "Bearer slr_0123")], body: #"{"labels":[],"waitSeconds":0}"#)
+        #expect(refused.status == 401)
+        let listed = try await server.request(.GET, "/api/v1/runners")
+        #expect(listed.array?.count == 2 && !listed.body.contains("hash"), "\(listed.body)")
+
+        let pushed = try await server.push(repository: repository.path, sha: sha, delivery: "runners-1", secret: ServerEndToEndTests.secret)
+        #expect(pushed.status == 202, "\(pushed.body)")
+        // The red runner is killed while its second job runs; the blue one goes on.
+        try await Deadline.within(.seconds(90), "the hang job to start on the red runner") {
+            while !FileManager.default.fileExists(atPath: scratch + "/hang.pid") { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        runners["red"]?.kill9()
+        let runs = try await server.until("the run to end", within: .seconds(120), "/api/v1/runs?project=\(project)") { answer in
+            (answer.array?.first?["status"] as? String) == "completed"
+        }
+        let runID = try #require(runs.array?.first?["id"] as? Int)
+        let run = try await server.request(.GET, "/api/v1/runs/\(runID)")
+        let jobs = Dictionary(
+            (run.object?["jobs"] as? [[String: Any]] ?? []).map { ($0["job_id"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(run.object?["conclusion"] as? String == "failure", "\(run.body)")
+        for id in ["red", "blue", "after-blue", "here"] {
+            #expect(jobs[id]?["conclusion"] as? String == "success", "\(id): \(run.body)")
+        }
+        #expect(jobs["hang"]?["conclusion"] as? String == "failure")
+        let reason = jobs["hang"]?["failure_reason"] as? String ?? ""
+        #expect(reason.contains("runner-red stopped answering: no heartbeat"), "\(reason)")
+
+        func read(_ name: String) -> String {
+            ((try? String(contentsOfFile: scratch + "/" + name, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(read("red-runner") == "runner-red")
+        #expect(read("blue-runner") == "runner-blue")
+        #expect(read("downloaded") == "made on blue")
+        #expect(read("colour") == "blue")
+        #expect(read("here") == "on the server")
+
+        // The runner's log lines are the run's log, masked; the secret appears nowhere.
+        let logs = try await server.request(.GET, "/api/v1/runs/\(runID)/logs")
+        #expect(logs.body.contains("red says ***"), "\(logs.body)")
+        #expect(logs.body.contains("🏃 runner runner-blue"), "\(logs.body)")
+        #expect(!logs.body.contains("hush-"))
+        let blueLog = runners["blue"]?.output ?? ""
+        #expect(!blueLog.contains("hush-"))
+
+        // Removing a runner revokes its token: the blue runner is refused and stops.
+        let blueID = try #require(listed.array?.first { $0["name"] as? String == "runner-blue" }?["id"] as? Int)
+        let removed = try await server.request(.DELETE, "/api/v1/runners/\(blueID)")
+        #expect(removed.status == 204)
+        let end = try await runners["blue"]?.end(within: .seconds(30))
+        #expect(end != nil && end != .exited(0), "\(runners["blue"]?.output ?? "")")
+        #expect(runners["blue"]?.output.contains("refused the runner's token") == true, "\(runners["blue"]?.output ?? "")")
+    }
+}
