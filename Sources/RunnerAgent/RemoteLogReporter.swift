@@ -9,6 +9,10 @@ final class RemoteLogReporter: RunReporter {
     private struct State {
         var pending: [String] = []
         var closed = false
+        /// The sender, while it pauses between batches.
+        var pause: CheckedContinuation<Void, Never>?
+        /// A close or a timer that came while the sender was not pausing: its next pause ends at once.
+        var woken = false
     }
 
     private let state = Mutex(State())
@@ -59,12 +63,46 @@ final class RemoteLogReporter: RunReporter {
             let left = state.withLock { $0.pending.count }
             if closed, left == 0 { return }
             // A cadence, not a wait for a condition: lines are sent in batches at most this far apart.
-            if left < Self.batchLimit { try? await Task.sleep(for: Self.interval) }
+            if left < Self.batchLimit { await pause() }
         }
     }
 
     /// Stops the sender once everything collected so far was sent.
     func close() {
-        state.withLock { $0.closed = true }
+        let pause = state.withLock { state in
+            state.closed = true
+            defer { state.pause = nil }
+            if state.pause == nil { state.woken = true }
+            return state.pause
+        }
+        pause?.resume()
+    }
+
+    /// Waits `interval`, or less when `close()` comes first: the job's result waits for its last lines.
+    private func pause() async {
+        let timer = Task {
+            do {
+                try await Task.sleep(for: Self.interval)
+                // Before the sender paused (a busy machine): its pause ends at once instead of never.
+                let pause = state.withLock { state in
+                    defer { state.pause = nil }
+                    if state.pause == nil { state.woken = true }
+                    return state.pause
+                }
+                pause?.resume()
+            } catch {}
+        }
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.woken || state.closed {
+                    state.woken = false
+                    return true
+                }
+                state.pause = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        timer.cancel()
     }
 }

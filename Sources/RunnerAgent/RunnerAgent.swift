@@ -81,12 +81,24 @@ public struct RunnerAgent: Service {
         }
         let reporter = RemoteLogReporter(connection: connection, job: assigned.id, onState: onState)
         let sender = Task { await reporter.send() }
+        // The server fails a job whose runner is silent for three beats; a runner that cannot reach its server for
+        // that long stops the job too, rather than run on for a job already given up.
+        let silenceLimit = assigned.heartbeatSeconds * 3
         let beats = Task {
+            var answered = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int64(assigned.heartbeatSeconds * 1000)))
                 if Task.isCancelled { return }
-                do { onState(try await connection.heartbeat(assigned.id)) } catch {
+                do {
+                    onState(try await connection.heartbeat(assigned.id, timeout: max(1, assigned.heartbeatSeconds)))
+                    answered = ContinuousClock.now
+                } catch {
                     logger.warning("job \(assigned.id): heartbeat: \(error)")
+                    if (ContinuousClock.now - answered).seconds > silenceLimit {
+                        logger.warning("job \(assigned.id): the server has not answered for \(Int(silenceLimit)) s: the job is stopped")
+                        control.stop()
+                        return
+                    }
                 }
             }
         }

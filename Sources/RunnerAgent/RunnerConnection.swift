@@ -17,8 +17,9 @@ struct RunnerConnection: Sendable {
         return try decode(RunnerProtocol.AssignedJob.self, status: status, data: data)
     }
 
-    func heartbeat(_ job: Int64) async throws -> String {
-        let (status, data) = try await send(.POST, "/jobs/\(job)/heartbeat", body: [], timeout: .seconds(30))
+    /// A beat, given up after `timeout`: a server that does not answer is a missed beat, not a wait.
+    func heartbeat(_ job: Int64, timeout: Double) async throws -> String {
+        let (status, data) = try await send(.POST, "/jobs/\(job)/heartbeat", body: [], timeout: .milliseconds(Int64(timeout * 1000)))
         return try decode(RunnerProtocol.JobState.self, status: status, data: data).state
     }
 

@@ -143,3 +143,100 @@ import Testing
         #expect(runners["blue"]?.output.contains("refused the runner's token") == true, "\(runners["blue"]?.output ?? "")")
     }
 }
+
+extension ServerRunnerTests {
+    static let hangWorkflow = """
+        on: push
+        jobs:
+          hang:
+            runs-on: [self-hosted]
+            steps:
+              - run: echo $$ > SCRATCH/hang-${{ github.sha }}.pid && exec sleep 300
+
+        """
+
+    /// A runner stopped with SIGTERM reports its job cancelled; a runner whose server went away stops its job (the step's
+    /// processes end) instead of running on for a job the server gives up.
+    @Test(.timeLimit(.minutes(4))) func aStoppedRunnerOrAGoneServerStopsTheJob() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-runners-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let (data, repository, sha) = try ServerEndToEndTests.setUp(
+            workflow: Self.hangWorkflow.replacingOccurrences(of: "SCRATCH", with: scratch))
+        var processes: [ChildProcess] = []
+        var stepPids: [Int32] = []
+        defer {
+            for process in processes { process.kill9() }
+            for pid in stepPids { kill(pid, SIGKILL) }
+            repository.remove()
+            try? FileManager.default.removeItem(atPath: data)
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
+        let server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "3"])
+        processes.append(server.process)
+        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        let added = try await server.request(.POST, "/api/v1/runners", body: #"{"name":"solo"}"#)
+        let tokenFile = scratch + "/solo.token"
+        try Data(try #require(added.object?["token"] as? String).utf8).write(to: URL(fileURLWithPath: tokenFile))
+        func startRunner(_ name: String) async throws -> ChildProcess {
+            let runner = try await ChildProcess.start(
+                ServerProcess.slipway, ["runner", "--server", server.url, "--token-file", tokenFile, "--work", scratch + "/work-\(name)"],
+                log: scratch + "/\(name).log")
+            processes.append(runner)
+            return runner
+        }
+        func stepStarted(_ sha: String) async throws -> Int32 {
+            let file = scratch + "/hang-\(sha).pid"
+            let pid = try await Deadline.within(.seconds(90), "the step to start") { () -> Int32 in
+                while true {
+                    if let text = try? String(contentsOfFile: file, encoding: .utf8),
+                        let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                    {
+                        return pid
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            stepPids.append(pid)
+            return pid
+        }
+        func ends(_ pid: Int32, _ log: @autoclosure () -> String) async throws {
+            do {
+                try await Deadline.within(.seconds(30), "the step's process \(pid) to end") {
+                    while kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+                }
+            } catch {
+                Issue.record("\(error); the runner's log:\n\(log())")
+                throw error
+            }
+        }
+
+        // SIGTERM to the runner: the job is cancelled, reported, and the run ends with it.
+        let first = try await startRunner("first")
+        let pushed = try await server.push(repository: repository.path, sha: sha, delivery: "stop-1", secret: ServerEndToEndTests.secret)
+        #expect(pushed.status == 202, "\(pushed.body)")
+        let firstStep = try await stepStarted(sha)
+        first.terminate()
+        #expect(try await first.end(within: .seconds(30)) == .exited(0), "\(first.output)")
+        try await ends(firstStep, "\(first.output)")
+        let runs = try await server.until("the run to end", "/api/v1/runs?project=\(project)") { answer in
+            (answer.array?.first?["status"] as? String) == "completed"
+        }
+        let runID = try #require(runs.array?.first?["id"] as? Int)
+        let run = try await server.request(.GET, "/api/v1/runs/\(runID)")
+        let job = (run.object?["jobs"] as? [[String: Any]])?.first
+        #expect(job?["conclusion"] as? String == "cancelled", "\(run.body)")
+
+        // The server goes away mid-job: the runner stops the job after three missed beats.
+        let second = try await startRunner("second")
+        try repository.write("README.md", "again\n")
+        try repository.commitAll("again")
+        let next = try String(contentsOfFile: repository.path + "/.git/refs/heads/main", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let again = try await server.push(repository: repository.path, sha: next, delivery: "stop-2", secret: ServerEndToEndTests.secret)
+        #expect(again.status == 202, "\(again.body)")
+        let secondStep = try await stepStarted(next)
+        server.process.kill9()
+        try await ends(secondStep, "\(second.output)")
+        #expect(second.output.contains("the server has not answered"), "\(second.output)")
+    }
+}

@@ -60,7 +60,9 @@ extension WorkflowRunner {
             downloadsArtifacts: job.steps.contains { $0.uses?.lowercased().hasPrefix("actions/download-artifact") == true })
         let request = RemoteJobRequest(spec: spec, runRecordID: recordID, stateDirectory: options.stateDirectory)
         let reporter = self.reporter
-        let execution = Task { await dispatch.run(request) { text in await reporter.line(name, text) } }
+        let masker = self.masker
+        // The runner masks its lines with the same values; masked here again, as every line a job prints is.
+        let execution = Task { await dispatch.run(request) { text in await reporter.line(name, masker.mask(text)) } }
         for handle in handles { handle.onCancel { execution.cancel() } }
         let outcome = await withTaskCancellationHandler {
             await execution.value
