@@ -12,6 +12,12 @@ public struct RemoteJobRequest: Sendable {
     public var runRecordID: Int64
     /// The run's state directory: its artifacts are read from and written to `<stateDirectory>/artifacts/<run id>/`.
     public var stateDirectory: String
+
+    public init(spec: RemoteJobSpec, runRecordID: Int64, stateDirectory: String) {
+        self.spec = spec
+        self.runRecordID = runRecordID
+        self.stateDirectory = stateDirectory
+    }
 }
 
 /// What came back: the job's record as the runner made it, and who ran it.

@@ -25,12 +25,36 @@ public struct RemoteJobSpec: Codable, Sendable, Hashable {
     public var env: [String: String]
     /// Values no output of the job may show: the run's secrets and the values masked with it.
     public var masked: [String]
-    /// `timeout-minutes` as evaluated by the server; nil: GitHub's 360.
+    /// `timeout-minutes` as evaluated by the server (GitHub's 360 when the job sets none); nil: no limit.
     public var timeoutMinutes: Double?
     /// Registry mirrors for `container:` and `services:` images.
     public var registryMirrors: [String: String]
     /// Whether the job's steps download artifacts (the server then sends the run's artifacts with it).
     public var downloadsArtifacts: Bool
+
+    public init(
+        workflowPath: String, workflowText: String, jobID: String, displayName: String, labels: [String], contexts: [String: String],
+        repository: String, event: String, ref: String, sha: String, runID: Int, runNumber: Int, env: [String: String], masked: [String],
+        timeoutMinutes: Double? = nil, registryMirrors: [String: String], downloadsArtifacts: Bool
+    ) {
+        self.workflowPath = workflowPath
+        self.workflowText = workflowText
+        self.jobID = jobID
+        self.displayName = displayName
+        self.labels = labels
+        self.contexts = contexts
+        self.repository = repository
+        self.event = event
+        self.ref = ref
+        self.sha = sha
+        self.runID = runID
+        self.runNumber = runNumber
+        self.env = env
+        self.masked = masked
+        self.timeoutMinutes = timeoutMinutes
+        self.registryMirrors = registryMirrors
+        self.downloadsArtifacts = downloadsArtifacts
+    }
 
     /// Whether `runs-on` asks for a self-hosted runner: such jobs go to the runners registered with the server.
     public static func wantsRunner(_ labels: [String]) -> Bool {

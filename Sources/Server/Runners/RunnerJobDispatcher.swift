@@ -19,11 +19,14 @@ final class RunnerJobDispatcher: RemoteJobDispatching {
     let logger: Logger
 
     static let notice = "runners"
+    /// How long a job waits for a runner: 24 hours, as on GitHub.
+    let queueLimit: Duration
 
     init(
-        store: ServerStore, secrets: SecretBox, heartbeatTimeout: Duration, broadcast: @escaping @Sendable (String) -> Void,
-        logger: Logger
+        store: ServerStore, secrets: SecretBox, heartbeatTimeout: Duration, queueLimit: Duration = .seconds(24 * 3600),
+        broadcast: @escaping @Sendable (String) -> Void, logger: Logger
     ) {
+        self.queueLimit = queueLimit
         self.store = store
         self.secrets = secrets
         self.heartbeatTimeout = heartbeatTimeout
@@ -80,6 +83,11 @@ final class RunnerJobDispatcher: RemoteJobDispatching {
                     await line("🏃 taken by the runner \(name)")
                 }
                 switch job.state {
+                case .queued where Date().timeIntervalSince1970 - job.createdAt > queueLimit.seconds:
+                    let reason = "no runner with the labels \(job.labels) took the job within \(Self.describe(queueLimit))"
+                    _ = try store.endRunnerJob(id, .cancel, reason: reason)
+                    announce()
+                    return await ended(.failure, reason)
                 case .queued, .running:
                     if Task.isCancelled {
                         _ = try store.endRunnerJob(id, .cancel, reason: "the run was cancelled")
@@ -137,4 +145,8 @@ final class RunnerJobDispatcher: RemoteJobDispatching {
     }
 
     static func seconds(_ value: Double) -> String { "\(Int(value.rounded())) s" }
+
+    static func describe(_ duration: Duration) -> String {
+        duration >= .seconds(3600) ? "\(Int(duration.seconds / 3600)) hours" : String(format: "%g s", duration.seconds)
+    }
 }
