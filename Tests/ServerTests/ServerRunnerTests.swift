@@ -16,6 +16,7 @@ import Testing
             steps:
               - uses: actions/checkout@v4
               - run: echo "$RUNNER_NAME" > SCRATCH/red-runner && test -f .github/workflows/ci.yml
+              - run: echo "${{ github.run_id }}" > SCRATCH/run-id
               - run: echo "red says ${{ secrets.TOKEN }}"
           blue:
             runs-on: [self-hosted, blue]
@@ -121,6 +122,7 @@ import Testing
             ((try? String(contentsOfFile: scratch + "/" + name, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(read("red-runner") == "runner-red")
+        #expect(read("run-id") == "\(runID)", "github.run_id is the run's id")
         #expect(read("blue-runner") == "runner-blue")
         #expect(read("downloaded") == "made on blue")
         #expect(read("colour") == "blue")

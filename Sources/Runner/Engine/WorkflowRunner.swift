@@ -7,7 +7,8 @@ import Workflows
 /// matrices expand when their job becomes ready, and results flow into `needs` contexts.
 public struct WorkflowRunner: Sendable {
     public let workflow: Workflow
-    public let options: RunOptions
+    /// The run's options; once a recorder has given the run its id, `runID` is that id.
+    public private(set) var options: RunOptions
     public let reporter: any RunReporter
     public let gate: ConcurrencyGate
     public let masker: SecretMasker
@@ -52,6 +53,9 @@ public struct WorkflowRunner: Sendable {
             // A store that cannot record the start still gets the finished run (`EventDispatch` inserts it then); only
             // jobs that must wait for reviewers fail without an id, saying so.
             runner.recordID = try? await recorder.started(start)
+            // `github.run_id` is the run's own id, as on GitHub: the store's is unique, where the provisional one (taken
+            // from the clock) can be shared by runs that start in the same millisecond.
+            if let id = runner.recordID { runner.options.runID = Int(id) }
         }
         var record = await runner.execute()
         record.recordID = runner.recordID

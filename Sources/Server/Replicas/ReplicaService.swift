@@ -53,25 +53,18 @@ final class ReplicaService: Service {
         do { try store.unregister(replica.id) } catch { logger.warning("cannot unregister replica \(replica.id): \(error)") }
     }
 
-    /// Beats every 3 s and ends dead replicas as often.
+    /// Beats every 3 s and ends dead replicas as often, in one write transaction.
     private func beatAndReap() async {
         while !Task.isCancelled {
-            do {
-                if try !store.beat(replica.id) {
-                    logger.warning("replica \(replica.id) was taken for dead; registering again")
-                    try store.register(replica)
-                }
-            } catch {
-                logger.warning("replica beat: \(error)")
-            }
-            reap()
+            reap(beating: true)
             try? await Task.sleep(for: .seconds(3))
         }
     }
 
-    private func reap() {
+    private func reap(beating: Bool = false) {
         do {
-            let reaped = try store.reapDeadReplicas(reason: EventWorker.restartedReason)
+            let reaped = try store.reapDeadReplicas(reason: EventWorker.restartedReason, beating: beating ? replica : nil)
+            if reaped.registeredAgain { logger.warning("replica \(replica.id) was taken for dead; registered again") }
             guard !reaped.events.isEmpty || !reaped.replicas.isEmpty else { return }
             logger.warning(
                 "ended replica(s) \(reaped.replicas): failed event(s) \(reaped.events.compactMap(\.id)), run(s) \(reaped.runs)")

@@ -57,21 +57,30 @@ extension RunStore {
                 guard let id = stale.id, var run = try db.fetch(Run.self, id: id), run.status != Run.Status.completed,
                     run.pid == stale.pid, run.processStart == stale.processStart
                 else { continue }
-                run.status = Run.Status.completed
-                // GitLab's word for a pipeline, GitHub's for a workflow run.
-                run.result = run.gitlabState == nil ? "failure" : "failed"
-                run.endedReason = "the process running it (pid \(stale.pid ?? 0)) ended before the run did"
-                run.duration = max(0, now.timeIntervalSince(run.startedAt))
-                run.pid = nil
-                run.processStart = nil
-                try db.update(run)
-                try db.query(
-                    "UPDATE deployment SET state = ?, decidedAt = ?, reason = ? WHERE runId = ? AND state = ?",
-                    DeploymentState.abandoned.rawValue, now.timeIntervalSince1970, run.endedReason, id, DeploymentState.waiting.rawValue)
+                try Self.endOrphaned(
+                    &run, reason: "the process running it (pid \(stale.pid ?? 0)) ended before the run did", now: now.timeIntervalSince1970,
+                    in: db)
                 ended.append(id)
             }
             return ended
         }
+    }
+
+    /// Ends, inside the caller's write transaction, a run whose process is gone: failed with `reason`, no longer owned,
+    /// its waiting deployments abandoned.
+    static func endOrphaned(_ run: inout Run, reason: String, now: Double, in db: any SQLConnection) throws {
+        guard let id = run.id else { return }
+        run.status = Run.Status.completed
+        // GitLab's word for a pipeline, GitHub's for a workflow run.
+        run.result = run.gitlabState == nil ? "failure" : "failed"
+        run.endedReason = reason
+        run.duration = max(0, now - run.startedAt.timeIntervalSince1970)
+        run.pid = nil
+        run.processStart = nil
+        try db.update(run)
+        try db.query(
+            "UPDATE deployment SET state = ?, decidedAt = ?, reason = ? WHERE runId = ? AND state = ?", DeploymentState.abandoned.rawValue,
+            now, reason, id, DeploymentState.waiting.rawValue)
     }
 
     /// Reopens a finished GitLab pipeline that is about to go on (a manual job played, failed jobs retried): owned by

@@ -7,17 +7,13 @@ extension ServerStore {
         public var replicas: [String] = []
         public var events: [EventRow] = []
         public var runs: [Int64] = []
+        /// The beating replica's row was gone (it had been taken for dead) and was written again.
+        public var registeredAgain = false
     }
 
     /// Registers this process as a replica.
     public func register(_ replica: ReplicaRow) throws {
         try database.write { db in try db.upsert(replica) }
-    }
-
-    /// A replica's beat; false when it was taken for dead meanwhile (its events were failed: it must not go on as if
-    /// they were its own).
-    public func beat(_ id: String, now: Double = Date().timeIntervalSince1970) throws -> Bool {
-        try database.write { db in try db.changes("UPDATE serverReplica SET heartbeatAt = ? WHERE id = ?", now, id) > 0 }
     }
 
     /// Removes a replica that stops (its events are ended by then).
@@ -33,9 +29,19 @@ extension ServerStore {
     /// `ReplicaRow.silence` seconds. Their running events are failed with `reason` (never started again), their runs
     /// ended saying their process ended, and so are running events no replica owns (left by a server from before
     /// replicas). One transaction: two replicas reaping at once end each thing once.
-    public func reapDeadReplicas(reason: String, now: Double = Date().timeIntervalSince1970) throws -> Reaped {
+    /// With `beating`, that replica's beat is written first, in the same transaction (its row written again when it was
+    /// taken for dead meanwhile).
+    public func reapDeadReplicas(reason: String, beating: ReplicaRow? = nil, now: Double = Date().timeIntervalSince1970) throws
+        -> Reaped
+    {
         let host = RunStore.host
         return try database.write { db in
+            var registeredAgain = false
+            if var replica = beating, try db.changes("UPDATE serverReplica SET heartbeatAt = ? WHERE id = ?", now, replica.id) == 0 {
+                replica.heartbeatAt = now
+                try db.upsert(replica)
+                registeredAgain = true
+            }
             let all = try db.fetchAll(ReplicaRow.self, "SELECT * FROM serverReplica")
             let dead = all.filter { replica in
                 replica.host == host
@@ -43,7 +49,7 @@ extension ServerStore {
                     : now - replica.heartbeatAt > ReplicaRow.silence
             }
             let alive = Set(all.map(\.id)).subtracting(dead.map(\.id))
-            var reaped = Reaped(replicas: dead.map(\.id))
+            var reaped = Reaped(replicas: dead.map(\.id), registeredAgain: registeredAgain)
             let running = try db.fetchAll(
                 EventRow.self, "SELECT * FROM serverEvent WHERE state = ? ORDER BY id", EventRow.State.running.rawValue)
             for var event in running where !(event.owner.map(alive.contains) ?? false) {
@@ -60,16 +66,9 @@ extension ServerStore {
                     replica.host, replica.pid)
                 for var run in runs {
                     guard let id = run.id else { continue }
-                    run.status = RunStore.Run.Status.completed
-                    run.result = run.gitlabState == nil ? "failure" : "failed"
-                    run.endedReason = "the server running it (\(replica.host), pid \(replica.pid)) ended before the run did"
-                    run.duration = max(0, now - run.startedAt.timeIntervalSince1970)
-                    run.pid = nil
-                    run.processStart = nil
-                    try db.update(run)
-                    try db.query(
-                        "UPDATE deployment SET state = ?, decidedAt = ?, reason = ? WHERE runId = ? AND state = ?",
-                        DeploymentState.abandoned.rawValue, now, run.endedReason, id, DeploymentState.waiting.rawValue)
+                    try RunStore.endOrphaned(
+                        &run, reason: "the server running it (\(replica.host), pid \(replica.pid)) ended before the run did", now: now,
+                        in: db)
                     reaped.runs.append(id)
                 }
                 try db.query("DELETE FROM serverReplica WHERE id = ?", replica.id)
