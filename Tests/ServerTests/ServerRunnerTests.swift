@@ -2,6 +2,7 @@ import Core
 import Foundation
 import NIOHTTP1
 import SlipwayTesting
+import Store
 import Testing
 
 /// Runners on other machines (here: other processes with their own work directories): jobs go to the runner whose
@@ -240,5 +241,58 @@ extension ServerRunnerTests {
         server.process.kill9()
         try await ends(secondStep, "\(second.output)")
         #expect(second.output.contains("the server has not answered"), "\(second.output)")
+    }
+}
+
+extension ServerRunnerTests {
+    /// Replicas on PostgreSQL: a runner served by one replica runs the job of a delivery the other replica runs — the
+    /// queue, the log lines and the result go through the database.
+    @Test(.timeLimit(.minutes(4))) func aRunnerServedByOneReplicaRunsTheOthersJob() async throws {
+        try await ReplicaWorld.with(
+            workflow: """
+                on: push
+                jobs:
+                  far:
+                    runs-on: [self-hosted, far]
+                    steps:
+                      - run: echo "hello from $RUNNER_NAME"
+
+                """
+        ) { world in
+            let servers = [try await world.start("a"), try await world.start("b")]
+            let project = try await ServerEndToEndTests.addProject(servers[0], repository: world.repository.path)
+            let accepted = try await servers[0].push(
+                repository: world.repository.path, sha: world.sha, delivery: "far-1", secret: ServerEndToEndTests.secret)
+            let delivery = try #require(accepted.object?["delivery_id"] as? Int, "\(accepted.body)")
+            let store = try PostgresStoreDatabase(try PostgresLocation(parsing: world.postgres.url()), password: world.postgres.password)
+            defer { store.close() }
+            let owner = try await Deadline.within(.seconds(60), "a replica to take the delivery") { () -> Int64 in
+                while true {
+                    let pid = try store.read { db in
+                        try db.scalar(
+                            "SELECT serverReplica.pid FROM serverEvent JOIN serverReplica ON serverReplica.id = serverEvent.owner WHERE serverEvent.id = ?",
+                            delivery)?.integer
+                    }
+                    if let pid { return pid }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let other = try #require(servers.first { Int64($0.process.pid) != owner }, "the replica not running the delivery")
+            let added = try await other.request(.POST, "/api/v1/runners", body: #"{"name":"far-runner"}"#)
+            let tokenFile = world.root + "/far.token"
+            try Data(try #require(added.object?["token"] as? String, "\(added.body)").utf8).write(to: URL(fileURLWithPath: tokenFile))
+            let runner = try await ChildProcess.start(
+                ServerProcess.slipway,
+                ["runner", "--server", other.url, "--token-file", tokenFile, "--labels", "far", "--work", world.root + "/runner-work"],
+                log: world.root + "/runner.log")
+            defer { runner.kill9() }
+            let runs = try await servers[0].until("the run to end", within: .seconds(120), "/api/v1/runs?project=\(project)") { answer in
+                (answer.array?.first?["status"] as? String) == "completed"
+            }
+            #expect(runs.array?.first?["conclusion"] as? String == "success", "\(runs.body)\n\(runner.output)")
+            let runID = try #require(runs.array?.first?["id"] as? Int)
+            let logs = try await other.request(.GET, "/api/v1/runs/\(runID)/logs")
+            #expect(logs.body.contains("🏃 runner far-runner") && logs.body.contains("hello from far-runner"), "\(logs.body)")
+        }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// What `slipway server` replicas on one PostgreSQL database coordinate through, besides rows: one leader, chosen by an
 /// advisory lock held by a session of its own (when the leader's process dies, its session ends, the lock is free and
@@ -14,15 +15,38 @@ public final class PostgresCoordination: Sendable {
 
     let database: PostgresStoreDatabase
     let logger: Logger
+    /// Notices not sent yet, each once, and whether a sender is at work.
+    private let outbox = Mutex<(pending: [String], sending: Bool)>(([], false))
 
     public init(database: PostgresStoreDatabase, logger: Logger) {
         self.database = database
         self.logger = logger
     }
 
-    /// Tells every replica (this one too) `payload` on the channel.
+    /// Tells every replica (this one too) `payload` on the channel, without waiting for it. Notices are wake-ups, so
+    /// the same notice asked for again before it went out goes out once: a burst of log batches or job changes costs
+    /// one NOTIFY per round trip, not one each.
     public func notify(_ payload: String) {
-        do { try database.notify(Self.channel, payload) } catch { logger.warning("cannot notify the replicas: \(error)") }
+        let startSender = outbox.withLock { box in
+            if !box.pending.contains(payload) { box.pending.append(payload) }
+            if box.sending { return false }
+            box.sending = true
+            return true
+        }
+        guard startSender else { return }
+        Task.detached { self.sendPending() }
+    }
+
+    private func sendPending() {
+        while true {
+            let batch = outbox.withLock { box in
+                defer { box.pending.removeAll() }
+                if box.pending.isEmpty { box.sending = false }
+                return box.pending
+            }
+            guard !batch.isEmpty else { return }
+            do { try database.notify(Self.channel, batch) } catch { logger.warning("cannot notify the replicas: \(error)") }
+        }
     }
 
     /// Until the task is cancelled: true when this replica became the leader, false when it stopped being it (its
@@ -108,10 +132,10 @@ extension PostgresStoreDatabase {
         }
     }
 
-    /// NOTIFY, outside the writers' lock (a wake-up orders nothing).
-    func notify(_ channel: String, _ payload: String) throws {
+    /// NOTIFY, one per payload in one transaction, outside the writers' lock (a wake-up orders nothing).
+    func notify(_ channel: String, _ payloads: [String]) throws {
         try transaction("BEGIN", lock: nil) { connection in
-            try connection.query("SELECT pg_notify(?, ?)", [.text(channel), .text(payload)])
+            for payload in payloads { try connection.query("SELECT pg_notify(?, ?)", [.text(channel), .text(payload)]) }
         }
     }
 }
