@@ -76,21 +76,30 @@ import Testing
             .PUT, "/api/v1/projects/\(project)/secrets/TOKEN", body: #"{"value":"hush-\#(UUID().uuidString)"}"#)
         #expect(secret.status < 300, "\(secret.body)")
 
-        // Registered runners: the token is shown once; a made-up token is refused without a word about what exists.
+        // Registered with the CLI: the token is printed once; a made-up token is refused without a word about what exists.
+        let cli = ["SLIPWAY_SERVER": server.url, "SLIPWAY_TOKEN": server.adminToken]
+        func slipway(_ arguments: [String], _ name: String) async throws -> String {
+            let process = try await ChildProcess.start(ServerProcess.slipway, arguments, environment: cli, log: scratch + "/\(name).log")
+            #expect(try await process.end(within: .seconds(60)) == .exited(0), "\(arguments): \(process.output)")
+            return process.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         var runners: [String: ChildProcess] = [:]
         for colour in ["red", "blue"] {
-            let added = try await server.request(.POST, "/api/v1/runners", body: #"{"name":"runner-\#(colour)"}"#)
-            #expect(added.status == 201, "\(added.body)")
-            let token = try #require(added.object?["token"] as? String)
+            let token = try await slipway(["server", "runners", "add", "runner-\(colour)"], "add-\(colour)")
+            #expect(token.hasPrefix("slr_") && !token.contains("\n"), "\(token)")
             let tokenFile = scratch + "/\(colour).token"
             try Data(token.utf8).write(to: URL(fileURLWithPath: tokenFile))
+            // One runner reads its token from a file, the other from the environment.
             let runner = try await ChildProcess.start(
                 ServerProcess.slipway,
-                ["runner", "--server", server.url, "--token-file", tokenFile, "--labels", colour, "--work", scratch + "/work-\(colour)"],
-                log: scratch + "/runner-\(colour).log")
+                ["runner", "--server", server.url, "--labels", colour, "--work", scratch + "/work-\(colour)"]
+                    + (colour == "red" ? ["--token-file", tokenFile] : []),
+                environment: colour == "blue" ? ["SLIPWAY_RUNNER_TOKEN": token] : [:], log: scratch + "/runner-\(colour).log")
             processes.append(runner)
             runners[colour] = runner
         }
+        let table = try await slipway(["server", "runners", "list"], "list")
+        #expect(table.contains("runner-red") && table.contains("runner-blue") && !table.contains("slr_"), "\(table)")
         let refused = try await server.request(
             .POST, "/api/v1/runner/jobs/request", headers: [("Authorization", "Bearer slr_0123")], body: #"{"labels":[],"waitSeconds":0}"#)
         #expect(refused.status == 401)
@@ -139,8 +148,7 @@ import Testing
 
         // Removing a runner revokes its token: the blue runner is refused and stops.
         let blueID = try #require(listed.array?.first { $0["name"] as? String == "runner-blue" }?["id"] as? Int)
-        let removed = try await server.request(.DELETE, "/api/v1/runners/\(blueID)")
-        #expect(removed.status == 204)
+        #expect(try await slipway(["server", "runners", "remove", "\(blueID)"], "remove") == "removed runner \(blueID)")
         let end = try await runners["blue"]?.end(within: .seconds(30))
         #expect(end != nil && end != .exited(0), "\(runners["blue"]?.output ?? "")")
         #expect(runners["blue"]?.output.contains("refused the runner's token") == true, "\(runners["blue"]?.output ?? "")")
@@ -283,7 +291,10 @@ extension ServerRunnerTests {
             try Data(try #require(added.object?["token"] as? String, "\(added.body)").utf8).write(to: URL(fileURLWithPath: tokenFile))
             let runner = try await ChildProcess.start(
                 ServerProcess.slipway,
-                ["runner", "--server", other.url, "--token-file", tokenFile, "--labels", "far", "--work", world.root + "/runner-work"],
+                [
+                    "runner", "--server", other.url, "--token", try String(contentsOfFile: tokenFile, encoding: .utf8), "--labels", "far",
+                    "--work", world.root + "/runner-work",
+                ],
                 log: world.root + "/runner.log")
             defer { runner.kill9() }
             let runs = try await servers[0].until("the run to end", within: .seconds(120), "/api/v1/runs?project=\(project)") { answer in
