@@ -10,7 +10,7 @@ import Synchronization
 /// with the same executor as the server's own jobs: the commit fetched from the project's repository, the log streamed
 /// back as it is written, heartbeats while it runs, artifacts fetched and uploaded, the result reported. A job the
 /// server cancels is stopped; a graceful shutdown cancels the running job and reports it before the runner ends.
-public struct RunnerAgent: Service {
+public struct RunnerAgent: Service, CustomStringConvertible, CustomReflectable {
     public var server: String
     public var token: String
     public var labels: [String]
@@ -31,6 +31,10 @@ public struct RunnerAgent: Service {
         self.workDirectory = workDirectory
         self.logger = logger
     }
+
+    /// Names the server and labels, never the token: a service group's errors describe their service.
+    public var description: String { "slipway runner for \(server) (labels: \(labels.joined(separator: ","))" + ")" }
+    public var customMirror: Mirror { Mirror(self, children: ["server": server, "labels": labels, "workDirectory": workDirectory]) }
 
     public func run() async throws {
         let lock = try claimWorkDirectory()

@@ -49,7 +49,10 @@ struct RunnerCommand: AsyncParsableCommand {
         var agent = RunnerAgent(server: server, token: secret, labels: names, workDirectory: work, logger: logger)
         agent.once = once
         logger.notice("runner for \(server), labels: \(names.isEmpty ? "(only the implicit ones)" : names.joined(separator: ", "))")
-        let group = ServiceGroup(services: [agent], logger: logger)
+        // With --once the runner ends by itself: that ends the group, gracefully, as a signal would.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger))
         do { try await group.runUntilTerminationSignal() } catch let error as RunnerAgentError { throw CommandFailure(error.description) }
     }
 }

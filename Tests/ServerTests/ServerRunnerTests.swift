@@ -144,7 +144,7 @@ import Testing
         #expect(logs.body.contains("🏃 runner runner-blue"), "\(logs.body)")
         #expect(!logs.body.contains("hush-"))
         let blueLog = runners["blue"]?.output ?? ""
-        #expect(!blueLog.contains("hush-"))
+        #expect(!blueLog.contains("hush-") && !blueLog.contains("slr_"), "neither the run's secret nor the runner's token: \(blueLog)")
 
         // Removing a runner revokes its token: the blue runner is refused and stops.
         let blueID = try #require(listed.array?.first { $0["name"] as? String == "runner-blue" }?["id"] as? Int)
@@ -293,7 +293,7 @@ extension ServerRunnerTests {
                 ServerProcess.slipway,
                 [
                     "runner", "--server", other.url, "--token", try String(contentsOfFile: tokenFile, encoding: .utf8), "--labels", "far",
-                    "--work", world.root + "/runner-work",
+                    "--work", world.root + "/runner-work", "--once",
                 ],
                 log: world.root + "/runner.log")
             defer { runner.kill9() }
@@ -304,6 +304,8 @@ extension ServerRunnerTests {
             let runID = try #require(runs.array?.first?["id"] as? Int)
             let logs = try await other.request(.GET, "/api/v1/runs/\(runID)/logs")
             #expect(logs.body.contains("🏃 runner far-runner") && logs.body.contains("hello from far-runner"), "\(logs.body)")
+            #expect(try await runner.end(within: .seconds(30)) == .exited(0), "--once: the runner ends after its job: \(runner.output)")
+            #expect(!runner.output.contains("slr_"), "the runner's token is never printed")
         }
     }
 }
