@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayTesting
+import Store
 import Testing
 
 /// PostgreSQL 15 (started on 127.0.0.1 in a scratch directory) and `slipway server` processes on it, for a test: a
@@ -68,6 +69,25 @@ final class ReplicaWorld {
         servers.append(server)
         directories.append(directory)
         return server
+    }
+
+    /// The pid of the replica that took `delivery`, once one has.
+    func owner(ofDelivery delivery: Int) async throws -> Int64 {
+        let store = try PostgresStoreDatabase(try PostgresLocation(parsing: postgres.url()), password: postgres.password)
+        defer { store.close() }
+        return try await Deadline.within(.seconds(60), "a replica to take the delivery") { () -> Int64 in
+            while true {
+                let pid = try store.read { db in
+                    try db.scalar(
+                        """
+                        SELECT serverReplica.pid FROM serverEvent JOIN serverReplica ON serverReplica.id = serverEvent.owner
+                        WHERE serverEvent.id = ?
+                        """, delivery)?.integer
+                }
+                if let pid { return pid }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     /// Stops the servers (SIGTERM, SIGKILL when one does not end in 30 s) and the database, and removes every file.

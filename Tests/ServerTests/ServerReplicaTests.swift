@@ -147,21 +147,7 @@ import Testing
             let delivery = try #require(accepted.object?["delivery_id"] as? Int, "\(accepted.body)")
 
             // Which replica took it: its process id, from the replica that owns the event.
-            let store = try PostgresStoreDatabase(try PostgresLocation(parsing: world.postgres.url()), password: world.postgres.password)
-            defer { store.close() }
-            let runner = try await Deadline.within(.seconds(60), "a replica to take the delivery") { () -> Int64 in
-                while true {
-                    let pid = try store.read { db in
-                        try db.scalar(
-                            """
-                            SELECT serverReplica.pid FROM serverEvent JOIN serverReplica ON serverReplica.id = serverEvent.owner
-                            WHERE serverEvent.id = ?
-                            """, delivery)?.integer
-                    }
-                    if let pid { return pid }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
+            let runner = try await world.owner(ofDelivery: delivery)
             let reader = try #require(servers.first { Int64($0.process.pid) != runner }, "the other replica")
             #expect(servers.contains { Int64($0.process.pid) == runner })
             let url = reader.url + "/api/v1/deliveries/\(delivery)/logs"

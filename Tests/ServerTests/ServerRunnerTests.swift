@@ -53,25 +53,11 @@ import Testing
         """
 
     @Test(.timeLimit(.minutes(4))) func jobsGoToTheirRunnerAndALostRunnerFailsOnlyItsJob() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-runners-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let (data, repository, sha) = try ServerEndToEndTests.setUp(
-            workflow: Self.workflow.replacingOccurrences(of: "SCRATCH", with: scratch))
-        var processes: [ChildProcess] = []
-        defer {
-            for process in processes { process.kill9() }
-            if let text = try? String(contentsOfFile: scratch + "/hang.pid", encoding: .utf8),
-                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                kill(pid, SIGKILL)
-            }
-            repository.remove()
-            try? FileManager.default.removeItem(atPath: data)
-            try? FileManager.default.removeItem(atPath: scratch)
-        }
-        let server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "3"])
-        processes.append(server.process)
-        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        try await RunnerWorld.with(workflow: Self.workflow) { world in try await jobsGoToTheirRunner(world) }
+    }
+
+    func jobsGoToTheirRunner(_ world: RunnerWorld) async throws {
+        let (scratch, server, project, repository, sha) = (world.scratch, world.server, world.project, world.repository, world.sha)
         let secret = try await server.request(
             .PUT, "/api/v1/projects/\(project)/secrets/TOKEN", body: #"{"value":"hush-\#(UUID().uuidString)"}"#)
         #expect(secret.status < 300, "\(secret.body)")
@@ -90,13 +76,9 @@ import Testing
             let tokenFile = scratch + "/\(colour).token"
             try Data(token.utf8).write(to: URL(fileURLWithPath: tokenFile))
             // One runner reads its token from a file, the other from the environment.
-            let runner = try await ChildProcess.start(
-                ServerProcess.slipway,
-                ["runner", "--server", server.url, "--labels", colour, "--work", scratch + "/work-\(colour)"]
-                    + (colour == "red" ? ["--token-file", tokenFile] : []),
-                environment: colour == "blue" ? ["SLIPWAY_RUNNER_TOKEN": token] : [:], log: scratch + "/runner-\(colour).log")
-            processes.append(runner)
-            runners[colour] = runner
+            runners[colour] = try await world.startRunner(
+                colour, ["--labels", colour] + (colour == "red" ? ["--token-file", tokenFile] : []),
+                environment: colour == "blue" ? ["SLIPWAY_RUNNER_TOKEN": token] : [:])
         }
         let table = try await slipway(["server", "runners", "list"], "list")
         #expect(table.contains("runner-red") && table.contains("runner-blue") && !table.contains("slr_"), "\(table)")
@@ -169,32 +151,15 @@ extension ServerRunnerTests {
     /// A runner stopped with SIGTERM reports its job cancelled; a runner whose server went away stops its job (the step's
     /// processes end) instead of running on for a job the server gives up.
     @Test(.timeLimit(.minutes(4))) func aStoppedRunnerOrAGoneServerStopsTheJob() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-runners-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let (data, repository, sha) = try ServerEndToEndTests.setUp(
-            workflow: Self.hangWorkflow.replacingOccurrences(of: "SCRATCH", with: scratch))
-        var processes: [ChildProcess] = []
-        var stepPids: [Int32] = []
-        defer {
-            for process in processes { process.kill9() }
-            for pid in stepPids { kill(pid, SIGKILL) }
-            repository.remove()
-            try? FileManager.default.removeItem(atPath: data)
-            try? FileManager.default.removeItem(atPath: scratch)
-        }
-        let server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "3"])
-        processes.append(server.process)
-        let project = try await ServerEndToEndTests.addProject(server, repository: repository.path)
+        try await RunnerWorld.with(workflow: Self.hangWorkflow) { world in try await aStoppedRunnerOrAGoneServer(world) }
+    }
+
+    func aStoppedRunnerOrAGoneServer(_ world: RunnerWorld) async throws {
+        let (scratch, server, project, repository, sha) = (world.scratch, world.server, world.project, world.repository, world.sha)
         let added = try await server.request(.POST, "/api/v1/runners", body: #"{"name":"solo"}"#)
         let tokenFile = scratch + "/solo.token"
         try Data(try #require(added.object?["token"] as? String).utf8).write(to: URL(fileURLWithPath: tokenFile))
-        func startRunner(_ name: String) async throws -> ChildProcess {
-            let runner = try await ChildProcess.start(
-                ServerProcess.slipway, ["runner", "--server", server.url, "--token-file", tokenFile, "--work", scratch + "/work-\(name)"],
-                log: scratch + "/\(name).log")
-            processes.append(runner)
-            return runner
-        }
+        func startRunner(_ name: String) async throws -> ChildProcess { try await world.startRunner(name, ["--token-file", tokenFile]) }
         func stepStarted(_ sha: String) async throws -> Int32 {
             let file = scratch + "/hang-\(sha).pid"
             let pid = try await Deadline.within(.seconds(90), "the step to start") { () -> Int32 in
@@ -207,7 +172,6 @@ extension ServerRunnerTests {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            stepPids.append(pid)
             return pid
         }
         func ends(_ pid: Int32, _ log: @autoclosure () -> String) async throws {
@@ -272,19 +236,7 @@ extension ServerRunnerTests {
             let accepted = try await servers[0].push(
                 repository: world.repository.path, sha: world.sha, delivery: "far-1", secret: ServerEndToEndTests.secret)
             let delivery = try #require(accepted.object?["delivery_id"] as? Int, "\(accepted.body)")
-            let store = try PostgresStoreDatabase(try PostgresLocation(parsing: world.postgres.url()), password: world.postgres.password)
-            defer { store.close() }
-            let owner = try await Deadline.within(.seconds(60), "a replica to take the delivery") { () -> Int64 in
-                while true {
-                    let pid = try store.read { db in
-                        try db.scalar(
-                            "SELECT serverReplica.pid FROM serverEvent JOIN serverReplica ON serverReplica.id = serverEvent.owner WHERE serverEvent.id = ?",
-                            delivery)?.integer
-                    }
-                    if let pid { return pid }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
+            let owner = try await world.owner(ofDelivery: delivery)
             let other = try #require(servers.first { Int64($0.process.pid) != owner }, "the replica not running the delivery")
             let added = try await other.request(.POST, "/api/v1/runners", body: #"{"name":"far-runner"}"#)
             let tokenFile = world.root + "/far.token"

@@ -95,13 +95,7 @@ extension StoreSuite {
                     runners.append(
                         try store.addRunner(RunnerRow(name: "r\(index)", hash: "h\(index)", prefix: "p", createdAt: 0, createdBy: "a")))
                 }
-                let second: any SQLDatabase =
-                    switch database {
-                    case let sqlite as SQLiteStoreDatabase: try SQLiteStoreDatabase(path: sqlite.path)
-                    case let postgres as PostgresStoreDatabase:
-                        try PostgresStoreDatabase(postgres.location, password: PostgresServerScope.server?.password)
-                    default: database
-                    }
+                let second = try secondHandle(on: database)
                 defer { second.close() }
                 let stores = [store, try ServerStore(database: second)]
                 let taken = try await withThrowingTaskGroup(of: [Int64].self) { group in

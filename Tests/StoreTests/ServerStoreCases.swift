@@ -60,13 +60,7 @@ extension StoreSuite {
                 for index in 2...40 { _ = try store.enqueue(push(id, source: "github", delivery: "d\(index)", sha: "s\(index)")) }
 
                 // Two handles on one database, as two replicas: every event claimed by exactly one of eight workers.
-                let second: any SQLDatabase =
-                    switch database {
-                    case let sqlite as SQLiteStoreDatabase: try SQLiteStoreDatabase(path: sqlite.path)
-                    case let postgres as PostgresStoreDatabase:
-                        try PostgresStoreDatabase(postgres.location, password: PostgresServerScope.server?.password)
-                    default: database
-                    }
+                let second = try secondHandle(on: database)
                 defer { second.close() }
                 let stores = [store, try ServerStore(database: second)]
                 let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in

@@ -60,3 +60,12 @@ func withDatabase<T>(_ backend: Backend, _ body: (any SQLDatabase) async throws 
         return try await body(database)
     }
 }
+
+/// A second handle on the same database, as a second replica has.
+func secondHandle(on database: any SQLDatabase) throws -> any SQLDatabase {
+    switch database {
+    case let sqlite as SQLiteStoreDatabase: try SQLiteStoreDatabase(path: sqlite.path)
+    case let postgres as PostgresStoreDatabase: try PostgresStoreDatabase(postgres.location, password: PostgresServerScope.server?.password)
+    default: database
+    }
+}
