@@ -54,6 +54,8 @@ extension StoreSuite {
                 #expect(try store.setRunnerJobOutputs(redJob, runnerId: redId, archive: [9, 8]))
                 #expect(try store.finishRunnerJob(redJob, runnerId: redId, result: "{}", now: Self.now + 4) == .finished)
                 #expect(try store.finishRunnerJob(redJob, runnerId: redId, result: "{}") == .finished, "a second report changes nothing")
+                #expect(try store.runnerJob(id: redJob)?.spec.isEmpty == true, "the sealed specification is dropped when the job ends")
+                #expect(try store.runnerJob(id: redJob)?.outputs == [9, 8], "what it sent back waits for its server")
                 try store.closeRunnerJob(redJob)
                 let closed = try #require(try store.runnerJob(id: redJob))
                 #expect(closed.spec.isEmpty && closed.outputs == nil && closed.result == "{}")
@@ -65,7 +67,7 @@ extension StoreSuite {
                 #expect(try store.endRunnerJob(blueJob, .heartbeatTimeout, reason: "silent", silentSince: Self.now + 5)?.state == .running)
                 let lost = try store.endRunnerJob(
                     blueJob, .heartbeatTimeout, reason: "silent", silentSince: Self.now + 20, now: Self.now + 21)
-                #expect(lost?.state == .lost && lost?.reason == "silent")
+                #expect(lost?.state == .lost && lost?.reason == "silent" && lost?.spec.isEmpty == true)
                 #expect(try store.finishRunnerJob(blueJob, runnerId: blueId, result: "{}") == .lost, "too late")
 
                 // A run that ended: its queued jobs are never given, its running ones are cancelled at their next beat.
@@ -75,7 +77,7 @@ extension StoreSuite {
                 #expect(try store.claimRunnerJob(runner: red, labels: ["self-hosted"])?.id == taken2)
                 try store.runs.finish(ending, result: "cancelled", duration: 1, jobs: [])
                 #expect(try store.claimRunnerJob(runner: blue, labels: ["self-hosted"]) == nil)
-                #expect(try store.runnerJob(id: waiting)?.state == .cancelled)
+                #expect(try store.runnerJob(id: waiting)?.state == .cancelled && store.runnerJob(id: waiting)?.spec.isEmpty == true)
                 #expect(try store.beatRunnerJob(taken2, runnerId: redId) == .cancelled)
                 #expect(try store.runnerJob(id: taken2)?.reason == "the run ended")
 

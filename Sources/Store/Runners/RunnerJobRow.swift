@@ -42,4 +42,15 @@ public struct RunnerJobRow: Codable, Sendable, Hashable, StoredRecord {
     }
 
     public var labelSet: Set<String> { Set(labels.split(separator: ",").map(String.init)) }
+
+    /// Ends the job in a final `state`: what it carried in for the runner (the sealed specification, the run's
+    /// artifacts) is dropped at once — a runner that took it has it, and nobody else may — while what it sent back
+    /// waits for its server.
+    mutating func end(_ state: RunnerJobState, reason: String?, now: Double) {
+        self.state = state
+        self.reason = reason ?? self.reason
+        finishedAt = now
+        spec = []
+        inputs = nil
+    }
 }

@@ -57,9 +57,9 @@ extension ServerStore {
                 "UPDATE runner SET labels = ?, lastSeenAt = ? WHERE id = ?", RunnerJobRow.labelText(Array(labels)), now, runnerId)
             try db.query(
                 """
-                UPDATE runnerJob SET state = ?, finishedAt = ?, reason = ? WHERE state = ?
+                UPDATE runnerJob SET state = ?, finishedAt = ?, reason = ?, spec = ?, inputs = NULL WHERE state = ?
                   AND runId IN (SELECT id FROM run WHERE status = ?)
-                """, RunnerJobState.cancelled.rawValue, now, "the run ended before a runner took the job",
+                """, RunnerJobState.cancelled.rawValue, now, "the run ended before a runner took the job", [UInt8](),
                 RunnerJobState.queued.rawValue, RunStore.Run.Status.completed)
             let queued = try db.fetchAll(
                 RunnerJobRow.self, "SELECT * FROM runnerJob WHERE state = ? ORDER BY id LIMIT 1000", RunnerJobState.queued.rawValue)
@@ -88,9 +88,7 @@ extension ServerStore {
         let runEnded =
             try db.scalar("SELECT COUNT(*) FROM run WHERE id = ? AND status = ?", job.runId, RunStore.Run.Status.completed)?.integer ?? 0
         if runEnded > 0, let cancelled = job.state.after(.cancel) {
-            job.state = cancelled
-            job.finishedAt = now
-            job.reason = "the run ended"
+            job.end(cancelled, reason: "the run ended", now: now)
         } else {
             job.heartbeatAt = now
         }
@@ -139,9 +137,8 @@ extension ServerStore {
         try database.write { db in
             guard var job = try db.fetch(RunnerJobRow.self, id: id), job.runnerId == runnerId else { return nil }
             guard let next = job.state.after(.finish) else { return job.state }
-            job.state = next
+            job.end(next, reason: nil, now: now)
             job.result = result
-            job.finishedAt = now
             try db.update(job)
             try db.query("UPDATE runner SET lastSeenAt = ? WHERE id = ?", now, runnerId)
             return next
@@ -158,9 +155,7 @@ extension ServerStore {
             guard var job = try db.fetch(RunnerJobRow.self, id: id) else { return nil }
             if event == .heartbeatTimeout, (job.heartbeatAt ?? job.createdAt) >= silentSince { return job }
             guard let next = job.state.after(event) else { return job }
-            job.state = next
-            job.reason = reason
-            job.finishedAt = now
+            job.end(next, reason: reason, now: now)
             try db.update(job)
             return job
         }
