@@ -92,12 +92,14 @@ public struct SlipwayServer: Sendable {
         var idTokens: IDTokenIssuer
         /// This server as a replica of several on one PostgreSQL database; nil for a SQLite store.
         var replicas: ReplicaService?
+        var runnerJobs: RunnerJobDispatcher
 
         /// The services to run: a replica runs the controllers and the poller only while it leads. Services stop in the
-        /// reverse order: a replica stays registered until its worker has ended the runs it stops.
+        /// reverse order: runners waiting for jobs are answered first, and a replica stays registered until its worker
+        /// has ended the runs it stops.
         var services: [any Service] {
-            guard let replicas else { return [worker, feed, poller, supervisor] }
-            return [replicas, worker, feed]
+            guard let replicas else { return [worker, feed, poller, supervisor, runnerJobs] }
+            return [replicas, worker, feed, runnerJobs]
         }
     }
 
@@ -150,7 +152,8 @@ public struct SlipwayServer: Sendable {
                 logger: replicaLogger)
         }
         return Parts(
-            api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed, idTokens: idTokens, replicas: replicas)
+            api: api, worker: worker, poller: poller, supervisor: supervisor, feed: feed, idTokens: idTokens, replicas: replicas,
+            runnerJobs: runnerJobs)
     }
 
     /// On the first start (or once `admin-token` was deleted), a token for the `admin` user in `admin-token` (mode 0600).

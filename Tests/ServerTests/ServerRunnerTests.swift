@@ -134,6 +134,16 @@ import Testing
         let end = try await runners["blue"]?.end(within: .seconds(30))
         #expect(end != nil && end != .exited(0), "\(runners["blue"]?.output ?? "")")
         #expect(runners["blue"]?.output.contains("refused the runner's token") == true, "\(runners["blue"]?.output ?? "")")
+
+        // A runner waiting for a job (its request held up to 10 s) does not hold up the server's stop.
+        let idleToken = try await slipway(["server", "runners", "add", "idle"], "add-idle")
+        try Data(idleToken.utf8).write(to: URL(fileURLWithPath: scratch + "/idle.token"))
+        _ = try await world.startRunner("idle", ["--token-file", scratch + "/idle.token"])
+        _ = try await server.until("the idle runner to ask for work", "/api/v1/runners") { answer in
+            answer.array?.contains { $0["name"] as? String == "idle" && $0["last_seen_at"] is String } == true
+        }
+        server.process.terminate()
+        #expect(try await server.process.end(within: .seconds(6)) == .exited(0), "\(server.process.output)")
     }
 }
 

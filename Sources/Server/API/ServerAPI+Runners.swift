@@ -118,6 +118,7 @@ extension ServerAPI {
         let deadline = ContinuousClock.now + .milliseconds(Int64(min(max(asked.waitSeconds, 0), 60) * 1000))
         while true {
             let seen = runnerJobs.changes.value
+            if runnerJobs.isStopping { return Response(status: .noContent) }
             if let job = try store.claimRunnerJob(runner: runner, labels: labels), let id = job.id {
                 runnerJobs.announce()
                 do {

@@ -2,13 +2,18 @@ import Core
 import Foundation
 import Logging
 import Runner
+import ServiceLifecycle
 import Store
+import Synchronization
 
 /// Sends self-hosted jobs to the runners: each job instance is queued in the store (its specification sealed with the
 /// server's key), taken by one runner, and waited for here — its log lines forwarded as they arrive, its runner's
 /// heartbeats watched, its result and artifacts taken back. Any replica can serve the runner's requests: everything
 /// goes through the store, and `changes` wakes the waiting side (locally, and through the database's notices).
-final class RunnerJobDispatcher: RemoteJobDispatching {
+///
+/// As a service it only marks the server as stopping, first of all services: runners waiting for a job are answered at
+/// once then, so their held requests do not keep the listener from closing.
+final class RunnerJobDispatcher: RemoteJobDispatching, Service {
     let store: ServerStore
     let secrets: SecretBox
     /// How long a running job's runner may stay silent before the job is failed.
@@ -32,6 +37,17 @@ final class RunnerJobDispatcher: RemoteJobDispatching {
         self.heartbeatTimeout = heartbeatTimeout
         self.broadcast = broadcast
         self.logger = logger
+    }
+
+    private let stopping = Mutex(false)
+
+    /// Whether the server is stopping: no job is given to a runner any more.
+    var isStopping: Bool { stopping.withLock { $0 } }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        stopping.withLock { $0 = true }
+        changes.bump()
     }
 
     /// How often runners beat: a third of the timeout, so one lost beat is no job lost.
