@@ -33,7 +33,7 @@ public struct RunnerAgent: Service, CustomStringConvertible, CustomReflectable {
     }
 
     /// Names the server and labels, never the token: a service group's errors describe their service.
-    public var description: String { "slipway runner for \(server) (labels: \(labels.joined(separator: ","))" + ")" }
+    public var description: String { "slipway runner for \(server) (labels: \(labels.joined(separator: ",")))" }
     public var customMirror: Mirror { Mirror(self, children: ["server": server, "labels": labels, "workDirectory": workDirectory]) }
 
     public func run() async throws {

@@ -23,9 +23,11 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
     let broadcast: @Sendable (String) -> Void
     let logger: Logger
 
-    static let notice = "runners"
     /// How long a job waits for a runner: 24 hours, as on GitHub.
     let queueLimit: Duration
+    private let stopping = Mutex(false)
+
+    static let notice = "runners"
 
     init(
         store: ServerStore, secrets: SecretBox, heartbeatTimeout: Duration, queueLimit: Duration = .seconds(24 * 3600),
@@ -38,8 +40,6 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
         self.broadcast = broadcast
         self.logger = logger
     }
-
-    private let stopping = Mutex(false)
 
     /// Whether the server is stopping: no job is given to a runner any more.
     var isStopping: Bool { stopping.withLock { $0 } }
@@ -108,7 +108,8 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
                     if Task.isCancelled {
                         _ = try store.endRunnerJob(id, .cancel, reason: "the run was cancelled")
                         announce()
-                        return await ended(.cancelled, "cancelled: the runner was told to stop", runner: job.runnerName)
+                        let reason = job.state == .running ? "cancelled: the runner was told to stop" : "cancelled before a runner took it"
+                        return await ended(.cancelled, reason, runner: job.runnerName)
                     }
                     let now = Date().timeIntervalSince1970
                     if job.state == .running, let beat = job.heartbeatAt, now - beat > heartbeatTimeout.seconds {
