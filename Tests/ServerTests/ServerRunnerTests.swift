@@ -52,8 +52,12 @@ import Testing
 
         """
 
-    @Test(.timeLimit(.minutes(4))) func jobsGoToTheirRunnerAndALostRunnerFailsOnlyItsJob() async throws {
-        try await RunnerWorld.with(workflow: Self.workflow) { world in try await jobsGoToTheirRunner(world) }
+    // Servers, runners and step processes load the machine, and heartbeats are timed: the heavy tests take turns (the
+    // time limits count the wait for a turn).
+    @Test(.timeLimit(.minutes(20))) func jobsGoToTheirRunnerAndALostRunnerFailsOnlyItsJob() async throws {
+        try await HeavyTests.exclusively {
+            try await RunnerWorld.with(workflow: Self.workflow) { world in try await jobsGoToTheirRunner(world) }
+        }
     }
 
     func jobsGoToTheirRunner(_ world: RunnerWorld) async throws {
@@ -160,8 +164,10 @@ extension ServerRunnerTests {
 
     /// A runner stopped with SIGTERM reports its job cancelled; a runner whose server went away stops its job (the step's
     /// processes end) instead of running on for a job the server gives up.
-    @Test(.timeLimit(.minutes(4))) func aStoppedRunnerOrAGoneServerStopsTheJob() async throws {
-        try await RunnerWorld.with(workflow: Self.hangWorkflow) { world in try await aStoppedRunnerOrAGoneServer(world) }
+    @Test(.timeLimit(.minutes(20))) func aStoppedRunnerOrAGoneServerStopsTheJob() async throws {
+        try await HeavyTests.exclusively {
+            try await RunnerWorld.with(workflow: Self.hangWorkflow) { world in try await aStoppedRunnerOrAGoneServer(world) }
+        }
     }
 
     func aStoppedRunnerOrAGoneServer(_ world: RunnerWorld) async throws {
@@ -229,7 +235,11 @@ extension ServerRunnerTests {
 extension ServerRunnerTests {
     /// Replicas on PostgreSQL: a runner served by one replica runs the job of a delivery the other replica runs — the
     /// queue, the log lines and the result go through the database.
-    @Test(.timeLimit(.minutes(4))) func aRunnerServedByOneReplicaRunsTheOthersJob() async throws {
+    @Test(.timeLimit(.minutes(20))) func aRunnerServedByOneReplicaRunsTheOthersJob() async throws {
+        try await HeavyTests.exclusively { try await Self.aRunnerServedByOneReplica() }
+    }
+
+    static func aRunnerServedByOneReplica() async throws {
         try await ReplicaWorld.with(
             workflow: """
                 on: push
