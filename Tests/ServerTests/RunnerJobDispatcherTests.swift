@@ -32,8 +32,8 @@ import Testing
         try await withDispatcher(queueLimit: .milliseconds(300)) { dispatcher, request in
             let lines = LineCollector()
             let outcome = await dispatcher.run(request) { await lines.add($0) }
-            #expect(outcome.record.result == .failure)
-            #expect(outcome.record.failureReason == "no runner with the labels gpu,self-hosted took the job within 0.3 s")
+            #expect(outcome.result == .failure)
+            #expect(outcome.failureReason == "no runner with the labels gpu,self-hosted took the job within 0.3 s")
             let row = try #require(try dispatcher.store.runnerJobs(runId: request.runRecordID).first)
             #expect(row.state == .cancelled && row.spec.isEmpty, "ended, and the sealed specification dropped")
             #expect(await lines.all.first?.hasPrefix("⏳ waiting for a runner with the labels gpu, self-hosted") == true)
@@ -51,7 +51,7 @@ import Testing
             #expect(!String(decoding: sealed, as: UTF8.self).contains("hush"))
             running.cancel()
             let outcome = await running.value
-            #expect(outcome.record.result == .cancelled)
+            #expect(outcome.result == .cancelled)
             #expect(try dispatcher.store.runnerJobs(runId: request.runRecordID).first?.state == .cancelled)
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import SlipwayTesting
 import Testing
 
-/// A server (heartbeat timeout 3 s) with a project whose workflow the test gives, `SCRATCH` in it replaced by a scratch
+/// A server (heartbeat timeout 10 s: a loaded machine's late beat is no lost runner) with a project whose workflow the test gives, `SCRATCH` in it replaced by a scratch
 /// directory for the test's marks; every process the test starts is tracked and killed at the end, and so is every
 /// step process whose pid a `*.pid` file in the scratch directory names.
 final class RunnerWorld {
@@ -29,7 +29,7 @@ final class RunnerWorld {
         let (data, repository, sha) = try ServerEndToEndTests.setUp(workflow: workflow.replacingOccurrences(of: "SCRATCH", with: scratch))
         let server: ServerProcess
         do {
-            server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "3"])
+            server = try await ServerProcess.start(data, arguments: ["--poll-interval", "0", "--runner-heartbeat-timeout", "10"])
         } catch {
             repository.remove()
             try? FileManager.default.removeItem(atPath: data)

@@ -64,12 +64,11 @@ extension WorkflowRunner {
         // The runner masks its lines with the same values; masked here again, as every line a job prints is.
         let execution = Task { await dispatch.run(request) { text in await reporter.line(name, masker.mask(text)) } }
         for handle in handles { handle.onCancel { execution.cancel() } }
-        let outcome = await withTaskCancellationHandler {
+        var record = await withTaskCancellationHandler {
             await execution.value
         } onCancel: {
             execution.cancel()
         }
-        var record = outcome.record
         record.jobID = job.id
         record.name = name
         record.log = record.log.map { masker.mask($0) }

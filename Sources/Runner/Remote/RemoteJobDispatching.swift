@@ -1,8 +1,8 @@
 /// Sends job instances that ask for a self-hosted runner to runners on other machines and waits for their results.
 public protocol RemoteJobDispatching: Sendable {
     /// Runs `job` on a runner: queued until one whose labels include all of the job's takes it; its log lines come
-    /// back through `line` as the runner sends them. Cancelling the calling task cancels the job on the runner.
-    func run(_ job: RemoteJobRequest, line: @escaping @Sendable (String) async -> Void) async -> RemoteJobOutcome
+    /// back through `line` as the runner sends them; the answer is the job's record as the runner made it (or why it has none). Cancelling the calling task cancels the job on the runner.
+    func run(_ job: RemoteJobRequest, line: @escaping @Sendable (String) async -> Void) async -> JobRecord
 }
 
 /// One job instance for the runners, and the run it belongs to.
@@ -17,16 +17,5 @@ public struct RemoteJobRequest: Sendable {
         self.spec = spec
         self.runRecordID = runRecordID
         self.stateDirectory = stateDirectory
-    }
-}
-
-/// What came back: the job's record as the runner made it, and who ran it.
-public struct RemoteJobOutcome: Sendable {
-    public var record: JobRecord
-    public var runnerName: String?
-
-    public init(record: JobRecord, runnerName: String?) {
-        self.record = record
-        self.runnerName = runnerName
     }
 }

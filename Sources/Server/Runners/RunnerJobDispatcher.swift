@@ -59,16 +59,14 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
         broadcast(Self.notice)
     }
 
-    func run(_ request: RemoteJobRequest, line: @escaping @Sendable (String) async -> Void) async -> RemoteJobOutcome {
+    func run(_ request: RemoteJobRequest, line: @escaping @Sendable (String) async -> Void) async -> JobRecord {
         let spec = request.spec
         let started = Date()
-        func ended(_ result: Conclusion, _ reason: String, runner: String? = nil) async -> RemoteJobOutcome {
+        func ended(_ result: Conclusion, _ reason: String) async -> JobRecord {
             await line(result == .failure ? "❌ \(reason)" : reason)
-            return RemoteJobOutcome(
-                record: JobRecord(
-                    jobID: spec.jobID, name: spec.displayName, result: result, outputs: [:], steps: [], startedAt: started,
-                    duration: Date().timeIntervalSince(started), log: [reason], failureReason: reason),
-                runnerName: runner)
+            return JobRecord(
+                jobID: spec.jobID, name: spec.displayName, result: result, outputs: [:], steps: [], startedAt: started,
+                duration: Date().timeIntervalSince(started), log: [reason], failureReason: reason)
         }
         let artifacts = "\(request.stateDirectory)/artifacts/\(spec.runID)"
         let id: Int64
@@ -109,7 +107,7 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
                         _ = try store.endRunnerJob(id, .cancel, reason: "the run was cancelled")
                         announce()
                         let reason = job.state == .running ? "cancelled: the runner was told to stop" : "cancelled before a runner took it"
-                        return await ended(.cancelled, reason, runner: job.runnerName)
+                        return await ended(.cancelled, reason)
                     }
                     let now = Date().timeIntervalSince1970
                     if job.state == .running, let beat = job.heartbeatAt, now - beat > heartbeatTimeout.seconds {
@@ -125,7 +123,7 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
                     return await finished(job, artifacts: artifacts, ended: ended)
                 case .lost, .cancelled:
                     let result: Conclusion = job.state == .lost ? .failure : .cancelled
-                    return await ended(result, job.reason ?? "the job ended without a result", runner: job.runnerName)
+                    return await ended(result, job.reason ?? "the job ended without a result")
                 }
             } catch {
                 logger.warning("runner job \(id): \(error)")
@@ -149,16 +147,16 @@ final class RunnerJobDispatcher: RemoteJobDispatching, Service {
     }
 
     private func finished(
-        _ job: RunnerJobRow, artifacts: String, ended: (Conclusion, String, String?) async -> RemoteJobOutcome
-    ) async -> RemoteJobOutcome {
+        _ job: RunnerJobRow, artifacts: String, ended: (Conclusion, String) async -> JobRecord
+    ) async -> JobRecord {
         guard let text = job.result, let result = try? RunnerProtocol.decoder.decode(RunnerProtocol.Result.self, from: Data(text.utf8))
-        else { return await ended(.failure, "the runner \(job.runnerName ?? "?") sent an unreadable result", job.runnerName) }
+        else { return await ended(.failure, "the runner \(job.runnerName ?? "?") sent an unreadable result") }
         if let outputs = job.outputs {
             do { try await ArtifactArchive.unpack(outputs, into: artifacts) } catch {
-                return await ended(.failure, "the artifacts the job uploaded cannot be kept: \(error)", job.runnerName)
+                return await ended(.failure, "the artifacts the job uploaded cannot be kept: \(error)")
             }
         }
-        return RemoteJobOutcome(record: result.record, runnerName: job.runnerName)
+        return result.record
     }
 
     static func seconds(_ value: Double) -> String { "\(Int(value.rounded())) s" }
